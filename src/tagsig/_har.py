@@ -1,0 +1,873 @@
+"""Read HAR captures from every common producer into the typed :class:`Capture` model.
+
+The reader decodes only the fields the analysis needs with msgspec Structs, one entry at a
+time, so a damaged entry becomes a :class:`Problem` (with its JSON pointer) while the rest of
+the capture is read. Producer quirks are normalised here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any, TypeAlias
+from urllib.parse import urljoin, urlsplit
+
+import msgspec
+
+from tagsig._cookies import parse_cookie_header, parse_set_cookie
+from tagsig._exceptions import HarError, escape_pointer
+from tagsig._models import (
+    Capture,
+    Cookie,
+    CookieSource,
+    Creator,
+    Entry,
+    Headers,
+    Initiator,
+    Page,
+    PostData,
+    Problem,
+    Timings,
+    Url,
+)
+
+__all__ = ["HarSource", "load_har", "parse_started", "parse_url"]
+
+HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, Any]"  # noqa: E501
+"""What :func:`load_har` accepts (besides haralyzer objects)."""
+
+# --- The typed subset of HAR 1.2 (plus producer extensions) that tagsig reads. ----------
+# Unknown members are skipped by msgspec without being materialised (response bodies are
+# never decoded). Numbers are typed loosely because producers write -1, null, floats and
+# even strings for sizes and statuses.
+
+_Num: TypeAlias = float | None
+_Scalar: TypeAlias = str | float | bool | None
+
+
+class _NameValue(msgspec.Struct):
+    name: str = ""
+    value: str = ""
+
+
+class _RawCookie(msgspec.Struct):
+    name: _Scalar = ""
+    value: _Scalar = ""
+    path: str | None = None
+    domain: str | None = None
+    expires: float | str | None = None
+    httpOnly: _Scalar = None  # noqa: N815 (HAR member name)
+    secure: _Scalar = None
+    sameSite: _Scalar = None  # noqa: N815
+
+
+_Cookies: TypeAlias = list[_RawCookie] | dict[str, Any] | None
+
+
+class _Param(msgspec.Struct):
+    name: _Scalar = ""
+    value: _Scalar = ""
+
+
+class _PostData(msgspec.Struct):
+    mimeType: str | None = None  # noqa: N815
+    text: str | None = None
+    params: list[_Param] | None = None
+
+
+class _Request(msgspec.Struct):
+    url: str
+    method: str | None = None
+    httpVersion: str | None = None  # noqa: N815
+    headers: list[_NameValue] | None = None
+    cookies: _Cookies = None
+    postData: _PostData | None = None  # noqa: N815
+    headersSize: _Num = None  # noqa: N815
+    bodySize: _Num = None  # noqa: N815
+
+
+class _Content(msgspec.Struct):
+    size: _Num = None
+    mimeType: str | None = None  # noqa: N815
+
+
+class _Response(msgspec.Struct):
+    status: _Num = None
+    statusText: str | None = None  # noqa: N815
+    httpVersion: str | None = None  # noqa: N815
+    headers: list[_NameValue] | None = None
+    cookies: _Cookies = None
+    content: _Content | None = None
+    redirectURL: str | None = None  # noqa: N815
+    headersSize: _Num = None  # noqa: N815
+    bodySize: _Num = None  # noqa: N815
+    transfer_size: _Num = msgspec.field(default=None, name="_transferSize")
+    error: str | None = msgspec.field(default=None, name="_error")
+
+
+class _Timings(msgspec.Struct):
+    blocked: _Num = None
+    dns: _Num = None
+    connect: _Num = None
+    ssl: _Num = None
+    send: _Num = None
+    wait: _Num = None
+    receive: _Num = None
+
+
+class _Frame(msgspec.Struct):
+    url: str | None = None
+    lineNumber: float | None = None  # noqa: N815
+
+
+class _Stack(msgspec.Struct):
+    callFrames: list[_Frame] | None = None  # noqa: N815
+    parent: _Stack | None = None
+
+
+class _Initiator(msgspec.Struct):
+    type: str | None = None
+    url: str | None = None
+    lineNumber: float | None = None  # noqa: N815
+    stack: _Stack | None = None
+
+
+class _Entry(msgspec.Struct):
+    startedDateTime: str  # noqa: N815
+    request: _Request
+    response: _Response | None = None
+    pageref: str | None = None
+    time: _Num = None
+    timings: _Timings | None = None
+    serverIPAddress: str | None = None  # noqa: N815
+    connection: str | float | None = None
+    initiator: _Initiator | str | None = msgspec.field(default=None, name="_initiator")
+    resource_type: str | None = msgspec.field(default=None, name="_resourceType")
+    from_cache: str | bool | None = msgspec.field(default=None, name="_fromCache")
+    error: str | None = msgspec.field(default=None, name="_error")
+
+
+class _PageTimings(msgspec.Struct):
+    onContentLoad: _Num = None  # noqa: N815
+    onLoad: _Num = None  # noqa: N815
+
+
+class _Page(msgspec.Struct):
+    id: _Scalar = None
+    title: str | None = None
+    startedDateTime: str | None = None  # noqa: N815
+    pageTimings: _PageTimings | None = None  # noqa: N815
+
+
+class _Creator(msgspec.Struct):
+    name: str | None = None
+    version: _Scalar = None
+
+
+class _Log(msgspec.Struct):
+    entries: list[msgspec.Raw] | None = None
+    pages: list[msgspec.Raw] | None = None
+    version: _Scalar = None
+    creator: _Creator | None = None
+    browser: _Creator | None = None
+
+
+class _Har(msgspec.Struct):
+    log: _Log
+
+
+_HAR_DECODER = msgspec.json.Decoder(_Har)
+_ENTRY_DECODER = msgspec.json.Decoder(_Entry)
+_PAGE_DECODER = msgspec.json.Decoder(_Page)
+_ANY_DECODER = msgspec.json.Decoder()
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_JSONP_HEAD = re.compile(rb"\s*[A-Za-z_$][\w$.]*\s*\(")
+_JSONP_TAIL = re.compile(rb"\)\s*;?\s*$")
+_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
+_SIMPLE_URL = re.compile(
+    r"(https?|wss?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?(?:[/?#]\S*)?"
+)
+_MAX_REPAIRS = 20
+_MAX_SIZE = float(2**62)
+_ESSENTIAL = frozenset({"startedDateTime", "request"})
+
+
+# --- Public entry point. ------------------------------------------------------------------
+
+
+def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
+    """Read a HAR capture into a :class:`Capture`.
+
+    Accepts a path, the file's bytes, a binary file object, an already-decoded HAR mapping,
+    or a ``haralyzer.HarParser`` / ``haralyzer.HarPage`` (only that page's entries). The
+    content may be gzip-compressed, start with a UTF-8 byte-order mark, or be wrapped in a
+    JSONP callback (``onInputData({...})``).
+
+    Args:
+        source: The capture.
+        name: How problems and errors name the input (default: the path, or ``<bytes>``).
+
+    Returns:
+        The capture; damaged entries and pages are listed in ``problems`` and skipped.
+
+    Raises:
+        HarError: The input cannot be read, or is not a HAR capture.
+        TypeError: ``source`` is of an unsupported type.
+
+    """
+    page_filter: str | None = None
+    data: bytes | memoryview
+    if _is_haralyzer(source):
+        data, page_filter, default_name = _from_haralyzer(source)
+    elif isinstance(source, str | os.PathLike):
+        default_name = os.fspath(source)
+        data = _read_path(Path(source), default_name)
+    elif isinstance(source, bytes | bytearray | memoryview):
+        default_name, data = "<bytes>", memoryview(source)
+    elif isinstance(source, Mapping):
+        default_name, data = "<mapping>", _encode_mapping(source, "<mapping>")
+    elif hasattr(source, "read"):
+        default_name = os.fspath(getattr(source, "name", "<file>"))
+        data = _read_file(source, default_name)
+    else:
+        raise TypeError(f"load_har() expects a path, bytes, a binary file, a mapping or a "
+                        f"haralyzer object, not {type(source).__name__}")
+    label = name if name is not None else default_name
+    return _Reader(label).read(data, page_filter)
+
+
+def parse_started(text: str) -> datetime:
+    """Parse a HAR ``startedDateTime`` into an aware datetime (naive values are UTC).
+
+    >>> parse_started("2015-02-22T19:28:12.136-08:00").isoformat()
+    '2015-02-22T19:28:12.136000-08:00'
+
+    Raises:
+        ValueError: ``text`` is not an ISO 8601 date-time.
+
+    """
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def parse_url(raw: str) -> Url:
+    """Split a URL once into scheme, host, port, path and query.
+
+    >>> u = parse_url("HTTPS://WWW.Example.com:8443/a/b?x=1#frag")
+    >>> (u.scheme, u.host, u.port, u.path, u.query)
+    ('https', 'www.example.com', 8443, '/a/b', 'x=1')
+    """
+    fast = _SIMPLE_URL.fullmatch(raw)
+    if fast is not None:  # the common case, about five times faster than urlsplit
+        scheme, host, port = fast.group(1, 2, 3)
+        return Url(raw=raw, scheme=scheme.lower(), host=host.lower(),
+                   port=int(port) if port and int(port) < 65536 else None)
+    try:
+        parts = urlsplit(raw.strip())
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return Url(raw=raw, scheme="", host="", port=None)
+    scheme = parts.scheme.lower()
+    if scheme in {"data", "blob", "about", "javascript"}:
+        return Url(raw=raw, scheme=scheme, host="", port=None)
+    host = parts.hostname or ""
+    if host and not host.isascii():
+        host = _idna(host)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return Url(raw=raw, scheme=scheme, host=host.rstrip("."), port=port)
+
+
+# --- Input acquisition. -------------------------------------------------------------------
+
+
+def _is_haralyzer(source: object) -> bool:
+    module = type(source).__module__
+    return module.startswith("haralyzer") and type(source).__name__ in {"HarParser", "HarPage"}
+
+
+def _from_haralyzer(source: Any) -> tuple[bytes, str | None, str]:
+    if type(source).__name__ == "HarPage":
+        log, page_filter = source.parser.har_data, str(source.page_id)
+    else:
+        log, page_filter = source.har_data, None
+    return _encode_mapping({"log": log}, "<haralyzer>"), page_filter, "<haralyzer>"
+
+
+def _encode_mapping(mapping: Mapping[str, Any], label: str) -> bytes:
+    try:
+        return msgspec.json.encode(mapping)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise HarError(f"expected JSON-compatible HAR data, found {e}", path=label) from e
+
+
+def _read_path(path: Path, label: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise HarError(f"cannot read file: {e.strerror or e}", path=label) from e
+    return data
+
+
+def _read_file(file: Any, label: str) -> bytes:
+    try:
+        data = file.read()
+    except OSError as e:
+        raise HarError(f"cannot read file: {e.strerror or e}", path=label) from e
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogatepass")
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError(f"load_har() expects a binary file, whose read() returned "
+                        f"{type(data).__name__}")
+    return bytes(data)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Building many small objects triggers generational collections that find nothing:
+    # pausing the collector halves the time to read a large capture.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --- The reader. --------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one input; collects the problems it finds on the way."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.problems: list[Problem] = []
+        self.has_cookie_evidence = False
+        # Captures repeat the same header lines, MIME types and initiator URLs thousands of
+        # times; sharing one object per distinct value halves the memory of a large capture.
+        self.shared_pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        self.shared_text: dict[str, str] = {}
+        self.cookie_pairs: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def headers(self, raw: list[_NameValue] | None) -> Headers:
+        if not raw:
+            return _NO_HEADERS
+        share = self.shared_pairs.setdefault
+        return Headers(tuple([share(pair, pair) for pair in map(_PAIR, raw)]))
+
+    def text(self, value: str | None) -> str | None:
+        return None if value is None else self.shared_text.setdefault(value, value)
+
+    def problem(self, message: str, pointer: str | None = None) -> None:
+        self.problems.append(Problem(source=self.label, message=message, pointer=pointer))
+
+    def fail(self, message: str, pointer: str | None = None) -> HarError:
+        return HarError(message, path=self.label, pointer=pointer)
+
+    def read(self, data: bytes | memoryview, page_filter: str | None) -> Capture:
+        buffer = self.unwrap(data)
+        with _gc_paused():
+            log, log_pointer = self.decode_log(buffer)
+            pages = self.read_pages(log.pages, log_pointer)
+            entries = self.read_entries(log.entries, log_pointer, page_filter)
+        if page_filter is not None:
+            pages = tuple(p for p in pages if p.id == page_filter)
+        return Capture(
+            source=self.label,
+            version=_text(log.version),
+            creator=_creator(log.creator) or Creator(name=""),
+            browser=_creator(log.browser),
+            pages=pages,
+            entries=entries,
+            problems=tuple(self.problems),
+            has_cookie_evidence=self.has_cookie_evidence,
+        )
+
+    # -- bytes to a JSON document --
+
+    def unwrap(self, data: bytes | memoryview) -> memoryview:
+        view = memoryview(data)
+        if view[:2] == _GZIP_MAGIC:
+            try:
+                view = memoryview(gzip.decompress(view))
+            except (OSError, EOFError, zlib.error) as e:
+                raise self.fail(f"expected gzip-compressed HAR data, found a damaged "
+                                f"gzip stream ({e})") from e
+        head = bytes(view[:4])
+        if head.startswith(b"\xef\xbb\xbf"):
+            view = view[3:]
+        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:
+                view = memoryview(bytes(view).decode("utf-16").encode("utf-8"))
+            except UnicodeDecodeError as e:
+                raise self.fail("expected UTF-16 text after a UTF-16 byte-order mark, "
+                                "found undecodable bytes") from e
+        start = _JSONP_HEAD.match(view)
+        if start is not None:  # JSONP, as HAR viewers accept: onInputData({...});
+            end = _JSONP_TAIL.search(view)
+            if end is not None and end.start() > start.end():
+                view = view[start.end():end.start()]
+        return view
+
+    def decode_log(self, buffer: memoryview) -> tuple[_Log, str]:
+        try:
+            return _HAR_DECODER.decode(buffer).log, "/log"
+        except msgspec.ValidationError as e:
+            return self.explain_not_har(buffer, e)
+        except msgspec.DecodeError as e:
+            raise self.invalid_json(buffer, e) from e
+
+    def invalid_json(self, buffer: memoryview, error: msgspec.DecodeError) -> HarError:
+        reason = str(error).removeprefix("JSON is malformed: ").rstrip(".")
+        match = _BYTE_OFFSET.search(reason)
+        line = None
+        if match is not None:
+            offset = int(match.group(1))
+            line = bytes(buffer[:offset]).count(b"\n") + 1
+            reason = reason[:match.start()].rstrip()
+        return HarError(f"expected a HAR file (JSON), found invalid JSON: {reason}",
+                        path=self.label, line=line)
+
+    def explain_not_har(self, buffer: memoryview, error: msgspec.ValidationError) -> tuple[
+            _Log, str]:
+        try:
+            document = _ANY_DECODER.decode(buffer)
+        except msgspec.DecodeError as e:
+            raise self.invalid_json(buffer, e) from e
+        if isinstance(document, dict) and "log" not in document:
+            if {"request", "response"} <= document.keys():
+                raise self.fail('expected a HAR file with a top-level "log" object, found a '
+                                "single HAR entry (an object with request and response)")
+            for key, value in document.items():
+                if isinstance(value, dict) and isinstance(value.get("log"), dict):
+                    self.problem(f'HAR log found under {key!r} instead of at the top level; '
+                                 f"read it from there", pointer="/" + escape_pointer(key))
+                    try:
+                        inner = _HAR_DECODER.decode(msgspec.json.encode(value))
+                    except msgspec.ValidationError as e:
+                        raise self.fail(_validation_message(e, "HAR log"),
+                                        _pointer_of(e, "/" + escape_pointer(key))) from e
+                    return inner.log, f"/{escape_pointer(key)}/log"
+            keys = ", ".join(repr(k) for k in list(document)[:5]) or "no members"
+            raise self.fail(f'expected a HAR file with a top-level "log" object, found an '
+                            f"object with {keys}")
+        if not isinstance(document, dict):
+            raise self.fail(f'expected a HAR file (a JSON object with a "log" member), found '
+                            f"a JSON {_json_type(document)}")
+        raise self.fail(_validation_message(error, "HAR file"), _pointer_of(error, "")) from error
+
+    # -- pages --
+
+    def read_pages(self, raw_pages: list[msgspec.Raw] | None, log_pointer: str) -> tuple[
+            Page, ...]:
+        pages: list[Page] = []
+        for index, raw in enumerate(raw_pages or ()):
+            pointer = f"{log_pointer}/pages/{index}"
+            try:
+                page = _PAGE_DECODER.decode(raw)
+            except msgspec.ValidationError as e:
+                self.problem(f"page skipped: {_validation_message(e, 'page')}",
+                             _pointer_of(e, pointer))
+                continue
+            if page.id is None or page.id == "":
+                self.problem('page skipped: expected an "id", found none', pointer)
+                continue
+            started = None
+            if page.startedDateTime:
+                try:
+                    started = parse_started(page.startedDateTime)
+                except ValueError:
+                    self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
+                                 f"found {page.startedDateTime!r}", f"{pointer}/startedDateTime")
+            timings = page.pageTimings or _PageTimings()
+            pages.append(Page(
+                id=_text(page.id),
+                title=page.title or "",
+                started=started,
+                on_content_load=_duration(timings.onContentLoad),
+                on_load=_duration(timings.onLoad),
+            ))
+        return tuple(pages)
+
+    # -- entries --
+
+    def read_entries(self, raw_entries: list[msgspec.Raw] | None, log_pointer: str,
+                     page_filter: str | None) -> tuple[Entry, ...]:
+        if raw_entries is None:
+            self.problem('the log has no "entries" array: read as a capture without entries',
+                         log_pointer)
+            return ()
+        entries: list[Entry] = []
+        decode = _ENTRY_DECODER.decode
+        for index, raw in enumerate(raw_entries):
+            pointer = f"{log_pointer}/entries/{index}"
+            try:
+                raw_entry = decode(raw)
+            except msgspec.ValidationError as e:
+                repaired = self.repair(raw, e, pointer)
+                if repaired is None:
+                    continue
+                raw_entry = repaired
+            if page_filter is not None and (raw_entry.pageref or "unknown") != page_filter:
+                continue
+            entry = self.entry(index, raw_entry, pointer)
+            if entry is not None:
+                entries.append(entry)
+        return tuple(entries)
+
+    def repair(self, raw: msgspec.Raw, error: msgspec.ValidationError, pointer: str) -> (
+            _Entry | None):
+        """Drop the damaged members of an entry that the analysis can do without.
+
+        A damaged essential member (the entry itself, its start time, its request or the
+        request URL) skips the entry; any other damaged member is reported and ignored.
+        """
+        document = _ANY_DECODER.decode(raw)
+        for _ in range(_MAX_REPAIRS):
+            parts = _path_parts(error)
+            if len(parts) == 0 or parts[0] in _ESSENTIAL or parts[:2] == ["request", "url"]:
+                self.problem(f"entry skipped: {_validation_message(error, 'entry')}",
+                             _pointer_of(error, pointer))
+                return None
+            self.problem(f"member ignored: {_validation_message(error, 'member')}",
+                         _pointer_of(error, pointer))
+            _delete(document, parts)
+            try:
+                return msgspec.convert(document, _Entry)
+            except msgspec.ValidationError as e:
+                error = e
+        self.problem(f"entry skipped: more than {_MAX_REPAIRS} damaged members", pointer)
+        return None
+
+    def entry(self, index: int, raw: _Entry, pointer: str) -> Entry | None:
+        try:
+            started = parse_started(raw.startedDateTime)
+        except ValueError:
+            self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
+                         f"{raw.startedDateTime!r}", f"{pointer}/startedDateTime")
+            return None
+        request = raw.request
+        if not request.url.strip():
+            self.problem("entry skipped: expected a request URL, found an empty string",
+                         f"{pointer}/request/url")
+            return None
+        response = raw.response or _Response()
+        url = parse_url(request.url)
+        request_headers = self.headers(request.headers)
+        response_headers = self.headers(response.headers)
+        request_cookies = self.request_cookies(request, request_headers, started, index)
+        response_cookies = self.response_cookies(response, response_headers, started, url,
+                                                 index)
+        content = response.content or _Content()
+        timings = raw.timings or _Timings()
+        text = self.text
+        return Entry(
+            index=index,
+            pageref=text(raw.pageref) if raw.pageref else None,
+            started=started,
+            time=_total_time(raw.time, timings),
+            method=text((request.method or "GET").upper()) or "GET",
+            url=url,
+            http_version=text(request.httpVersion or response.httpVersion or "") or "",
+            status=_status(response.status),
+            request_headers=request_headers,
+            response_headers=response_headers,
+            request_cookies=request_cookies,
+            response_cookies=response_cookies,
+            post_data=_post_data(request.postData),
+            mime_type=text(_mime(content.mimeType or response_headers.get("content-type") or ""))
+            or "",
+            request_headers_size=_size(request.headersSize),
+            request_body_size=_size(request.bodySize),
+            response_headers_size=_size(response.headersSize),
+            response_body_size=_size(response.bodySize),
+            content_size=_size(content.size),
+            transfer_size=_size(response.transfer_size),
+            timings=Timings(
+                blocked=_duration(timings.blocked), dns=_duration(timings.dns),
+                connect=_duration(timings.connect), ssl=_duration(timings.ssl),
+                send=_duration(timings.send), wait=_duration(timings.wait),
+                receive=_duration(timings.receive),
+            ),
+            server_ip=text(_server_ip(raw.serverIPAddress)),
+            connection=text(_text(raw.connection) or None),
+            initiator=_initiator(raw.initiator, text),
+            resource_type=text(raw.resource_type.lower()) if raw.resource_type else None,
+            redirect_url=_redirect(response.redirectURL, response_headers, request.url),
+            error=response.error or raw.error or None,
+            from_cache=bool(raw.from_cache),
+        )
+
+    # -- cookies --
+
+    def request_cookies(self, request: _Request, headers: Headers, started: datetime,
+                        index: int) -> tuple[Cookie, ...]:
+        values = [v for k, v in headers.items if len(k) == 6 and k.lower() == "cookie"]
+        if values:
+            self.has_cookie_evidence = True
+            pairs = self.cookie_pairs
+            cookies: list[Cookie] = []
+            for header in values:
+                parsed = pairs.get(header)
+                if parsed is None:  # the same Cookie header is sent with many requests
+                    parsed = pairs[header] = parse_cookie_header(header)
+                cookies.extend(
+                    Cookie(name=name, value=value, source="request", seen=started,
+                           entry=index, file=self.label)
+                    for name, value in parsed
+                )
+            return tuple(cookies)
+        return self.recorded_cookies(request.cookies, "request", started, index)
+
+    def response_cookies(self, response: _Response, headers: Headers, started: datetime,
+                         url: Url, index: int) -> tuple[Cookie, ...]:
+        values = [v for k, v in headers.items if len(k) == 10 and k.lower() == "set-cookie"]
+        if values:
+            self.has_cookie_evidence = True
+            cookies: list[Cookie] = []
+            # Some producers (Firefox, Charles) fold several Set-Cookie headers into one
+            # value separated by newlines; a cookie value itself cannot hold a newline.
+            for value in values:
+                for line in value.split("\n"):
+                    cookie = parse_set_cookie(line, seen=started, request_host=url.host,
+                                              entry=index, file=self.label)
+                    if cookie is not None:
+                        cookies.append(cookie)
+            return tuple(cookies)
+        return self.recorded_cookies(response.cookies, "response", started, index, url.host)
+
+    def recorded_cookies(self, raw: _Cookies, source: CookieSource, started: datetime, index: int,
+                         host: str | None = None) -> tuple[Cookie, ...]:
+        if not raw:
+            return ()
+        self.has_cookie_evidence = True
+        if isinstance(raw, dict):  # a {name: value} object instead of a list
+            return tuple(
+                Cookie(name=str(name), value=_text(value), source=source,
+                       seen=started, entry=index, file=self.label)
+                for name, value in raw.items()
+            )
+        cookies = []
+        for item in raw:
+            name = _text(item.name)
+            if not name:
+                continue
+            domain = item.domain.lstrip(".").lower() if item.domain else None
+            cookies.append(Cookie(
+                name=name,
+                value=_text(item.value),
+                source=source,
+                domain=domain if domain else host,
+                host_only=None if domain or host is None else True,
+                path=item.path or None,
+                expires=_cookie_expiry(item.expires),
+                secure=_flag(item.secure),
+                http_only=_flag(item.httpOnly),
+                same_site=_same_site(item.sameSite),
+                seen=started,
+                entry=index,
+                file=self.label,
+            ))
+        return tuple(cookies)
+
+
+# --- Field normalisation. ------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _creator(raw: _Creator | None) -> Creator | None:
+    if raw is None or not raw.name:
+        return None
+    return Creator(name=raw.name, version=_text(raw.version))
+
+
+_PAIR = attrgetter("name", "value")
+
+
+_NO_HEADERS = Headers(())
+
+
+def _size(value: _Num) -> int | None:
+    # -1 means "unknown" in HAR; any negative or non-finite size is treated the same.
+    if value is None or not 0 <= value < _MAX_SIZE:
+        return None
+    return int(value)
+
+
+def _duration(value: _Num) -> float | None:
+    if value is None or not 0 <= value < _MAX_SIZE:
+        return None
+    return value
+
+
+def _total_time(value: _Num, timings: _Timings) -> float:
+    total = _duration(value)
+    if total is not None:
+        return total
+    phases = (timings.blocked, timings.dns, timings.connect, timings.send, timings.wait,
+              timings.receive)
+    return sum(d for d in map(_duration, phases) if d is not None)
+
+
+def _status(value: _Num) -> int:
+    if value is None or not 0 <= value < 1000:
+        return 0
+    return int(value)
+
+
+def _mime(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+def _server_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.strip().strip("[]") or None
+
+
+def _redirect(recorded: str | None, headers: Headers, request_url: str) -> str | None:
+    target = recorded or headers.get("location")
+    if not target:
+        return None
+    try:
+        return urljoin(request_url, target)
+    except ValueError:
+        return target
+
+
+def _post_data(raw: _PostData | None) -> PostData | None:
+    if raw is None:
+        return None
+    params = tuple((_text(p.name), _text(p.value)) for p in raw.params or ())
+    return PostData(mime_type=raw.mimeType or "", text=raw.text or "", params=params)
+
+
+def _initiator(raw: _Initiator | str | None, text: Callable[[str | None], str | None]) -> (
+        Initiator | None):
+    if raw is None:
+        return None
+    if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
+        return Initiator(type="other", url=text(raw)) if raw else None
+    stack: list[str] = []
+    frames = raw.stack
+    while frames is not None:
+        for frame in frames.callFrames or ():
+            if frame.url and frame.url not in stack:
+                stack.append(frame.url)
+        frames = frames.parent
+    url = raw.url or (stack[0] if stack else None)
+    line = raw.lineNumber
+    return Initiator(type=text(raw.type) or "other", url=text(url),
+                     line=int(line) if line is not None else None,
+                     stack=tuple(text(u) or u for u in stack))
+
+
+def _cookie_expiry(value: float | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_started(value)
+        except ValueError:
+            return None
+    if value <= 0:  # -1: a session cookie in CDP-style records
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def _flag(value: _Scalar) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"true", "1", "yes"}:
+            return True
+        if lowered in {"false", "0", "no", ""}:
+            return False
+        return None
+    return bool(value)
+
+
+def _same_site(value: _Scalar) -> Any:
+    if not isinstance(value, str) or not value:
+        return None
+    lowered = value.lower()
+    return lowered if lowered in {"strict", "lax", "none"} else None
+
+
+def _idna(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+# --- Error messages. ----------------------------------------------------------------------
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "null" if value is None else type(value).__name__
+
+
+def _validation_message(error: msgspec.ValidationError, what: str) -> str:
+    text = _MSGSPEC_PATH.sub("", str(error))
+    text = text.replace("`", '"')
+    if text.startswith("Object missing required field"):
+        field = text.removeprefix("Object missing required field ")
+        return f"expected {what} member {field}, found none"
+    if text.startswith("Expected"):
+        return "expected" + text.removeprefix("Expected")
+    return text
+
+
+def _path_parts(error: msgspec.ValidationError) -> list[str]:
+    match = _MSGSPEC_PATH.search(str(error))
+    if match is None:
+        return []
+    return [m.group(1) or m.group(2) for m in _PATH_PART.finditer(match.group("path"))]
+
+
+def _pointer_of(error: msgspec.ValidationError, base: str) -> str:
+    return base + "".join("/" + escape_pointer(part) for part in _path_parts(error))
+
+
+def _delete(document: Any, parts: list[str]) -> None:
+    *parents, last = parts
+    for part in parents:
+        document = document[int(part)] if isinstance(document, list) else document[part]
+    if isinstance(document, list):
+        del document[int(last)]
+    else:
+        del document[last]

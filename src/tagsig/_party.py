@@ -1,0 +1,87 @@
+"""Tell first parties from third parties by registrable domain (eTLD+1), strictly offline."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+from tagsig._models import Capture, Entry
+
+if TYPE_CHECKING:
+    import tldextract
+
+__all__ = ["first_party_domains", "is_third_party", "registrable_domain"]
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    # Imported on first use: tldextract pulls in requests (about 100 ms). Configured never to
+    # fetch the public suffix list and never to write a cache: the snapshot it ships is used.
+    import tldextract  # noqa: PLC0415
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
+                                 include_psl_private_domains=True)
+
+
+@lru_cache(maxsize=65536)
+def registrable_domain(host: str) -> str:
+    """Return the registrable domain (eTLD+1) of ``host``, using the Public Suffix List.
+
+    Private-section suffixes count (``foo.github.io`` is its own site, not GitHub's).
+    IP addresses, ``localhost`` and hosts that are themselves a public suffix are returned
+    unchanged (lower-cased, without brackets or a trailing dot).
+
+    >>> registrable_domain("www.bbc.co.uk")
+    'bbc.co.uk'
+    >>> registrable_domain("foo.github.io")
+    'foo.github.io'
+    >>> registrable_domain("[2001:db8::1]")
+    '2001:db8::1'
+    """
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if not name or _is_ip(name):
+        return name
+    result = _extractor()(name)
+    if not result.suffix or not result.domain:
+        return name
+    return f"{result.domain}.{result.suffix}"
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def first_party_domains(capture: Capture, aliases: Iterable[str] = ()) -> frozenset[str]:
+    """Return the registrable domains that are first party for ``capture``.
+
+    They are the registrable domain of the first document of each page (the first
+    entry of the page, or of the capture when it has no pages), plus ``aliases``
+    (the site's own CDNs and other domains), themselves reduced to registrable domains.
+    """
+    domains = {registrable_domain(alias) for alias in aliases if alias.strip()}
+    by_url = {entry.url.raw: entry for entry in capture.entries}
+    seen_pages: set[str | None] = set()
+    for entry in sorted(capture.entries, key=lambda e: (e.started, e.index)):
+        if entry.pageref in seen_pages or not entry.url.is_network:
+            continue
+        seen_pages.add(entry.pageref)
+        # Follow the document's redirects (http -> https, apex -> www, other domains).
+        hops: Entry | None = entry
+        for _ in range(20):
+            if hops is None:
+                break
+            domains.add(registrable_domain(hops.url.host))
+            hops = by_url.get(hops.redirect_url) if hops.redirect_url else None
+    domains.discard("")
+    return frozenset(domains)
+
+
+def is_third_party(host: str, first_party: frozenset[str]) -> bool:
+    """Whether ``host`` lies outside every registrable domain in ``first_party``."""
+    return registrable_domain(host) not in first_party

@@ -1,0 +1,24 @@
+"""Shared fixtures: named test assets and the optional shared corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def asset() -> Callable[[str], Path]:
+    """Return a function giving the path of a named fixture file, which must exist."""
+
+    def find(name: str) -> Path:
+        path = FIXTURES / name
+        assert path.is_file(), f"missing test asset {path}"
+        return path
+
+    return find

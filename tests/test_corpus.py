@@ -1,0 +1,67 @@
+"""Read every capture of the shared corpus of real files, when it is present."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tagsig import HarError, load_har
+
+from .conftest import CORPUS
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent"),
+]
+
+
+def _files(folder: str) -> list[Path]:
+    return sorted((CORPUS / folder).glob("*.har")) if CORPUS.is_dir() else []
+
+
+def _expected() -> dict[str, str]:
+    path = CORPUS / "har-broken" / "EXPECTED.tsv"
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as file:
+        return {row["file"]: row["expected"] for row in csv.DictReader(file, delimiter="\t")}
+
+
+@pytest.mark.parametrize("path", _files("har"), ids=lambda p: p.name)
+def test_real_capture_reads(path: Path) -> None:
+    """Every real capture reads without a fatal error and yields entries."""
+    capture = load_har(path)
+    assert capture.entries
+    # Damage in real captures is rare: at most a few entries per file.
+    assert len(capture.problems) <= 2, [str(p) for p in capture.problems]
+    assert all(entry.started.tzinfo is not None for entry in capture.entries)
+
+
+@pytest.mark.parametrize("path", _files("har-broken"), ids=lambda p: p.name)
+def test_broken_capture_behaves_as_expected(path: Path) -> None:
+    """Each damaged file reads, reads with problems, or fails cleanly, as EXPECTED.tsv says."""
+    expected = _expected()[path.name]
+    if expected == "HarError":
+        with pytest.raises(HarError) as info:
+            load_har(path)
+        assert str(info.value).startswith(str(path))
+        assert "\n" not in str(info.value)
+    elif expected == "read":
+        capture = load_har(path)
+        assert capture.entries
+        assert capture.problems == ()
+    elif expected == "read-with-problems":
+        capture = load_har(path)
+        assert capture.problems
+    else:  # "HarError or read-with-problems": this reader recovers what it can
+        assert load_har(path).problems
+
+
+def test_corpus_cookie_evidence() -> None:
+    """Splash captures carry cookies; a sanitized Chrome export is marked as such."""
+    libe = CORPUS / "har" / "Lookyloo__har2tree__tests__data__libe.har"
+    assert load_har(libe).has_cookie_evidence
+    heroku = CORPUS / "har" / "Lookyloo__har2tree__tests__data__simple__heroku_index.har"
+    assert not load_har(heroku).has_cookie_evidence
