@@ -1,0 +1,807 @@
+"""Read cookie jars of many formats, and parse ``Set-Cookie`` and ``Cookie`` headers (RFC 6265).
+
+Formats are told apart by content, never by file name:
+
+- gzip-compressed input (``1f 8b``) is decompressed first;
+- ``SQLite format 3`` databases are Chrome (table ``cookies``) or Firefox (``moz_cookies``);
+- text starting with ``{`` or ``[`` is JSON: Playwright ``storageState`` (an object with
+  ``cookies`` and ``origins``) or a cookie list (Puppeteer, CDP, Selenium, EditThisCookie,
+  Cookie-Editor, Splash/Lookyloo), bare or wrapped in an object;
+- other text is a Netscape ``cookies.txt`` when it has the ``# Netscape HTTP Cookie File``
+  header or at least one valid tab-separated cookie line.
+
+Expiry times are aware UTC datetimes; session cookies have none. Values past year 9999 are
+read as milliseconds when that gives a representable date, else clamped to
+:data:`LATEST_EXPIRY`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import re
+import sqlite3
+import zlib
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import BinaryIO, TypeGuard
+
+from tagsig._exceptions import CookieJarError, escape_pointer
+from tagsig._models import Cookie, CookieJar, Problem, SameSite
+
+__all__ = [
+    "EARLIEST_EXPIRY",
+    "LATEST_EXPIRY",
+    "load_cookies",
+    "parse_cookie_date",
+    "parse_cookie_header",
+    "parse_set_cookie",
+]
+
+EARLIEST_EXPIRY = datetime(1970, 1, 1, tzinfo=UTC)
+"""Expiry given to a cookie deleted with ``Max-Age`` <= 0 (the usual ``Expires`` of deletions)."""
+LATEST_EXPIRY = datetime(9999, 12, 31, tzinfo=UTC)
+"""Latest expiry tagsig records; later ones are clamped (it converts to any time zone)."""
+
+_EXPECTED = (
+    "expected a cookie jar (Netscape cookies.txt, Playwright storageState, JSON cookie list, "
+    "Chrome or Firefox SQLite)"
+)
+_MAX_SECONDS = (LATEST_EXPIRY - EARLIEST_EXPIRY).total_seconds()
+# Chrome counts microseconds from 1601-01-01 UTC.
+_CHROME_OFFSET_US = 11_644_473_600_000_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+# RFC 6265 section 5.1.1: delimiters between date tokens, and the token grammars.
+_DATE_DELIMITERS = re.compile(r"[\x09\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+")
+_DATE_TIME = re.compile(r"([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[^0-9]|\Z)")
+_DATE_DAY = re.compile(r"([0-9]{1,2})(?:[^0-9]|\Z)")
+_DATE_YEAR = re.compile(r"([0-9]{2,4})(?:[^0-9]|\Z)")
+# The form nearly every server sends (IMF-fixdate, RFC 9110), read in one step. Weekday
+# names never begin like a month, so the result equals the general algorithm's.
+_IMF_FIXDATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2})[ -]([A-Za-z]{3})[ -]([0-9]{4})"
+    r" ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT\Z"
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+# RFC 6265bis section 5.6: a cookie line holding a control character (HTAB aside) is ignored.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_MAX_AGE = re.compile(r"-?[0-9]+\Z")
+_SAME_SITE: dict[str, SameSite | None] = {
+    "strict": "strict",
+    "lax": "lax",
+    "none": "none",
+    "no_restriction": "none",  # EditThisCookie and Cookie-Editor (Chrome extension API)
+    "unspecified": None,
+}
+
+
+_HEADER_SAME_SITE: dict[str, SameSite] = {"strict": "strict", "lax": "lax", "none": "none"}
+
+
+class _SkipError(Exception):
+    """A damaged record, reported as a :class:`Problem` and skipped."""
+
+    def __init__(self, message: str, pointer: str | None = None) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+# --------------------------------------------------------------------------- headers
+
+
+@lru_cache(maxsize=4096)
+def parse_cookie_date(text: str) -> datetime | None:
+    """Parse a cookie date with the lenient algorithm of RFC 6265 section 5.1.1.
+
+    Accepts every form servers send (``Wed, 21 Oct 2015 07:28:00 GMT``,
+    ``Wednesday, 21-Oct-15 07:28:00 GMT``, ``Wed Oct 21 07:28:00 2015``, ...). Two-digit
+    years 70-99 mean 19xx and 00-69 mean 20xx. The zone is always UTC; dates after
+    :data:`LATEST_EXPIRY` are clamped to it.
+
+    >>> parse_cookie_date("Wed, 21 Oct 2015 07:28:00 GMT")
+    datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)
+    >>> parse_cookie_date("not a date") is None
+    True
+
+    Args:
+        text: The attribute value.
+
+    Returns:
+        The aware UTC date, or ``None`` when the text holds no valid date.
+
+    """
+    time: tuple[int, int, int] | None = None
+    day = month = year = None
+    if (fast := _IMF_FIXDATE.match(text)) and (month := _MONTHS.get(fast[2].lower())):
+        day, year = int(fast[1]), int(fast[3])
+        time = (int(fast[4]), int(fast[5]), int(fast[6]))
+    for token in _DATE_DELIMITERS.split(text) if time is None else ():
+        if not token:
+            continue
+        if time is None and (match := _DATE_TIME.match(token)):
+            time = (int(match[1]), int(match[2]), int(match[3]))
+        elif day is None and (match := _DATE_DAY.match(token)):
+            day = int(match[1])
+        elif month is None and (found := _MONTHS.get(token[:3].lower())):
+            month = found
+        elif year is None and (match := _DATE_YEAR.match(token)):
+            year = int(match[1])
+    if time is None or day is None or month is None or year is None:
+        return None
+    if 70 <= year <= 99:
+        year += 1900
+    elif year <= 69:
+        year += 2000
+    hour, minute, second = time
+    if not 1 <= day <= 31 or year < 1601 or hour > 23 or minute > 59 or second > 59:
+        return None
+    try:
+        date = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:  # a day the month does not have, such as 30 February
+        return None
+    return min(date, LATEST_EXPIRY)
+
+
+def parse_cookie_header(value: str) -> tuple[tuple[str, str], ...]:
+    """Split a request ``Cookie`` header into ``(name, value)`` pairs.
+
+    Pairs are separated by ``;``; names and values are stripped of spaces and tabs, and
+    quotes are kept. A pair without ``=`` is a value with an empty name, as browsers send
+    it for ``document.cookie = "value"``. Empty pairs are dropped.
+
+    >>> parse_cookie_header("a=1; b = 2 ;flag")
+    (('a', '1'), ('b', '2'), ('', 'flag'))
+
+    Args:
+        value: The header value.
+
+    Returns:
+        The pairs in header order.
+
+    """
+    pairs: list[tuple[str, str]] = []
+    for piece in value.split(";"):
+        name, eq, rest = piece.partition("=")
+        if eq:
+            pairs.append((name.strip(" \t"), rest.strip(" \t")))
+        elif stripped := name.strip(" \t"):
+            pairs.append(("", stripped))
+    return tuple(pairs)
+
+
+def _default_path(request_path: str) -> str:
+    """Return the default cookie path of a request path (RFC 6265 section 5.1.4)."""
+    if not request_path.startswith("/"):
+        return "/"
+    return request_path[: request_path.rfind("/")] or "/"
+
+
+def parse_set_cookie(
+    header: str,
+    *,
+    seen: datetime | None,
+    request_host: str,
+    request_path: str | None = None,
+    entry: int | None = None,
+    file: str | None = None,
+) -> Cookie | None:
+    """Parse one ``Set-Cookie`` header value as a browser does (RFC 6265 section 5.2).
+
+    Decisions where the RFC leaves room, following RFC 6265bis and browsers:
+
+    - a pair without ``=`` is a value with an empty name; a header with neither name nor
+      value, or holding a control character other than HTAB, is ignored (``None``). Callers
+      split headers that a producer joined with newlines before calling;
+    - attribute names are case-insensitive and the last occurrence wins; ``Expires`` that
+      does not parse is ignored;
+    - ``Max-Age`` wins over ``Expires``: ``seen`` plus its seconds (clamped to
+      :data:`LATEST_EXPIRY`), or :data:`EARLIEST_EXPIRY` when it is 0 or negative. Without
+      ``seen`` a positive ``Max-Age`` cannot be placed in time and ``Expires`` is used;
+    - ``Domain`` loses one leading dot and is lower-cased; the cookie is ignored when the
+      request host does not domain-match it, as browsers ignore it. Without ``Domain`` the
+      cookie is host-only on ``request_host``;
+    - ``Path`` not starting with ``/`` is replaced by the default path of ``request_path``
+      (``None`` when that is not given either);
+    - ``SameSite`` other than ``Strict``, ``Lax`` or ``None`` means unspecified (``None``).
+
+    Lifetimes are kept as the server asked, without the 400-day cap browsers apply.
+
+    >>> c = parse_set_cookie("id=7; Domain=.Example.com; Max-Age=0", seen=None,
+    ...                      request_host="www.example.com")
+    >>> (c.name, c.value, c.domain, c.host_only, c.expires == EARLIEST_EXPIRY)
+    ('id', '7', 'example.com', False, True)
+
+    Args:
+        header: The header value.
+        seen: When the response was received (aware), the base of ``Max-Age``.
+        request_host: Lower-case host of the request URL.
+        request_path: Path of the request URL, for the default cookie path.
+        entry: Index of the HAR entry, recorded on the cookie.
+        file: The HAR file, recorded on the cookie.
+
+    Returns:
+        The cookie with ``source="response"``, or ``None`` when a browser would ignore it.
+
+    """
+    header = header.strip(" \t\r\n")
+    if _CONTROL.search(header):
+        return None
+    pair, _, attributes = header.partition(";")
+    name, eq, value = pair.partition("=")
+    if not eq:
+        name, value = "", name
+    name = name.strip(" \t")
+    value = value.strip(" \t")
+    if not name and not value:
+        return None
+    host = request_host.lower()
+    expires: datetime | None = None
+    max_age: int | None = None
+    domain: str | None = None
+    path: str | None = None
+    secure = http_only = False
+    same_site: SameSite | None = None
+    if attributes:
+        for attribute in attributes.split(";"):
+            key, _, argument = attribute.partition("=")
+            key = key.strip(" \t").lower()
+            argument = argument.strip(" \t")
+            if key == "expires":
+                expires = parse_cookie_date(argument) or expires
+            elif key == "max-age":
+                if _MAX_AGE.match(argument):
+                    # Longer than any representable lifetime: avoid int()'s digit limit.
+                    max_age = int(argument) if len(argument) < 19 else int(argument[0] + "9" * 18)
+            elif key == "domain":
+                argument = argument.removeprefix(".").lower()
+                if argument:
+                    domain = argument
+            elif key == "path":
+                path = argument if argument.startswith("/") else None
+            elif key == "secure":
+                secure = True
+            elif key == "httponly":
+                http_only = True
+            elif key == "samesite":
+                same_site = _HEADER_SAME_SITE.get(argument.lower())
+    if max_age is not None:
+        if max_age <= 0:
+            expires = EARLIEST_EXPIRY
+        elif seen is not None:
+            if seen.tzinfo is None:
+                seen = seen.replace(tzinfo=UTC)
+            room = (LATEST_EXPIRY - seen).total_seconds()
+            if max_age >= room:
+                expires = LATEST_EXPIRY
+            else:
+                expires = (seen + timedelta(seconds=max_age)).astimezone(UTC)
+    if domain is not None and host and host != domain and not host.endswith("." + domain):
+        return None
+    if path is None and request_path is not None:
+        path = _default_path(request_path)
+    return Cookie(
+        name=name,
+        value=value,
+        source="response",
+        domain=domain if domain is not None else host,
+        host_only=domain is None,
+        path=path,
+        expires=expires,
+        secure=secure,
+        http_only=http_only,
+        same_site=same_site,
+        seen=seen,
+        entry=entry,
+        file=file,
+    )
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _show(value: object) -> str:
+    """Render a found value for a message, shortened."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _os_reason(error: OSError) -> str:
+    """Describe why a file could not be read."""
+    return f"an unreadable file ({error.strerror or repr(error)})"
+
+
+def _domain(raw: str) -> tuple[str | None, bool]:
+    """Return a jar domain without its leading dot, lower-case, and whether it had one."""
+    dotted = raw.startswith(".")
+    return (raw[1:] if dotted else raw).lower() or None, dotted
+
+
+def _from_epoch(seconds: float) -> datetime | None:
+    """Return the expiry ``seconds`` after 1970, or ``None`` (session) when not positive.
+
+    Values past :data:`LATEST_EXPIRY` are milliseconds when that fits (JavaScript tools and
+    recent Firefox write them), else clamped.
+    """
+    if seconds <= 0:
+        return None
+    if seconds > _MAX_SECONDS:
+        if seconds > _MAX_SECONDS * 1000:
+            return LATEST_EXPIRY
+        seconds = seconds / 1000
+    return EARLIEST_EXPIRY + timedelta(seconds=seconds)
+
+
+def _text_expiry(text: str) -> datetime | None:
+    """Parse an expiry written as text: epoch seconds, ISO 8601, or an HTTP date.
+
+    Raises:
+        ValueError: The text is none of these.
+
+    """
+    text = text.strip()
+    if _NUMBER.match(text):
+        return _from_epoch(float(text))
+    try:
+        date = datetime.fromisoformat(text)
+        return date.replace(tzinfo=UTC) if date.tzinfo is None else date.astimezone(UTC)
+    except (ValueError, OverflowError):
+        found = parse_cookie_date(text)
+        if found is None:
+            raise ValueError(text) from None
+        return found
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_cookies(
+    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None
+) -> CookieJar:
+    """Read a cookie jar, detecting its format from its content.
+
+    Damaged lines and records are reported as :attr:`CookieJar.problems` and skipped.
+
+    Args:
+        source: A path, the file's bytes, or a binary file object.
+        name: The name to report the jar as (default: the path, ``<bytes>`` or ``<file>``).
+
+    Returns:
+        The jar, its cookies in file order.
+
+    Raises:
+        CookieJarError: The file cannot be read, or is no cookie jar of a known format.
+        TypeError: ``source`` is of none of the accepted types.
+
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _parse_jar(bytes(source), name if name is not None else "<bytes>")
+    if isinstance(source, str | os.PathLike):
+        label = name if name is not None else os.fsdecode(source)
+        try:
+            with open(source, "rb") as stream:
+                data = stream.read()
+        except OSError as error:
+            message = f"expected a readable cookie jar, found {_os_reason(error)}"
+            raise CookieJarError(message, path=label) from error
+        return _parse_jar(data, label)
+    read = getattr(source, "read", None)
+    if not callable(read):
+        message = f"expected a path, bytes or a binary file, found {type(source).__name__}"
+        raise TypeError(message)
+    label = name if name is not None else "<file>"
+    try:
+        data = read()
+    except OSError as error:
+        message = f"expected a readable cookie jar, found {_os_reason(error)}"
+        raise CookieJarError(message, path=label) from error
+    if not isinstance(data, bytes):
+        message = f"expected a binary file, found one that reads {type(data).__name__}"
+        raise TypeError(message)
+    return _parse_jar(data, label)
+
+
+def _parse_jar(data: bytes, label: str) -> CookieJar:
+    """Detect the format of ``data`` and read it.
+
+    Raises:
+        CookieJarError: ``data`` is no cookie jar of a known format.
+
+    """
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            message = f"expected a cookie jar, found a damaged gzip stream ({error})"
+            raise CookieJarError(message, path=label) from error
+    if data.startswith(_SQLITE_MAGIC):
+        return _read_sqlite(data, label)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16", "replace")[1:] if len(data) > 2 else ""
+    else:
+        text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    start = text.lstrip()[:1]
+    if not start:
+        raise CookieJarError(f"{_EXPECTED}, found an empty file", path=label)
+    if "\x00" in text:
+        raise CookieJarError(f"{_EXPECTED}, found binary data", path=label)
+    if start in "[{":
+        return _read_json(text, label)
+    return _read_netscape(text, label)
+
+
+# --------------------------------------------------------------------------- Netscape
+
+
+def _netscape_flag(text: str, field: str) -> bool:
+    """Read a ``TRUE``/``FALSE`` field.
+
+    Raises:
+        _SkipError: Neither.
+
+    """
+    upper = text.upper()
+    if upper == "TRUE":
+        return True
+    if upper == "FALSE":
+        return False
+    raise _SkipError(f"expected TRUE or FALSE as {field}, found {_show(text)}")
+
+
+def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
+    """Read one cookie line (``#HttpOnly_`` prefix already known not to be a comment).
+
+    Raises:
+        _SkipError: The line is damaged.
+
+    """
+    http_only = line[:10].lower() == "#httponly_"
+    fields = line[10:].split("\t") if http_only else line.split("\t")
+    if len(fields) == 6:  # curl reads a line whose empty value was trimmed away
+        fields.append("")
+    if len(fields) != 7:
+        raise _SkipError(f"expected 7 tab-separated fields, found {len(fields)}")
+    raw_domain, subdomains, path, secure, expiry, name, value = fields
+    include_subdomains = _netscape_flag(subdomains, "include-subdomains flag (field 2)")
+    is_secure = _netscape_flag(secure, "secure flag (field 4)")
+    expiry = expiry.strip()
+    if not expiry:
+        expires = None
+    elif _NUMBER.match(expiry):
+        seconds = float(expiry)
+        expires = LATEST_EXPIRY if math.isinf(seconds) else _from_epoch(seconds)
+    else:
+        message = f"expected an expiry in seconds since 1970 (field 5), found {_show(expiry)}"
+        raise _SkipError(message)
+    return Cookie(
+        name=name,
+        value=value,
+        source="jar",
+        domain=_domain(raw_domain)[0],
+        host_only=not include_subdomains,
+        path=path or None,
+        expires=expires,
+        secure=is_secure,
+        http_only=http_only,
+        file=label,
+        line=number,
+    )
+
+
+def _read_netscape(text: str, label: str) -> CookieJar:
+    """Read a Netscape ``cookies.txt``.
+
+    Raises:
+        CookieJarError: No header and no valid cookie line.
+
+    """
+    cookies: list[Cookie] = []
+    problems: list[Problem] = []
+    has_header = False
+    first = ""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
+        if not line.strip():
+            continue
+        if not first:
+            first = line
+            has_header = line.lower().startswith(("# netscape http cookie file", "# http cookie"))
+        if line.startswith("#") and line[:10].lower() != "#httponly_":
+            continue
+        try:
+            cookies.append(_netscape_cookie(line, number, label))
+        except _SkipError as error:
+            problems.append(Problem(source=label, message=str(error), line=number))
+    if not has_header and not cookies:
+        raise CookieJarError(f"{_EXPECTED}, found {_show(first)}", path=label)
+    return CookieJar(
+        source=label, format="netscape", cookies=tuple(cookies), problems=tuple(problems)
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _json_text(record: dict[str, object], key: str, pointer: str) -> str | None:
+    """Return the string field ``key`` (``None`` when absent or null).
+
+    Raises:
+        _SkipError: The field is not a string.
+
+    """
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise _SkipError(f"expected {key!r} to be a string, found {_show(value)}", f"{pointer}/{key}")
+
+
+def _json_flag(record: dict[str, object], key: str, pointer: str) -> bool | None:
+    """Return the boolean field ``key`` (``None`` when absent or null).
+
+    Raises:
+        _SkipError: The field is not a boolean.
+
+    """
+    value = record.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise _SkipError(
+        f"expected {key!r} to be true or false, found {_show(value)}", f"{pointer}/{key}"
+    )
+
+
+def _json_expiry(record: dict[str, object], pointer: str) -> datetime | None:
+    """Return the expiry of a JSON cookie, whichever producer's key holds it.
+
+    Raises:
+        _SkipError: The expiry is neither a number nor a date string.
+
+    """
+    if _json_flag(record, "session", pointer):
+        return None
+    for key in ("expirationDate", "expiry", "expires"):
+        value = record.get(key)
+        if value is None:
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, int) or math.isfinite(value):
+                return _from_epoch(value)
+        elif isinstance(value, str):
+            try:
+                return _text_expiry(value)
+            except ValueError:
+                pass
+        message = f"expected {key!r} to be seconds since 1970 or a date, found {_show(value)}"
+        raise _SkipError(message, f"{pointer}/{escape_pointer(key)}")
+    return None
+
+
+def _json_cookie(record: object, pointer: str, label: str) -> Cookie:
+    """Read one cookie object of a JSON jar.
+
+    Raises:
+        _SkipError: The record is damaged.
+
+    """
+    if not isinstance(record, dict):
+        raise _SkipError(f"expected a cookie object, found {_show(record)}", pointer)
+    name = _json_text(record, "name", pointer)
+    if name is None:
+        raise _SkipError('expected a cookie object with a "name", found none', pointer)
+    raw_domain = _json_text(record, "domain", pointer)
+    domain, dotted = _domain(raw_domain) if raw_domain is not None else (None, False)
+    host_only = _json_flag(record, "hostOnly", pointer)
+    same_site = _json_text(record, "sameSite", pointer)
+    return Cookie(
+        name=name,
+        value=_json_text(record, "value", pointer) or "",
+        source="jar",
+        domain=domain,
+        host_only=host_only if host_only is not None else (None if domain is None else not dotted),
+        path=_json_text(record, "path", pointer),
+        expires=_json_expiry(record, pointer),
+        secure=_json_flag(record, "secure", pointer),
+        http_only=_json_flag(record, "httpOnly", pointer),
+        same_site=_SAME_SITE.get(same_site.lower()) if same_site is not None else None,
+        file=label,
+    )
+
+
+def _is_cookie_list(value: object) -> TypeGuard[list[object]]:
+    """Whether ``value`` is a list holding at least one object with a ``name``."""
+    return isinstance(value, list) and any(isinstance(x, dict) and "name" in x for x in value)
+
+
+def _read_json(text: str, label: str) -> CookieJar:
+    """Read a JSON jar: Playwright storageState, or a cookie list bare or wrapped.
+
+    Raises:
+        CookieJarError: Malformed JSON, or JSON holding no cookie list.
+
+    """
+    try:
+        # Text starting with "[" or "{" decodes to a list or an object, if at all.
+        document: list[object] | dict[str, object] = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise CookieJarError(f"{_EXPECTED}, found malformed JSON ({error})", path=label) from error
+    records: list[object] | None = None
+    base, format_ = "", "json"
+    if isinstance(document, list):
+        if not document or _is_cookie_list(document):
+            records = document
+    else:
+        cookies = document.get("cookies")
+        if isinstance(cookies, list):
+            records, base = cookies, "/cookies"
+            format_ = "playwright" if "origins" in document else "json"
+        else:
+            for key, value in document.items():
+                if _is_cookie_list(value):  # such as {"browser_cookies": [...]}
+                    records, base = value, f"/{escape_pointer(key)}"
+                    break
+    if records is None:
+        kind = "list" if isinstance(document, list) else "object"
+        raise CookieJarError(f"{_EXPECTED}, found a JSON {kind} without cookies", path=label)
+    cookies_read: list[Cookie] = []
+    problems: list[Problem] = []
+    for index, record in enumerate(records):
+        pointer = f"{base}/{index}"
+        try:
+            cookies_read.append(_json_cookie(record, pointer, label))
+        except _SkipError as error:
+            problems.append(Problem(source=label, message=str(error), pointer=error.pointer))
+    return CookieJar(
+        source=label, format=format_, cookies=tuple(cookies_read), problems=tuple(problems)
+    )
+
+
+# --------------------------------------------------------------------------- SQLite
+
+# Columns read per browser: our name -> the column names it has had, newest first.
+_CHROME_COLUMNS = {
+    "host": ("host_key",),
+    "name": ("name",),
+    "value": ("value",),
+    "path": ("path",),
+    "expires": ("expires_utc",),
+    "secure": ("is_secure", "secure"),
+    "http_only": ("is_httponly", "httponly"),
+    "same_site": ("samesite",),
+    "persistent": ("is_persistent", "persistent", "has_expires"),
+}
+_FIREFOX_COLUMNS = {
+    "host": ("host",),
+    "name": ("name",),
+    "value": ("value",),
+    "path": ("path",),
+    "expires": ("expiry",),
+    "secure": ("isSecure",),
+    "http_only": ("isHttpOnly",),
+    "same_site": ("sameSite",),
+    "persistent": (),
+}
+# Chrome: -1 unspecified, 0 none, 1 lax, 2 strict. Firefox: 0 none, 1 lax, 2 strict and,
+# in recent versions, 256 for unset.
+_CHROME_SAME_SITE: dict[object, SameSite] = {0: "none", 1: "lax", 2: "strict"}
+
+
+def _sql_text(value: object) -> str:
+    """Return a text cell as text, whatever SQLite stored."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _sql_int(value: object, column: str, pointer: str) -> int:
+    """Return an integer cell (``NULL`` as 0).
+
+    Raises:
+        _SkipError: The cell is not a number.
+
+    """
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    raise _SkipError(f"expected {column} to be an integer, found {_show(value)}", pointer)
+
+
+def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cookie:
+    """Read one row of a browser cookie table.
+
+    Raises:
+        _SkipError: A number column holds something else.
+
+    """
+    pointer = f"/{table}/{index}"
+    domain, dotted = _domain(_sql_text(row["host"]))
+    stamp = _sql_int(row["expires"], "the expiry", pointer)
+    if table == "cookies":
+        is_session = stamp == 0 or row["persistent"] == 0
+        micros = stamp - _CHROME_OFFSET_US
+        if is_session or micros <= 0:
+            expires = None
+        elif micros > _MAX_SECONDS * 1_000_000:
+            expires = LATEST_EXPIRY
+        else:
+            expires = EARLIEST_EXPIRY + timedelta(microseconds=micros)
+    else:
+        expires = _from_epoch(stamp)
+    return Cookie(
+        name=_sql_text(row["name"]),
+        value=_sql_text(row["value"]),  # empty when the browser encrypted it
+        source="jar",
+        domain=domain,
+        host_only=not dotted,
+        path=_sql_text(row["path"]) or None,
+        expires=expires,
+        secure=bool(_sql_int(row["secure"], "the secure flag", pointer)),
+        http_only=bool(_sql_int(row["http_only"], "the httponly flag", pointer)),
+        same_site=_CHROME_SAME_SITE.get(row["same_site"]),
+        file=label,
+    )
+
+
+def _read_sqlite(data: bytes, label: str) -> CookieJar:
+    """Read a Chrome ``Cookies`` or Firefox ``cookies.sqlite`` database from its bytes.
+
+    The image is opened in memory, so the original file is never locked or written.
+
+    Raises:
+        CookieJarError: The database is damaged or has no cookie table.
+
+    """
+    image = bytearray(data)
+    if image[18:20] == b"\x02\x02":
+        # A WAL-mode header stops an in-memory copy from opening; legacy mode reads the same.
+        image[18:20] = b"\x01\x01"
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.deserialize(image)
+        connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
+        connection.row_factory = sqlite3.Row
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "cookies" in tables:
+            table, format_, wanted = "cookies", "chrome-sqlite", _CHROME_COLUMNS
+        elif "moz_cookies" in tables:
+            table, format_, wanted = "moz_cookies", "firefox-sqlite", _FIREFOX_COLUMNS
+        else:
+            found = ", ".join(sorted(tables)) or "none"
+            message = f"{_EXPECTED}, found an SQLite database with tables: {found}"
+            raise CookieJarError(message, path=label)
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if "name" not in columns or wanted["host"][0] not in columns:
+            message = f"expected columns {wanted['host'][0]} and name in table {table}, found: "
+            raise CookieJarError(message + ", ".join(sorted(columns)), path=label)
+        selected = ", ".join(
+            next((f'"{c}"' for c in names if c in columns), "NULL") + f" AS {ours}"
+            for ours, names in wanted.items()
+        )
+        rows = connection.execute(f"SELECT {selected} FROM {table}").fetchall()  # noqa: S608
+    except sqlite3.Error as error:
+        message = f"expected a readable SQLite cookie database, found {error}"
+        raise CookieJarError(message, path=label) from error
+    finally:
+        connection.close()
+    cookies: list[Cookie] = []
+    problems: list[Problem] = []
+    for index, row in enumerate(rows):
+        try:
+            cookies.append(_sqlite_cookie(row, table, index, label))
+        except _SkipError as error:
+            problems.append(Problem(source=label, message=str(error), pointer=error.pointer))
+    return CookieJar(source=label, format=format_, cookies=tuple(cookies), problems=tuple(problems))
