@@ -1,0 +1,182 @@
+"""Measure matcher look-ups per second on synthetic databases of N and 10 x N signatures.
+
+Run with ``python benchmarks/bench_match.py [N]``. The workload is fixed: the same hosts,
+URLs and cookie names (hits and misses) are looked up against both databases, so the
+ratio of the two timings shows how look-up cost grows with the database (ideally 1).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import random
+import string
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from tagsig._match import Matcher
+from tagsig._models import Url
+from tagsig._signatures import (
+    CookiePattern,
+    MatchKind,
+    Signature,
+    UrlPattern,
+    Vendor,
+)
+
+KINDS: tuple[MatchKind, ...] = (
+    "exact",
+    "exact",
+    "exact",
+    "prefix",
+    "prefix",
+    "suffix",
+    "contains",
+    "regex",
+)
+WORKLOAD = 20_000
+
+
+def word(rng: random.Random, low: int = 4, high: int = 10) -> str:
+    return "".join(rng.choices(string.ascii_lowercase, k=rng.randint(low, high)))
+
+
+def cookie_name(rng: random.Random) -> str:
+    return "_" + word(rng, 3, 8) + rng.choice(["", "_id", "Session", "_v2"])
+
+
+def build(count: int, seed: int) -> list[Signature]:
+    rng = random.Random(seed)
+    signatures = []
+    for index in range(count):
+        domain = f"{word(rng)}{index}.com"
+        cookies = []
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(KINDS)
+            name = cookie_name(rng) + str(index)
+            if kind == "regex":
+                name = f"{name}_[0-9a-f]+$"
+            cookies.append(CookiePattern(name=name, match=kind))
+        signatures.append(
+            Signature(
+                id=f"sig-{index:06d}",
+                name=f"Signature {index}",
+                vendor=Vendor(name=f"Vendor {index}"),
+                category="analytics",
+                consent="analytics",
+                hosts=(f"*.{domain}", f"cdn.{word(rng)}{index}.net"),
+                urls=(UrlPattern(host=f"www.{domain}", path=f"/{word(rng)}/"),),
+                cookies=tuple(cookies),
+            )
+        )
+    return signatures
+
+
+def workload(signatures: Sequence[Signature], seed: int) -> tuple[list[str], list[Url], list[str]]:
+    """Half hits on the N-signature database (also present in 10 x N), half misses."""
+    rng = random.Random(seed)
+    hosts, urls, names = [], [], []
+    for _ in range(WORKLOAD):
+        signature = rng.choice(signatures)
+        if rng.random() < 0.5:
+            host = f"{word(rng, 1, 6)}.{signature.hosts[0][2:]}"
+            pattern = signature.cookies[0]
+            name = pattern.name if pattern.match == "exact" else f"{pattern.name}x"
+            if pattern.match == "regex":
+                name = pattern.name.removesuffix("_[0-9a-f]+$") + "_beef"
+            path = signature.urls[0].path + "x.js"
+        else:
+            host = f"{word(rng)}.{word(rng)}.org"
+            name = cookie_name(rng) + "-miss"
+            path = "/" + word(rng)
+        hosts.append(host)
+        raw = f"https://{host}{path}?v=1"
+        urls.append(Url(raw=raw, scheme="https", host=urlsplit(raw).hostname or "", port=None))
+        names.append(name)
+    return hosts, urls, names
+
+
+def rate(call: Callable[[], object], count: int) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - start)
+    return count / best
+
+
+def measure(
+    matcher_factory: Callable[[], Matcher], work: tuple[list[str], list[Url], list[str]]
+) -> dict[str, float]:
+    hosts, urls, names = work
+    warm = matcher_factory()
+    results = {
+        "host (cached)": rate(lambda: [warm.match_host(h) for h in hosts], len(hosts)),
+        "url": rate(lambda: [warm.match_url(u) for u in urls], len(urls)),
+        "cookie (cached)": rate(lambda: [warm.match_cookie(n) for n in names], len(names)),
+    }
+
+    def cold(method: str, items: Sequence[object]) -> float:
+        fresh = [matcher_factory() for _ in range(3)]
+        times = []
+        for matcher in fresh:
+            look_up = getattr(matcher, method)
+            start = time.perf_counter()
+            for item in items:
+                look_up(item)
+            times.append(time.perf_counter() - start)
+        return len(items) / min(times)
+
+    unique_hosts = list(dict.fromkeys(hosts))
+    unique_names = list(dict.fromkeys(names))
+    results["host (cold)"] = cold("match_host", unique_hosts)
+    results["cookie (cold)"] = cold("match_cookie", unique_names)
+    return results
+
+
+def main() -> None:
+    # As timeit does: keep collector pauses, which grow with the heap, out of the timings.
+    gc.disable()
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000
+    small_signatures = build(n, seed=1)
+    # The large database contains the small one, so hits stay hits.
+    large_signatures = small_signatures + build(9 * n, seed=2)
+    large_signatures = [
+        s
+        if i < n
+        else Signature(
+            id=f"big-{i:06d}",
+            name=s.name,
+            vendor=s.vendor,
+            category=s.category,
+            consent=s.consent,
+            hosts=s.hosts,
+            urls=s.urls,
+            cookies=s.cookies,
+        )
+        for i, s in enumerate(large_signatures)
+    ]
+    work = workload(small_signatures, seed=3)
+    start = time.perf_counter()
+    Matcher.from_signatures(large_signatures)
+    print(f"compile {len(large_signatures):,} signatures: {time.perf_counter() - start:.2f} s")
+    small: dict[str, float] = {}
+    large: dict[str, float] = {}
+    for _ in range(2):  # interleaved rounds, best of each, to even out warm-up and noise
+        for signatures, best in ((small_signatures, small), (large_signatures, large)):
+            measured = measure(functools.partial(Matcher.from_signatures, signatures), work)
+            for key, value in measured.items():
+                best[key] = max(best.get(key, 0.0), value)
+    print(f"{'look-up':<18}{n:>10,} sigs/s{10 * n:>12,} sigs/s{'time ratio 10N/N':>20}")
+    for key, small_rate in small.items():
+        ratio = small_rate / large[key]
+        print(f"{key:<18}{small_rate:>15,.0f}{large[key]:>17,.0f}{ratio:>20.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,458 @@
+"""Compile a signature database into fast look-ups.
+
+A :class:`Matcher` answers three questions about a signature database: which signature
+serves a host, which serves a URL and which sets a cookie. Every look-up costs time in
+proportion to the length of what is looked up (labels of a host, characters of a cookie
+name), not to the number of signatures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+from attrs import field, frozen
+
+from tagsig._regex import is_self_contained, literal_prefix
+
+if TYPE_CHECKING:
+    from tagsig._models import Url
+    from tagsig._signatures import CookiePattern, Signature, UrlPattern
+
+__all__ = ["CookieMatch", "Matcher"]
+
+_CACHE_SIZE: Final = 1 << 16
+_MISSING: Final = object()
+_GRAM: Final = 3
+"""Length of the substrings that index ``contains`` cookie patterns."""
+
+_Entry: TypeAlias = "tuple[Signature, CookiePattern]"
+_HostIndex: TypeAlias = "dict[str, Signature]"
+
+
+@frozen(kw_only=True)
+class CookieMatch:
+    """The signature a cookie belongs to, and the pattern that matched its name."""
+
+    signature: Signature
+    """The signature whose cookie pattern matched."""
+    pattern: CookiePattern
+    """The cookie pattern that matched."""
+
+
+def normalise_host(host: str) -> str:
+    """Return ``host`` lower-cased, without a trailing dot.
+
+    >>> normalise_host("WWW.Example.COM.")
+    'www.example.com'
+    """
+    host = host.lower()
+    return host[:-1] if host.endswith(".") else host
+
+
+def _lookup_host(exact: _HostIndex, wildcard: _HostIndex, host: str) -> Signature | None:
+    """Match a normalised host: exact patterns first, then ``*.`` patterns by label suffix."""
+    found = exact.get(host)
+    if found is not None:
+        return found
+    while True:
+        found = wildcard.get(host)
+        if found is not None:
+            return found
+        dot = host.find(".")
+        if dot < 0:
+            return None
+        host = host[dot + 1 :]
+
+
+def _host_candidates(host: str) -> Iterable[tuple[bool, str]]:
+    """Yield ``(is_exact, key)`` in the order host patterns are tried for ``host``."""
+    yield True, host
+    while True:
+        yield False, host
+        dot = host.find(".")
+        if dot < 0:
+            return
+        host = host[dot + 1 :]
+
+
+@frozen(kw_only=True)
+class _UrlRules:
+    """The URL patterns of one host pattern: longest prefix first, then regexes."""
+
+    prefixes: tuple[tuple[str, Signature, UrlPattern], ...]
+    regexes: tuple[tuple[re.Pattern[str], Signature, UrlPattern], ...]
+
+    @classmethod
+    def build(cls, items: Sequence[tuple[Signature, UrlPattern]]) -> _UrlRules:
+        prefixes = [(p.path, s, p) for s, p in items if p.match == "prefix"]
+        # Stable sort: equal lengths keep database order.
+        prefixes.sort(key=lambda item: -len(item[0]))
+        regexes = tuple(
+            (p.pattern, s, p) for s, p in items if p.match == "regex" and p.pattern is not None
+        )
+        return cls(prefixes=tuple(prefixes), regexes=regexes)
+
+    def find(self, target: str) -> Signature | None:
+        for path, signature, _pattern in self.prefixes:
+            if target.startswith(path):
+                return signature
+        for regex, signature, _pattern in self.regexes:
+            if regex.match(target):
+                return signature
+        return None
+
+
+@frozen(kw_only=True)
+class _RegexAlternative:
+    """One distinct regular expression and the cookie patterns that share it."""
+
+    order: int
+    pattern: re.Pattern[str]
+    entries: tuple[_Entry, ...]
+
+
+def _lengths(keys: Iterable[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(key) for key in keys}, reverse=True))
+
+
+def _freeze(groups: dict[str, list[_Entry]]) -> dict[str, tuple[_Entry, ...]]:
+    return {key: tuple(entries) for key, entries in groups.items()}
+
+
+@frozen(kw_only=True)
+class _CookieIndex:
+    """Cookie patterns indexed by kind so that no look-up scans every pattern."""
+
+    exact: dict[str, tuple[_Entry, ...]]
+    prefix: dict[str, tuple[_Entry, ...]]
+    prefix_lengths: tuple[int, ...]
+    suffix: dict[str, tuple[_Entry, ...]]
+    suffix_lengths: tuple[int, ...]
+    contains: dict[str, tuple[_Entry, ...]]
+    contains_grams: dict[str, tuple[str, ...]]
+    """Literals of at least ``_GRAM`` characters, keyed by their first ``_GRAM``."""
+    contains_short_lengths: tuple[int, ...]
+    """Lengths of the literals shorter than ``_GRAM`` (looked up directly)."""
+    regex_by_prefix: dict[str, tuple[_RegexAlternative, ...]]
+    regex_prefix_lengths: tuple[int, ...]
+    regex_combined: re.Pattern[str] | None
+    """One alternation of the regexes with no literal prefix."""
+    regex_groups: dict[int, _RegexAlternative]
+    """Group number of each branch of ``regex_combined``."""
+    regex_solo: tuple[_RegexAlternative, ...]
+    """Regexes that cannot join the alternation (inline flags, named groups)."""
+
+    @classmethod
+    def build(cls, signatures: Sequence[Signature]) -> _CookieIndex:
+        groups: dict[str, dict[str, list[_Entry]]] = {
+            "exact": {},
+            "prefix": {},
+            "suffix": {},
+            "contains": {},
+            "regex": {},
+        }
+        for signature in sorted(signatures, key=lambda s: s.id):
+            for pattern in signature.cookies:
+                groups[pattern.match].setdefault(pattern.name, []).append((signature, pattern))
+        contains = _freeze(groups["contains"])
+        grams: dict[str, list[str]] = {}
+        for literal in contains:
+            if len(literal) >= _GRAM:
+                grams.setdefault(literal[:_GRAM], []).append(literal)
+        alternatives = [
+            _RegexAlternative(order=order, pattern=compiled, entries=tuple(entries))
+            for order, entries in enumerate(groups["regex"].values())
+            if (compiled := entries[0][1].pattern) is not None
+        ]
+        by_prefix: dict[str, list[_RegexAlternative]] = {}
+        unanchored: list[_RegexAlternative] = []
+        for alternative in alternatives:
+            prefix = literal_prefix(alternative.pattern)
+            if prefix:
+                by_prefix.setdefault(prefix, []).append(alternative)
+            else:
+                unanchored.append(alternative)
+        combined, numbers, solo = _combine(unanchored)
+        return cls(
+            exact=_freeze(groups["exact"]),
+            prefix=_freeze(groups["prefix"]),
+            prefix_lengths=_lengths(groups["prefix"]),
+            suffix=_freeze(groups["suffix"]),
+            suffix_lengths=_lengths(groups["suffix"]),
+            contains=contains,
+            contains_grams={gram: tuple(literals) for gram, literals in grams.items()},
+            contains_short_lengths=_lengths(k for k in contains if len(k) < _GRAM),
+            regex_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
+            regex_prefix_lengths=_lengths(by_prefix),
+            regex_combined=combined,
+            regex_groups=numbers,
+            regex_solo=solo,
+        )
+
+    def find(self, name: str) -> tuple[_Entry, ...]:
+        """Return the tied entries of the winning pattern for ``name`` (empty for none)."""
+        found = self.exact.get(name)
+        if found is not None:
+            return found
+        size = len(name)
+        for length in self.prefix_lengths:
+            if length <= size:
+                found = self.prefix.get(name[:length])
+                if found is not None:
+                    return found
+        for length in self.suffix_lengths:
+            if length <= size:
+                found = self.suffix.get(name[size - length :])
+                if found is not None:
+                    return found
+        if self.contains:
+            found = self._find_contains(name)
+            if found:
+                return found
+        return self._find_regex(name)
+
+    def _find_contains(self, name: str) -> tuple[_Entry, ...]:
+        literals: set[str] = set()
+        grams = self.contains_grams
+        for start in range(len(name) - _GRAM + 1):
+            for literal in grams.get(name[start : start + _GRAM], ()):
+                if name.startswith(literal, start):
+                    literals.add(literal)
+        contains = self.contains
+        for length in self.contains_short_lengths:
+            for start in range(len(name) - length + 1):
+                piece = name[start : start + length]
+                if piece in contains:
+                    literals.add(piece)
+        if not literals:
+            return ()
+        longest = max(len(literal) for literal in literals)
+        tied = [entry for lit in literals if len(lit) == longest for entry in contains[lit]]
+        tied.sort(key=lambda entry: entry[0].id)
+        return tuple(tied)
+
+    def _find_regex(self, name: str) -> tuple[_Entry, ...]:
+        best: _RegexAlternative | None = None
+        size = len(name)
+        for length in self.regex_prefix_lengths:
+            if length <= size:
+                for alternative in self.regex_by_prefix.get(name[:length], ()):
+                    if (best is None or alternative.order < best.order) and (
+                        alternative.pattern.match(name)
+                    ):
+                        best = alternative
+        if self.regex_combined is not None:
+            found = self.regex_combined.match(name)
+            if found is not None and found.lastindex is not None:
+                alternative = self.regex_groups[found.lastindex]
+                if best is None or alternative.order < best.order:
+                    best = alternative
+        for alternative in self.regex_solo:
+            if (best is None or alternative.order < best.order) and alternative.pattern.match(name):
+                best = alternative
+        return () if best is None else best.entries
+
+
+def _combine(
+    alternatives: Sequence[_RegexAlternative],
+) -> tuple[re.Pattern[str] | None, dict[int, _RegexAlternative], tuple[_RegexAlternative, ...]]:
+    """Join regexes into one alternation whose branch order is database order.
+
+    ``re`` tries branches left to right at the start of the name, so the first branch that
+    matches is the first pattern, in order, that :func:`re.match` accepts. The outermost
+    group of each branch closes last, so ``lastindex`` names the branch.
+    """
+    joinable = [a for a in alternatives if is_self_contained(a.pattern)]
+    solo = tuple(a for a in alternatives if not is_self_contained(a.pattern))
+    if not joinable:
+        return None, {}, solo
+    numbers: dict[int, _RegexAlternative] = {}
+    branches: list[str] = []
+    group = 1
+    for alternative in joinable:
+        numbers[group] = alternative
+        branches.append(f"({alternative.pattern.pattern})")
+        group += 1 + alternative.pattern.groups
+    try:
+        combined = re.compile("|".join(branches))
+    except (re.error, OverflowError, RecursionError):  # pragma: no cover - defensive
+        return None, {}, tuple(alternatives)
+    return combined, numbers, solo
+
+
+@frozen(kw_only=True, eq=False)
+class Matcher:
+    """A signature database compiled into look-up tables; build it with :meth:`from_signatures`.
+
+    Host patterns: ``example.com`` matches that host only; ``*.example.com`` matches
+    ``example.com`` and every subdomain. An exact pattern beats a wildcard one, and a
+    longer wildcard suffix beats a shorter one.
+
+    A matcher does no I/O and never changes what it answers; it keeps bounded caches of
+    recent answers, which makes repeated look-ups cheap and is safe across threads.
+    """
+
+    signatures: tuple[Signature, ...]
+    """The signatures compiled, in the order given."""
+    _exact_hosts: _HostIndex = field(repr=False)
+    _wildcard_hosts: _HostIndex = field(repr=False)
+    _url_rules: dict[tuple[bool, str], _UrlRules] = field(repr=False)
+    _cookies: _CookieIndex = field(repr=False)
+    _host_claims: dict[str, tuple[frozenset[str], frozenset[str]]] = field(repr=False)
+    _host_cache: dict[str, Signature | None] = field(factory=dict, init=False, repr=False)
+    _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
+        factory=dict, init=False, repr=False
+    )
+
+    @classmethod
+    def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:
+        """Compile ``signatures`` into look-up tables.
+
+        When two signatures claim the same host pattern (or URL pattern host), the later
+        one in ``signatures`` wins; :class:`~tagsig.SignatureDB` never hands over such
+        clashes. Ties between cookie patterns are broken by signature id.
+
+        Args:
+            signatures: The signatures, in database order.
+
+        Returns:
+            The compiled matcher.
+
+        """
+        ordered = tuple(signatures)
+        exact: _HostIndex = {}
+        wildcard: _HostIndex = {}
+        claims: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        url_items: dict[tuple[bool, str], list[tuple[Signature, UrlPattern]]] = {}
+        for signature in ordered:
+            for pattern in signature.hosts:
+                is_exact, key = _host_key(pattern)
+                (exact if is_exact else wildcard)[key] = signature
+            keys = [_host_key(pattern) for pattern in signature.hosts]
+            claims[signature.id] = (
+                frozenset(key for is_exact, key in keys if is_exact),
+                frozenset(key for is_exact, key in keys if not is_exact),
+            )
+            for url_pattern in signature.urls:
+                url_items.setdefault(_host_key(url_pattern.host), []).append(
+                    (signature, url_pattern)
+                )
+        return cls(
+            signatures=ordered,
+            exact_hosts=exact,
+            wildcard_hosts=wildcard,
+            url_rules={key: _UrlRules.build(items) for key, items in url_items.items()},
+            cookies=_CookieIndex.build(ordered),
+            host_claims=claims,
+        )
+
+    def match_host(self, host: str) -> Signature | None:
+        """Return the signature serving ``host``, or ``None``.
+
+        >>> from tagsig._signatures import Signature, Vendor
+        >>> ga = Signature(id="ga", name="GA", vendor=Vendor(name="G"), category="analytics",
+        ...                consent="analytics", hosts=("*.google-analytics.com",))
+        >>> Matcher.from_signatures([ga]).match_host("Region1.Google-Analytics.com.").id
+        'ga'
+
+        Args:
+            host: A host name; case and a trailing dot are ignored.
+
+        Returns:
+            The signature whose host pattern matches, or ``None``.
+
+        """
+        cache = self._host_cache
+        found = cache.get(host, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        result = _lookup_host(self._exact_hosts, self._wildcard_hosts, normalise_host(host))
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[host] = result
+        return result
+
+    def match_url(self, url: Url) -> Signature | None:
+        """Return the signature serving ``url``, or ``None``.
+
+        URL patterns are tried first, for the most specific host pattern that has any: the
+        longest matching ``prefix`` path wins, then the first matching ``regex`` in
+        database order. The path compared is ``url.path`` plus ``"?" + url.query`` when the
+        query is non-empty. Without a URL-pattern match, the host decides
+        (:meth:`match_host`).
+
+        Args:
+            url: The parsed URL.
+
+        Returns:
+            The signature whose URL or host pattern matches, or ``None``.
+
+        """
+        if self._url_rules:
+            target: str | None = None
+            for key in _host_candidates(normalise_host(url.host)):
+                rules = self._url_rules.get(key)
+                if rules is not None:
+                    if target is None:
+                        query = url.query
+                        target = f"{url.path}?{query}" if query else url.path
+                    found = rules.find(target)
+                    if found is not None:
+                        return found
+        return self.match_host(url.host)
+
+    def match_cookie(self, name: str, domain: str | None = None) -> CookieMatch | None:
+        """Return the signature that sets the cookie ``name``, or ``None``.
+
+        Precedence: an ``exact`` name, then the longest ``prefix``, then the longest
+        ``suffix``, then the longest ``contains`` substring, then the first ``regex`` in
+        database order. When several signatures share the winning pattern, one whose host
+        patterns match ``domain`` wins, then the first by id.
+
+        Args:
+            name: The cookie name (case-sensitive).
+            domain: The cookie's domain, if known; a leading dot is ignored.
+
+        Returns:
+            The signature and the pattern that matched, or ``None``.
+
+        """
+        key = (name, domain)
+        cache = self._cookie_cache
+        found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        result = self._match_cookie(name, domain)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[key] = result
+        return result
+
+    def _match_cookie(self, name: str, domain: str | None) -> CookieMatch | None:
+        entries = self._cookies.find(name)
+        if not entries:
+            return None
+        chosen = entries[0]
+        if len(entries) > 1 and domain:
+            host = normalise_host(domain.lstrip("."))
+            for entry in entries:
+                if self._claims(entry[0].id, host):
+                    chosen = entry
+                    break
+        return CookieMatch(signature=chosen[0], pattern=chosen[1])
+
+    def _claims(self, signature_id: str, host: str) -> bool:
+        exact, wildcard = self._host_claims[signature_id]
+        if host in exact:
+            return True
+        return any(not is_exact and key in wildcard for is_exact, key in _host_candidates(host))
+
+
+def _host_key(pattern: str) -> tuple[bool, str]:
+    """Split a host pattern into ``(is_exact, host or wildcard suffix)``."""
+    pattern = normalise_host(pattern)
+    if pattern.startswith("*."):
+        return False, pattern[2:]
+    return True, pattern

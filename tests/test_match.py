@@ -1,0 +1,333 @@
+"""Tests for the compiled matcher."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tagsig._match import CookieMatch, Matcher, normalise_host
+from tagsig._models import Url
+from tagsig._signatures import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
+
+
+def make(
+    signature_id: str,
+    hosts: tuple[str, ...] = (),
+    cookies: tuple[tuple[str, MatchKind], ...] = (),
+    urls: tuple[tuple[str, str, Any], ...] = (),
+) -> Signature:
+    """Build a signature with just the fields matching looks at."""
+    return Signature(
+        id=signature_id,
+        name=signature_id,
+        vendor=Vendor(name="Example"),
+        category="analytics",
+        consent="analytics",
+        hosts=hosts,
+        cookies=tuple(CookiePattern(name=name, match=kind) for name, kind in cookies),
+        urls=tuple(UrlPattern(host=host, path=path, match=kind) for host, path, kind in urls),
+    )
+
+
+def url(raw: str) -> Url:
+    """Build a parsed URL from its text."""
+    parts = urlsplit(raw)
+    return Url(raw=raw, scheme=parts.scheme, host=parts.hostname or "", port=parts.port)
+
+
+GA = make(
+    "google-analytics",
+    hosts=("*.google-analytics.com", "ssl.google-analytics.com", "analytics.google.com"),
+    cookies=(("_ga", "exact"), ("_ga_", "prefix"), ("_gid", "exact")),
+)
+GOOGLE = make(
+    "google",
+    hosts=("*.google.com",),
+    urls=(
+        ("www.google.com", "/recaptcha/", "prefix"),
+        ("www.google.com", "/maps/embed", "prefix"),
+        ("*.google.com", r"/[a-z]+/ads\?", "regex"),
+    ),
+)
+RECAPTCHA = make("recaptcha", urls=(("www.google.com", "/recaptcha/api", "prefix"),))
+ADS = make("google-ads", urls=(("*.google.com", "/pagead/", "prefix"),))
+HOTJAR = make(
+    "hotjar",
+    hosts=("*.hotjar.com", "*.hotjar.io"),
+    cookies=(
+        ("_hjSession_", "prefix"),
+        ("_hj", "prefix"),
+        ("_hjid", "exact"),
+        ("_hjSessionUser_[0-9]+$", "regex"),
+    ),
+)
+FB = make(
+    "facebook",
+    hosts=("*.facebook.net", "*.facebook.com"),
+    cookies=(("_fbp", "exact"), ("_sess", "suffix"), ("fb", "contains"), ("_tr", "contains")),
+)
+SHOPIFY = make("shopify", hosts=("*.shopify.com",), cookies=(("_sess", "suffix"), ("_y", "exact")))
+SHARED = make("zzz-other", hosts=("other.net",), cookies=(("_y", "exact"), ("^[0-9]+_x", "regex")))
+REGEXES = make(
+    "regexes",
+    cookies=(
+        ("AMCV_[0-9A-F]+%40AdobeOrg", "regex"),
+        ("(?i)mixed", "regex"),
+        ("(?P<n>named)_x", "regex"),
+        (r"[a-z]+_[0-9]{3}$", "regex"),
+        ("^[0-9]+_x", "regex"),
+        ("(a)_(b)_", "regex"),
+    ),
+)
+
+ALL = (GA, GOOGLE, RECAPTCHA, ADS, HOTJAR, FB, SHOPIFY, SHARED, REGEXES)
+
+
+@pytest.fixture
+def matcher() -> Matcher:
+    """Return a matcher over a small realistic database."""
+    return Matcher.from_signatures(ALL)
+
+
+class TestMatchHost:
+    """Host look-ups: exact patterns, then wildcard suffixes."""
+
+    @pytest.mark.parametrize(
+        ("host", "expected"),
+        [
+            ("www.google-analytics.com", "google-analytics"),
+            ("google-analytics.com", "google-analytics"),
+            ("a.b.c.google-analytics.com", "google-analytics"),
+            ("ssl.google-analytics.com", "google-analytics"),
+            ("analytics.google.com", "google-analytics"),
+            ("x.analytics.google.com", "google"),
+            ("www.google.com", "google"),
+            ("static.hotjar.io", "hotjar"),
+            ("Static.HOTJAR.io.", "hotjar"),
+            ("other.net", "zzz-other"),
+            ("sub.other.net", None),
+            ("notgoogle.com", None),
+            ("com", None),
+            ("", None),
+            ("127.0.0.1", None),
+        ],
+    )
+    def test_hosts(self, matcher: Matcher, host: str, expected: str | None) -> None:
+        """Exact beats wildcard, ``*.x`` includes ``x``, case and trailing dot are ignored."""
+        found = matcher.match_host(host)
+        assert (found.id if found else None) == expected
+
+    def test_cached_answers_stay_right(self, matcher: Matcher) -> None:
+        """Asking twice gives the same answer (the cache is invisible)."""
+        first = [matcher.match_host(h) for h in ("www.google.com", "nope.org", "www.google.com")]
+        assert first == [GOOGLE, None, GOOGLE]
+        assert matcher.match_host("nope.org") is None
+
+    def test_later_signature_wins_a_shared_host(self) -> None:
+        """Given the same host pattern twice, the later signature wins."""
+        one, two = make("one", hosts=("x.com",)), make("two", hosts=("X.com",))
+        assert Matcher.from_signatures([one, two]).match_host("x.com") == two
+        assert Matcher.from_signatures([two, one]).match_host("x.com") == one
+
+    def test_cache_bound(self, monkeypatch: pytest.MonkeyPatch, matcher: Matcher) -> None:
+        """The cache is emptied when full, and answers stay right."""
+        monkeypatch.setattr("tagsig._match._CACHE_SIZE", 4)
+        hosts = [f"h{i}.hotjar.com" for i in range(10)]
+        assert all(matcher.match_host(h) == HOTJAR for h in hosts)
+        assert all(matcher.match_cookie(f"_hj{i}") is not None for i in range(10))
+
+    def test_empty(self) -> None:
+        """A matcher without signatures matches nothing."""
+        empty = Matcher.from_signatures([])
+        assert empty.match_host("example.com") is None
+        assert empty.match_url(url("https://example.com/")) is None
+        assert empty.match_cookie("_ga") is None
+
+    def test_normalise_host(self) -> None:
+        """Normalisation lower-cases and drops one trailing dot."""
+        assert normalise_host("A.B.") == "a.b"
+        assert normalise_host("a") == "a"
+
+
+class TestMatchUrl:
+    """URL look-ups: URL patterns first, then the host."""
+
+    @pytest.mark.parametrize(
+        ("host", "path", "query", "expected"),
+        [
+            ("www.google.com", "/recaptcha/api.js", "", "recaptcha"),
+            ("www.google.com", "/recaptcha/api2/anchor", "k=1", "recaptcha"),
+            ("www.google.com", "/recaptcha/enterprise.js", "", "google"),
+            ("www.google.com", "/maps/embed", "pb=1", "google"),
+            ("www.google.com", "/pagead/1p-conversion/", "", "google-ads"),
+            ("maps.google.com", "/pagead/x", "", "google-ads"),
+            ("google.com", "/pagead/x", "", "google-ads"),
+            ("www.google.com", "/search", "", "google"),
+            ("www.google.com", "/abc/ads", "x=1", "google"),
+            ("www.google-analytics.com", "/g/collect", "v=2", "google-analytics"),
+            ("www.example.com", "/recaptcha/api.js", "", None),
+        ],
+    )
+    def test_urls(
+        self, matcher: Matcher, host: str, path: str, query: str, expected: str | None
+    ) -> None:
+        """Longest prefix wins for the most specific host pattern, then the host decides."""
+        raw = f"https://{host}{path}?{query}" if query else f"https://{host}{path}"
+        found = matcher.match_url(url(raw))
+        assert (found.id if found else None) == expected
+
+    def test_query_is_part_of_the_path(self) -> None:
+        """Patterns see ``path?query`` when the query is non-empty."""
+        sig = make("q", urls=(("x.com", "/p?id=", "prefix"),))
+        m = Matcher.from_signatures([sig])
+        assert m.match_url(url("https://x.com/p?id=1")) == sig
+        assert m.match_url(url("https://x.com/p")) is None
+
+    def test_regex_after_prefix(self) -> None:
+        """A matching prefix beats a matching regex on the same host pattern."""
+        by_regex = make("a-regex", urls=(("x.com", "/.*", "regex"),))
+        by_prefix = make("b-prefix", urls=(("x.com", "/", "prefix"),))
+        m = Matcher.from_signatures([by_regex, by_prefix])
+        assert m.match_url(url("https://x.com/a")) == by_prefix
+
+
+class TestMatchCookie:
+    """Cookie look-ups and their precedence."""
+
+    @pytest.mark.parametrize(
+        ("name", "expected", "pattern"),
+        [
+            ("_ga", "google-analytics", "_ga"),
+            ("_ga_ABC123", "google-analytics", "_ga_"),
+            ("_gid", "google-analytics", "_gid"),
+            ("_hjid", "hotjar", "_hjid"),
+            ("_hjSession_123", "hotjar", "_hjSession_"),
+            ("_hjSessionUser_123", "hotjar", "_hj"),
+            ("_hjFirstSeen", "hotjar", "_hj"),
+            ("_fbp", "facebook", "_fbp"),
+            ("php_sess", "facebook", "_sess"),
+            ("xfbx", "facebook", "fb"),
+            ("a_tr_fb", "facebook", "_tr"),
+            ("AMCV_12AB%40AdobeOrg", "regexes", "AMCV_[0-9A-F]+%40AdobeOrg"),
+            ("MIXED", "regexes", "(?i)mixed"),
+            ("named_x", "regexes", "(?P<n>named)_x"),
+            ("abc_123", "regexes", r"[a-z]+_[0-9]{3}$"),
+            ("a_b_c", "regexes", "(a)_(b)_"),
+            ("12_x", "regexes", "^[0-9]+_x"),
+            ("abc_1234", None, None),
+            ("_G", None, None),
+            ("", None, None),
+        ],
+    )
+    def test_names(
+        self, matcher: Matcher, name: str, expected: str | None, pattern: str | None
+    ) -> None:
+        """Exact > longest prefix > longest suffix > longest substring > first regex."""
+        found = matcher.match_cookie(name)
+        if expected is None:
+            assert found is None
+        else:
+            assert found is not None
+            assert (found.signature.id, found.pattern.name) == (expected, pattern)
+
+    def test_shared_pattern_prefers_domain(self, matcher: Matcher) -> None:
+        """A shared pattern goes to the signature whose hosts match the domain, else by id."""
+        assert matcher.match_cookie("_y") == CookieMatch(
+            signature=SHOPIFY, pattern=SHOPIFY.cookies[1]
+        )
+        assert matcher.match_cookie("_y", ".other.net") == CookieMatch(
+            signature=SHARED, pattern=SHARED.cookies[0]
+        )
+        assert matcher.match_cookie("_y", "Shop.Shopify.com").signature == SHOPIFY  # type: ignore[union-attr]
+        assert matcher.match_cookie("_y", "unrelated.org").signature == SHOPIFY  # type: ignore[union-attr]
+        assert matcher.match_cookie("x_sess", "www.shopify.com").signature == SHOPIFY  # type: ignore[union-attr]
+        assert matcher.match_cookie("x_sess", "facebook.com").signature == FB  # type: ignore[union-attr]
+        assert matcher.match_cookie("1_x", "other.net").signature == SHARED  # type: ignore[union-attr]
+        assert matcher.match_cookie("1_x").signature == REGEXES  # type: ignore[union-attr]
+
+    def test_first_regex_in_database_order(self) -> None:
+        """Among matching regexes the first, by signature id, wins."""
+        one = make("a", cookies=(("x[0-9]", "regex"),))
+        two = make("b", cookies=(("x.", "regex"),))
+        three = make("c", cookies=((".*", "regex"),))
+        m = Matcher.from_signatures([three, two, one])
+        assert m.match_cookie("x1").signature == one  # type: ignore[union-attr]
+        assert m.match_cookie("xy").signature == two  # type: ignore[union-attr]
+        assert m.match_cookie("zz").signature == three  # type: ignore[union-attr]
+
+    def test_longest_contains(self) -> None:
+        """Of several substrings found, the longest wins, wherever it is."""
+        short = make("a", cookies=(("ab", "contains"),))
+        long = make("b", cookies=(("cdef", "contains"),))
+        m = Matcher.from_signatures([short, long])
+        assert m.match_cookie("ab_cdef").signature == long  # type: ignore[union-attr]
+        assert m.match_cookie("x_ab").signature == short  # type: ignore[union-attr]
+        assert m.match_cookie("cde") is None
+
+    def test_case_sensitive(self, matcher: Matcher) -> None:
+        """Cookie names are case-sensitive."""
+        assert matcher.match_cookie("_GA") is None
+
+
+_label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+
+
+class TestProperties:
+    """Properties that hold for any input."""
+
+    @given(suffix=st.lists(_label, min_size=2, max_size=4), sub=st.lists(_label, max_size=4))
+    def test_wildcard_covers_subdomains(self, suffix: list[str], sub: list[str]) -> None:
+        """A host under a ``*.suffix`` pattern always matches it."""
+        base = ".".join(suffix)
+        sig = make("w", hosts=(f"*.{base}",))
+        m = Matcher.from_signatures([GA, sig])
+        host = ".".join([*sub, base])
+        expected = GA if m.match_host(host) == GA else sig
+        assert m.match_host(host) == expected
+        assert m.match_host(host.upper() + ".") == expected
+
+    @given(prefix=st.text(min_size=1, max_size=8), rest=st.text(max_size=8))
+    def test_prefix_covers_names(self, prefix: str, rest: str) -> None:
+        """A name starting with a registered prefix always matches some prefix pattern."""
+        sig = make("p", cookies=((prefix, "prefix"),))
+        found = Matcher.from_signatures([sig]).match_cookie(prefix + rest)
+        assert found == CookieMatch(signature=sig, pattern=sig.cookies[0])
+
+    @given(name=st.text(max_size=12), domain=st.none() | st.sampled_from(["other.net", ".x.io"]))
+    def test_deterministic(self, name: str, domain: str | None) -> None:
+        """Two matchers built from the same signatures in any order answer alike."""
+        forward = Matcher.from_signatures(ALL)
+        backward = Matcher.from_signatures(reversed(ALL))
+        assert forward.match_cookie(name, domain) == backward.match_cookie(name, domain)
+        assert forward.match_cookie(name, domain) == forward.match_cookie(name, domain)
+
+    @given(name=st.text(alphabet="_abfghijstxyAM0123456789", max_size=12))
+    def test_agrees_with_patterns(self, name: str) -> None:
+        """A match is always a pattern that accepts the name, and a miss has no such pattern."""
+        found = Matcher.from_signatures(ALL).match_cookie(name)
+        accepting = [p for s in ALL for p in s.cookies if p.matches(name)]
+        if found is None:
+            assert accepting == []
+        else:
+            assert found.pattern.matches(name)
+            assert found.pattern in accepting
+
+
+def test_regex_pattern_without_compiled_form_is_skipped() -> None:
+    """A regex pattern built without its compiled form never matches (it cannot)."""
+    sig = make("r")
+    sig = Signature(
+        id="r",
+        name="r",
+        vendor=Vendor(name="r"),
+        category="other",
+        consent="essential",
+        cookies=(CookiePattern(name="x", match="regex", pattern=None),),
+    )
+    assert Matcher.from_signatures([sig]).match_cookie("x") is None
+    assert isinstance(re.compile("x"), re.Pattern)
