@@ -1,0 +1,945 @@
+r"""Build ``data/signatures.json`` from the curated entries and two public datasets.
+
+The database is assembled in three layers, each of which can only add to what the
+previous one left unclaimed:
+
+1. The curated entries (``scripts/curated_signatures.json``) are taken as they are.
+2. Every entity of the third-party-web list becomes a signature, unless a curated entry
+   covers it (same name, or listed in ``TPW_ALIASES``). A covered entity lends its hosts
+   that nobody claims to the curated entry; an uncovered one keeps only the hosts that no
+   curated entry claims. Host patterns under a public suffix are dropped.
+3. The Open Cookie Database rows are grouped by platform. A platform's cookies are
+   attached to the signature of the same product (same name, or listed in
+   ``OCD_ALIASES``); other platforms become signatures of their own, with hosts taken
+   from the ``Domain`` column when that domain is not already known.
+
+The output is deterministic: the same inputs give the same bytes. A short summary is
+written to standard error. Run it from the repository root::
+
+    python scripts/import_signatures.py \
+        --curated scripts/curated_signatures.json \
+        --third-party-web PATH/third-party-web-entities.json \
+        --open-cookie-database PATH/open-cookie-database.csv \
+        --output data/signatures.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final, NotRequired, TypedDict, cast
+
+import tldextract
+
+SCHEMA_VERSION: Final = 1
+SOURCE_CURATED: Final = "curated"
+SOURCE_TPW: Final = "third-party-web"
+SOURCE_OCD: Final = "open-cookie-database"
+
+
+class Vendor(TypedDict):
+    """Who runs the service and where the data goes."""
+
+    name: str
+    country: str | None
+    dpf: bool | None
+
+
+class UrlRule(TypedDict):
+    """A host plus path recogniser."""
+
+    host: str
+    path: str
+    match: str
+
+
+class CookieRule(TypedDict):
+    """A cookie name recogniser."""
+
+    name: str
+    match: str
+    lifetime_days: NotRequired[float | int | None]
+
+
+class Facts(TypedDict):
+    """Behavioural facts; ``None`` means unknown."""
+
+    sets_cookies: bool | None
+    sends_pii: bool | None
+    cross_site_tracking: bool | None
+    complexity: str | None
+    script_kb: float | int | None
+    requests_per_page: float | int | None
+
+
+class Signature(TypedDict):
+    """One entry of the database."""
+
+    id: str
+    name: str
+    vendor: Vendor
+    category: str
+    consent: str
+    hosts: list[str]
+    urls: list[UrlRule]
+    cookies: list[CookieRule]
+    facts: Facts
+    checks: list[str]
+    mistakes: list[str]
+    sources: list[str]
+    homepage: NotRequired[str]
+
+
+# third-party-web category -> (our category, consent purpose)
+TPW_CATEGORIES: Final[dict[str, tuple[str, str]]] = {
+    "ad": ("advertising", "marketing"),
+    "analytics": ("analytics", "analytics"),
+    "social": ("social", "marketing"),
+    "video": ("video", "marketing"),
+    "customer-success": ("customer-success", "functional"),
+    "tag-manager": ("tag-manager", "functional"),
+    "consent-provider": ("consent", "essential"),
+    "cdn": ("cdn", "essential"),
+    "hosting": ("hosting", "essential"),
+    "marketing": ("marketing", "marketing"),
+    "utility": ("utility", "functional"),
+    "content": ("content", "functional"),
+    "other": ("other", "functional"),
+}
+
+# Open Cookie Database category -> (our category, consent purpose)
+OCD_CATEGORIES: Final[dict[str, tuple[str, str]]] = {
+    "marketing": ("advertising", "marketing"),
+    "analytics": ("analytics", "analytics"),
+    "personalization": ("personalization", "personalization"),
+    "functional": ("utility", "functional"),
+    "necessary": ("utility", "essential"),
+    "security": ("security", "essential"),
+}
+
+# Consent purposes from the least to the most demanding.
+CONSENT_RANK: Final[dict[str, int]] = {
+    "essential": 0,
+    "functional": 1,
+    "personalization": 2,
+    "analytics": 3,
+    "marketing": 4,
+}
+
+# third-party-web entity name -> curated id, where the names differ.
+TPW_ALIASES: Final[dict[str, str]] = {
+    "Google/Doubleclick Ads": "google-ads",
+    "Google Tag Manager": "google-tag-manager",
+    "Google Fonts": "google-fonts",
+    "Google Maps": "google-maps",
+    "Google reCAPTCHA": "recaptcha",
+    "Google FundingChoices": "google-funding-choices",
+    "YouTube": "youtube-embed",
+    "Twitter": "twitter-embed",
+    "Twitter Online Conversion Tracking": "twitter-pixel",
+    "Twitter Short URL": "twitter-pixel",
+    "Instagram": "instagram-embed",
+    "LinkedIn": "linkedin",
+    "LinkedIn Ads": "linkedin-insight",
+    "TikTok": "tiktok-embed",
+    "Pinterest": "pinterest",
+    "Quora Ads": "quora-pixel",
+    "Clarity": "microsoft-clarity",
+    "Microsoft Hosted Libs": "microsoft-ajax-cdn",
+    "AppNexus": "xandr",
+    "Rubicon Project": "magnite",
+    "Pubmatic": "pubmatic",
+    "sovrn": "sovrn",
+    "Adroll": "adroll",
+    "Quantcast": "quantcast-measure",
+    "Quantcast Choice": "quantcast-choice",
+    "Adobe Experience Cloud": "adobe-analytics",
+    "Adobe Tag Manager": "adobe-launch",
+    "Adobe TypeKit": "adobe-fonts",
+    "Adobe Marketing Cloud": "adobe-launch",
+    "Hubspot": "hubspot",
+    "Marketo": "marketo",
+    "Pardot": "pardot",
+    "Drift": "drift",
+    "ZenDesk": "zendesk",
+    "Freshchat": "freshchat",
+    "Freshdesk": "freshchat",
+    "Tidio Live Chat": "tidio",
+    "Tawk.to": "tawk-to",
+    "Help Scout": "help-scout",
+    "Cookiebot CMP": "cookiebot",
+    "Didomi CMP": "didomi",
+    "OneTrust CMP": "onetrust",
+    "Osano CMP": "osano",
+    "iubenda CMP": "iubenda",
+    "Usercentrics CMP": "usercentrics",
+    "TrustArc CMP": "trustarc",
+    "Sourcepoint CMP": "sourcepoint",
+    "Cookie Information CMP": "cookie-information",
+    "Cookie-Script.com": "cookie-script",
+    "Ensighten CMP": "ensighten",
+    "Ensighten Manage": "ensighten",
+    "Yandex Metrica": "yandex-metrica",
+    "Yandex Ads": "yandex-ads",
+    "Baidu Analytics": "baidu-analytics",
+    "Matomo": "matomo-cloud",
+    "Piwik": "piwik-pro",
+    "Parse.ly": "parsely",
+    "Amplitude Mobile Analytics": "amplitude",
+    "ContentSquare": "contentsquare",
+    "Convert Insights": "convert",
+    "mPulse": "akamai-mpulse",
+    "SpeedCurve RUM": "speedcurve",
+    "Fastly Insights": "fastly",
+    "Cloudflare CDN": "cdnjs",
+    "JSDelivr CDN": "jsdelivr",
+    "FontAwesome CDN": "font-awesome",
+    "Unpkg": "unpkg",
+    "Braze": "braze",
+    "Braintree Payments": "braintree",
+    "Amazon Pay": "amazon-pay",
+    "Amazon Ads": "amazon-ads",
+    "Index Exchange": "index-exchange",
+    "Dynatrace": "dynatrace",
+    "comScore": "comscore",
+    "Smartlook": "smartlook",
+    "Vidyard": "vidyard",
+    "WalkMe": "walkme",
+    "Yahoo! Tag Manager": "yahoo-japan-tag-manager",
+    "Consent Manager CMP": "consentmanager",
+    "ID5 Identity Cloud": "id5",
+    "Impact Radius": "impact",
+    "Borlabs CMP": "borlabs-cookie",
+    "Civic CMP": "civic-cookie-control",
+    "Complianz CMP": "complianz",
+    "LiveRamp IdentityLink": "liveramp",
+    "SoundCloud": "soundcloud-embed",
+    "Spotify": "spotify-embed",
+}
+
+# Hosts that third-party-web lists under an entity we curate but that belong to another
+# business (for example a CDN the vendor once used); they are not merged into the entry.
+TPW_MERGE_EXCLUDED: Final = frozenset(
+    {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com"}
+)
+
+# Open Cookie Database platform -> signature id, where the names differ.
+OCD_ALIASES: Final[dict[str, str]] = {
+    "Google Analytics": "google-analytics",
+    "Google Ads": "google-ads",
+    "Google AdSense": "google-adsense",
+    "DoubleClick/Google Marketing": "doubleclick",
+    "Google Tag Manager": "google-tag-manager",
+    "Google Optimize": "google-optimize",
+    "Google Maps": "google-maps",
+    "Google reCAPTCHA": "recaptcha",
+    "Facebook": "facebook",
+    "Instagram": "instagram-embed",
+    "WhatsApp": "whatsapp-widget",
+    "Youtube": "youtube-embed",
+    "X": "twitter-embed",
+    "LinkedIn": "linkedin",
+    "TikTok": "tiktok-pixel",
+    "Pinterest": "pinterest-tag",
+    "Reddit": "reddit-pixel",
+    "Bing / Microsoft": "bing-ads",
+    "Microsoft Azure App Insights": "microsoft-application-insights",
+    "Xandr": "xandr",
+    "The Tradedesk": "the-trade-desk",
+    "Magnite": "magnite",
+    "openx.net": "openx",
+    "Casale Media": "index-exchange",
+    "SOVRN": "sovrn",
+    "Smartadserver": "smart-adserver",
+    "MediaMath": "mediamath",
+    "Mediamath": "mediamath",
+    "BlueKai": "oracle-bluekai",
+    "ComScore": "comscore",
+    "comScore": "comscore",
+    "Adobe Analytics": "adobe-analytics",
+    "Adobe Audience Manager": "adobe-audience-manager",
+    "Adobe Advertising": "adobe-advertising",
+    "Matomo": "matomo-cloud",
+    "Piwik": "piwik-pro",
+    "Heap Analytics": "heap",
+    "Plausible Analytics": "plausible",
+    "Fathom Analytics": "fathom",
+    "Umami": "umami-cloud",
+    "Yandex.Metrica": "yandex-metrica",
+    "Baidu": "baidu-analytics",
+    "Parse.ly": "parsely",
+    "Snowplow": "snowplow",
+    "AT Internet": "piano-analytics",
+    "Piano": "piano-analytics",
+    "Gemius": "gemius",
+    "Hotjar": "hotjar",
+    "ContentSquare": "contentsquare",
+    "Crazy Egg": "crazy-egg",
+    "Lucky Orange": "lucky-orange",
+    "Inspectlet": "inspectlet",
+    "ABTasty": "ab-tasty",
+    "Convert Insights": "convert",
+    "Visual Website Optimizer": "vwo",
+    "Dynamic Yield": "dynamic-yield",
+    "HubSpot": "hubspot",
+    "Hubspot": "hubspot",
+    "Active Campaign": "activecampaign",
+    "Cookiebot": "cookiebot",
+    "Cookie Law Info": "cookieyes",
+    "Cookie First": "cookiefirst",
+    "Cookie Script": "cookie-script",
+    "Consentmanager.net": "consentmanager",
+    "Civic": "civic-cookie-control",
+    "Livechat": "livechat",
+    "Tawk.to Chat": "tawk-to",
+    "Zendesk": "zendesk",
+    "Drift": "drift",
+    "CloudFlare": "cloudflare",
+    "Cloudflare": "cloudflare",
+    "Akamai": "akamai",
+    "Akamai Botmanager": "akamai",
+    "Imperva": "imperva",
+    "Datadome": "datadome",
+    "Amazon Web Services": "aws-load-balancing",
+    "Stripe": "stripe",
+    "PayPal": "paypal",
+    "Adyen": "adyen",
+    "Shopify": "shopify",
+    "Dynatrace": "dynatrace",
+    "Wistia": "wistia",
+    "Vimeo": "vimeo",
+    "ShareThis": "sharethis",
+    "Disqus": "disqus",
+    "Trustpilot": "trustpilot",
+    "Bazaar Voice": "bazaarvoice",
+    "Qualtrics": "qualtrics",
+    "SurveyMonkey": "surveymonkey",
+    "Typeform": "typeform",
+    "Usabilla": "usabilla",
+    "Optinmonster": "optinmonster",
+    "Spotify": "spotify-embed",
+    "Lotame": "lotame",
+    "ID5": "id5",
+    "LiveRamp": "liveramp",
+    "TripleLift": "triplelift",
+    "Teads": "teads",
+    "Taboola": "taboola",
+    "Outbrain": "outbrain",
+    "PubMatic": "pubmatic",
+    "Yahoo": "yahoo-dot",
+    "Nielsen": "nielsen",
+    "Awin": "awin",
+    "Klaviyo": "klaviyo",
+    "Mailchimp": "mailchimp",
+    "Braze": "braze",
+    "Leadfeeder": "leadfeeder",
+    "Iubenda": "iubenda",
+    "Termly": "termly",
+    "Osano": "osano",
+    "Didomi": "didomi",
+    "Axeptio": "axeptio",
+    "Complianz": "complianz",
+    "CookieYes": "cookieyes",
+    "Borlabs": "borlabs-cookie",
+    "OneTrust": "onetrust",
+    "Chartbeat": "chartbeat",
+    "Mixpanel": "mixpanel",
+    "Amplitude": "amplitude",
+    "Quantcast": "quantcast-measure",
+    "Criteo": "criteo",
+    "Adform": "adform",
+    "Intercom": "intercom",
+    "Crisp": "crisp",
+    "LiveChat": "livechat",
+    "Marketo": "marketo",
+    "Optimizely": "optimizely",
+    "Rudderstack": "rudderstack",
+}
+
+_HOST_RE: Final = re.compile(
+    r"^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)+$"
+)
+_IPV4_RE: Final = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_ID_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PLACEHOLDER_RE: Final = re.compile(r"\*|\{[^}]*\}|<[^>]*>|%[A-Za-z_]+%|(?i:x{3,})")
+_UNITS: Final[dict[str, float]] = {
+    "second": 1 / 86400,
+    "sec": 1 / 86400,
+    "minute": 1 / 1440,
+    "min": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1,
+    "week": 7,
+    "month": 30,
+    "year": 365,
+}
+_DURATION_RE: Final = re.compile(
+    r"^(\d+(?:\.\d+)?)\s*(second|sec|minute|min|hour|day|week|month|year)s?\b(.*)$"
+)
+_SESSION_WORDS: Final = frozenset(
+    {"session", "sessions", "seesion", "session cookie", "end of session (browser)", "0 day"}
+)
+
+
+class InputFileError(Exception):
+    """An input file is malformed."""
+
+
+def _round(value: float) -> float | int:
+    """Round a number of days to four decimals, as an int when it is whole."""
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def parse_retention(text: str) -> float | int | None:
+    """Turn a retention description into days: session is 0, unclear text is ``None``."""
+    clean = " ".join(text.replace("\u00a0", " ").split()).lower()
+    if clean in _SESSION_WORDS:
+        return 0
+    if len(re.findall(r"\d+", clean)) != 1:
+        return None
+    match = _DURATION_RE.match(clean)
+    if match is None:
+        return None
+    number, unit, rest = match.groups()
+    if re.search(r"\b(till|to)\b", rest):
+        return None
+    return _round(float(number) * _UNITS[unit])
+
+
+def slugify(name: str) -> str:
+    """Make a kebab-case id from a display name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "entity"
+
+
+def name_key(name: str) -> str:
+    """Reduce a name to lower-case letters and digits, for loose comparison."""
+    return re.sub(r"[^a-z0-9]", "", slugify(name))
+
+
+class PublicSuffixes:
+    """Answers whether a domain is a public suffix (ICANN or private section)."""
+
+    def __init__(self) -> None:
+        self._extract = tldextract.TLDExtract(
+            suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+        )
+
+    def is_suffix(self, domain: str) -> bool:
+        """Return True when ``domain`` itself is listed as a public suffix."""
+        return self._extract(domain).domain == ""
+
+    def registrable(self, domain: str) -> str | None:
+        """Return the registrable domain of ``domain``, or None when it has none."""
+        parts = self._extract(domain)
+        if not parts.domain or not parts.suffix:
+            return None
+        return f"{parts.domain}.{parts.suffix}"
+
+
+def normalise_host(raw: str, psl: PublicSuffixes) -> str | None:
+    """Return a valid host pattern for ``raw``, or None when it cannot be used."""
+    host = raw.strip().strip(".").lower()
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return None
+    bare = host[2:] if host.startswith("*.") else host
+    if not _HOST_RE.match(host) or _IPV4_RE.match(bare):
+        return None
+    if psl.is_suffix(bare) or psl.registrable(bare) is None:
+        return None
+    return host
+
+
+def pattern_covers(pattern: str, host: str) -> bool:
+    """Return True when host pattern ``pattern`` matches every host of ``host``."""
+    if pattern == host:
+        return True
+    if not pattern.startswith("*."):
+        return False
+    base = pattern[2:]
+    bare = host[2:] if host.startswith("*.") else host
+    return bare == base or bare.endswith("." + base)
+
+
+def _add_source(signature: Signature, source: str) -> None:
+    """Record that ``source`` contributed to ``signature``."""
+    if source not in signature["sources"]:
+        signature["sources"].append(source)
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    """Return ``base`` or ``base-N``, whichever is first free, and reserve it."""
+    candidate = base
+    counter = 2
+    while candidate in taken:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _empty_facts(*, sets_cookies: bool | None = None) -> Facts:
+    """Return facts that are all unknown."""
+    return {
+        "sets_cookies": sets_cookies,
+        "sends_pii": None,
+        "cross_site_tracking": None,
+        "complexity": None,
+        "script_kb": None,
+        "requests_per_page": None,
+    }
+
+
+# --------------------------------------------------------------------------- curated
+
+
+def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
+    """Load and sanity-check the curated entries."""
+    raw: Any = json.loads(path.read_text(encoding="utf-8"))
+    entries: Any = raw["signatures"] if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        raise InputFileError(f"{path}: expected a list of signatures")
+    seen: set[str] = set()
+    result: list[Signature] = []
+    for index, entry in enumerate(entries):
+        where = f"{path}#/signatures/{index}"
+        if not isinstance(entry, dict):
+            raise InputFileError(f"{where}: not an object")
+        for key in ("id", "name", "vendor", "category", "consent", "hosts", "facts"):
+            if key not in entry:
+                raise InputFileError(f"{where}: missing {key!r}")
+        if not _ID_RE.match(entry["id"]) or entry["id"] in seen:
+            raise InputFileError(f"{where}: bad or duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        for host in entry["hosts"] + [rule["host"] for rule in entry.get("urls", [])]:
+            if normalise_host(host, psl) != host:
+                raise InputFileError(f"{where}: invalid host pattern {host!r}")
+        for cookie in entry.get("cookies", []):
+            if cookie["match"] == "regex":
+                re.compile(cookie["name"])
+        signature: Signature = {
+            "id": entry["id"],
+            "name": entry["name"],
+            "vendor": entry["vendor"],
+            "category": entry["category"],
+            "consent": entry["consent"],
+            "hosts": list(entry["hosts"]),
+            "urls": list(entry.get("urls", [])),
+            "cookies": list(entry.get("cookies", [])),
+            "facts": entry["facts"],
+            "checks": list(entry.get("checks", [])),
+            "mistakes": list(entry.get("mistakes", [])),
+            "sources": list(entry.get("sources", [SOURCE_CURATED])),
+        }
+        if "homepage" in entry:
+            signature["homepage"] = entry["homepage"]
+        result.append(signature)
+    return result
+
+
+# ----------------------------------------------------------------- third-party-web
+
+
+class Builder:
+    """Accumulates signatures and the host patterns they claim."""
+
+    def __init__(self, curated: Sequence[Signature], psl: PublicSuffixes) -> None:
+        self.psl = psl
+        self.by_id: dict[str, Signature] = {sig["id"]: sig for sig in curated}
+        self.curated_ids = frozenset(self.by_id)
+        self.claimed: dict[str, str] = {}
+        for sig in curated:
+            for host in sig["hosts"]:
+                self.claimed[host] = sig["id"]
+        self.curated_patterns = tuple(
+            host for sig in curated for host in sig["hosts"] if host.startswith("*.")
+        )
+        self.curated_cookies = frozenset(
+            (cookie["name"], cookie["match"]) for sig in curated for cookie in sig["cookies"]
+        )
+        self.by_key: dict[str, str] = {}
+        for sig in curated:
+            self.by_key.setdefault(name_key(sig["name"]), sig["id"])
+            self.by_key.setdefault(name_key(sig["id"]), sig["id"])
+        self.stats: collections.Counter[str] = collections.Counter()
+
+    def _curated_covers(self, host: str) -> bool:
+        """Return True when a curated wildcard pattern already matches ``host``."""
+        return host not in self.claimed and any(
+            pattern_covers(pattern, host) for pattern in self.curated_patterns
+        )
+
+    def _claim(self, signature: Signature, host: str) -> None:
+        """Give ``host`` to ``signature``."""
+        signature["hosts"].append(host)
+        self.claimed[host] = signature["id"]
+
+    def add_third_party_web(self, entities: Sequence[dict[str, Any]]) -> None:
+        """Turn third-party-web entities into signatures or merge them into curated ones."""
+        stale = sorted(set(TPW_ALIASES.values()) - self.curated_ids)
+        if stale:
+            raise InputFileError(f"TPW_ALIASES names ids that are not curated: {stale}")
+        ordered = sorted(entities, key=lambda e: (slugify(str(e["name"])), str(e["name"])))
+        for entity in ordered:
+            name = str(entity["name"]).strip()
+            hosts: list[str] = []
+            for raw in entity.get("domains", []):
+                host = normalise_host(str(raw), self.psl)
+                if host is None:
+                    self.stats["tpw hosts dropped (invalid or public suffix)"] += 1
+                elif self._curated_covers(host):
+                    self.stats["tpw hosts already covered by curated"] += 1
+                elif host not in hosts:
+                    hosts.append(host)
+            target_id = TPW_ALIASES.get(name) or self.by_key.get(name_key(name))
+            if target_id is not None and target_id in self.curated_ids:
+                target = self.by_id[target_id]
+                own = list(target["hosts"])
+                for host in hosts:
+                    if host in self.claimed or any(pattern_covers(p, host) for p in own):
+                        continue
+                    if host in TPW_MERGE_EXCLUDED:
+                        self.stats["tpw hosts not merged (other business)"] += 1
+                        continue
+                    self._claim(target, host)
+                    self.stats["tpw hosts merged into curated"] += 1
+                _add_source(target, SOURCE_TPW)
+                self.stats["tpw entities covered by curated"] += 1
+                continue
+            free = [host for host in hosts if host not in self.claimed]
+            if not free:
+                self.stats["tpw entities without a free host"] += 1
+                continue
+            category, consent = TPW_CATEGORIES.get(
+                str(entity.get("category", "other")), ("other", "functional")
+            )
+            signature: Signature = {
+                "id": _unique_id(slugify(name), set(self.by_id)),
+                "name": name,
+                "vendor": {
+                    "name": str(entity.get("company") or name).strip(),
+                    "country": None,
+                    "dpf": None,
+                },
+                "category": category,
+                "consent": consent,
+                "hosts": [],
+                "urls": [],
+                "cookies": [],
+                "facts": _empty_facts(),
+                "checks": [],
+                "mistakes": [],
+                "sources": [SOURCE_TPW],
+            }
+            homepage = str(entity.get("homepage") or "")
+            if re.match(r"^https?://[^\s/]+", homepage):
+                signature["homepage"] = homepage
+            self.by_id[signature["id"]] = signature
+            for host in free:
+                self._claim(signature, host)
+            self.by_key.setdefault(name_key(name), signature["id"])
+            self.stats["tpw entities imported"] += 1
+
+    # ----------------------------------------------------------- Open Cookie Database
+
+    def add_open_cookie_database(self, rows: Sequence[dict[str, str]]) -> None:
+        """Attach cookies to existing signatures or create one per unknown platform."""
+        groups: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
+        for row in rows:
+            platform = " ".join(row.get("Platform", "").split())
+            if platform:
+                groups[platform].append(row)
+        known_domains = self._known_registrable_domains()
+        for platform in sorted(groups, key=lambda p: (slugify(p), p)):
+            platform_rows = groups[platform]
+            cookies = self._cookie_rules(platform_rows)
+            category, consent = self._ocd_purpose(platform_rows)
+            target_id = OCD_ALIASES.get(platform) or self.by_key.get(name_key(platform))
+            if target_id is not None and target_id in self.by_id:
+                self._attach(self.by_id[target_id], cookies, consent)
+                continue
+            signature: Signature = {
+                "id": _unique_id(slugify(platform), set(self.by_id)),
+                "name": platform,
+                "vendor": {
+                    "name": self._controller(platform_rows, platform),
+                    "country": None,
+                    "dpf": None,
+                },
+                "category": category,
+                "consent": consent,
+                "hosts": [],
+                "urls": [],
+                "cookies": [],
+                "facts": _empty_facts(sets_cookies=True),
+                "checks": [],
+                "mistakes": [],
+                "sources": [SOURCE_OCD],
+            }
+            for host in self._ocd_hosts(platform_rows):
+                registrable = self.psl.registrable(host[2:])
+                if registrable is None or registrable in known_domains or host in self.claimed:
+                    continue
+                known_domains.add(registrable)
+                self._claim(signature, host)
+            self.by_id[signature["id"]] = signature
+            self.by_key.setdefault(name_key(platform), signature["id"])
+            self._attach(signature, cookies, consent)
+            self.stats["ocd platforms imported"] += 1
+
+    def _known_registrable_domains(self) -> set[str]:
+        """Return the registrable domains of every host pattern and URL rule so far."""
+        known: set[str] = set()
+        for sig in self.by_id.values():
+            for host in sig["hosts"] + [rule["host"] for rule in sig["urls"]]:
+                registrable = self.psl.registrable(host.removeprefix("*."))
+                if registrable is not None:
+                    known.add(registrable)
+        return known
+
+    def _attach(self, signature: Signature, cookies: Sequence[CookieRule], consent: str) -> None:
+        """Add the cookies that the signature and the curated entries do not define yet."""
+        present = {(cookie["name"], cookie["match"]) for cookie in signature["cookies"]}
+        added = 0
+        for cookie in cookies:
+            key = (cookie["name"], cookie["match"])
+            if key in present or key in self.curated_cookies:
+                self.stats["ocd cookies already curated or duplicated"] += 1
+                continue
+            present.add(key)
+            signature["cookies"].append(cookie)
+            added += 1
+        self.stats["ocd cookies added"] += added
+        if signature["id"] in self.curated_ids:
+            if added:
+                _add_source(signature, SOURCE_OCD)
+                self.stats["ocd platforms merged into curated"] += 1
+            return
+        _add_source(signature, SOURCE_OCD)
+        if signature["facts"]["sets_cookies"] is None:
+            signature["facts"]["sets_cookies"] = True
+        if CONSENT_RANK[consent] > CONSENT_RANK[signature["consent"]]:
+            signature["consent"] = consent
+        if SOURCE_TPW in signature["sources"]:
+            self.stats["ocd platforms merged into third-party-web"] += 1
+
+    @staticmethod
+    def _controller(rows: Sequence[dict[str, str]], platform: str) -> str:
+        """Return the most frequent data controller of a platform."""
+        names = collections.Counter(
+            " ".join(row.get("Data Controller", "").split()) for row in rows
+        )
+        names.pop("", None)
+        if not names:
+            return platform
+        return sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+    @staticmethod
+    def _ocd_purpose(rows: Sequence[dict[str, str]]) -> tuple[str, str]:
+        """Return (category, consent) for a platform.
+
+        The consent purpose is the most demanding one among the platform's cookies; the
+        category follows the most frequent cookie category (ties go to the more demanding).
+        """
+        purposes = [
+            OCD_CATEGORIES.get(row.get("Category", "").strip().lower(), ("utility", "functional"))
+            for row in rows
+        ]
+        consent = max((p[1] for p in purposes), key=CONSENT_RANK.__getitem__)
+        counts = collections.Counter(purposes)
+        category = sorted(counts.items(), key=lambda item: (-item[1], -CONSENT_RANK[item[0][1]]))
+        return category[0][0][0], consent
+
+    def _ocd_hosts(self, rows: Sequence[dict[str, str]]) -> list[str]:
+        """Return wildcard host patterns for the cookie domains named by the rows."""
+        hosts: list[str] = []
+        for row in rows:
+            text = row.get("Domain", "").lower().replace("(3rd party)", " ")
+            for token in re.split(r"[\s,;/]+|\bor\b|\band\b", text):
+                candidate = token.strip().strip(".")
+                if not candidate or "." not in candidate:
+                    continue
+                host = normalise_host("*." + candidate, self.psl)
+                if host is not None and host not in hosts:
+                    hosts.append(host)
+        return sorted(hosts)
+
+    @staticmethod
+    def _cookie_rules(rows: Sequence[dict[str, str]]) -> list[CookieRule]:
+        """Convert the rows of one platform into cookie rules, without duplicates."""
+        rules: list[CookieRule] = []
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            rule = cookie_rule(
+                row.get("Cookie / Data Key name", ""),
+                wildcard=row.get("Wildcard match", "0").strip() == "1",
+                retention=row.get("Retention period", ""),
+            )
+            if rule is None or (rule["name"], rule["match"]) in seen:
+                continue
+            seen.add((rule["name"], rule["match"]))
+            rules.append(rule)
+        return sorted(rules, key=lambda r: (r["name"], r["match"]))
+
+    def signatures(self) -> list[Signature]:
+        """Return every signature, sorted by id."""
+        return [self.by_id[key] for key in sorted(self.by_id)]
+
+
+def cookie_rule(raw_name: str, *, wildcard: bool, retention: str) -> CookieRule | None:
+    """Turn one Open Cookie Database row into a cookie rule, or None when unusable."""
+    name = raw_name.replace("\u00ad", "").strip()
+    if not name or any(ch.isspace() for ch in name):
+        return None
+    pieces = _PLACEHOLDER_RE.split(name)
+    fixed = [piece for piece in pieces if piece]
+    if not fixed:
+        return None
+    if len(pieces) == 1:
+        kind, pattern = ("prefix" if wildcard else "exact"), name
+    elif len(fixed) == 1 and pieces[0] and not pieces[-1]:
+        kind, pattern = "prefix", fixed[0]
+    elif len(fixed) == 1 and not pieces[0] and pieces[-1]:
+        kind, pattern = "suffix", fixed[0]
+    else:
+        kind = "regex"
+        pattern = ".+".join(re.escape(piece) for piece in pieces)
+        pattern += "$"
+    return {"name": pattern, "match": kind, "lifetime_days": parse_retention(retention)}
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _canonical(signature: Signature) -> dict[str, object]:
+    """Return the signature with a fixed key order and sorted, de-duplicated lists."""
+    out: dict[str, object] = {
+        "id": signature["id"],
+        "name": signature["name"],
+        "vendor": {
+            "name": signature["vendor"]["name"],
+            "country": signature["vendor"]["country"],
+            "dpf": signature["vendor"]["dpf"],
+        },
+        "category": signature["category"],
+        "consent": signature["consent"],
+        "hosts": list(dict.fromkeys(signature["hosts"])),
+    }
+    if signature["urls"]:
+        out["urls"] = [
+            {"host": rule["host"], "path": rule["path"], "match": rule["match"]}
+            for rule in signature["urls"]
+        ]
+    if signature["cookies"]:
+        cookies: list[dict[str, object]] = []
+        for cookie in signature["cookies"]:
+            item: dict[str, object] = {"name": cookie["name"], "match": cookie["match"]}
+            if cookie.get("lifetime_days") is not None:
+                item["lifetime_days"] = cookie.get("lifetime_days")
+            cookies.append(item)
+        out["cookies"] = cookies
+    facts = signature["facts"]
+    out["facts"] = {
+        key: facts[key]
+        for key in (
+            "sets_cookies",
+            "sends_pii",
+            "cross_site_tracking",
+            "complexity",
+            "script_kb",
+            "requests_per_page",
+        )
+    }
+    if signature["checks"]:
+        out["checks"] = list(signature["checks"])
+    if signature["mistakes"]:
+        out["mistakes"] = list(signature["mistakes"])
+    order = (SOURCE_CURATED, SOURCE_TPW, SOURCE_OCD)
+    out["sources"] = [source for source in order if source in signature["sources"]]
+    if "homepage" in signature:
+        out["homepage"] = signature["homepage"]
+    return out
+
+
+def render(signatures: Sequence[Signature]) -> str:
+    """Serialise the database: one signature per line, so diffs stay readable."""
+    lines = [
+        "{",
+        '  "$schema": "signatures.schema.json",',
+        f'  "schema_version": {SCHEMA_VERSION},',
+        '  "description": "tagsig signature database; generated by scripts/import_signatures.py'
+        ' - edit scripts/curated_signatures.json instead.",',
+        '  "signatures": [',
+    ]
+    body = [
+        "    " + json.dumps(_canonical(sig), ensure_ascii=False, separators=(", ", ": "))
+        for sig in signatures
+    ]
+    lines.append(",\n".join(body))
+    lines.extend(["  ]", "}"])
+    return "\n".join(lines) + "\n"
+
+
+def read_open_cookie_database(path: Path) -> list[dict[str, str]]:
+    """Read the Open Cookie Database CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_third_party_web(path: Path) -> list[dict[str, Any]]:
+    """Read the third-party-web entity list."""
+    data: Any = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise InputFileError(f"{path}: expected a JSON array of entities")
+    return cast("list[dict[str, Any]]", data)
+
+
+def build(curated: Path, third_party_web: Path, open_cookie_database: Path) -> tuple[str, str]:
+    """Return the rendered database and a summary of what was imported."""
+    psl = PublicSuffixes()
+    builder = Builder(load_curated(curated, psl), psl)
+    builder.add_third_party_web(read_third_party_web(third_party_web))
+    builder.add_open_cookie_database(read_open_cookie_database(open_cookie_database))
+    signatures = builder.signatures()
+    with_hosts = sum(1 for sig in signatures if sig["hosts"] or sig["urls"])
+    cookies = sum(len(sig["cookies"]) for sig in signatures)
+    summary = [
+        f"signatures: {len(signatures)} ({with_hosts} with host or URL rules)",
+        f"curated: {len(builder.curated_ids)}",
+        f"cookie patterns: {cookies}",
+    ]
+    summary.extend(f"{key}: {value}" for key, value in sorted(builder.stats.items()))
+    return render(signatures), "\n".join(summary)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--curated", type=Path, required=True)
+    parser.add_argument("--third-party-web", type=Path, required=True)
+    parser.add_argument("--open-cookie-database", type=Path, required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+    try:
+        text, summary = build(args.curated, args.third_party_web, args.open_cookie_database)
+    except (OSError, ValueError, KeyError, InputFileError) as exc:
+        print(f"import_signatures: {exc}", file=sys.stderr)
+        return 1
+    args.output.write_text(text, encoding="utf-8", newline="\n")
+    print(summary, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
