@@ -6,7 +6,14 @@ The public API is this flat namespace; every other module is private.
 from __future__ import annotations
 
 from tagsig._analyze import analyze
-from tagsig._attribute import CookieEvidence, EntryRef
+from tagsig._attribute import (
+    AttributedCookie,
+    AttributedEntry,
+    Attribution,
+    CookieEvidence,
+    EntryRef,
+    attribute,
+)
 from tagsig._cookies import load_cookies
 from tagsig._exceptions import (
     CookieJarError,
@@ -17,7 +24,7 @@ from tagsig._exceptions import (
     TagsigError,
     UnsupportedSchemaError,
 )
-from tagsig._har import load_har
+from tagsig._har import load_har, parse_url
 from tagsig._match import CookieMatch, Matcher
 from tagsig._measure import Weight, transfer_bytes
 from tagsig._models import (
@@ -70,6 +77,9 @@ from tagsig._signatures import (
 from tagsig._version import __version__
 
 __all__ = [
+    "AttributedCookie",
+    "AttributedEntry",
+    "Attribution",
     "Capture",
     "Category",
     "Complexity",
@@ -123,11 +133,13 @@ __all__ = [
     "Weight",
     "__version__",
     "analyze",
+    "attribute",
     "first_party_domains",
     "is_third_party",
     "load_cookies",
     "load_har",
     "load_signatures",
+    "parse_url",
     "registrable_domain",
     "render",
     "report_document",

@@ -30,13 +30,16 @@ def registrable_domain(host: str) -> str:
     """Return the registrable domain (eTLD+1) of ``host``, using the Public Suffix List.
 
     Private-section suffixes count (``foo.github.io`` is its own site, not GitHub's).
-    IP addresses, ``localhost`` and hosts that are themselves a public suffix are returned
-    unchanged (lower-cased, without brackets or a trailing dot).
+    Under an unlisted top-level label the last two labels count, as the list's default
+    rule says. IP addresses, ``localhost`` and hosts that are themselves a public suffix
+    are returned unchanged (lower-cased, without brackets or a trailing dot).
 
     >>> registrable_domain("www.bbc.co.uk")
     'bbc.co.uk'
     >>> registrable_domain("foo.github.io")
     'foo.github.io'
+    >>> registrable_domain("www.shop.example")
+    'shop.example'
     >>> registrable_domain("[2001:db8::1]")
     '2001:db8::1'
     """
@@ -44,7 +47,10 @@ def registrable_domain(host: str) -> str:
     if not name or _is_ip(name):
         return name
     result = _extractor()(name)
-    if not result.suffix or not result.domain:
+    if not result.suffix:
+        # The list's default rule ("*"): an unlisted top-level label is a public suffix.
+        return ".".join(name.split(".")[-2:])
+    if not result.domain:
         return name
     return f"{result.domain}.{result.suffix}"
 

@@ -1,0 +1,194 @@
+"""The audit: read inputs, attribute requests and cookies to tags, weigh them, report."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution, attribute
+from tagsig._cookies import load_cookies
+from tagsig._har import load_har
+from tagsig._measure import weigh
+from tagsig._models import Capture, CookieJar, Problem
+from tagsig._report import (
+    InputSummary,
+    PageWeight,
+    Report,
+    ReportWarning,
+    TagCookie,
+    TagReport,
+    UnattributedHost,
+)
+from tagsig._signatures import Signature, SignatureDB, load_signatures
+
+__all__ = ["analyze"]
+
+CaptureInput = Capture | str | os.PathLike[str] | bytes
+JarInput = CookieJar | str | os.PathLike[str] | bytes
+
+
+def analyze(
+    captures: Iterable[CaptureInput] | CaptureInput,
+    cookies: Iterable[JarInput] = (),
+    signatures: SignatureDB | Sequence[str | os.PathLike[str]] | None = None,
+    first_party: Iterable[str] = (),
+) -> Report:
+    """Audit the third-party tags in ``captures`` (and ``cookies``).
+
+    Args:
+        captures: HAR captures: :class:`Capture` objects, or anything :func:`load_har`
+            reads (a single one or several).
+        cookies: Cookie jars: :class:`CookieJar` objects or paths :func:`load_cookies`
+            reads.
+        signatures: The signature database: ``None`` for the bundled one, a
+            :class:`SignatureDB`, or paths of database files layered on the bundled one.
+        first_party: Extra first-party domains (the site's own CDNs and aliases).
+
+    Returns:
+        The report.
+
+    Raises:
+        InputError: An input cannot be read.
+        SignatureError: A signature database file is invalid.
+
+    """
+    if isinstance(captures, Capture | str | os.PathLike | bytes):
+        captures = [captures]
+    read_captures = tuple(c if isinstance(c, Capture) else load_har(c) for c in captures)
+    jars = tuple(j if isinstance(j, CookieJar) else load_cookies(j) for j in cookies)
+    if signatures is None:
+        db = load_signatures()
+    elif isinstance(signatures, SignatureDB):
+        db = signatures
+    else:
+        db = load_signatures(*signatures)
+    attribution = attribute(read_captures, jars, db.matcher, first_party)
+    return build_report(attribution)
+
+
+def build_report(attribution: Attribution) -> Report:
+    """Turn an attribution into a report: per-tag weight, cookies, loaders, unknown hosts."""
+    by_tag: dict[str, list[AttributedEntry]] = defaultdict(list)
+    for attributed in attribution.entries:
+        if attributed.signature is not None:
+            by_tag[attributed.signature.id].append(attributed)
+    cookies_by_tag: dict[str, list[AttributedCookie]] = defaultdict(list)
+    for observed in attribution.cookies:
+        cookies_by_tag[observed.signature.id].append(observed)
+    signatures = {a.signature.id: a.signature for a in attribution.entries
+                  if a.signature is not None}
+    signatures.update({c.signature.id: c.signature for c in attribution.cookies})
+    tags = tuple(
+        _tag_report(signatures[tag_id], by_tag.get(tag_id, []),
+                    cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id))
+        for tag_id in sorted(signatures)
+    )
+    first_party = sorted(frozenset().union(*attribution.first_party))
+    return Report(
+        inputs=_inputs(attribution),
+        first_party=tuple(first_party),
+        tags=tags,
+        unattributed=_unattributed(attribution.entries),
+        warnings=_warnings(attribution),
+    )
+
+
+def _tag_report(signature: Signature, entries: list[AttributedEntry],
+                cookies: list[AttributedCookie], loaded_by: str | None) -> TagReport:
+    pages: dict[tuple[int, str | None], list[AttributedEntry]] = defaultdict(list)
+    for attributed in entries:
+        pages[(attributed.ref.input, attributed.entry.pageref)].append(attributed)
+    per_page = tuple(
+        PageWeight(input=position, page=page, weight=weigh(a.entry for a in group))
+        for (position, page), group in sorted(pages.items(), key=lambda kv: (
+            kv[0][0], kv[0][1] or ""))
+    )
+    return TagReport(
+        signature=signature,
+        weight=weigh(a.entry for a in entries),
+        pages=len(pages),
+        entries=tuple(sorted(a.ref for a in entries)),
+        cookies=_tag_cookies(cookies),
+        loaded_by=loaded_by,
+        per_page=per_page,
+    )
+
+
+def _tag_cookies(observed: list[AttributedCookie]) -> tuple[TagCookie, ...]:
+    """One row per (name, domain, source): the first observation, the longest lifetime."""
+    rows: dict[tuple[str, str | None, str], TagCookie] = {}
+    for item in observed:
+        cookie = item.cookie
+        key = (cookie.name, item.domain, cookie.source)
+        previous = rows.get(key)
+        if previous is not None and (item.lifetime_days or 0) <= (previous.lifetime_days or 0):
+            continue
+        rows[key] = TagCookie(
+            name=cookie.name, domain=item.domain, source=cookie.source,
+            expires=cookie.expires, lifetime_days=item.lifetime_days,
+            third_party=item.third_party, evidence=item.evidence, input=item.input,
+            entry=cookie.entry if previous is None else previous.entry,
+            secure=cookie.secure, http_only=cookie.http_only, same_site=cookie.same_site,
+        )
+    return tuple(sorted(rows.values(), key=lambda c: (c.name, c.domain or "", c.source)))
+
+
+def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost, ...]:
+    hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
+    for attributed in entries:
+        if attributed.signature is None and attributed.third_party:
+            hosts[attributed.entry.url.host].append(attributed)
+    result = []
+    for host, group in hosts.items():
+        causes = Counter(a.initiated_by for a in group if a.initiated_by is not None)
+        result.append(UnattributedHost(
+            host=host,
+            requests=len(group),
+            transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
+            initiated_by=min(causes, key=lambda tag: (-causes[tag], tag)) if causes else None,
+            third_party=True,
+            entries=tuple(sorted(a.ref for a in group)),
+        ))
+    return tuple(sorted(result, key=lambda h: (-h.requests, h.host)))
+
+
+def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
+    summaries = [
+        InputSummary(path=c.source, kind="har", producer=str(c.creator),
+                     entries=len(c.entries), pages=len(c.pages), problems=c.problems,
+                     has_cookie_evidence=c.has_cookie_evidence)
+        for c in attribution.captures
+    ]
+    summaries.extend(
+        InputSummary(path=j.source, kind="cookies", producer=j.format, entries=len(j.cookies),
+                     pages=0, problems=j.problems)
+        for j in attribution.jars
+    )
+    return tuple(summaries)
+
+
+def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
+    warnings = []
+    for position, capture in enumerate(attribution.captures):
+        if capture.entries and not capture.has_cookie_evidence:
+            warnings.append(ReportWarning(
+                code="sanitized-har",
+                message=f"{capture.source}: cookies unavailable: the capture carries no "
+                "cookie headers (a sanitized export); export with cookies or pass a cookie "
+                "jar",
+                input=position,
+            ))
+    inputs: list[tuple[str, tuple[Problem, ...]]] = [
+        (capture.source, capture.problems) for capture in attribution.captures
+    ] + [(jar.source, jar.problems) for jar in attribution.jars]
+    for position, (source, problems) in enumerate(inputs):
+        if problems:
+            count = len(problems)
+            warnings.append(ReportWarning(
+                code="input-problems",
+                message=f"{source}: {count} damaged part{'s' if count != 1 else ''} "
+                "reported and skipped",
+                input=position,
+            ))
+    return tuple(warnings)

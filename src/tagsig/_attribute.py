@@ -1,0 +1,321 @@
+"""Attribute every request and cookie of the inputs to the tag that made it.
+
+A pure function of (captures, cookie jars, matcher, first-party aliases): no I/O and no
+state kept between calls. Requests are matched by URL pattern, then host; requests that
+no signature claims are linked to the known tag that ultimately caused them by following
+the initiator chain (Chrome's ``_initiator`` URL and stack, then redirects, then the
+``Referer`` header).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Literal
+
+from attrs import frozen
+
+from tagsig._har import parse_url
+from tagsig._match import Matcher
+from tagsig._models import Capture, Cookie, CookieJar, CookieSource, Entry
+from tagsig._party import first_party_domains, registrable_domain
+from tagsig._signatures import Signature
+
+__all__ = [
+    "AttributedCookie",
+    "AttributedEntry",
+    "Attribution",
+    "CookieEvidence",
+    "EntryRef",
+    "attribute",
+]
+
+CookieEvidence = Literal["name", "response", "host"]
+"""How a cookie was tied to a tag: its name matched a signature pattern, it was set by a
+response of the tag, or it was sent to one of the tag's third-party hosts."""
+
+_TagOfUrl = Callable[[str], "Signature | None"]
+
+_MAX_CHAIN = 32
+"""Longest initiator chain followed (guards against cycles in damaged captures)."""
+
+
+@frozen(order=True)
+class EntryRef:
+    """A reference to one entry: the input's position and the entry's index in it."""
+
+    input: int
+    """Position of the capture among the analysed inputs."""
+    index: int
+    """Index of the entry in that capture's ``log.entries``."""
+
+
+@frozen(kw_only=True)
+class AttributedEntry:
+    """One request with the tag it belongs to and the tag that caused it."""
+
+    ref: EntryRef
+    entry: Entry
+    signature: Signature | None
+    """The tag the request belongs to; ``None`` when no signature claims it."""
+    initiated_by: str | None
+    """Id of the nearest known tag up the initiator chain (other than ``signature``);
+    ``None`` when the page itself (or nothing recorded) caused the request."""
+    third_party: bool
+    """Whether the request's host lies outside the capture's first party."""
+
+
+@frozen(kw_only=True)
+class AttributedCookie:
+    """One cookie observation tied to a tag."""
+
+    cookie: Cookie
+    signature: Signature
+    evidence: CookieEvidence
+    """How the cookie was tied to the tag."""
+    input: int
+    """Position of the input (capture or jar) it was seen in."""
+    domain: str | None
+    """The cookie's domain: its Domain attribute, else the host that set it; ``None`` for
+    request cookies, whose domain the capture does not record."""
+    third_party: bool
+    """Whether ``domain`` (or the host a request cookie was sent to) lies outside the
+    first party."""
+    lifetime_days: float | None
+    """Days from when it was seen (or the capture started) to its expiry; ``None`` for
+    session cookies and where no reference time is known."""
+
+
+@frozen(kw_only=True)
+class Attribution:
+    """Which tag every request and cookie of the inputs belongs to."""
+
+    captures: tuple[Capture, ...]
+    jars: tuple[CookieJar, ...]
+    first_party: tuple[frozenset[str], ...]
+    """Registrable domains that are first party, per capture."""
+    entries: tuple[AttributedEntry, ...]
+    """Every entry of every capture, in input then file order."""
+    cookies: tuple[AttributedCookie, ...]
+    """Every cookie observation tied to a tag, in input order."""
+
+    def loaded_by(self, signature_id: str) -> str | None:
+        """Return the id of the tag that loaded tag ``signature_id``.
+
+        That is the tag that caused its earliest request; ``None`` when the page loaded
+        it directly.
+        """
+        first = min(
+            (a for a in self.entries
+             if a.signature is not None and a.signature.id == signature_id),
+            key=lambda a: (a.entry.started, a.ref),
+            default=None,
+        )
+        return None if first is None else first.initiated_by
+
+
+def attribute(
+    captures: Sequence[Capture],
+    jars: Sequence[CookieJar],
+    matcher: Matcher,
+    first_party: Iterable[str] = (),
+) -> Attribution:
+    """Attribute the requests and cookies of ``captures`` and ``jars`` to tags.
+
+    Args:
+        captures: The captures, in input order.
+        jars: The cookie jars; their input positions follow the captures'.
+        matcher: The compiled signature database.
+        first_party: Extra first-party domains (the site's own CDNs), added to the first
+            document's registrable domain of each page.
+
+    Returns:
+        The attribution.
+
+    """
+    aliases = tuple(first_party)
+    parties = tuple(first_party_domains(capture, aliases) for capture in captures)
+    all_first = frozenset({registrable_domain(a) for a in aliases}).union(*parties)
+    url_tags: dict[str, Signature | None] = {}
+
+    def tag_of_url(raw: str) -> Signature | None:
+        if raw not in url_tags:
+            url = parse_url(raw)
+            url_tags[raw] = matcher.match_url(url) if url.is_network else None
+        return url_tags[raw]
+
+    entries: list[AttributedEntry] = []
+    cookies: list[AttributedCookie] = []
+    for position, (capture, party) in enumerate(zip(captures, parties, strict=True)):
+        attributed = _attribute_entries(position, capture, party, matcher, tag_of_url)
+        entries.extend(attributed)
+        cookies.extend(_capture_cookies(position, attributed, party, matcher))
+    reference = min((e.entry.started for e in entries), default=None)
+    for offset, jar in enumerate(jars):
+        cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, matcher,
+                                    reference))
+    return Attribution(captures=tuple(captures), jars=tuple(jars), first_party=parties,
+                       entries=tuple(entries), cookies=tuple(cookies))
+
+
+def _attribute_entries(
+    position: int,
+    capture: Capture,
+    party: frozenset[str],
+    matcher: Matcher,
+    tag_of_url: _TagOfUrl,
+) -> list[AttributedEntry]:
+    by_url: dict[str, Entry] = {}
+    redirected_from: dict[str, Entry] = {}
+    for entry in capture.entries:
+        by_url.setdefault(entry.url.raw, entry)
+        if entry.redirect_url:
+            redirected_from.setdefault(entry.redirect_url, entry)
+    signatures = {
+        entry.index: matcher.match_url(entry.url) if entry.url.is_network else None
+        for entry in capture.entries
+    }
+    result = []
+    for entry in capture.entries:
+        signature = signatures[entry.index]
+        own = signature.id if signature is not None else None
+        initiator = _initiating_tag(entry, own, party, by_url, redirected_from, tag_of_url)
+        host = entry.url.host
+        third = bool(host) and entry.url.is_network and registrable_domain(host) not in party
+        result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
+                                      signature=signature, initiated_by=initiator,
+                                      third_party=third))
+    return result
+
+
+def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> list[str]:
+    """URLs that caused ``entry``, nearest first: initiator, its stack, redirect, Referer."""
+    urls: list[str] = []
+    initiator = entry.initiator
+    if initiator is not None:
+        if initiator.url:
+            urls.append(initiator.url)
+        urls.extend(u for u in initiator.stack if u not in urls)
+    source = redirected_from.get(entry.url.raw)
+    if source is not None:
+        urls.append(source.url.raw)
+    if not urls:
+        referer = entry.request_headers.get("referer")
+        if referer:
+            urls.append(referer)
+    return urls
+
+
+def _initiating_tag(  # noqa: PLR0917 (private helper)
+    entry: Entry,
+    own: str | None,
+    party: frozenset[str],
+    by_url: dict[str, Entry],
+    redirected_from: dict[str, Entry],
+    tag_of_url: _TagOfUrl,
+) -> str | None:
+    """Return the nearest known tag, other than the entry's own, that caused the entry."""
+    seen: set[str] = set()
+    current: Entry | None = entry
+    for _ in range(_MAX_CHAIN):
+        if current is None:
+            return None
+        next_entry: Entry | None = None
+        for raw in _parents(current, redirected_from):
+            if raw in seen:
+                continue
+            seen.add(raw)
+            signature = tag_of_url(raw)
+            if signature is not None and signature.id != own:
+                return signature.id
+            if signature is not None:
+                continue  # the tag's own script: look further up for who loaded it
+            url = parse_url(raw)
+            if url.is_network and registrable_domain(url.host) in party:
+                return None  # the site itself caused it
+            if next_entry is None:
+                next_entry = by_url.get(raw)  # an unknown third party: follow its cause
+        current = next_entry
+    return None
+
+
+def _lifetime(expires: datetime | None, since: datetime | None) -> float | None:
+    if expires is None or since is None:
+        return None
+    return round(max((expires - since).total_seconds(), 0.0) / 86400, 2)
+
+
+def _capture_cookies(
+    position: int,
+    entries: Sequence[AttributedEntry],
+    party: frozenset[str],
+    matcher: Matcher,
+) -> list[AttributedCookie]:
+    found: list[AttributedCookie] = []
+    for attributed in entries:
+        entry = attributed.entry
+        host = entry.url.host
+        sources: tuple[tuple[CookieSource, tuple[Cookie, ...]], ...] = (
+            ("request", entry.request_cookies), ("response", entry.response_cookies))
+        for source, observed in sources:
+            for cookie in observed:
+                # A request cookie's domain is not recorded: the request host stands in
+                # for matching and for telling first from third party.
+                domain = cookie.domain or (host if source == "response" else None)
+                match = matcher.match_cookie(cookie.name, domain or host or None)
+                signature: Signature | None
+                evidence: CookieEvidence
+                if match is not None:
+                    signature, evidence = match.signature, "name"
+                elif attributed.signature is not None and source == "response":
+                    signature, evidence = attributed.signature, "response"
+                elif attributed.signature is not None and attributed.third_party:
+                    signature, evidence = attributed.signature, "host"
+                else:
+                    continue
+                found.append(_observation(cookie, signature, evidence, position, domain,
+                                          domain or host, party, entry.started, source))
+    return found
+
+
+def _observation(  # noqa: PLR0917 (private helper)
+    cookie: Cookie,
+    signature: Signature,
+    evidence: CookieEvidence,
+    position: int,
+    domain: str | None,
+    site: str | None,
+    party: frozenset[str],
+    since: datetime | None,
+    source: CookieSource,
+) -> AttributedCookie:
+    third = bool(site) and registrable_domain(site or "") not in party
+    return AttributedCookie(
+        cookie=cookie, signature=signature, evidence=evidence, input=position,
+        domain=domain or None, third_party=third,
+        lifetime_days=_lifetime(cookie.expires, cookie.seen or since) if source != "request"
+        else None,
+    )
+
+
+def _jar_cookies(
+    position: int,
+    jar: CookieJar,
+    first_party: frozenset[str],
+    matcher: Matcher,
+    reference: datetime | None,
+) -> list[AttributedCookie]:
+    found = []
+    for cookie in jar.cookies:
+        match = matcher.match_cookie(cookie.name, cookie.domain)
+        signature = match.signature if match is not None else None
+        evidence: CookieEvidence = "name"
+        if signature is None and cookie.domain:
+            host_match = matcher.match_host(cookie.domain)
+            if host_match is not None and registrable_domain(cookie.domain) not in first_party:
+                signature, evidence = host_match, "host"
+        if signature is None:
+            continue
+        found.append(_observation(cookie, signature, evidence, position, cookie.domain,
+                                  cookie.domain, first_party, reference, "jar"))
+    return found

@@ -1,0 +1,203 @@
+"""The ``tagsig`` command: parse arguments, call the API, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from tagsig._exceptions import InputError, TagsigError
+from tagsig._models import Capture, CookieJar
+from tagsig._version import __version__
+
+__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
+
+EXIT_OK = 0
+"""Success."""
+EXIT_POLICY = 1
+"""Reserved: a policy check failed."""
+EXIT_INPUT = 2
+"""Unreadable input or bad usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"tagsig: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tagsig",
+        description="Audit a website's third-party tags offline, from HAR captures and "
+        "cookie jars.",
+    )
+    parser.add_argument("--version", action="version", version=f"tagsig {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    analyze = commands.add_parser(
+        "analyze",
+        help="audit the third-party tags in captures (and cookie jars)",
+        description="Attribute every request and cookie of the captures to the tag that made "
+        "it, weigh each tag, and report.",
+    )
+    analyze.add_argument("captures", nargs="+", metavar="CAPTURE",
+                         help="HAR file (.har, .har.gz, JSONP-wrapped HAR)")
+    analyze.add_argument("--cookies", action="append", default=[], metavar="JAR",
+                         help="cookie jar to include; repeatable")
+    analyze.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
+                         help="another first-party domain (own CDN, alias); repeatable")
+    analyze.add_argument("--signatures", action="append", default=[], metavar="FILE",
+                         help="signature database file layered on the bundled one; "
+                         "repeatable")
+    analyze.add_argument("--format", choices=("text", "json"), default="text",
+                         help="output format (default: text)")
+    analyze.add_argument("--output", metavar="FILE",
+                         help="write the report to FILE instead of standard output")
+    inspect = commands.add_parser(
+        "inspect",
+        help="read captures and cookie jars and summarise what they contain",
+        description="Read HAR captures and cookie jars and summarise what was read: "
+        "producer, pages, entries, hosts, cookies and any damaged parts.",
+    )
+    inspect.add_argument("captures", nargs="*", metavar="CAPTURE", help="HAR file (.har, "
+                         ".har.gz, JSONP-wrapped HAR)")
+    inspect.add_argument("--cookies", action="append", default=[], metavar="JAR",
+                         help="cookie jar (cookies.txt, Playwright storageState, JSON "
+                         "cookie list, Chrome or Firefox SQLite); repeatable")
+    inspect.add_argument("--format", choices=("text", "json"), default="text",
+                         help="output format (default: text)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code.
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        ``0`` on success, ``2`` for unreadable input or bad usage (``1`` is reserved for
+        policy failures).
+
+    """
+    # A short-lived process that builds many acyclic objects: cycle collection only costs.
+    gc.disable()
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        if args.command == "inspect":
+            if not args.captures and not args.cookies:
+                _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
+            captures, jars = _read_inputs(args.captures, args.cookies)
+            if args.format == "json":
+                _write_json(captures, jars, sys.stdout)
+            else:
+                _write_text(captures, jars, sys.stdout)
+    except TagsigError as error:
+        for line in _error_lines(error):
+            print(f"tagsig: error: {line}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from tagsig._analyze import analyze  # noqa: PLC0415 (keeps start-up small)
+    from tagsig._render import render  # noqa: PLC0415
+
+    report = analyze(args.captures, cookies=args.cookies,
+                     signatures=args.signatures or None, first_party=args.first_party)
+    text = render(report, args.format)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as e:
+            raise InputError(f"cannot write the report: {e.strerror or e}",
+                             path=args.output) from e
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _error_lines(error: TagsigError) -> list[str]:
+    if isinstance(error, BaseExceptionGroup):
+        return [str(sub) for sub in error.exceptions]
+    return [str(error)]
+
+
+def _read_inputs(capture_paths: Sequence[str], jar_paths: Sequence[str]) -> tuple[
+        list[Capture], list[CookieJar]]:
+    from tagsig._cookies import load_cookies  # noqa: PLC0415 (keeps start-up small)
+    from tagsig._har import load_har  # noqa: PLC0415
+
+    return [load_har(path) for path in capture_paths], [load_cookies(p) for p in jar_paths]
+
+
+def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar], out: TextIO) -> None:
+    for capture in captures:
+        hosts = Counter(entry.url.host for entry in capture.entries if entry.url.host)
+        cookies = {c.name for e in capture.entries for c in e.request_cookies}
+        cookies |= {c.name for e in capture.entries for c in e.response_cookies}
+        out.write(f"{capture.source}\n")
+        out.write(f"  producer: {str(capture.creator) or 'unknown'}")
+        out.write(f" ({capture.browser})\n" if capture.browser else "\n")
+        out.write(f"  pages: {len(capture.pages)}  entries: {len(capture.entries)}  "
+                  f"hosts: {len(hosts)}\n")
+        if capture.has_cookie_evidence:
+            out.write(f"  cookies: {len(cookies)} distinct names\n")
+        else:
+            out.write("  cookies: unavailable (the capture carries no cookie headers, as in a "
+                      "sanitized export): export with cookies or pass a cookie jar\n")
+        for host, count in hosts.most_common(10):
+            out.write(f"    {count:6d}  {host}\n")
+        _write_problems(capture.problems, out)
+    for jar in jars:
+        domains = Counter(cookie.domain or "?" for cookie in jar.cookies)
+        out.write(f"{jar.source}\n  format: {jar.format}  cookies: {len(jar.cookies)}  "
+                  f"domains: {len(domains)}\n")
+        for cookie in jar.cookies[:20]:
+            expiry = cookie.expires.date().isoformat() if cookie.expires else "session"
+            out.write(f"    {cookie.name}  {cookie.domain or '?'}  {expiry}\n")
+        if len(jar.cookies) > 20:
+            out.write(f"    ... {len(jar.cookies) - 20} more\n")
+        _write_problems(jar.problems, out)
+
+
+def _write_problems(problems: Sequence[object], out: TextIO) -> None:
+    if problems:
+        out.write(f"  problems: {len(problems)} (damaged parts reported and skipped)\n")
+        for problem in problems:
+            out.write(f"    {problem}\n")
+
+
+def _write_json(captures: Sequence[Capture], jars: Sequence[CookieJar], out: TextIO) -> None:
+    document = {
+        "inputs": [
+            {
+                "path": capture.source,
+                "kind": "har",
+                "producer": str(capture.creator),
+                "pages": len(capture.pages),
+                "entries": len(capture.entries),
+                "has_cookie_evidence": capture.has_cookie_evidence,
+                "problems": [str(p) for p in capture.problems],
+            }
+            for capture in captures
+        ] + [
+            {
+                "path": jar.source,
+                "kind": "cookies",
+                "producer": jar.format,
+                "cookies": len(jar.cookies),
+                "problems": [str(p) for p in jar.problems],
+            }
+            for jar in jars
+        ],
+    }
+    json.dump(document, out, indent=2, sort_keys=True)
+    out.write("\n")

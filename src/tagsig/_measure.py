@@ -1,0 +1,54 @@
+"""Weigh requests: counts, bytes on the wire and decoded, script bytes and network time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attrs import frozen
+
+from tagsig._models import Entry
+
+__all__ = ["Weight", "transfer_bytes", "weigh"]
+
+
+def transfer_bytes(entry: Entry) -> int:
+    """Bytes of the response on the wire.
+
+    Chrome's ``_transferSize`` when recorded; otherwise ``headersSize + bodySize`` of the
+    response, each counted as 0 when unknown (HAR writes -1).
+    """
+    if entry.transfer_size is not None:
+        return entry.transfer_size
+    return (entry.response_headers_size or 0) + (entry.response_body_size or 0)
+
+
+@frozen(kw_only=True)
+class Weight:
+    """What a set of requests costs."""
+
+    requests: int = 0
+    """Number of requests."""
+    transfer_bytes: int = 0
+    """Bytes on the wire (see :func:`transfer_bytes`)."""
+    decoded_bytes: int = 0
+    """Decoded bytes of the response bodies (``content.size``; 0 when unknown)."""
+    script_bytes: int = 0
+    """Decoded bytes of the JavaScript responses."""
+    time_ms: float = 0.0
+    """Sum of the requests' total times, in milliseconds."""
+
+
+def weigh(entries: Iterable[Entry]) -> Weight:
+    """Add up the weight of ``entries``."""
+    requests = wire = decoded = script = 0
+    time = 0.0
+    for entry in entries:
+        requests += 1
+        wire += transfer_bytes(entry)
+        size = entry.content_size or 0
+        decoded += size
+        if entry.is_script:
+            script += size
+        time += entry.time
+    return Weight(requests=requests, transfer_bytes=wire, decoded_bytes=decoded,
+                  script_bytes=script, time_ms=round(time, 3))

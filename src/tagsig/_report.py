@@ -1,0 +1,204 @@
+"""The immutable result of an analysis, and its JSON form (a documented contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from attrs import frozen
+
+from tagsig._attribute import EntryRef
+from tagsig._measure import Weight
+from tagsig._models import CookieSource, Problem
+from tagsig._signatures import Signature
+
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "ConsentSignal",
+    "ConsentSummary",
+    "Evidence",
+    "Flag",
+    "InputSummary",
+    "PageWeight",
+    "Report",
+    "ReportWarning",
+    "Severity",
+    "TagCookie",
+    "TagReport",
+    "UnattributedHost",
+]
+
+REPORT_SCHEMA_VERSION = 1
+"""Version of the report's JSON shape (``schema_version``)."""
+
+Severity = Literal["high", "medium", "low", "info"]
+"""How serious a flag is."""
+
+
+@frozen(kw_only=True)
+class Evidence:
+    """What a flag points at: an entry, a cookie, or a matched value (personal data masked)."""
+
+    kind: Literal["entry", "cookie", "value"]
+    input: int | None = None
+    """Input position, for entries and cookies."""
+    index: int | None = None
+    """Entry index in that input's ``log.entries``, for entries."""
+    name: str | None = None
+    """Cookie or parameter name."""
+    value: str | None = None
+    """The matched value, masked where it is personal data."""
+
+
+@frozen(kw_only=True)
+class Flag:
+    """One compliance finding about a tag."""
+
+    rule: str
+    """Stable rule id (``before-consent``, ``cookie-lifetime``, ...)."""
+    severity: Severity
+    message: str
+    """What was found, in words a non-engineer understands."""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@frozen(kw_only=True)
+class ConsentSignal:
+    """A consent signal found in a capture (a CMP cookie, a TCF string, GPC, ...)."""
+
+    kind: str
+    """What kind of signal (``onetrust``, ``tcf-v2``, ``gpc``, ...)."""
+    time: datetime | None
+    """When it first appears."""
+    input: int | None
+    """Input position it was found in."""
+    entry: int | None
+    """Entry index where it first appears, if in a capture."""
+    detail: tuple[tuple[str, str], ...] = ()
+    """Decoded detail as ``(key, value)`` pairs."""
+
+
+@frozen(kw_only=True)
+class ConsentSummary:
+    """The consent section of a report."""
+
+    signals: tuple[ConsentSignal, ...] = ()
+
+
+@frozen(kw_only=True)
+class TagCookie:
+    """A cookie tied to a tag."""
+
+    name: str
+    domain: str | None
+    source: CookieSource
+    """Where it was observed: ``request``, ``response`` or ``jar``."""
+    expires: datetime | None
+    """Expiry; ``None`` for session cookies or where not recorded."""
+    lifetime_days: float | None
+    """Days from when it was set (or the capture started) to its expiry."""
+    third_party: bool
+    """Whether its domain lies outside the first party."""
+    evidence: Literal["name", "response", "host"]
+    """How it was tied to the tag (see :data:`tagsig.CookieEvidence`)."""
+    input: int
+    """Input position it was observed in."""
+    entry: int | None = None
+    """Entry index it was observed in, for HAR cookies."""
+    secure: bool | None = None
+    http_only: bool | None = None
+    same_site: Literal["strict", "lax", "none"] | None = None
+
+
+@frozen(kw_only=True)
+class PageWeight:
+    """What a tag costs on one page."""
+
+    input: int
+    page: str | None
+    """Page id; ``None`` for entries without a page."""
+    weight: Weight
+
+
+@frozen(kw_only=True)
+class TagReport:
+    """Everything the analysis found about one tag."""
+
+    signature: Signature
+    weight: Weight
+    pages: int
+    """Pages where the tag made at least one request."""
+    entries: tuple[EntryRef, ...]
+    cookies: tuple[TagCookie, ...]
+    loaded_by: str | None
+    """Id of the tag that loaded this one; ``None`` when the page loaded it."""
+    per_page: tuple[PageWeight, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The signature id."""
+        return self.signature.id
+
+    @property
+    def requests_per_page(self) -> float:
+        """Requests divided by pages (0 when the tag made no request)."""
+        return round(self.weight.requests / self.pages, 2) if self.pages else 0.0
+
+
+@frozen(kw_only=True)
+class UnattributedHost:
+    """A third-party host that no signature claims."""
+
+    host: str
+    requests: int
+    transfer_bytes: int
+    initiated_by: str | None
+    """Id of the known tag that most often caused its requests; ``None`` when none did."""
+    third_party: bool
+    entries: tuple[EntryRef, ...] = ()
+
+
+@frozen(kw_only=True)
+class ReportWarning:
+    """Something the reader of a report must know to interpret it."""
+
+    code: str
+    """Stable code (``sanitized-har``, ``input-problems``, ...)."""
+    message: str
+    input: int | None = None
+
+
+@frozen(kw_only=True)
+class InputSummary:
+    """One analysed input."""
+
+    path: str
+    kind: Literal["har", "cookies"]
+    producer: str
+    """The capture's producer, or the jar's format."""
+    entries: int
+    """Entries read (captures) or cookies read (jars)."""
+    pages: int
+    problems: tuple[Problem, ...] = ()
+    has_cookie_evidence: bool = True
+
+
+@frozen(kw_only=True)
+class Report:
+    """The result of :func:`tagsig.analyze`."""
+
+    inputs: tuple[InputSummary, ...]
+    first_party: tuple[str, ...]
+    """Registrable domains treated as first party, sorted."""
+    tags: tuple[TagReport, ...]
+    """The tags found, sorted by id."""
+    unattributed: tuple[UnattributedHost, ...]
+    """Third-party hosts no signature claims, most requests first."""
+    consent: ConsentSummary = ConsentSummary()
+    warnings: tuple[ReportWarning, ...] = ()
+    schema_version: int = REPORT_SCHEMA_VERSION
+
+    def tag(self, signature_id: str) -> TagReport | None:
+        """Return the tag with id ``signature_id``, or ``None`` when it was not found."""
+        return next((t for t in self.tags if t.id == signature_id), None)

@@ -1,0 +1,133 @@
+"""Tests of the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tagsig._cli import main
+
+from .conftest import REPO
+
+Asset = Callable[[str], Path]
+EXAMPLE_HAR = str(REPO / "examples" / "shop.har")
+EXAMPLE_JAR = str(REPO / "examples" / "cookies.txt")
+
+
+class TestInspect:
+    """``tagsig inspect``."""
+
+    def test_text(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The summary names the producer, counts, hosts and the jar's cookies."""
+        assert main(["inspect", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR]) == 0
+        out = capsys.readouterr().out
+        assert "producer: WebInspector 537.36" in out
+        assert "pages: 2  entries: 14" in out
+        assert "www.googletagmanager.com" in out
+        assert "format: netscape  cookies: 9" in out
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON form lists each input with its kind and counts."""
+        assert main(["inspect", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--format", "json"]) == 0
+        document = json.loads(capsys.readouterr().out)
+        har, jar = document["inputs"]
+        assert (har["kind"], har["entries"], har["pages"]) == ("har", 14, 2)
+        assert (jar["kind"], jar["cookies"]) == ("cookies", 9)
+
+    def test_sanitized_capture_says_cookies_unavailable(
+            self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        """A capture without cookie evidence is reported as such, not as cookie-free."""
+        assert main(["inspect", str(asset("har/chrome-sanitized.har"))]) == 0
+        assert "cookies: unavailable" in capsys.readouterr().out
+
+    def test_problems_are_listed(self, asset: Asset,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+        """Damaged parts are listed with their pointers."""
+        assert main(["inspect", str(asset("har/damaged-entries.har"))]) == 0
+        assert "#/log/entries/1/request: entry skipped" in capsys.readouterr().out
+
+
+class TestErrors:
+    """Exit codes and one-line errors."""
+
+    def test_unreadable_input(self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file that is not a HAR exits 2 with one line naming it."""
+        path = asset("har/single-entry.har")
+        assert main(["inspect", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"tagsig: error: {path}: expected a HAR file")
+        assert err.count("\n") == 1
+
+    def test_bad_usage(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Bad usage exits 2."""
+        with pytest.raises(SystemExit) as info:
+            main(["inspect", "--format", "xml", EXAMPLE_HAR])
+        assert info.value.code == 2
+        assert "tagsig: error:" in capsys.readouterr().err
+
+    def test_nothing_to_read(self) -> None:
+        """Inspect without inputs is bad usage."""
+        with pytest.raises(SystemExit) as info:
+            main(["inspect"])
+        assert info.value.code == 2
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--version prints the version."""
+        with pytest.raises(SystemExit):
+            main(["--version"])
+        assert capsys.readouterr().out.startswith("tagsig ")
+
+
+def test_module_entry_point() -> None:
+    """``python -m tagsig`` runs the command line."""
+    result = subprocess.run([sys.executable, "-m", "tagsig", "inspect", EXAMPLE_HAR],
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "entries: 14" in result.stdout
+
+
+class TestAnalyze:
+    """``tagsig analyze``."""
+
+    def test_text(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The text report has a row per tag and lists unknown third parties."""
+        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR]) == 0
+        out = capsys.readouterr().out
+        assert "Meta Pixel" in out
+        assert "google-tag-manager" in out
+        assert "cdn.example-tracker.net" in out
+
+    def test_json_to_file(self, tmp_path: Path) -> None:
+        """--output writes the JSON report to a file."""
+        target = tmp_path / "report.json"
+        assert main(["analyze", EXAMPLE_HAR, "--format", "json", "--output", str(target)]) == 0
+        document = json.loads(target.read_text(encoding="utf-8"))
+        assert document["schema_version"] == 1
+        assert "meta-pixel" in {tag["id"] for tag in document["tags"]}
+
+    def test_first_party_option(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--first-party removes a host from the unknown third parties."""
+        assert main(["analyze", EXAMPLE_HAR, "--first-party", "example-tracker.net",
+                     "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["unattributed"] == []
+
+    def test_invalid_signatures_one_line_each(
+            self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        """An invalid signature file exits 2 with one line per problem."""
+        path = asset("signatures/invalid-regex.json")
+        assert main(["analyze", EXAMPLE_HAR, "--signatures", str(path)]) == 2
+        lines = capsys.readouterr().err.splitlines()
+        assert lines
+        assert all(line.startswith(f"tagsig: error: {path}#/signatures/") for line in lines)
+
+    def test_unwritable_output(self, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+        """An output file that cannot be written exits 2."""
+        target = tmp_path / "missing" / "report.json"
+        assert main(["analyze", EXAMPLE_HAR, "--output", str(target)]) == 2
+        assert capsys.readouterr().err.startswith(f"tagsig: error: {target}: cannot write")
