@@ -9,20 +9,15 @@ synthetic capture of N entries written by ``../shared/tools/gen_har.py`` (defaul
 about 55 MB). It prints ratios, not absolute times: the machines are shared and noisy.
 A ratio below 1 means tagsig is faster than the baseline.
 
-Two measures are taken:
-
-* in-process: the minimum over R runs of reading each file with ``tagsig.load_har``,
-  ``json.loads`` and ``orjson.loads`` (file bytes already in memory for the baselines);
-* whole process (synthetic file only): a fresh interpreter that reads the file with
-  tagsig, against one that only runs ``orjson.loads`` on it, with peak resident memory
-  as a multiple of the file size.
+It takes the minimum over R runs of reading each file with ``tagsig.load_har`` (from
+the path: reading the file is included), ``json.loads`` and ``orjson.loads`` (file bytes
+already in memory). ``benchmarks/bench_analyze.py`` measures whole processes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,40 +57,6 @@ def _in_process(paths: list[Path], repeat: int) -> None:
           f"{totals[0] / totals[2]:9.2f}")
 
 
-_CHILD_TAGSIG = "import sys, tagsig; from tagsig._cli import main; sys.exit(main(['inspect', sys.argv[1]]))"  # noqa: E501
-_CHILD_ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
-
-
-def _child(code: str, path: Path) -> tuple[float, int]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(path)], check=True,
-                   stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, max(after.ru_maxrss, before.ru_maxrss) * 1024
-
-
-def _whole_process(path: Path, repeat: int) -> None:
-    size = path.stat().st_size
-    ours = min(_child(_CHILD_TAGSIG, path)[0] for _ in range(repeat))
-    base = min(_child(_CHILD_ORJSON, path)[0] for _ in range(repeat))
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: measure ours in a fresh
-    # helper process so the orjson child does not mask it.
-    probe = subprocess.run(
-        [sys.executable, "-c",
-         "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-         "stdout=subprocess.DEVNULL); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
-         sys.executable, "-c", _CHILD_TAGSIG, str(path)],
-        check=True, capture_output=True, text=True,
-    )
-    peak = int(probe.stdout.strip()) * 1024
-    print(f"whole process, {size / 1e6:.0f} MB synthetic capture:")
-    print(f"  tagsig inspect / orjson.loads process time: {ours / base:.2f}")
-    print(f"  tagsig peak memory / file size:             {peak / size:.2f}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
@@ -117,8 +78,6 @@ def main() -> None:
         if not paths:
             sys.exit("no HAR files to read: pass some, or provide ../shared")
         _in_process(paths, args.repeat)
-        if synthetic is not None:
-            _whole_process(synthetic, args.repeat)
 
 
 if __name__ == "__main__":

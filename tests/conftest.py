@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
@@ -22,3 +23,9 @@ def asset() -> Callable[[str], Path]:
         return path
 
     return find
+
+
+# Shared, loaded machines make timings noisy: a property test is judged on what it finds,
+# never on how long one example takes.
+settings.register_profile("tagsig", deadline=None, print_blob=True)
+settings.load_profile("tagsig")

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
 from tagsig._models import Capture, Entry
-
-if TYPE_CHECKING:
-    import tldextract
+from tagsig._psl import public_suffix_list
 
 __all__ = ["first_party_domains", "is_third_party", "registrable_domain"]
-
-
-@cache
-def _extractor() -> tldextract.TLDExtract:
-    # Imported on first use: tldextract pulls in requests (about 100 ms). Configured never to
-    # fetch the public suffix list and never to write a cache: the snapshot it ships is used.
-    import tldextract  # noqa: PLC0415
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
-                                 include_psl_private_domains=True)
 
 
 @lru_cache(maxsize=65536)
@@ -46,13 +33,7 @@ def registrable_domain(host: str) -> str:
     name = host.strip().strip("[]").rstrip(".").lower()
     if not name or _is_ip(name):
         return name
-    result = _extractor()(name)
-    if not result.suffix:
-        # The list's default rule ("*"): an unlisted top-level label is a public suffix.
-        return ".".join(name.split(".")[-2:])
-    if not result.domain:
-        return name
-    return f"{result.domain}.{result.suffix}"
+    return public_suffix_list().registrable_domain(name) or name
 
 
 def _is_ip(name: str) -> bool:

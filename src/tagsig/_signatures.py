@@ -32,13 +32,13 @@ from tagsig._exceptions import (
     escape_pointer,
 )
 from tagsig._match import Matcher
+from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
 from tagsig._resources import data_file
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    import tldextract
 
 __all__ = [
     "SUPPORTED_SCHEMA_VERSIONS",
@@ -785,23 +785,9 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-@functools.cache
-def _suffix_extractor() -> tldextract.TLDExtract:
-    # Imported here: tldextract is slow to import and needed only to validate custom files.
-    import tldextract  # noqa: PLC0415
-
-    # The bundled suffix-list snapshot only: no network, no disk cache.
-    return tldextract.TLDExtract(
-        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-    )
-
-
 def _is_public_suffix(host: str) -> bool:
     """Return whether ``host`` is itself a public suffix (ICANN or private section)."""
-    if not host:
-        return True
-    parts = _suffix_extractor()(host)
-    return not parts.domain and parts.suffix == host
+    return not host or public_suffix_list().is_public_suffix(host)
 
 
 # --- Layering ---------------------------------------------------------------------------

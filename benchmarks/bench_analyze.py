@@ -1,0 +1,72 @@
+"""Whole ``tagsig analyze`` process against a process that only parses the file with orjson.
+
+Usage::
+
+    python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R]
+
+Without a file, a synthetic capture of N entries (default 10,000, about 55 MB) is written
+with ``../shared/tools/gen_har.py``. Each command runs R times, alternating, in a fresh
+interpreter; the best CPU times (user + system) are compared. Printed: the time ratio
+(below 1 means tagsig's whole analysis is faster than a bare ``orjson.loads`` of the file)
+and each process's peak resident memory as a multiple of the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO.parent / "shared" / "tools" / "gen_har.py"
+
+_TAGSIG = ("import sys; from tagsig._cli import main; "
+           "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
+           "'/dev/null']))")
+_ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
+# Runs a command; prints its CPU time (user + system, seconds) and peak resident set (kB).
+# CPU time rather than wall time: it varies far less when other work shares the machine.
+_MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+            "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
+
+
+def _run(code: str, path: Path) -> tuple[float, int]:
+    result = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-c", code,
+                             str(path)], check=True, capture_output=True, text=True)
+    cpu, peak = result.stdout.split()[-2:]
+    return float(cpu), int(peak) * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.file
+        if path is None:
+            if not GENERATOR.is_file():
+                sys.exit("no HAR given and no generator at ../shared/tools/gen_har.py")
+            path = Path(folder) / "synthetic.har"
+            subprocess.run([sys.executable, str(GENERATOR), str(path), str(args.entries),
+                            "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+        size = path.stat().st_size
+        ours: list[tuple[float, int]] = []
+        base: list[tuple[float, int]] = []
+        for _ in range(args.repeat):
+            ours.append(_run(_TAGSIG, path))
+            base.append(_run(_ORJSON, path))
+        best_ours, best_base = min(t for t, _ in ours), min(t for t, _ in base)
+        print(f"capture: {size / 1e6:.1f} MB")
+        print(f"tagsig analyze process / orjson.loads process (CPU time): "
+              f"{best_ours / best_base:.2f}")
+        print(f"tagsig analyze peak memory / file size: {max(m for _, m in ours) / size:.2f}")
+        print(f"orjson.loads peak memory / file size:   {max(m for _, m in base) / size:.2f}")
+
+
+if __name__ == "__main__":
+    main()
