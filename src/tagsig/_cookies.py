@@ -17,19 +17,18 @@ read as milliseconds when that gives a representable date, else clamped to
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import os
 import re
 import sqlite3
-import zlib
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import BinaryIO, TypeGuard
 
 from tagsig._exceptions import CookieJarError, escape_pointer
 from tagsig._models import Cookie, CookieJar, Problem, SameSite
+from tagsig._source import gunzip, read_bytes
 
 __all__ = [
     "EARLIEST_EXPIRY",
@@ -315,11 +314,6 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _os_reason(error: OSError) -> str:
-    """Describe why a file could not be read."""
-    return f"an unreadable file ({error.strerror or repr(error)})"
-
-
 def _domain(raw: str) -> tuple[str | None, bool]:
     """Return a jar domain without its leading dot, lower-case, and whether it had one."""
     dotted = raw.startswith(".")
@@ -383,31 +377,9 @@ def load_cookies(
         TypeError: ``source`` is of none of the accepted types.
 
     """
-    if isinstance(source, bytes | bytearray | memoryview):
-        return _parse_jar(bytes(source), name if name is not None else "<bytes>")
-    if isinstance(source, str | os.PathLike):
-        label = name if name is not None else os.fsdecode(source)
-        try:
-            with open(source, "rb") as stream:
-                data = stream.read()
-        except OSError as error:
-            message = f"expected a readable cookie jar, found {_os_reason(error)}"
-            raise CookieJarError(message, path=label) from error
-        return _parse_jar(data, label)
-    read = getattr(source, "read", None)
-    if not callable(read):
-        message = f"expected a path, bytes or a binary file, found {type(source).__name__}"
-        raise TypeError(message)
-    label = name if name is not None else "<file>"
-    try:
-        data = read()
-    except OSError as error:
-        message = f"expected a readable cookie jar, found {_os_reason(error)}"
-        raise CookieJarError(message, path=label) from error
-    if not isinstance(data, bytes):
-        message = f"expected a binary file, found one that reads {type(data).__name__}"
-        raise TypeError(message)
-    return _parse_jar(data, label)
+    data, label = read_bytes(source, name=name, error=CookieJarError,
+                             expected="a readable cookie jar")
+    return _parse_jar(bytes(data), label)
 
 
 def _parse_jar(data: bytes, label: str) -> CookieJar:
@@ -417,12 +389,7 @@ def _parse_jar(data: bytes, label: str) -> CookieJar:
         CookieJarError: ``data`` is no cookie jar of a known format.
 
     """
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            message = f"expected a cookie jar, found a damaged gzip stream ({error})"
-            raise CookieJarError(message, path=label) from error
+    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar"))
     if data.startswith(_SQLITE_MAGIC):
         return _read_sqlite(data, label)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):

@@ -8,20 +8,18 @@ the capture is read. Producer quirks are normalised here and nowhere else.
 from __future__ import annotations
 
 import gc
-import gzip
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
-from pathlib import Path
 from typing import IO, Any, TypeAlias
 from urllib.parse import urljoin, urlsplit
 
 import msgspec
 
+from tagsig import _har_format as har
 from tagsig._cookies import parse_cookie_header, parse_set_cookie
 from tagsig._exceptions import HarError, escape_pointer
 from tagsig._models import (
@@ -38,158 +36,15 @@ from tagsig._models import (
     Timings,
     Url,
 )
+from tagsig._source import gunzip, read_bytes
 
 __all__ = ["HarSource", "load_har", "parse_started", "parse_url"]
 
 HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, Any]"  # noqa: E501
 """What :func:`load_har` accepts (besides haralyzer objects)."""
 
-# --- The typed subset of HAR 1.2 (plus producer extensions) that tagsig reads. ----------
-# Unknown members are skipped by msgspec without being materialised (response bodies are
-# never decoded). Numbers are typed loosely because producers write -1, null, floats and
-# even strings for sizes and statuses.
-
-_Num: TypeAlias = float | None
-_Scalar: TypeAlias = str | float | bool | None
-
-
-class _NameValue(msgspec.Struct):
-    name: str = ""
-    value: str = ""
-
-
-class _RawCookie(msgspec.Struct):
-    name: _Scalar = ""
-    value: _Scalar = ""
-    path: str | None = None
-    domain: str | None = None
-    expires: float | str | None = None
-    httpOnly: _Scalar = None  # noqa: N815 (HAR member name)
-    secure: _Scalar = None
-    sameSite: _Scalar = None  # noqa: N815
-
-
-_Cookies: TypeAlias = list[_RawCookie] | dict[str, Any] | None
-
-
-class _Param(msgspec.Struct):
-    name: _Scalar = ""
-    value: _Scalar = ""
-
-
-class _PostData(msgspec.Struct):
-    mimeType: str | None = None  # noqa: N815
-    text: str | None = None
-    params: list[_Param] | None = None
-
-
-class _Request(msgspec.Struct):
-    url: str
-    method: str | None = None
-    httpVersion: str | None = None  # noqa: N815
-    headers: list[_NameValue] | None = None
-    cookies: _Cookies = None
-    postData: _PostData | None = None  # noqa: N815
-    headersSize: _Num = None  # noqa: N815
-    bodySize: _Num = None  # noqa: N815
-
-
-class _Content(msgspec.Struct):
-    size: _Num = None
-    mimeType: str | None = None  # noqa: N815
-
-
-class _Response(msgspec.Struct):
-    status: _Num = None
-    statusText: str | None = None  # noqa: N815
-    httpVersion: str | None = None  # noqa: N815
-    headers: list[_NameValue] | None = None
-    cookies: _Cookies = None
-    content: _Content | None = None
-    redirectURL: str | None = None  # noqa: N815
-    headersSize: _Num = None  # noqa: N815
-    bodySize: _Num = None  # noqa: N815
-    transfer_size: _Num = msgspec.field(default=None, name="_transferSize")
-    error: str | None = msgspec.field(default=None, name="_error")
-
-
-class _Timings(msgspec.Struct):
-    blocked: _Num = None
-    dns: _Num = None
-    connect: _Num = None
-    ssl: _Num = None
-    send: _Num = None
-    wait: _Num = None
-    receive: _Num = None
-
-
-class _Frame(msgspec.Struct):
-    url: str | None = None
-    lineNumber: float | None = None  # noqa: N815
-
-
-class _Stack(msgspec.Struct):
-    callFrames: list[_Frame] | None = None  # noqa: N815
-    parent: _Stack | None = None
-
-
-class _Initiator(msgspec.Struct):
-    type: str | None = None
-    url: str | None = None
-    lineNumber: float | None = None  # noqa: N815
-    stack: _Stack | None = None
-
-
-class _Entry(msgspec.Struct):
-    startedDateTime: str  # noqa: N815
-    request: _Request
-    response: _Response | None = None
-    pageref: str | None = None
-    time: _Num = None
-    timings: _Timings | None = None
-    serverIPAddress: str | None = None  # noqa: N815
-    connection: str | float | None = None
-    initiator: _Initiator | str | None = msgspec.field(default=None, name="_initiator")
-    resource_type: str | None = msgspec.field(default=None, name="_resourceType")
-    from_cache: str | bool | None = msgspec.field(default=None, name="_fromCache")
-    error: str | None = msgspec.field(default=None, name="_error")
-
-
-class _PageTimings(msgspec.Struct):
-    onContentLoad: _Num = None  # noqa: N815
-    onLoad: _Num = None  # noqa: N815
-
-
-class _Page(msgspec.Struct):
-    id: _Scalar = None
-    title: str | None = None
-    startedDateTime: str | None = None  # noqa: N815
-    pageTimings: _PageTimings | None = None  # noqa: N815
-
-
-class _Creator(msgspec.Struct):
-    name: str | None = None
-    version: _Scalar = None
-
-
-class _Log(msgspec.Struct):
-    entries: list[msgspec.Raw] | None = None
-    pages: list[msgspec.Raw] | None = None
-    version: _Scalar = None
-    creator: _Creator | None = None
-    browser: _Creator | None = None
-
-
-class _Har(msgspec.Struct):
-    log: _Log
-
-
-_HAR_DECODER = msgspec.json.Decoder(_Har)
-_ENTRY_DECODER = msgspec.json.Decoder(_Entry)
-_PAGE_DECODER = msgspec.json.Decoder(_Page)
 _ANY_DECODER = msgspec.json.Decoder()
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _JSONP_HEAD = re.compile(rb"\s*[A-Za-z_$][\w$.]*\s*\(")
 _JSONP_TAIL = re.compile(rb"\)\s*;?\s*$")
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
@@ -230,19 +85,11 @@ def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
     data: bytes | memoryview
     if _is_haralyzer(source):
         data, page_filter, default_name = _from_haralyzer(source)
-    elif isinstance(source, str | os.PathLike):
-        default_name = os.fspath(source)
-        data = _read_path(Path(source), default_name)
-    elif isinstance(source, bytes | bytearray | memoryview):
-        default_name, data = "<bytes>", memoryview(source)
     elif isinstance(source, Mapping):
         default_name, data = "<mapping>", _encode_mapping(source, "<mapping>")
-    elif hasattr(source, "read"):
-        default_name = os.fspath(getattr(source, "name", "<file>"))
-        data = _read_file(source, default_name)
     else:
-        raise TypeError(f"load_har() expects a path, bytes, a binary file, a mapping or a "
-                        f"haralyzer object, not {type(source).__name__}")
+        data, default_name = read_bytes(source, name=None, error=HarError,
+                                        expected="a readable HAR file")
     label = name if name is not None else default_name
     return _Reader(label).read(data, page_filter)
 
@@ -313,27 +160,6 @@ def _encode_mapping(mapping: Mapping[str, Any], label: str) -> bytes:
         raise HarError(f"expected JSON-compatible HAR data, found {e}", path=label) from e
 
 
-def _read_path(path: Path, label: str) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise HarError(f"cannot read file: {e.strerror or e}", path=label) from e
-    return data
-
-
-def _read_file(file: Any, label: str) -> bytes:
-    try:
-        data = file.read()
-    except OSError as e:
-        raise HarError(f"cannot read file: {e.strerror or e}", path=label) from e
-    if isinstance(data, str):
-        return data.encode("utf-8", "surrogatepass")
-    if not isinstance(data, bytes | bytearray):
-        raise TypeError(f"load_har() expects a binary file, whose read() returned "
-                        f"{type(data).__name__}")
-    return bytes(data)
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     # Building many small objects triggers generational collections that find nothing:
@@ -363,7 +189,7 @@ class _Reader:
         self.shared_text: dict[str, str] = {}
         self.cookie_pairs: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def headers(self, raw: list[_NameValue] | None) -> Headers:
+    def headers(self, raw: list[har.NameValue] | None) -> Headers:
         if not raw:
             return _NO_HEADERS
         share = self.shared_pairs.setdefault
@@ -400,13 +226,8 @@ class _Reader:
     # -- bytes to a JSON document --
 
     def unwrap(self, data: bytes | memoryview) -> memoryview:
-        view = memoryview(data)
-        if view[:2] == _GZIP_MAGIC:
-            try:
-                view = memoryview(gzip.decompress(view))
-            except (OSError, EOFError, zlib.error) as e:
-                raise self.fail(f"expected gzip-compressed HAR data, found a damaged "
-                                f"gzip stream ({e})") from e
+        view = memoryview(gunzip(data, label=self.label, error=HarError,
+                                 expected="a HAR file"))
         head = bytes(view[:4])
         if head.startswith(b"\xef\xbb\xbf"):
             view = view[3:]
@@ -423,9 +244,9 @@ class _Reader:
                 view = view[start.end():end.start()]
         return view
 
-    def decode_log(self, buffer: memoryview) -> tuple[_Log, str]:
+    def decode_log(self, buffer: memoryview) -> tuple[har.Log, str]:
         try:
-            return _HAR_DECODER.decode(buffer).log, "/log"
+            return har.HAR_DECODER.decode(buffer).log, "/log"
         except msgspec.ValidationError as e:
             return self.explain_not_har(buffer, e)
         except msgspec.DecodeError as e:
@@ -443,7 +264,7 @@ class _Reader:
                         path=self.label, line=line)
 
     def explain_not_har(self, buffer: memoryview, error: msgspec.ValidationError) -> tuple[
-            _Log, str]:
+            har.Log, str]:
         try:
             document = _ANY_DECODER.decode(buffer)
         except msgspec.DecodeError as e:
@@ -457,7 +278,7 @@ class _Reader:
                     self.problem(f'HAR log found under {key!r} instead of at the top level; '
                                  f"read it from there", pointer="/" + escape_pointer(key))
                     try:
-                        inner = _HAR_DECODER.decode(msgspec.json.encode(value))
+                        inner = har.HAR_DECODER.decode(msgspec.json.encode(value))
                     except msgspec.ValidationError as e:
                         raise self.fail(_validation_message(e, "HAR log"),
                                         _pointer_of(e, "/" + escape_pointer(key))) from e
@@ -478,7 +299,7 @@ class _Reader:
         for index, raw in enumerate(raw_pages or ()):
             pointer = f"{log_pointer}/pages/{index}"
             try:
-                page = _PAGE_DECODER.decode(raw)
+                page = har.PAGE_DECODER.decode(raw)
             except msgspec.ValidationError as e:
                 self.problem(f"page skipped: {_validation_message(e, 'page')}",
                              _pointer_of(e, pointer))
@@ -493,7 +314,7 @@ class _Reader:
                 except ValueError:
                     self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
                                  f"found {page.startedDateTime!r}", f"{pointer}/startedDateTime")
-            timings = page.pageTimings or _PageTimings()
+            timings = page.pageTimings or har.PageTimings()
             pages.append(Page(
                 id=_text(page.id),
                 title=page.title or "",
@@ -512,7 +333,7 @@ class _Reader:
                          log_pointer)
             return ()
         entries: list[Entry] = []
-        decode = _ENTRY_DECODER.decode
+        decode = har.ENTRY_DECODER.decode
         for index, raw in enumerate(raw_entries):
             pointer = f"{log_pointer}/entries/{index}"
             try:
@@ -530,7 +351,7 @@ class _Reader:
         return tuple(entries)
 
     def repair(self, raw: msgspec.Raw, error: msgspec.ValidationError, pointer: str) -> (
-            _Entry | None):
+            har.Entry | None):
         """Drop the damaged members of an entry that the analysis can do without.
 
         A damaged essential member (the entry itself, its start time, its request or the
@@ -547,13 +368,13 @@ class _Reader:
                          _pointer_of(error, pointer))
             _delete(document, parts)
             try:
-                return msgspec.convert(document, _Entry)
+                return msgspec.convert(document, har.Entry)
             except msgspec.ValidationError as e:
                 error = e
         self.problem(f"entry skipped: more than {_MAX_REPAIRS} damaged members", pointer)
         return None
 
-    def entry(self, index: int, raw: _Entry, pointer: str) -> Entry | None:
+    def entry(self, index: int, raw: har.Entry, pointer: str) -> Entry | None:
         try:
             started = parse_started(raw.startedDateTime)
         except ValueError:
@@ -565,15 +386,15 @@ class _Reader:
             self.problem("entry skipped: expected a request URL, found an empty string",
                          f"{pointer}/request/url")
             return None
-        response = raw.response or _Response()
+        response = raw.response or har.Response()
         url = parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
         request_cookies = self.request_cookies(request, request_headers, started, index)
         response_cookies = self.response_cookies(response, response_headers, started, url,
                                                  index)
-        content = response.content or _Content()
-        timings = raw.timings or _Timings()
+        content = response.content or har.Content()
+        timings = raw.timings or har.Timings()
         text = self.text
         return Entry(
             index=index,
@@ -614,7 +435,7 @@ class _Reader:
 
     # -- cookies --
 
-    def request_cookies(self, request: _Request, headers: Headers, started: datetime,
+    def request_cookies(self, request: har.Request, headers: Headers, started: datetime,
                         index: int) -> tuple[Cookie, ...]:
         values = [v for k, v in headers.items if len(k) == 6 and k.lower() == "cookie"]
         if values:
@@ -633,7 +454,7 @@ class _Reader:
             return tuple(cookies)
         return self.recorded_cookies(request.cookies, "request", started, index)
 
-    def response_cookies(self, response: _Response, headers: Headers, started: datetime,
+    def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
                          url: Url, index: int) -> tuple[Cookie, ...]:
         values = [v for k, v in headers.items if len(k) == 10 and k.lower() == "set-cookie"]
         if values:
@@ -650,8 +471,8 @@ class _Reader:
             return tuple(cookies)
         return self.recorded_cookies(response.cookies, "response", started, index, url.host)
 
-    def recorded_cookies(self, raw: _Cookies, source: CookieSource, started: datetime, index: int,
-                         host: str | None = None) -> tuple[Cookie, ...]:
+    def recorded_cookies(self, raw: har.Cookies, source: CookieSource, started: datetime,
+                         index: int, host: str | None = None) -> tuple[Cookie, ...]:
         if not raw:
             return ()
         self.has_cookie_evidence = True
@@ -696,7 +517,7 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _creator(raw: _Creator | None) -> Creator | None:
+def _creator(raw: har.Creator | None) -> Creator | None:
     if raw is None or not raw.name:
         return None
     return Creator(name=raw.name, version=_text(raw.version))
@@ -708,20 +529,20 @@ _PAIR = attrgetter("name", "value")
 _NO_HEADERS = Headers(())
 
 
-def _size(value: _Num) -> int | None:
+def _size(value: har.Num) -> int | None:
     # -1 means "unknown" in HAR; any negative or non-finite size is treated the same.
     if value is None or not 0 <= value < _MAX_SIZE:
         return None
     return int(value)
 
 
-def _duration(value: _Num) -> float | None:
+def _duration(value: har.Num) -> float | None:
     if value is None or not 0 <= value < _MAX_SIZE:
         return None
     return value
 
 
-def _total_time(value: _Num, timings: _Timings) -> float:
+def _total_time(value: har.Num, timings: har.Timings) -> float:
     total = _duration(value)
     if total is not None:
         return total
@@ -730,7 +551,7 @@ def _total_time(value: _Num, timings: _Timings) -> float:
     return sum(d for d in map(_duration, phases) if d is not None)
 
 
-def _status(value: _Num) -> int:
+def _status(value: har.Num) -> int:
     if value is None or not 0 <= value < 1000:
         return 0
     return int(value)
@@ -756,14 +577,14 @@ def _redirect(recorded: str | None, headers: Headers, request_url: str) -> str |
         return target
 
 
-def _post_data(raw: _PostData | None) -> PostData | None:
+def _post_data(raw: har.PostData | None) -> PostData | None:
     if raw is None:
         return None
     params = tuple((_text(p.name), _text(p.value)) for p in raw.params or ())
     return PostData(mime_type=raw.mimeType or "", text=raw.text or "", params=params)
 
 
-def _initiator(raw: _Initiator | str | None, text: Callable[[str | None], str | None]) -> (
+def _initiator(raw: har.Initiator | str | None, text: Callable[[str | None], str | None]) -> (
         Initiator | None):
     if raw is None:
         return None
@@ -799,7 +620,7 @@ def _cookie_expiry(value: float | str | None) -> datetime | None:
         return datetime.max.replace(tzinfo=UTC)
 
 
-def _flag(value: _Scalar) -> bool | None:
+def _flag(value: har.Scalar) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
@@ -812,7 +633,7 @@ def _flag(value: _Scalar) -> bool | None:
     return bool(value)
 
 
-def _same_site(value: _Scalar) -> Any:
+def _same_site(value: har.Scalar) -> Any:
     if not isinstance(value, str) or not value:
         return None
     lowered = value.lower()
