@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tagsig._signature_file as signature_file_module
 import tagsig._signatures as signatures_module
 from tagsig._exceptions import (
     InvalidSignatureDB,
@@ -23,6 +24,7 @@ from tagsig._exceptions import (
 )
 from tagsig._match import Matcher
 from tagsig._resources import data_file
+from tagsig._signature_file import read_layer
 from tagsig._signatures import (
     SUPPORTED_SCHEMA_VERSIONS,
     CookiePattern,
@@ -32,7 +34,6 @@ from tagsig._signatures import (
     UrlPattern,
     Vendor,
     _load_signatures,
-    _read_layer,
     load_signatures,
 )
 
@@ -105,8 +106,8 @@ SCHEMA: dict[str, Any] = {
                         "dpf": _NULLABLE_BOOL,
                     },
                 },
-                "category": {"enum": sorted(signatures_module._CATEGORIES)},
-                "consent": {"enum": sorted(signatures_module._CONSENT_PURPOSES)},
+                "category": {"enum": sorted(signature_file_module._CATEGORIES)},
+                "consent": {"enum": sorted(signature_file_module._CONSENT_PURPOSES)},
                 "hosts": {"type": "array", "items": {"$ref": "#/$defs/host"}},
                 "urls": {
                     "type": "array",
@@ -129,7 +130,7 @@ SCHEMA: dict[str, Any] = {
                         "additionalProperties": False,
                         "properties": {
                             "name": {"type": "string", "minLength": 1},
-                            "match": {"enum": sorted(signatures_module._MATCH_KINDS)},
+                            "match": {"enum": sorted(signature_file_module._MATCH_KINDS)},
                             "lifetime_days": _NULLABLE_NUMBER,
                         },
                     },
@@ -153,7 +154,7 @@ SCHEMA: dict[str, Any] = {
                     "type": "array",
                     "minItems": 1,
                     "uniqueItems": True,
-                    "items": {"enum": sorted(signatures_module._SOURCES)},
+                    "items": {"enum": sorted(signature_file_module._SOURCES)},
                 },
                 "homepage": {"type": "string", "format": "uri"},
             },
@@ -214,7 +215,7 @@ def clean_caches() -> Iterator[None]:
     caches = (
         signatures_module._bundled_layer,
         signatures_module._bundled_db,
-        signatures_module._shipped_schema,
+        signature_file_module._shipped_schema,
     )
     for cache in caches:
         cache.cache_clear()
@@ -239,6 +240,7 @@ def fake_data(
         return files[name]
 
     monkeypatch.setattr(signatures_module, "data_file", fake_data_file)
+    monkeypatch.setattr(signature_file_module, "data_file", fake_data_file)
     return files
 
 
@@ -298,7 +300,7 @@ class TestLoadValid:
                 )
             ],
         }
-        layer = _read_layer(write_json(tmp_path / "db.json", document), schema=None, validate=False)
+        layer = read_layer(write_json(tmp_path / "db.json", document), schema=None, validate=False)
         ((signature, pointer),) = layer.signatures
         assert signature.hosts == ("ads.beta.com", "*.beta-cdn.com")
         assert signature.urls[0].host == "www.x.com"
@@ -616,7 +618,7 @@ class TestLayering:
             {"schema_version": 1, "signatures": [{"id": "x", "disabled": True, "name": "X"}]},
         )
         with pytest.raises(InvalidSignatureDB) as excinfo:
-            _read_layer(path, schema=None, validate=False)
+            read_layer(path, schema=None, validate=False)
         assert problems(excinfo) == [
             (
                 "/signatures/0",
@@ -654,6 +656,7 @@ class TestBundled:
             raise FileNotFoundError(name)
 
         monkeypatch.setattr(signatures_module, "data_file", no_data_file)
+        monkeypatch.setattr(signature_file_module, "data_file", no_data_file)
         with pytest.raises(SignatureError) as excinfo:
             load_signatures()
         assert excinfo.value.message == (
@@ -683,7 +686,7 @@ class TestBundled:
             ],
         }
         with pytest.raises(InvalidSignatureDB) as excinfo:
-            _read_layer(write_json(tmp_path / "db.json", document), schema=None, validate=False)
+            read_layer(write_json(tmp_path / "db.json", document), schema=None, validate=False)
         assert problems(excinfo) == [
             (
                 "/signatures/0",
@@ -729,7 +732,7 @@ class TestBundled:
             "signatures": [signature_json("one", hosts=["*..", "*.a.co.uk", "*.UK."])],
         }
         with pytest.raises(InvalidSignatureDB) as excinfo:
-            _read_layer(write_json(tmp_path / "db.json", document), schema={}, validate=True)
+            read_layer(write_json(tmp_path / "db.json", document), schema={}, validate=True)
         message = (
             "expected a host pattern under a registrable domain, found {!r}, "
             "which covers every site under the public suffix {!r}"
@@ -740,7 +743,7 @@ class TestBundled:
         ]
         path = write_json(tmp_path / "db.json", {"schema_version": 1})
         with pytest.raises(InvalidSignatureDB) as excinfo:
-            _read_layer(path, schema={}, validate=True)
+            read_layer(path, schema={}, validate=True)
         assert problems(excinfo) == [("/signatures", "expected an array of signatures, found null")]
 
     def test_deep_nesting_for_the_schema(self, tmp_path: Path) -> None:
@@ -752,7 +755,7 @@ class TestBundled:
             "properties": {"signatures": {"$ref": "#/$defs/nested"}},
         }
         with pytest.raises(SignatureError) as excinfo:
-            _read_layer(path, schema=nested, validate=True)
+            read_layer(path, schema=nested, validate=True)
         assert excinfo.value.message == "expected JSON nested less deeply"
         assert isinstance(excinfo.value.__cause__, RecursionError)
 
@@ -760,7 +763,7 @@ class TestBundled:
         """Without validation, a non-array ``signatures`` is still reported."""
         path = write_json(tmp_path / "db.json", {"schema_version": 1, "signatures": None})
         with pytest.raises(InvalidSignatureDB) as excinfo:
-            _read_layer(path, schema=None, validate=False)
+            read_layer(path, schema=None, validate=False)
         assert problems(excinfo) == [("/signatures", "expected an array of signatures, found null")]
 
     def test_shipped_database(self, clean_caches: None) -> None:
@@ -770,7 +773,7 @@ class TestBundled:
             data_file("signatures.schema.json")
         except FileNotFoundError:
             pytest.skip("data/signatures.json or its schema is not written yet")
-        layer = _read_layer(resource, schema=None, validate=True)
+        layer = read_layer(resource, schema=None, validate=True)
         db = load_signatures()
         assert len(db) == len(layer.signatures)
         assert isinstance(db.matcher, Matcher)
@@ -947,7 +950,7 @@ class TestNeverLeaks:
         path = write_json(tmp_path / "db.json", document)
         for validate in (True, False):
             try:
-                _read_layer(path, schema=SCHEMA if validate else None, validate=validate)
+                read_layer(path, schema=SCHEMA if validate else None, validate=validate)
             except TagsigError:
                 pass
 
@@ -958,7 +961,7 @@ class TestNeverLeaks:
         path = write_json(tmp_path / "db.json", document)
         for validate in (True, False):
             try:
-                layer = _read_layer(path, schema=SCHEMA if validate else None, validate=validate)
+                layer = read_layer(path, schema=SCHEMA if validate else None, validate=validate)
             except TagsigError:
                 continue
             matcher = Matcher.from_signatures(s for s, _ in layer.signatures)
