@@ -7,15 +7,11 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 from attrs import Factory, field, frozen
 
 from tagsig._match import Matcher
-
-if TYPE_CHECKING:
-    pass
-
 
 __all__ = [
     "SUPPORTED_SCHEMA_VERSIONS",
