@@ -216,7 +216,8 @@ class TestErrors:
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """An unreadable file is a HarError, chained to the OSError."""
-        with pytest.raises(HarError, match="expected a readable HAR file, found an unreadable file") as info:
+        expected = "expected a readable HAR file, found an unreadable file"
+        with pytest.raises(HarError, match=expected) as info:
             load_har(tmp_path / "absent.har")
         assert isinstance(info.value.__cause__, OSError)
 
