@@ -1,0 +1,189 @@
+"""The consent timeline: which consent signals a capture carries, and when each purpose holds.
+
+Signals are read in time order from every entry of a capture: the cookies each request
+sends and each response sets, the URL's query parameters and the ``Sec-GPC`` header. A
+signal is recorded where it first appears and again whenever its value changes. Cookie
+jars carry signals too, without a time: they show the state at the end of a visit.
+
+The state of a purpose at a moment is that of the latest signal before it that speaks of
+the purpose. Signals a tag reports about itself (Google consent mode's ``gcs`` and
+``gcd``) count only in a capture where no consent manager says anything of the purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.parse import parse_qsl
+
+from attrs import frozen
+
+from tagsig._attribute import Attribution
+from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_cookies, read_gpc
+from tagsig._cmp import read_parameters as _read_parameters
+from tagsig._models import Capture, Entry
+from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
+
+__all__ = ["ConsentTimeline", "consent_timeline"]
+
+_STRICTNESS: dict[PurposeState, int] = {"granted": 0, "unknown": 1, "denied": 2}
+
+
+@frozen(kw_only=True)
+class _Observation:
+    input: int
+    time: datetime | None
+    """When the signal holds from (its decision time where recorded); ``None`` in jars."""
+    order: tuple[datetime, int] | None
+    purposes: dict[Purpose, PurposeState]
+    primary: bool
+
+
+@frozen(kw_only=True)
+class ConsentTimeline:
+    """The consent signals of the inputs and the state of each purpose over time."""
+
+    signals: tuple[ConsentSignal, ...]
+    """Every signal, in input then time order."""
+    observations: tuple[_Observation, ...]
+    """The signals with their effective time and purpose states (for :meth:`state`)."""
+    captures: int
+    """How many of the inputs are captures (the rest are jars)."""
+
+    def state(self, input: int, time: datetime, purpose: Purpose) -> PurposeState:
+        """Return the state of ``purpose`` at ``time`` in capture ``input``.
+
+        Args:
+            input: Position of the capture.
+            time: The moment (an entry's start time).
+            purpose: The consent purpose.
+
+        Returns:
+            ``granted`` or ``denied`` as the latest signal before ``time`` says, else
+            ``unknown``.
+
+        """
+        speaking = [o for o in self.observations
+                    if o.input == input and purpose in o.purposes and o.time is not None]
+        primary = [o for o in speaking if o.primary]
+        pool = primary or speaking
+        before = [o for o in pool if o.time is not None and o.time <= time]
+        if not before:
+            return "unknown"
+        latest = max(before, key=lambda o: (o.time, o.order))
+        return latest.purposes[purpose]
+
+    def strictest(self, input: int, time: datetime,
+                  purposes: Sequence[Purpose]) -> tuple[Purpose, PurposeState] | None:
+        """Return the purpose of ``purposes`` in the strictest state, with that state.
+
+        ``denied`` is stricter than ``unknown``, which is stricter than ``granted``;
+        ``None`` when ``purposes`` is empty.
+        """
+        states = [(p, self.state(input, time, p)) for p in sorted(set(purposes))]
+        return max(states, key=lambda ps: _STRICTNESS[ps[1]], default=None)
+
+    def has_signal(self, input: int) -> bool:
+        """Whether capture ``input`` (or any cookie jar) carries a consent signal."""
+        return any(o.input == input or o.input >= self.captures for o in self.observations)
+
+    def refused(self, input: int, purpose: Purpose) -> bool:
+        """Whether any signal of capture ``input`` (or of a jar) denies ``purpose``."""
+        return any((o.input == input or o.input >= self.captures)
+                   and o.purposes.get(purpose) == "denied" for o in self.observations)
+
+    def summary(self) -> ConsentSummary:
+        """Return the consent section of a report: the signals and the state changes."""
+        changes: list[ConsentChange] = []
+        for position in range(self.captures):
+            timed = sorted(
+                (o for o in self.observations if o.input == position and o.time is not None
+                 and o.order is not None), key=lambda o: (o.time, o.order))
+            previous: tuple[tuple[str, str], ...] | None = None
+            for observation in timed:
+                assert observation.time is not None
+                assert observation.order is not None
+                purposes = tuple((p, self.state(position, observation.time, p))
+                                 for p in PURPOSES)
+                if purposes != previous:
+                    changes.append(ConsentChange(input=position, time=observation.time,
+                                                 entry=observation.order[1],
+                                                 purposes=purposes))
+                    previous = purposes
+        return ConsentSummary(signals=self.signals, timeline=tuple(changes))
+
+
+def _entry_readings(entry: Entry) -> list[Reading]:
+    readings = read_cookies([(c.name, c.value) for c in entry.request_cookies])
+    readings += read_cookies([(c.name, c.value) for c in entry.response_cookies
+                              if c.value])
+    query = entry.url.query
+    if query:
+        readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
+    gpc = read_gpc(entry.request_headers.get("sec-gpc"))
+    if gpc is not None:
+        readings.append(gpc)
+    return readings
+
+
+def _signal(reading: Reading, position: int, time: datetime | None,
+            entry: int | None) -> ConsentSignal:
+    detail = reading.detail
+    if reading.decided is not None:
+        detail = (*detail, ("decided", reading.decided.isoformat()))
+    return ConsentSignal(kind=reading.kind, time=time, input=position, entry=entry,
+                         detail=detail, purposes=reading.purposes)
+
+
+def _capture_signals(position: int, capture: Capture) -> tuple[
+        list[ConsentSignal], list[_Observation]]:
+    signals: list[ConsentSignal] = []
+    observations: list[_Observation] = []
+    ordered = sorted(capture.entries, key=lambda e: (e.started, e.index))
+    start = ordered[0].started if ordered else None
+    last: dict[str, Reading] = {}
+    for entry in ordered:
+        for reading in _entry_readings(entry):
+            key = f"{reading.kind}/{dict(reading.detail).get('source', '')}"
+            if last.get(key) == reading:
+                continue
+            last[key] = reading
+            signals.append(_signal(reading, position, entry.started, entry.index))
+            effective = entry.started
+            # A banner's own record of the decision is earlier than the first request
+            # carrying the cookie, which the banner's script set without a request.
+            decided = reading.decided
+            if decided is not None and start is not None and start <= decided < effective:
+                effective = decided
+            observations.append(_Observation(
+                input=position, time=effective, order=(entry.started, entry.index),
+                purposes=dict(reading.purposes), primary=reading.primary))
+    return signals, observations
+
+
+def consent_timeline(attribution: Attribution) -> ConsentTimeline:
+    """Read the consent signals of an attribution's captures and jars.
+
+    Args:
+        attribution: The attributed inputs.
+
+    Returns:
+        The consent timeline.
+
+    """
+    signals: list[ConsentSignal] = []
+    observations: list[_Observation] = []
+    for position, capture in enumerate(attribution.captures):
+        found, observed = _capture_signals(position, capture)
+        signals.extend(found)
+        observations.extend(observed)
+    offset = len(attribution.captures)
+    for number, jar in enumerate(attribution.jars):
+        position = offset + number
+        for reading in read_cookies([(c.name, c.value) for c in jar.cookies]):
+            signals.append(_signal(reading, position, None, None))
+            observations.append(_Observation(input=position, time=None, order=None,
+                                             purposes=dict(reading.purposes),
+                                             primary=reading.primary))
+    return ConsentTimeline(signals=tuple(signals), observations=tuple(observations),
+                           captures=offset)

@@ -1,0 +1,148 @@
+"""What every rule sees and returns: the context, the options, findings and evidence helpers."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final
+
+from attrs import frozen
+
+from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution
+from tagsig._cmp import Purpose
+from tagsig._consent import ConsentTimeline
+from tagsig._policy import Policy
+from tagsig._report import Evidence, Flag, Severity
+from tagsig._signatures import Signature
+
+__all__ = [
+    "CONSENT_PURPOSES",
+    "DEFAULT_COOKIE_DAYS",
+    "MAX_EVIDENCE",
+    "SEVERITY_RANK",
+    "Finding",
+    "Rule",
+    "RuleContext",
+    "RuleOptions",
+    "TagView",
+    "VendorCheck",
+    "cookie_evidence",
+    "entry_evidence",
+    "plural",
+]
+
+CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
+"""The purposes that need consent before a tag may run, by default."""
+DEFAULT_COOKIE_DAYS: Final = 395.0
+"""Longest cookie lifetime accepted by default: 13 months, the CNIL guideline."""
+MAX_EVIDENCE: Final = 10
+"""Most evidence items attached to one flag."""
+SEVERITY_RANK: Final[dict[Severity, int]] = {"high": 0, "medium": 1, "low": 2, "info": 3}
+"""Order of severities, most serious first."""
+
+
+@frozen(kw_only=True)
+class RuleOptions:
+    """Settings of the rules, from the caller and the policy."""
+
+    identifiers: tuple[str, ...] = ()
+    """Known identifiers of the visitor (an e-mail, a user id) to search for, plain and
+    hashed, in requests to third parties."""
+    policy: Policy | None = None
+    """The site's policy, if any."""
+
+    @property
+    def max_cookie_days(self) -> float:
+        """Longest acceptable cookie lifetime in days (395 unless the policy says else)."""
+        limit = self.policy.max_cookie_days if self.policy is not None else None
+        return DEFAULT_COOKIE_DAYS if limit is None else float(limit)
+
+    @property
+    def consent_purposes(self) -> tuple[Purpose, ...]:
+        """Purposes that need consent before a tag serving them may run."""
+        purposes = self.policy.consent_purposes if self.policy is not None else None
+        return CONSENT_PURPOSES if purposes is None else purposes
+
+
+@frozen(kw_only=True)
+class TagView:
+    """One tag with its requests and cookies, as a vendor check sees it."""
+
+    signature: Signature
+    entries: tuple[AttributedEntry, ...]
+    """The tag's requests, in input then time order."""
+    cookies: tuple[AttributedCookie, ...]
+    """The cookies tied to the tag."""
+
+
+@frozen(kw_only=True)
+class Finding:
+    """A flag and what it is about: a tag, or the site (``tag`` is ``None``)."""
+
+    tag: str | None
+    flag: Flag
+
+
+@frozen(kw_only=True, eq=False)
+class RuleContext:
+    """Everything a rule reads: the attribution, the consent timeline and the options."""
+
+    attribution: Attribution
+    consent: ConsentTimeline
+    options: RuleOptions = RuleOptions()
+
+    @functools.cached_property
+    def tags(self) -> Mapping[str, TagView]:
+        """Every tag with requests or cookies, by signature id."""
+        entries: dict[str, list[AttributedEntry]] = defaultdict(list)
+        cookies: dict[str, list[AttributedCookie]] = defaultdict(list)
+        signatures: dict[str, Signature] = {}
+        for attributed in self.attribution.entries:
+            if attributed.signature is not None:
+                entries[attributed.signature.id].append(attributed)
+                signatures[attributed.signature.id] = attributed.signature
+        for cookie in self.attribution.cookies:
+            cookies[cookie.signature.id].append(cookie)
+            signatures[cookie.signature.id] = cookie.signature
+        return {
+            tag_id: TagView(
+                signature=signatures[tag_id],
+                entries=tuple(sorted(entries[tag_id],
+                                     key=lambda a: (a.ref.input, a.entry.started, a.ref))),
+                cookies=tuple(cookies[tag_id]),
+            )
+            for tag_id in sorted(signatures)
+        }
+
+    @functools.cached_property
+    def loaders(self) -> Mapping[str, str | None]:
+        """The tag that loaded each tag (see :meth:`Attribution.loaded_by`)."""
+        return {tag_id: self.attribution.loaded_by(tag_id) for tag_id in self.tags}
+
+
+Rule = Callable[[RuleContext], Iterable[Finding]]
+"""A rule: a function from the context to findings."""
+VendorCheck = Callable[[TagView, RuleContext], Iterable[Flag]]
+"""A vendor check: a function from one tag (and the context) to its flags."""
+
+
+def entry_evidence(entries: Sequence[AttributedEntry]) -> tuple[Evidence, ...]:
+    """Return entry evidence for the first :data:`MAX_EVIDENCE` of ``entries``."""
+    return tuple(Evidence(kind="entry", input=a.ref.input, index=a.ref.index)
+                 for a in entries[:MAX_EVIDENCE])
+
+
+def cookie_evidence(cookie: AttributedCookie, value: str | None = None) -> Evidence:
+    """Return evidence pointing at a cookie observation (its value is never shown)."""
+    return Evidence(kind="cookie", input=cookie.input, index=cookie.cookie.entry,
+                    name=cookie.cookie.name, value=value)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """Return ``"1 request"`` or ``"2 requests"``.
+
+    >>> plural(2, "cookie"), plural(1, "entry", "entries")
+    ('2 cookies', '1 entry')
+    """
+    return f"{count} {word if count == 1 else many or word + 's'}"

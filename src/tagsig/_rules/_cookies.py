@@ -1,0 +1,184 @@
+"""Cookie rules: lifetime, third-party cookies, cross-site tracking, insecure attributes."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from tagsig._attribute import AttributedCookie, AttributedEntry
+from tagsig._party import registrable_domain
+from tagsig._report import Evidence, Flag, Severity
+from tagsig._rules._base import (
+    CONSENT_PURPOSES,
+    DEFAULT_COOKIE_DAYS,
+    MAX_EVIDENCE,
+    Finding,
+    RuleContext,
+    TagView,
+    cookie_evidence,
+    entry_evidence,
+    plural,
+)
+from tagsig._rules._text import entry_texts
+
+__all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_party_cookie"]
+
+_CNIL_DAYS = DEFAULT_COOKIE_DAYS
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9._\-]+")
+_MIN_IDENTIFIER = 8
+
+
+def _documented(view: TagView, name: str) -> float | None:
+    return next((p.lifetime_days for p in view.signature.cookies if p.matches(name)), None)
+
+
+def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
+    """Flag cookies that live longer than the limit (13 months unless a policy says else).
+
+    The lifetime comes from the observed expiry (a jar, or a ``Set-Cookie`` header);
+    where no observation records one, from the signature's documented lifetime.
+    """
+    limit = context.options.max_cookie_days
+    basis = ("the 13 months (395 days) the CNIL recommends" if limit == _CNIL_DAYS
+             else f"the policy's maximum of {limit:g} days")
+    for tag_id, view in context.tags.items():
+        by_name: dict[str, list[AttributedCookie]] = defaultdict(list)
+        for cookie in view.cookies:
+            by_name[cookie.cookie.name].append(cookie)
+        for name, observed in sorted(by_name.items()):
+            recorded = [c for c in observed if c.cookie.source != "request"]
+            timed = [c for c in recorded if c.lifetime_days is not None]
+            if timed:
+                longest = max(timed, key=lambda c: c.lifetime_days or 0.0)
+                days = longest.lifetime_days or 0.0
+                how = f"observed expiry in {_source(context, longest)}"
+                evidence = (cookie_evidence(longest, f"{days:g} days"),)
+            elif recorded:
+                continue  # session cookies, or expiries without a reference time
+            else:
+                documented = _documented(view, name)
+                if documented is None:
+                    continue
+                days = documented
+                how = "documented lifetime; the inputs record no expiry for it"
+                evidence = (cookie_evidence(observed[0], f"{days:g} days"),)
+            if days > limit:
+                yield Finding(tag=tag_id, flag=Flag(
+                    rule="cookie-lifetime", severity="medium", evidence=evidence,
+                    message=f"Cookie {name} of {view.signature.name} lives {days:g} days "
+                    f"({how}), longer than {basis}."))
+
+
+def _source(context: RuleContext, cookie: AttributedCookie) -> str:
+    captures = context.attribution.captures
+    if cookie.input < len(captures):
+        return f"a Set-Cookie header of {captures[cookie.input].source}"
+    return context.attribution.jars[cookie.input - len(captures)].source
+
+
+def third_party_cookie(context: RuleContext) -> Iterator[Finding]:
+    """Flag tags whose cookies live on a domain outside the first party."""
+    for tag_id, view in context.tags.items():
+        third = [c for c in view.cookies if c.third_party]
+        if not third:
+            continue
+        names = sorted({f"{c.cookie.name} ({c.domain or 'sent to a third-party host'})"
+                        for c in third})
+        severity: Severity = "medium" if view.signature.consent in CONSENT_PURPOSES else "low"
+        yield Finding(tag=tag_id, flag=Flag(
+            rule="third-party-cookie", severity=severity,
+            message=f"{view.signature.name} uses {plural(len(names), 'third-party cookie')}: "
+            f"{', '.join(names)}.",
+            evidence=tuple(cookie_evidence(c) for c in _first_per_name(third))))
+
+
+def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCookie]:
+    seen: dict[str, AttributedCookie] = {}
+    for cookie in cookies:
+        seen.setdefault(cookie.cookie.name, cookie)
+    return [seen[name] for name in sorted(seen)][:MAX_EVIDENCE]
+
+
+def _candidates(value: str) -> set[str]:
+    """Return identifier candidates in a cookie value: the value and its dotted tails."""
+    found: set[str] = set()
+    for token in _TOKEN_SPLIT.split(value):
+        parts = token.split(".")
+        found.update(".".join(parts[i:]) for i in range(len(parts)))
+    return {c for c in found if len(c) >= _MIN_IDENTIFIER
+            and sum(ch.isdigit() for ch in c) >= 4 and not c.isalpha()}
+
+
+def _receiver(attributed: AttributedEntry) -> str:
+    if attributed.signature is not None:
+        return attributed.signature.vendor.name
+    return registrable_domain(attributed.entry.url.host)
+
+
+def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
+    """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
+    index: dict[str, list[AttributedEntry]] = defaultdict(list)
+    for attributed in context.attribution.entries:
+        if not attributed.third_party:
+            continue
+        tokens: set[str] = set()
+        for text in entry_texts(attributed.entry):
+            for token in _TOKEN_SPLIT.split(text):
+                parts = token.split(".")
+                tokens.update(".".join(parts[i:]) for i in range(len(parts)))
+        for token in tokens:
+            if len(token) >= _MIN_IDENTIFIER:
+                index[token].append(attributed)
+    for tag_id, view in context.tags.items():
+        reported: set[str] = set()
+        for cookie in view.cookies:
+            if cookie.cookie.name in reported:
+                continue
+            for candidate in sorted(_candidates(cookie.cookie.value)):
+                entries = index.get(candidate, [])
+                receivers = sorted({_receiver(a) for a in entries})
+                if len(receivers) < 2:
+                    continue
+                reported.add(cookie.cookie.name)
+                masked = candidate[:4] + "***"
+                yield Finding(tag=tag_id, flag=Flag(
+                    rule="cross-site-tracking", severity="medium",
+                    message=f"The identifier in cookie {cookie.cookie.name} of "
+                    f"{view.signature.name} ({masked}) is sent to "
+                    f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
+                    "they can link the visitor's activity.",
+                    evidence=(cookie_evidence(cookie, masked), *entry_evidence(entries))))
+                break
+        own = [c for c in view.cookies if c.third_party and c.cookie.source != "request"]
+        if own and view.signature.facts.cross_site_tracking:
+            domains = sorted({c.domain or "?" for c in own})
+            yield Finding(tag=tag_id, flag=Flag(
+                rule="cross-site-tracking", severity="medium",
+                message=f"{view.signature.name} keeps cookies on its own domain "
+                f"({', '.join(domains)}), which recognise the visitor on every site that "
+                "embeds it.",
+                evidence=tuple(cookie_evidence(c) for c in _first_per_name(own))))
+
+
+def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
+    """Flag tracking cookies without ``Secure``, or ``SameSite=None`` without ``Secure``."""
+    for tag_id, view in context.tags.items():
+        if view.signature.consent not in CONSENT_PURPOSES:
+            continue
+        bad = [c for c in view.cookies if c.cookie.source != "request"
+               and c.cookie.secure is False]
+        if not bad:
+            continue
+        lax = sorted({c.cookie.name for c in bad if c.cookie.same_site == "none"})
+        names = sorted({c.cookie.name for c in bad})
+        message = (f"{view.signature.name} sets {plural(len(names), 'tracking cookie')} "
+                   f"without the Secure attribute ({', '.join(names)}): it travels over "
+                   "unencrypted connections too.")
+        if lax:
+            message += (f" {', '.join(lax)} also say SameSite=None, which browsers reject "
+                        "without Secure.")
+        yield Finding(tag=tag_id, flag=Flag(
+            rule="insecure-cookie", severity="low", message=message,
+            evidence=tuple(Evidence(kind="cookie", input=c.input, index=c.cookie.entry,
+                                    name=c.cookie.name) for c in _first_per_name(bad))))

@@ -1,0 +1,201 @@
+"""Vendor checks: the catalogue's common mistakes that a capture can show.
+
+Each check is registered under the id that signatures name in ``checks`` and sees one
+tag's requests and cookies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Final
+from urllib.parse import parse_qsl
+
+from tagsig._attribute import AttributedEntry
+from tagsig._cmp import Purpose, read_parameters
+from tagsig._report import Evidence, Flag, Severity
+from tagsig._rules._base import (
+    MAX_EVIDENCE,
+    RuleContext,
+    TagView,
+    VendorCheck,
+    entry_evidence,
+    plural,
+)
+from tagsig._rules._pii import find_personal_data, mask_value
+from tagsig._rules._text import entry_params
+
+__all__ = ["VENDOR_CHECKS"]
+
+_INTERCOM_PING: Final = re.compile(r"^api-iam(\.[a-z]{2})?\.intercom\.io$")
+_MASK_KEYS: Final = frozenset({"maskallinputs", "mask_all_inputs", "maskalltext",
+                               "mask_all_text", "maskinputs", "mask_inputs",
+                               "maskalltextinputs"})
+_FALSE: Final = frozenset({"false", "0", "no", "off"})
+_MATCHING: Final = re.compile(r"^udf?f?\[([a-z_]+)\]$")
+
+
+def _values(evidence: list[tuple[str, str]]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(kind="value", name=n, value=v) for n, v in evidence[:MAX_EVIDENCE])
+
+
+def intercom_identity(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``identity-verification-missing``: the Messenger ping names a user without a hash."""
+    hits: list[AttributedEntry] = []
+    shown: list[tuple[str, str]] = []
+    for attributed in view.entries:
+        url = attributed.entry.url
+        if not (_INTERCOM_PING.match(url.host) and url.path.startswith("/messenger/web/ping")):
+            continue
+        params = dict(entry_params(attributed.entry))
+        who = [k for k in ("user_data.email", "user_data.user_id", "email", "user_id")
+               if params.get(k)]
+        hashed = params.get("user_data.user_hash") or params.get("user_hash")
+        if who and not hashed:
+            hits.append(attributed)
+            shown.extend((k, mask_value(params[k])) for k in who)
+    if hits:
+        names = sorted({k.rpartition(".")[2] for k, _ in shown})
+        yield Flag(
+            rule="identity-verification-missing", severity="high",
+            message=f"{view.signature.name}'s Messenger identifies a user ({', '.join(names)}) "
+            f"without a user_hash in {plural(len(hits), 'request')}: identity verification "
+            "is off, so anyone who knows a user's e-mail or id can impersonate them in the "
+            "Messenger and read their conversations.",
+            evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))))
+
+
+def intercom_everywhere(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``loaded-on-every-page``: the widget loads on every page, yet nobody chatted."""
+    if any("/conversations" in a.entry.url.path for a in view.entries):
+        return
+    for position, capture in enumerate(context.attribution.captures):
+        pages = {e.pageref for e in capture.entries if e.pageref is not None}
+        mine = [a for a in view.entries if a.ref.input == position]
+        if len(pages) >= 2 and {a.entry.pageref for a in mine} >= pages:
+            yield Flag(
+                rule="loaded-on-every-page", severity="info",
+                message=f"{view.signature.name} loads on every one of the {len(pages)} pages "
+                f"of {capture.source} although no conversation took place: it reports page "
+                "views of visitors who never open the chat. Load it on demand.",
+                evidence=entry_evidence(mine))
+
+
+def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``ga-ip-anonymization-missing``: Universal Analytics hits without ``aip=1``."""
+    hits = []
+    for attributed in view.entries:
+        url = attributed.entry.url
+        if url.path not in {"/collect", "/r/collect", "/j/collect", "/__utm.gif"}:
+            continue
+        params = dict(entry_params(attributed.entry))
+        if params.get("v") == "1" and params.get("aip") not in {"1", "true"}:
+            hits.append(attributed)
+    if hits:
+        yield Flag(
+            rule="ga-ip-anonymization-missing", severity="low",
+            message=f"{view.signature.name} sends {plural(len(hits), 'Universal Analytics hit')} "
+            "without aip=1, so Google receives the full IP address.",
+            evidence=entry_evidence(hits))
+
+
+def _personal(view: TagView, *, rule: str, severity: Severity, note: str) -> Iterator[Flag]:
+    hits: list[AttributedEntry] = []
+    shown: list[tuple[str, str]] = []
+    for attributed in view.entries:
+        params = entry_params(attributed.entry)
+        found = find_personal_data(params, known_hashes={})
+        enhanced = [(n, v) for n, v in params if n == "em" and v.startswith("tv.")]
+        if found or enhanced:
+            hits.append(attributed)
+            shown.extend((p.name, f"{p.kind}: {p.value}") for p in found)
+            shown.extend((n, mask_value(v)) for n, v in enhanced)
+    if hits:
+        yield Flag(rule=rule, severity=severity,
+                   message=f"{view.signature.name} received personal data in "
+                   f"{plural(len(hits), 'request')}; {note}",
+                   evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))))
+
+
+def ga_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``ga-personal-data``: e-mail addresses or phone numbers in Google Analytics hits."""
+    yield from _personal(view, rule="ga-personal-data", severity="high",
+                         note="Google Analytics' terms forbid sending personal data "
+                         "such as e-mail addresses (check page URLs, titles and events).")
+
+
+def google_ads_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``google-ads-personal-data``: user data (enhanced conversions) sent to Google Ads."""
+    yield from _personal(view, rule="google-ads-personal-data", severity="medium",
+                         note="enhanced conversions send hashed customer data, which needs "
+                         "the visitor's consent to ad_user_data.")
+
+
+def meta_advanced_matching(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``meta-advanced-matching``: ``ud[em]``, ``ud[ph]`` and other customer data to Meta."""
+    hits: list[AttributedEntry] = []
+    fields: set[str] = set()
+    for attributed in view.entries:
+        found = {m.group(1) for n, v in entry_params(attributed.entry)
+                 if v and (m := _MATCHING.match(n))}
+        if found:
+            hits.append(attributed)
+            fields |= found
+    if hits:
+        yield Flag(
+            rule="meta-advanced-matching", severity="medium",
+            message=f"{view.signature.name} sends advanced matching data "
+            f"({', '.join(sorted(fields))}) in {plural(len(hits), 'request')}: customer "
+            "data, hashed, that Meta matches to its users' accounts.",
+            evidence=entry_evidence(hits) + tuple(
+                Evidence(kind="value", name=f"ud[{f}]") for f in sorted(fields)))
+
+
+def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``session-replay-unmasked``: a recorder's settings turn input or text masking off."""
+    hits: list[AttributedEntry] = []
+    keys: set[str] = set()
+    for attributed in view.entries:
+        found = {n for n, v in entry_params(attributed.entry)
+                 if n.rpartition(".")[2].lower() in _MASK_KEYS and v.strip().lower() in _FALSE}
+        if found:
+            hits.append(attributed)
+            keys |= found
+    if hits:
+        yield Flag(
+            rule="session-replay-unmasked", severity="medium",
+            message=f"{view.signature.name} records sessions with masking turned off "
+            f"({', '.join(sorted(keys))}): what visitors type may be recorded.",
+            evidence=entry_evidence(hits))
+
+
+def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]:
+    """``disabled-by-consent-mode``: a Google tag loaded while consent mode denied storage."""
+    purpose: Purpose = "analytics" if view.signature.consent == "analytics" else "marketing"
+    hits = []
+    for attributed in view.entries:
+        query = parse_qsl(attributed.entry.url.query, keep_blank_values=True)
+        if any(reading.kind == "google-consent-mode"
+               and dict(reading.purposes).get(purpose) == "denied"
+               for reading in read_parameters(query)):
+            hits.append(attributed)
+    if hits:
+        yield Flag(
+            rule="disabled-by-consent-mode", severity="info",
+            message=f"{view.signature.name} was loaded but consent mode denied {purpose} "
+            f"storage in {plural(len(hits), 'request')}: it sent cookieless pings, which "
+            "still carry the visitor's IP address and browser details.",
+            evidence=entry_evidence(hits))
+
+
+VENDOR_CHECKS: Final[Mapping[str, VendorCheck]] = {
+    "intercom-identity-verification": intercom_identity,
+    "intercom-loaded-everywhere": intercom_everywhere,
+    "ga-ip-anonymization": ga_ip_anonymization,
+    "ga-pii": ga_personal_data,
+    "google-ads-pii": google_ads_personal_data,
+    "meta-advanced-matching": meta_advanced_matching,
+    "session-replay-masking": session_replay_masking,
+    "consent-mode-disabled": consent_mode_disabled,
+}
+"""The vendor checks, by the id signatures name in ``checks``."""
