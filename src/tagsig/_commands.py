@@ -1,0 +1,255 @@
+"""The ``diff`` and ``batch`` commands: arguments, progress, output files and summaries."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+import msgspec
+
+from tagsig._exceptions import InputError
+from tagsig._render_common import human_bytes, printable
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from tagsig._batch import EstateSummary
+    from tagsig._report import Report
+
+__all__ = ["EXIT_CHANGED", "add_batch_parser", "add_diff_parser", "run_batch_command",
+           "run_diff_command"]
+
+EXIT_CHANGED = 1
+"""``tagsig diff``: a tag was added or a flag appeared."""
+
+
+def add_diff_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    """Register ``tagsig diff``."""
+    parser = commands.add_parser(
+        "diff",
+        help="compare two captures or two JSON reports",
+        description="Compare an old capture (or JSON report) with a new one: tags added and "
+        "removed, weight and cookie changes, new flags. Exit status 0 when no tag was added "
+        "and no flag appeared, 1 when one was, 2 on error.",
+    )
+    parser.add_argument("old", metavar="OLD", help="HAR capture or tagsig JSON report")
+    parser.add_argument("new", metavar="NEW", help="HAR capture or tagsig JSON report")
+    _analysis_options(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    """Register ``tagsig batch``."""
+    from tagsig._batch import default_jobs  # noqa: PLC0415 (keeps start-up small)
+
+    parser = commands.add_parser(
+        "batch",
+        help="analyse many captures in parallel and summarise the estate",
+        description="Analyse every capture that the directories, globs and paths name, in "
+        "parallel; write one JSON line per capture to --output, then print an estate "
+        "summary (which tags appear where and how often, their total weight, flags by rule).",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB",
+                        help="directory (every .har and .har.gz below it), glob or capture")
+    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
+                        help="worker processes (default: the usable CPUs)")
+    parser.add_argument("--output", "-o", required=True, metavar="FILE",
+                        help="JSON Lines file: one line per capture")
+    parser.add_argument("--summary", metavar="FILE",
+                        help="also write the estate summary as JSON to FILE")
+    _analysis_options(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="format of the printed summary (default: text)")
+
+
+def _analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
+                        help="another first-party domain (own CDN, alias); repeatable")
+    parser.add_argument("--signatures", action="append", default=[], metavar="FILE",
+                        help="signature database file layered on the bundled one; repeatable")
+
+
+def _write(path: str | None, text: str, stdout: TextIO) -> None:
+    if path is None:
+        stdout.write(text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as e:
+        raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
+
+
+def run_diff_command(args: argparse.Namespace) -> int:
+    """Run ``tagsig diff``; return 0, or :data:`EXIT_CHANGED` for a significant change.
+
+    Raises:
+        TagsigError: An input cannot be read or the output cannot be written.
+
+    """
+    from tagsig._analyze import analyze  # noqa: PLC0415 (keeps start-up small)
+    from tagsig._diff import diff_reports, load_report_document, render_diff  # noqa: PLC0415
+    from tagsig._signatures import load_signatures  # noqa: PLC0415
+
+    sides: list[Report | dict[str, object]] = []
+    database = None
+    for path in (args.old, args.new):
+        document = load_report_document(path)
+        if document is None:
+            database = database or load_signatures(*args.signatures)
+            sides.append(analyze(path, signatures=database, first_party=args.first_party))
+        else:
+            sides.append(document)
+    diff = diff_reports(sides[0], sides[1], old_name=args.old, new_name=args.new)
+    _write(args.output, render_diff(diff, args.format), sys.stdout)
+    return EXIT_CHANGED if diff.is_significant else 0
+
+
+def _progress(total: int) -> Progress:
+    # rich is imported on use: the command line's other paths need none of it.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(file=sys.stderr)
+    return Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("{task.description}"), console=console,
+                    transient=True, disable=not sys.stderr.isatty() or total == 0)
+
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    """Run ``tagsig batch``; return 0 once every capture has a line (failed ones included).
+
+    Raises:
+        TagsigError: No capture matched, a signature file is invalid, or an output file
+            cannot be written.
+
+    """
+    from tagsig._batch import (  # noqa: PLC0415 (keeps start-up small)
+        estate_document,
+        expand_captures,
+        run_batch,
+        summarize_estate,
+    )
+
+    if args.jobs < 1:
+        raise InputError(f"--jobs: expected at least 1, found {args.jobs}")
+    paths = expand_captures(args.inputs)
+    started = time.perf_counter()
+    lines: list[Mapping[str, object]] = []
+    encoder = msgspec.json.Encoder(order="sorted")
+    try:
+        out = open(args.output, "wb")  # noqa: SIM115 (closed below, after the pool)
+    except OSError as e:
+        raise InputError(f"cannot write the file: {e.strerror or e}", path=args.output) from e
+    with out, _progress(len(paths)) as progress:
+        task = progress.add_task("", total=len(paths))
+        for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
+                              first_party=args.first_party):
+            out.write(encoder.encode(line) + b"\n")
+            # Only what the summary needs is kept, not the whole report.
+            lines.append(_summary_view(line))
+            progress.update(task, advance=1, description=str(line["path"])[-40:])
+    elapsed = time.perf_counter() - started
+    summary = summarize_estate(lines)
+    if args.summary:
+        _write(args.summary, msgspec.json.format(
+            encoder.encode(estate_document(summary)), indent=2).decode() + "\n", sys.stdout)
+    if args.format == "json":
+        sys.stdout.write(msgspec.json.format(encoder.encode(estate_document(summary)),
+                                             indent=2).decode() + "\n")
+    else:
+        sys.stdout.write(render_estate_text(summary))
+    rate = len(paths) / elapsed if elapsed > 0 else 0.0
+    print(f"tagsig: {len(paths)} captures ({summary.failed} failed) in {elapsed:.2f} s with "
+          f"{args.jobs} job{'s' if args.jobs != 1 else ''}: {rate:.1f} captures/s",
+          file=sys.stderr)
+    return 0
+
+
+def _summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
+    report = line.get("report")
+    if not isinstance(report, dict):
+        return line
+    tags = [{k: v for k, v in tag.items() if k not in {"entries", "per_page", "cookies"}}
+            for tag in report.get("tags", []) if isinstance(tag, dict)]
+    return {"path": line["path"], "report": {
+        "inputs": report.get("inputs", []), "tags": tags,
+        "unattributed": [{"host": h.get("host")} for h in report.get("unattributed", [])
+                         if isinstance(h, dict)]}}
+
+
+def render_estate_text(summary: EstateSummary, *, width: int = 120, top: int = 40) -> str:
+    """Render an estate summary as terminal tables (no colour).
+
+    Args:
+        summary: The summary.
+        width: Line width.
+        top: Most rows per table (the JSON summary has them all).
+
+    """
+    from rich import box  # noqa: PLC0415 (imported on use, see _progress)
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
+                      emoji=False, highlight=False)
+    console.print(f"estate: {summary.captures} captures ({summary.analysed} analysed, "
+                  f"{summary.failed} failed), {summary.pages} pages, {len(summary.tags)} tags")
+
+    def table(title: str, *columns: str) -> Table:
+        result = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
+                       show_edge=False, pad_edge=False, collapse_padding=True)
+        for column in columns:
+            if column in {"tag", "host", "capture"}:
+                result.add_column(column, no_wrap=True, overflow="ellipsis", max_width=48)
+            elif column in {"consent", "rule", "severity", "tags", "error"}:
+                result.add_column(column)
+            else:
+                result.add_column(column, justify="right")
+        return result
+
+    if summary.tags:
+        tags = table("Tags across the estate", "tag", "consent", "captures", "share", "pages",
+                     "requests", "wire", "script", "flags")
+        for tag in summary.tags[:top]:
+            share = tag.captures / summary.analysed if summary.analysed else 0.0
+            tags.add_row(Text(printable(tag.name)), tag.consent, str(tag.captures),
+                         f"{share:.0%}", str(tag.pages), str(tag.requests),
+                         human_bytes(tag.transfer_bytes), human_bytes(tag.script_bytes),
+                         str(tag.flags))
+        console.print(tags)
+        if len(summary.tags) > top:
+            console.print(f"... {len(summary.tags) - top} more tags")
+    if summary.rules:
+        rules = table("Flags by rule", "rule", "severity", "flags", "captures", "tags")
+        for rule in summary.rules[:top]:
+            rules.add_row(rule.rule, rule.severity, str(rule.flags), str(rule.captures),
+                          Text(", ".join(rule.tags[:6]) + (" ..." if len(rule.tags) > 6
+                                                           else "")))
+        console.print(rules)
+    if summary.unattributed:
+        hosts = table("Unknown third parties", "host", "captures")
+        for host, count in summary.unattributed[:15]:
+            hosts.add_row(Text(printable(host)), str(count))
+        console.print(hosts)
+    if summary.errors:
+        errors = table("Failed captures", "capture", "error")
+        for path, message in summary.errors[:top]:
+            errors.add_row(Text(printable(path)), Text(printable(message)))
+        console.print(errors)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -1,0 +1,362 @@
+"""Compare two reports: tags added and removed, weight and cookie changes, new flags.
+
+Both sides are reduced to their JSON documents (:func:`report_document`), so a saved JSON
+report and a fresh analysis compare alike. A difference *matters* (exit code 1 of
+``tagsig diff``) when a tag was added or a flag appeared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from attrs import frozen
+
+from tagsig._exceptions import InputError
+from tagsig._measure import Weight
+from tagsig._render import JSONValue, report_document
+from tagsig._render_common import human_bytes, printable
+from tagsig._report import REPORT_SCHEMA_VERSION, Report
+
+__all__ = [
+    "CookieChange",
+    "FlagChange",
+    "ReportDiff",
+    "TagSummary",
+    "WeightChange",
+    "diff_document",
+    "diff_reports",
+    "render_diff",
+]
+
+ReportLike = Report | Mapping[str, object]
+
+
+@frozen(kw_only=True)
+class TagSummary:
+    """A tag as it appears on one side of a diff."""
+
+    id: str
+    name: str
+    consent: str
+    """Consent purpose (``essential``, ``analytics``, ``marketing``, ...)."""
+    weight: Weight
+
+
+@frozen(kw_only=True)
+class WeightChange:
+    """A tag present on both sides whose requests or bytes changed."""
+
+    id: str
+    name: str
+    old: Weight
+    new: Weight
+
+    @property
+    def transfer_bytes(self) -> int:
+        """Change of bytes on the wire (new minus old)."""
+        return self.new.transfer_bytes - self.old.transfer_bytes
+
+    @property
+    def requests(self) -> int:
+        """Change of the number of requests (new minus old)."""
+        return self.new.requests - self.old.requests
+
+
+@frozen(kw_only=True)
+class CookieChange:
+    """A cookie name that appeared for, or disappeared from, a tag."""
+
+    tag: str
+    name: str
+
+
+@frozen(kw_only=True)
+class FlagChange:
+    """A flag that appeared or was resolved."""
+
+    tag: str | None
+    """The tag's id; ``None`` for a flag about the site as a whole."""
+    rule: str
+    severity: str
+    message: str
+
+
+@frozen(kw_only=True)
+class ReportDiff:
+    """What changed from an old report to a new one."""
+
+    added: tuple[TagSummary, ...] = ()
+    removed: tuple[TagSummary, ...] = ()
+    weight_changes: tuple[WeightChange, ...] = ()
+    """Sorted by the size of the change on the wire, largest first."""
+    cookies_added: tuple[CookieChange, ...] = ()
+    cookies_removed: tuple[CookieChange, ...] = ()
+    flags_added: tuple[FlagChange, ...] = ()
+    flags_resolved: tuple[FlagChange, ...] = ()
+    hosts_added: tuple[str, ...] = ()
+    """Unknown third-party hosts only the new report has."""
+    hosts_removed: tuple[str, ...] = ()
+
+    @property
+    def is_significant(self) -> bool:
+        """Whether a tag was added or a flag appeared (what ``tagsig diff`` fails on)."""
+        return bool(self.added or self.flags_added)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing at all changed."""
+        return not (self.added or self.removed or self.weight_changes or self.cookies_added
+                    or self.cookies_removed or self.flags_added or self.flags_resolved
+                    or self.hosts_added or self.hosts_removed)
+
+
+_FlagKey = tuple[str | None, str, frozenset[tuple[str, str]]]
+"""A flag's identity across two reports: tag (``None`` for the site), rule, evidence."""
+
+
+@frozen(kw_only=True)
+class _Side:
+    tags: dict[str, TagSummary]
+    cookies: frozenset[tuple[str, str]]
+    flags: dict[_FlagKey, FlagChange]
+    hosts: frozenset[str]
+
+
+def _fail(message: str, source: str, pointer: str) -> InputError:
+    return InputError(f"not a tagsig JSON report: {message}", path=source, pointer=pointer)
+
+
+def _get(obj: object, key: str, kind: type | tuple[type, ...], source: str,
+         pointer: str) -> object:
+    if isinstance(obj, Mapping) and isinstance(obj.get(key), kind):
+        return obj[key]
+    found = obj.get(key) if isinstance(obj, Mapping) else obj
+    raise _fail(f"expected {key!r} of type {_kind_name(kind)}, found {type(found).__name__}",
+                source, pointer)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def _items(obj: object, key: str, source: str, pointer: str) -> list[tuple[str, object]]:
+    values = _get(obj, key, list, source, pointer)
+    assert isinstance(values, list)
+    return [(f"{pointer}/{key}/{n}", v) for n, v in enumerate(values)]
+
+
+def _str(obj: object, key: str, source: str, pointer: str) -> str:
+    return str(_get(obj, key, str, source, pointer))
+
+
+def _int(obj: object, key: str, source: str, pointer: str) -> int:
+    value = _get(obj, key, int, source, pointer)
+    assert isinstance(value, int)
+    return value
+
+
+def _flags(owner: object, tag_id: str | None, source: str,
+           pointer: str) -> dict[_FlagKey, FlagChange]:
+    """Read the flags of a tag (or, with ``tag_id`` ``None``, the site's own flags)."""
+    flags: dict[_FlagKey, FlagChange] = {}
+    if tag_id is None and isinstance(owner, Mapping) and "flags" not in owner:
+        return flags  # reports written before site-level flags existed
+    for flag_pointer, flag in _items(owner, "flags", source, pointer):
+        rule = _str(flag, "rule", source, flag_pointer)
+        # Entry indexes differ between captures; a flag is the same flag when its tag,
+        # rule and named evidence (cookies, parameters) are.
+        evidence = frozenset(
+            (str(e.get("kind")), str(e.get("name")))
+            for _, e in _items(flag, "evidence", source, flag_pointer)
+            if isinstance(e, Mapping))
+        flags[(tag_id, rule, evidence)] = FlagChange(
+            tag=tag_id, rule=rule, severity=_str(flag, "severity", source, flag_pointer),
+            message=_str(flag, "message", source, flag_pointer))
+    return flags
+
+
+def _side(document: Mapping[str, object], source: str) -> _Side:
+    version = document.get("schema_version")
+    if version != REPORT_SCHEMA_VERSION:
+        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {version!r}",
+                    source, "/schema_version")
+    tags: dict[str, TagSummary] = {}
+    cookies: set[tuple[str, str]] = set()
+    flags: dict[_FlagKey, FlagChange] = {}
+    for pointer, tag in _items(document, "tags", source, ""):
+        tag_id = _str(tag, "id", source, pointer)
+        time = _get(tag, "time_ms", (int, float), source, pointer)
+        assert isinstance(time, int | float)
+        tags[tag_id] = TagSummary(
+            id=tag_id, name=_str(tag, "name", source, pointer),
+            consent=_str(tag, "consent", source, pointer),
+            weight=Weight(requests=_int(tag, "requests", source, pointer),
+                          transfer_bytes=_int(tag, "transfer_bytes", source, pointer),
+                          decoded_bytes=_int(tag, "decoded_bytes", source, pointer),
+                          script_bytes=_int(tag, "script_bytes", source, pointer),
+                          time_ms=float(time)))
+        for cookie_pointer, cookie in _items(tag, "cookies", source, pointer):
+            cookies.add((tag_id, _str(cookie, "name", source, cookie_pointer)))
+        flags.update(_flags(tag, tag_id, source, pointer))
+    flags.update(_flags(document, None, source, ""))
+    hosts = frozenset(_str(h, "host", source, p)
+                      for p, h in _items(document, "unattributed", source, ""))
+    return _Side(tags=tags, cookies=frozenset(cookies), flags=flags, hosts=hosts)
+
+
+def _document(report: ReportLike) -> Mapping[str, object]:
+    return report_document(report) if isinstance(report, Report) else report
+
+
+def diff_reports(old: ReportLike, new: ReportLike, *, old_name: str = "<old>",
+                 new_name: str = "<new>") -> ReportDiff:
+    """Compare ``old`` with ``new``.
+
+    Args:
+        old: The earlier report, or its JSON document (as :func:`report_document` gives or
+            ``tagsig analyze --format json`` writes).
+        new: The later report, or its JSON document.
+        old_name: How errors name ``old``.
+        new_name: How errors name ``new``.
+
+    Returns:
+        The differences.
+
+    Raises:
+        InputError: A document is not a tagsig JSON report of a known schema version.
+
+    """
+    before = _side(_document(old), old_name)
+    after = _side(_document(new), new_name)
+    common = sorted(before.tags.keys() & after.tags.keys())
+    changes = [
+        WeightChange(id=i, name=after.tags[i].name, old=before.tags[i].weight,
+                     new=after.tags[i].weight)
+        for i in common
+        if (before.tags[i].weight.requests, before.tags[i].weight.transfer_bytes)
+        != (after.tags[i].weight.requests, after.tags[i].weight.transfer_bytes)
+    ]
+    flag_order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+    def flag_list(keys: set[_FlagKey],
+                  side: _Side) -> tuple[FlagChange, ...]:
+        return tuple(sorted((side.flags[k] for k in keys), key=lambda f: (
+            flag_order.get(f.severity, 9), f.tag or "", f.rule, f.message)))
+
+    return ReportDiff(
+        added=tuple(after.tags[i] for i in sorted(after.tags.keys() - before.tags.keys())),
+        removed=tuple(before.tags[i] for i in sorted(before.tags.keys() - after.tags.keys())),
+        weight_changes=tuple(sorted(changes, key=lambda c: (-abs(c.transfer_bytes), c.id))),
+        cookies_added=tuple(CookieChange(tag=t, name=n)
+                            for t, n in sorted(after.cookies - before.cookies)),
+        cookies_removed=tuple(CookieChange(tag=t, name=n)
+                              for t, n in sorted(before.cookies - after.cookies)),
+        flags_added=flag_list(set(after.flags) - set(before.flags), after),
+        flags_resolved=flag_list(set(before.flags) - set(after.flags), before),
+        hosts_added=tuple(sorted(after.hosts - before.hosts)),
+        hosts_removed=tuple(sorted(before.hosts - after.hosts)),
+    )
+
+
+def load_report_document(path: str | os.PathLike[str]) -> dict[str, object] | None:
+    """Return the JSON report stored at ``path``, or ``None`` when the file is not one.
+
+    A file is a JSON report when it is a JSON object with ``schema_version`` and ``tags``
+    and no HAR ``log``; anything else (HAR, gzip, JSONP) is left to the capture reader.
+
+    Raises:
+        InputError: The file cannot be read.
+
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=path) from e
+    text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        return None
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(document, dict) and "schema_version" in document and "tags" in document \
+            and "log" not in document:
+        return document
+    return None
+
+
+def diff_document(diff: ReportDiff) -> dict[str, JSONValue]:
+    """Return ``diff`` as JSON-compatible data (the shape ``tagsig diff --format json`` writes)."""
+    def weight(w: Weight) -> dict[str, JSONValue]:
+        return {"requests": w.requests, "transfer_bytes": w.transfer_bytes,
+                "decoded_bytes": w.decoded_bytes, "script_bytes": w.script_bytes,
+                "time_ms": w.time_ms}
+
+    def tag(t: TagSummary) -> dict[str, JSONValue]:
+        return {"id": t.id, "name": t.name, "consent": t.consent, **weight(t.weight)}
+
+    def flag(f: FlagChange) -> dict[str, JSONValue]:
+        return {"tag": f.tag, "rule": f.rule, "severity": f.severity, "message": f.message}
+
+    return {
+        "significant": diff.is_significant,
+        "tags_added": [tag(t) for t in diff.added],
+        "tags_removed": [tag(t) for t in diff.removed],
+        "weight_changes": [{"id": c.id, "name": c.name, "old": weight(c.old),
+                            "new": weight(c.new), "transfer_bytes": c.transfer_bytes,
+                            "requests": c.requests} for c in diff.weight_changes],
+        "cookies_added": [{"tag": c.tag, "name": c.name} for c in diff.cookies_added],
+        "cookies_removed": [{"tag": c.tag, "name": c.name} for c in diff.cookies_removed],
+        "flags_added": [flag(f) for f in diff.flags_added],
+        "flags_resolved": [flag(f) for f in diff.flags_resolved],
+        "unattributed_added": list(diff.hosts_added),
+        "unattributed_removed": list(diff.hosts_removed),
+    }
+
+
+def _signed_bytes(count: int) -> str:
+    return ("+" if count >= 0 else "-") + human_bytes(abs(count))
+
+
+def render_diff(diff: ReportDiff, format: str = "text") -> str:
+    """Render ``diff`` as ``text`` or ``json``.
+
+    Raises:
+        ValueError: ``format`` is neither ``text`` nor ``json``.
+
+    """
+    if format == "json":
+        return json.dumps(diff_document(diff), indent=2, sort_keys=True) + "\n"
+    if format != "text":
+        raise ValueError(f"expected a format among 'text', 'json', found {format!r}")
+    lines: list[str] = []
+
+    def section(title: str, items: Sequence[str]) -> None:
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {printable(item)}" for item in items)
+
+    section("tags added", [f"+ {t.name} ({t.id}), {t.consent}: {t.weight.requests} req, "
+                           f"{human_bytes(t.weight.transfer_bytes)}" for t in diff.added])
+    section("tags removed", [f"- {t.name} ({t.id})" for t in diff.removed])
+    section("flags added", [f"! [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}"
+                            for f in diff.flags_added])
+    section("flags resolved", [f"  [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}"
+                               for f in diff.flags_resolved])
+    section("weight changes", [
+        f"~ {c.name} ({c.id}): {human_bytes(c.old.transfer_bytes)} -> "
+        f"{human_bytes(c.new.transfer_bytes)} ({_signed_bytes(c.transfer_bytes)}), "
+        f"{c.old.requests} -> {c.new.requests} req" for c in diff.weight_changes])
+    section("cookies added", [f"+ {c.tag}: {c.name}" for c in diff.cookies_added])
+    section("cookies removed", [f"- {c.tag}: {c.name}" for c in diff.cookies_removed])
+    section("unknown third parties added", [f"+ {h}" for h in diff.hosts_added])
+    section("unknown third parties removed", [f"- {h}" for h in diff.hosts_removed])
+    if diff.is_empty:
+        lines.append("no difference")
+    elif not diff.is_significant:
+        lines.append("no tag added and no new flag")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,138 @@
+"""Render a :class:`Report` as CSV (one row per tag, one per tag cookie), or as DataFrames."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any, Literal
+
+from tagsig._report import Report, TagCookie, TagReport
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["COOKIE_COLUMNS", "CSV_COLUMNS", "TAG_COLUMNS", "render_csv", "to_dataframe"]
+
+Cell = str | int | float | bool | None
+
+TAG_COLUMNS: tuple[str, ...] = (
+    "tag_id", "tag_name", "vendor", "vendor_country", "category", "consent",
+    "requests", "transfer_bytes", "decoded_bytes", "script_bytes", "time_ms",
+    "pages", "requests_per_page", "loaded_by", "first_seen", "flags", "flag_rules",
+)
+"""Columns of a tag row (and of ``Report.to_pandas("tags")``)."""
+
+COOKIE_COLUMNS: tuple[str, ...] = (
+    "tag_id", "tag_name", "cookie_name", "cookie_domain", "cookie_source", "cookie_expires",
+    "cookie_lifetime_days", "cookie_third_party", "cookie_evidence", "cookie_secure",
+    "cookie_http_only", "cookie_same_site", "input", "entry",
+)
+"""Columns of a cookie row (and of ``Report.to_pandas("cookies")``)."""
+
+CSV_COLUMNS: tuple[str, ...] = ("record", *TAG_COLUMNS, *COOKIE_COLUMNS[2:])
+"""The CSV header: ``record`` (``tag`` or ``cookie``), then the tag and cookie columns."""
+
+# Spreadsheets evaluate cells starting with these as formulas (CSV injection); cookie names
+# and domains come from the captured site, so text cells starting with them get a quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_COLUMNS = frozenset({"tag_name", "vendor", "loaded_by", "cookie_name", "cookie_domain"})
+
+
+def tag_row(tag: TagReport) -> dict[str, Cell]:
+    """Return the typed cells of ``tag``'s row."""
+    signature = tag.signature
+    return {
+        "tag_id": signature.id,
+        "tag_name": signature.name,
+        "vendor": signature.vendor.name,
+        "vendor_country": signature.vendor.country,
+        "category": signature.category,
+        "consent": signature.consent,
+        "requests": tag.weight.requests,
+        "transfer_bytes": tag.weight.transfer_bytes,
+        "decoded_bytes": tag.weight.decoded_bytes,
+        "script_bytes": tag.weight.script_bytes,
+        "time_ms": tag.weight.time_ms,
+        "pages": tag.pages,
+        "requests_per_page": tag.requests_per_page,
+        "loaded_by": tag.loaded_by,
+        "first_seen": tag.first_seen.isoformat() if tag.first_seen else None,
+        "flags": len(tag.flags),
+        "flag_rules": ";".join(sorted({f.rule for f in tag.flags})),
+    }
+
+
+def cookie_row(tag: TagReport, cookie: TagCookie) -> dict[str, Cell]:
+    """Return the typed cells of the row of ``cookie``, tied to ``tag``."""
+    return {
+        "tag_id": tag.id,
+        "tag_name": tag.signature.name,
+        "cookie_name": cookie.name,
+        "cookie_domain": cookie.domain,
+        "cookie_source": cookie.source,
+        "cookie_expires": cookie.expires.isoformat() if cookie.expires else None,
+        "cookie_lifetime_days": cookie.lifetime_days,
+        "cookie_third_party": cookie.third_party,
+        "cookie_evidence": cookie.evidence,
+        "cookie_secure": cookie.secure,
+        "cookie_http_only": cookie.http_only,
+        "cookie_same_site": cookie.same_site,
+        "input": cookie.input,
+        "entry": cookie.entry,
+    }
+
+
+def _cell(column: str, value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if column in _TEXT_COLUMNS and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def render_csv(report: Report) -> str:
+    """Render ``report`` as CSV: a header, then per tag its row followed by its cookies' rows.
+
+    Empty cells are unknown or not applicable; booleans are ``true``/``false``; times are
+    ISO 8601. Text taken from the capture that a spreadsheet would run as a formula is
+    prefixed with ``'``.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for tag in report.tags:
+        row = {"record": "tag", **tag_row(tag)}
+        writer.writerow({k: _cell(k, v) for k, v in row.items()})
+        for cookie in tag.cookies:
+            row = {"record": "cookie", **cookie_row(tag, cookie)}
+            writer.writerow({k: _cell(k, v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_dataframe(report: Report, table: Literal["tags", "cookies"] = "tags") -> Any:
+    """Return the ``tags`` or ``cookies`` table of ``report`` as a ``pandas.DataFrame``.
+
+    Raises:
+        ImportError: pandas is not installed.
+        ValueError: ``table`` is neither ``tags`` nor ``cookies``.
+
+    """
+    rows: Sequence[dict[str, Cell]]
+    if table == "tags":
+        columns, rows = TAG_COLUMNS, [tag_row(t) for t in report.tags]
+    elif table == "cookies":
+        columns = COOKIE_COLUMNS
+        rows = [cookie_row(t, c) for t in report.tags for c in t.cookies]
+    else:
+        raise ValueError(f"expected a table among 'tags', 'cookies', found {table!r}")
+    try:
+        import pandas as pd  # noqa: PLC0415 (an optional extra, imported on use)
+    except ImportError as e:
+        raise ImportError(
+            "Report.to_pandas() needs pandas, which is not installed; install the extra: "
+            "pip install 'tagsig[pandas]'"
+        ) from e
+    return pd.DataFrame(rows, columns=list(columns))

@@ -1,0 +1,368 @@
+"""Render a :class:`Report` as one self-contained HTML page, with inline-SVG charts.
+
+The page loads nothing at view time: no script, font, image or style sheet from anywhere,
+and its Content-Security-Policy forbids them. Every string that comes from a capture
+(URLs, hosts, cookie names, page titles, messages quoting them) is escaped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from html import escape
+
+from tagsig._render_common import (
+    SEVERITY_ORDER,
+    SITE,
+    all_flags,
+    cookie_lifetime,
+    human_bytes,
+    tags_by_weight,
+    time_of_day,
+)
+from tagsig._report import Evidence, Report, TagCookie, TagReport
+from tagsig._rules import CONSENT_PURPOSES
+from tagsig._version import __version__
+
+__all__ = ["render_html", "render_html_body"]
+
+_MAX_CHART_ROWS = 40
+"""Tags drawn in a chart; the rest are counted under it."""
+
+_CSS = """
+.tagsig-report{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:#1f2328;max-width:1200px;margin:0 auto;padding:16px}
+.tagsig-report h1{font-size:24px;margin:0 0 4px}
+.tagsig-report h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;
+padding-bottom:4px}
+.tagsig-report .muted{color:#59636e}
+.tagsig-report .cards{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
+.tagsig-report .card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;
+min-width:120px}
+.tagsig-report .card b{display:block;font-size:22px}
+.tagsig-report table{border-collapse:collapse;width:100%;margin:6px 0}
+.tagsig-report th,.tagsig-report td{border-bottom:1px solid #d8dee4;padding:4px 8px;
+text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.tagsig-report th{background:#f6f8fa;font-weight:600;overflow-wrap:normal}
+.tagsig-report td.n,.tagsig-report th.n{text-align:right;white-space:nowrap}
+.tagsig-report code{font-size:12px;background:#f6f8fa;padding:1px 4px;border-radius:4px}
+.tagsig-report .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;
+font-weight:600;white-space:nowrap}
+.tagsig-report .essential{background:#dafbe1;color:#116329}
+.tagsig-report .functional{background:#ddf4ff;color:#0550ae}
+.tagsig-report .analytics{background:#fff8c5;color:#7d4e00}
+.tagsig-report .marketing{background:#ffebe9;color:#a40e26}
+.tagsig-report .personalization{background:#fbefff;color:#6e3b9e}
+.tagsig-report .high{background:#cf222e;color:#fff}
+.tagsig-report .medium{background:#fb8f44;color:#fff}
+.tagsig-report .low{background:#ddf4ff;color:#0550ae}
+.tagsig-report .info{background:#eaeef2;color:#424a53}
+.tagsig-report .warning{border-left:4px solid #d4a72c;background:#fff8c5;padding:6px 10px;
+margin:6px 0}
+.tagsig-report svg{display:block;max-width:100%;height:auto}
+.tagsig-report svg text{font:12px system-ui,sans-serif;fill:#1f2328}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def render_html(report: Report) -> str:
+    """Render ``report`` as a complete, self-contained HTML document."""
+    title = "tagsig report"
+    if report.inputs:
+        title += f": {report.inputs[0].path}"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{_e(title)}</title>\n</head>\n<body>\n"
+        f"{render_html_body(report)}</body>\n</html>\n"
+    )
+
+
+def render_html_body(report: Report) -> str:
+    """Render ``report`` as one ``<div>`` with its own scoped style (for Jupyter or embedding).
+
+    Sections: summary, warnings, charts (weight per tag; first request of each tag against
+    the consent signals), tag inventory, flags, cookies, consent signals, unknown third
+    parties, inputs.
+    """
+    parts = [f"<div class=\"tagsig-report\">\n<style>{_CSS}</style>\n", _header(report),
+             _summary(report), _warnings(report)]
+    if report.tags:
+        parts.append("<h2>Weight per tag</h2>\n"
+                     "<p class=\"muted\">Bytes on the wire (blue) and requests (orange).</p>\n")
+        parts.append(_weight_chart(report))
+        parts.append("<h2>When each tag first fired</h2>\n")
+        parts.append(_timeline(report))
+    parts.extend([_inventory(report), _flags(report), _cookies(report), _signals(report),
+                  _unattributed(report), _inputs(report), "</div>\n"])
+    return "".join(parts)
+
+
+def _header(report: Report) -> str:
+    paths = ", ".join(f"<code>{_e(i.path)}</code>" for i in report.inputs) or "no input"
+    first_party = ", ".join(_e(d) for d in report.first_party) or "unknown"
+    return (f"<h1>Third-party tags</h1>\n<p class=\"muted\">{paths}<br>First party: "
+            f"{first_party} &middot; tagsig {_e(__version__)}</p>\n")
+
+
+def _summary(report: Report) -> str:
+    severities = Counter(flag.severity for _, flag in all_flags(report))
+    consented = sum(1 for t in report.tags if t.signature.consent in CONSENT_PURPOSES)
+    cards = [
+        ("tags", str(len(report.tags))),
+        ("need consent", str(consented)),
+        ("requests", str(sum(t.weight.requests for t in report.tags))),
+        ("on the wire", human_bytes(sum(t.weight.transfer_bytes for t in report.tags))),
+        ("script", human_bytes(sum(t.weight.script_bytes for t in report.tags))),
+        ("cookies", str(len({(c.name, c.domain) for t in report.tags for c in t.cookies}))),
+        ("flags", str(sum(severities.values()))),
+        ("unknown third parties", str(len(report.unattributed))),
+    ]
+    html = "".join(f"<div class=\"card\"><b>{value}</b>{label}</div>" for label, value in cards)
+    detail = ", ".join(f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s])
+    note = f"<p>Flags: {detail}.</p>\n" if detail else ""
+    return f"<div class=\"cards\">{html}</div>\n{note}"
+
+
+def _warnings(report: Report) -> str:
+    if not report.warnings:
+        return ""
+    items = "".join(f"<div class=\"warning\"><b>{_e(w.code)}</b>: {_e(w.message)}</div>\n"
+                    for w in report.warnings)
+    return f"<h2>Warnings</h2>\n{items}"
+
+
+def _weight_chart(report: Report) -> str:
+    tags = tags_by_weight(report)
+    shown = tags[:_MAX_CHART_ROWS]
+    label_w, bar_w, row_h, top = 230, 560, 30, 8
+    width = label_w + bar_w + 150
+    height = top + row_h * len(shown) + 8
+    max_bytes = max((t.weight.transfer_bytes for t in shown), default=0) or 1
+    max_requests = max((t.weight.requests for t in shown), default=0) or 1
+    rows = []
+    for n, tag in enumerate(shown):
+        y = top + n * row_h
+        bytes_w = round(bar_w * tag.weight.transfer_bytes / max_bytes, 1)
+        requests_w = round(bar_w * tag.weight.requests / max_requests, 1)
+        rows.append(
+            f"<text x=\"{label_w - 8}\" y=\"{y + 14}\" text-anchor=\"end\">"
+            f"{_e(_clip(tag.signature.name, 32))}</text>"
+            f"<rect x=\"{label_w}\" y=\"{y + 2}\" width=\"{bytes_w}\" height=\"12\" "
+            f"fill=\"#0969da\"><title>{_e(tag.signature.name)}: "
+            f"{tag.weight.transfer_bytes} bytes</title></rect>"
+            f"<text x=\"{label_w + bytes_w + 6}\" y=\"{y + 13}\">"
+            f"{_e(human_bytes(tag.weight.transfer_bytes))}</text>"
+            f"<rect x=\"{label_w}\" y=\"{y + 16}\" width=\"{requests_w}\" height=\"8\" "
+            f"fill=\"#fb8f44\"><title>{_e(tag.signature.name)}: {tag.weight.requests} "
+            f"requests</title></rect>"
+            f"<text x=\"{label_w + requests_w + 6}\" y=\"{y + 25}\" font-size=\"11\">"
+            f"{tag.weight.requests} req</text>"
+        )
+    more = (f"<p class=\"muted\">{len(tags) - len(shown)} lighter tags not drawn.</p>\n"
+            if len(tags) > len(shown) else "")
+    return (f"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+            f"aria-label=\"Weight per tag\" width=\"{width}\" height=\"{height}\" "
+            f"viewBox=\"0 0 {width} {height}\">{''.join(rows)}</svg>\n{more}")
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "\u2026"
+
+
+def _offset(value: datetime, start: datetime) -> float:
+    return (value - start).total_seconds() * 1000
+
+
+def _timeline(report: Report) -> str:
+    fired = sorted((t for t in report.tags if t.first_seen is not None),
+                   key=lambda t: (t.first_seen, t.id))[:_MAX_CHART_ROWS]
+    signals = [s for s in report.consent.signals if s.time is not None]
+    if not fired:
+        return "<p class=\"muted\">No tag made a request.</p>\n"
+    times = [t.first_seen for t in fired if t.first_seen is not None]
+    times += [s.time for s in signals if s.time is not None]
+    start, end = min(times), max(times)
+    span = max(_offset(end, start), 1.0)
+    label_w, plot_w, row_h, top = 230, 640, 22, 34
+    width = label_w + plot_w + 60
+    height = top + row_h * len(fired) + 30
+
+    def x(value: datetime) -> float:
+        return round(label_w + plot_w * _offset(value, start) / span, 1)
+
+    items = [f"<line x1=\"{label_w}\" y1=\"{top - 6}\" x2=\"{label_w}\" "
+             f"y2=\"{height - 24}\" stroke=\"#8c959f\"/>"]
+    for tick in range(5):
+        tx = round(label_w + plot_w * tick / 4, 1)
+        items.append(f"<line x1=\"{tx}\" y1=\"{height - 24}\" x2=\"{tx}\" y2=\"{height - 20}\" "
+                     f"stroke=\"#8c959f\"/><text x=\"{tx}\" y=\"{height - 6}\" "
+                     f"text-anchor=\"middle\">{_e(_duration(span * tick / 4))}</text>")
+    for n, signal in enumerate(signals):
+        if signal.time is None:  # pragma: no cover - filtered above
+            continue
+        sx = x(signal.time)
+        items.append(f"<line x1=\"{sx}\" y1=\"{top - 8}\" x2=\"{sx}\" y2=\"{height - 24}\" "
+                     f"stroke=\"#8250df\" stroke-dasharray=\"4 3\"><title>consent signal "
+                     f"{_e(signal.kind)} at {_e(time_of_day(signal.time))}</title></line>"
+                     f"<text x=\"{sx + 3}\" y=\"{10 + 12 * (n % 2)}\" fill=\"#8250df\">"
+                     f"{_e(_clip(signal.kind, 24))}</text>")
+    for n, tag in enumerate(fired):
+        if tag.first_seen is None:  # pragma: no cover - filtered above
+            continue
+        y = top + n * row_h + row_h / 2
+        # Red exactly where the consent rules found it too early (the rules follow the
+        # consent timeline per purpose, and inheritance through the loading tag).
+        early = any(flag.rule == "before-consent" for flag in tag.flags)
+        colour = "#cf222e" if early else "#1a7f37"
+        note = " (before consent was given)" if early else ""
+        items.append(
+            f"<text x=\"{label_w - 8}\" y=\"{y + 4}\" text-anchor=\"end\">"
+            f"{_e(_clip(tag.signature.name, 32))}</text>"
+            f"<line x1=\"{label_w}\" y1=\"{y}\" x2=\"{label_w + plot_w}\" y2=\"{y}\" "
+            f"stroke=\"#eaeef2\"/>"
+            f"<circle cx=\"{x(tag.first_seen)}\" cy=\"{y}\" r=\"5\" fill=\"{colour}\">"
+            f"<title>{_e(tag.signature.name)} ({_e(tag.signature.consent)}) first request at "
+            f"{_e(time_of_day(tag.first_seen))}{note}</title></circle>"
+        )
+    if signals:
+        legend = ("Green: first request of a tag; red: a tag that fired before consent for "
+                  "its purpose was given (flagged before-consent). Dashed lines: consent "
+                  "signals.")
+    else:
+        legend = ("No consent signal was found in the inputs, so the first requests "
+                  "cannot be compared with a consent decision.")
+    return (f"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+            f"aria-label=\"First request per tag against consent signals\" width=\"{width}\" "
+            f"height=\"{height}\" viewBox=\"0 0 {width} {height}\">{''.join(items)}</svg>\n"
+            f"<p class=\"muted\">{legend} Time since {_e(time_of_day(start))}.</p>\n")
+
+
+def _duration(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def _inventory(report: Report) -> str:
+    if not report.tags:
+        return "<h2>Tags</h2>\n<p>No known tag found.</p>\n"
+    head = ("<tr><th>Tag</th><th>Vendor</th><th>Category</th><th>Consent purpose</th>"
+            "<th class=\"n\">Requests</th><th class=\"n\">Req/page</th>"
+            "<th class=\"n\">Wire</th><th class=\"n\">Script</th><th class=\"n\">Cookies</th>"
+            "<th class=\"n\">Flags</th><th>Loaded by</th><th>First request</th></tr>")
+    rows = "".join(_inventory_row(tag) for tag in tags_by_weight(report))
+    return f"<h2>Tags</h2>\n<table>\n{head}\n{rows}</table>\n"
+
+
+def _inventory_row(tag: TagReport) -> str:
+    signature = tag.signature
+    vendor = _e(signature.vendor.name)
+    if signature.vendor.country:
+        vendor += f" ({_e(signature.vendor.country)})"
+    return (
+        f"<tr><td><b>{_e(signature.name)}</b><br><code>{_e(signature.id)}</code></td>"
+        f"<td>{vendor}</td><td>{_e(signature.category)}</td>"
+        f"<td><span class=\"badge {_e(signature.consent)}\">{_e(signature.consent)}</span></td>"
+        f"<td class=\"n\">{tag.weight.requests}</td>"
+        f"<td class=\"n\">{tag.requests_per_page:.1f}</td>"
+        f"<td class=\"n\">{_e(human_bytes(tag.weight.transfer_bytes))}</td>"
+        f"<td class=\"n\">{_e(human_bytes(tag.weight.script_bytes))}</td>"
+        f"<td class=\"n\">{len({c.name for c in tag.cookies})}</td>"
+        f"<td class=\"n\">{len(tag.flags)}</td>"
+        f"<td>{_e(tag.loaded_by or '-')}</td>"
+        f"<td class=\"n\">{_e(time_of_day(tag.first_seen))}</td></tr>\n"
+    )
+
+
+def _evidence(evidence: Evidence) -> str:
+    if evidence.kind == "entry" and evidence.index is not None:
+        return f"entry <code>/log/entries/{evidence.index}</code>"
+    if evidence.kind == "cookie" and evidence.name is not None:
+        return f"cookie <code>{_e(evidence.name)}</code>"
+    text = evidence.name or ""
+    if evidence.value is not None:
+        text += f"={evidence.value}" if text else evidence.value
+    return f"<code>{_e(text)}</code>" if text else _e(evidence.kind)
+
+
+def _flags(report: Report) -> str:
+    flags = all_flags(report)
+    if not flags:
+        return "<h2>Flags</h2>\n<p>No flag raised.</p>\n"
+    rows = "".join(
+        f"<tr><td><span class=\"badge {_e(flag.severity)}\">{_e(flag.severity)}</span></td>"
+        f"<td>{_e(tag.signature.name if tag else SITE)}</td><td><code>{_e(flag.rule)}</code></td>"
+        f"<td>{_e(flag.message)}</td>"
+        f"<td>{', '.join(_evidence(e) for e in flag.evidence[:5])}"
+        f"{' &hellip;' if len(flag.evidence) > 5 else ''}</td></tr>\n"
+        for tag, flag in flags
+    )
+    return ("<h2>Flags</h2>\n<table>\n<tr><th>Severity</th><th>Tag</th><th>Rule</th>"
+            f"<th>Finding</th><th>Evidence</th></tr>\n{rows}</table>\n")
+
+
+def _cookies(report: Report) -> str:
+    pairs = [(tag, cookie) for tag in tags_by_weight(report) for cookie in tag.cookies]
+    if not pairs:
+        return "<h2>Cookies</h2>\n<p>No cookie tied to a tag.</p>\n"
+
+    rows = "".join(
+        f"<tr><td>{_e(tag.signature.name)}</td><td><code>{_e(cookie.name)}</code></td>"
+        f"<td>{_e(cookie.domain or '?')}</td><td>{_e(cookie.source)}</td>"
+        f"<td>{'third-party' if cookie.third_party else 'first-party'}</td>"
+        f"<td>{_e(cookie_lifetime(cookie))}</td><td>{_e(_attributes(cookie))}</td></tr>\n"
+        for tag, cookie in pairs
+    )
+    return ("<h2>Cookies</h2>\n<table>\n<tr><th>Tag</th><th>Cookie</th><th>Domain</th>"
+            "<th>Seen in</th><th>Party</th><th>Lifetime</th><th>Attributes</th></tr>\n"
+            f"{rows}</table>\n")
+
+
+def _attributes(cookie: TagCookie) -> str:
+    words = ["Secure" if cookie.secure else "", "HttpOnly" if cookie.http_only else "",
+             f"SameSite={cookie.same_site}" if cookie.same_site else ""]
+    return " ".join(w for w in words if w)
+
+
+def _signals(report: Report) -> str:
+    if not report.consent.signals:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(s.kind)}</td><td>{_e(time_of_day(s.time))}</td>"
+        f"<td>{'' if s.entry is None else f'<code>/log/entries/{s.entry}</code>'}</td>"
+        f"<td>{'; '.join(f'{_e(k)}={_e(v)}' for k, v in s.detail)}</td></tr>\n"
+        for s in report.consent.signals
+    )
+    return ("<h2>Consent signals</h2>\n<table>\n<tr><th>Signal</th><th>First seen</th>"
+            f"<th>Entry</th><th>Detail</th></tr>\n{rows}</table>\n")
+
+
+def _unattributed(report: Report) -> str:
+    if not report.unattributed:
+        return ""
+    rows = "".join(
+        f"<tr><td><code>{_e(h.host)}</code></td><td class=\"n\">{h.requests}</td>"
+        f"<td class=\"n\">{_e(human_bytes(h.transfer_bytes))}</td>"
+        f"<td>{_e(h.initiated_by or 'the page (or not recorded)')}</td></tr>\n"
+        for h in report.unattributed
+    )
+    return ("<h2>Unknown third parties</h2>\n<p class=\"muted\">Third-party hosts no signature "
+            "claims, with the known tag that loaded them.</p>\n<table>\n<tr><th>Host</th>"
+            "<th class=\"n\">Requests</th><th class=\"n\">Wire</th><th>Loaded by</th></tr>\n"
+            f"{rows}</table>\n")
+
+
+def _inputs(report: Report) -> str:
+    rows = "".join(
+        f"<tr><td><code>{_e(i.path)}</code></td><td>{_e(i.kind)}</td><td>{_e(i.producer)}</td>"
+        f"<td class=\"n\">{i.entries}</td><td class=\"n\">{i.pages}</td>"
+        f"<td class=\"n\">{len(i.problems)}</td></tr>\n"
+        for i in report.inputs
+    )
+    return ("<h2>Inputs</h2>\n<table>\n<tr><th>File</th><th>Kind</th><th>Producer</th>"
+            "<th class=\"n\">Entries</th><th class=\"n\">Pages</th>"
+            f"<th class=\"n\">Problems</th></tr>\n{rows}</table>\n")

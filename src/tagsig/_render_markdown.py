@@ -1,0 +1,121 @@
+"""Render a :class:`Report` as GitHub-flavoured Markdown, for pull requests and tickets."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tagsig._render_common import (
+    SEVERITY_ORDER,
+    SITE,
+    all_flags,
+    cookie_lifetime,
+    human_bytes,
+    tags_by_weight,
+    time_of_day,
+)
+from tagsig._report import Report
+
+__all__ = ["markdown_text", "render_markdown"]
+
+# Characters that start Markdown or HTML constructs inline (``$`` starts GitHub math).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~$<>&])")
+_BREAKS = re.compile(r"[\r\n\t\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def markdown_text(value: str) -> str:
+    """Return ``value`` escaped for inline Markdown: it renders as the same literal text.
+
+    Line breaks become spaces, so the text stays inside its table cell or list item.
+    """
+    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", value))
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> str:
+    align = tuple("---:" if n in right else "---" for n in range(len(header)))
+    return "\n".join([_row(*header), _row(*align), *(_row(*r) for r in rows)]) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    """Render ``report`` as Markdown: summary, warnings, tags, flags, cookies, unknown hosts.
+
+    Every string from the inputs is escaped with :func:`markdown_text`, so a capture cannot
+    inject links, images or HTML into the rendered page.
+    """
+    m = markdown_text
+    out = ["# Third-party tags", ""]
+    out.append("Inputs: " + (", ".join(m(i.path) for i in report.inputs) or "none") + "  ")
+    out.append("First party: " + (", ".join(m(d) for d in report.first_party) or "unknown"))
+    out.append("")
+    flags = all_flags(report)
+    severities = Counter(flag.severity for _, flag in flags)
+    by_severity = ", ".join(f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s])
+    out.append(
+        f"**{len(report.tags)} tags**, "
+        f"{sum(1 for t in report.tags if t.signature.consent != 'essential')} needing consent; "
+        f"{sum(t.weight.requests for t in report.tags)} requests, "
+        f"{human_bytes(sum(t.weight.transfer_bytes for t in report.tags))} on the wire; "
+        f"**{len(flags)} flags**" + (f" ({by_severity})" if by_severity else "") + "; "
+        f"{len(report.unattributed)} unknown third parties."
+    )
+    out.append("")
+    for warning in report.warnings:
+        out.extend([f"> **Warning** ({m(warning.code)}): {m(warning.message)}", ""])
+
+    heaviest = tags_by_weight(report)
+    out.extend(["## Tags", ""])
+    if heaviest:
+        out.append(_table(
+            ("Tag", "Consent", "Requests", "Wire", "Script", "Cookies", "Flags", "Loaded by"),
+            [(f"{m(t.signature.name)} ({m(t.id)})", m(t.signature.consent),
+              str(t.weight.requests), human_bytes(t.weight.transfer_bytes),
+              human_bytes(t.weight.script_bytes), str(len({c.name for c in t.cookies})),
+              str(len(t.flags)), m(t.loaded_by or "-")) for t in heaviest],
+            right={2, 3, 4, 5, 6},
+        ))
+    else:
+        out.extend(["No known tag found.", ""])
+
+    if flags:
+        out.extend(["## Flags", ""])
+        out.append(_table(
+            ("Severity", "Tag", "Rule", "Finding"),
+            [(f"**{flag.severity}**", m(tag.signature.name if tag else SITE), m(flag.rule),
+              m(flag.message)) for tag, flag in flags],
+            right=set(),
+        ))
+
+    cookies = [(t, c) for t in heaviest for c in t.cookies]
+    if cookies:
+        out.extend([f"<details><summary>Cookies ({len(cookies)})</summary>", ""])
+        out.append(_table(
+            ("Tag", "Cookie", "Domain", "Seen in", "Party", "Lifetime"),
+            [(m(t.id), m(c.name), m(c.domain or "?"), c.source,
+              "third-party" if c.third_party else "first-party", m(cookie_lifetime(c)))
+             for t, c in cookies],
+            right=set(),
+        ))
+        out.extend(["</details>", ""])
+
+    if report.consent.signals:
+        out.extend(["## Consent signals", ""])
+        out.append(_table(
+            ("Signal", "First seen", "Entry"),
+            [(m(s.kind), time_of_day(s.time), "-" if s.entry is None else str(s.entry))
+             for s in report.consent.signals],
+            right=set(),
+        ))
+
+    if report.unattributed:
+        out.extend(["## Unknown third parties", ""])
+        out.append(_table(
+            ("Host", "Requests", "Wire", "Loaded by"),
+            [(m(h.host), str(h.requests), human_bytes(h.transfer_bytes),
+              m(h.initiated_by or "-")) for h in report.unattributed],
+            right={1, 2},
+        ))
+    return "\n".join(out).rstrip("\n") + "\n"

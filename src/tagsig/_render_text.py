@@ -1,0 +1,135 @@
+"""Render a :class:`Report` as tables for a terminal, with rich."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, JustifyMethod
+from rich.table import Table
+from rich.text import Text
+
+from tagsig._render_common import (
+    SITE,
+    all_flags,
+    cookie_lifetime,
+    human_bytes,
+    printable,
+    tags_by_weight,
+    time_of_day,
+)
+from tagsig._report import Report
+
+__all__ = ["render_text"]
+
+_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _table(title: str) -> Table:
+    return Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                 show_edge=False, pad_edge=False, collapse_padding=True)
+
+
+def render_text(report: Report, *, color: bool = False, width: int = 120) -> str:
+    """Render ``report`` as terminal tables.
+
+    Args:
+        report: The report.
+        color: Whether to emit ANSI colour (the command line enables it only for a terminal
+            without ``NO_COLOR``).
+        width: Line width in characters.
+
+    Returns:
+        The text, ending with a newline. Text from the capture has its control characters
+        replaced, so a hostile capture cannot drive the terminal.
+
+    """
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system="standard" if color else None,
+                      force_terminal=color, no_color=not color, markup=False, emoji=False,
+                      highlight=False, soft_wrap=False)
+    for item in report.inputs:
+        what = "entries" if item.kind == "har" else "cookies"
+        pages = f", {item.pages} pages" if item.kind == "har" else ""
+        producer = printable(item.producer) or "unknown producer"
+        console.print(Text(f"{printable(item.path)}: {producer}, {item.entries} {what}{pages}"))
+    if report.first_party:
+        console.print(Text(f"first party: {printable(', '.join(report.first_party))}"))
+    console.print()
+
+    heaviest = tags_by_weight(report)
+    if heaviest:
+        table = _table("Tags")
+        columns: tuple[tuple[str, JustifyMethod], ...] = (
+            ("tag", "left"), ("consent", "left"), ("req", "right"), ("req/pg", "right"),
+            ("wire", "right"), ("script", "right"), ("cookies", "right"), ("flags", "right"),
+            ("loaded by", "left"))
+        for name, justify in columns:
+            table.add_column(name, justify=justify)
+        for tag in heaviest:
+            table.add_row(
+                Text(printable(tag.signature.name), style="bold"), tag.signature.consent,
+                str(tag.weight.requests), f"{tag.requests_per_page:.1f}",
+                human_bytes(tag.weight.transfer_bytes), human_bytes(tag.weight.script_bytes),
+                str(len({c.name for c in tag.cookies})), str(len(tag.flags)),
+                tag.loaded_by or "-",
+            )
+        console.print(table)
+    else:
+        console.print("no known tag found")
+
+    cookies = [(tag, cookie) for tag in heaviest for cookie in tag.cookies]
+    if cookies:
+        table = _table("Cookies")
+        for name in ("tag", "cookie", "domain", "source", "party", "lifetime"):
+            table.add_column(name)
+        for tag, cookie in cookies:
+            table.add_row(tag.id, Text(printable(cookie.name)), Text(printable(
+                cookie.domain or "?")), cookie.source,
+                "third-party" if cookie.third_party else "first-party",
+                cookie_lifetime(cookie))
+        console.print()
+        console.print(table)
+
+    flags = all_flags(report)
+    if flags:
+        table = _table("Flags")
+        for name in ("severity", "tag", "rule", "message"):
+            table.add_column(name)
+        for owner, flag in flags:
+            table.add_row(Text(flag.severity, style=_SEVERITY_STYLE[flag.severity]),
+                          owner.id if owner else SITE, flag.rule, Text(printable(flag.message)))
+        console.print()
+        console.print(table)
+
+    if report.consent.signals:
+        table = _table("Consent signals")
+        for name in ("kind", "time", "input", "entry"):
+            table.add_column(name)
+        for signal in report.consent.signals:
+            table.add_row(Text(printable(signal.kind)), time_of_day(signal.time),
+                          "-" if signal.input is None else str(signal.input),
+                          "-" if signal.entry is None else str(signal.entry))
+        console.print()
+        console.print(table)
+
+    if report.unattributed:
+        table = _table("Unknown third parties")
+        host_columns: tuple[tuple[str, JustifyMethod], ...] = (
+            ("host", "left"), ("req", "right"), ("wire", "right"), ("initiated by", "left"))
+        for name, justify in host_columns:
+            table.add_column(name, justify=justify)
+        for host in report.unattributed:
+            table.add_row(Text(printable(host.host)), str(host.requests),
+                          human_bytes(host.transfer_bytes), host.initiated_by or "-")
+        console.print()
+        console.print(table)
+
+    if report.warnings:
+        console.print()
+        console.print(Text("Warnings", style="bold"))
+        for warning in report.warnings:
+            console.print(Text(f"  {warning.code}: {printable(warning.message)}",
+                               style="yellow"))
+    # Tables pad every cell to the column width; the padding at line ends is noise.
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -1,0 +1,134 @@
+"""Tests of the HTML renderer: content, self-containment and escaping."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from tagsig import analyze, render
+
+from .builders import entry, har
+from .reports import HOSTILE, example_report, hostile_report
+
+
+class _Elements(HTMLParser):
+    """Collects start tags with their attributes, and the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(document: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(document)
+    parser.close()
+    return parser
+
+
+class TestContent:
+    """What the page shows."""
+
+    def test_sections(self) -> None:
+        """Summary, charts, inventory with consent purpose, flags, cookies, hosts, warnings."""
+        page = render(example_report(), "html")
+        assert page.startswith("<!DOCTYPE html>")
+        for needle in ("Weight per tag", "When each tag first fired", "Consent purpose",
+                       "marketing", "before-consent", "Cookies", "_ga_XYZ987",
+                       "Unknown third parties", "cdn.example-tracker.net",
+                       "google-tag-manager", "Warnings", "sanitized-har", "Consent signals"):
+            assert needle in page, needle
+
+    def test_two_inline_svg_charts(self) -> None:
+        """The bar chart and the timeline are inline SVG, one bar pair per tag."""
+        report = example_report()
+        parsed = _parse(render(report, "html"))
+        assert [t for t, _ in parsed.tags].count("svg") == 2
+        assert [t for t, _ in parsed.tags].count("rect") == 2 * len(report.tags)
+        assert [t for t, _ in parsed.tags].count("circle") == len(report.tags)
+
+    def test_tag_before_consent_is_red(self) -> None:
+        """A tag needing consent that fired before the first consent signal is drawn red."""
+        page = render(example_report(), "html")
+        meta = re.search(r'<circle [^>]*fill="(#\w+)"><title>Meta Pixel', page)
+        hotjar = re.search(r'<circle [^>]*fill="(#\w+)"><title>Hotjar', page)
+        assert meta is not None
+        assert hotjar is not None
+        assert (meta.group(1), hotjar.group(1)) == ("#cf222e", "#1a7f37")
+
+    def test_no_consent_signal_noted(self) -> None:
+        """Without consent signals the timeline says it cannot compare."""
+        page = render(analyze(har(entry("https://connect.facebook.net/en_US/fbevents.js",
+                                        mime="application/javascript"))), "html")
+        assert "No consent signal was found" in page
+
+    def test_empty_report(self) -> None:
+        """A report without tags renders without charts."""
+        page = render(analyze(har(entry("https://www.shop.example/"))), "html")
+        assert "No known tag found" in page
+        assert "<svg" not in page
+
+    def test_repr_html(self) -> None:
+        """Jupyter gets the page's body: one scoped div with the inventory."""
+        body = example_report()._repr_html_()
+        assert body.startswith('<div class="tagsig-report">')
+        assert "<html" not in body
+        assert "Meta Pixel" in body
+
+
+class TestSelfContained:
+    """Nothing is fetched at view time."""
+
+    def test_no_external_resources(self) -> None:
+        """No script, link, image, font or iframe; no URL in an attribute but the SVG ns."""
+        parsed = _parse(render(example_report(), "html"))
+        names = {t for t, _ in parsed.tags}
+        assert not names & {"script", "link", "img", "iframe", "object", "embed", "audio",
+                            "video", "source"}
+        urls = [v for _, attrs in parsed.tags for k, v in attrs
+                if v and k in {"src", "href", "action", "srcset", "poster", "data"}]
+        assert urls == []
+
+    def test_content_security_policy(self) -> None:
+        """The page forbids every network load and every script."""
+        assert "default-src 'none'" in render(example_report(), "html")
+
+    def test_no_url_in_style(self) -> None:
+        """The style sheet loads nothing (no url(), no @import)."""
+        page = render(example_report(), "html")
+        style = page[page.index("<style>"):page.index("</style>")]
+        assert "url(" not in style
+        assert "@import" not in style
+
+
+class TestEscaping:
+    """Markup from a hostile capture is shown, never run."""
+
+    def test_no_injected_elements(self) -> None:
+        """Paths, hosts, cookie names, messages and signal details create no element."""
+        parsed = _parse(render(hostile_report(), "html"))
+        names = [t for t, _ in parsed.tags]
+        assert "script" not in names
+        assert "img" not in names
+        assert not [k for _, attrs in parsed.tags for k, _ in attrs if k.startswith("on")]
+
+    def test_hostile_text_shown_literally(self) -> None:
+        """The hostile strings appear as text, escaped in the source."""
+        page = render(hostile_report(), "html")
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+        text = "".join(_parse(page).text)
+        assert "<script>alert('x')</script><img src=x onerror=alert(1)>" in text
+        assert HOSTILE.split("\n")[0] in text
+
+    def test_title_escaped(self) -> None:
+        """The page title (from the input path) is escaped."""
+        page = render(hostile_report(), "html")
+        title = page[page.index("<title>"):page.index("</title>")]
+        assert "<script>" not in title

@@ -1,0 +1,95 @@
+"""Tests of the terminal renderer."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tagsig import analyze, render
+from tagsig._cli import _is_colour_terminal, main
+from tagsig._render_text import render_text
+
+from .builders import entry, har
+from .reports import EXAMPLE, HOSTILE, example_report, hostile_report
+
+
+class TestRenderText:
+    """``render(report, "text")``."""
+
+    def test_sections(self) -> None:
+        """The text holds the tag table, cookies, flags, consent, unknown hosts, warnings."""
+        text = render(example_report(), "text")
+        for needle in ("Tags", "Meta Pixel", "google-tag-manager", "Cookies", "_fbp",
+                       "398.96 days", "Flags", "before-consent", "Consent signals",
+                       "Unknown third parties", "cdn.example-tracker.net", "Warnings",
+                       "sanitized-har"):
+            assert needle in text, needle
+
+    def test_heaviest_tag_first(self) -> None:
+        """Tags are listed heaviest on the wire first."""
+        text = render(example_report(), "text")
+        assert text.index("Google Tag Manager") < text.index("Hotjar")
+
+    def test_no_colour_by_default(self) -> None:
+        """Rendering for a file emits no escape sequence and no trailing blanks."""
+        text = render(example_report(), "text")
+        assert "\x1b" not in text
+        assert all(line == line.rstrip() for line in text.splitlines())
+
+    def test_colour_on_request(self) -> None:
+        """With colour, severities are styled with ANSI sequences."""
+        assert "\x1b[" in render_text(example_report(), color=True)
+
+    def test_deterministic(self) -> None:
+        """Two renderings of the same report are identical."""
+        assert render(example_report(), "text") == render(example_report(), "text")
+
+    def test_hostile_strings(self) -> None:
+        """Control characters from the capture are replaced; rich markup is printed as is."""
+        text = render_text(hostile_report(), width=400)
+        assert "<script>alert('x')</script>" in text
+        assert "[link](javascript:alert(1))" in text
+        assert "\x1b" not in text
+        assert HOSTILE not in text  # the newline inside it was replaced
+
+    def test_sanitized_capture_warns(self) -> None:
+        """A capture without cookie headers says cookies are unavailable."""
+        capture = har(entry("https://www.googletagmanager.com/gtm.js?id=GTM-X",
+                            mime="application/javascript"))
+        text = render(analyze(capture), "text")
+        assert "cookies unavailable" in text
+
+    def test_empty_report(self) -> None:
+        """A capture without known tags says so."""
+        text = render(analyze(har(entry("https://www.shop.example/"))), "text")
+        assert "no known tag found" in text
+
+
+class TestColourChoice:
+    """Colour only on a terminal, and never with NO_COLOR."""
+
+    class _Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def test_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A terminal gets colour."""
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        assert _is_colour_terminal(self._Tty())
+
+    def test_no_color(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """NO_COLOR turns colour off."""
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert not _is_colour_terminal(self._Tty())
+
+    def test_pipe(self) -> None:
+        """A pipe or file gets no colour."""
+        assert not _is_colour_terminal(io.StringIO())
+
+    def test_cli_output_has_no_colour(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``tagsig analyze`` to a captured stdout writes plain text."""
+        assert main(["analyze", str(EXAMPLE)]) == 0
+        out = capsys.readouterr().out
+        assert "Meta Pixel" in out
+        assert "\x1b" not in out
