@@ -15,6 +15,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
                        "first_party_domains", "is_third_party"),
     "Signatures": ("load_signatures",),
     "Analysis": ("analyze", "attribute", "render", "report_document", "transfer_bytes"),
+    "Consent and policy": ("decode_tc_string", "parse_tc_string", "load_policy",
+                           "failing_flags"),
 }
 
 

@@ -6,11 +6,14 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from attrs import evolve
+
 from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution, attribute
 from tagsig._cookies import load_cookies
 from tagsig._har import load_har
 from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
+from tagsig._policy import Policy, load_policy
 from tagsig._report import (
     InputSummary,
     PageWeight,
@@ -20,6 +23,7 @@ from tagsig._report import (
     TagReport,
     UnattributedHost,
 )
+from tagsig._rules import evaluate
 from tagsig._signatures import Signature, SignatureDB, load_signatures
 
 __all__ = ["analyze"]
@@ -33,6 +37,9 @@ def analyze(
     cookies: Iterable[JarInput] = (),
     signatures: SignatureDB | Sequence[str | os.PathLike[str]] | None = None,
     first_party: Iterable[str] = (),
+    *,
+    identifiers: Sequence[str] = (),
+    policy: Policy | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Audit the third-party tags in ``captures`` (and ``cookies``).
 
@@ -44,6 +51,10 @@ def analyze(
         signatures: The signature database: ``None`` for the bundled one, a
             :class:`SignatureDB`, or paths of database files layered on the bundled one.
         first_party: Extra first-party domains (the site's own CDNs and aliases).
+        identifiers: Known identifiers of the visitor (an e-mail, a user id) to search
+            for, plain and hashed, in requests to third parties.
+        policy: The site's policy, or the path of a policy file (see
+            :func:`load_policy`).
 
     Returns:
         The report.
@@ -51,6 +62,7 @@ def analyze(
     Raises:
         InputError: An input cannot be read.
         SignatureError: A signature database file is invalid.
+        PolicyError: The policy file cannot be read or is invalid.
 
     """
     if isinstance(captures, Capture | str | os.PathLike | bytes):
@@ -64,11 +76,18 @@ def analyze(
     else:
         db = load_signatures(*signatures)
     attribution = attribute(read_captures, jars, db.matcher, first_party)
-    return build_report(attribution)
+    if policy is not None and not isinstance(policy, Policy):
+        policy = load_policy(policy)
+    return build_report(attribution, identifiers=identifiers, policy=policy)
 
 
-def build_report(attribution: Attribution) -> Report:
-    """Turn an attribution into a report: per-tag weight, cookies, loaders, unknown hosts."""
+def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
+                 policy: Policy | None = None) -> Report:
+    """Turn an attribution into a report: per-tag weight, cookies, loaders, unknown hosts.
+
+    The compliance rules fill each tag's ``flags``, the report's own ``flags`` and its
+    ``consent`` section (see :func:`tagsig._rules.evaluate`).
+    """
     by_tag: dict[str, list[AttributedEntry]] = defaultdict(list)
     for attributed in attribution.entries:
         if attributed.signature is not None:
@@ -85,12 +104,16 @@ def build_report(attribution: Attribution) -> Report:
         for tag_id in sorted(signatures)
     )
     first_party = sorted(frozenset().union(*attribution.first_party))
+    evaluation = evaluate(attribution, identifiers=identifiers, policy=policy)
+    tags = tuple(evolve(tag, flags=evaluation.tag_flags.get(tag.id, ())) for tag in tags)
     return Report(
         inputs=_inputs(attribution),
         first_party=tuple(first_party),
         tags=tags,
         unattributed=_unattributed(attribution.entries),
+        consent=evaluation.consent,
         warnings=_warnings(attribution),
+        flags=evaluation.site_flags,
     )
 
 
@@ -112,6 +135,7 @@ def _tag_report(signature: Signature, entries: list[AttributedEntry],
         cookies=_tag_cookies(cookies),
         loaded_by=loaded_by,
         per_page=per_page,
+        first_seen=min((a.entry.started for a in entries), default=None),
     )
 
 

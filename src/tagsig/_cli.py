@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+from tagsig._commands import (
+    add_batch_parser,
+    add_diff_parser,
+    run_batch_command,
+    run_diff_command,
+)
 from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
+from tagsig._render import FORMATS
 from tagsig._version import __version__
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
@@ -19,7 +28,7 @@ __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
 EXIT_OK = 0
 """Success."""
 EXIT_POLICY = 1
-"""Reserved: a policy check failed."""
+"""A policy check failed: ``analyze --fail-on`` found a flag that is not waived."""
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
 
@@ -53,10 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--signatures", action="append", default=[], metavar="FILE",
                          help="signature database file layered on the bundled one; "
                          "repeatable")
-    analyze.add_argument("--format", choices=("text", "json"), default="text",
-                         help="output format (default: text)")
+    analyze.add_argument("--format", choices=FORMATS, default="text",
+                         help="output format (default: text; see docs/formats.md)")
     analyze.add_argument("--output", metavar="FILE",
                          help="write the report to FILE instead of standard output")
+    analyze.add_argument("--identifier", action="append", default=[], metavar="VALUE",
+                         help="a known identifier of the visitor (e-mail, user id) to find, "
+                         "plain or hashed, in requests to third parties; repeatable")
+    analyze.add_argument("--policy", metavar="FILE",
+                         help="policy file (TOML or JSON; see docs/policy.md)")
+    analyze.add_argument("--fail-on", choices=("high", "medium", "low", "info"),
+                         metavar="SEVERITY",
+                         help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
+                         "info) is not waived by the policy")
     inspect = commands.add_parser(
         "inspect",
         help="read captures and cookie jars and summarise what they contain",
@@ -70,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
                          "cookie list, Chrome or Firefox SQLite); repeatable")
     inspect.add_argument("--format", choices=("text", "json"), default="text",
                          help="output format (default: text)")
+    add_diff_parser(commands)
+    add_batch_parser(commands)
     return parser
 
 
@@ -81,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         ``0`` on success, ``2`` for unreadable input or bad usage (``1`` is reserved for
-        policy failures).
+        policy failures; ``tagsig diff`` returns it when a tag was added or a flag appeared).
 
     """
     # A short-lived process that builds many acyclic objects: cycle collection only costs.
@@ -90,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "diff":
+            return run_diff_command(args)
+        if args.command == "batch":
+            return run_batch_command(args)
         if args.command == "inspect":
             if not args.captures and not args.cookies:
                 _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
@@ -110,8 +134,14 @@ def _analyze(args: argparse.Namespace) -> int:
     from tagsig._render import render  # noqa: PLC0415
 
     report = analyze(args.captures, cookies=args.cookies,
-                     signatures=args.signatures or None, first_party=args.first_party)
-    text = render(report, args.format)
+                     signatures=args.signatures or None, first_party=args.first_party,
+                     identifiers=args.identifier, policy=args.policy)
+    if args.format == "text" and not args.output and _is_colour_terminal(sys.stdout):
+        from tagsig._render_text import render_text  # noqa: PLC0415
+
+        text = render_text(report, color=True, width=shutil.get_terminal_size().columns)
+    else:
+        text = render(report, args.format)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
@@ -121,7 +151,21 @@ def _analyze(args: argparse.Namespace) -> int:
                              path=args.output) from e
     else:
         sys.stdout.write(text)
+    if args.fail_on is not None:
+        from tagsig._policy import failing_flags  # noqa: PLC0415
+
+        failing = failing_flags(report, args.fail_on)
+        if failing:
+            count = len(failing)
+            print(f"tagsig: {count} flag{'s' if count != 1 else ''} at or above "
+                  f"{args.fail_on} severity not waived", file=sys.stderr)
+            return EXIT_POLICY
     return EXIT_OK
+
+
+def _is_colour_terminal(stream: TextIO) -> bool:
+    """Whether to colour output: a terminal, and ``NO_COLOR`` unset (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _error_lines(error: TagsigError) -> list[str]:

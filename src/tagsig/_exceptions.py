@@ -5,7 +5,10 @@
     TagsigError(Exception)
     ├── InputError(TagsigError, ValueError)      an input file cannot be read
     │   ├── HarError                            ... as a HAR capture
-    │   └── CookieJarError                      ... as a cookie jar
+    │   ├── CookieJarError                      ... as a cookie jar
+    │   └── PolicyError                         ... as a policy file
+    ├── ConsentStringError(TagsigError, ValueError)
+    │                                           a consent string cannot be decoded
     ├── SignatureError(TagsigError, ValueError)  a signature database is wrong
     │   └── UnsupportedSchemaError              ... written for another format version
     └── InvalidSignatureDB(ExceptionGroup[SignatureError], TagsigError)
@@ -24,10 +27,12 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ConsentStringError",
     "CookieJarError",
     "HarError",
     "InputError",
     "InvalidSignatureDB",
+    "PolicyError",
     "SignatureError",
     "TagsigError",
     "UnsupportedSchemaError",
@@ -126,6 +131,14 @@ class HarError(InputError):
 
 class CookieJarError(InputError):
     """The input is not a cookie jar in any known format."""
+
+
+class PolicyError(InputError):
+    """The input is not a valid policy file."""
+
+
+class ConsentStringError(TagsigError, ValueError):
+    """A consent string (an IAB TCF TC string) cannot be decoded."""
 
 
 class SignatureError(TagsigError, ValueError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import frozen
 
@@ -14,6 +14,7 @@ from tagsig._signatures import Signature
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
+    "ConsentChange",
     "ConsentSignal",
     "ConsentSummary",
     "Evidence",
@@ -60,6 +61,8 @@ class Flag:
     message: str
     """What was found, in words a non-engineer understands."""
     evidence: tuple[Evidence, ...] = ()
+    waiver: str | None = None
+    """The reason a policy gives for ignoring this flag; ``None`` when it counts."""
 
 
 @frozen(kw_only=True)
@@ -76,6 +79,22 @@ class ConsentSignal:
     """Entry index where it first appears, if in a capture."""
     detail: tuple[tuple[str, str], ...] = ()
     """Decoded detail as ``(key, value)`` pairs."""
+    purposes: tuple[tuple[str, str], ...] = ()
+    """The consent purposes it grants or denies, as ``(purpose, state)`` pairs."""
+
+
+@frozen(kw_only=True)
+class ConsentChange:
+    """The state of every consent purpose from one moment of a capture on."""
+
+    input: int
+    """Input position of the capture."""
+    time: datetime
+    """When the state starts to hold."""
+    entry: int | None
+    """Entry index of the signal that changed it."""
+    purposes: tuple[tuple[str, str], ...]
+    """``(purpose, state)`` for every purpose: ``granted``, ``denied`` or ``unknown``."""
 
 
 @frozen(kw_only=True)
@@ -83,6 +102,8 @@ class ConsentSummary:
     """The consent section of a report."""
 
     signals: tuple[ConsentSignal, ...] = ()
+    timeline: tuple[ConsentChange, ...] = ()
+    """How the consent state changed over each capture, in input then time order."""
 
 
 @frozen(kw_only=True)
@@ -134,6 +155,8 @@ class TagReport:
     """Id of the tag that loaded this one; ``None`` when the page loaded it."""
     per_page: tuple[PageWeight, ...] = ()
     flags: tuple[Flag, ...] = ()
+    first_seen: datetime | None = None
+    """Start time of the tag's earliest request; ``None`` when it made none."""
 
     @property
     def id(self) -> str:
@@ -197,8 +220,36 @@ class Report:
     """Third-party hosts no signature claims, most requests first."""
     consent: ConsentSummary = ConsentSummary()
     warnings: tuple[ReportWarning, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    """Findings about the site rather than one tag (unknown third parties, policy)."""
     schema_version: int = REPORT_SCHEMA_VERSION
 
     def tag(self, signature_id: str) -> TagReport | None:
         """Return the tag with id ``signature_id``, or ``None`` when it was not found."""
         return next((t for t in self.tags if t.id == signature_id), None)
+
+    def _repr_html_(self) -> str:
+        """Return the HTML report's body, for Jupyter."""
+        from tagsig._render_html import render_html_body  # noqa: PLC0415 (renderers sit above)
+
+        return render_html_body(self)
+
+    def to_pandas(self, table: Literal["tags", "cookies"] = "tags") -> Any:
+        """Return one table of the report as a :class:`pandas.DataFrame`.
+
+        The columns are those of the CSV format (see ``docs/formats.md``).
+
+        Args:
+            table: ``tags`` (one row per tag) or ``cookies`` (one row per tag cookie).
+
+        Returns:
+            A ``pandas.DataFrame``.
+
+        Raises:
+            ImportError: pandas is not installed (install the ``pandas`` extra).
+            ValueError: ``table`` is not ``tags`` or ``cookies``.
+
+        """
+        from tagsig._render_csv import to_dataframe  # noqa: PLC0415 (renderers sit above)
+
+        return to_dataframe(self, table)
