@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -293,6 +294,21 @@ class TestParseUrl:
     def test_never_raises(self, raw: str) -> None:
         """Any text gives a Url."""
         assert parse_url(raw).raw == raw
+
+    @given(st.sampled_from(["https://", "http://user@", "wss://"]),
+           st.sampled_from(["www.example.com", "a.b:8443", "[2001:db8::1]"]),
+           st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+    def test_path_and_query_agree_with_urlsplit(self, scheme: str, host: str,
+                                                rest: str) -> None:
+        """Path and query, derived on access, are what urlsplit gives."""
+        raw = scheme + host + rest
+        try:
+            parts = urlsplit(raw.strip())
+        except ValueError:
+            return
+        url = parse_url(raw)
+        if url.host:
+            assert (url.path, url.query) == (parts.path or "/", parts.query)
 
 
 _JSON = st.recursive(

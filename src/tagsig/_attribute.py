@@ -9,6 +9,7 @@ the initiator chain (Chrome's ``_initiator`` URL and stack, then redirects, then
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Literal
@@ -105,13 +106,20 @@ class Attribution:
         That is the tag that caused its earliest request; ``None`` when the page loaded
         it directly.
         """
-        first = min(
-            (a for a in self.entries
-             if a.signature is not None and a.signature.id == signature_id),
-            key=lambda a: (a.entry.started, a.ref),
-            default=None,
-        )
-        return None if first is None else first.initiated_by
+        return self._loaders.get(signature_id)
+
+    @functools.cached_property
+    def _loaders(self) -> dict[str, str | None]:
+        earliest: dict[str, AttributedEntry] = {}
+        for attributed in self.entries:
+            if attributed.signature is None:
+                continue
+            tag_id = attributed.signature.id
+            first = earliest.get(tag_id)
+            if first is None or (attributed.entry.started, attributed.ref) < (
+                    first.entry.started, first.ref):
+                earliest[tag_id] = attributed
+        return {tag_id: first.initiated_by for tag_id, first in earliest.items()}
 
 
 def attribute(

@@ -12,6 +12,7 @@ the purpose. Signals a tag reports about itself (Google consent mode's ``gcs`` a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import parse_qsl
@@ -113,12 +114,29 @@ class ConsentTimeline:
         return ConsentSummary(signals=self.signals, timeline=tuple(changes))
 
 
-def _entry_readings(entry: Entry) -> list[Reading]:
-    readings = read_cookies([(c.name, c.value) for c in entry.request_cookies])
-    readings += read_cookies([(c.name, c.value) for c in entry.response_cookies
-                              if c.value])
+# The parameters read_parameters looks at; most queries hold none, and skip parsing.
+_CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
+                                re.IGNORECASE)
+
+_CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
+
+
+def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
+                       seen: _CookieReadings) -> list[Reading]:
+    # The same Cookie header goes with most requests of a capture: read it once.
+    readings = seen.get(cookies)
+    if readings is None:
+        readings = seen[cookies] = read_cookies(cookies)
+    return readings
+
+
+def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
+    readings = list(_read_cookies_once(
+        tuple((c.name, c.value) for c in entry.request_cookies), seen))
+    readings += _read_cookies_once(
+        tuple((c.name, c.value) for c in entry.response_cookies if c.value), seen)
     query = entry.url.query
-    if query:
+    if query and _CONSENT_PARAMETER.search(query):
         readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
     gpc = read_gpc(entry.request_headers.get("sec-gpc"))
     if gpc is not None:
@@ -142,8 +160,9 @@ def _capture_signals(position: int, capture: Capture) -> tuple[
     ordered = sorted(capture.entries, key=lambda e: (e.started, e.index))
     start = ordered[0].started if ordered else None
     last: dict[str, Reading] = {}
+    seen: _CookieReadings = {}
     for entry in ordered:
-        for reading in _entry_readings(entry):
+        for reading in _entry_readings(entry, seen):
             key = f"{reading.kind}/{dict(reading.detail).get('source', '')}"
             if last.get(key) == reading:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Literal
@@ -52,10 +53,19 @@ class Problem:
         return f"{format_location(self.source, self.pointer, self.line)}: {self.message}"
 
 
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
 def _split(raw: str) -> tuple[str, str]:
     # Derived on demand rather than stored: a capture holds tens of thousands of URLs.
+    text = raw.strip()
+    authority = _AUTHORITY.match(text)
+    if authority is not None and text.isprintable():
+        # The common case, read without urlsplit (several times faster).
+        path, _, query = text[authority.end():].partition("#")[0].partition("?")
+        return path or "/", query
     try:
-        parts = urlsplit(raw.strip())
+        parts = urlsplit(text)
     except ValueError:
         return "", ""
     return parts.path or "/", parts.query

@@ -6,14 +6,17 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
+from urllib.parse import unquote
 
-from attrs import frozen
+from attrs import field, frozen
 
 from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution
 from tagsig._cmp import Purpose
 from tagsig._consent import ConsentTimeline
+from tagsig._models import Entry
 from tagsig._policy import Policy
 from tagsig._report import Evidence, Flag, Severity
+from tagsig._rules._text import entry_params
 from tagsig._signatures import Signature
 
 __all__ = [
@@ -91,6 +94,21 @@ class RuleContext:
     attribution: Attribution
     consent: ConsentTimeline
     options: RuleOptions = RuleOptions()
+    _carried: dict[int, tuple[tuple[str, str], ...]] = field(
+        factory=dict, init=False, repr=False)
+    """What each entry sends, computed once per entry (by identity: the context holds
+    the attribution, so the entries live as long as it does)."""
+
+    def params(self, entry: Entry) -> tuple[tuple[str, str], ...]:
+        """Return what ``entry`` sends as ``(name, value)`` pairs (see ``entry_params``)."""
+        carried = self._carried.get(id(entry))
+        if carried is None:
+            carried = self._carried[id(entry)] = entry_params(entry)
+        return carried
+
+    def texts(self, entry: Entry) -> tuple[str, ...]:
+        """Return the decoded texts ``entry`` sends: its URL path, then every value."""
+        return (unquote(entry.url.path), *(value for _, value in self.params(entry)))
 
     @functools.cached_property
     def tags(self) -> Mapping[str, TagView]:

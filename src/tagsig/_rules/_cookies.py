@@ -20,7 +20,6 @@ from tagsig._rules._base import (
     entry_evidence,
     plural,
 )
-from tagsig._rules._text import entry_texts
 
 __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_party_cookie"]
 
@@ -107,7 +106,7 @@ def _candidates(value: str) -> set[str]:
         parts = token.split(".")
         found.update(".".join(parts[i:]) for i in range(len(parts)))
     return {c for c in found if len(c) >= _MIN_IDENTIFIER
-            and sum(ch.isdigit() for ch in c) >= 4 and not c.isalpha()}
+            and sum(map(str.isdigit, c)) >= 4 and not c.isalpha()}
 
 
 def _receiver(attributed: AttributedEntry) -> str:
@@ -118,24 +117,32 @@ def _receiver(attributed: AttributedEntry) -> str:
 
 def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
+    # Identifiers worth following are few (those in tag cookies): index only those.
+    values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
+    by_value = {value: _candidates(value) for value in values}
+    candidates = set().union(*by_value.values())
     index: dict[str, list[AttributedEntry]] = defaultdict(list)
-    for attributed in context.attribution.entries:
+    for attributed in context.attribution.entries if candidates else ():
         if not attributed.third_party:
             continue
         tokens: set[str] = set()
-        for text in entry_texts(attributed.entry):
+        for text in context.texts(attributed.entry):
             for token in _TOKEN_SPLIT.split(text):
+                if len(token) < _MIN_IDENTIFIER:
+                    continue
+                if "." not in token:
+                    tokens.add(token)
+                    continue
                 parts = token.split(".")
                 tokens.update(".".join(parts[i:]) for i in range(len(parts)))
-        for token in tokens:
-            if len(token) >= _MIN_IDENTIFIER:
-                index[token].append(attributed)
+        for token in tokens & candidates:
+            index[token].append(attributed)
     for tag_id, view in context.tags.items():
         reported: set[str] = set()
         for cookie in view.cookies:
             if cookie.cookie.name in reported:
                 continue
-            for candidate in sorted(_candidates(cookie.cookie.value)):
+            for candidate in sorted(by_value[cookie.cookie.value]):
                 entries = index.get(candidate, [])
                 receivers = sorted({_receiver(a) for a in entries})
                 if len(receivers) < 2:

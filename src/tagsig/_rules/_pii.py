@@ -14,7 +14,6 @@ from tagsig._attribute import AttributedEntry
 from tagsig._party import registrable_domain
 from tagsig._report import Evidence, Flag, Severity
 from tagsig._rules._base import CONSENT_PURPOSES, MAX_EVIDENCE, Finding, RuleContext, plural
-from tagsig._rules._text import entry_params, entry_texts
 
 __all__ = [
     "PersonalData",
@@ -88,7 +87,7 @@ def _hashes(value: str) -> dict[str, str]:
 
 
 def _emails(texts: Iterable[str]) -> set[str]:
-    return {m.group(0) for text in texts for m in EMAIL.finditer(text)
+    return {m.group(0) for text in texts if "@" in text for m in EMAIL.finditer(text)
             if m.group(1).lower() not in _NOT_TLDS}
 
 
@@ -121,7 +120,7 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
         for address in sorted(_emails([value])):
             add("e-mail address", name, mask_email(address))
         stripped = value.strip()
-        digits = sum(ch.isdigit() for ch in stripped)
+        digits = sum(map(str.isdigit, stripped))
         if (_E164.match(stripped) or (_PHONE_NAME.search(name) and _PHONE_VALUE.match(
                 stripped))) and 7 <= digits <= 15:
             add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
@@ -141,7 +140,7 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
 
 def _known_hashes(context: RuleContext) -> dict[str, str]:
     addresses = _emails(text for a in context.attribution.entries
-                        for text in entry_texts(a.entry))
+                        for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
     known: dict[str, str] = {}
     for address in sorted(addresses):
@@ -176,7 +175,7 @@ def pii_to_third_party(context: RuleContext) -> Iterator[Finding]:
     for attributed in context.attribution.entries:
         if not attributed.third_party:
             continue
-        items = find_personal_data(entry_params(attributed.entry), known_hashes=known,
+        items = find_personal_data(context.params(attributed.entry), known_hashes=known,
                                    identifiers=identifiers)
         if items:
             tag = attributed.signature.id if attributed.signature is not None else None

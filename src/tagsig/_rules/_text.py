@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from tagsig._models import Entry
 
-__all__ = ["entry_params", "entry_texts"]
+__all__ = ["entry_params"]
 
 _MAX_DEPTH = 6
 _MAX_BODY = 1_000_000
@@ -65,7 +64,6 @@ def _body_pairs(entry: Entry) -> Iterator[tuple[str, str]]:
         yield "", text
 
 
-@lru_cache(maxsize=4096)
 def entry_params(entry: Entry) -> tuple[tuple[str, str], ...]:
     """Return what a request sends as ``(name, value)`` pairs, decoded.
 
@@ -84,8 +82,3 @@ def entry_params(entry: Entry) -> tuple[tuple[str, str], ...]:
         pairs.extend(("Referer." + k, v) for k, v in
                      parse_qsl(query.partition("#")[0], keep_blank_values=True))
     return tuple(pairs)
-
-
-def entry_texts(entry: Entry) -> tuple[str, ...]:
-    """Return the decoded texts a request sends: its URL path and every parameter value."""
-    return (unquote(entry.url.path), *(value for _, value in entry_params(entry)))

@@ -23,7 +23,6 @@ from tagsig._rules._base import (
     plural,
 )
 from tagsig._rules._pii import find_personal_data, mask_value
-from tagsig._rules._text import entry_params
 
 __all__ = ["VENDOR_CHECKS"]
 
@@ -47,7 +46,7 @@ def intercom_identity(view: TagView, context: RuleContext) -> Iterator[Flag]:
         url = attributed.entry.url
         if not (_INTERCOM_PING.match(url.host) and url.path.startswith("/messenger/web/ping")):
             continue
-        params = dict(entry_params(attributed.entry))
+        params = dict(context.params(attributed.entry))
         who = [k for k in ("user_data.email", "user_data.user_id", "email", "user_id")
                if params.get(k)]
         hashed = params.get("user_data.user_hash") or params.get("user_hash")
@@ -88,7 +87,7 @@ def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
         url = attributed.entry.url
         if url.path not in {"/collect", "/r/collect", "/j/collect", "/__utm.gif"}:
             continue
-        params = dict(entry_params(attributed.entry))
+        params = dict(context.params(attributed.entry))
         if params.get("v") == "1" and params.get("aip") not in {"1", "true"}:
             hits.append(attributed)
     if hits:
@@ -99,11 +98,12 @@ def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
             evidence=entry_evidence(hits))
 
 
-def _personal(view: TagView, *, rule: str, severity: Severity, note: str) -> Iterator[Flag]:
+def _personal(view: TagView, context: RuleContext, *, rule: str, severity: Severity,
+              note: str) -> Iterator[Flag]:
     hits: list[AttributedEntry] = []
     shown: list[tuple[str, str]] = []
     for attributed in view.entries:
-        params = entry_params(attributed.entry)
+        params = context.params(attributed.entry)
         found = find_personal_data(params, known_hashes={})
         enhanced = [(n, v) for n, v in params if n == "em" and v.startswith("tv.")]
         if found or enhanced:
@@ -119,14 +119,14 @@ def _personal(view: TagView, *, rule: str, severity: Severity, note: str) -> Ite
 
 def ga_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
     """``ga-personal-data``: e-mail addresses or phone numbers in Google Analytics hits."""
-    yield from _personal(view, rule="ga-personal-data", severity="high",
+    yield from _personal(view, context, rule="ga-personal-data", severity="high",
                          note="Google Analytics' terms forbid sending personal data "
                          "such as e-mail addresses (check page URLs, titles and events).")
 
 
 def google_ads_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
     """``google-ads-personal-data``: user data (enhanced conversions) sent to Google Ads."""
-    yield from _personal(view, rule="google-ads-personal-data", severity="medium",
+    yield from _personal(view, context, rule="google-ads-personal-data", severity="medium",
                          note="enhanced conversions send hashed customer data, which needs "
                          "the visitor's consent to ad_user_data.")
 
@@ -136,7 +136,7 @@ def meta_advanced_matching(view: TagView, context: RuleContext) -> Iterator[Flag
     hits: list[AttributedEntry] = []
     fields: set[str] = set()
     for attributed in view.entries:
-        found = {m.group(1) for n, v in entry_params(attributed.entry)
+        found = {m.group(1) for n, v in context.params(attributed.entry)
                  if v and (m := _MATCHING.match(n))}
         if found:
             hits.append(attributed)
@@ -156,7 +156,7 @@ def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag
     hits: list[AttributedEntry] = []
     keys: set[str] = set()
     for attributed in view.entries:
-        found = {n for n, v in entry_params(attributed.entry)
+        found = {n for n, v in context.params(attributed.entry)
                  if n.rpartition(".")[2].lower() in _MASK_KEYS and v.strip().lower() in _FALSE}
         if found:
             hits.append(attributed)
