@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,10 +24,35 @@ from tagsig import (
 
 
 def test_all_matches_public_names() -> None:
-    """``__all__`` lists exactly the public names, sorted."""
-    public = {name for name in vars(tagsig) if not name.startswith("_")} - {"annotations"}
-    assert set(tagsig.__all__) - {"__version__"} == public
+    """``__all__`` lists exactly the public names, sorted, and each resolves."""
+    exported = {name for names in tagsig._EXPORTS.values() for name in names}
+    assert set(tagsig.__all__) == exported | {"__version__"}
     assert list(tagsig.__all__) == sorted(tagsig.__all__)
+    assert dir(tagsig) == tagsig.__all__
+    for name in tagsig.__all__:
+        assert getattr(tagsig, name) is not None
+    with pytest.raises(AttributeError):
+        tagsig.not_a_name  # noqa: B018
+
+
+def test_lazy_names_match_the_static_imports() -> None:
+    """The names type checkers see (TYPE_CHECKING imports) are the names served lazily."""
+    tree = ast.parse(Path(tagsig.__file__).read_text(encoding="utf-8"))
+    checked = next(node for node in tree.body if isinstance(node, ast.If))
+    static = {
+        node.module: tuple(alias.name for alias in node.names)
+        for node in checked.body if isinstance(node, ast.ImportFrom)
+    }
+    assert static == tagsig._EXPORTS
+
+
+def test_import_is_light() -> None:
+    """Importing tagsig loads no implementation module until a name is used."""
+    code = ("import sys, tagsig; "
+            "print(sorted(m for m in sys.modules if m.startswith('tagsig.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=60)
+    assert result.stdout.strip() == "['tagsig._version']"
 
 
 @pytest.mark.parametrize("name", [n for n in tagsig.__all__ if n != "__version__"])

@@ -1,104 +1,242 @@
 """tagsig: audit a website's third-party tags offline, from HAR captures and cookie jars.
 
-The public API is this flat namespace; every other module is private.
+The public API is this flat namespace; every other module is private. Names are
+imported on first use, so ``import tagsig`` stays cheap and a program that only reads
+captures never loads the rules or the renderers.
 """
 
 from __future__ import annotations
 
-from tagsig._analyze import analyze
-from tagsig._attribute import (
-    AttributedCookie,
-    AttributedEntry,
-    Attribution,
-    CookieEvidence,
-    EntryRef,
-    attribute,
-)
-from tagsig._batch import (
-    EstateSummary,
-    RuleEstate,
-    TagEstate,
-    analyze_capture,
-    estate_document,
-    expand_captures,
-    run_batch,
-    summarize_estate,
-)
-from tagsig._cookies import load_cookies
-from tagsig._diff import (
-    CookieChange,
-    FlagChange,
-    ReportDiff,
-    TagSummary,
-    WeightChange,
-    diff_reports,
-    render_diff,
-)
-from tagsig._exceptions import (
-    ConsentStringError,
-    CookieJarError,
-    HarError,
-    InputError,
-    InvalidSignatureDB,
-    PolicyError,
-    SignatureError,
-    TagsigError,
-    UnsupportedSchemaError,
-)
-from tagsig._har import load_har, parse_url
-from tagsig._match import CookieMatch, Matcher
-from tagsig._measure import Weight, transfer_bytes
-from tagsig._models import (
-    Capture,
-    Cookie,
-    CookieJar,
-    CookieSource,
-    Creator,
-    Entry,
-    Headers,
-    Initiator,
-    Page,
-    PostData,
-    Problem,
-    SameSite,
-    Timings,
-    Url,
-)
-from tagsig._party import first_party_domains, is_third_party, registrable_domain
-from tagsig._policy import Policy, Waiver, failing_flags, load_policy
-from tagsig._render import Format, render, report_document
-from tagsig._report import (
-    ConsentChange,
-    ConsentSignal,
-    ConsentSummary,
-    Evidence,
-    Flag,
-    InputSummary,
-    PageWeight,
-    Report,
-    ReportWarning,
-    Severity,
-    TagCookie,
-    TagReport,
-    UnattributedHost,
-)
-from tagsig._signatures import (
-    Category,
-    Complexity,
-    ConsentPurpose,
-    CookiePattern,
-    Facts,
-    MatchKind,
-    Signature,
-    SignatureDB,
-    SignatureSource,
-    UrlMatchKind,
-    UrlPattern,
-    Vendor,
-    load_signatures,
-)
-from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, parse_tc_string
+import importlib
+from typing import TYPE_CHECKING
+
 from tagsig._version import __version__
+
+if TYPE_CHECKING:
+    from tagsig._analyze import analyze
+    from tagsig._attribute import (
+        AttributedCookie,
+        AttributedEntry,
+        Attribution,
+        CookieEvidence,
+        EntryRef,
+        attribute,
+    )
+    from tagsig._batch import (
+        EstateSummary,
+        RuleEstate,
+        TagEstate,
+        analyze_capture,
+        estate_document,
+        expand_captures,
+        run_batch,
+        summarize_estate,
+    )
+    from tagsig._cookies import load_cookies
+    from tagsig._diff import (
+        CookieChange,
+        FlagChange,
+        ReportDiff,
+        TagSummary,
+        WeightChange,
+        diff_reports,
+        render_diff,
+    )
+    from tagsig._exceptions import (
+        ConsentStringError,
+        CookieJarError,
+        HarError,
+        InputError,
+        InvalidSignatureDB,
+        PolicyError,
+        SignatureError,
+        TagsigError,
+        UnsupportedSchemaError,
+    )
+    from tagsig._har import load_har, parse_url
+    from tagsig._match import CookieMatch, Matcher
+    from tagsig._measure import Weight, transfer_bytes
+    from tagsig._models import (
+        Capture,
+        Cookie,
+        CookieJar,
+        CookieSource,
+        Creator,
+        Entry,
+        Headers,
+        Initiator,
+        Page,
+        PostData,
+        Problem,
+        SameSite,
+        Timings,
+        Url,
+    )
+    from tagsig._party import first_party_domains, is_third_party, registrable_domain
+    from tagsig._policy import Policy, Waiver, failing_flags, load_policy
+    from tagsig._render import Format, render, report_document
+    from tagsig._report import (
+        ConsentChange,
+        ConsentSignal,
+        ConsentSummary,
+        Evidence,
+        Flag,
+        InputSummary,
+        PageWeight,
+        Report,
+        ReportWarning,
+        Severity,
+        TagCookie,
+        TagReport,
+        UnattributedHost,
+    )
+    from tagsig._signatures import (
+        Category,
+        Complexity,
+        ConsentPurpose,
+        CookiePattern,
+        Facts,
+        MatchKind,
+        Signature,
+        SignatureDB,
+        SignatureSource,
+        UrlMatchKind,
+        UrlPattern,
+        Vendor,
+        load_signatures,
+    )
+    from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, parse_tc_string
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "tagsig._analyze": (
+        "analyze",
+    ),
+    "tagsig._attribute": (
+        "AttributedCookie",
+        "AttributedEntry",
+        "Attribution",
+        "CookieEvidence",
+        "EntryRef",
+        "attribute",
+    ),
+    "tagsig._batch": (
+        "EstateSummary",
+        "RuleEstate",
+        "TagEstate",
+        "analyze_capture",
+        "estate_document",
+        "expand_captures",
+        "run_batch",
+        "summarize_estate",
+    ),
+    "tagsig._cookies": (
+        "load_cookies",
+    ),
+    "tagsig._diff": (
+        "CookieChange",
+        "FlagChange",
+        "ReportDiff",
+        "TagSummary",
+        "WeightChange",
+        "diff_reports",
+        "render_diff",
+    ),
+    "tagsig._exceptions": (
+        "ConsentStringError",
+        "CookieJarError",
+        "HarError",
+        "InputError",
+        "InvalidSignatureDB",
+        "PolicyError",
+        "SignatureError",
+        "TagsigError",
+        "UnsupportedSchemaError",
+    ),
+    "tagsig._har": (
+        "load_har",
+        "parse_url",
+    ),
+    "tagsig._match": (
+        "CookieMatch",
+        "Matcher",
+    ),
+    "tagsig._measure": (
+        "Weight",
+        "transfer_bytes",
+    ),
+    "tagsig._models": (
+        "Capture",
+        "Cookie",
+        "CookieJar",
+        "CookieSource",
+        "Creator",
+        "Entry",
+        "Headers",
+        "Initiator",
+        "Page",
+        "PostData",
+        "Problem",
+        "SameSite",
+        "Timings",
+        "Url",
+    ),
+    "tagsig._party": (
+        "first_party_domains",
+        "is_third_party",
+        "registrable_domain",
+    ),
+    "tagsig._policy": (
+        "Policy",
+        "Waiver",
+        "failing_flags",
+        "load_policy",
+    ),
+    "tagsig._render": (
+        "Format",
+        "render",
+        "report_document",
+    ),
+    "tagsig._report": (
+        "ConsentChange",
+        "ConsentSignal",
+        "ConsentSummary",
+        "Evidence",
+        "Flag",
+        "InputSummary",
+        "PageWeight",
+        "Report",
+        "ReportWarning",
+        "Severity",
+        "TagCookie",
+        "TagReport",
+        "UnattributedHost",
+    ),
+    "tagsig._signatures": (
+        "Category",
+        "Complexity",
+        "ConsentPurpose",
+        "CookiePattern",
+        "Facts",
+        "MatchKind",
+        "Signature",
+        "SignatureDB",
+        "SignatureSource",
+        "UrlMatchKind",
+        "UrlPattern",
+        "Vendor",
+        "load_signatures",
+    ),
+    "tagsig._tcf": (
+        "PublisherRestriction",
+        "TCString",
+        "decode_tc_string",
+        "parse_tc_string",
+    ),
+}
+"""The private module that defines each public name (kept equal to the imports above
+by ``tests/test_public_api.py``)."""
+
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "AttributedCookie",
@@ -195,6 +333,15 @@ __all__ = [
     "summarize_estate",
     "transfer_bytes",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tagsig' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 def __dir__() -> list[str]:

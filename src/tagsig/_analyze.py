@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from attrs import evolve
 
@@ -13,7 +14,6 @@ from tagsig._cookies import load_cookies
 from tagsig._har import load_har
 from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
-from tagsig._policy import Policy, load_policy
 from tagsig._report import (
     InputSummary,
     PageWeight,
@@ -23,8 +23,10 @@ from tagsig._report import (
     TagReport,
     UnattributedHost,
 )
-from tagsig._rules import evaluate
 from tagsig._signatures import Signature, SignatureDB, load_signatures
+
+if TYPE_CHECKING:
+    from tagsig._policy import Policy
 
 __all__ = ["analyze"]
 
@@ -76,7 +78,9 @@ def analyze(
     else:
         db = load_signatures(*signatures)
     attribution = attribute(read_captures, jars, db.matcher, first_party)
-    if policy is not None and not isinstance(policy, Policy):
+    if isinstance(policy, str | os.PathLike):
+        from tagsig._policy import load_policy  # noqa: PLC0415 (see build_report)
+
         policy = load_policy(policy)
     return build_report(attribution, identifiers=identifiers, policy=policy)
 
@@ -104,6 +108,10 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
         for tag_id in sorted(signatures)
     )
     first_party = sorted(frozenset().union(*attribution.first_party))
+    # The rules are imported here, once the inputs are read: reading a large capture is
+    # the memory peak, and modules not yet loaded do not add to it.
+    from tagsig._rules import evaluate  # noqa: PLC0415
+
     evaluation = evaluate(attribution, identifiers=identifiers, policy=policy)
     tags = tuple(evolve(tag, flags=evaluation.tag_flags.get(tag.id, ())) for tag in tags)
     return Report(

@@ -11,6 +11,7 @@ from typing import Final
 from attrs import frozen
 
 from tagsig._attribute import AttributedEntry
+from tagsig._models import Entry
 from tagsig._party import registrable_domain
 from tagsig._report import Evidence, Flag, Severity
 from tagsig._rules._base import CONSENT_PURPOSES, MAX_EVIDENCE, Finding, RuleContext, plural
@@ -26,6 +27,7 @@ __all__ = [
 EMAIL: Final = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*"
     r"\.([A-Za-z]{2,24})(?![A-Za-z0-9])")
+_AT: Final = re.compile(r"@|%40|\\u0040", re.IGNORECASE)
 _NOT_TLDS: Final = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "js",
                               "css", "ico", "woff", "woff2", "map"})
 _PHONE_NAME: Final = re.compile(r"(^|[._\[\]-])(phone|tel|telephone|mobile|ph)($|[._\[\]-])",
@@ -138,9 +140,20 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
     return list(found.values())
 
 
+def _may_carry_email(entry: Entry) -> bool:
+    """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded)."""
+    sent = [entry.url.raw, entry.request_headers.get("referer") or ""]
+    if entry.post_data is not None:
+        sent.append(entry.post_data.text)
+        sent.extend(value for _, value in entry.post_data.params)
+    return any(_AT.search(text) for text in sent)
+
+
 def _known_hashes(context: RuleContext) -> dict[str, str]:
+    # Every request is searched for addresses, to recognise their hashes anywhere; the
+    # quick test spares decoding the requests that cannot hold one.
     addresses = _emails(text for a in context.attribution.entries
-                        for text in context.texts(a.entry))
+                        if _may_carry_email(a.entry) for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
     known: dict[str, str] = {}
     for address in sorted(addresses):
