@@ -16,16 +16,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig._cookies import (
+from tagsig._cookies import load_cookies
+from tagsig._exceptions import CookieJarError
+from tagsig._models import Cookie, Problem
+from tagsig._setcookie import (
     EARLIEST_EXPIRY,
     LATEST_EXPIRY,
-    load_cookies,
     parse_cookie_date,
     parse_cookie_header,
     parse_set_cookie,
 )
-from tagsig._exceptions import CookieJarError
-from tagsig._models import Cookie, Problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cookies"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "cookies"

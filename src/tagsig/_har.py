@@ -20,7 +20,6 @@ from urllib.parse import urljoin, urlsplit
 import msgspec
 
 from tagsig import _har_format as har
-from tagsig._cookies import parse_cookie_header, parse_set_cookie
 from tagsig._exceptions import HarError, escape_pointer
 from tagsig._models import (
     Capture,
@@ -36,6 +35,7 @@ from tagsig._models import (
     Timings,
     Url,
 )
+from tagsig._setcookie import parse_cookie_header, parse_set_cookie
 from tagsig._source import gunzip, read_bytes
 
 __all__ = ["HarSource", "load_har", "parse_started", "parse_url"]
