@@ -100,8 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
 
     Returns:
-        ``0`` on success, ``2`` for unreadable input or bad usage (``1`` is reserved for
-        policy failures; ``tagsig diff`` returns it when a tag was added or a flag appeared).
+        ``0`` on success, ``1`` when ``analyze --fail-on`` finds a flag that is not waived
+        (and when ``diff`` sees a tag added or a flag appear), ``2`` for unreadable input
+        or bad usage.
 
     """
     # A short-lived process that builds many acyclic objects: cycle collection only costs.
