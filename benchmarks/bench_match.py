@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from tagsig._match import Matcher
 from tagsig._models import Url
-from tagsig._signatures import (
+from tagsig._signature_model import (
     CookiePattern,
     MatchKind,
     Signature,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tagsig._match import CookieMatch, Matcher, normalise_host
 from tagsig._models import Url
-from tagsig._signatures import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
+from tagsig._signature_model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
 
 
 def make(

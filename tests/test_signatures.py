@@ -25,7 +25,7 @@ from tagsig._exceptions import (
 from tagsig._match import Matcher
 from tagsig._resources import data_file
 from tagsig._signature_file import read_layer
-from tagsig._signatures import (
+from tagsig._signature_model import (
     SUPPORTED_SCHEMA_VERSIONS,
     CookiePattern,
     Facts,
@@ -33,9 +33,8 @@ from tagsig._signatures import (
     SignatureDB,
     UrlPattern,
     Vendor,
-    _load_signatures,
-    load_signatures,
 )
+from tagsig._signatures import _load_signatures, load_signatures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signatures"
 

@@ -90,7 +90,7 @@ if TYPE_CHECKING:
         TagReport,
         UnattributedHost,
     )
-    from tagsig._signatures import (
+    from tagsig._signature_model import (
         Category,
         Complexity,
         ConsentPurpose,
@@ -103,8 +103,8 @@ if TYPE_CHECKING:
         UrlMatchKind,
         UrlPattern,
         Vendor,
-        load_signatures,
     )
+    from tagsig._signatures import load_signatures
     from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, parse_tc_string
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -211,7 +211,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TagReport",
         "UnattributedHost",
     ),
-    "tagsig._signatures": (
+    "tagsig._signature_model": (
         "Category",
         "Complexity",
         "ConsentPurpose",
@@ -224,6 +224,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UrlMatchKind",
         "UrlPattern",
         "Vendor",
+    ),
+    "tagsig._signatures": (
         "load_signatures",
     ),
     "tagsig._tcf": (

@@ -23,7 +23,8 @@ from tagsig._report import (
     TagReport,
     UnattributedHost,
 )
-from tagsig._signatures import Signature, SignatureDB, load_signatures
+from tagsig._signature_model import Signature, SignatureDB
+from tagsig._signatures import load_signatures
 
 if TYPE_CHECKING:
     from tagsig._policy import Policy

@@ -20,7 +20,7 @@ from tagsig._har import parse_url
 from tagsig._match import Matcher
 from tagsig._models import Capture, Cookie, CookieJar, CookieSource, Entry
 from tagsig._party import first_party_domains, registrable_domain
-from tagsig._signatures import Signature
+from tagsig._signature_model import Signature
 
 __all__ = [
     "AttributedCookie",

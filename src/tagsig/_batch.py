@@ -22,7 +22,8 @@ from attrs import frozen
 from tagsig._analyze import analyze
 from tagsig._exceptions import InputError, TagsigError
 from tagsig._render import JSONValue, report_document
-from tagsig._signatures import SignatureDB, load_signatures
+from tagsig._signature_model import SignatureDB
+from tagsig._signatures import load_signatures
 
 __all__ = [
     "EstateSummary",

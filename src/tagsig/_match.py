@@ -18,7 +18,7 @@ from tagsig._regex import is_self_contained, literal_prefix
 
 if TYPE_CHECKING:
     from tagsig._models import Url
-    from tagsig._signatures import CookiePattern, Signature, UrlPattern
+    from tagsig._signature_model import CookiePattern, Signature, UrlPattern
 
 __all__ = ["CookieMatch", "Matcher"]
 
@@ -351,7 +351,7 @@ class Matcher:
     def match_host(self, host: str) -> Signature | None:
         """Return the signature serving ``host``, or ``None``.
 
-        >>> from tagsig._signatures import Signature, Vendor
+        >>> from tagsig._signature_model import Signature, Vendor
         >>> ga = Signature(id="ga", name="GA", vendor=Vendor(name="G"), category="analytics",
         ...                consent="analytics", hosts=("*.google-analytics.com",))
         >>> Matcher.from_signatures([ga]).match_host("Region1.Google-Analytics.com.").id

@@ -10,7 +10,7 @@ from attrs import frozen
 from tagsig._attribute import EntryRef
 from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
-from tagsig._signatures import Signature
+from tagsig._signature_model import Signature
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",

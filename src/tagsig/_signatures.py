@@ -24,38 +24,9 @@ from attrs import evolve
 from tagsig._exceptions import InvalidSignatureDB, SignatureError
 from tagsig._resources import data_file
 from tagsig._signature_file import Layer, read_layer
-from tagsig._signature_model import (
-    SUPPORTED_SCHEMA_VERSIONS,
-    Category,
-    Complexity,
-    ConsentPurpose,
-    CookiePattern,
-    Facts,
-    MatchKind,
-    Signature,
-    SignatureDB,
-    SignatureSource,
-    UrlMatchKind,
-    UrlPattern,
-    Vendor,
-)
+from tagsig._signature_model import Signature, SignatureDB
 
-__all__ = [
-    "SUPPORTED_SCHEMA_VERSIONS",
-    "Category",
-    "Complexity",
-    "ConsentPurpose",
-    "CookiePattern",
-    "Facts",
-    "MatchKind",
-    "Signature",
-    "SignatureDB",
-    "SignatureSource",
-    "UrlMatchKind",
-    "UrlPattern",
-    "Vendor",
-    "load_signatures",
-]
+__all__ = ["load_signatures"]
 
 _BUNDLED_NAME: Final = "signatures.json"
 

@@ -17,7 +17,7 @@ from tagsig._models import Entry
 from tagsig._policy import Policy
 from tagsig._report import Evidence, Flag, Severity
 from tagsig._rules._text import entry_params
-from tagsig._signatures import Signature
+from tagsig._signature_model import Signature
 
 __all__ = [
     "CONSENT_PURPOSES",
