@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import msgspec
@@ -56,6 +56,7 @@ _SIMPLE_URL = re.compile(
 _MAX_REPAIRS = 20
 _MAX_SIZE = float(2**62)
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
+_T = TypeVar("_T")
 
 
 # --- Public entry point. ------------------------------------------------------------------
@@ -185,15 +186,37 @@ class _Reader:
         self.has_cookie_evidence = False
         # Captures repeat the same header lines, MIME types and initiator URLs thousands of
         # times; sharing one object per distinct value halves the memory of a large capture.
-        self.shared_pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        self.shared_pairs = _Interner[tuple[str, str]]()
         self.shared_text: dict[str, str] = {}
         self.cookie_pairs: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.initiators: dict[tuple[object, ...], Initiator | None] = {}
+        self.mime_types: dict[str, str] = {}
 
     def headers(self, raw: list[har.NameValue] | None) -> Headers:
         if not raw:
             return _NO_HEADERS
-        share = self.shared_pairs.setdefault
-        return Headers(tuple([share(pair, pair) for pair in map(_PAIR, raw)]))
+        return Headers(tuple(map(self.shared_pairs.__getitem__, map(_PAIR, raw))))
+
+    def mime_type(self, value: str) -> str:
+        mime = self.mime_types.get(value)
+        if mime is None:
+            mime = self.mime_types[value] = _mime(value)
+        return mime
+
+    def initiator(self, raw: har.Initiator | str | None) -> Initiator | None:
+        # Thousands of requests share an initiator (the document, one tag's script):
+        # build each distinct one once.
+        if raw is None:
+            return None
+        if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
+            key: tuple[object, ...] = (raw,)
+        else:
+            key = (raw.type, raw.url, raw.lineNumber, *_stack(raw.stack))
+        try:
+            return self.initiators[key]
+        except KeyError:
+            initiator = self.initiators[key] = _initiator(raw, self.text)
+            return initiator
 
     def text(self, value: str | None) -> str | None:
         return None if value is None else self.shared_text.setdefault(value, value)
@@ -335,17 +358,16 @@ class _Reader:
         entries: list[Entry] = []
         decode = har.ENTRY_DECODER.decode
         for index, raw in enumerate(raw_entries):
-            pointer = f"{log_pointer}/entries/{index}"
             try:
                 raw_entry = decode(raw)
             except msgspec.ValidationError as e:
-                repaired = self.repair(raw, e, pointer)
+                repaired = self.repair(raw, e, f"{log_pointer}/entries/{index}")
                 if repaired is None:
                     continue
                 raw_entry = repaired
             if page_filter is not None and (raw_entry.pageref or "unknown") != page_filter:
                 continue
-            entry = self.entry(index, raw_entry, pointer)
+            entry = self.entry(index, raw_entry, log_pointer)
             if entry is not None:
                 entries.append(entry)
         return tuple(entries)
@@ -374,27 +396,29 @@ class _Reader:
         self.problem(f"entry skipped: more than {_MAX_REPAIRS} damaged members", pointer)
         return None
 
-    def entry(self, index: int, raw: har.Entry, pointer: str) -> Entry | None:
+    def entry(self, index: int, raw: har.Entry, log_pointer: str) -> Entry | None:
         try:
             started = parse_started(raw.startedDateTime)
         except ValueError:
             self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
-                         f"{raw.startedDateTime!r}", f"{pointer}/startedDateTime")
+                         f"{raw.startedDateTime!r}",
+                         f"{log_pointer}/entries/{index}/startedDateTime")
             return None
         request = raw.request
         if not request.url.strip():
             self.problem("entry skipped: expected a request URL, found an empty string",
-                         f"{pointer}/request/url")
+                         f"{log_pointer}/entries/{index}/request/url")
             return None
-        response = raw.response or har.Response()
+        response = raw.response or _NO_RESPONSE
+        status = _status(response.status)
         url = parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
         request_cookies = self.request_cookies(request, request_headers, started, index)
         response_cookies = self.response_cookies(response, response_headers, started, url,
                                                  index)
-        content = response.content or har.Content()
-        timings = raw.timings or har.Timings()
+        content = response.content or _NO_CONTENT
+        timings = raw.timings or _NO_TIMINGS
         text = self.text
         return Entry(
             index=index,
@@ -404,14 +428,14 @@ class _Reader:
             method=text((request.method or "GET").upper()) or "GET",
             url=url,
             http_version=text(request.httpVersion or response.httpVersion or "") or "",
-            status=_status(response.status),
+            status=status,
             request_headers=request_headers,
             response_headers=response_headers,
             request_cookies=request_cookies,
             response_cookies=response_cookies,
             post_data=_post_data(request.postData),
-            mime_type=text(_mime(content.mimeType or response_headers.get("content-type") or ""))
-            or "",
+            mime_type=self.mime_type(content.mimeType or response_headers.get("content-type")
+                                     or ""),
             request_headers_size=_size(request.headersSize),
             request_body_size=_size(request.bodySize),
             response_headers_size=_size(response.headersSize),
@@ -426,9 +450,10 @@ class _Reader:
             ),
             server_ip=text(_server_ip(raw.serverIPAddress)),
             connection=text(_text(raw.connection) or None),
-            initiator=_initiator(raw.initiator, text),
+            initiator=self.initiator(raw.initiator),
             resource_type=text(raw.resource_type.lower()) if raw.resource_type else None,
-            redirect_url=_redirect(response.redirectURL, response_headers, request.url),
+            redirect_url=_redirect(response.redirectURL, response_headers, request.url,
+                                   status),
             error=response.error or raw.error or None,
             from_cache=bool(raw.from_cache),
         )
@@ -526,6 +551,19 @@ def _creator(raw: har.Creator | None) -> Creator | None:
 _PAIR = attrgetter("name", "value")
 
 
+class _Interner(dict[_T, _T]):
+    """Maps each value to the first equal value seen, so that repeats share one object."""
+
+    def __missing__(self, key: _T) -> _T:
+        self[key] = key
+        return key
+
+
+_NO_RESPONSE = har.Response()
+_NO_CONTENT = har.Content()
+_NO_TIMINGS = har.Timings()
+
+
 _NO_HEADERS = Headers(())
 
 
@@ -567,8 +605,10 @@ def _server_ip(value: str | None) -> str | None:
     return value.strip().strip("[]") or None
 
 
-def _redirect(recorded: str | None, headers: Headers, request_url: str) -> str | None:
-    target = recorded or headers.get("location")
+def _redirect(recorded: str | None, headers: Headers, request_url: str, status: int) -> (
+        str | None):
+    # Location only means a redirect on a 3xx response (a 201 may carry one too).
+    target = recorded or (headers.get("location") if 300 <= status < 400 else None)
     if not target:
         return None
     try:
@@ -584,19 +624,22 @@ def _post_data(raw: har.PostData | None) -> PostData | None:
     return PostData(mime_type=raw.mimeType or "", text=raw.text or "", params=params)
 
 
-def _initiator(raw: har.Initiator | str | None, text: Callable[[str | None], str | None]) -> (
-        Initiator | None):
-    if raw is None:
-        return None
-    if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
-        return Initiator(type="other", url=text(raw)) if raw else None
+def _stack(frames: har.Stack | None) -> list[str]:
+    """Every distinct script URL on a call stack, innermost first."""
     stack: list[str] = []
-    frames = raw.stack
     while frames is not None:
         for frame in frames.callFrames or ():
             if frame.url and frame.url not in stack:
                 stack.append(frame.url)
         frames = frames.parent
+    return stack
+
+
+def _initiator(raw: har.Initiator | str, text: Callable[[str | None], str | None]) -> (
+        Initiator | None):
+    if isinstance(raw, str):
+        return Initiator(type="other", url=text(raw)) if raw else None
+    stack = _stack(raw.stack)
     url = raw.url or (stack[0] if stack else None)
     line = raw.lineNumber
     return Initiator(type=text(raw.type) or "other", url=text(url),
