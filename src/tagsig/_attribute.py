@@ -183,13 +183,25 @@ def _attribute_entries(
         entry.index: matcher.match_url(entry.url) if entry.url.is_network else None
         for entry in capture.entries
     }
+    # Requests with the same causes share the answer: a tag's script loads many requests.
+    causes: dict[tuple[str | None, tuple[str, ...]], str | None] = {}
+    third_parties: dict[str, bool] = {}
     result = []
     for entry in capture.entries:
         signature = signatures[entry.index]
         own = signature.id if signature is not None else None
-        initiator = _initiating_tag(entry, own, party, by_url, redirected_from, tag_of_url)
-        host = entry.url.host
-        third = bool(host) and entry.url.is_network and registrable_domain(host) not in party
+        parents = _parents(entry, redirected_from)
+        key = (own, tuple(parents))
+        if key in causes:
+            initiator = causes[key]
+        else:
+            initiator = causes[key] = _initiating_tag(parents, own, party, by_url,
+                                                      redirected_from, tag_of_url)
+        url = entry.url
+        third = third_parties.get(url.host)
+        if third is None:
+            third = third_parties[url.host] = bool(url.host) and url.is_network and (
+                registrable_domain(url.host) not in party)
         result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
                                       signature=signature, initiated_by=initiator,
                                       third_party=third))
@@ -215,21 +227,22 @@ def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> list[str]:
 
 
 def _initiating_tag(  # noqa: PLR0917 (private helper)
-    entry: Entry,
+    parents: list[str],
     own: str | None,
     party: frozenset[str],
     by_url: dict[str, Entry],
     redirected_from: dict[str, Entry],
     tag_of_url: _TagOfUrl,
 ) -> str | None:
-    """Return the nearest known tag, other than the entry's own, that caused the entry."""
+    """Return the nearest known tag, other than ``own``, among the causes of a request.
+
+    ``parents`` are the URLs that caused the request (:func:`_parents`); an unknown third
+    party among them is followed to its own causes.
+    """
     seen: set[str] = set()
-    current: Entry | None = entry
     for _ in range(_MAX_CHAIN):
-        if current is None:
-            return None
         next_entry: Entry | None = None
-        for raw in _parents(current, redirected_from):
+        for raw in parents:
             if raw in seen:
                 continue
             seen.add(raw)
@@ -243,7 +256,9 @@ def _initiating_tag(  # noqa: PLR0917 (private helper)
                 return None  # the site itself caused it
             if next_entry is None:
                 next_entry = by_url.get(raw)  # an unknown third party: follow its cause
-        current = next_entry
+        if next_entry is None:
+            return None
+        parents = _parents(next_entry, redirected_from)
     return None
 
 

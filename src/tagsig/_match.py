@@ -305,6 +305,9 @@ class Matcher:
     _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
         factory=dict, init=False, repr=False
     )
+    _url_rules_cache: dict[str, tuple[_UrlRules, ...]] = field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:
@@ -391,17 +394,28 @@ class Matcher:
 
         """
         if self._url_rules:
-            target: str | None = None
-            for key in _host_candidates(normalise_host(url.host)):
-                rules = self._url_rules.get(key)
-                if rules is not None:
-                    if target is None:
-                        query = url.query
-                        target = f"{url.path}?{query}" if query else url.path
+            host_rules = self._url_rules_of(url.host)
+            if host_rules:
+                query = url.query
+                target = f"{url.path}?{query}" if query else url.path
+                for rules in host_rules:
                     found = rules.find(target)
                     if found is not None:
                         return found
         return self.match_host(url.host)
+
+    def _url_rules_of(self, host: str) -> tuple[_UrlRules, ...]:
+        """Return the URL patterns that apply to ``host``, most specific host first."""
+        cache = self._url_rules_cache
+        found = cache.get(host)
+        if found is None:
+            candidates = _host_candidates(normalise_host(host))
+            found = tuple(rules for rules in map(self._url_rules.get, candidates)
+                          if rules is not None)
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[host] = found
+        return found
 
     def match_cookie(self, name: str, domain: str | None = None) -> CookieMatch | None:
         """Return the signature that sets the cookie ``name``, or ``None``.
