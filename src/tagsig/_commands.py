@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 import msgspec
 
 from tagsig._exceptions import InputError
-from tagsig._render_common import human_bytes, printable
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -47,8 +46,6 @@ def add_diff_parser(commands: argparse._SubParsersAction[Any]) -> None:
 
 def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
     """Register ``tagsig batch``."""
-    from tagsig._batch import default_jobs  # noqa: PLC0415 (keeps start-up small)
-
     parser = commands.add_parser(
         "batch",
         help="analyse many captures in parallel and summarise the estate",
@@ -58,7 +55,7 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB",
                         help="directory (every .har and .har.gz below it), glob or capture")
-    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="worker processes (default: the usable CPUs)")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
                         help="JSON Lines file: one line per capture")
@@ -138,12 +135,15 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
     """
     from tagsig._batch import (  # noqa: PLC0415 (keeps start-up small)
+        default_jobs,
         estate_document,
         expand_captures,
         run_batch,
         summarize_estate,
     )
 
+    if args.jobs is None:
+        args.jobs = default_jobs()
     if args.jobs < 1:
         raise InputError(f"--jobs: expected at least 1, found {args.jobs}")
     paths = expand_captures(args.inputs)
@@ -204,6 +204,8 @@ def render_estate_text(summary: EstateSummary, *, width: int = 120, top: int = 4
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
+
+    from tagsig._render_common import human_bytes, printable  # noqa: PLC0415
 
     out = io.StringIO()
     console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
