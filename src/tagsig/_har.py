@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import IO, Any, TypeAlias, TypeVar
+from typing import IO, Any, TypeAlias
 from urllib.parse import urljoin, urlsplit
 
 import msgspec
@@ -56,7 +56,6 @@ _SIMPLE_URL = re.compile(
 _MAX_REPAIRS = 20
 _MAX_SIZE = float(2**62)
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
-_T = TypeVar("_T")
 
 
 # --- Public entry point. ------------------------------------------------------------------
@@ -186,10 +185,10 @@ class _Reader:
         self.has_cookie_evidence = False
         # Captures repeat the same header lines, MIME types and initiator URLs thousands of
         # times; sharing one object per distinct value halves the memory of a large capture.
-        self.shared_pairs = _Interner[tuple[str, str]]()
+        self.shared_pairs = _HeaderInterner()
         self.shared_text: dict[str, str] = {}
         self.cookie_pairs: dict[str, tuple[tuple[str, str], ...]] = {}
-        self.initiators: dict[tuple[object, ...], Initiator | None] = {}
+        self.initiators: dict[har.Initiator | str, Initiator | None] = {}
         self.mime_types: dict[str, str] = {}
 
     def headers(self, raw: list[har.NameValue] | None) -> Headers:
@@ -208,14 +207,10 @@ class _Reader:
         # build each distinct one once.
         if raw is None:
             return None
-        if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
-            key: tuple[object, ...] = (raw,)
-        else:
-            key = (raw.type, raw.url, raw.lineNumber, *_stack(raw.stack))
         try:
-            return self.initiators[key]
+            return self.initiators[raw]
         except KeyError:
-            initiator = self.initiators[key] = _initiator(raw, self.text)
+            initiator = self.initiators[raw] = _initiator(raw, self.text)
             return initiator
 
     def text(self, value: str | None) -> str | None:
@@ -462,7 +457,9 @@ class _Reader:
 
     def request_cookies(self, request: har.Request, headers: Headers, started: datetime,
                         index: int) -> tuple[Cookie, ...]:
-        values = [v for k, v in headers.items if len(k) == 6 and k.lower() == "cookie"]
+        cookie_lines = self.shared_pairs.cookie
+        values = [] if cookie_lines.isdisjoint(headers.items) else [
+            pair[1] for pair in headers.items if pair in cookie_lines]
         if values:
             self.has_cookie_evidence = True
             pairs = self.cookie_pairs
@@ -481,7 +478,9 @@ class _Reader:
 
     def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
                          url: Url, index: int) -> tuple[Cookie, ...]:
-        values = [v for k, v in headers.items if len(k) == 10 and k.lower() == "set-cookie"]
+        set_cookie_lines = self.shared_pairs.set_cookie
+        values = [] if set_cookie_lines.isdisjoint(headers.items) else [
+            pair[1] for pair in headers.items if pair in set_cookie_lines]
         if values:
             self.has_cookie_evidence = True
             cookies: list[Cookie] = []
@@ -551,11 +550,25 @@ def _creator(raw: har.Creator | None) -> Creator | None:
 _PAIR = attrgetter("name", "value")
 
 
-class _Interner(dict[_T, _T]):
-    """Maps each value to the first equal value seen, so that repeats share one object."""
+class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
+    """Maps each header line to the first equal one seen, so that repeats share one object.
 
-    def __missing__(self, key: _T) -> _T:
+    It also learns which lines are ``Cookie`` and ``Set-Cookie`` headers as it meets them,
+    so that finding them in a request is a set operation rather than a scan.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cookie: set[tuple[str, str]] = set()
+        self.set_cookie: set[tuple[str, str]] = set()
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[str, str]:
         self[key] = key
+        name = key[0].lower()
+        if name == "cookie":
+            self.cookie.add(key)
+        elif name == "set-cookie":
+            self.set_cookie.add(key)
         return key
 
 
@@ -637,7 +650,7 @@ def _stack(frames: har.Stack | None) -> list[str]:
 
 def _initiator(raw: har.Initiator | str, text: Callable[[str | None], str | None]) -> (
         Initiator | None):
-    if isinstance(raw, str):
+    if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
         return Initiator(type="other", url=text(raw)) if raw else None
     stack = _stack(raw.stack)
     url = raw.url or (stack[0] if stack else None)
