@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, get_args
 
+import msgspec
 from attrs import field, frozen
 
 from tagsig._exceptions import (
@@ -52,6 +53,7 @@ _MATCH_KINDS: Final = frozenset(get_args(MatchKind))
 _URL_MATCH_KINDS: Final = frozenset(get_args(UrlMatchKind))
 _SOURCES: Final = frozenset(get_args(SignatureSource))
 _SCHEMA_NAME: Final = "signatures.schema.json"
+_DECODER: Final = msgspec.json.Decoder()
 
 
 @frozen(kw_only=True)
@@ -145,7 +147,14 @@ def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
             path=source,
         ) from e
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        # msgspec reads the bundled database several times faster than json; json only
+        # explains what is wrong with a file msgspec refuses (line and column).
+        document = _DECODER.decode(text)
+    except (msgspec.DecodeError, RecursionError):
+        document = None
+    try:
+        if document is None:
+            document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise SignatureError(
             f"expected JSON, found a syntax error: {e.msg} (line {e.lineno} column {e.colno})",
