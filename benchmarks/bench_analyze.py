@@ -2,13 +2,15 @@
 
 Usage::
 
-    python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R]
+    python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R] [--phases]
 
 Without a file, a synthetic capture of N entries (default 10,000, about 55 MB) is written
 with ``../shared/tools/gen_har.py``. Each command runs R times, alternating, in a fresh
 interpreter; the best CPU times (user + system) are compared. Printed: the time ratio
 (below 1 means tagsig's whole analysis is faster than a bare ``orjson.loads`` of the file)
-and each process's peak resident memory as a multiple of the file size.
+and each process's peak resident memory as a multiple of the file size. With ``--phases``,
+also where tagsig's process spends its CPU time, each phase as a multiple of the whole
+``orjson.loads`` process.
 """
 
 from __future__ import annotations
@@ -26,6 +28,31 @@ _TAGSIG = ("import sys; from tagsig._cli import main; "
            "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
            "'/dev/null']))")
 _ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
+# The analysis of _TAGSIG split into its phases, timed in one process (as the CLI: no gc).
+_PHASES = """
+import gc, sys, time
+gc.disable()
+clock = time.process_time
+marks = [("start", clock())]
+from tagsig._analyze import build_report
+from tagsig._attribute import attribute
+from tagsig._har import load_har
+from tagsig._render import render
+from tagsig._signatures import load_signatures
+marks.append(("imports", clock()))
+capture = load_har(sys.argv[1])
+marks.append(("reading", clock()))
+matcher = load_signatures().matcher
+marks.append(("signatures", clock()))
+attribution = attribute((capture,), (), matcher, ())
+marks.append(("attribution", clock()))
+report = build_report(attribution)
+marks.append(("rules and report", clock()))
+render(report, "json")
+marks.append(("JSON", clock()))
+for (_, before), (name, after) in zip(marks, marks[1:]):
+    print(name, after - before)
+"""
 # Runs a command; prints its CPU time (user + system, seconds) and peak resident set (kB).
 # CPU time rather than wall time: it varies far less when other work shares the machine.
 _MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
@@ -45,6 +72,8 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where the time goes, phase by phase")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.file
@@ -66,6 +95,23 @@ def main() -> None:
               f"{best_ours / best_base:.2f}")
         print(f"tagsig analyze peak memory / file size: {max(m for _, m in ours) / size:.2f}")
         print(f"orjson.loads peak memory / file size:   {max(m for _, m in base) / size:.2f}")
+        if args.phases:
+            _print_phases(path, best_base, args.repeat)
+
+
+def _print_phases(path: Path, base: float, repeat: int) -> None:
+    """Print each phase's best CPU time over ``repeat`` runs, as a multiple of ``base``."""
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        result = subprocess.run([sys.executable, "-c", _PHASES, str(path)], check=True,
+                                capture_output=True, text=True)
+        for line in result.stdout.splitlines():
+            name, _, text = line.rpartition(" ")
+            best[name] = min(best.get(name, float("inf")), float(text))
+    print("phases (best CPU time / orjson.loads process):")
+    for name, seconds in best.items():
+        print(f"  {name:<18}{seconds / base:>6.2f}")
+    print(f"  {'sum':<18}{sum(best.values()) / base:>6.2f}  (plus interpreter start-up)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -188,7 +188,7 @@ class _Reader:
         self.shared_pairs = _HeaderInterner()
         self.shared_text: dict[str, str] = {}
         self.cookie_pairs: dict[str, tuple[tuple[str, str], ...]] = {}
-        self.initiators: dict[har.Initiator | str, Initiator | None] = {}
+        self.initiators: dict[_InitiatorKey, Initiator] = {}
         self.mime_types: dict[str, str] = {}
 
     def headers(self, raw: list[har.NameValue] | None) -> Headers:
@@ -205,13 +205,24 @@ class _Reader:
     def initiator(self, raw: har.Initiator | str | None) -> Initiator | None:
         # Thousands of requests share an initiator (the document, one tag's script):
         # build each distinct one once.
-        if raw is None:
+        # The key holds only shared strings: the raw structs are not kept alive.
+        if not raw:
             return None
-        try:
-            return self.initiators[raw]
-        except KeyError:
-            initiator = self.initiators[raw] = _initiator(raw, self.text)
-            return initiator
+        share = self.shared_text.setdefault
+        if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
+            key: _InitiatorKey = ("other", share(raw, raw), None, ())
+        else:
+            stack = tuple(share(url, url) for url in _stack(raw.stack))
+            url = raw.url or (stack[0] if stack else None)
+            key = (share(raw.type, raw.type) if raw.type else "other",
+                   None if url is None else share(url, url),
+                   None if raw.lineNumber is None else int(raw.lineNumber), stack)
+        initiator = self.initiators.get(key)
+        if initiator is None:
+            kind, url, line, stack = key
+            initiator = self.initiators[key] = Initiator(type=kind, url=url, line=line,
+                                                         stack=stack)
+        return initiator
 
     def text(self, value: str | None) -> str | None:
         return None if value is None else self.shared_text.setdefault(value, value)
@@ -572,6 +583,9 @@ class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
         return key
 
 
+_InitiatorKey: TypeAlias = tuple[str, str | None, int | None, tuple[str, ...]]
+"""An initiator's type, URL, line and stack."""
+
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()
@@ -646,18 +660,6 @@ def _stack(frames: har.Stack | None) -> list[str]:
                 stack.append(frame.url)
         frames = frames.parent
     return stack
-
-
-def _initiator(raw: har.Initiator | str, text: Callable[[str | None], str | None]) -> (
-        Initiator | None):
-    if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
-        return Initiator(type="other", url=text(raw)) if raw else None
-    stack = _stack(raw.stack)
-    url = raw.url or (stack[0] if stack else None)
-    line = raw.lineNumber
-    return Initiator(type=text(raw.type) or "other", url=text(url),
-                     line=int(line) if line is not None else None,
-                     stack=tuple(text(u) or u for u in stack))
 
 
 def _cookie_expiry(value: float | str | None) -> datetime | None:

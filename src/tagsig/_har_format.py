@@ -108,18 +108,17 @@ class Timings(msgspec.Struct):
     receive: Num = None
 
 
-# Initiators are frozen, hence hashable: the reader builds each distinct one once.
-class Frame(msgspec.Struct, frozen=True):
+class Frame(msgspec.Struct):
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
 
 
-class Stack(msgspec.Struct, frozen=True):
-    callFrames: tuple[Frame, ...] | None = None  # noqa: N815
+class Stack(msgspec.Struct):
+    callFrames: list[Frame] | None = None  # noqa: N815
     parent: Stack | None = None
 
 
-class Initiator(msgspec.Struct, frozen=True):
+class Initiator(msgspec.Struct):
     type: str | None = None
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
