@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagsig._match import CookieMatch, Matcher, normalise_host
@@ -316,6 +316,43 @@ class TestProperties:
         else:
             assert found.pattern.matches(name)
             assert found.pattern in accepting
+
+
+_literal_kinds: tuple[MatchKind, ...] = ("exact", "prefix", "suffix", "contains", "regex")
+_patterns = st.lists(
+    st.tuples(st.text(alphabet="ab", min_size=1, max_size=3), st.sampled_from(_literal_kinds)),
+    max_size=12,
+)
+
+
+def _reference(signatures: list[Signature], name: str) -> tuple[str, str, str] | None:
+    """Answer by brute force over every pattern, with the documented precedence."""
+    ordered = [(s, p) for s in sorted(signatures, key=lambda s: s.id) for p in s.cookies]
+    for kind in ("exact", "prefix", "suffix", "contains"):
+        accepting = [(s, p) for s, p in ordered if p.match == kind and p.matches(name)]
+        if accepting:
+            longest = max(len(p.name) for _, p in accepting)
+            s, p = next((s, p) for s, p in accepting if len(p.name) == longest)
+            return s.id, p.name, p.match
+    regexes = list(dict.fromkeys(p.name for _, p in ordered if p.match == "regex"))
+    for pattern in regexes:
+        if re.match(pattern, name):
+            s, p = next((s, p) for s, p in ordered if p.match == "regex" and p.name == pattern)
+            return s.id, p.name, p.match
+    return None
+
+
+@settings(max_examples=500)
+@given(groups=st.lists(_patterns, min_size=1, max_size=4),
+       name=st.text(alphabet="ab", max_size=6))
+def test_cookie_precedence_agrees_with_brute_force(groups: list[list[tuple[str, MatchKind]]],
+                                                   name: str) -> None:
+    """Exact, then the longest prefix, suffix and substring, then the first regex."""
+    signatures = [make(f"s{i}", cookies=tuple(group)) for i, group in enumerate(groups)]
+    found = Matcher.from_signatures(signatures).match_cookie(name)
+    answer = None if found is None else (found.signature.id, found.pattern.name,
+                                         found.pattern.match)
+    assert answer == _reference(signatures, name)
 
 
 def test_regex_pattern_without_compiled_form_is_skipped() -> None:

@@ -102,6 +102,16 @@ def _lengths(keys: Iterable[str]) -> tuple[int, ...]:
     return tuple(sorted({len(key) for key in keys}, reverse=True))
 
 
+def _heads(keys: Iterable[str]) -> frozenset[str]:
+    """Every non-empty prefix of every key: a walk along a name stops at the first miss."""
+    return frozenset(key[:end] for key in keys for end in range(1, len(key) + 1))
+
+
+def _tails(keys: Iterable[str]) -> frozenset[str]:
+    """Every non-empty suffix of every key."""
+    return frozenset(key[start:] for key in keys for start in range(len(key)))
+
+
 def _freeze(groups: dict[str, list[_Entry]]) -> dict[str, tuple[_Entry, ...]]:
     return {key: tuple(entries) for key, entries in groups.items()}
 
@@ -112,16 +122,16 @@ class _CookieIndex:
 
     exact: dict[str, tuple[_Entry, ...]]
     prefix: dict[str, tuple[_Entry, ...]]
-    prefix_lengths: tuple[int, ...]
+    prefix_heads: frozenset[str]
     suffix: dict[str, tuple[_Entry, ...]]
-    suffix_lengths: tuple[int, ...]
+    suffix_tails: frozenset[str]
     contains: dict[str, tuple[_Entry, ...]]
     contains_grams: dict[str, tuple[str, ...]]
     """Literals of at least ``_GRAM`` characters, keyed by their first ``_GRAM``."""
     contains_short_lengths: tuple[int, ...]
     """Lengths of the literals shorter than ``_GRAM`` (looked up directly)."""
     regex_by_prefix: dict[str, tuple[_RegexAlternative, ...]]
-    regex_prefix_lengths: tuple[int, ...]
+    regex_prefix_heads: frozenset[str]
     regex_combined: re.Pattern[str] | None
     """One alternation of the regexes with no literal prefix."""
     regex_groups: dict[int, _RegexAlternative]
@@ -163,14 +173,14 @@ class _CookieIndex:
         return cls(
             exact=_freeze(groups["exact"]),
             prefix=_freeze(groups["prefix"]),
-            prefix_lengths=_lengths(groups["prefix"]),
+            prefix_heads=_heads(groups["prefix"]),
             suffix=_freeze(groups["suffix"]),
-            suffix_lengths=_lengths(groups["suffix"]),
+            suffix_tails=_tails(groups["suffix"]),
             contains=contains,
             contains_grams={gram: tuple(literals) for gram, literals in grams.items()},
             contains_short_lengths=_lengths(k for k in contains if len(k) < _GRAM),
             regex_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
-            regex_prefix_lengths=_lengths(by_prefix),
+            regex_prefix_heads=_heads(by_prefix),
             regex_combined=combined,
             regex_groups=numbers,
             regex_solo=solo,
@@ -181,17 +191,27 @@ class _CookieIndex:
         found = self.exact.get(name)
         if found is not None:
             return found
-        size = len(name)
-        for length in self.prefix_lengths:
-            if length <= size:
-                found = self.prefix.get(name[:length])
-                if found is not None:
-                    return found
-        for length in self.suffix_lengths:
-            if length <= size:
-                found = self.suffix.get(name[size - length :])
-                if found is not None:
-                    return found
+        # Walk along the name while some pattern still starts (ends) that way; the last
+        # pattern met is the longest. The walk is as long as the shared start, whatever the
+        # number of patterns.
+        heads, prefixes = self.prefix_heads, self.prefix
+        longest = prefixes.get("")  # an empty pattern (possible in code) matches any name
+        for end in range(1, len(name) + 1):
+            head = name[:end]
+            if head not in heads:
+                break
+            longest = prefixes.get(head, longest)
+        if longest is not None:
+            return longest
+        tails, suffixes = self.suffix_tails, self.suffix
+        longest = suffixes.get("")
+        for start in range(len(name) - 1, -1, -1):
+            tail = name[start:]
+            if tail not in tails:
+                break
+            longest = suffixes.get(tail, longest)
+        if longest is not None:
+            return longest
         if self.contains:
             found = self._find_contains(name)
             if found:
@@ -215,19 +235,23 @@ class _CookieIndex:
             return ()
         longest = max(len(literal) for literal in literals)
         tied = [entry for lit in literals if len(lit) == longest for entry in contains[lit]]
-        tied.sort(key=lambda entry: entry[0].id)
+        # Equally long literals: the first signature by id, then its first such pattern
+        # (``literals`` is a set: its order changes with the hash seed).
+        tied.sort(key=lambda entry: (entry[0].id, entry[0].cookies.index(entry[1])))
         return tuple(tied)
 
     def _find_regex(self, name: str) -> tuple[_Entry, ...]:
         best: _RegexAlternative | None = None
-        size = len(name)
-        for length in self.regex_prefix_lengths:
-            if length <= size:
-                for alternative in self.regex_by_prefix.get(name[:length], ()):
-                    if (best is None or alternative.order < best.order) and (
-                        alternative.pattern.match(name)
-                    ):
-                        best = alternative
+        heads = self.regex_prefix_heads
+        for end in range(1, len(name) + 1):
+            head = name[:end]
+            if head not in heads:
+                break
+            for alternative in self.regex_by_prefix.get(head, ()):
+                if (best is None or alternative.order < best.order) and (
+                    alternative.pattern.match(name)
+                ):
+                    best = alternative
         if self.regex_combined is not None:
             found = self.regex_combined.match(name)
             if found is not None and found.lastindex is not None:
@@ -417,9 +441,10 @@ class Matcher:
         """Return the signature that sets the cookie ``name``, or ``None``.
 
         Precedence: an ``exact`` name, then the longest ``prefix``, then the longest
-        ``suffix``, then the longest ``contains`` substring, then the first ``regex`` in
-        database order. When several signatures share the winning pattern, one whose host
-        patterns match ``domain`` wins, then the first by id.
+        ``suffix``, then the longest ``contains`` substring (equally long ones: the first
+        signature by id, then its first pattern), then the first ``regex`` in database
+        order. When several signatures share the winning pattern, one whose host patterns
+        match ``domain`` wins, then the first by id.
 
         Args:
             name: The cookie name (case-sensitive).
