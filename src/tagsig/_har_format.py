@@ -3,6 +3,7 @@
 Unknown members are skipped by msgspec without being materialised (response bodies are
 never decoded). Numbers are typed loosely because producers write -1, null and floats
 for sizes and statuses; cookie attributes more loosely still (some write ``"true"``).
+Decoded JSON is a tree, so the Structs opt out of cycle collection (``gc=False``).
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ Num: TypeAlias = float | None
 Scalar: TypeAlias = str | float | bool | None
 
 
-class NameValue(msgspec.Struct):
+class NameValue(msgspec.Struct, gc=False):
     name: str = ""
     value: str = ""
 
 
-class RawCookie(msgspec.Struct):
+class RawCookie(msgspec.Struct, gc=False):
     name: Scalar = ""
     value: Scalar = ""
     path: str | None = None
@@ -57,18 +58,18 @@ class RawCookie(msgspec.Struct):
 Cookies: TypeAlias = list[RawCookie] | dict[str, Any] | None
 
 
-class Param(msgspec.Struct):
+class Param(msgspec.Struct, gc=False):
     name: Scalar = ""
     value: Scalar = ""
 
 
-class PostData(msgspec.Struct):
+class PostData(msgspec.Struct, gc=False):
     mimeType: str | None = None  # noqa: N815
     text: str | None = None
     params: list[Param] | None = None
 
 
-class Request(msgspec.Struct):
+class Request(msgspec.Struct, gc=False):
     url: str
     method: str | None = None
     httpVersion: str | None = None  # noqa: N815
@@ -79,12 +80,12 @@ class Request(msgspec.Struct):
     bodySize: Num = None  # noqa: N815
 
 
-class Content(msgspec.Struct):
+class Content(msgspec.Struct, gc=False):
     size: Num = None
     mimeType: str | None = None  # noqa: N815
 
 
-class Response(msgspec.Struct):
+class Response(msgspec.Struct, gc=False):
     status: Num = None
     statusText: str | None = None  # noqa: N815
     httpVersion: str | None = None  # noqa: N815
@@ -98,7 +99,7 @@ class Response(msgspec.Struct):
     error: str | None = msgspec.field(default=None, name="_error")
 
 
-class Timings(msgspec.Struct):
+class Timings(msgspec.Struct, gc=False):
     blocked: Num = None
     dns: Num = None
     connect: Num = None
@@ -108,24 +109,24 @@ class Timings(msgspec.Struct):
     receive: Num = None
 
 
-class Frame(msgspec.Struct):
+class Frame(msgspec.Struct, gc=False):
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
 
 
-class Stack(msgspec.Struct):
+class Stack(msgspec.Struct, gc=False):
     callFrames: list[Frame] | None = None  # noqa: N815
     parent: Stack | None = None
 
 
-class Initiator(msgspec.Struct):
+class Initiator(msgspec.Struct, gc=False):
     type: str | None = None
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
     stack: Stack | None = None
 
 
-class Entry(msgspec.Struct):
+class Entry(msgspec.Struct, gc=False):
     startedDateTime: str  # noqa: N815
     request: Request
     response: Response | None = None
@@ -140,24 +141,24 @@ class Entry(msgspec.Struct):
     error: str | None = msgspec.field(default=None, name="_error")
 
 
-class PageTimings(msgspec.Struct):
+class PageTimings(msgspec.Struct, gc=False):
     onContentLoad: Num = None  # noqa: N815
     onLoad: Num = None  # noqa: N815
 
 
-class Page(msgspec.Struct):
+class Page(msgspec.Struct, gc=False):
     id: Scalar = None
     title: str | None = None
     startedDateTime: str | None = None  # noqa: N815
     pageTimings: PageTimings | None = None  # noqa: N815
 
 
-class Creator(msgspec.Struct):
+class Creator(msgspec.Struct, gc=False):
     name: str | None = None
     version: Scalar = None
 
 
-class Log(msgspec.Struct):
+class Log(msgspec.Struct, gc=False):
     entries: list[msgspec.Raw] | None = None
     pages: list[msgspec.Raw] | None = None
     version: Scalar = None
@@ -165,7 +166,7 @@ class Log(msgspec.Struct):
     browser: Creator | None = None
 
 
-class Har(msgspec.Struct):
+class Har(msgspec.Struct, gc=False):
     log: Log
 
 
