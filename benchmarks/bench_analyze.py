@@ -8,7 +8,12 @@ Without a file, a synthetic capture of N entries (default 10,000, about 55 MB) i
 with ``../shared/tools/gen_har.py``. Each command runs R times, alternating, in a fresh
 interpreter; the best CPU times (user + system) are compared. Printed: the time ratio
 (below 1 means tagsig's whole analysis is faster than a bare ``orjson.loads`` of the file)
-and each process's peak resident memory as a multiple of the file size. With ``--phases``,
+and each process's peak resident memory as a multiple of the file size.
+
+The processes run with bytecode caching on, as an installed package runs (pip writes the
+bytecode at install time): ``PYTHONDONTWRITEBYTECODE`` is dropped and the bytecode goes to
+a temporary ``PYTHONPYCACHEPREFIX``, written by one untimed run of each command.
+``--no-bytecode`` measures with every module compiled from source instead. With ``--phases``,
 also where tagsig's process spends its CPU time, each phase as a multiple of the whole
 ``orjson.loads`` process.
 """
@@ -16,6 +21,7 @@ also where tagsig's process spends its CPU time, each phase as a multiple of the
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -60,9 +66,9 @@ _MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], chec
             "print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
 
 
-def _run(code: str, path: Path) -> tuple[float, int]:
+def _run(code: str, path: Path, env: dict[str, str]) -> tuple[float, int]:
     result = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-c", code,
-                             str(path)], check=True, capture_output=True, text=True)
+                             str(path)], check=True, capture_output=True, text=True, env=env)
     cpu, peak = result.stdout.split()[-2:]
     return float(cpu), int(peak) * 1024
 
@@ -74,8 +80,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--phases", action="store_true",
                         help="also print where the time goes, phase by phase")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="compile every module from source in every run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ)
+        if args.no_bytecode:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+        else:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
         path = args.file
         if path is None:
             if not GENERATOR.is_file():
@@ -86,9 +100,12 @@ def main() -> None:
         size = path.stat().st_size
         ours: list[tuple[float, int]] = []
         base: list[tuple[float, int]] = []
+        if not args.no_bytecode:  # write the bytecode
+            _run(_TAGSIG, path, env)
+            _run(_ORJSON, path, env)
         for _ in range(args.repeat):
-            ours.append(_run(_TAGSIG, path))
-            base.append(_run(_ORJSON, path))
+            ours.append(_run(_TAGSIG, path, env))
+            base.append(_run(_ORJSON, path, env))
         best_ours, best_base = min(t for t, _ in ours), min(t for t, _ in base)
         print(f"capture: {size / 1e6:.1f} MB")
         print(f"tagsig analyze process / orjson.loads process (CPU time): "
@@ -96,15 +113,15 @@ def main() -> None:
         print(f"tagsig analyze peak memory / file size: {max(m for _, m in ours) / size:.2f}")
         print(f"orjson.loads peak memory / file size:   {max(m for _, m in base) / size:.2f}")
         if args.phases:
-            _print_phases(path, best_base, args.repeat)
+            _print_phases(path, best_base, args.repeat, env)
 
 
-def _print_phases(path: Path, base: float, repeat: int) -> None:
+def _print_phases(path: Path, base: float, repeat: int, env: dict[str, str]) -> None:
     """Print each phase's best CPU time over ``repeat`` runs, as a multiple of ``base``."""
     best: dict[str, float] = {}
     for _ in range(repeat):
         result = subprocess.run([sys.executable, "-c", _PHASES, str(path)], check=True,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, env=env)
         for line in result.stdout.splitlines():
             name, _, text = line.rpartition(" ")
             best[name] = min(best.get(name, float("inf")), float(text))
