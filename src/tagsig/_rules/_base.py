@@ -16,7 +16,7 @@ from tagsig._consent import ConsentTimeline
 from tagsig._models import Entry
 from tagsig._policy import Policy
 from tagsig._report import Evidence, Flag, Severity
-from tagsig._rules._text import entry_params
+from tagsig._rules._text import ParamReader
 from tagsig._signature_model import Signature
 
 __all__ = [
@@ -98,12 +98,13 @@ class RuleContext:
         factory=dict, init=False, repr=False)
     """What each entry sends, computed once per entry (by identity: the context holds
     the attribution, so the entries live as long as it does)."""
+    _reader: ParamReader = field(factory=ParamReader, init=False, repr=False)
 
     def params(self, entry: Entry) -> tuple[tuple[str, str], ...]:
         """Return what ``entry`` sends as ``(name, value)`` pairs (see ``entry_params``)."""
         carried = self._carried.get(id(entry))
         if carried is None:
-            carried = self._carried[id(entry)] = entry_params(entry)
+            carried = self._carried[id(entry)] = self._reader(entry)
         return carried
 
     def texts(self, entry: Entry) -> tuple[str, ...]:
