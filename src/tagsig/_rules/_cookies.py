@@ -26,6 +26,8 @@ __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_p
 _CNIL_DAYS = DEFAULT_COOKIE_DAYS
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9._\-]+")
 _MIN_IDENTIFIER = 8
+# Four digits among the token's characters (which are ASCII: the split leaves no others).
+_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){4}")
 
 
 def _documented(view: TagView, name: str) -> float | None:
@@ -100,13 +102,49 @@ def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCooki
 
 
 def _candidates(value: str) -> set[str]:
-    """Return identifier candidates in a cookie value: the value and its dotted tails."""
+    """Return identifier candidates in a cookie value: the value and its dotted tails.
+
+    A candidate is at least 8 characters long and holds at least 4 digits (so it is not
+    a word).
+    """
     found: set[str] = set()
     for token in _TOKEN_SPLIT.split(value):
+        # A tail is no longer than its token and holds no more digits: skip the tokens
+        # that cannot give a candidate before splitting them.
+        if len(token) < _MIN_IDENTIFIER or not _DIGITS.match(token):
+            continue
+        if "." not in token:
+            found.add(token)
+            continue
         parts = token.split(".")
-        found.update(".".join(parts[i:]) for i in range(len(parts)))
-    return {c for c in found if len(c) >= _MIN_IDENTIFIER
-            and sum(map(str.isdigit, c)) >= 4 and not c.isalpha()}
+        found.update(tail for tail in (".".join(parts[i:]) for i in range(len(parts)))
+                     if len(tail) >= _MIN_IDENTIFIER and _DIGITS.match(tail))
+    return found
+
+
+def _sent_candidates(text: str, candidates: set[str]) -> set[str]:
+    """Return the candidates that ``text`` carries as a token or a token's dotted tail."""
+    tokens = _TOKEN_SPLIT.split(text)
+    hits = candidates.intersection(tokens)
+    if "." in text:
+        for token in tokens:
+            if len(token) > _MIN_IDENTIFIER and "." in token:
+                parts = token.split(".")
+                hits.update(tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+                            if tail in candidates)
+    return hits
+
+
+def _index(context: RuleContext, candidates: set[str]) -> dict[str, list[AttributedEntry]]:
+    """Map each candidate to the third-party requests that send it, in entry order."""
+    index: dict[str, list[AttributedEntry]] = defaultdict(list)
+    for attributed in context.attribution.entries:
+        if attributed.third_party:
+            # The texts joined by a separator split into the tokens of each text.
+            for token in _sent_candidates("\n".join(context.texts(attributed.entry)),
+                                          candidates):
+                index[token].append(attributed)
+    return index
 
 
 def _receiver(attributed: AttributedEntry) -> str:
@@ -121,29 +159,15 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
     by_value = {value: _candidates(value) for value in values}
     candidates = set().union(*by_value.values())
-    index: dict[str, list[AttributedEntry]] = defaultdict(list)
-    for attributed in context.attribution.entries if candidates else ():
-        if not attributed.third_party:
-            continue
-        tokens: set[str] = set()
-        for text in context.texts(attributed.entry):
-            for token in _TOKEN_SPLIT.split(text):
-                if len(token) < _MIN_IDENTIFIER:
-                    continue
-                if "." not in token:
-                    tokens.add(token)
-                    continue
-                parts = token.split(".")
-                tokens.update(".".join(parts[i:]) for i in range(len(parts)))
-        for token in tokens & candidates:
-            index[token].append(attributed)
+    index = _index(context, candidates) if candidates else {}
     for tag_id, view in context.tags.items():
         reported: set[str] = set()
         for cookie in view.cookies:
             if cookie.cookie.name in reported:
                 continue
-            for candidate in sorted(by_value[cookie.cookie.value]):
-                entries = index.get(candidate, [])
+            # Candidates no request sends have no receiver: only those sent are tried.
+            for candidate in sorted(by_value[cookie.cookie.value].intersection(index)):
+                entries = index[candidate]
                 receivers = sorted({_receiver(a) for a in entries})
                 if len(receivers) < 2:
                     continue
