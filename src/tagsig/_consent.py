@@ -12,8 +12,11 @@ the purpose. Signals a tag reports about itself (Google consent mode's ``gcs`` a
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import parse_qsl
 
@@ -40,6 +43,14 @@ class _Observation:
     primary: bool
 
 
+_Pool = tuple[list[datetime], list[PurposeState]]
+"""Times of observations in order, and the state each gives the purpose."""
+
+
+def _moment(observation: _Observation) -> tuple[datetime | None, tuple[datetime, int] | None]:
+    return observation.time, observation.order
+
+
 @frozen(kw_only=True)
 class ConsentTimeline:
     """The consent signals of the inputs and the state of each purpose over time."""
@@ -50,6 +61,30 @@ class ConsentTimeline:
     """The signals with their effective time and purpose states (for :meth:`state`)."""
     captures: int
     """How many of the inputs are captures (the rest are jars)."""
+
+    @functools.cached_property
+    def _pools(self) -> Mapping[tuple[int, Purpose], _Pool]:
+        """The timed observations that speak of each purpose in each capture.
+
+        Those of consent managers where any speaks of the purpose, else the tags' own,
+        ordered by ``(time, order)``; of observations with the same ``(time, order)``
+        only the first counts (the one the latest signal is taken from).
+        """
+        speaking: dict[tuple[int, Purpose], list[_Observation]] = defaultdict(list)
+        for observation in self.observations:
+            if observation.time is not None:
+                for purpose in observation.purposes:
+                    speaking[(observation.input, purpose)].append(observation)
+        pools: dict[tuple[int, Purpose], _Pool] = {}
+        for key, observations in speaking.items():
+            pool = [o for o in observations if o.primary] or observations
+            ordered: list[_Observation] = []
+            for observation in sorted(pool, key=_moment):
+                if not ordered or _moment(ordered[-1]) != _moment(observation):
+                    ordered.append(observation)
+            pools[key] = ([o.time for o in ordered if o.time is not None],
+                          [o.purposes[key[1]] for o in ordered])
+        return pools
 
     def state(self, input: int, time: datetime, purpose: Purpose) -> PurposeState:
         """Return the state of ``purpose`` at ``time`` in capture ``input``.
@@ -64,15 +99,12 @@ class ConsentTimeline:
             ``unknown``.
 
         """
-        speaking = [o for o in self.observations
-                    if o.input == input and purpose in o.purposes and o.time is not None]
-        primary = [o for o in speaking if o.primary]
-        pool = primary or speaking
-        before = [o for o in pool if o.time is not None and o.time <= time]
-        if not before:
+        pool = self._pools.get((input, purpose))
+        if pool is None:
             return "unknown"
-        latest = max(before, key=lambda o: (o.time, o.order))
-        return latest.purposes[purpose]
+        times, states = pool
+        latest = bisect_right(times, time) - 1
+        return states[latest] if latest >= 0 else "unknown"
 
     def strictest(self, input: int, time: datetime,
                   purposes: Sequence[Purpose]) -> tuple[Purpose, PurposeState] | None:
@@ -84,9 +116,14 @@ class ConsentTimeline:
         states = [(p, self.state(input, time, p)) for p in sorted(set(purposes))]
         return max(states, key=lambda ps: _STRICTNESS[ps[1]], default=None)
 
+    @functools.cached_property
+    def _signalled(self) -> frozenset[int]:
+        return frozenset(o.input for o in self.observations)
+
     def has_signal(self, input: int) -> bool:
         """Whether capture ``input`` (or any cookie jar) carries a consent signal."""
-        return any(o.input == input or o.input >= self.captures for o in self.observations)
+        signalled = self._signalled
+        return input in signalled or any(i >= self.captures for i in signalled)
 
     def refused(self, input: int, purpose: Purpose) -> bool:
         """Whether any signal of capture ``input`` (or of a jar) denies ``purpose``."""
