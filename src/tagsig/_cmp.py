@@ -323,8 +323,11 @@ _IUBENDA: Final[dict[str, tuple[Purpose, ...]]] = {
 }
 
 
+_IUBENDA_PREFIX: Final = "_iub_cs-"
+
+
 def _iubenda(cookies: Mapping[str, str]) -> Reading | None:
-    name = next((n for n in cookies if n.startswith("_iub_cs-")), None)
+    name = next((n for n in cookies if n.startswith(_IUBENDA_PREFIX)), None)
     if name is None:
         return None
     data = _json(cookies[name])
@@ -410,6 +413,16 @@ _CMP_READERS: Final[tuple[Callable[[Mapping[str, str]], Reading | None], ...]] =
 )
 
 
+_CONSENT_COOKIES: Final = frozenset({
+    "OptanonConsent", "CookieConsent", "didomi_token", "notice_gdpr_prefs",
+    "cmapi_cookie_privacy", *_COMPLIANZ, "cookieyes-consent", "cookiefirst-consent",
+    "borlabs-cookie", "klaro", "axeptio_cookies", "uc_user_interaction", "consentUUID",
+    "addtl_consent", "euconsent-v2", "usprivacy", "us_privacy", "__gpp",
+})
+"""The cookies that give a reading (with those named ``_iub_cs-...``): without one of
+them the others (``OptanonAlertBoxClosed``, ``__gpp_sid``) say nothing."""
+
+
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     """Read the consent signals among ``cookies`` (``(name, value)`` pairs sent together).
 
@@ -417,6 +430,10 @@ def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     ['tcf-v2', 'us-privacy']
     """
     by_name = dict(cookies)
+    # Most cookies sent together hold none of the names read here: skip the readers.
+    if by_name.keys().isdisjoint(_CONSENT_COOKIES) and not any(
+            name.startswith(_IUBENDA_PREFIX) for name in by_name):
+        return []
     readings = [reading for reader in _CMP_READERS if (reading := reader(by_name))]
     if "euconsent-v2" in by_name:
         readings.append(_tcf_reading(unquote(by_name["euconsent-v2"]), "cookie"))

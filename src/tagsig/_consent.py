@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from urllib.parse import parse_qsl
 
 from attrs import frozen
@@ -154,6 +155,10 @@ class ConsentTimeline:
 # The parameters read_parameters looks at; most queries hold none, and skip parsing.
 _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
                                 re.IGNORECASE)
+# The same names anywhere in a lower-cased URL (case-insensitive regular expressions are
+# slow; lower-casing is exact for ASCII).
+_CONSENT_NAME = re.compile(r"g(?:dpr(?:_consent)?|c[sd]|pp)=|us_privacy=")
+_NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
 
@@ -167,14 +172,28 @@ def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
     return readings
 
 
+def _may_name_consent(url: str) -> bool:
+    """Whether ``url`` may have a consent parameter; ``False`` proves it has none.
+
+    The query of a printable ASCII URL is part of it as written, so a URL without the
+    names has a query without them.
+    """
+    if url.isascii() and url.isprintable():
+        return _CONSENT_NAME.search(url.lower()) is not None
+    return True
+
+
 def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
-    readings = list(_read_cookies_once(
-        tuple((c.name, c.value) for c in entry.request_cookies), seen))
-    readings += _read_cookies_once(
-        tuple((c.name, c.value) for c in entry.response_cookies if c.value), seen)
-    query = entry.url.query
-    if query and _CONSENT_PARAMETER.search(query):
-        readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
+    readings: list[Reading] = []
+    if entry.request_cookies:
+        readings += _read_cookies_once(tuple(map(_NAME_VALUE, entry.request_cookies)), seen)
+    if entry.response_cookies:
+        readings += _read_cookies_once(
+            tuple((c.name, c.value) for c in entry.response_cookies if c.value), seen)
+    if _may_name_consent(entry.url.raw):
+        query = entry.url.query
+        if query and _CONSENT_PARAMETER.search(query):
+            readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
     gpc = read_gpc(entry.request_headers.get("sec-gpc"))
     if gpc is not None:
         readings.append(gpc)
