@@ -39,6 +39,8 @@ _EMAIL_NAME: Final = re.compile(
     r"email_sha256|eh)($|[._\[\]-])", re.IGNORECASE)
 _HEX: Final = re.compile(r"[0-9a-fA-F]{32,64}")
 _HASH_LENGTHS: Final = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
+_MIN_HASH: Final = 32
+_MIN_PHONE: Final = 7
 
 
 def mask_email(address: str) -> str:
@@ -93,6 +95,16 @@ def _emails(texts: Iterable[str]) -> set[str]:
             if m.group(1).lower() not in _NOT_TLDS}
 
 
+def _phone_like(name: str, stripped: str) -> bool:
+    """Whether a value looks like a phone number: E.164, or digits in a phone parameter."""
+    # Both patterns need 7 characters at least; E.164 numbers start with a plus.
+    if len(stripped) < _MIN_PHONE:
+        return False
+    if stripped[0] == "+" and _E164.match(stripped):
+        return True
+    return bool(_PHONE_NAME.search(name) and _PHONE_VALUE.match(stripped))
+
+
 def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[str, str],
                        identifiers: Sequence[str] = ()) -> list[PersonalData]:
     """Find personal data in the ``(name, value)`` pairs a request sends.
@@ -119,14 +131,14 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
     words = [(i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
              for i in identifiers if i.strip()]
     for name, value in pairs:
-        for address in sorted(_emails([value])):
-            add("e-mail address", name, mask_email(address))
+        if "@" in value:
+            for address in sorted(_emails([value])):
+                add("e-mail address", name, mask_email(address))
         stripped = value.strip()
-        digits = sum(map(str.isdigit, stripped))
-        if (_E164.match(stripped) or (_PHONE_NAME.search(name) and _PHONE_VALUE.match(
-                stripped))) and 7 <= digits <= 15:
+        if _phone_like(name, stripped) and 7 <= sum(map(str.isdigit, stripped)) <= 15:
             add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
-        for match in _HEX.finditer(value):
+        # The shortest hash is 32 hexadecimal digits: shorter values hold none.
+        for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
             digest = match.group(0).lower()
             if digest in known_hashes:
                 add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
@@ -146,7 +158,15 @@ def _may_carry_email(entry: Entry) -> bool:
     if entry.post_data is not None:
         sent.append(entry.post_data.text)
         sent.extend(value for _, value in entry.post_data.params)
-    return any(_AT.search(text) for text in sent)
+    return any(_has_at(text) for text in sent)
+
+
+def _has_at(text: str) -> bool:
+    """Whether ``text`` holds an ``@``, plain or encoded (as ``_AT`` finds it)."""
+    # The case-insensitive search is slow: settle the cases without letters first.
+    if "@" in text or "%40" in text:
+        return True
+    return "0040" in text and _AT.search(text) is not None
 
 
 def _known_hashes(context: RuleContext) -> dict[str, str]:
