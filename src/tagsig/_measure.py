@@ -44,7 +44,11 @@ def weigh(entries: Iterable[Entry]) -> Weight:
     time = 0.0
     for entry in entries:
         requests += 1
-        wire += transfer_bytes(entry)
+        # transfer_bytes(entry), inline: this loop runs over every request several times.
+        transfer = entry.transfer_size
+        if transfer is None:
+            transfer = (entry.response_headers_size or 0) + (entry.response_body_size or 0)
+        wire += transfer
         size = entry.content_size or 0
         decoded += size
         if entry.is_script:
