@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from operator import attrgetter
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from attrs import evolve
@@ -158,7 +158,7 @@ def _tag_report(signature: Signature, entries: list[AttributedEntry],
 
 
 def _sorted_refs(entries: Iterable[AttributedEntry]) -> tuple[EntryRef, ...]:
-    """The entries' references in order: by input, then index (as references compare)."""
+    """Return the entries' references in order: by input, then index, as they compare."""
     # A key of plain numbers sorts several times faster than the references' own order.
     return tuple(sorted((a.ref for a in entries), key=_REF_ORDER))
 

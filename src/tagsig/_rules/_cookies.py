@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from tagsig._attribute import AttributedCookie, AttributedEntry
 from tagsig._party import registrable_domain
@@ -24,8 +24,9 @@ from tagsig._rules._base import (
 __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_party_cookie"]
 
 _CNIL_DAYS = DEFAULT_COOKIE_DAYS
-_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9._\-]+")
 _MIN_IDENTIFIER = 8
+# The tokens an identifier is looked for in: runs of these characters, long enough.
+_TOKEN = re.compile(r"[A-Za-z0-9._\-]{8,}")
 # Four digits among the token's characters (which are ASCII: the split leaves no others).
 _DIGITS = re.compile(r"(?:[^0-9]*[0-9]){4}")
 
@@ -102,16 +103,16 @@ def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCooki
 
 
 def _candidates(value: str) -> set[str]:
-    """Return identifier candidates in a cookie value: the value and its dotted tails.
+    """Return identifier candidates in a cookie value: its tokens and their dotted tails.
 
     A candidate is at least 8 characters long and holds at least 4 digits (so it is not
-    a word).
+    a word). The candidates of several values joined by a line break are those of each.
     """
     found: set[str] = set()
-    for token in _TOKEN_SPLIT.split(value):
-        # A tail is no longer than its token and holds no more digits: skip the tokens
-        # that cannot give a candidate before splitting them.
-        if len(token) < _MIN_IDENTIFIER or not _DIGITS.match(token):
+    # A tail is no longer than its token and holds no more digits: skip the tokens that
+    # cannot give a candidate before splitting them.
+    for token in _TOKEN.findall(value):
+        if not _DIGITS.match(token):
             continue
         if "." not in token:
             found.add(token)
@@ -122,29 +123,51 @@ def _candidates(value: str) -> set[str]:
     return found
 
 
-def _sent_candidates(text: str, candidates: set[str]) -> set[str]:
-    """Return the candidates that ``text`` carries as a token or a token's dotted tail."""
-    tokens = _TOKEN_SPLIT.split(text)
-    hits = candidates.intersection(tokens)
-    if "." in text:
-        for token in tokens:
-            if len(token) > _MIN_IDENTIFIER and "." in token:
-                parts = token.split(".")
-                hits.update(tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
-                            if tail in candidates)
-    return hits
+def _tails(token: str, candidates: set[str]) -> set[str]:
+    """Return the dotted tails of ``token`` that are candidates."""
+    parts = token.split(".")
+    return {tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+            if tail in candidates}
 
 
 def _index(context: RuleContext, candidates: set[str]) -> dict[str, list[AttributedEntry]]:
-    """Map each candidate to the third-party requests that send it, in entry order."""
+    """Map each candidate to the third-party requests that send it, in entry order.
+
+    A request sends a candidate as a token of a text it sends, or a token's dotted tail.
+    """
     index: dict[str, list[AttributedEntry]] = defaultdict(list)
+    # Dotted tokens (host names, file names) recur from request to request.
+    dotted: dict[str, set[str]] = {}
     for attributed in context.attribution.entries:
-        if attributed.third_party:
-            # The texts joined by a separator split into the tokens of each text.
-            for token in _sent_candidates("\n".join(context.texts(attributed.entry)),
-                                          candidates):
-                index[token].append(attributed)
+        if not attributed.third_party:
+            continue
+        # The texts joined by a line break hold the tokens of each text.
+        text = "\n".join(context.texts(attributed.entry))
+        tokens = _TOKEN.findall(text)
+        sent = candidates.intersection(tokens)
+        if "." in text:
+            for token in tokens:
+                if "." in token:
+                    tails = dotted.get(token)
+                    if tails is None:
+                        tails = dotted[token] = _tails(token, candidates)
+                    sent |= tails
+        for candidate in sent:
+            index[candidate].append(attributed)
     return index
+
+
+def _sent_of(value: str, index: Mapping[str, list[AttributedEntry]],
+             memo: dict[str, list[str]]) -> list[str]:
+    """Return the candidates of a cookie value that some request sends, sorted."""
+    # Most candidates are sent nowhere (candidates no request sends have no receiver):
+    # a value's own are worked out only when some are sent.
+    if not index:
+        return []
+    sent = memo.get(value)
+    if sent is None:
+        sent = memo[value] = sorted(_candidates(value).intersection(index))
+    return sent
 
 
 def _receiver(attributed: AttributedEntry) -> str:
@@ -157,16 +180,15 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
     # Identifiers worth following are few (those in tag cookies): index only those.
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
-    by_value = {value: _candidates(value) for value in values}
-    candidates = set().union(*by_value.values())
+    candidates = _candidates("\n".join(values))
     index = _index(context, candidates) if candidates else {}
+    by_value: dict[str, list[str]] = {}
     for tag_id, view in context.tags.items():
         reported: set[str] = set()
         for cookie in view.cookies:
             if cookie.cookie.name in reported:
                 continue
-            # Candidates no request sends have no receiver: only those sent are tried.
-            for candidate in sorted(by_value[cookie.cookie.value].intersection(index)):
+            for candidate in _sent_of(cookie.cookie.value, index, by_value):
                 entries = index[candidate]
                 receivers = sorted({_receiver(a) for a in entries})
                 if len(receivers) < 2:
