@@ -165,21 +165,30 @@ def _sorted_refs(entries: Iterable[AttributedEntry]) -> tuple[EntryRef, ...]:
 
 def _tag_cookies(observed: list[AttributedCookie]) -> tuple[TagCookie, ...]:
     """One row per (name, domain, source): the first observation, the longest lifetime."""
-    rows: dict[tuple[str, str | None, str], TagCookie] = {}
+    # Per row, the first observation and the one with the longest lifetime (the first of
+    # equals); each row is built once, at the end.
+    rows: dict[tuple[str, str | None, str], tuple[AttributedCookie, AttributedCookie]] = {}
     for item in observed:
         cookie = item.cookie
         key = (cookie.name, item.domain, cookie.source)
-        previous = rows.get(key)
-        if previous is not None and (item.lifetime_days or 0) <= (previous.lifetime_days or 0):
-            continue
-        rows[key] = TagCookie(
-            name=cookie.name, domain=item.domain, source=cookie.source,
-            expires=cookie.expires, lifetime_days=item.lifetime_days,
-            third_party=item.third_party, evidence=item.evidence, input=item.input,
-            entry=cookie.entry if previous is None else previous.entry,
-            secure=cookie.secure, http_only=cookie.http_only, same_site=cookie.same_site,
-        )
-    return tuple(sorted(rows.values(), key=lambda c: (c.name, c.domain or "", c.source)))
+        known = rows.get(key)
+        if known is None:
+            rows[key] = (item, item)
+        elif (item.lifetime_days or 0) > (known[1].lifetime_days or 0):
+            rows[key] = (known[0], item)
+    built = (_tag_cookie(first, best) for first, best in rows.values())
+    return tuple(sorted(built, key=lambda c: (c.name, c.domain or "", c.source)))
+
+
+def _tag_cookie(first: AttributedCookie, best: AttributedCookie) -> TagCookie:
+    cookie = best.cookie
+    return TagCookie(
+        name=cookie.name, domain=best.domain, source=cookie.source,
+        expires=cookie.expires, lifetime_days=best.lifetime_days,
+        third_party=best.third_party, evidence=best.evidence, input=best.input,
+        entry=first.cookie.entry, secure=cookie.secure, http_only=cookie.http_only,
+        same_site=cookie.same_site,
+    )
 
 
 def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost, ...]:

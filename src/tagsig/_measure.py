@@ -8,7 +8,7 @@ from attrs import frozen
 
 from tagsig._models import Entry
 
-__all__ = ["Weight", "transfer_bytes", "weigh"]
+__all__ = ["Weight", "script_bytes", "transfer_bytes", "weigh"]
 
 
 def transfer_bytes(entry: Entry) -> int:
@@ -56,3 +56,8 @@ def weigh(entries: Iterable[Entry]) -> Weight:
         time += entry.time
     return Weight(requests=requests, transfer_bytes=wire, decoded_bytes=decoded,
                   script_bytes=script, time_ms=round(time, 3))
+
+
+def script_bytes(entries: Iterable[Entry]) -> int:
+    """Add up the decoded bytes of the JavaScript responses among ``entries``, as :func:`weigh`."""
+    return sum(entry.content_size or 0 for entry in entries if entry.is_script)
