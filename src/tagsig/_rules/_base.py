@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Final
 from urllib.parse import unquote
 
@@ -34,6 +35,8 @@ __all__ = [
     "entry_evidence",
     "plural",
 ]
+
+_VALUE = itemgetter(1)
 
 CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
 """The purposes that need consent before a tag may run, by default."""
@@ -109,7 +112,7 @@ class RuleContext:
 
     def texts(self, entry: Entry) -> tuple[str, ...]:
         """Return the decoded texts ``entry`` sends: its URL path, then every value."""
-        return (unquote(entry.url.path), *(value for _, value in self.params(entry)))
+        return (unquote(entry.url.path), *map(_VALUE, self.params(entry)))
 
     @functools.cached_property
     def tags(self) -> Mapping[str, TagView]:

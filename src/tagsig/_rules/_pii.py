@@ -102,7 +102,8 @@ def _phone_like(name: str, stripped: str) -> bool:
         return False
     if stripped[0] == "+" and _E164.match(stripped):
         return True
-    return bool(_PHONE_NAME.search(name) and _PHONE_VALUE.match(stripped))
+    # The value test first: the case-insensitive name search is the slower.
+    return bool(_PHONE_VALUE.match(stripped) and _PHONE_NAME.search(name))
 
 
 def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[str, str],
@@ -134,18 +135,19 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
         if "@" in value:
             for address in sorted(_emails([value])):
                 add("e-mail address", name, mask_email(address))
-        stripped = value.strip()
-        if _phone_like(name, stripped) and 7 <= sum(map(str.isdigit, stripped)) <= 15:
-            add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
-        # The shortest hash is 32 hexadecimal digits: shorter values hold none.
-        for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
-            digest = match.group(0).lower()
-            if digest in known_hashes:
-                add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
-            elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
-                    len(digest) == len(stripped) or digest == stripped[-len(digest):]):
-                add(f"{_HASH_LENGTHS[len(digest)]} hash of an e-mail address", name,
-                    mask_value(digest))
+        # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
+        if len(value) >= _MIN_PHONE:
+            stripped = value.strip()
+            if _phone_like(name, stripped) and 7 <= sum(map(str.isdigit, stripped)) <= 15:
+                add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
+            for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
+                digest = match.group(0).lower()
+                if digest in known_hashes:
+                    add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
+                elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
+                        len(digest) == len(stripped) or digest == stripped[-len(digest):]):
+                    add(f"{_HASH_LENGTHS[len(digest)]} hash of an e-mail address", name,
+                        mask_value(digest))
         for identifier, pattern in words:
             if pattern.search(value) and "@" not in identifier:
                 add("identifier", name, mask_value(identifier))

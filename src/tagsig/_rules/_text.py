@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import unquote
 
@@ -66,13 +67,23 @@ def _flatten(name: str, value: str, out: _Pairs, depth: int = 0) -> None:
         _walk(name, parsed, depth + 1, out)
 
 
+def _flatten_all(pairs: Iterable[tuple[str, str]], out: _Pairs) -> None:
+    """Add each pair as :func:`_flatten` does."""
+    for name, value in pairs:
+        # A value that starts with neither blank nor bracket cannot be JSON once stripped.
+        first = value[:1]
+        if first in _OPENERS or first.isspace():
+            _flatten(name, value, out)
+        else:
+            out.append((name, value))
+
+
 def _body_pairs(entry: Entry, out: _Pairs) -> None:
     post = entry.post_data
     if post is None:
         return
     if post.params:
-        for name, value in post.params:
-            _flatten(name, value, out)
+        _flatten_all(post.params, out)
         return
     text = post.text[:_MAX_BODY]
     stripped = text.strip()
@@ -81,8 +92,7 @@ def _body_pairs(entry: Entry, out: _Pairs) -> None:
     if stripped[:1] in _OPENERS:
         _flatten("", stripped, out)
     elif "=" in stripped and "\n" not in stripped and " " not in stripped:
-        for name, value in parse_query(stripped):
-            _flatten(name, value, out)
+        _flatten_all(parse_query(stripped), out)
     else:
         out.append(("", text))
 
@@ -108,8 +118,7 @@ class ParamReader:
         pairs: _Pairs = []
         query = entry.url.query
         if query:
-            for name, value in parse_query(query):
-                _flatten(name, value, pairs)
+            _flatten_all(parse_query(query), pairs)
         _body_pairs(entry, pairs)
         referer = entry.request_headers.get("referer")
         if referer:
