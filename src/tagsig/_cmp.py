@@ -25,6 +25,7 @@ __all__ = [
     "Purpose",
     "PurposeState",
     "Reading",
+    "holds_consent_cookie",
     "read_cookies",
     "read_gpc",
     "read_parameters",
@@ -423,6 +424,19 @@ _CONSENT_COOKIES: Final = frozenset({
 them the others (``OptanonAlertBoxClosed``, ``__gpp_sid``) say nothing."""
 
 
+def holds_consent_cookie(names: Iterable[str]) -> bool:
+    """Whether any of the cookie ``names`` is one :func:`read_cookies` reads.
+
+    Cookies without one give no reading.
+
+    >>> holds_consent_cookie(["_ga", "euconsent-v2"]), holds_consent_cookie(["_ga"])
+    (True, False)
+    """
+    names = tuple(names)
+    return not _CONSENT_COOKIES.isdisjoint(names) or any(
+        name.startswith(_IUBENDA_PREFIX) for name in names)
+
+
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     """Read the consent signals among ``cookies`` (``(name, value)`` pairs sent together).
 
@@ -431,8 +445,7 @@ def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     """
     by_name = dict(cookies)
     # Most cookies sent together hold none of the names read here: skip the readers.
-    if by_name.keys().isdisjoint(_CONSENT_COOKIES) and not any(
-            name.startswith(_IUBENDA_PREFIX) for name in by_name):
+    if not holds_consent_cookie(by_name):
         return []
     readings = [reading for reader in _CMP_READERS if (reading := reader(by_name))]
     if "euconsent-v2" in by_name:

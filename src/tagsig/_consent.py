@@ -24,7 +24,15 @@ from urllib.parse import parse_qsl
 from attrs import frozen
 
 from tagsig._attribute import Attribution
-from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_cookies, read_gpc
+from tagsig._cmp import (
+    PURPOSES,
+    Purpose,
+    PurposeState,
+    Reading,
+    holds_consent_cookie,
+    read_cookies,
+    read_gpc,
+)
 from tagsig._cmp import read_parameters as _read_parameters
 from tagsig._models import Capture, Entry
 from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
@@ -158,6 +166,7 @@ _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_priv
 # The same names anywhere in a lower-cased URL (case-insensitive regular expressions are
 # slow; lower-casing is exact for ASCII).
 _CONSENT_NAME = re.compile(r"g(?:dpr(?:_consent)?|c[sd]|pp)=|us_privacy=")
+_NAME = attrgetter("name")
 _NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
@@ -175,9 +184,11 @@ def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
 def _may_name_consent(url: str) -> bool:
     """Whether ``url`` may have a consent parameter; ``False`` proves it has none.
 
-    The query of a printable ASCII URL is part of it as written, so a URL without the
-    names has a query without them.
+    A URL without ``?`` has no query. The query of a printable ASCII URL is part of it
+    as written, so a URL without the names has a query without them.
     """
+    if "?" not in url:
+        return False
     if url.isascii() and url.isprintable():
         return _CONSENT_NAME.search(url.lower()) is not None
     return True
@@ -185,11 +196,14 @@ def _may_name_consent(url: str) -> bool:
 
 def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
     readings: list[Reading] = []
-    if entry.request_cookies:
-        readings += _read_cookies_once(tuple(map(_NAME_VALUE, entry.request_cookies)), seen)
-    if entry.response_cookies:
+    # Most requests send and set no consent cookie: those are told by their names alone.
+    sent = entry.request_cookies
+    if sent and holds_consent_cookie(map(_NAME, sent)):
+        readings += _read_cookies_once(tuple(map(_NAME_VALUE, sent)), seen)
+    received = entry.response_cookies
+    if received and holds_consent_cookie(map(_NAME, received)):
         readings += _read_cookies_once(
-            tuple((c.name, c.value) for c in entry.response_cookies if c.value), seen)
+            tuple((c.name, c.value) for c in received if c.value), seen)
     if _may_name_consent(entry.url.raw):
         query = entry.url.query
         if query and _CONSENT_PARAMETER.search(query):
