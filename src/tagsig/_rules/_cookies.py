@@ -157,23 +157,58 @@ def _index(context: RuleContext, candidates: set[str]) -> dict[str, list[Attribu
     return index
 
 
-def _sent_of(value: str, index: Mapping[str, list[AttributedEntry]],
-             memo: dict[str, list[str]]) -> list[str]:
-    """Return the candidates of a cookie value that some request sends, sorted."""
-    # Most candidates are sent nowhere (candidates no request sends have no receiver):
-    # a value's own are worked out only when some are sent.
-    if not index:
-        return []
-    sent = memo.get(value)
-    if sent is None:
-        sent = memo[value] = sorted(_candidates(value).intersection(index))
-    return sent
-
-
 def _receiver(attributed: AttributedEntry) -> str:
     if attributed.signature is not None:
         return attributed.signature.vendor.name
     return registrable_domain(attributed.entry.url.host)
+
+
+class _Propagation:
+    """Which requests send each cookie identifier, and to whom."""
+
+    def __init__(self, index: Mapping[str, list[AttributedEntry]]) -> None:
+        self.index = index
+        self._sent: dict[str, list[str]] = {}
+        self._receivers: dict[str, list[str]] = {}
+
+    def sent(self, value: str) -> list[str]:
+        """Return the candidates of a cookie value that some request sends, sorted."""
+        # A value's own candidates are worked out only once some candidate is sent.
+        sent = self._sent.get(value)
+        if sent is None:
+            sent = self._sent[value] = sorted(_candidates(value).intersection(self.index))
+        return sent
+
+    def receivers(self, candidate: str) -> list[str]:
+        """Return who receives a candidate that is sent: vendors, else domains, sorted."""
+        receivers = self._receivers.get(candidate)
+        if receivers is None:
+            receivers = self._receivers[candidate] = sorted(
+                {_receiver(a) for a in self.index[candidate]})
+        return receivers
+
+
+def _propagated(tag_id: str, view: TagView, propagation: _Propagation) -> Iterator[Finding]:
+    """Flag the first identifier of each of the tag's cookies that several vendors get."""
+    reported: set[str] = set()
+    for cookie in view.cookies:
+        if cookie.cookie.name in reported:
+            continue
+        for candidate in propagation.sent(cookie.cookie.value):
+            receivers = propagation.receivers(candidate)
+            if len(receivers) < 2:
+                continue
+            reported.add(cookie.cookie.name)
+            masked = candidate[:4] + "***"
+            yield Finding(tag=tag_id, flag=Flag(
+                rule="cross-site-tracking", severity="medium",
+                message=f"The identifier in cookie {cookie.cookie.name} of "
+                f"{view.signature.name} ({masked}) is sent to "
+                f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
+                "they can link the visitor's activity.",
+                evidence=(cookie_evidence(cookie, masked),
+                          *entry_evidence(propagation.index[candidate]))))
+            break
 
 
 def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
@@ -182,29 +217,14 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
     candidates = _candidates("\n".join(values))
     index = _index(context, candidates) if candidates else {}
-    by_value: dict[str, list[str]] = {}
+    propagation = _Propagation(index)
     for tag_id, view in context.tags.items():
-        reported: set[str] = set()
-        for cookie in view.cookies:
-            if cookie.cookie.name in reported:
-                continue
-            for candidate in _sent_of(cookie.cookie.value, index, by_value):
-                entries = index[candidate]
-                receivers = sorted({_receiver(a) for a in entries})
-                if len(receivers) < 2:
-                    continue
-                reported.add(cookie.cookie.name)
-                masked = candidate[:4] + "***"
-                yield Finding(tag=tag_id, flag=Flag(
-                    rule="cross-site-tracking", severity="medium",
-                    message=f"The identifier in cookie {cookie.cookie.name} of "
-                    f"{view.signature.name} ({masked}) is sent to "
-                    f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
-                    "they can link the visitor's activity.",
-                    evidence=(cookie_evidence(cookie, masked), *entry_evidence(entries))))
-                break
+        if index:
+            yield from _propagated(tag_id, view, propagation)
+        if not view.signature.facts.cross_site_tracking:
+            continue
         own = [c for c in view.cookies if c.third_party and c.cookie.source != "request"]
-        if own and view.signature.facts.cross_site_tracking:
+        if own:
             domains = sorted({c.domain or "?" for c in own})
             yield Finding(tag=tag_id, flag=Flag(
                 rule="cross-site-tracking", severity="medium",
