@@ -41,6 +41,7 @@ _HEX: Final = re.compile(r"[0-9a-fA-F]{32,64}")
 _HASH_LENGTHS: Final = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
 _MIN_HASH: Final = 32
 _MIN_PHONE: Final = 7
+_MAX_PHONE: Final = 21
 
 
 def mask_email(address: str) -> str:
@@ -97,8 +98,8 @@ def _emails(texts: Iterable[str]) -> set[str]:
 
 def _phone_like(name: str, stripped: str) -> bool:
     """Whether a value looks like a phone number: E.164, or digits in a phone parameter."""
-    # Both patterns need 7 characters at least; E.164 numbers start with a plus.
-    if len(stripped) < _MIN_PHONE:
+    # Both patterns take 7 to 21 characters; E.164 numbers start with a plus.
+    if not _MIN_PHONE <= len(stripped) <= _MAX_PHONE:
         return False
     if stripped[0] == "+" and _E164.match(stripped):
         return True
@@ -138,7 +139,8 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
         # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
         if len(value) >= _MIN_PHONE:
             stripped = value.strip()
-            if _phone_like(name, stripped) and 7 <= sum(map(str.isdigit, stripped)) <= 15:
+            if (len(stripped) <= _MAX_PHONE and _phone_like(name, stripped)
+                    and 7 <= sum(map(str.isdigit, stripped)) <= 15):
                 add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
             for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
                 digest = match.group(0).lower()
@@ -156,11 +158,14 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
 
 def _may_carry_email(entry: Entry) -> bool:
     """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded)."""
-    sent = [entry.url.raw, entry.request_headers.get("referer") or ""]
-    if entry.post_data is not None:
-        sent.append(entry.post_data.text)
-        sent.extend(value for _, value in entry.post_data.params)
-    return any(_has_at(text) for text in sent)
+    if _has_at(entry.url.raw):
+        return True
+    referer = entry.request_headers.get("referer")
+    if referer and _has_at(referer):
+        return True
+    post = entry.post_data
+    return post is not None and (
+        _has_at(post.text) or any(_has_at(value) for _, value in post.params))
 
 
 def _has_at(text: str) -> bool:
