@@ -102,13 +102,23 @@ class RuleContext:
     """What each entry sends, computed once per entry (by identity: the context holds
     the attribution, so the entries live as long as it does)."""
     _reader: ParamReader = field(factory=ParamReader, init=False, repr=False)
+    _referers: dict[int, str | None] = field(factory=dict, init=False, repr=False)
+    """Each entry's ``Referer`` header, looked up once (by identity, as ``_carried``)."""
 
     def params(self, entry: Entry) -> tuple[tuple[str, str], ...]:
         """Return what ``entry`` sends as ``(name, value)`` pairs (see ``entry_params``)."""
         carried = self._carried.get(id(entry))
         if carried is None:
-            carried = self._carried[id(entry)] = self._reader(entry)
+            carried = self._carried[id(entry)] = self._reader(entry, self.referer(entry))
         return carried
+
+    def referer(self, entry: Entry) -> str | None:
+        """Return the ``Referer`` header ``entry`` sends, if any."""
+        key = id(entry)
+        if key in self._referers:
+            return self._referers[key]
+        referer = self._referers[key] = entry.request_headers.get("referer")
+        return referer
 
     def texts(self, entry: Entry) -> tuple[str, ...]:
         """Return the decoded texts ``entry`` sends: its URL path, then every value."""

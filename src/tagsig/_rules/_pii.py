@@ -156,11 +156,13 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
     return list(found.values())
 
 
-def _may_carry_email(entry: Entry) -> bool:
-    """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded)."""
+def _may_carry_email(entry: Entry, referer: str | None) -> bool:
+    """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded).
+
+    ``referer`` is the entry's ``Referer`` header, if any.
+    """
     if _has_at(entry.url.raw):
         return True
-    referer = entry.request_headers.get("referer")
     if referer and _has_at(referer):
         return True
     post = entry.post_data
@@ -180,7 +182,8 @@ def _known_hashes(context: RuleContext) -> dict[str, str]:
     # Every request is searched for addresses, to recognise their hashes anywhere; the
     # quick test spares decoding the requests that cannot hold one.
     addresses = _emails(text for a in context.attribution.entries
-                        if _may_carry_email(a.entry) for text in context.texts(a.entry))
+                        if _may_carry_email(a.entry, context.referer(a.entry))
+                        for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
     known: dict[str, str] = {}
     for address in sorted(addresses):

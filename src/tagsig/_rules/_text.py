@@ -113,14 +113,17 @@ class ParamReader:
     def __init__(self) -> None:
         self._referers: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def __call__(self, entry: Entry) -> tuple[tuple[str, str], ...]:
-        """Return what ``entry`` sends, as :func:`entry_params` does."""
+    def __call__(self, entry: Entry, referer: str | None) -> tuple[tuple[str, str], ...]:
+        """Return what ``entry`` sends, as :func:`entry_params` does.
+
+        ``referer`` is the entry's ``Referer`` header, if any.
+        """
         pairs: _Pairs = []
-        query = entry.url.query
+        # The query is part of the URL: without a "?" there is none to split.
+        query = entry.url.query if "?" in entry.url.raw else ""
         if query:
             _flatten_all(parse_query(query), pairs)
         _body_pairs(entry, pairs)
-        referer = entry.request_headers.get("referer")
         if referer:
             known = self._referers.get(referer)
             if known is None:
@@ -136,4 +139,4 @@ def entry_params(entry: Entry) -> tuple[tuple[str, str], ...]:
     to dotted names; a parameter holding JSON is flattened too), then the ``Referer``
     header as ``("Referer", url)`` followed by the Referer's own query parameters.
     """
-    return ParamReader()(entry)
+    return ParamReader()(entry, entry.request_headers.get("referer"))
