@@ -102,38 +102,34 @@ def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCooki
     return [seen[name] for name in sorted(seen)][:MAX_EVIDENCE]
 
 
-def _candidates(value: str) -> set[str]:
-    """Return identifier candidates in a cookie value: its tokens and their dotted tails.
+def _pieces(value: str) -> set[str]:
+    """Return the tokens of a cookie value long enough to identify, and their dotted tails.
 
-    A candidate is at least 8 characters long and holds at least 4 digits (so it is not
-    a word). The candidates of several values joined by a line break are those of each.
+    The identifier candidates are those that hold at least 4 digits (so they are not
+    words). The pieces of several values joined by a line break are those of each.
     """
-    found: set[str] = set()
-    # A tail is no longer than its token and holds no more digits: skip the tokens that
-    # cannot give a candidate before splitting them.
-    for token in _TOKEN.findall(value):
-        if not _DIGITS.match(token):
-            continue
-        if "." not in token:
-            found.add(token)
-            continue
-        parts = token.split(".")
-        found.update(tail for tail in (".".join(parts[i:]) for i in range(len(parts)))
-                     if len(tail) >= _MIN_IDENTIFIER and _DIGITS.match(tail))
+    tokens = _TOKEN.findall(value)
+    found = set(tokens)
+    for token in tokens if "." in value else ():
+        if "." in token:
+            parts = token.split(".")
+            found.update(tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+                         if len(tail) >= _MIN_IDENTIFIER)
     return found
 
 
-def _tails(token: str, candidates: set[str]) -> set[str]:
-    """Return the dotted tails of ``token`` that are candidates."""
+def _tails(token: str, pieces: set[str]) -> set[str]:
+    """Return the dotted tails of ``token`` that are among ``pieces``."""
     parts = token.split(".")
     return {tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
-            if tail in candidates}
+            if tail in pieces}
 
 
-def _index(context: RuleContext, candidates: set[str]) -> dict[str, list[AttributedEntry]]:
+def _index(context: RuleContext, pieces: set[str]) -> dict[str, list[AttributedEntry]]:
     """Map each candidate to the third-party requests that send it, in entry order.
 
     A request sends a candidate as a token of a text it sends, or a token's dotted tail.
+    ``pieces`` are those of the cookie values; the candidates among them hold 4 digits.
     """
     index: dict[str, list[AttributedEntry]] = defaultdict(list)
     # Dotted tokens (host names, file names) recur from request to request.
@@ -144,17 +140,18 @@ def _index(context: RuleContext, candidates: set[str]) -> dict[str, list[Attribu
         # The texts joined by a line break hold the tokens of each text.
         text = "\n".join(context.texts(attributed.entry))
         tokens = _TOKEN.findall(text)
-        sent = candidates.intersection(tokens)
+        sent = pieces.intersection(tokens)
         if "." in text:
             for token in tokens:
                 if "." in token:
                     tails = dotted.get(token)
                     if tails is None:
-                        tails = dotted[token] = _tails(token, candidates)
+                        tails = dotted[token] = _tails(token, pieces)
                     sent |= tails
-        for candidate in sent:
-            index[candidate].append(attributed)
-    return index
+        for piece in sent:
+            index[piece].append(attributed)
+    # Telling candidates by their digits is left to the few pieces that are sent.
+    return {piece: entries for piece, entries in index.items() if _DIGITS.match(piece)}
 
 
 def _receiver(attributed: AttributedEntry) -> str:
@@ -176,7 +173,7 @@ class _Propagation:
         # A value's own candidates are worked out only once some candidate is sent.
         sent = self._sent.get(value)
         if sent is None:
-            sent = self._sent[value] = sorted(_candidates(value).intersection(self.index))
+            sent = self._sent[value] = sorted(_pieces(value).intersection(self.index))
         return sent
 
     def receivers(self, candidate: str) -> list[str]:
@@ -215,8 +212,8 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
     # Identifiers worth following are few (those in tag cookies): index only those.
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
-    candidates = _candidates("\n".join(values))
-    index = _index(context, candidates) if candidates else {}
+    pieces = _pieces("\n".join(values))
+    index = _index(context, pieces) if pieces else {}
     propagation = _Propagation(index)
     for tag_id, view in context.tags.items():
         if index:
