@@ -122,8 +122,14 @@ class ConsentTimeline:
         ``denied`` is stricter than ``unknown``, which is stricter than ``granted``;
         ``None`` when ``purposes`` is empty.
         """
-        states = [(p, self.state(input, time, p)) for p in sorted(set(purposes))]
-        return max(states, key=lambda ps: _STRICTNESS[ps[1]], default=None)
+        strictest: tuple[Purpose, PurposeState] | None = None
+        rank = -1
+        for purpose in sorted(set(purposes)):
+            state = self.state(input, time, purpose)
+            # The first purpose of the strictest state, as max() would pick it.
+            if _STRICTNESS[state] > rank:
+                strictest, rank = (purpose, state), _STRICTNESS[state]
+        return strictest
 
     @functools.cached_property
     def _signalled(self) -> frozenset[int]:

@@ -43,14 +43,18 @@ def parse_query(query: str) -> _Pairs:
 def _walk(name: str, value: Any, depth: int, out: _Pairs) -> None:
     if depth > _MAX_DEPTH:
         return
-    if isinstance(value, dict):
+    # Strings first: they are most of the values (the JSON types exclude each other).
+    if isinstance(value, str):
+        if _may_be_json(value):
+            _flatten(name, value, out, depth + 1)
+        else:
+            out.append((name, value))
+    elif isinstance(value, dict):
         for key, item in value.items():
             _walk(f"{name}.{key}" if name else str(key), item, depth + 1, out)
     elif isinstance(value, list):
         for item in value:
             _walk(name, item, depth + 1, out)
-    elif isinstance(value, str):
-        _flatten(name, value, out, depth + 1)
     elif value is not None and not isinstance(value, bool):
         out.append((name, str(value)))
 
@@ -70,12 +74,17 @@ def _flatten(name: str, value: str, out: _Pairs, depth: int = 0) -> None:
 def _flatten_all(pairs: Iterable[tuple[str, str]], out: _Pairs) -> None:
     """Add each pair as :func:`_flatten` does."""
     for name, value in pairs:
-        # A value that starts with neither blank nor bracket cannot be JSON once stripped.
-        first = value[:1]
-        if first in _OPENERS or first.isspace():
+        if _may_be_json(value):
             _flatten(name, value, out)
         else:
             out.append((name, value))
+
+
+def _may_be_json(value: str) -> bool:
+    """Whether ``value`` stripped starts with a bracket (else :func:`_flatten` adds it only)."""
+    # A value that starts with neither blank nor bracket keeps its first character.
+    first = value[:1]
+    return first in _OPENERS or first.isspace()
 
 
 def _body_pairs(entry: Entry, out: _Pairs) -> None:
