@@ -25,6 +25,7 @@ __all__ = [
     "Purpose",
     "PurposeState",
     "Reading",
+    "consent_cookies",
     "holds_consent_cookie",
     "read_cookies",
     "read_gpc",
@@ -422,6 +423,23 @@ _CONSENT_COOKIES: Final = frozenset({
 })
 """The cookies that give a reading (with those named ``_iub_cs-...``): without one of
 them the others (``OptanonAlertBoxClosed``, ``__gpp_sid``) say nothing."""
+
+
+_READ_COOKIES: Final = _CONSENT_COOKIES | {"OptanonAlertBoxClosed", "__gpp_sid"}
+"""Every cookie :func:`read_cookies` looks at (with those named ``_iub_cs-...``)."""
+
+
+def consent_cookies(cookies: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Return the cookies :func:`read_cookies` looks at, in order.
+
+    Read alone they give the same readings as all the cookies sent with them; they
+    change far less often than the others (session and analytics identifiers).
+
+    >>> consent_cookies([("_ga", "GA1.2.3"), ("usprivacy", "1YNN")])
+    (('usprivacy', '1YNN'),)
+    """
+    return tuple((name, value) for name, value in cookies
+                 if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX))
 
 
 def holds_consent_cookie(names: Iterable[str]) -> bool:

@@ -29,7 +29,7 @@ from tagsig._cmp import (
     Purpose,
     PurposeState,
     Reading,
-    holds_consent_cookie,
+    consent_cookies,
     read_cookies,
     read_gpc,
 )
@@ -172,7 +172,6 @@ _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_priv
 # The same names anywhere in a lower-cased URL (case-insensitive regular expressions are
 # slow; lower-casing is exact for ASCII).
 _CONSENT_NAME = re.compile(r"g(?:dpr(?:_consent)?|c[sd]|pp)=|us_privacy=")
-_NAME = attrgetter("name")
 _NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
@@ -180,7 +179,7 @@ _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
 
 def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
                        seen: _CookieReadings) -> list[Reading]:
-    # The same Cookie header goes with most requests of a capture: read it once.
+    # The same consent cookies go with most requests of a capture: read them once.
     readings = seen.get(cookies)
     if readings is None:
         readings = seen[cookies] = read_cookies(cookies)
@@ -202,14 +201,18 @@ def _may_name_consent(url: str) -> bool:
 
 def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
     readings: list[Reading] = []
-    # Most requests send and set no consent cookie: those are told by their names alone.
+    # Only the consent cookies are read: the same few values go with many requests, and
+    # most requests send and set none.
     sent = entry.request_cookies
-    if sent and holds_consent_cookie(map(_NAME, sent)):
-        readings += _read_cookies_once(tuple(map(_NAME_VALUE, sent)), seen)
+    if sent:
+        relevant = consent_cookies(map(_NAME_VALUE, sent))
+        if relevant:
+            readings += _read_cookies_once(relevant, seen)
     received = entry.response_cookies
-    if received and holds_consent_cookie(map(_NAME, received)):
-        readings += _read_cookies_once(
-            tuple((c.name, c.value) for c in received if c.value), seen)
+    if received:
+        relevant = consent_cookies((c.name, c.value) for c in received if c.value)
+        if relevant:
+            readings += _read_cookies_once(relevant, seen)
     if _may_name_consent(entry.url.raw):
         query = entry.url.query
         if query and _CONSENT_PARAMETER.search(query):
