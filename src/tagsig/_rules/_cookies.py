@@ -120,6 +120,9 @@ def _pieces(value: str) -> set[str]:
 
 def _tails(token: str, pieces: set[str]) -> set[str]:
     """Return the dotted tails of ``token`` that are among ``pieces``."""
+    # Pieces are long; the longest tail of most dotted tokens (file and host names) is not.
+    if len(token) - token.index(".") - 1 < _MIN_IDENTIFIER:
+        return set()
     parts = token.split(".")
     return {tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
             if tail in pieces}
