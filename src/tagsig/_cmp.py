@@ -26,7 +26,6 @@ __all__ = [
     "PurposeState",
     "Reading",
     "consent_cookies",
-    "holds_consent_cookie",
     "read_cookies",
     "read_gpc",
     "read_parameters",
@@ -415,17 +414,13 @@ _CMP_READERS: Final[tuple[Callable[[Mapping[str, str]], Reading | None], ...]] =
 )
 
 
-_CONSENT_COOKIES: Final = frozenset({
-    "OptanonConsent", "CookieConsent", "didomi_token", "notice_gdpr_prefs",
-    "cmapi_cookie_privacy", *_COMPLIANZ, "cookieyes-consent", "cookiefirst-consent",
-    "borlabs-cookie", "klaro", "axeptio_cookies", "uc_user_interaction", "consentUUID",
-    "addtl_consent", "euconsent-v2", "usprivacy", "us_privacy", "__gpp",
+_READ_COOKIES: Final = frozenset({
+    "OptanonConsent", "OptanonAlertBoxClosed", "CookieConsent", "didomi_token",
+    "notice_gdpr_prefs", "cmapi_cookie_privacy", *_COMPLIANZ, "cookieyes-consent",
+    "cookiefirst-consent", "borlabs-cookie", "klaro", "axeptio_cookies",
+    "uc_user_interaction", "consentUUID", "addtl_consent", "euconsent-v2", "usprivacy",
+    "us_privacy", "__gpp", "__gpp_sid",
 })
-"""The cookies that give a reading (with those named ``_iub_cs-...``): without one of
-them the others (``OptanonAlertBoxClosed``, ``__gpp_sid``) say nothing."""
-
-
-_READ_COOKIES: Final = _CONSENT_COOKIES | {"OptanonAlertBoxClosed", "__gpp_sid"}
 """Every cookie :func:`read_cookies` looks at (with those named ``_iub_cs-...``)."""
 
 
@@ -442,19 +437,6 @@ def consent_cookies(cookies: Iterable[tuple[str, str]]) -> tuple[tuple[str, str]
                  if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX))
 
 
-def holds_consent_cookie(names: Iterable[str]) -> bool:
-    """Whether any of the cookie ``names`` is one :func:`read_cookies` reads.
-
-    Cookies without one give no reading.
-
-    >>> holds_consent_cookie(["_ga", "euconsent-v2"]), holds_consent_cookie(["_ga"])
-    (True, False)
-    """
-    names = tuple(names)
-    return not _CONSENT_COOKIES.isdisjoint(names) or any(
-        name.startswith(_IUBENDA_PREFIX) for name in names)
-
-
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     """Read the consent signals among ``cookies`` (``(name, value)`` pairs sent together).
 
@@ -462,9 +444,6 @@ def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     ['tcf-v2', 'us-privacy']
     """
     by_name = dict(cookies)
-    # Most cookies sent together hold none of the names read here: skip the readers.
-    if not holds_consent_cookie(by_name):
-        return []
     readings = [reading for reader in _CMP_READERS if (reading := reader(by_name))]
     if "euconsent-v2" in by_name:
         readings.append(_tcf_reading(unquote(by_name["euconsent-v2"]), "cookie"))
