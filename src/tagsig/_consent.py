@@ -169,9 +169,6 @@ class ConsentTimeline:
 # The parameters read_parameters looks at; most queries hold none, and skip parsing.
 _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
                                 re.IGNORECASE)
-# The same names anywhere in a lower-cased URL (case-insensitive regular expressions are
-# slow; lower-casing is exact for ASCII).
-_CONSENT_NAME = re.compile(r"g(?:dpr(?:_consent)?|c[sd]|pp)=|us_privacy=")
 _NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
@@ -195,7 +192,11 @@ def _may_name_consent(url: str) -> bool:
     if "?" not in url:
         return False
     if url.isascii() and url.isprintable():
-        return _CONSENT_NAME.search(url.lower()) is not None
+        # Case-insensitive regular expressions are slow; lower-casing is exact for ASCII.
+        # ("gdpr" stands for both "gdpr=" and "gdpr_consent=".)
+        lowered = url.lower()
+        return ("gdpr" in lowered or "gcs=" in lowered or "gcd=" in lowered
+                or "gpp=" in lowered or "us_privacy=" in lowered)
     return True
 
 
