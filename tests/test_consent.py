@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import analyze, render
-from tagsig._cmp import read_cookies, read_gpc, read_parameters, tcf_purposes
+from tagsig._cmp import (
+    consent_cookies,
+    read_cookies,
+    read_gpc,
+    read_parameters,
+    tcf_purposes,
+)
 
 from .audits import at, audit, document, flags, hit, onetrust_cookie
 from .conftest import REPO
@@ -112,6 +118,17 @@ class TestCookieReaders:
         """Any value of a known cookie is read without raising."""
         for reading in read_cookies(cookies):
             assert all(state in {"granted", "denied"} for _, state in reading.purposes)
+
+    @given(st.lists(st.tuples(st.sampled_from([
+        "OptanonConsent", "OptanonAlertBoxClosed", "CookieConsent", "didomi_token",
+        "euconsent-v2", "_iub_cs-1", "_iub_cs-2", "cmplz_marketing", "__gpp", "__gpp_sid",
+        "usprivacy", "uc_user_interaction", "_ga", "session"]), st.sampled_from([
+        "", "1", "0", "1YNN", "groups=C0002:1,C0004:0", '{"purposes":{"4":true}}',
+        "{necessary:true,statistics:false,utc:1714557600000}", "DBABMA~x", "2~6"])),
+        max_size=8))
+    def test_consent_cookies_read_alone(self, cookies: list[tuple[str, str]]) -> None:
+        """The consent cookies alone read as all the cookies sent with them."""
+        assert read_cookies(consent_cookies(cookies)) == read_cookies(cookies)
 
 
 class TestParameterReaders:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from attrs import evolve
 
-from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution, attribute
+from tagsig._attribute import (
+    AttributedCookie,
+    AttributedEntry,
+    Attribution,
+    EntryRef,
+    attribute,
+)
 from tagsig._cookies import load_cookies
 from tagsig._har import load_har
 from tagsig._measure import weigh
@@ -30,6 +37,8 @@ if TYPE_CHECKING:
     from tagsig._policy import Policy
 
 __all__ = ["analyze"]
+
+_REF_ORDER = attrgetter("input", "index")
 
 CaptureInput = Capture | str | os.PathLike[str] | bytes
 JarInput = CookieJar | str | os.PathLike[str] | bytes
@@ -140,7 +149,7 @@ def _tag_report(signature: Signature, entries: list[AttributedEntry],
         signature=signature,
         weight=weigh(a.entry for a in entries),
         pages=len(pages),
-        entries=tuple(sorted(a.ref for a in entries)),
+        entries=_sorted_refs(entries),
         cookies=_tag_cookies(cookies),
         loaded_by=loaded_by,
         per_page=per_page,
@@ -148,23 +157,38 @@ def _tag_report(signature: Signature, entries: list[AttributedEntry],
     )
 
 
+def _sorted_refs(entries: Iterable[AttributedEntry]) -> tuple[EntryRef, ...]:
+    """Return the entries' references in order: by input, then index, as they compare."""
+    # A key of plain numbers sorts several times faster than the references' own order.
+    return tuple(sorted((a.ref for a in entries), key=_REF_ORDER))
+
+
 def _tag_cookies(observed: list[AttributedCookie]) -> tuple[TagCookie, ...]:
     """One row per (name, domain, source): the first observation, the longest lifetime."""
-    rows: dict[tuple[str, str | None, str], TagCookie] = {}
+    # Per row, the first observation and the one with the longest lifetime (the first of
+    # equals); each row is built once, at the end.
+    rows: dict[tuple[str, str | None, str], tuple[AttributedCookie, AttributedCookie]] = {}
     for item in observed:
         cookie = item.cookie
         key = (cookie.name, item.domain, cookie.source)
-        previous = rows.get(key)
-        if previous is not None and (item.lifetime_days or 0) <= (previous.lifetime_days or 0):
-            continue
-        rows[key] = TagCookie(
-            name=cookie.name, domain=item.domain, source=cookie.source,
-            expires=cookie.expires, lifetime_days=item.lifetime_days,
-            third_party=item.third_party, evidence=item.evidence, input=item.input,
-            entry=cookie.entry if previous is None else previous.entry,
-            secure=cookie.secure, http_only=cookie.http_only, same_site=cookie.same_site,
-        )
-    return tuple(sorted(rows.values(), key=lambda c: (c.name, c.domain or "", c.source)))
+        known = rows.get(key)
+        if known is None:
+            rows[key] = (item, item)
+        elif (item.lifetime_days or 0) > (known[1].lifetime_days or 0):
+            rows[key] = (known[0], item)
+    built = (_tag_cookie(first, best) for first, best in rows.values())
+    return tuple(sorted(built, key=lambda c: (c.name, c.domain or "", c.source)))
+
+
+def _tag_cookie(first: AttributedCookie, best: AttributedCookie) -> TagCookie:
+    cookie = best.cookie
+    return TagCookie(
+        name=cookie.name, domain=best.domain, source=cookie.source,
+        expires=cookie.expires, lifetime_days=best.lifetime_days,
+        third_party=best.third_party, evidence=best.evidence, input=best.input,
+        entry=first.cookie.entry, secure=cookie.secure, http_only=cookie.http_only,
+        same_site=cookie.same_site,
+    )
 
 
 def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost, ...]:
@@ -181,7 +205,7 @@ def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost,
             transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
             initiated_by=min(causes, key=lambda tag: (-causes[tag], tag)) if causes else None,
             third_party=True,
-            entries=tuple(sorted(a.ref for a in group)),
+            entries=_sorted_refs(group),
         ))
     return tuple(sorted(result, key=lambda h: (-h.requests, h.host)))
 

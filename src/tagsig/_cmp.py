@@ -25,6 +25,7 @@ __all__ = [
     "Purpose",
     "PurposeState",
     "Reading",
+    "consent_cookies",
     "read_cookies",
     "read_gpc",
     "read_parameters",
@@ -323,8 +324,11 @@ _IUBENDA: Final[dict[str, tuple[Purpose, ...]]] = {
 }
 
 
+_IUBENDA_PREFIX: Final = "_iub_cs-"
+
+
 def _iubenda(cookies: Mapping[str, str]) -> Reading | None:
-    name = next((n for n in cookies if n.startswith("_iub_cs-")), None)
+    name = next((n for n in cookies if n.startswith(_IUBENDA_PREFIX)), None)
     if name is None:
         return None
     data = _json(cookies[name])
@@ -408,6 +412,29 @@ _CMP_READERS: Final[tuple[Callable[[Mapping[str, str]], Reading | None], ...]] =
     _presence("sourcepoint", "consentUUID"),
     _presence("quantcast-choice", "addtl_consent"),
 )
+
+
+_READ_COOKIES: Final = frozenset({
+    "OptanonConsent", "OptanonAlertBoxClosed", "CookieConsent", "didomi_token",
+    "notice_gdpr_prefs", "cmapi_cookie_privacy", *_COMPLIANZ, "cookieyes-consent",
+    "cookiefirst-consent", "borlabs-cookie", "klaro", "axeptio_cookies",
+    "uc_user_interaction", "consentUUID", "addtl_consent", "euconsent-v2", "usprivacy",
+    "us_privacy", "__gpp", "__gpp_sid",
+})
+"""Every cookie :func:`read_cookies` looks at (with those named ``_iub_cs-...``)."""
+
+
+def consent_cookies(cookies: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Return the cookies :func:`read_cookies` looks at, in order.
+
+    Read alone they give the same readings as all the cookies sent with them; they
+    change far less often than the others (session and analytics identifiers).
+
+    >>> consent_cookies([("_ga", "GA1.2.3"), ("usprivacy", "1YNN")])
+    (('usprivacy', '1YNN'),)
+    """
+    return tuple((name, value) for name, value in cookies
+                 if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX))
 
 
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:

@@ -12,15 +12,27 @@ the purpose. Signals a tag reports about itself (Google consent mode's ``gcs`` a
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from urllib.parse import parse_qsl
 
 from attrs import frozen
 
 from tagsig._attribute import Attribution
-from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_cookies, read_gpc
+from tagsig._cmp import (
+    PURPOSES,
+    Purpose,
+    PurposeState,
+    Reading,
+    consent_cookies,
+    read_cookies,
+    read_gpc,
+)
 from tagsig._cmp import read_parameters as _read_parameters
 from tagsig._models import Capture, Entry
 from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
@@ -40,6 +52,14 @@ class _Observation:
     primary: bool
 
 
+_Pool = tuple[list[datetime], list[PurposeState]]
+"""Times of observations in order, and the state each gives the purpose."""
+
+
+def _moment(observation: _Observation) -> tuple[datetime | None, tuple[datetime, int] | None]:
+    return observation.time, observation.order
+
+
 @frozen(kw_only=True)
 class ConsentTimeline:
     """The consent signals of the inputs and the state of each purpose over time."""
@@ -50,6 +70,30 @@ class ConsentTimeline:
     """The signals with their effective time and purpose states (for :meth:`state`)."""
     captures: int
     """How many of the inputs are captures (the rest are jars)."""
+
+    @functools.cached_property
+    def _pools(self) -> Mapping[tuple[int, Purpose], _Pool]:
+        """The timed observations that speak of each purpose in each capture.
+
+        Those of consent managers where any speaks of the purpose, else the tags' own,
+        ordered by ``(time, order)``; of observations with the same ``(time, order)``
+        only the first counts (the one the latest signal is taken from).
+        """
+        speaking: dict[tuple[int, Purpose], list[_Observation]] = defaultdict(list)
+        for observation in self.observations:
+            if observation.time is not None:
+                for purpose in observation.purposes:
+                    speaking[(observation.input, purpose)].append(observation)
+        pools: dict[tuple[int, Purpose], _Pool] = {}
+        for key, observations in speaking.items():
+            pool = [o for o in observations if o.primary] or observations
+            ordered: list[_Observation] = []
+            for observation in sorted(pool, key=_moment):
+                if not ordered or _moment(ordered[-1]) != _moment(observation):
+                    ordered.append(observation)
+            pools[key] = ([o.time for o in ordered if o.time is not None],
+                          [o.purposes[key[1]] for o in ordered])
+        return pools
 
     def state(self, input: int, time: datetime, purpose: Purpose) -> PurposeState:
         """Return the state of ``purpose`` at ``time`` in capture ``input``.
@@ -64,15 +108,12 @@ class ConsentTimeline:
             ``unknown``.
 
         """
-        speaking = [o for o in self.observations
-                    if o.input == input and purpose in o.purposes and o.time is not None]
-        primary = [o for o in speaking if o.primary]
-        pool = primary or speaking
-        before = [o for o in pool if o.time is not None and o.time <= time]
-        if not before:
+        pool = self._pools.get((input, purpose))
+        if pool is None:
             return "unknown"
-        latest = max(before, key=lambda o: (o.time, o.order))
-        return latest.purposes[purpose]
+        times, states = pool
+        latest = bisect_right(times, time) - 1
+        return states[latest] if latest >= 0 else "unknown"
 
     def strictest(self, input: int, time: datetime,
                   purposes: Sequence[Purpose]) -> tuple[Purpose, PurposeState] | None:
@@ -81,12 +122,23 @@ class ConsentTimeline:
         ``denied`` is stricter than ``unknown``, which is stricter than ``granted``;
         ``None`` when ``purposes`` is empty.
         """
-        states = [(p, self.state(input, time, p)) for p in sorted(set(purposes))]
-        return max(states, key=lambda ps: _STRICTNESS[ps[1]], default=None)
+        strictest: tuple[Purpose, PurposeState] | None = None
+        rank = -1
+        for purpose in sorted(set(purposes)):
+            state = self.state(input, time, purpose)
+            # The first purpose of the strictest state, as max() would pick it.
+            if _STRICTNESS[state] > rank:
+                strictest, rank = (purpose, state), _STRICTNESS[state]
+        return strictest
+
+    @functools.cached_property
+    def _signalled(self) -> frozenset[int]:
+        return frozenset(o.input for o in self.observations)
 
     def has_signal(self, input: int) -> bool:
         """Whether capture ``input`` (or any cookie jar) carries a consent signal."""
-        return any(o.input == input or o.input >= self.captures for o in self.observations)
+        signalled = self._signalled
+        return input in signalled or any(i >= self.captures for i in signalled)
 
     def refused(self, input: int, purpose: Purpose) -> bool:
         """Whether any signal of capture ``input`` (or of a jar) denies ``purpose``."""
@@ -117,27 +169,55 @@ class ConsentTimeline:
 # The parameters read_parameters looks at; most queries hold none, and skip parsing.
 _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
                                 re.IGNORECASE)
+_NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
 
 
 def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
                        seen: _CookieReadings) -> list[Reading]:
-    # The same Cookie header goes with most requests of a capture: read it once.
+    # The same consent cookies go with most requests of a capture: read them once.
     readings = seen.get(cookies)
     if readings is None:
         readings = seen[cookies] = read_cookies(cookies)
     return readings
 
 
+def _may_name_consent(url: str) -> bool:
+    """Whether ``url`` may have a consent parameter; ``False`` proves it has none.
+
+    A URL without ``?`` has no query. The query of a printable ASCII URL is part of it
+    as written, so a URL without the names has a query without them.
+    """
+    if "?" not in url:
+        return False
+    if url.isascii() and url.isprintable():
+        # Case-insensitive regular expressions are slow; lower-casing is exact for ASCII.
+        # ("gdpr" stands for both "gdpr=" and "gdpr_consent=".)
+        lowered = url.lower()
+        return ("gdpr" in lowered or "gcs=" in lowered or "gcd=" in lowered
+                or "gpp=" in lowered or "us_privacy=" in lowered)
+    return True
+
+
 def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
-    readings = list(_read_cookies_once(
-        tuple((c.name, c.value) for c in entry.request_cookies), seen))
-    readings += _read_cookies_once(
-        tuple((c.name, c.value) for c in entry.response_cookies if c.value), seen)
-    query = entry.url.query
-    if query and _CONSENT_PARAMETER.search(query):
-        readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
+    readings: list[Reading] = []
+    # Only the consent cookies are read: the same few values go with many requests, and
+    # most requests send and set none.
+    sent = entry.request_cookies
+    if sent:
+        relevant = consent_cookies(map(_NAME_VALUE, sent))
+        if relevant:
+            readings += _read_cookies_once(relevant, seen)
+    received = entry.response_cookies
+    if received:
+        relevant = consent_cookies((c.name, c.value) for c in received if c.value)
+        if relevant:
+            readings += _read_cookies_once(relevant, seen)
+    if _may_name_consent(entry.url.raw):
+        query = entry.url.query
+        if query and _CONSENT_PARAMETER.search(query):
+            readings += _read_parameters(parse_qsl(query, keep_blank_values=True))
     gpc = read_gpc(entry.request_headers.get("sec-gpc"))
     if gpc is not None:
         readings.append(gpc)

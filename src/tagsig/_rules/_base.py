@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Final
 from urllib.parse import unquote
 
@@ -16,7 +17,7 @@ from tagsig._consent import ConsentTimeline
 from tagsig._models import Entry
 from tagsig._policy import Policy
 from tagsig._report import Evidence, Flag, Severity
-from tagsig._rules._text import entry_params
+from tagsig._rules._text import ParamReader
 from tagsig._signature_model import Signature
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "entry_evidence",
     "plural",
 ]
+
+_VALUE = itemgetter(1)
 
 CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
 """The purposes that need consent before a tag may run, by default."""
@@ -98,17 +101,28 @@ class RuleContext:
         factory=dict, init=False, repr=False)
     """What each entry sends, computed once per entry (by identity: the context holds
     the attribution, so the entries live as long as it does)."""
+    _reader: ParamReader = field(factory=ParamReader, init=False, repr=False)
+    _referers: dict[int, str | None] = field(factory=dict, init=False, repr=False)
+    """Each entry's ``Referer`` header, looked up once (by identity, as ``_carried``)."""
 
     def params(self, entry: Entry) -> tuple[tuple[str, str], ...]:
         """Return what ``entry`` sends as ``(name, value)`` pairs (see ``entry_params``)."""
         carried = self._carried.get(id(entry))
         if carried is None:
-            carried = self._carried[id(entry)] = entry_params(entry)
+            carried = self._carried[id(entry)] = self._reader(entry, self.referer(entry))
         return carried
+
+    def referer(self, entry: Entry) -> str | None:
+        """Return the ``Referer`` header ``entry`` sends, if any."""
+        key = id(entry)
+        if key in self._referers:
+            return self._referers[key]
+        referer = self._referers[key] = entry.request_headers.get("referer")
+        return referer
 
     def texts(self, entry: Entry) -> tuple[str, ...]:
         """Return the decoded texts ``entry`` sends: its URL path, then every value."""
-        return (unquote(entry.url.path), *(value for _, value in self.params(entry)))
+        return (unquote(entry.url.path), *map(_VALUE, self.params(entry)))
 
     @functools.cached_property
     def tags(self) -> Mapping[str, TagView]:

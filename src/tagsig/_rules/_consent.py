@@ -26,16 +26,18 @@ def _purpose(value: str, wanted: Sequence[Purpose]) -> Purpose | None:
     return next((p for p in wanted if p == value), None)
 
 
-def _needed(view: TagView, entry: AttributedEntry, context: RuleContext) -> dict[
+def _needed(view: TagView, loader: str | None, context: RuleContext) -> dict[
         Purpose, str]:
-    """Purposes an entry needs consent for, each with the tag it comes from."""
+    """Purposes a request of ``view`` needs consent for, each with the tag it comes from.
+
+    ``loader`` is the tag that caused the request, if any.
+    """
     wanted = context.options.consent_purposes
     tags = context.tags
     needed: dict[Purpose, str] = {}
     own = _purpose(view.signature.consent, wanted)
     if own is not None:
         needed[own] = view.signature.id
-    loader = entry.initiated_by
     seen = {view.signature.id}
     for _ in range(_MAX_CHAIN):
         if loader is None or loader in seen or loader not in tags:
@@ -65,8 +67,13 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
         early: list[AttributedEntry] = []
         states: dict[tuple[Purpose, PurposeState], str] = {}
         silent: dict[int, list[AttributedEntry]] = {}
+        # What a request needs depends only on the tag that caused it: work it out once.
+        by_loader: dict[str | None, dict[Purpose, str]] = {}
         for attributed in view.entries:
-            needed = _needed(view, attributed, context)
+            loader = attributed.initiated_by
+            needed = by_loader.get(loader)
+            if needed is None:
+                needed = by_loader[loader] = _needed(view, loader, context)
             if not needed:
                 continue
             position = attributed.ref.input

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from tagsig._attribute import AttributedCookie, AttributedEntry
 from tagsig._party import registrable_domain
@@ -24,8 +24,11 @@ from tagsig._rules._base import (
 __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_party_cookie"]
 
 _CNIL_DAYS = DEFAULT_COOKIE_DAYS
-_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9._\-]+")
 _MIN_IDENTIFIER = 8
+# The tokens an identifier is looked for in: runs of these characters, long enough.
+_TOKEN = re.compile(r"[A-Za-z0-9._\-]{8,}")
+# Four digits among the token's characters (which are ASCII: the split leaves no others).
+_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){4}")
 
 
 def _documented(view: TagView, name: str) -> float | None:
@@ -99,14 +102,59 @@ def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCooki
     return [seen[name] for name in sorted(seen)][:MAX_EVIDENCE]
 
 
-def _candidates(value: str) -> set[str]:
-    """Return identifier candidates in a cookie value: the value and its dotted tails."""
-    found: set[str] = set()
-    for token in _TOKEN_SPLIT.split(value):
-        parts = token.split(".")
-        found.update(".".join(parts[i:]) for i in range(len(parts)))
-    return {c for c in found if len(c) >= _MIN_IDENTIFIER
-            and sum(map(str.isdigit, c)) >= 4 and not c.isalpha()}
+def _pieces(value: str) -> set[str]:
+    """Return the tokens of a cookie value long enough to identify, and their dotted tails.
+
+    The identifier candidates are those that hold at least 4 digits (so they are not
+    words). The pieces of several values joined by a line break are those of each.
+    """
+    tokens = _TOKEN.findall(value)
+    found = set(tokens)
+    for token in tokens if "." in value else ():
+        if "." in token:
+            parts = token.split(".")
+            found.update(tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+                         if len(tail) >= _MIN_IDENTIFIER)
+    return found
+
+
+def _tails(token: str, pieces: set[str]) -> set[str]:
+    """Return the dotted tails of ``token`` that are among ``pieces``."""
+    # Pieces are long; the longest tail of most dotted tokens (file and host names) is not.
+    if len(token) - token.index(".") - 1 < _MIN_IDENTIFIER:
+        return set()
+    parts = token.split(".")
+    return {tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+            if tail in pieces}
+
+
+def _index(context: RuleContext, pieces: set[str]) -> dict[str, list[AttributedEntry]]:
+    """Map each candidate to the third-party requests that send it, in entry order.
+
+    A request sends a candidate as a token of a text it sends, or a token's dotted tail.
+    ``pieces`` are those of the cookie values; the candidates among them hold 4 digits.
+    """
+    index: dict[str, list[AttributedEntry]] = defaultdict(list)
+    # Dotted tokens (host names, file names) recur from request to request.
+    dotted: dict[str, set[str]] = {}
+    for attributed in context.attribution.entries:
+        if not attributed.third_party:
+            continue
+        # The texts joined by a line break hold the tokens of each text.
+        text = "\n".join(context.texts(attributed.entry))
+        tokens = _TOKEN.findall(text)
+        sent = pieces.intersection(tokens)
+        if "." in text:
+            for token in tokens:
+                if "." in token:
+                    tails = dotted.get(token)
+                    if tails is None:
+                        tails = dotted[token] = _tails(token, pieces)
+                    sent |= tails
+        for piece in sent:
+            index[piece].append(attributed)
+    # Telling candidates by their digits is left to the few pieces that are sent.
+    return {piece: entries for piece, entries in index.items() if _DIGITS.match(piece)}
 
 
 def _receiver(attributed: AttributedEntry) -> str:
@@ -115,50 +163,68 @@ def _receiver(attributed: AttributedEntry) -> str:
     return registrable_domain(attributed.entry.url.host)
 
 
+class _Propagation:
+    """Which requests send each cookie identifier, and to whom."""
+
+    def __init__(self, index: Mapping[str, list[AttributedEntry]]) -> None:
+        self.index = index
+        self._sent: dict[str, list[str]] = {}
+        self._receivers: dict[str, list[str]] = {}
+
+    def sent(self, value: str) -> list[str]:
+        """Return the candidates of a cookie value that some request sends, sorted."""
+        # A value's own candidates are worked out only once some candidate is sent.
+        sent = self._sent.get(value)
+        if sent is None:
+            sent = self._sent[value] = sorted(_pieces(value).intersection(self.index))
+        return sent
+
+    def receivers(self, candidate: str) -> list[str]:
+        """Return who receives a candidate that is sent: vendors, else domains, sorted."""
+        receivers = self._receivers.get(candidate)
+        if receivers is None:
+            receivers = self._receivers[candidate] = sorted(
+                {_receiver(a) for a in self.index[candidate]})
+        return receivers
+
+
+def _propagated(tag_id: str, view: TagView, propagation: _Propagation) -> Iterator[Finding]:
+    """Flag the first identifier of each of the tag's cookies that several vendors get."""
+    reported: set[str] = set()
+    for cookie in view.cookies:
+        if cookie.cookie.name in reported:
+            continue
+        for candidate in propagation.sent(cookie.cookie.value):
+            receivers = propagation.receivers(candidate)
+            if len(receivers) < 2:
+                continue
+            reported.add(cookie.cookie.name)
+            masked = candidate[:4] + "***"
+            yield Finding(tag=tag_id, flag=Flag(
+                rule="cross-site-tracking", severity="medium",
+                message=f"The identifier in cookie {cookie.cookie.name} of "
+                f"{view.signature.name} ({masked}) is sent to "
+                f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
+                "they can link the visitor's activity.",
+                evidence=(cookie_evidence(cookie, masked),
+                          *entry_evidence(propagation.index[candidate]))))
+            break
+
+
 def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
     # Identifiers worth following are few (those in tag cookies): index only those.
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
-    by_value = {value: _candidates(value) for value in values}
-    candidates = set().union(*by_value.values())
-    index: dict[str, list[AttributedEntry]] = defaultdict(list)
-    for attributed in context.attribution.entries if candidates else ():
-        if not attributed.third_party:
-            continue
-        tokens: set[str] = set()
-        for text in context.texts(attributed.entry):
-            for token in _TOKEN_SPLIT.split(text):
-                if len(token) < _MIN_IDENTIFIER:
-                    continue
-                if "." not in token:
-                    tokens.add(token)
-                    continue
-                parts = token.split(".")
-                tokens.update(".".join(parts[i:]) for i in range(len(parts)))
-        for token in tokens & candidates:
-            index[token].append(attributed)
+    pieces = _pieces("\n".join(values))
+    index = _index(context, pieces) if pieces else {}
+    propagation = _Propagation(index)
     for tag_id, view in context.tags.items():
-        reported: set[str] = set()
-        for cookie in view.cookies:
-            if cookie.cookie.name in reported:
-                continue
-            for candidate in sorted(by_value[cookie.cookie.value]):
-                entries = index.get(candidate, [])
-                receivers = sorted({_receiver(a) for a in entries})
-                if len(receivers) < 2:
-                    continue
-                reported.add(cookie.cookie.name)
-                masked = candidate[:4] + "***"
-                yield Finding(tag=tag_id, flag=Flag(
-                    rule="cross-site-tracking", severity="medium",
-                    message=f"The identifier in cookie {cookie.cookie.name} of "
-                    f"{view.signature.name} ({masked}) is sent to "
-                    f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
-                    "they can link the visitor's activity.",
-                    evidence=(cookie_evidence(cookie, masked), *entry_evidence(entries))))
-                break
+        if index:
+            yield from _propagated(tag_id, view, propagation)
+        if not view.signature.facts.cross_site_tracking:
+            continue
         own = [c for c in view.cookies if c.third_party and c.cookie.source != "request"]
-        if own and view.signature.facts.cross_site_tracking:
+        if own:
             domains = sorted({c.domain or "?" for c in own})
             yield Finding(tag=tag_id, flag=Flag(
                 rule="cross-site-tracking", severity="medium",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from tagsig._attribute import AttributedEntry
-from tagsig._measure import weigh
+from tagsig._measure import script_bytes
 from tagsig._report import Flag
 from tagsig._rules._base import Finding, RuleContext, TagView, entry_evidence, plural
 
@@ -59,8 +59,8 @@ def over_weight(context: RuleContext) -> Iterator[Finding]:
         if facts.script_kb is not None:
             typical = facts.script_kb * 1000
             _, group = max(pages.items(), key=lambda kv: (
-                weigh(a.entry for a in kv[1]).script_bytes, -kv[0][0]))
-            script = weigh(a.entry for a in group).script_bytes
+                script_bytes(a.entry for a in kv[1]), -kv[0][0]))
+            script = script_bytes(a.entry for a in group)
             if script > typical * _MARGIN and script - typical >= _MIN_EXTRA_BYTES:
                 problems.append(f"{script / 1000:.0f} kB of script on one page, where "
                                 f"{facts.script_kb:g} kB is typical")

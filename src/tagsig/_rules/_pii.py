@@ -39,6 +39,9 @@ _EMAIL_NAME: Final = re.compile(
     r"email_sha256|eh)($|[._\[\]-])", re.IGNORECASE)
 _HEX: Final = re.compile(r"[0-9a-fA-F]{32,64}")
 _HASH_LENGTHS: Final = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
+_MIN_HASH: Final = 32
+_MIN_PHONE: Final = 7
+_MAX_PHONE: Final = 21
 
 
 def mask_email(address: str) -> str:
@@ -93,6 +96,17 @@ def _emails(texts: Iterable[str]) -> set[str]:
             if m.group(1).lower() not in _NOT_TLDS}
 
 
+def _phone_like(name: str, stripped: str) -> bool:
+    """Whether a value looks like a phone number: E.164, or digits in a phone parameter."""
+    # Both patterns take 7 to 21 characters; E.164 numbers start with a plus.
+    if not _MIN_PHONE <= len(stripped) <= _MAX_PHONE:
+        return False
+    if stripped[0] == "+" and _E164.match(stripped):
+        return True
+    # The value test first: the case-insensitive name search is the slower.
+    return bool(_PHONE_VALUE.match(stripped) and _PHONE_NAME.search(name))
+
+
 def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[str, str],
                        identifiers: Sequence[str] = ()) -> list[PersonalData]:
     """Find personal data in the ``(name, value)`` pairs a request sends.
@@ -119,41 +133,57 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
     words = [(i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
              for i in identifiers if i.strip()]
     for name, value in pairs:
-        for address in sorted(_emails([value])):
-            add("e-mail address", name, mask_email(address))
-        stripped = value.strip()
-        digits = sum(map(str.isdigit, stripped))
-        if (_E164.match(stripped) or (_PHONE_NAME.search(name) and _PHONE_VALUE.match(
-                stripped))) and 7 <= digits <= 15:
-            add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
-        for match in _HEX.finditer(value):
-            digest = match.group(0).lower()
-            if digest in known_hashes:
-                add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
-            elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
-                    len(digest) == len(stripped) or digest == stripped[-len(digest):]):
-                add(f"{_HASH_LENGTHS[len(digest)]} hash of an e-mail address", name,
-                    mask_value(digest))
+        if "@" in value:
+            for address in sorted(_emails([value])):
+                add("e-mail address", name, mask_email(address))
+        # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
+        if len(value) >= _MIN_PHONE:
+            stripped = value.strip()
+            if (len(stripped) <= _MAX_PHONE and _phone_like(name, stripped)
+                    and 7 <= sum(map(str.isdigit, stripped)) <= 15):
+                add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
+            for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
+                digest = match.group(0).lower()
+                if digest in known_hashes:
+                    add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
+                elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
+                        len(digest) == len(stripped) or digest == stripped[-len(digest):]):
+                    add(f"{_HASH_LENGTHS[len(digest)]} hash of an e-mail address", name,
+                        mask_value(digest))
         for identifier, pattern in words:
             if pattern.search(value) and "@" not in identifier:
                 add("identifier", name, mask_value(identifier))
     return list(found.values())
 
 
-def _may_carry_email(entry: Entry) -> bool:
-    """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded)."""
-    sent = [entry.url.raw, entry.request_headers.get("referer") or ""]
-    if entry.post_data is not None:
-        sent.append(entry.post_data.text)
-        sent.extend(value for _, value in entry.post_data.params)
-    return any(_AT.search(text) for text in sent)
+def _may_carry_email(entry: Entry, referer: str | None) -> bool:
+    """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded).
+
+    ``referer`` is the entry's ``Referer`` header, if any.
+    """
+    if _has_at(entry.url.raw):
+        return True
+    if referer and _has_at(referer):
+        return True
+    post = entry.post_data
+    return post is not None and (
+        _has_at(post.text) or any(_has_at(value) for _, value in post.params))
+
+
+def _has_at(text: str) -> bool:
+    """Whether ``text`` holds an ``@``, plain or encoded (as ``_AT`` finds it)."""
+    # The case-insensitive search is slow: settle the cases without letters first.
+    if "@" in text or "%40" in text:
+        return True
+    return "0040" in text and _AT.search(text) is not None
 
 
 def _known_hashes(context: RuleContext) -> dict[str, str]:
     # Every request is searched for addresses, to recognise their hashes anywhere; the
     # quick test spares decoding the requests that cannot hold one.
     addresses = _emails(text for a in context.attribution.entries
-                        if _may_carry_email(a.entry) for text in context.texts(a.entry))
+                        if _may_carry_email(a.entry, context.referer(a.entry))
+                        for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
     known: dict[str, str] = {}
     for address in sorted(addresses):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from typing import Final
-from urllib.parse import parse_qsl
 
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, read_parameters
@@ -23,6 +22,7 @@ from tagsig._rules._base import (
     plural,
 )
 from tagsig._rules._pii import find_personal_data, mask_value
+from tagsig._rules._text import parse_query
 
 __all__ = ["VENDOR_CHECKS"]
 
@@ -174,7 +174,7 @@ def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]
     purpose: Purpose = "analytics" if view.signature.consent == "analytics" else "marketing"
     hits = []
     for attributed in view.entries:
-        query = parse_qsl(attributed.entry.url.query, keep_blank_values=True)
+        query = parse_query(attributed.entry.url.query)
         if any(reading.kind == "google-consent-mode"
                and dict(reading.purposes).get(purpose) == "denied"
                for reading in read_parameters(query)):
