@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import field, frozen
 
 from tagsig._exceptions import format_location
 
@@ -84,16 +84,24 @@ class Url:
     and URLs without an authority."""
     port: int | None
     """Explicit port, or ``None`` when the URL gives none (or an invalid one)."""
+    # Path and query, split from ``raw`` on first use: most URLs of a capture never need them.
+    _parts: tuple[str, str] | None = field(default=None, init=False, repr=False, eq=False,
+                                           hash=False)
 
     @property
     def path(self) -> str:
         """Path; ``/`` when empty in a URL with a host, '' for ``data:`` and ``blob:`` URLs."""
-        return _split(self.raw)[0] if self.host else ""
+        return (self._parts or self._split_raw())[0]
 
     @property
     def query(self) -> str:
         """Query string without the ``?``; empty when absent."""
-        return _split(self.raw)[1] if self.host else ""
+        return (self._parts or self._split_raw())[1]
+
+    def _split_raw(self) -> tuple[str, str]:
+        parts = _split(self.raw) if self.host else ("", "")
+        object.__setattr__(self, "_parts", parts)  # a cache: the value never changes
+        return parts
 
     @property
     def is_network(self) -> bool:
