@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import first_party_domains, is_third_party, load_har, registrable_domain
+from tagsig._psl import public_suffix_list
 
 Asset = Callable[[str], Path]
 
@@ -29,6 +30,8 @@ class TestRegistrableDomain:
             ("[2001:db8::1]", "2001:db8::1"),
             ("localhost", "localhost"),
             ("co.uk", "co.uk"),
+            ("shop.xn--55qx5d.cn", "shop.xn--55qx5d.cn"),  # under the rule 公司.cn
+            ("a.shop.xn--55qx5d.cn", "shop.xn--55qx5d.cn"),
             ("", ""),
         ],
     )
@@ -40,6 +43,18 @@ class TestRegistrableDomain:
     def test_never_raises(self, host: str) -> None:
         """Any text gives a string."""
         assert isinstance(registrable_domain(host), str)
+
+    @given(labels=st.lists(st.from_regex(r"[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", fullmatch=True),
+                           max_size=3),
+           suffix=st.sampled_from(sorted(rule for rule in public_suffix_list().rules
+                                         if "xn--" not in rule)))
+    def test_ascii_names_need_no_internationalised_rules(self, labels: list[str],
+                                                        suffix: str) -> None:
+        """Without an ``xn--`` label, the list without IDN rules answers as the whole list."""
+        name = ".".join([*labels, suffix])
+        assert "xn--" in name or (
+            public_suffix_list(ascii_only=True).registrable_domain(name)
+            == public_suffix_list().registrable_domain(name))
 
 
 class TestFirstParty:

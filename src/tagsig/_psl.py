@@ -16,7 +16,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-__all__ = ["PublicSuffixList", "public_suffix_list"]
+__all__ = ["PublicSuffixList", "public_suffix_list", "suffix_list_for"]
 
 _SNAPSHOT = ".tld_set_snapshot"
 
@@ -33,8 +33,13 @@ class PublicSuffixList:
     """Exception rules without their ``!`` (``www.ck``)."""
 
     @classmethod
-    def parse(cls, text: str) -> PublicSuffixList:
-        """Read the list's text format: one rule a line, ``//`` comments."""
+    def parse(cls, text: str, *, ascii_only: bool = False) -> PublicSuffixList:
+        """Read the list's text format: one rule a line, ``//`` comments.
+
+        With ``ascii_only``, the rules of internationalised names are left out: converted
+        to punycode, they only match names with an ``xn--`` label, and the conversion is
+        most of the cost of reading the list.
+        """
         rules: set[str] = set()
         wildcards: set[str] = set()
         exceptions: set[str] = set()
@@ -42,7 +47,11 @@ class PublicSuffixList:
             line = raw.strip()
             if not line or line.startswith("//"):
                 continue
-            rule = _ascii(line.split()[0].lower())
+            rule = line.split()[0].lower()
+            if not rule.isascii():
+                if ascii_only:
+                    continue
+                rule = _ascii(rule)
             if rule.startswith("!"):
                 exceptions.add(rule[1:])
             elif rule.startswith("*."):
@@ -80,8 +89,6 @@ class PublicSuffixList:
 
 
 def _ascii(rule: str) -> str:
-    if rule.isascii():
-        return rule
     prefix = rule[0] if rule[0] in "!*" else ""
     body = rule[len(prefix):]
     try:
@@ -99,11 +106,25 @@ def _snapshot_path() -> Path:
 
 
 @cache
-def public_suffix_list() -> PublicSuffixList:
+def public_suffix_list(*, ascii_only: bool = False) -> PublicSuffixList:
     """Return the bundled Public Suffix List, read once per process.
+
+    Args:
+        ascii_only: Leave out the rules of internationalised names (see
+            :meth:`PublicSuffixList.parse`).
 
     Raises:
         FileNotFoundError: tldextract or its bundled snapshot is missing.
 
     """
-    return PublicSuffixList.parse(_snapshot_path().read_text(encoding="utf-8"))
+    text = _snapshot_path().read_text(encoding="utf-8")
+    return PublicSuffixList.parse(text, ascii_only=ascii_only)
+
+
+def suffix_list_for(name: str) -> PublicSuffixList:
+    """Return the list to look ``name`` (lower-case, ASCII) up in.
+
+    Names without an ``xn--`` label get the list without internationalised rules, which
+    answers alike for them and is several times cheaper to read.
+    """
+    return public_suffix_list(ascii_only="xn--" not in name)
