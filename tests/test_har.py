@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagsig import Capture, HarError, TagsigError, load_har
-from tagsig._har import parse_url
+from tagsig._har_values import parse_url
 
 Asset = Callable[[str], Path]
 

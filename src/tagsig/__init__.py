@@ -53,7 +53,8 @@ if TYPE_CHECKING:
         TagsigError,
         UnsupportedSchemaError,
     )
-    from tagsig._har import load_har, parse_url
+    from tagsig._har import load_har
+    from tagsig._har_values import parse_url
     from tagsig._match import CookieMatch, Matcher
     from tagsig._measure import Weight, transfer_bytes
     from tagsig._models import (
@@ -152,10 +153,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TagsigError",
         "UnsupportedSchemaError",
     ),
-    "tagsig._har": (
-        "load_har",
-        "parse_url",
-    ),
+    "tagsig._har": ("load_har",),
+    "tagsig._har_values": ("parse_url",),
     "tagsig._match": (
         "CookieMatch",
         "Matcher",

@@ -16,7 +16,7 @@ from typing import Literal
 
 from attrs import frozen
 
-from tagsig._har import parse_url
+from tagsig._har_values import parse_url
 from tagsig._match import Matcher
 from tagsig._models import Capture, Cookie, CookieJar, CookieSource, Entry
 from tagsig._party import first_party_domains, registrable_domain

@@ -12,14 +12,15 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 from typing import IO, Any, TypeAlias
-from urllib.parse import urljoin, urlsplit
 
 import msgspec
 
+from tagsig import _har_errors as errors
 from tagsig import _har_format as har
+from tagsig import _har_values as values
 from tagsig._exceptions import HarError, escape_pointer
 from tagsig._models import (
     Capture,
@@ -30,7 +31,6 @@ from tagsig._models import (
     Headers,
     Initiator,
     Page,
-    PostData,
     Problem,
     Timings,
     Url,
@@ -38,7 +38,7 @@ from tagsig._models import (
 from tagsig._setcookie import parse_cookie_header, parse_set_cookie
 from tagsig._source import gunzip, read_bytes
 
-__all__ = ["HarSource", "load_har", "parse_started", "parse_url"]
+__all__ = ["HarSource", "load_har"]
 
 HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, Any]"  # noqa: E501
 """What :func:`load_har` accepts (besides haralyzer objects)."""
@@ -47,14 +47,8 @@ _ANY_DECODER = msgspec.json.Decoder()
 
 _JSONP_HEAD = re.compile(rb"\s*[A-Za-z_$][\w$.]*\s*\(")
 _JSONP_TAIL = re.compile(rb"\)\s*;?\s*$")
-_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
-_SIMPLE_URL = re.compile(
-    r"(https?|wss?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?(?:[/?#]\S*)?"
-)
 _MAX_REPAIRS = 20
-_MAX_SIZE = float(2**62)
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
 
 
@@ -94,47 +88,8 @@ def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
     return _Reader(label).read(data, page_filter)
 
 
-def parse_started(text: str) -> datetime:
-    """Parse a HAR ``startedDateTime`` into an aware datetime (naive values are UTC).
-
-    >>> parse_started("2015-02-22T19:28:12.136-08:00").isoformat()
-    '2015-02-22T19:28:12.136000-08:00'
-
-    Raises:
-        ValueError: ``text`` is not an ISO 8601 date-time.
-
-    """
-    value = datetime.fromisoformat(text.strip())
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def parse_url(raw: str) -> Url:
-    """Split a URL once into scheme, host, port, path and query.
-
-    >>> u = parse_url("HTTPS://WWW.Example.com:8443/a/b?x=1#frag")
-    >>> (u.scheme, u.host, u.port, u.path, u.query)
-    ('https', 'www.example.com', 8443, '/a/b', 'x=1')
-    """
-    fast = _SIMPLE_URL.fullmatch(raw)
-    if fast is not None:  # the common case, about five times faster than urlsplit
-        scheme, host, port = fast.group(1, 2, 3)
-        return Url(raw=raw, scheme=scheme.lower(), host=host.lower(),
-                   port=int(port) if port and int(port) < 65536 else None)
-    try:
-        parts = urlsplit(raw.strip())
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return Url(raw=raw, scheme="", host="", port=None)
-    scheme = parts.scheme.lower()
-    if scheme in {"data", "blob", "about", "javascript"}:
-        return Url(raw=raw, scheme=scheme, host="", port=None)
-    host = parts.hostname or ""
-    if host and not host.isascii():
-        host = _idna(host)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return Url(raw=raw, scheme=scheme, host=host.rstrip("."), port=port)
 
 
 # --- Input acquisition. -------------------------------------------------------------------
@@ -199,7 +154,7 @@ class _Reader:
     def mime_type(self, value: str) -> str:
         mime = self.mime_types.get(value)
         if mime is None:
-            mime = self.mime_types[value] = _mime(value)
+            mime = self.mime_types[value] = values.mime(value)
         return mime
 
     def initiator(self, raw: har.Initiator | str | None) -> Initiator | None:
@@ -212,7 +167,7 @@ class _Reader:
         if isinstance(raw, str):  # WebPageTest records the initiating URL as a string
             key: _InitiatorKey = ("other", share(raw, raw), None, ())
         else:
-            stack = tuple(share(url, url) for url in _stack(raw.stack))
+            stack = tuple(share(url, url) for url in values.call_stack(raw.stack))
             url = raw.url or (stack[0] if stack else None)
             key = (share(raw.type, raw.type) if raw.type else "other",
                    None if url is None else share(url, url),
@@ -243,9 +198,9 @@ class _Reader:
             pages = tuple(p for p in pages if p.id == page_filter)
         return Capture(
             source=self.label,
-            version=_text(log.version),
-            creator=_creator(log.creator) or Creator(name=""),
-            browser=_creator(log.browser),
+            version=values.text(log.version),
+            creator=values.creator(log.creator) or Creator(name=""),
+            browser=values.creator(log.browser),
             pages=pages,
             entries=entries,
             problems=tuple(self.problems),
@@ -309,16 +264,17 @@ class _Reader:
                     try:
                         inner = har.HAR_DECODER.decode(msgspec.json.encode(value))
                     except msgspec.ValidationError as e:
-                        raise self.fail(_validation_message(e, "HAR log"),
-                                        _pointer_of(e, "/" + escape_pointer(key))) from e
+                        raise self.fail(errors.validation_message(e, "HAR log"),
+                                        errors.pointer_of(e, "/" + escape_pointer(key))) from e
                     return inner.log, f"/{escape_pointer(key)}/log"
             keys = ", ".join(repr(k) for k in list(document)[:5]) or "no members"
             raise self.fail(f'expected a HAR file with a top-level "log" object, found an '
                             f"object with {keys}")
         if not isinstance(document, dict):
             raise self.fail(f'expected a HAR file (a JSON object with a "log" member), found '
-                            f"a JSON {_json_type(document)}")
-        raise self.fail(_validation_message(error, "HAR file"), _pointer_of(error, "")) from error
+                            f"a JSON {errors.json_type(document)}")
+        raise self.fail(errors.validation_message(error, "HAR file"),
+                        errors.pointer_of(error, "")) from error
 
     # -- pages --
 
@@ -330,8 +286,8 @@ class _Reader:
             try:
                 page = har.PAGE_DECODER.decode(raw)
             except msgspec.ValidationError as e:
-                self.problem(f"page skipped: {_validation_message(e, 'page')}",
-                             _pointer_of(e, pointer))
+                self.problem(f"page skipped: {errors.validation_message(e, 'page')}",
+                             errors.pointer_of(e, pointer))
                 continue
             if page.id is None or page.id == "":
                 self.problem('page skipped: expected an "id", found none', pointer)
@@ -339,17 +295,17 @@ class _Reader:
             started = None
             if page.startedDateTime:
                 try:
-                    started = parse_started(page.startedDateTime)
+                    started = values.parse_started(page.startedDateTime)
                 except ValueError:
                     self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
                                  f"found {page.startedDateTime!r}", f"{pointer}/startedDateTime")
             timings = page.pageTimings or har.PageTimings()
             pages.append(Page(
-                id=_text(page.id),
+                id=values.text(page.id),
                 title=page.title or "",
                 started=started,
-                on_content_load=_duration(timings.onContentLoad),
-                on_load=_duration(timings.onLoad),
+                on_content_load=values.duration(timings.onContentLoad),
+                on_load=values.duration(timings.onLoad),
             ))
         return tuple(pages)
 
@@ -387,14 +343,14 @@ class _Reader:
         """
         document = _ANY_DECODER.decode(raw)
         for _ in range(_MAX_REPAIRS):
-            parts = _path_parts(error)
+            parts = errors.path_parts(error)
             if len(parts) == 0 or parts[0] in _ESSENTIAL or parts[:2] == ["request", "url"]:
-                self.problem(f"entry skipped: {_validation_message(error, 'entry')}",
-                             _pointer_of(error, pointer))
+                self.problem(f"entry skipped: {errors.validation_message(error, 'entry')}",
+                             errors.pointer_of(error, pointer))
                 return None
-            self.problem(f"member ignored: {_validation_message(error, 'member')}",
-                         _pointer_of(error, pointer))
-            _delete(document, parts)
+            self.problem(f"member ignored: {errors.validation_message(error, 'member')}",
+                         errors.pointer_of(error, pointer))
+            errors.delete(document, parts)
             try:
                 return msgspec.convert(document, har.Entry)
             except msgspec.ValidationError as e:
@@ -404,7 +360,7 @@ class _Reader:
 
     def entry(self, index: int, raw: har.Entry, log_pointer: str) -> Entry | None:
         try:
-            started = parse_started(raw.startedDateTime)
+            started = values.parse_started(raw.startedDateTime)
         except ValueError:
             self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
                          f"{raw.startedDateTime!r}",
@@ -416,8 +372,8 @@ class _Reader:
                          f"{log_pointer}/entries/{index}/request/url")
             return None
         response = raw.response or _NO_RESPONSE
-        status = _status(response.status)
-        url = parse_url(request.url)
+        status = values.status(response.status)
+        url = values.parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
         request_cookies = self.request_cookies(request, request_headers, started, index)
@@ -430,7 +386,7 @@ class _Reader:
             index=index,
             pageref=text(raw.pageref) if raw.pageref else None,
             started=started,
-            time=_total_time(raw.time, timings),
+            time=values.total_time(raw.time, timings),
             method=text((request.method or "GET").upper()) or "GET",
             url=url,
             http_version=text(request.httpVersion or response.httpVersion or "") or "",
@@ -439,26 +395,26 @@ class _Reader:
             response_headers=response_headers,
             request_cookies=request_cookies,
             response_cookies=response_cookies,
-            post_data=_post_data(request.postData),
+            post_data=values.post_data(request.postData),
             mime_type=self.mime_type(content.mimeType or response_headers.get("content-type")
                                      or ""),
-            request_headers_size=_size(request.headersSize),
-            request_body_size=_size(request.bodySize),
-            response_headers_size=_size(response.headersSize),
-            response_body_size=_size(response.bodySize),
-            content_size=_size(content.size),
-            transfer_size=_size(response.transfer_size),
+            request_headers_size=values.size(request.headersSize),
+            request_body_size=values.size(request.bodySize),
+            response_headers_size=values.size(response.headersSize),
+            response_body_size=values.size(response.bodySize),
+            content_size=values.size(content.size),
+            transfer_size=values.size(response.transfer_size),
             timings=Timings(
-                blocked=_duration(timings.blocked), dns=_duration(timings.dns),
-                connect=_duration(timings.connect), ssl=_duration(timings.ssl),
-                send=_duration(timings.send), wait=_duration(timings.wait),
-                receive=_duration(timings.receive),
+                blocked=values.duration(timings.blocked), dns=values.duration(timings.dns),
+                connect=values.duration(timings.connect), ssl=values.duration(timings.ssl),
+                send=values.duration(timings.send), wait=values.duration(timings.wait),
+                receive=values.duration(timings.receive),
             ),
-            server_ip=text(_server_ip(raw.serverIPAddress)),
-            connection=text(_text(raw.connection) or None),
+            server_ip=text(values.server_ip(raw.serverIPAddress)),
+            connection=text(values.text(raw.connection) or None),
             initiator=self.initiator(raw.initiator),
             resource_type=text(raw.resource_type.lower()) if raw.resource_type else None,
-            redirect_url=_redirect(response.redirectURL, response_headers, request.url,
+            redirect_url=values.redirect(response.redirectURL, response_headers, request.url,
                                    status),
             error=response.error or raw.error or None,
             from_cache=bool(raw.from_cache),
@@ -513,27 +469,27 @@ class _Reader:
         self.has_cookie_evidence = True
         if isinstance(raw, dict):  # a {name: value} object instead of a list
             return tuple(
-                Cookie(name=str(name), value=_text(value), source=source,
+                Cookie(name=str(name), value=values.text(value), source=source,
                        seen=started, entry=index, file=self.label)
                 for name, value in raw.items()
             )
         cookies = []
         for item in raw:
-            name = _text(item.name)
+            name = values.text(item.name)
             if not name:
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
             cookies.append(Cookie(
                 name=name,
-                value=_text(item.value),
+                value=values.text(item.value),
                 source=source,
                 domain=domain if domain else host,
                 host_only=None if domain or host is None else True,
                 path=item.path or None,
-                expires=_cookie_expiry(item.expires),
-                secure=_flag(item.secure),
-                http_only=_flag(item.httpOnly),
-                same_site=_same_site(item.sameSite),
+                expires=values.cookie_expiry(item.expires),
+                secure=values.flag(item.secure),
+                http_only=values.flag(item.httpOnly),
+                same_site=values.same_site(item.sameSite),
                 seen=started,
                 entry=index,
                 file=self.label,
@@ -541,21 +497,10 @@ class _Reader:
         return tuple(cookies)
 
 
-# --- Field normalisation. ------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if isinstance(value, str) else str(value)
 
 
-def _creator(raw: har.Creator | None) -> Creator | None:
-    if raw is None or not raw.name:
-        return None
-    return Creator(name=raw.name, version=_text(raw.version))
 
 
 _PAIR = attrgetter("name", "value")
@@ -594,159 +539,39 @@ _NO_TIMINGS = har.Timings()
 _NO_HEADERS = Headers(())
 
 
-def _size(value: har.Num) -> int | None:
-    # -1 means "unknown" in HAR; any negative or non-finite size is treated the same.
-    if value is None or not 0 <= value < _MAX_SIZE:
-        return None
-    return int(value)
 
 
-def _duration(value: har.Num) -> float | None:
-    if value is None or not 0 <= value < _MAX_SIZE:
-        return None
-    return value
 
 
-def _total_time(value: har.Num, timings: har.Timings) -> float:
-    total = _duration(value)
-    if total is not None:
-        return total
-    phases = (timings.blocked, timings.dns, timings.connect, timings.send, timings.wait,
-              timings.receive)
-    return sum(d for d in map(_duration, phases) if d is not None)
 
 
-def _status(value: har.Num) -> int:
-    if value is None or not 0 <= value < 1000:
-        return 0
-    return int(value)
 
 
-def _mime(value: str) -> str:
-    return value.split(";", 1)[0].strip().lower()
 
 
-def _server_ip(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.strip().strip("[]") or None
 
 
-def _redirect(recorded: str | None, headers: Headers, request_url: str, status: int) -> (
-        str | None):
-    # Location only means a redirect on a 3xx response (a 201 may carry one too).
-    target = recorded or (headers.get("location") if 300 <= status < 400 else None)
-    if not target:
-        return None
-    try:
-        return urljoin(request_url, target)
-    except ValueError:
-        return target
 
 
-def _post_data(raw: har.PostData | None) -> PostData | None:
-    if raw is None:
-        return None
-    params = tuple((_text(p.name), _text(p.value)) for p in raw.params or ())
-    return PostData(mime_type=raw.mimeType or "", text=raw.text or "", params=params)
 
 
-def _stack(frames: har.Stack | None) -> list[str]:
-    """Every distinct script URL on a call stack, innermost first."""
-    stack: list[str] = []
-    while frames is not None:
-        for frame in frames.callFrames or ():
-            if frame.url and frame.url not in stack:
-                stack.append(frame.url)
-        frames = frames.parent
-    return stack
 
 
-def _cookie_expiry(value: float | str | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return parse_started(value)
-        except ValueError:
-            return None
-    if value <= 0:  # -1: a session cookie in CDP-style records
-        return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return datetime.max.replace(tzinfo=UTC)
 
 
-def _flag(value: har.Scalar) -> bool | None:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no", ""}:
-            return False
-        return None
-    return bool(value)
 
 
-def _same_site(value: har.Scalar) -> Any:
-    if not isinstance(value, str) or not value:
-        return None
-    lowered = value.lower()
-    return lowered if lowered in {"strict", "lax", "none"} else None
 
 
-def _idna(host: str) -> str:
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
 
 
-# --- Error messages. ----------------------------------------------------------------------
 
 
-def _json_type(value: object) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return "null" if value is None else type(value).__name__
 
 
-def _validation_message(error: msgspec.ValidationError, what: str) -> str:
-    text = _MSGSPEC_PATH.sub("", str(error))
-    text = text.replace("`", '"')
-    if text.startswith("Object missing required field"):
-        field = text.removeprefix("Object missing required field ")
-        return f"expected {what} member {field}, found none"
-    if text.startswith("Expected"):
-        return "expected" + text.removeprefix("Expected")
-    return text
 
 
-def _path_parts(error: msgspec.ValidationError) -> list[str]:
-    match = _MSGSPEC_PATH.search(str(error))
-    if match is None:
-        return []
-    return [m.group(1) or m.group(2) for m in _PATH_PART.finditer(match.group("path"))]
 
 
-def _pointer_of(error: msgspec.ValidationError, base: str) -> str:
-    return base + "".join("/" + escape_pointer(part) for part in _path_parts(error))
 
 
-def _delete(document: Any, parts: list[str]) -> None:
-    *parents, last = parts
-    for part in parents:
-        document = document[int(part)] if isinstance(document, list) else document[part]
-    if isinstance(document, list):
-        del document[int(last)]
-    else:
-        del document[last]
