@@ -11,13 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import analyze, render
-from tagsig._cmp import (
-    consent_cookies,
-    read_cookies,
-    read_gpc,
-    read_parameters,
-    tcf_purposes,
-)
+from tagsig._cmp import read_gpc, read_parameters, tcf_purposes
+from tagsig._cmp_cookies import consent_cookies, read_cookies
 
 from .audits import at, audit, document, flags, hit, onetrust_cookie
 from .conftest import REPO

@@ -24,16 +24,9 @@ from urllib.parse import parse_qsl
 from attrs import frozen
 
 from tagsig._attribute import Attribution
-from tagsig._cmp import (
-    PURPOSES,
-    Purpose,
-    PurposeState,
-    Reading,
-    consent_cookies,
-    read_cookies,
-    read_gpc,
-)
+from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_gpc
 from tagsig._cmp import read_parameters as _read_parameters
+from tagsig._cmp_cookies import consent_cookies, read_cookies
 from tagsig._models import Capture, Entry
 from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
 
