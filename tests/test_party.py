@@ -32,6 +32,8 @@ class TestRegistrableDomain:
             ("co.uk", "co.uk"),
             ("shop.xn--55qx5d.cn", "shop.xn--55qx5d.cn"),  # under the rule 公司.cn
             ("a.shop.xn--55qx5d.cn", "shop.xn--55qx5d.cn"),
+            ("a.shop.公司.cn", "shop.公司.cn"),
+            ("a.xn--bad-.cn", "xn--bad-.cn"),  # not valid punycode: read as written
             ("", ""),
         ],
     )
@@ -45,16 +47,19 @@ class TestRegistrableDomain:
         assert isinstance(registrable_domain(host), str)
 
     @given(labels=st.lists(st.from_regex(r"[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", fullmatch=True),
-                           max_size=3),
-           suffix=st.sampled_from(sorted(rule for rule in public_suffix_list().rules
-                                         if "xn--" not in rule)))
-    def test_ascii_names_need_no_internationalised_rules(self, labels: list[str],
-                                                        suffix: str) -> None:
-        """Without an ``xn--`` label, the list without IDN rules answers as the whole list."""
-        name = ".".join([*labels, suffix])
-        assert "xn--" in name or (
-            public_suffix_list(ascii_only=True).registrable_domain(name)
-            == public_suffix_list().registrable_domain(name))
+                           min_size=1, max_size=3),
+           rule=st.sampled_from(sorted(rule for rule in public_suffix_list().rules
+                                       if not rule.isascii())))
+    def test_punycode_and_unicode_names_agree(self, labels: list[str], rule: str) -> None:
+        """Under an internationalised suffix, punycode and Unicode names answer alike."""
+        name = ".".join([*labels, rule])
+        try:
+            encoded = name.encode("idna").decode("ascii")
+        except UnicodeError:  # a rule the IDNA 2003 codec refuses
+            return
+        unicode_answer = registrable_domain(name)
+        assert unicode_answer.endswith(rule)
+        assert registrable_domain(encoded) == unicode_answer.encode("idna").decode("ascii")
 
 
 class TestFirstParty:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from tagsig._models import Capture, Entry
-from tagsig._psl import suffix_list_for
+from tagsig._psl import public_suffix_list
 
 __all__ = ["first_party_domains", "is_third_party", "registrable_domain"]
 
@@ -33,7 +33,7 @@ def registrable_domain(host: str) -> str:
     name = host.strip().strip("[]").rstrip(".").lower()
     if not name or _is_ip(name):
         return name
-    return suffix_list_for(name).registrable_domain(name) or name
+    return public_suffix_list().registrable_domain(name) or name
 
 
 def _is_ip(name: str) -> bool:

@@ -16,14 +16,18 @@ from pathlib import Path
 
 from attrs import frozen
 
-__all__ = ["PublicSuffixList", "public_suffix_list", "suffix_list_for"]
+__all__ = ["PublicSuffixList", "public_suffix_list"]
 
 _SNAPSHOT = ".tld_set_snapshot"
 
 
 @frozen
 class PublicSuffixList:
-    """The rules of the list, split by kind, with host names in ASCII (punycode)."""
+    """The rules of the list, split by kind.
+
+    Rules are kept as written: lower-case, internationalised names in Unicode. Look-ups
+    read a name's punycode (``xn--``) labels as Unicode.
+    """
 
     rules: frozenset[str]
     """Plain rules (``co.uk``, ``github.io``)."""
@@ -33,13 +37,8 @@ class PublicSuffixList:
     """Exception rules without their ``!`` (``www.ck``)."""
 
     @classmethod
-    def parse(cls, text: str, *, ascii_only: bool = False) -> PublicSuffixList:
-        """Read the list's text format: one rule a line, ``//`` comments.
-
-        With ``ascii_only``, the rules of internationalised names are left out: converted
-        to punycode, they only match names with an ``xn--`` label, and the conversion is
-        most of the cost of reading the list.
-        """
+    def parse(cls, text: str) -> PublicSuffixList:
+        """Read the list's text format: one rule a line, ``//`` comments."""
         rules: set[str] = set()
         wildcards: set[str] = set()
         exceptions: set[str] = set()
@@ -48,10 +47,6 @@ class PublicSuffixList:
             if not line or line.startswith("//"):
                 continue
             rule = line.split()[0].lower()
-            if not rule.isascii():
-                if ascii_only:
-                    continue
-                rule = _ascii(rule)
             if rule.startswith("!"):
                 exceptions.add(rule[1:])
             elif rule.startswith("*."):
@@ -75,26 +70,40 @@ class PublicSuffixList:
         return 1
 
     def is_public_suffix(self, name: str) -> bool:
-        """Whether ``name`` (lower-case, ASCII) is itself a public suffix."""
+        """Whether ``name`` (lower-case; punycode or Unicode) is itself a public suffix."""
         labels = name.split(".")
-        return self.suffix_length(labels) == len(labels)
+        return self.suffix_length(_as_written(labels)) == len(labels)
 
     def registrable_domain(self, name: str) -> str | None:
-        """Return the public suffix plus one label, or ``None`` when ``name`` is a suffix."""
+        """Return the public suffix plus one label, or ``None`` when ``name`` is a suffix.
+
+        The answer keeps the labels of ``name`` as given (punycode stays punycode).
+        """
         labels = name.split(".")
-        length = self.suffix_length(labels)
+        length = self.suffix_length(_as_written(labels))
         if length >= len(labels):
             return None
         return ".".join(labels[-length - 1:])
 
 
-def _ascii(rule: str) -> str:
-    prefix = rule[0] if rule[0] in "!*" else ""
-    body = rule[len(prefix):]
+def _as_written(labels: list[str]) -> list[str]:
+    """Return ``labels`` with punycode labels in Unicode, the form the list is written in.
+
+    Decoding the few punycode labels of a name is far cheaper than encoding the list's
+    several hundred internationalised rules.
+    """
+    if not any(label.startswith("xn--") for label in labels):
+        return labels
+    return [_unicode(label) for label in labels]
+
+
+def _unicode(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
     try:
-        return prefix + body.encode("idna").decode("ascii")
-    except UnicodeError:  # a label the IDNA 2003 codec refuses: keep it as written
-        return rule
+        return label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:  # not valid punycode: compare it as it is
+        return label
 
 
 def _snapshot_path() -> Path:
@@ -106,25 +115,11 @@ def _snapshot_path() -> Path:
 
 
 @cache
-def public_suffix_list(*, ascii_only: bool = False) -> PublicSuffixList:
+def public_suffix_list() -> PublicSuffixList:
     """Return the bundled Public Suffix List, read once per process.
-
-    Args:
-        ascii_only: Leave out the rules of internationalised names (see
-            :meth:`PublicSuffixList.parse`).
 
     Raises:
         FileNotFoundError: tldextract or its bundled snapshot is missing.
 
     """
-    text = _snapshot_path().read_text(encoding="utf-8")
-    return PublicSuffixList.parse(text, ascii_only=ascii_only)
-
-
-def suffix_list_for(name: str) -> PublicSuffixList:
-    """Return the list to look ``name`` (lower-case, ASCII) up in.
-
-    Names without an ``xn--`` label get the list without internationalised rules, which
-    answers alike for them and is several times cheaper to read.
-    """
-    return public_suffix_list(ascii_only="xn--" not in name)
+    return PublicSuffixList.parse(_snapshot_path().read_text(encoding="utf-8"))

@@ -22,7 +22,7 @@ from tagsig._exceptions import (
     UnsupportedSchemaError,
     escape_pointer,
 )
-from tagsig._psl import suffix_list_for
+from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
 from tagsig._resources import data_file
 
@@ -477,4 +477,4 @@ def _number(value: Any) -> float | None:
 
 def _is_public_suffix(host: str) -> bool:
     """Return whether ``host`` is itself a public suffix (ICANN or private section)."""
-    return not host or suffix_list_for(host).is_public_suffix(host)
+    return not host or public_suffix_list().is_public_suffix(host)
