@@ -158,9 +158,9 @@ class _Reader:
         return mime
 
     def initiator(self, raw: har.Initiator | str | None) -> Initiator | None:
-        # Thousands of requests share an initiator (the document, one tag's script):
-        # build each distinct one once.
-        # The key holds only shared strings: the raw structs are not kept alive.
+        # Thousands of requests share an initiator (the document, one tag's script): build
+        # each distinct one once. The key holds shared strings, not the raw structs, which
+        # would stay alive until the whole capture is read.
         if not raw:
             return None
         share = self.shared_text.setdefault
