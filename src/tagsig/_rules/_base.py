@@ -122,7 +122,9 @@ class RuleContext:
 
     def texts(self, entry: Entry) -> tuple[str, ...]:
         """Return the decoded texts ``entry`` sends: its URL path, then every value."""
-        return (unquote(entry.url.path), *map(_VALUE, self.params(entry)))
+        path = entry.url.path
+        # unquote leaves a path without "%" as it is: most paths need no call.
+        return (unquote(path) if "%" in path else path, *map(_VALUE, self.params(entry)))
 
     @functools.cached_property
     def tags(self) -> Mapping[str, TagView]:
