@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tagsig import analyze, render
 from tagsig._cmp import read_gpc, read_parameters, tcf_purposes
-from tagsig._cmp_cookies import consent_cookies, read_cookies
+from tagsig._cmp_cookies import consent_cookies, names_consent_cookie, read_cookies
 
 from .audits import at, audit, document, flags, hit, onetrust_cookie
 from .conftest import REPO
@@ -124,6 +124,14 @@ class TestCookieReaders:
     def test_consent_cookies_read_alone(self, cookies: list[tuple[str, str]]) -> None:
         """The consent cookies alone read as all the cookies sent with them."""
         assert read_cookies(consent_cookies(cookies)) == read_cookies(cookies)
+
+    @given(st.lists(st.sampled_from([
+        "OptanonConsent", "euconsent-v2", "_iub_cs-1", "x_iub_cs-1", "_iub_cs", "__gpp_sid",
+        "usprivacy", "_ga", "session", "optanonconsent", ""]), max_size=6))
+    def test_names_tell_consent_cookies(self, names: list[str]) -> None:
+        """Names name a consent cookie exactly where consent_cookies keeps one."""
+        expected = bool(consent_cookies((name, "1") for name in names))
+        assert names_consent_cookie(names) == expected
 
 
 class TestParameterReaders:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Final
 from urllib.parse import parse_qsl, unquote
 
@@ -30,7 +31,7 @@ from tagsig._cmp import (
     us_privacy,
 )
 
-__all__ = ["consent_cookies", "read_cookies"]
+__all__ = ["consent_cookies", "names_consent_cookie", "read_cookies"]
 
 
 _ONETRUST_GROUPS: Final[dict[str, tuple[Purpose, ...]]] = {
@@ -296,6 +297,17 @@ def consent_cookies(cookies: Iterable[tuple[str, str]]) -> tuple[tuple[str, str]
     """
     return tuple((name, value) for name, value in cookies
                  if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX))
+
+
+def names_consent_cookie(names: Sequence[str]) -> bool:
+    """Whether any of ``names`` is a cookie :func:`read_cookies` looks at.
+
+    >>> names_consent_cookie(["_ga", "_iub_cs-123"]), names_consent_cookie(["_ga", "_gid"])
+    (True, False)
+    """
+    # Set and string operations only: most requests send and set no consent cookie.
+    return not _READ_COOKIES.isdisjoint(names) or any(
+        map(str.startswith, names, repeat(_IUBENDA_PREFIX)))
 
 
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:

@@ -26,7 +26,7 @@ from attrs import frozen
 from tagsig._attribute import Attribution
 from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_gpc
 from tagsig._cmp import read_parameters as _read_parameters
-from tagsig._cmp_cookies import consent_cookies, read_cookies
+from tagsig._cmp_cookies import consent_cookies, names_consent_cookie, read_cookies
 from tagsig._models import Capture, Entry
 from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
 
@@ -162,6 +162,7 @@ class ConsentTimeline:
 # The parameters read_parameters looks at; most queries hold none, and skip parsing.
 _CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
                                 re.IGNORECASE)
+_NAME = attrgetter("name")
 _NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
@@ -198,12 +199,11 @@ def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
     # Only the consent cookies are read: the same few values go with many requests, and
     # most requests send and set none.
     sent = entry.request_cookies
-    if sent:
+    if sent and names_consent_cookie(tuple(map(_NAME, sent))):
         relevant = consent_cookies(map(_NAME_VALUE, sent))
-        if relevant:
-            readings += _read_cookies_once(relevant, seen)
+        readings += _read_cookies_once(relevant, seen)
     received = entry.response_cookies
-    if received:
+    if received and names_consent_cookie(tuple(map(_NAME, received))):
         relevant = consent_cookies((c.name, c.value) for c in received if c.value)
         if relevant:
             readings += _read_cookies_once(relevant, seen)
