@@ -35,7 +35,11 @@ CookieEvidence = Literal["name", "response", "host"]
 """How a cookie was tied to a tag: its name matched a signature pattern, it was set by a
 response of the tag, or it was sent to one of the tag's third-party hosts."""
 
-_TagOfUrl = Callable[[str], "Signature | None"]
+_UrlFacts = tuple["Signature | None", "str | None"]
+"""What an initiator chain needs of a URL: the tag serving it, and the registrable domain
+of its host (``None`` unless the URL names a network resource)."""
+
+_FactsOfUrl = Callable[[str], _UrlFacts]
 
 _MAX_CHAIN = 32
 """Longest initiator chain followed (guards against cycles in damaged captures)."""
@@ -144,18 +148,22 @@ def attribute(
     aliases = tuple(first_party)
     parties = tuple(first_party_domains(capture, aliases) for capture in captures)
     all_first = frozenset({registrable_domain(a) for a in aliases}).union(*parties)
-    url_tags: dict[str, Signature | None] = {}
+    # Initiator chains name the same scripts over and over: look each URL up once per call.
+    url_facts: dict[str, _UrlFacts] = {}
 
-    def tag_of_url(raw: str) -> Signature | None:
-        if raw not in url_tags:
+    def facts_of_url(raw: str) -> _UrlFacts:
+        facts = url_facts.get(raw)
+        if facts is None:
             url = parse_url(raw)
-            url_tags[raw] = matcher.match_url(url) if url.is_network else None
-        return url_tags[raw]
+            facts = url_facts[raw] = (
+                (matcher.match_url(url), registrable_domain(url.host)) if url.is_network
+                else (None, None))
+        return facts
 
     entries: list[AttributedEntry] = []
     cookies: list[AttributedCookie] = []
     for position, (capture, party) in enumerate(zip(captures, parties, strict=True)):
-        attributed = _attribute_entries(position, capture, party, matcher, tag_of_url)
+        attributed = _attribute_entries(position, capture, party, matcher, facts_of_url)
         entries.extend(attributed)
         cookies.extend(_capture_cookies(position, attributed, party, matcher))
     reference = min((e.entry.started for e in entries), default=None)
@@ -171,7 +179,7 @@ def _attribute_entries(
     capture: Capture,
     party: frozenset[str],
     matcher: Matcher,
-    tag_of_url: _TagOfUrl,
+    facts_of_url: _FactsOfUrl,
 ) -> list[AttributedEntry]:
     by_url: dict[str, Entry] = {}
     redirected_from: dict[str, Entry] = {}
@@ -179,60 +187,64 @@ def _attribute_entries(
         by_url.setdefault(entry.url.raw, entry)
         if entry.redirect_url:
             redirected_from.setdefault(entry.redirect_url, entry)
-    signatures = {
-        entry.index: matcher.match_url(entry.url) if entry.url.is_network else None
-        for entry in capture.entries
-    }
     # Requests with the same causes share the answer: a tag's script loads many requests.
     causes: dict[tuple[str | None, tuple[str, ...]], str | None] = {}
     third_parties: dict[str, bool] = {}
+    match_url = matcher.match_url
     result = []
     for entry in capture.entries:
-        signature = signatures[entry.index]
+        url = entry.url
+        network = url.is_network
+        signature = match_url(url) if network else None
         own = signature.id if signature is not None else None
         parents = _parents(entry, redirected_from)
-        key = (own, tuple(parents))
+        key = (own, parents)
         if key in causes:
             initiator = causes[key]
         else:
             initiator = causes[key] = _initiating_tag(parents, own, party, by_url,
-                                                      redirected_from, tag_of_url)
-        url = entry.url
-        third = third_parties.get(url.host)
+                                                      redirected_from, facts_of_url)
+        host = url.host
+        third = third_parties.get(host)
         if third is None:
-            third = third_parties[url.host] = bool(url.host) and url.is_network and (
-                registrable_domain(url.host) not in party)
+            # Decided by the first request to the host, as its scheme may differ.
+            third = third_parties[host] = bool(host) and network and (
+                registrable_domain(host) not in party)
         result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
                                       signature=signature, initiated_by=initiator,
                                       third_party=third))
     return result
 
 
-def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> list[str]:
+def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> tuple[str, ...]:
     """URLs that caused ``entry``, nearest first: initiator, its stack, redirect, Referer."""
-    urls: list[str] = []
+    urls: tuple[str, ...] = ()
     initiator = entry.initiator
     if initiator is not None:
-        if initiator.url:
-            urls.append(initiator.url)
-        urls.extend(u for u in initiator.stack if u not in urls)
-    source = redirected_from.get(entry.url.raw)
-    if source is not None:
-        urls.append(source.url.raw)
+        if initiator.stack:
+            # dict.fromkeys drops repeats and keeps the first of each, in order.
+            first = (initiator.url,) if initiator.url else ()
+            urls = tuple(dict.fromkeys((*first, *initiator.stack)))
+        elif initiator.url:
+            urls = (initiator.url,)
+    if redirected_from:
+        source = redirected_from.get(entry.url.raw)
+        if source is not None:
+            urls = (*urls, source.url.raw)
     if not urls:
         referer = entry.request_headers.get("referer")
         if referer:
-            urls.append(referer)
+            urls = (referer,)
     return urls
 
 
 def _initiating_tag(  # noqa: PLR0917 (private helper)
-    parents: list[str],
+    parents: tuple[str, ...],
     own: str | None,
     party: frozenset[str],
     by_url: dict[str, Entry],
     redirected_from: dict[str, Entry],
-    tag_of_url: _TagOfUrl,
+    facts_of_url: _FactsOfUrl,
 ) -> str | None:
     """Return the nearest known tag, other than ``own``, among the causes of a request.
 
@@ -246,13 +258,12 @@ def _initiating_tag(  # noqa: PLR0917 (private helper)
             if raw in seen:
                 continue
             seen.add(raw)
-            signature = tag_of_url(raw)
+            signature, site = facts_of_url(raw)
             if signature is not None and signature.id != own:
                 return signature.id
             if signature is not None:
                 continue  # the tag's own script: look further up for who loaded it
-            url = parse_url(raw)
-            if url.is_network and registrable_domain(url.host) in party:
+            if site is not None and site in party:
                 return None  # the site itself caused it
             if next_entry is None:
                 next_entry = by_url.get(raw)  # an unknown third party: follow its cause
