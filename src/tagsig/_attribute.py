@@ -166,7 +166,8 @@ def attribute(
         attributed = _attribute_entries(position, capture, party, matcher, facts_of_url)
         entries.extend(attributed)
         cookies.extend(_capture_cookies(position, attributed, party, matcher))
-    reference = min((e.entry.started for e in entries), default=None)
+    # Jar cookies' lifetimes count from the earliest request; most runs have no jar.
+    reference = min((e.entry.started for e in entries), default=None) if jars else None
     for offset, jar in enumerate(jars):
         cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, matcher,
                                     reference))
