@@ -208,7 +208,7 @@ def _attribute_entries(
         host = url.host
         third = third_parties.get(host)
         if third is None:
-            # Decided by the first request to the host, as its scheme may differ.
+            # Keyed by host alone: the first request to a host decides for the rest.
             third = third_parties[host] = bool(host) and network and (
                 registrable_domain(host) not in party)
         result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
@@ -321,8 +321,9 @@ def _sent_cookies(
     matcher: Matcher,
     third_party: _ThirdParty,
 ) -> None:
-    """Add the cookies sent with a request that a tag owns to ``found``."""
+    """Add to ``found`` the cookies sent with a request that are tied to a tag."""
     host = attributed.entry.url.host
+    # Only a request to a third-party tag's host ties its other cookies to the tag.
     tag = attributed.signature if attributed.third_party else None
     match_cookie = matcher.match_cookie
     for cookie in attributed.entry.request_cookies:
@@ -352,7 +353,7 @@ def _set_cookies(
     matcher: Matcher,
     third_party: _ThirdParty,
 ) -> None:
-    """Add the cookies set by a response that a tag owns to ``found``."""
+    """Add to ``found`` the cookies set by a response that are tied to a tag."""
     entry = attributed.entry
     tag = attributed.signature
     match_cookie = matcher.match_cookie
