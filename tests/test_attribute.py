@@ -15,7 +15,7 @@ from tagsig import (
     load_signatures,
     parse_url,
 )
-from tagsig._attribute import attribute
+from tagsig._attribute import _parents, attribute
 
 from .builders import entry, har, parser_initiator, script_initiator
 
@@ -122,6 +122,25 @@ class TestInitiators:
         )
         assert [a.initiated_by for a in result.entries] == [None, None, "pixel", "pixel"]
 
+    def test_causes_nearest_first(self) -> None:
+        """Causes run initiator, its stack (no repeats), redirect; Referer only alone."""
+        capture = load_har(har(
+            entry("https://a.unknown.example/a.js", redirect="https://c.unknown.example/c"),
+            entry("https://c.unknown.example/c",
+                  initiator={"type": "script", "url": "https://a.unknown.example/a.js",
+                             "stack": script_initiator("https://a.unknown.example/a.js",
+                                                       "https://b.unknown.example/b.js")
+                             ["stack"]},
+                  request_headers={"Referer": PAGE}),
+            entry("https://d.unknown.example/d", request_headers={"Referer": PAGE}),
+        ))
+        redirected_from = {"https://c.unknown.example/c": capture.entries[0]}
+        assert [_parents(e, redirected_from) for e in capture.entries[1:]] == [
+            ("https://a.unknown.example/a.js", "https://b.unknown.example/b.js",
+             "https://a.unknown.example/a.js"),
+            (PAGE,),
+        ]
+
     def test_first_party_script_stops_the_chain(self, db: SignatureDB) -> None:
         """A request caused by the site's own script has no initiating tag."""
         result = _attribution(
@@ -171,6 +190,20 @@ class TestCookies:
         assert lifetimes["uid"] == 1.0
         assert lifetimes["px_id_42"] == 2.0
         assert lifetimes["_px"] is None  # sent in a request: no expiry known
+
+    def test_every_observation_in_order(self, db: SignatureDB) -> None:
+        """A cookie sent with many requests is an observation each time, in entry order."""
+        result = _attribution(
+            db,
+            entry(PAGE),
+            *(entry(f"https://www.bigco.example/search?q={n}",
+                    request_headers={"Cookie": "NID=5; _px=1"},
+                    response_headers={"Set-Cookie": f"uid={n}"}) for n in range(3)),
+        )
+        assert [(c.cookie.entry, c.cookie.name, c.evidence) for c in result.cookies] == [
+            (n, name, evidence) for n in (1, 2, 3)
+            for name, evidence in (("NID", "host"), ("_px", "name"), ("uid", "response"))
+        ]
 
     def test_first_party_cookie_without_signature_is_not_attributed(
             self, db: SignatureDB) -> None:

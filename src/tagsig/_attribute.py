@@ -35,7 +35,11 @@ CookieEvidence = Literal["name", "response", "host"]
 """How a cookie was tied to a tag: its name matched a signature pattern, it was set by a
 response of the tag, or it was sent to one of the tag's third-party hosts."""
 
-_TagOfUrl = Callable[[str], "Signature | None"]
+_UrlFacts = tuple["Signature | None", "str | None"]
+"""What an initiator chain needs of a URL: the tag serving it, and the registrable domain
+of its host (``None`` unless the URL names a network resource)."""
+
+_FactsOfUrl = Callable[[str], _UrlFacts]
 
 _MAX_CHAIN = 32
 """Longest initiator chain followed (guards against cycles in damaged captures)."""
@@ -144,21 +148,26 @@ def attribute(
     aliases = tuple(first_party)
     parties = tuple(first_party_domains(capture, aliases) for capture in captures)
     all_first = frozenset({registrable_domain(a) for a in aliases}).union(*parties)
-    url_tags: dict[str, Signature | None] = {}
+    # Initiator chains name the same scripts over and over: look each URL up once per call.
+    url_facts: dict[str, _UrlFacts] = {}
 
-    def tag_of_url(raw: str) -> Signature | None:
-        if raw not in url_tags:
+    def facts_of_url(raw: str) -> _UrlFacts:
+        facts = url_facts.get(raw)
+        if facts is None:
             url = parse_url(raw)
-            url_tags[raw] = matcher.match_url(url) if url.is_network else None
-        return url_tags[raw]
+            facts = url_facts[raw] = (
+                (matcher.match_url(url), registrable_domain(url.host)) if url.is_network
+                else (None, None))
+        return facts
 
     entries: list[AttributedEntry] = []
     cookies: list[AttributedCookie] = []
     for position, (capture, party) in enumerate(zip(captures, parties, strict=True)):
-        attributed = _attribute_entries(position, capture, party, matcher, tag_of_url)
+        attributed = _attribute_entries(position, capture, party, matcher, facts_of_url)
         entries.extend(attributed)
         cookies.extend(_capture_cookies(position, attributed, party, matcher))
-    reference = min((e.entry.started for e in entries), default=None)
+    # Jar cookies' lifetimes count from the earliest request; most runs have no jar.
+    reference = min((e.entry.started for e in entries), default=None) if jars else None
     for offset, jar in enumerate(jars):
         cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, matcher,
                                     reference))
@@ -171,7 +180,7 @@ def _attribute_entries(
     capture: Capture,
     party: frozenset[str],
     matcher: Matcher,
-    tag_of_url: _TagOfUrl,
+    facts_of_url: _FactsOfUrl,
 ) -> list[AttributedEntry]:
     by_url: dict[str, Entry] = {}
     redirected_from: dict[str, Entry] = {}
@@ -179,60 +188,64 @@ def _attribute_entries(
         by_url.setdefault(entry.url.raw, entry)
         if entry.redirect_url:
             redirected_from.setdefault(entry.redirect_url, entry)
-    signatures = {
-        entry.index: matcher.match_url(entry.url) if entry.url.is_network else None
-        for entry in capture.entries
-    }
     # Requests with the same causes share the answer: a tag's script loads many requests.
     causes: dict[tuple[str | None, tuple[str, ...]], str | None] = {}
     third_parties: dict[str, bool] = {}
+    match_url = matcher.match_url
     result = []
     for entry in capture.entries:
-        signature = signatures[entry.index]
+        url = entry.url
+        network = url.is_network
+        signature = match_url(url) if network else None
         own = signature.id if signature is not None else None
         parents = _parents(entry, redirected_from)
-        key = (own, tuple(parents))
+        key = (own, parents)
         if key in causes:
             initiator = causes[key]
         else:
             initiator = causes[key] = _initiating_tag(parents, own, party, by_url,
-                                                      redirected_from, tag_of_url)
-        url = entry.url
-        third = third_parties.get(url.host)
+                                                      redirected_from, facts_of_url)
+        host = url.host
+        third = third_parties.get(host)
         if third is None:
-            third = third_parties[url.host] = bool(url.host) and url.is_network and (
-                registrable_domain(url.host) not in party)
+            # Keyed by host alone: the first request to a host decides for the rest.
+            third = third_parties[host] = bool(host) and network and (
+                registrable_domain(host) not in party)
         result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
                                       signature=signature, initiated_by=initiator,
                                       third_party=third))
     return result
 
 
-def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> list[str]:
+def _parents(entry: Entry, redirected_from: dict[str, Entry]) -> tuple[str, ...]:
     """URLs that caused ``entry``, nearest first: initiator, its stack, redirect, Referer."""
-    urls: list[str] = []
+    urls: tuple[str, ...] = ()
     initiator = entry.initiator
     if initiator is not None:
-        if initiator.url:
-            urls.append(initiator.url)
-        urls.extend(u for u in initiator.stack if u not in urls)
-    source = redirected_from.get(entry.url.raw)
-    if source is not None:
-        urls.append(source.url.raw)
+        if initiator.stack:
+            # dict.fromkeys drops repeats and keeps the first of each, in order.
+            first = (initiator.url,) if initiator.url else ()
+            urls = tuple(dict.fromkeys((*first, *initiator.stack)))
+        elif initiator.url:
+            urls = (initiator.url,)
+    if redirected_from:
+        source = redirected_from.get(entry.url.raw)
+        if source is not None:
+            urls = (*urls, source.url.raw)
     if not urls:
         referer = entry.request_headers.get("referer")
         if referer:
-            urls.append(referer)
+            urls = (referer,)
     return urls
 
 
 def _initiating_tag(  # noqa: PLR0917 (private helper)
-    parents: list[str],
+    parents: tuple[str, ...],
     own: str | None,
     party: frozenset[str],
     by_url: dict[str, Entry],
     redirected_from: dict[str, Entry],
-    tag_of_url: _TagOfUrl,
+    facts_of_url: _FactsOfUrl,
 ) -> str | None:
     """Return the nearest known tag, other than ``own``, among the causes of a request.
 
@@ -246,13 +259,12 @@ def _initiating_tag(  # noqa: PLR0917 (private helper)
             if raw in seen:
                 continue
             seen.add(raw)
-            signature = tag_of_url(raw)
+            signature, site = facts_of_url(raw)
             if signature is not None and signature.id != own:
                 return signature.id
             if signature is not None:
                 continue  # the tag's own script: look further up for who loaded it
-            url = parse_url(raw)
-            if url.is_network and registrable_domain(url.host) in party:
+            if site is not None and site in party:
                 return None  # the site itself caused it
             if next_entry is None:
                 next_entry = by_url.get(raw)  # an unknown third party: follow its cause
@@ -268,6 +280,23 @@ def _lifetime(expires: datetime | None, since: datetime | None) -> float | None:
     return round(max((expires - since).total_seconds(), 0.0) / 86400, 2)
 
 
+class _ThirdParty(dict[str, bool]):
+    """Whether a cookie's site lies outside the first party, worked out once per site.
+
+    A per-call memo: indexing a dict is several times cheaper than a call to the
+    (bounded, thread-safe) cache of :func:`registrable_domain`, and a capture's cookies
+    name a few hundred sites among tens of thousands of observations.
+    """
+
+    def __init__(self, party: frozenset[str]) -> None:
+        super().__init__()
+        self.party = party
+
+    def __missing__(self, site: str) -> bool:
+        third = self[site] = bool(site) and registrable_domain(site) not in self.party
+        return third
+
+
 def _capture_cookies(
     position: int,
     entries: Sequence[AttributedEntry],
@@ -275,30 +304,76 @@ def _capture_cookies(
     matcher: Matcher,
 ) -> list[AttributedCookie]:
     found: list[AttributedCookie] = []
+    third_party = _ThirdParty(party)
     for attributed in entries:
         entry = attributed.entry
-        host = entry.url.host
-        sources: tuple[tuple[CookieSource, tuple[Cookie, ...]], ...] = (
-            ("request", entry.request_cookies), ("response", entry.response_cookies))
-        for source, observed in sources:
-            for cookie in observed:
-                # A request cookie's domain is not recorded: the request host stands in
-                # for matching and for telling first from third party.
-                domain = cookie.domain or (host if source == "response" else None)
-                match = matcher.match_cookie(cookie.name, domain or host or None)
-                signature: Signature | None
-                evidence: CookieEvidence
-                if match is not None:
-                    signature, evidence = match.signature, "name"
-                elif attributed.signature is not None and source == "response":
-                    signature, evidence = attributed.signature, "response"
-                elif attributed.signature is not None and attributed.third_party:
-                    signature, evidence = attributed.signature, "host"
-                else:
-                    continue
-                found.append(_observation(cookie, signature, evidence, position, domain,
-                                          domain or host, party, entry.started, source))
+        if entry.request_cookies:
+            _sent_cookies(found, position, attributed, matcher, third_party)
+        if entry.response_cookies:
+            _set_cookies(found, position, attributed, matcher, third_party)
     return found
+
+
+def _sent_cookies(
+    found: list[AttributedCookie],
+    position: int,
+    attributed: AttributedEntry,
+    matcher: Matcher,
+    third_party: _ThirdParty,
+) -> None:
+    """Add to ``found`` the cookies sent with a request that are tied to a tag."""
+    host = attributed.entry.url.host
+    # Only a request to a third-party tag's host ties its other cookies to the tag.
+    tag = attributed.signature if attributed.third_party else None
+    match_cookie = matcher.match_cookie
+    for cookie in attributed.entry.request_cookies:
+        # A request cookie's domain is not recorded: the request host stands in for
+        # matching and for telling first from third party.
+        domain = cookie.domain
+        match = match_cookie(cookie.name, domain or host or None)
+        signature: Signature
+        evidence: CookieEvidence
+        if match is not None:
+            signature, evidence = match.signature, "name"
+        elif tag is not None:
+            signature, evidence = tag, "host"
+        else:
+            continue
+        found.append(AttributedCookie(
+            cookie=cookie, signature=signature, evidence=evidence, input=position,
+            domain=domain or None, third_party=third_party[domain or host],
+            lifetime_days=None,
+        ))
+
+
+def _set_cookies(
+    found: list[AttributedCookie],
+    position: int,
+    attributed: AttributedEntry,
+    matcher: Matcher,
+    third_party: _ThirdParty,
+) -> None:
+    """Add to ``found`` the cookies set by a response that are tied to a tag."""
+    entry = attributed.entry
+    tag = attributed.signature
+    match_cookie = matcher.match_cookie
+    for cookie in entry.response_cookies:
+        # Without a Domain attribute the cookie belongs to the host that set it.
+        domain = cookie.domain or entry.url.host
+        match = match_cookie(cookie.name, domain or None)
+        signature: Signature
+        evidence: CookieEvidence
+        if match is not None:
+            signature, evidence = match.signature, "name"
+        elif tag is not None:
+            signature, evidence = tag, "response"
+        else:
+            continue
+        found.append(AttributedCookie(
+            cookie=cookie, signature=signature, evidence=evidence, input=position,
+            domain=domain or None, third_party=third_party[domain],
+            lifetime_days=_lifetime(cookie.expires, cookie.seen or entry.started),
+        ))
 
 
 def _observation(  # noqa: PLR0917 (private helper)
