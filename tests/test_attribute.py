@@ -75,6 +75,12 @@ class TestRequests:
         assert [a.third_party for a in result.entries] == [False, False, True]
         assert result.first_party == (frozenset({"shop.example"}),)
 
+    def test_third_party_whatever_came_first(self, db: SignatureDB) -> None:
+        """A request that is no network request does not decide for its host."""
+        result = _attribution(db, entry(PAGE), entry("ftp://cdn.tagmgr.example/tm.js"),
+                              entry("https://cdn.tagmgr.example/tm.js"))
+        assert [a.third_party for a in result.entries] == [False, False, True]
+
 
 class TestInitiators:
     """Who loaded whom."""

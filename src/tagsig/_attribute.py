@@ -206,11 +206,13 @@ def _attribute_entries(
             initiator = causes[key] = _initiating_tag(parents, own, party, by_url,
                                                       redirected_from, facts_of_url)
         host = url.host
-        third = third_parties.get(host)
-        if third is None:
-            # Keyed by host alone: the first request to a host decides for the rest.
-            third = third_parties[host] = bool(host) and network and (
-                registrable_domain(host) not in party)
+        # Whether a network host is third party does not depend on the request's scheme.
+        if not network:
+            third = False
+        elif (known := third_parties.get(host)) is not None:
+            third = known
+        else:
+            third = third_parties[host] = registrable_domain(host) not in party
         result.append(AttributedEntry(ref=EntryRef(position, entry.index), entry=entry,
                                       signature=signature, initiated_by=initiator,
                                       third_party=third))
