@@ -317,6 +317,9 @@ class Matcher:
     _url_rules_cache: dict[str, tuple[_UrlRules, ...]] = field(
         factory=dict, init=False, repr=False
     )
+    _cookie_entries_cache: dict[str, tuple[_Entry, ...]] = field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:
@@ -466,7 +469,15 @@ class Matcher:
         return result
 
     def _match_cookie(self, name: str, domain: str | None) -> CookieMatch | None:
-        entries = self._cookies.find(name)
+        # The patterns a name matches do not depend on the domain: a cookie seen under
+        # many domains (a tag's own and the site's) is searched for once.
+        cache = self._cookie_entries_cache
+        entries = cache.get(name)
+        if entries is None:
+            entries = self._cookies.find(name)
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[name] = entries
         if not entries:
             return None
         chosen = entries[0]
