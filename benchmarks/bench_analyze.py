@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R] [--phases]
+    python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R] [--phases] [--floor]
 
 Without a file, a synthetic capture of N entries (default 10,000, about 55 MB) is written
 with ``../shared/tools/gen_har.py``. Each command runs R times, alternating, in a fresh
@@ -16,6 +16,12 @@ a temporary ``PYTHONPYCACHEPREFIX``, written by one untimed run of each command.
 ``--no-bytecode`` measures with every module compiled from source instead. With ``--phases``,
 also where tagsig's process spends its CPU time, each phase as a multiple of the whole
 ``orjson.loads`` process.
+
+With ``--floor``, also a lower bound for any reader into tagsig's model: a process in which
+msgspec decodes the log in one pass, leaving headers and cookies as raw JSON, and one
+``tagsig.Entry`` is built per request with its start time and page but no URL split,
+headers, cookies, initiator or timings. What tagsig's reader costs above it is the model's
+content.
 """
 
 from __future__ import annotations
@@ -34,6 +40,50 @@ _TAGSIG = ("import sys; from tagsig._cli import main; "
            "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
            "'/dev/null']))")
 _ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
+# The floor reader of --floor (see the module documentation).
+_FLOOR = """
+import gc, sys
+gc.disable()
+from datetime import datetime
+import msgspec
+from tagsig._models import Entry, Headers, Url
+
+class Request(msgspec.Struct):
+    url: str
+    headers: msgspec.Raw = msgspec.Raw(b"[]")
+    cookies: msgspec.Raw = msgspec.Raw(b"[]")
+
+class Response(msgspec.Struct):
+    status: float | None = None
+    headers: msgspec.Raw = msgspec.Raw(b"[]")
+    cookies: msgspec.Raw = msgspec.Raw(b"[]")
+
+class Item(msgspec.Struct):
+    startedDateTime: str
+    request: Request
+    response: Response | None = None
+    pageref: str | None = None
+
+class Log(msgspec.Struct):
+    entries: list[Item]
+
+class Har(msgspec.Struct):
+    log: Log
+
+log = msgspec.json.decode(open(sys.argv[1], "rb").read(), type=Har).log
+url, headers = Url(raw="", scheme="", host="", port=None), Headers(())
+entries = tuple(
+    Entry(index=index, pageref=item.pageref, started=datetime.fromisoformat(
+              item.startedDateTime), time=0.0, method="GET", url=url, http_version="",
+          status=0, request_headers=headers, response_headers=headers, request_cookies=(),
+          response_cookies=(), post_data=None, mime_type="", request_headers_size=None,
+          request_body_size=None, response_headers_size=None, response_body_size=None,
+          content_size=None, transfer_size=None, timings=None, server_ip=None,
+          connection=None, initiator=None, resource_type=None, redirect_url=None,
+          error=None, from_cache=False)
+    for index, item in enumerate(log.entries)
+)
+"""
 # The analysis of _TAGSIG split into its phases, timed in one process (as the CLI: no gc).
 _PHASES = """
 import gc, sys, time
@@ -82,6 +132,8 @@ def main() -> None:
                         help="also print where the time goes, phase by phase")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="compile every module from source in every run")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the floor reader (a lower bound for any reader)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
@@ -114,6 +166,11 @@ def main() -> None:
         print(f"orjson.loads peak memory / file size:   {max(m for _, m in base) / size:.2f}")
         if args.phases:
             _print_phases(path, best_base, args.repeat, env)
+        if args.floor:
+            _run(_FLOOR, path, env)  # write its bytecode
+            floor = min(_run(_FLOOR, path, env)[0] for _ in range(args.repeat))
+            print(f"floor reader process / orjson.loads process (CPU time): "
+                  f"{floor / best_base:.2f}")
 
 
 def _print_phases(path: Path, base: float, repeat: int, env: dict[str, str]) -> None:
