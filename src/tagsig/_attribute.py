@@ -310,71 +310,53 @@ def _capture_cookies(
     for attributed in entries:
         entry = attributed.entry
         if entry.request_cookies:
-            _sent_cookies(found, position, attributed, matcher, third_party)
+            # Only a request to a third-party tag's host ties its other cookies to the tag.
+            tag = attributed.signature if attributed.third_party else None
+            _tie_cookies(found, position, attributed, entry.request_cookies, tag, "host",
+                         matcher, third_party)
         if entry.response_cookies:
-            _set_cookies(found, position, attributed, matcher, third_party)
+            _tie_cookies(found, position, attributed, entry.response_cookies,
+                         attributed.signature, "response", matcher, third_party)
     return found
 
 
-def _sent_cookies(
+def _tie_cookies(  # noqa: PLR0917 (private helper)
     found: list[AttributedCookie],
     position: int,
     attributed: AttributedEntry,
+    cookies: tuple[Cookie, ...],
+    tag: Signature | None,
+    evidence: CookieEvidence,
     matcher: Matcher,
     third_party: _ThirdParty,
 ) -> None:
-    """Add to ``found`` the cookies sent with a request that are tied to a tag."""
-    host = attributed.entry.url.host
-    # Only a request to a third-party tag's host ties its other cookies to the tag.
-    tag = attributed.signature if attributed.third_party else None
-    match_cookie = matcher.match_cookie
-    for cookie in attributed.entry.request_cookies:
-        # A request cookie's domain is not recorded: the request host stands in for
-        # matching and for telling first from third party.
-        domain = cookie.domain
-        match = match_cookie(cookie.name, domain or host or None)
-        signature: Signature
-        evidence: CookieEvidence
-        if match is not None:
-            signature, evidence = match.signature, "name"
-        elif tag is not None:
-            signature, evidence = tag, "host"
-        else:
-            continue
-        found.append(AttributedCookie(
-            cookie=cookie, signature=signature, evidence=evidence, input=position,
-            domain=domain or None, third_party=third_party[domain or host],
-            lifetime_days=None,
-        ))
+    """Add to ``found`` the cookies of a request or response that are tied to a tag.
 
-
-def _set_cookies(
-    found: list[AttributedCookie],
-    position: int,
-    attributed: AttributedEntry,
-    matcher: Matcher,
-    third_party: _ThirdParty,
-) -> None:
-    """Add to ``found`` the cookies set by a response that are tied to a tag."""
+    A cookie's name ties it first; else ``tag``, with ``evidence``. A sent cookie's domain
+    is not recorded: the request host stands in for matching and for telling first from
+    third party. A set cookie without a Domain attribute belongs to the host that set it.
+    """
     entry = attributed.entry
-    tag = attributed.signature
+    host = entry.url.host
+    response = evidence == "response"
     match_cookie = matcher.match_cookie
-    for cookie in entry.response_cookies:
-        # Without a Domain attribute the cookie belongs to the host that set it.
-        domain = cookie.domain or entry.url.host
-        match = match_cookie(cookie.name, domain or None)
+    for cookie in cookies:
+        site = cookie.domain or host
+        match = match_cookie(cookie.name, site or None)
         signature: Signature
-        evidence: CookieEvidence
+        how: CookieEvidence
         if match is not None:
-            signature, evidence = match.signature, "name"
+            signature, how = match.signature, "name"
         elif tag is not None:
-            signature, evidence = tag, "response"
+            signature, how = tag, evidence
         else:
             continue
         found.append(AttributedCookie(
-            cookie=cookie, signature=signature, evidence=evidence, input=position,
-            domain=domain or None, third_party=third_party[domain],
-            lifetime_days=_lifetime(cookie.expires, cookie.seen or entry.started),
+            cookie=cookie, signature=signature, evidence=how, input=position,
+            domain=(site if response else cookie.domain) or None,
+            third_party=third_party[site],
+            lifetime_days=_lifetime(cookie.expires, cookie.seen or entry.started)
+            if response else None,
         ))
 
 
