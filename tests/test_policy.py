@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tagsig import Policy, PolicyError, Waiver, analyze, failing_flags, load_policy
+from tagsig import Policy, PolicyError, Waiver, analyze, failing_flags, load_policy, render
 from tagsig._cli import main
 
 from .audits import audit, document, flags, hit
@@ -102,6 +103,25 @@ class TestPolicyRules:
                        hit("https://fonts.googleapis.com/css2?family=A", 1),
                        policy=Policy(consent_purposes=("functional",)))
         assert len(flags(report, "before-consent", "google-fonts")) == 1
+        assert report.consent.needing_consent == ("functional",)
+
+    def test_needing_consent_reaches_the_renderers(self) -> None:
+        """The report says which purposes needed consent, and the renderers count by it."""
+        entries = (document(0), hit("https://fonts.googleapis.com/css2?family=A", 1),
+                   hit("https://www.facebook.com/tr/?id=1", 2))
+        default = audit(*entries)
+        functional = audit(*entries, policy=Policy(consent_purposes=("functional",)))
+        assert default.consent.needing_consent == ("analytics", "marketing",
+                                                   "personalization")
+        assert json.loads(render(functional, "json"))["consent"]["needing_consent"] == [
+            "functional"]
+        everything = audit(*entries, policy=Policy(
+            consent_purposes=("functional", "marketing")))
+        # Google Fonts is functional, the Meta Pixel marketing.
+        for report, count in ((default, 1), (functional, 1), (everything, 2)):
+            assert f'<div class="card"><b>{count}</b>need consent</div>' in render(report,
+                                                                                  "html")
+            assert f"2 tags**, {count} needing consent" in render(report, "markdown")
 
 
 class TestFailOn:

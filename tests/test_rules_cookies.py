@@ -121,3 +121,11 @@ class TestInsecureCookie:
         """With Secure it is not."""
         jar = _jar((".shop.example", "", True, START + 90 * DAY, "_fbp", "fb.1.1.2"))
         assert flags(audit(document(0), jar=jar), "insecure-cookie") == []
+
+    def test_follows_the_policy_purposes(self) -> None:
+        """Tracking means serving a purpose that needs consent: the policy's, if it has them."""
+        jar = _jar((".shop.example", "", False, START + 90 * DAY, "_fbp", "fb.1.1.2"))
+        assert flags(audit(document(0), jar=jar), "insecure-cookie", "meta-pixel")
+        analytics_only = Policy(consent_purposes=("analytics",))
+        assert flags(audit(document(0), jar=jar, policy=analytics_only),
+                     "insecure-cookie") == []

@@ -21,6 +21,7 @@ from attrs import frozen
 from tagsig._tcf import TCString, parse_tc_string
 
 __all__ = [
+    "CONSENT_PURPOSES",
     "PURPOSES",
     "Purpose",
     "PurposeState",
@@ -46,6 +47,8 @@ PurposeState: TypeAlias = Literal["granted", "denied", "unknown"]
 """The state of a purpose at a moment of a capture."""
 PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "functional", "marketing",
                                         "personalization")
+CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
+"""The purposes that need consent before a tag may run, by default (a policy may differ)."""
 
 States = tuple[tuple[Purpose, PurposeState], ...]
 

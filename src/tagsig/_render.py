@@ -92,6 +92,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
                 {"input": c.input, "time": _time(c.time), "entry": c.entry,
                  "purposes": dict(c.purposes)} for c in report.consent.timeline
             ],
+            "needing_consent": list(report.consent.needing_consent),
         },
         "warnings": [
             {"code": w.code, "message": w.message, "input": w.input} for w in report.warnings

@@ -21,7 +21,6 @@ from tagsig._render_common import (
     time_of_day,
 )
 from tagsig._report import Evidence, Report, TagCookie, TagReport
-from tagsig._rules import CONSENT_PURPOSES
 from tagsig._version import __version__
 
 __all__ = ["render_html", "render_html_body"]
@@ -112,7 +111,8 @@ def _header(report: Report) -> str:
 
 def _summary(report: Report) -> str:
     severities = Counter(flag.severity for _, flag in all_flags(report))
-    consented = sum(1 for t in report.tags if t.signature.consent in CONSENT_PURPOSES)
+    needing = report.consent.needing_consent
+    consented = sum(1 for t in report.tags if t.signature.consent in needing)
     cards = [
         ("tags", str(len(report.tags))),
         ("need consent", str(consented)),

@@ -56,7 +56,8 @@ def render_markdown(report: Report) -> str:
     by_severity = ", ".join(f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s])
     out.append(
         f"**{len(report.tags)} tags**, "
-        f"{sum(1 for t in report.tags if t.signature.consent != 'essential')} needing consent; "
+        f"{sum(1 for t in report.tags if t.signature.consent in report.consent.needing_consent)}"
+        " needing consent; "
         f"{sum(t.weight.requests for t in report.tags)} requests, "
         f"{human_bytes(sum(t.weight.transfer_bytes for t in report.tags))} on the wire; "
         f"**{len(flags)} flags**" + (f" ({by_severity})" if by_severity else "") + "; "

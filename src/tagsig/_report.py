@@ -8,6 +8,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from tagsig._attribute import EntryRef
+from tagsig._cmp import CONSENT_PURPOSES
 from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
 from tagsig._signature_model import Signature
@@ -104,6 +105,9 @@ class ConsentSummary:
     signals: tuple[ConsentSignal, ...] = ()
     timeline: tuple[ConsentChange, ...] = ()
     """How the consent state changed over each capture, in input then time order."""
+    needing_consent: tuple[str, ...] = CONSENT_PURPOSES
+    """The purposes that needed the visitor's consent in this audit: the default ones
+    (analytics, marketing, personalization) or those of the policy."""
 
 
 @frozen(kw_only=True)

@@ -12,14 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Final
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from tagsig._attribute import Attribution
 from tagsig._consent import consent_timeline
 from tagsig._policy import Policy, waive
 from tagsig._report import ConsentSummary, Flag
 from tagsig._rules._base import (
-    CONSENT_PURPOSES,
     SEVERITY_RANK,
     Finding,
     Rule,
@@ -42,7 +41,6 @@ from tagsig._rules._transfer import transfer_outside_eea
 from tagsig._rules._vendors import VENDOR_CHECKS
 
 __all__ = [
-    "CONSENT_PURPOSES",
     "RULES",
     "VENDOR_CHECKS",
     "Evaluation",
@@ -124,4 +122,5 @@ def evaluate(attribution: Attribution, *, identifiers: Sequence[str] = (),
                  for tag, flags in by_tag.items() if tag is not None}
     return Evaluation(tag_flags=tag_flags,
                       site_flags=sort_flags(waive(by_tag.get(None, []), policy, None)),
-                      consent=timeline.summary())
+                      consent=evolve(timeline.summary(),
+                                     needing_consent=context.options.consent_purposes))

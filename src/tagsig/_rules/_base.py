@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from attrs import field, frozen
 
 from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution
-from tagsig._cmp import Purpose
+from tagsig._cmp import CONSENT_PURPOSES, Purpose
 from tagsig._consent import ConsentTimeline
 from tagsig._models import Entry
 from tagsig._policy import Policy
@@ -21,7 +21,6 @@ from tagsig._rules._text import ParamReader
 from tagsig._signature_model import Signature
 
 __all__ = [
-    "CONSENT_PURPOSES",
     "DEFAULT_COOKIE_DAYS",
     "MAX_EVIDENCE",
     "SEVERITY_RANK",
@@ -38,8 +37,6 @@ __all__ = [
 
 _VALUE = itemgetter(1)
 
-CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
-"""The purposes that need consent before a tag may run, by default."""
 DEFAULT_COOKIE_DAYS: Final = 395.0
 """Longest cookie lifetime accepted by default: 13 months, the CNIL guideline."""
 MAX_EVIDENCE: Final = 10

@@ -10,7 +10,6 @@ from tagsig._attribute import AttributedCookie, AttributedEntry
 from tagsig._party import registrable_domain
 from tagsig._report import Evidence, Flag, Severity
 from tagsig._rules._base import (
-    CONSENT_PURPOSES,
     DEFAULT_COOKIE_DAYS,
     MAX_EVIDENCE,
     Finding,
@@ -87,7 +86,8 @@ def third_party_cookie(context: RuleContext) -> Iterator[Finding]:
             continue
         names = sorted({f"{c.cookie.name} ({c.domain or 'sent to a third-party host'})"
                         for c in third})
-        severity: Severity = "medium" if view.signature.consent in CONSENT_PURPOSES else "low"
+        needing = context.options.consent_purposes
+        severity: Severity = "medium" if view.signature.consent in needing else "low"
         yield Finding(tag=tag_id, flag=Flag(
             rule="third-party-cookie", severity=severity,
             message=f"{view.signature.name} uses {plural(len(names), 'third-party cookie')}: "
@@ -237,7 +237,7 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
 def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
     """Flag tracking cookies without ``Secure``, or ``SameSite=None`` without ``Secure``."""
     for tag_id, view in context.tags.items():
-        if view.signature.consent not in CONSENT_PURPOSES:
+        if view.signature.consent not in context.options.consent_purposes:
             continue
         bad = [c for c in view.cookies if c.cookie.source != "request"
                and c.cookie.secure is False]

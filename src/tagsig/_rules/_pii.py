@@ -14,7 +14,7 @@ from tagsig._attribute import AttributedEntry
 from tagsig._models import Entry
 from tagsig._party import registrable_domain
 from tagsig._report import Evidence, Flag, Severity
-from tagsig._rules._base import CONSENT_PURPOSES, MAX_EVIDENCE, Finding, RuleContext, plural
+from tagsig._rules._base import MAX_EVIDENCE, Finding, RuleContext, plural
 
 __all__ = [
     "PersonalData",
@@ -230,8 +230,9 @@ def pii_to_third_party(context: RuleContext) -> Iterator[Finding]:
                       for p in found}.values())
         signature = context.tags[tag].signature if tag is not None else None
         who = signature.name if signature is not None else f"The unknown third party {host}"
-        severity: Severity = ("high" if signature is None or signature.consent in CONSENT_PURPOSES
-                    else "medium")
+        needing = context.options.consent_purposes
+        severity: Severity = ("high" if signature is None or signature.consent in needing
+                              else "medium")
         evidence = [Evidence(kind="entry", input=a.ref.input, index=a.ref.index)
                     for a, _ in hits[:MAX_EVIDENCE]]
         evidence.extend(Evidence(kind="value", name=p.name or None, value=p.value)
