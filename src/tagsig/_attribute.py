@@ -18,7 +18,7 @@ from attrs import frozen
 
 from tagsig._har_values import parse_url
 from tagsig._match import Matcher
-from tagsig._models import Capture, Cookie, CookieJar, CookieSource, Entry
+from tagsig._models import Capture, Cookie, CookieJar, Entry
 from tagsig._party import first_party_domains, registrable_domain
 from tagsig._signature_model import Signature
 
@@ -360,26 +360,6 @@ def _tie_cookies(  # noqa: PLR0917 (private helper)
         ))
 
 
-def _observation(  # noqa: PLR0917 (private helper)
-    cookie: Cookie,
-    signature: Signature,
-    evidence: CookieEvidence,
-    position: int,
-    domain: str | None,
-    site: str | None,
-    party: frozenset[str],
-    since: datetime | None,
-    source: CookieSource,
-) -> AttributedCookie:
-    third = bool(site) and registrable_domain(site or "") not in party
-    return AttributedCookie(
-        cookie=cookie, signature=signature, evidence=evidence, input=position,
-        domain=domain or None, third_party=third,
-        lifetime_days=_lifetime(cookie.expires, cookie.seen or since) if source != "request"
-        else None,
-    )
-
-
 def _jar_cookies(
     position: int,
     jar: CookieJar,
@@ -398,6 +378,11 @@ def _jar_cookies(
                 signature, evidence = host_match, "host"
         if signature is None:
             continue
-        found.append(_observation(cookie, signature, evidence, position, cookie.domain,
-                                  cookie.domain, first_party, reference, "jar"))
+        domain = cookie.domain
+        found.append(AttributedCookie(
+            cookie=cookie, signature=signature, evidence=evidence, input=position,
+            domain=domain or None,
+            third_party=bool(domain) and registrable_domain(domain or "") not in first_party,
+            lifetime_days=_lifetime(cookie.expires, cookie.seen or reference),
+        ))
     return found
