@@ -87,6 +87,15 @@ class TestNoConsentSignal:
         assert flag.severity == "low"
         assert "no cookie headers" in flag.message
 
+    def test_empty_consent_parameters_are_no_signal(self) -> None:
+        """A request with ``gdpr=0&gdpr_consent=`` gives no signal: the capture has none."""
+        report = audit(document(0, request_headers={"Cookie": "session=1"}), hit(META, 1),
+                       hit("https://match.adsrvr.org/track/cmf/generic?gdpr=0&gdpr_consent=",
+                           2))
+        assert report.consent.signals == ()
+        assert flags(report, "before-consent") == []
+        assert flags(report, "no-consent-signal", "meta-pixel")[0].severity == "medium"
+
     def test_quiet_with_signal(self) -> None:
         """Any signal in the capture keeps it quiet."""
         report = audit(document(0, request_headers={"Sec-GPC": "1"}), hit(META, 1))

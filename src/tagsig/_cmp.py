@@ -236,27 +236,51 @@ def gpp(text: str, sid: str, source: str) -> Reading:
     return Reading(kind="gpp", detail=tuple(detail), purposes=states)
 
 
+# Ad servers write consent parameters into URL templates; a macro the page never filled
+# in (``${GDPR_CONSENT_755}``, ``[gdpr_consent]``, ``%%GDPR%%``) says no more than an
+# empty value.
+_MACRO = re.compile(r"\$?\{[^{}]*\}|\[[^\[\]]*\]|%%[^%]*%%")
+
+
+def _given(value: str | None) -> str | None:
+    """Return a parameter's value, or ``None`` when it is absent, empty or an unfilled macro."""
+    if value is None:
+        return None
+    text = value.strip()
+    return None if not text or _MACRO.fullmatch(text) else text
+
+
 def read_parameters(params: Sequence[tuple[str, str]]) -> list[Reading]:
     """Read the consent signals among a URL's query parameters.
 
+    A parameter that is empty or holds an unfilled macro is no signal: ``gdpr=0&
+    gdpr_consent=`` says nothing of consent (``gdpr=1`` alone still says that GDPR applies
+    and no consent string was passed).
+
     >>> [dict(r.purposes) for r in read_parameters([("gcs", "G101")])]
     [{'analytics': 'granted', 'marketing': 'denied'}]
+    >>> read_parameters([("gdpr", "0"), ("gdpr_consent", ""), ("gcs", "")])
+    []
     """
     by_name = {k.lower(): v for k, v in params}
     readings = []
-    if "gdpr_consent" in by_name:
-        reading = tcf_reading(by_name["gdpr_consent"], "parameter")
+    consent, applies = _given(by_name.get("gdpr_consent")), _given(by_name.get("gdpr"))
+    if consent is not None:
+        reading = tcf_reading(consent, "parameter")
         readings.append(Reading(kind=reading.kind, purposes=reading.purposes,
-                                detail=(*reading.detail, ("gdpr", by_name.get("gdpr", "")))))
-    elif by_name.get("gdpr") == "1":
+                                detail=(*reading.detail, ("gdpr", applies or ""))))
+    elif applies == "1":
         readings.append(Reading(kind="tcf-v2", detail=(("source", "parameter"),
                                                        ("gdpr", "1"), ("consent", "absent"))))
-    if "gcs" in by_name or "gcd" in by_name:
-        readings.append(_consent_mode(by_name.get("gcs"), by_name.get("gcd")))
-    if by_name.get("us_privacy"):
-        readings.append(us_privacy(by_name["us_privacy"], "parameter"))
-    if by_name.get("gpp"):
-        readings.append(gpp(by_name["gpp"], by_name.get("gpp_sid", ""), "parameter"))
+    gcs, gcd = _given(by_name.get("gcs")), _given(by_name.get("gcd"))
+    if gcs is not None or gcd is not None:
+        readings.append(_consent_mode(gcs, gcd))
+    privacy = _given(by_name.get("us_privacy"))
+    if privacy is not None:
+        readings.append(us_privacy(privacy, "parameter"))
+    string = _given(by_name.get("gpp"))
+    if string is not None:
+        readings.append(gpp(string, by_name.get("gpp_sid", ""), "parameter"))
     return readings
 
 
