@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from .audits import audit, document, flags, hit, onetrust_cookie
+from tagsig import Report
+
+from .audits import at, audit, document, flags, hit, onetrust_cookie
 from .builders import entry, script_initiator
 
 META_SCRIPT = "https://connect.facebook.net/en_US/fbevents.js"
 META = "https://www.facebook.com/tr/?id=1&ev=PageView"
 ONETRUST = "https://cdn.cookielaw.org/scripttemplates/otSDKStub.js"
 GRANTED = {"Cookie": onetrust_cookie()}
+REFUSED_MARKETING = {"Cookie": onetrust_cookie("C0002:1,C0003:1,C0004:0")}
+FONTS = "https://fonts.googleapis.com/css2?family=A"
+GTM = "https://www.googletagmanager.com/gtm.js?id=GTM-1"
 
 
 class TestBeforeConsent:
@@ -68,6 +73,68 @@ class TestBeforeConsent:
         )
         (flag,) = flags(report, "before-consent", "google-fonts")
         assert "judged with the purpose of Meta Pixel" in flag.message
+
+    def test_loader_named_is_the_reported_loader(self) -> None:
+        """The loader a flag names is the tag's ``loaded_by``, never another request's cause.
+
+        Google Fonts is first loaded by the page, later once by the Meta Pixel script: the
+        report says the page loaded it, so it is judged with its own (functional) purpose.
+        """
+        report = audit(
+            document(0),
+            entry(FONTS, started=at(0.2), mime="text/css"),
+            entry(META_SCRIPT, started=at(0.5), mime="text/javascript"),
+            entry(FONTS + "&b", started=at(1), mime="text/css",
+                  initiator=script_initiator(META_SCRIPT)),
+            document(5, request_headers=REFUSED_MARKETING),
+        )
+        fonts = report.tag("google-fonts")
+        assert fonts is not None
+        assert fonts.loaded_by is None
+        assert flags(report, "before-consent", "google-fonts") == []
+
+    def test_chain_of_loaders_is_named_as_reported(self) -> None:
+        """A purpose inherited through two loaders names both, as ``loaded_by`` chains them."""
+        report = audit(
+            document(0),
+            entry(META_SCRIPT, started=at(0.2), mime="text/javascript"),
+            entry(GTM, started=at(0.4), mime="text/javascript",
+                  initiator=script_initiator(META_SCRIPT)),
+            entry(FONTS, started=at(1), mime="text/css", initiator=script_initiator(GTM)),
+            document(5, request_headers=REFUSED_MARKETING),
+        )
+        fonts, gtm = report.tag("google-fonts"), report.tag("google-tag-manager")
+        assert fonts is not None
+        assert gtm is not None
+        assert (fonts.loaded_by, gtm.loaded_by) == ("google-tag-manager", "meta-pixel")
+        (flag,) = flags(report, "before-consent", "google-fonts")
+        assert flag.message.endswith(" It is judged with the purpose of Meta Pixel, which "
+                                     "loaded it through Google Tag Manager.")
+
+    def test_consent_manager_ends_the_chain(self) -> None:
+        """A tag the consent manager loads does not inherit the purpose of the CMP's loader.
+
+        Neither the consent manager loaded by a marketing tag nor what it loads is flagged.
+        """
+        report = audit(
+            document(0),
+            entry(META_SCRIPT, started=at(0.2), mime="text/javascript"),
+            entry(ONETRUST, started=at(0.4), mime="text/javascript",
+                  initiator=script_initiator(META_SCRIPT)),
+            entry(FONTS, started=at(1), mime="text/css",
+                  initiator=script_initiator(ONETRUST)),
+            document(5, request_headers=REFUSED_MARKETING),
+        )
+        onetrust, fonts = report.tag("onetrust"), report.tag("google-fonts")
+        assert onetrust is not None
+        assert fonts is not None
+        assert (onetrust.loaded_by, fonts.loaded_by) == ("meta-pixel", "onetrust")
+        assert {t for t, _ in _before(report)} == {"meta-pixel"}
+
+
+def _before(report: Report) -> list[tuple[str, str]]:
+    return [(tag.id, flag.severity) for tag in report.tags for flag in tag.flags
+            if flag.rule == "before-consent"]
 
 
 class TestNoConsentSignal:
