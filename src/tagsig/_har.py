@@ -371,9 +371,16 @@ class _Reader:
             self.problem("entry skipped: expected a request URL, found an empty string",
                          f"{log_pointer}/entries/{index}/request/url")
             return None
+        url = values.parse_url(request.url)
+        if not url.host and url.scheme in _NETWORK_SCHEMES:
+            self.problem(f"entry kept without a host: expected a host name in the request "
+                         f"URL, found {values.url_fault(request.url)}",
+                         f"{log_pointer}/entries/{index}/request/url")
+        if raw.response is None:
+            self.problem('entry without a "response": kept as a request that got no '
+                         "answer (status 0)", f"{log_pointer}/entries/{index}")
         response = raw.response or _NO_RESPONSE
         status = values.status(response.status)
-        url = values.parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
         request_cookies = self.request_cookies(request, request_headers, started, index)
@@ -531,6 +538,7 @@ class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
 _InitiatorKey: TypeAlias = tuple[str, str | None, int | None, tuple[str, ...]]
 """An initiator's type, URL, line and stack."""
 
+_NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()

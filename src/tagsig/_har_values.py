@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from tagsig import _har_format as har
 from tagsig._models import Creator, Headers, PostData, Url
@@ -32,6 +32,7 @@ __all__ = [
     "status",
     "text",
     "total_time",
+    "url_fault",
 ]
 
 _SIMPLE_URL = re.compile(
@@ -76,11 +77,49 @@ def parse_url(raw: str) -> Url:
     host = parts.hostname or ""
     if host and not host.isascii():
         host = _idna(host)
+    if _host_fault(parts, host) is not None:
+        return Url(raw=raw, scheme=scheme, host="", port=None)
     try:
         port = parts.port
     except ValueError:
         port = None
     return Url(raw=raw, scheme=scheme, host=host.rstrip("."), port=port)
+
+
+# What a host name of a request may hold: letters, digits, hyphens and dots (RFC 1123),
+# underscores (which DNS allows and sites use), and the colons of an IPv6 address.
+_HOST_NAME = re.compile(r"[a-z0-9_.:-]+")
+
+
+def _host_fault(parts: SplitResult, host: str) -> str | None:
+    if parts.netloc.endswith(":") and parts.path.startswith("//"):
+        # "http://www.example.cnhttp://...": a producer wrote two URLs as one.
+        return f"two URLs run together ({parts.netloc[:-1]!r} is no host)"
+    if host and host.isascii() and not _HOST_NAME.fullmatch(host):
+        return f"{host!r}, which holds characters no host name holds"
+    return None
+
+
+def url_fault(raw: str) -> str | None:
+    """Say why a request URL of a network scheme has no usable host; ``None`` if it has one.
+
+    Producers record such URLs (``http://www.example.cnhttp://www.example.cn/``,
+    ``https://fonts.example.com400,700``); :func:`parse_url` gives them an empty host, so
+    that they never become hosts of tags or third parties.
+
+    >>> url_fault("https://fonts.example.com400,700")
+    "'fonts.example.com400,700', which holds characters no host name holds"
+    >>> url_fault("https://www.example.com/a,b") is None
+    True
+    """
+    try:
+        parts = urlsplit(raw.strip())
+    except ValueError as e:
+        return f"an unreadable URL ({e})"
+    host = parts.hostname or ""
+    if not host:
+        return "none"
+    return _host_fault(parts, host if host.isascii() else _idna(host))
 
 
 def _idna(host: str) -> str:
