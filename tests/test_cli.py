@@ -12,6 +12,7 @@ import pytest
 
 from tagsig._cli import main
 
+from .builders import entry, har
 from .conftest import REPO
 
 Asset = Callable[[str], Path]
@@ -44,6 +45,16 @@ class TestInspect:
         """A capture without cookie evidence is reported as such, not as cookie-free."""
         assert main(["inspect", str(asset("har/chrome-sanitized.har"))]) == 0
         assert "cookies: unavailable" in capsys.readouterr().out
+
+    def test_stripped_capture_says_cookies_unavailable(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A capture whose cookie headers were stripped says so, not that it has none."""
+        path = tmp_path / "wpt.har"
+        path.write_bytes(har(entry("https://www.shop.example/", request_headers={
+            "Cookie": "[427 bytes were stripped]"})))
+        assert main(["inspect", str(path)]) == 0
+        assert ("cookies: unavailable (the producer stripped the cookie headers of 1 "
+                "entry)") in capsys.readouterr().out
 
     def test_problems_are_listed(self, asset: Asset,
                                  capsys: pytest.CaptureFixture[str]) -> None:

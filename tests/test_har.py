@@ -310,6 +310,50 @@ class TestEvidenceNotThere:
             (f"/log/entries/{n}", 'entry without a "response": kept as a request that got '
              "no answer (status 0)") for n in (1, 2)]
 
+    def test_stripped_cookie_values_give_no_cookies(self) -> None:
+        """Stripped cookie headers (WebPageTest, Chrome's net log) give no cookie at all.
+
+        Not one with an empty name and the placeholder as its value: the capture is
+        marked as lacking cookie evidence, and counts the entries concerned.
+        """
+        sent = entry("https://www.shop.example/", request_headers={
+            "Cookie": "[427 bytes were stripped]"}, response_headers=[
+            ("Set-Cookie", "[52 bytes were stripped]"),
+            ("Set-Cookie", "[18 bytes were stripped]")])
+        sent["request"]["cookies"] = [{"name": "[427 bytes were stripped]", "value": ""}]
+        sent["response"]["cookies"] = [{"name": "", "value": "[52 bytes were stripped]"}]
+        other = entry("https://cdn.example.net/a.js", request_headers={
+            "cookie": "[12 bytes were stripped]"})
+        capture = load_har(har(sent, other, entry("https://cdn.example.net/b.js")))
+        assert [(e.request_cookies, e.response_cookies) for e in capture.entries] == [
+            ((), ())] * 3
+        assert not capture.has_cookie_evidence
+        assert capture.cookies_stripped == 2
+        assert capture.problems == ()
+
+    def test_stripped_headers_beside_real_cookies(self) -> None:
+        """Real cookies are read; one stripped header still leaves the evidence partial."""
+        capture = load_har(har(
+            entry("https://www.shop.example/", request_headers={"Cookie": "a=1"}),
+            entry("https://www.shop.example/x", response_headers={
+                "Set-Cookie": "[9 bytes were stripped]"})))
+        assert [c.name for c in capture.entries[0].request_cookies] == ["a"]
+        assert capture.entries[1].response_cookies == ()
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
+    @given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", " ", "\t"]),
+           st.sampled_from(["Cookie", "cookie", "Set-Cookie", "set-cookie"]))
+    def test_any_stripped_header_gives_no_cookie(self, size: int, space: str,
+                                                 name: str) -> None:
+        """Whatever the length and spacing, a stripped header yields no cookie."""
+        value = f"{space}[{size} bytes were stripped]{space}"
+        capture = load_har(har(entry("https://www.shop.example/",
+                                     request_headers=[(name, value)],
+                                     response_headers=[(name, value)])))
+        (read,) = capture.entries
+        assert (read.request_cookies, read.response_cookies) == ((), ())
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
     @given(st.sampled_from(["http://", "https://", "wss://"]),
            st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,2}", fullmatch=True),
            st.sampled_from(["http://", "https://"]), st.text(max_size=20))

@@ -228,7 +228,17 @@ def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
 def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
     warnings = []
     for position, capture in enumerate(attribution.captures):
-        if capture.entries and not capture.has_cookie_evidence:
+        if capture.cookies_stripped:
+            count = capture.cookies_stripped
+            warnings.append(ReportWarning(
+                code="stripped-cookies",
+                message=f"{capture.source}: cookies unavailable: the producer stripped the "
+                f"values of the cookie headers of {count} entr{'ies' if count != 1 else 'y'} "
+                "(\"[N bytes were stripped]\"), so which cookies were sent and set is unknown; "
+                "export with cookies or pass a cookie jar",
+                input=position,
+            ))
+        elif capture.entries and not capture.has_cookie_evidence:
             warnings.append(ReportWarning(
                 code="sanitized-har",
                 message=f"{capture.source}: cookies unavailable: the capture carries no "

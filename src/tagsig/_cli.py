@@ -193,7 +193,12 @@ def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar], out: Tex
         out.write(f" ({capture.browser})\n" if capture.browser else "\n")
         out.write(f"  pages: {len(capture.pages)}  entries: {len(capture.entries)}  "
                   f"hosts: {len(hosts)}\n")
-        if capture.has_cookie_evidence:
+        if capture.cookies_stripped:
+            count = capture.cookies_stripped
+            out.write(f"  cookies: unavailable (the producer stripped the cookie headers of "
+                      f"{count} entr{'ies' if count != 1 else 'y'}): export with cookies or "
+                      "pass a cookie jar\n")
+        elif capture.has_cookie_evidence:
             out.write(f"  cookies: {len(cookies)} distinct names\n")
         else:
             out.write("  cookies: unavailable (the capture carries no cookie headers, as in a "

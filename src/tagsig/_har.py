@@ -138,6 +138,7 @@ class _Reader:
         self.label = label
         self.problems: list[Problem] = []
         self.has_cookie_evidence = False
+        self.cookies_stripped = 0
         # Captures repeat the same header lines, MIME types and initiator URLs thousands of
         # times; sharing one object per distinct value halves the memory of a large capture.
         self.shared_pairs = _HeaderInterner()
@@ -204,7 +205,8 @@ class _Reader:
             pages=pages,
             entries=entries,
             problems=tuple(self.problems),
-            has_cookie_evidence=self.has_cookie_evidence,
+            has_cookie_evidence=self.has_cookie_evidence and not self.cookies_stripped,
+            cookies_stripped=self.cookies_stripped,
         )
 
     # -- bytes to a JSON document --
@@ -383,6 +385,10 @@ class _Reader:
         status = values.status(response.status)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
+        stripped = self.shared_pairs.stripped
+        if stripped and not (stripped.isdisjoint(request_headers.items)
+                             and stripped.isdisjoint(response_headers.items)):
+            self.cookies_stripped += 1
         request_cookies = self.request_cookies(request, request_headers, started, index)
         response_cookies = self.response_cookies(response, response_headers, started, url,
                                                  index)
@@ -483,7 +489,8 @@ class _Reader:
         cookies = []
         for item in raw:
             name = values.text(item.name)
-            if not name:
+            if not name or values.is_stripped(name) or values.is_stripped(values.text(
+                    item.value)):
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
             cookies.append(Cookie(
@@ -517,18 +524,23 @@ class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
     """Maps each header line to the first equal one seen, so that repeats share one object.
 
     It also learns which lines are ``Cookie`` and ``Set-Cookie`` headers as it meets them,
-    so that finding them in a request is a set operation rather than a scan.
+    so that finding them in a request is a set operation rather than a scan. A cookie
+    header whose value the producer stripped (``[24 bytes were stripped]``) is neither:
+    it holds no cookie, only the sign that there was one.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.cookie: set[tuple[str, str]] = set()
         self.set_cookie: set[tuple[str, str]] = set()
+        self.stripped: set[tuple[str, str]] = set()
 
     def __missing__(self, key: tuple[str, str]) -> tuple[str, str]:
         self[key] = key
         name = key[0].lower()
-        if name == "cookie":
+        if name in {"cookie", "set-cookie"} and values.is_stripped(key[1]):
+            self.stripped.add(key)
+        elif name == "cookie":
             self.cookie.add(key)
         elif name == "set-cookie":
             self.set_cookie.add(key)

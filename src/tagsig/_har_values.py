@@ -21,6 +21,7 @@ __all__ = [
     "creator",
     "duration",
     "flag",
+    "is_stripped",
     "mime",
     "parse_started",
     "parse_url",
@@ -120,6 +121,20 @@ def url_fault(raw: str) -> str | None:
     if not host:
         return "none"
     return _host_fault(parts, host if host.isascii() else _idna(host))
+
+
+# Chrome's net log, and WebPageTest captures made from it, replace a cookie header's
+# value with its length: "[24 bytes were stripped]".
+_STRIPPED = re.compile(r"\s*\[\d+ bytes were stripped\]\s*")
+
+
+def is_stripped(value: str) -> bool:
+    """Whether a cookie header or cookie value is a producer's stand-in for a stripped one.
+
+    >>> is_stripped("[24 bytes were stripped]"), is_stripped("id=24")
+    (True, False)
+    """
+    return _STRIPPED.fullmatch(value) is not None
 
 
 def _idna(host: str) -> str:
