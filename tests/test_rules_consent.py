@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tagsig import Report
 
 from .audits import at, audit, document, flags, hit, onetrust_cookie
@@ -130,6 +132,52 @@ class TestBeforeConsent:
         assert fonts is not None
         assert (onetrust.loaded_by, fonts.loaded_by) == ("meta-pixel", "onetrust")
         assert {t for t, _ in _before(report)} == {"meta-pixel"}
+
+
+
+GA4_GRANTED = "https://region1.google-analytics.com/g/collect?v=2&tid=G-1&gcs=G111"
+
+
+class TestWithoutCookieEvidence:
+    """A missing consent cookie is no proof of a missing consent."""
+
+    @staticmethod
+    def _visit(cookie: str) -> Report:
+        """Return a visit where consent was given on an earlier visit, kept in a cookie.
+
+        The page sends the OneTrust cookie; the Meta Pixel fires; later a GA4 hit says
+        through consent mode that storage is granted.
+        """
+        return audit(document(0, request_headers={"Cookie": cookie}), hit(META, 1),
+                     hit(GA4_GRANTED, 2))
+
+    def test_unsanitized_export_is_quiet(self) -> None:
+        """With its cookies, the visit shows consent before the Meta Pixel: no flag."""
+        assert _before(self._visit(onetrust_cookie())) == []
+
+    @pytest.mark.parametrize(("cookie", "how"), [
+        ("", "the capture carries no cookie headers (a sanitized export)"),
+        ("[61 bytes were stripped]", "the producer stripped the values of the capture's "
+         "cookie headers"),
+    ])
+    def test_same_visit_without_cookies_is_downgraded(self, cookie: str, how: str) -> None:
+        """The same visit without cookies gives a medium flag that says it is not proven."""
+        visit = self._visit(cookie) if cookie else audit(document(0), hit(META, 1),
+                                                          hit(GA4_GRANTED, 2))
+        assert _before(visit) == [("meta-pixel", "medium")]
+        (flag,) = flags(visit, "before-consent", "meta-pixel")
+        assert flag.message.startswith("Meta Pixel made 1 request before consent for "
+                                       "marketing was given;")
+        assert f"This is not proven: {how} (<bytes>), so a consent kept in a cookie " \
+            "cannot be seen" in flag.message
+
+    def test_recorded_refusal_stays_high(self) -> None:
+        """A refusal that a signal records is proof, with or without cookies."""
+        report = audit(document(0), hit(GA4_GRANTED.replace("G111", "G100"), 0.5),
+                       hit(META, 1))
+        assert ("meta-pixel", "high") in _before(report)
+        (flag,) = flags(report, "before-consent", "meta-pixel")
+        assert "not proven" not in flag.message
 
 
 def _before(report: Report) -> list[tuple[str, str]]:

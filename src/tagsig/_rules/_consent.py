@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
+from attrs import evolve
+
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, PurposeState
 from tagsig._report import Evidence, Flag
@@ -73,8 +75,11 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
 
     A consent manager's own requests are never flagged. A tag loaded by another tag needs
     consent for both tags' purposes. In a capture without any consent signal, tags
-    needing consent get ``no-consent-signal`` instead.
+    needing consent get ``no-consent-signal`` instead. Where only the absence of a grant
+    shows the requests early, in captures without cookie evidence, the flag is medium and
+    says that it is not proven.
     """
+    captures = context.attribution.captures
     for tag_id, view in context.tags.items():
         if view.signature.category == "consent":
             continue
@@ -84,6 +89,10 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
         early: list[AttributedEntry] = []
         states: dict[tuple[Purpose, PurposeState], _Chain] = {}
         silent: dict[int, list[AttributedEntry]] = {}
+        # Inputs where only the absence of a grant shows the requests early, and the
+        # capture could not show a consent cookie: no proof that consent was missing.
+        unproven: set[int] = set()
+        proven = False
         for attributed in view.entries:
             position = attributed.ref.input
             if not context.consent.has_signal(position):
@@ -94,8 +103,15 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
             if strictest is not None and strictest[1] != "granted":
                 early.append(attributed)
                 states.setdefault(strictest, needed[strictest[0]])
+                if strictest[1] == "denied" or captures[position].has_cookie_evidence:
+                    proven = True
+                else:
+                    unproven.add(position)
         if early:
-            yield Finding(tag=tag_id, flag=_before_flag(view, early, states, context))
+            flag = _before_flag(view, early, states, context)
+            if not proven:
+                flag = _downgraded(flag, sorted(unproven), context)
+            yield Finding(tag=tag_id, flag=flag)
         for position, entries in sorted(silent.items()):
             yield Finding(tag=tag_id, flag=_silent_flag(view, position, entries, context))
 
@@ -139,6 +155,19 @@ def _before_flag(view: TagView, early: list[AttributedEntry],
         for a, c in set_cookies[:MAX_EVIDENCE])
     return Flag(rule="before-consent", severity="high", message=message,
                 evidence=tuple(evidence))
+
+
+def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> Flag:
+    """Lower a flag that only the absence of a consent cookie supports, and say why."""
+    captures = context.attribution.captures
+    sources = ", ".join(captures[p].source for p in positions)
+    stripped = any(captures[p].cookies_stripped for p in positions)
+    how = ("the producer stripped the values of the capture's cookie headers" if stripped
+           else "the capture carries no cookie headers (a sanitized export)")
+    return evolve(flag, severity="medium", message=(
+        f"{flag.message} This is not proven: {how} ({sources}), so a consent kept in a "
+        "cookie cannot be seen, and the requests may have come after consent was given; "
+        "a capture exported with cookies shows it."))
 
 
 def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
