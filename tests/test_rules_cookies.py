@@ -129,3 +129,42 @@ class TestInsecureCookie:
         analytics_only = Policy(consent_purposes=("analytics",))
         assert flags(audit(document(0), jar=jar, policy=analytics_only),
                      "insecure-cookie") == []
+
+
+COOKIE_RULES = ("cookie-lifetime", "third-party-cookie", "cross-site-tracking",
+                "insecure-cookie")
+
+
+class TestWithoutCookieEvidence:
+    """The cookie rules say what they could not judge."""
+
+    def test_sanitized_capture_is_not_judged(self) -> None:
+        """A capture without cookie headers gets one info flag per cookie rule, on the site."""
+        report = audit(document(0), hit(GA4.format(cid="1.2"), 1))
+        unjudged = {f.rule: f for f in report.flags if f.rule in COOKIE_RULES}
+        assert sorted(unjudged) == sorted(COOKIE_RULES)
+        assert {f.severity for f in unjudged.values()} == {"info"}
+        assert unjudged["third-party-cookie"].message == (
+            "Third-party cookies could not be judged: <bytes> carries no cookie headers (a "
+            "sanitized export), so which cookies the tags sent and set is unknown. Export "
+            "with cookies, or pass a cookie jar.")
+
+    def test_stripped_values_are_named(self) -> None:
+        """Stripped cookie values are named as the reason, and no cookie flag is raised."""
+        report = audit(document(0, request_headers={"Cookie": "[44 bytes were stripped]"}),
+                       hit(GA4.format(cid="1.2"), 1, response_headers={
+                           "Set-Cookie": "[90 bytes were stripped]"}))
+        messages = [f.message for f in report.flags if f.rule == "cookie-lifetime"]
+        assert messages == ["Cookie lifetimes could not be judged: the producer stripped the "
+                            "cookie values of <bytes>, so which cookies the tags sent and set "
+                            "is unknown. Export with cookies, or pass a cookie jar."]
+        assert [f for t in report.tags for f in t.flags if f.rule in COOKIE_RULES] == []
+
+    def test_quiet_with_cookie_evidence_or_a_jar(self) -> None:
+        """With cookies in the capture, or a jar beside it, the rules judge and say nothing."""
+        with_cookies = audit(document(0, request_headers={"Cookie": "session=1"}),
+                             hit(GA4.format(cid="1.2"), 1))
+        with_jar = audit(document(0), hit(GA4.format(cid="1.2"), 1),
+                         jar=_jar(("shop.example", "", True, START + DAY, "session", "1")))
+        for report in (with_cookies, with_jar):
+            assert [f for f in report.flags if f.rule in COOKIE_RULES] == []
