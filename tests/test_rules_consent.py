@@ -211,6 +211,14 @@ class TestNoConsentSignal:
         assert flags(report, "before-consent") == []
         assert flags(report, "no-consent-signal", "meta-pixel")[0].severity == "medium"
 
+    def test_low_for_stripped_cookie_values(self) -> None:
+        """Stripped cookie values hide a consent cookie as well: low, and said so."""
+        report = audit(document(0, request_headers={"Cookie": "[80 bytes were stripped]"}),
+                       hit(META, 1))
+        (flag,) = flags(report, "no-consent-signal", "meta-pixel")
+        assert flag.severity == "low"
+        assert "stripped the values of the capture's cookie headers" in flag.message
+
     def test_quiet_with_signal(self) -> None:
         """Any signal in the capture keeps it quiet."""
         report = audit(document(0, request_headers={"Sec-GPC": "1"}), hit(META, 1))

@@ -179,7 +179,10 @@ def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
                "cookie, TCF string, consent mode parameter or GPC header), so consent "
                "cannot be shown; the capture may have been made before the banner was "
                "answered.")
-    if not capture.has_cookie_evidence:
+    if capture.cookies_stripped:
+        message += (" The producer stripped the values of the capture's cookie headers, so "
+                    "a consent cookie may be hidden.")
+    elif not capture.has_cookie_evidence:
         message += " The capture has no cookie headers, so a consent cookie may be hidden."
     return Flag(rule="no-consent-signal",
                 severity="medium" if capture.has_cookie_evidence else "low",
