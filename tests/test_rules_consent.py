@@ -219,6 +219,19 @@ class TestNoConsentSignal:
         assert flag.severity == "low"
         assert "stripped the values of the capture's cookie headers" in flag.message
 
+    def test_inherited_purpose_names_the_reported_loader(self) -> None:
+        """A functional tag flagged for its loader's purpose names it, as ``loaded_by``."""
+        report = audit(
+            document(0, request_headers={"Cookie": "session=1"}),
+            entry(META_SCRIPT, started=at(0.5), mime="text/javascript"),
+            entry(FONTS, started=at(1), mime="text/css",
+                  initiator=script_initiator(META_SCRIPT)))
+        fonts = report.tag("google-fonts")
+        assert fonts is not None
+        assert fonts.loaded_by == "meta-pixel"
+        (flag,) = flags(report, "no-consent-signal", "google-fonts")
+        assert "It is judged with the purpose of Meta Pixel, which loaded it." in flag.message
+
     def test_quiet_with_signal(self) -> None:
         """Any signal in the capture keeps it quiet."""
         report = audit(document(0, request_headers={"Sec-GPC": "1"}), hit(META, 1))

@@ -113,7 +113,8 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
                 flag = _downgraded(flag, sorted(unproven), context)
             yield Finding(tag=tag_id, flag=flag)
         for position, entries in sorted(silent.items()):
-            yield Finding(tag=tag_id, flag=_silent_flag(view, position, entries, context))
+            yield Finding(tag=tag_id, flag=_silent_flag(view, position, entries, needed,
+                                                        context))
 
 
 def _inherited(chains: Sequence[_Chain], context: RuleContext) -> str:
@@ -171,7 +172,7 @@ def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> F
 
 
 def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
-                 context: RuleContext) -> Flag:
+                 needed: Mapping[Purpose, _Chain], context: RuleContext) -> Flag:
     capture = context.attribution.captures[position]
     purpose = view.signature.consent
     message = (f"{view.signature.name} ({purpose}) made {plural(len(entries), 'request')} "
@@ -179,6 +180,7 @@ def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
                "cookie, TCF string, consent mode parameter or GPC header), so consent "
                "cannot be shown; the capture may have been made before the banner was "
                "answered.")
+    message += _inherited([chain for chain in needed.values() if chain], context)
     if capture.cookies_stripped:
         message += (" The producer stripped the values of the capture's cookie headers, so "
                     "a consent cookie may be hidden.")

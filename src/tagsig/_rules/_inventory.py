@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from tagsig._attribute import AttributedEntry
@@ -25,7 +25,10 @@ def unknown_third_party(context: RuleContext) -> Iterator[Finding]:
         if attributed.signature is None and attributed.third_party:
             hosts[attributed.entry.url.host].append(attributed)
     for host, entries in sorted(hosts.items()):
-        causes = sorted({a.initiated_by for a in entries if a.initiated_by})
+        counts = Counter(a.initiated_by for a in entries if a.initiated_by)
+        # Most requests first, as the report's ``initiated_by`` of the host names the tag
+        # that caused most of them: the first cause named is always that one.
+        causes = sorted(counts, key=lambda tag: (-counts[tag], tag))
         loaded = ""
         if causes:
             names = ", ".join(context.tags[c].signature.name if c in context.tags else c
