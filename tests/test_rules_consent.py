@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagsig import Report
 
@@ -237,3 +241,57 @@ class TestNoConsentSignal:
         report = audit(document(0, request_headers={"Sec-GPC": "1"}), hit(META, 1))
         assert flags(report, "no-consent-signal") == []
         assert len(flags(report, "before-consent", "meta-pixel")) == 1
+
+
+SCRIPTS = (META_SCRIPT, GTM, ONETRUST, "https://static.hotjar.com/c/hotjar-1.js",
+           "https://www.google-analytics.com/analytics.js")
+_JUDGED = re.compile(r"It is judged with the purpose of (.*?)\.(?: |$)")
+_PART = re.compile(r"(.+?), which loaded it(?: through (.+))?$")
+
+
+@st.composite
+def _loads(draw: st.DrawFn) -> list[tuple[str, int | None]]:
+    """Draw a page where each script is loaded by the page or by a script before it."""
+    order = draw(st.permutations(range(len(SCRIPTS))))
+    loads: list[tuple[str, int | None]] = []
+    for position, script in enumerate(order):
+        parent = draw(st.none() | st.integers(0, position - 1)) if position else None
+        loads.append((SCRIPTS[script], parent))
+    loads.append((FONTS, draw(st.none() | st.integers(0, len(loads) - 1))))
+    return loads
+
+
+class TestLoaderProperty:
+    """Whatever loaded what, a flag names its loaders as the report's ``loaded_by`` does."""
+
+    @settings(max_examples=60)
+    @given(_loads(), st.booleans())
+    def test_flag_text_follows_loaded_by(self, loads: list[tuple[str, int | None]],
+                                         signal: bool) -> None:
+        """Each loader a consent flag names is on the tag's ``loaded_by`` chain, in order."""
+        entries = [document(0, request_headers={"Cookie": "session=1"})]
+        for n, (url, parent) in enumerate(loads):
+            initiator = script_initiator(loads[parent][0]) if parent is not None else None
+            entries.append(entry(url, started=at(0.1 * (n + 1)), mime="text/javascript",
+                                 initiator=initiator))
+        if signal:
+            entries.append(document(5, request_headers=REFUSED_MARKETING))
+        report = audit(*entries)
+        ids = {tag.signature.name: tag.id for tag in report.tags}
+        loaded_by = {tag.id: tag.loaded_by for tag in report.tags}
+        for tag in report.tags:
+            for flag in tag.flags:
+                if flag.rule not in {"before-consent", "no-consent-signal"}:
+                    continue
+                judged = _JUDGED.search(flag.message)
+                for part in judged.group(1).split(" and of ") if judged else ():
+                    match = _PART.match(part)
+                    assert match is not None, part
+                    through = match.group(2).split(", ") if match.group(2) else []
+                    chain = [ids[name] for name in (*reversed(through), match.group(1))]
+                    walked: list[str | None] = []
+                    current: str | None = tag.id
+                    for _ in chain:
+                        current = loaded_by[current] if current is not None else None
+                        walked.append(current)
+                    assert walked == chain, (flag.message, loaded_by)
