@@ -59,9 +59,14 @@ def parse_started(text: str) -> datetime:
 def parse_url(raw: str) -> Url:
     """Split a URL once into scheme, host, port, path and query.
 
+    A URL whose host no host name can be (two URLs run together, a comma in the host)
+    gets an empty host, as ``data:`` URLs have: it names no network resource.
+
     >>> u = parse_url("HTTPS://WWW.Example.com:8443/a/b?x=1#frag")
     >>> (u.scheme, u.host, u.port, u.path, u.query)
     ('https', 'www.example.com', 8443, '/a/b', 'x=1')
+    >>> parse_url("https://fonts.example.com400,700").host
+    ''
     """
     fast = _SIMPLE_URL.fullmatch(raw)
     if fast is not None:  # the common case, about five times faster than urlsplit
