@@ -178,15 +178,21 @@ def page_sites(capture: Capture,
 
 
 class _UrlIndex:
-    """The entries of a capture by URL, to follow redirects and find named documents."""
+    """The entries of a capture by URL, to follow redirects and find named documents.
+
+    Built on first use: most pages need no look-up.
+    """
 
     def __init__(self, ordered: Sequence[Entry]) -> None:
-        self._by_url: dict[str, list[Entry]] = {}
-        for entry in ordered:
-            self._by_url.setdefault(_comparable(entry.url.raw), []).append(entry)
+        self._ordered = ordered
+        self._by_url: dict[str, list[Entry]] | None = None
 
     def find(self, url: str, after: Entry | None = None) -> Entry | None:
         """Return the first entry for ``url`` (started no earlier than ``after``)."""
+        if self._by_url is None:
+            self._by_url = {}
+            for entry in self._ordered:
+                self._by_url.setdefault(_comparable(entry.url.raw), []).append(entry)
         for entry in self._by_url.get(_comparable(url), ()):
             if after is None or (entry.index != after.index and entry.started >= after.started):
                 return entry
@@ -227,8 +233,9 @@ def _main_request(candidates: Sequence[Entry], title: str | None,
         named = _TITLE_URL.search(title)
         if named is not None:
             wanted = _comparable(named.group(0))
+            host = wanted.partition("/")[0].partition("?")[0]
             for entry in candidates:
-                if _comparable(entry.url.raw) == wanted:
+                if entry.url.host == host and _comparable(entry.url.raw) == wanted:
                     return entry, "title"
     marked = False
     for entry in candidates:
@@ -249,13 +256,14 @@ def is_navigation(entry: Entry) -> bool | None:
     ``document`` resource that the browser itself started (initiator ``other``) is one,
     and a document that a page's parser or script started is a frame.
     """
+    kind = entry.resource_type
+    if kind is not None and kind != "document":
+        return False  # the producer records the type: only documents navigate
     dest = entry.request_headers.get("sec-fetch-dest")
     if dest:
         return dest.strip().lower() == "document"
-    if entry.resource_type is None:
+    if kind is None:
         return None
-    if entry.resource_type != "document":
-        return False
     initiator = entry.initiator
     return initiator is None or initiator.type in {"other", "navigation", ""}
 
@@ -297,13 +305,23 @@ def _redirects(start: Entry, urls: _UrlIndex) -> list[Entry]:
 
 
 def _comparable(url: str) -> str:
-    """Reduce a URL for comparing: lower-case host, no scheme, fragment or end slash."""
-    text = url.strip().split("#", 1)[0]
-    host = parse_url(text).host
+    """Reduce a URL for comparing: lower-case host, no scheme, port, fragment or end slash.
+
+    >>> _comparable("HTTPS://WWW.Example.com:443/a/?q=1#top"), _comparable("http://x.org")
+    ('www.example.com/a/?q=1', 'x.org')
+    """
+    text = url.strip().partition("#")[0]
     scheme_end = text.find("://")
     rest = text[scheme_end + 3:] if scheme_end >= 0 else text
-    slash = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
-    return f"{host}{rest[slash:]}".rstrip("/")
+    cut = len(rest)
+    for mark in "/?":
+        found = rest.find(mark)
+        if 0 <= found < cut:
+            cut = found
+    host = rest[:cut].rpartition("@")[2].lower()
+    if host[-1:].isdigit() and ":" in host and not host.endswith("]"):
+        host = host.rpartition(":")[0]
+    return f"{host.rstrip('.')}{rest[cut:]}".rstrip("/")
 
 
 def first_party_domains(capture: Capture, aliases: Iterable[str] = ()) -> frozenset[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from typing import Final, Literal, TypeAlias
 
 from tagsig._har_values import parse_url
@@ -121,13 +122,24 @@ def no_tag_reason(entry: Entry) -> NoTagReason | None:
     url = entry.url
     if url.scheme not in _NETWORK_SCHEMES or not url.host:
         return "not-network"
-    host = url.host
-    if _is_certificate_check(entry, host):
+    mime = entry.mime_type
+    if mime in _CERTIFICATE_MIME:
         return "certificate-check"
-    if host in _BROWSER_HOSTS:
+    post = entry.post_data
+    if post is not None and post.mime_type.lower().startswith("application/ocsp-request"):
+        return "certificate-check"
+    kind = _host_kind(url.host)
+    if kind is None:
+        return None
+    if kind == "certificate-host":
+        return "certificate-check"
+    if kind == "browser-internal":
         return "browser-internal"
-    if is_local_host(host):
+    if kind == "local-server":
         return "local-server"
+    certificate_path = _CERTIFICATE_PATH.search(url.path) is not None
+    if certificate_path or (kind == "responder" and mime in {"", "application/octet-stream"}):
+        return "certificate-check"
     return None
 
 
@@ -139,42 +151,54 @@ def capture_reasons(capture: Capture) -> dict[int, NoTagReason]:
     analytics) is the tool's traffic too.
     """
     reasons: dict[int, NoTagReason] = {}
+    tool_pages: dict[str, bool] = {}
     for entry in capture.entries:
         reason = no_tag_reason(entry)
         if reason is None:
             cause = entry.initiator.url if entry.initiator is not None else None
             cause = cause or entry.request_headers.get("referer")
-            if cause and parse_url(cause).host in _BROWSER_HOSTS:
-                reason = "browser-internal"
+            if cause:
+                tool = tool_pages.get(cause)
+                if tool is None:
+                    tool = tool_pages[cause] = parse_url(cause).host in _BROWSER_HOSTS
+                if tool:
+                    reason = "browser-internal"
         if reason is not None:
             reasons[entry.index] = reason
     return reasons
 
 
-def _is_certificate_check(entry: Entry, host: str) -> bool:
-    if entry.mime_type in _CERTIFICATE_MIME:
-        return True
-    post = entry.post_data
-    if post is not None and post.mime_type.lower().startswith("application/ocsp-request"):
-        return True
+_HostKind = Literal["certificate-host", "authority", "responder", "browser-internal",
+                    "local-server"]
+
+
+@lru_cache(maxsize=4096)
+def _host_kind(host: str) -> _HostKind | None:
+    """Say what a host alone tells.
+
+    A host that serves only certificate checks, another host of a certificate
+    authority (where certificate paths are checks), an ``ocsp``/``crl`` responder of any
+    authority (checks when it answers no page content), the browser's own, a local
+    server; ``None`` for the rest.
+    """
     if host in _CERTIFICATE_HOSTS:
-        return True
+        return "certificate-host"
+    if host in _BROWSER_HOSTS:
+        return "browser-internal"
+    if is_local_host(host):
+        return "local-server"
     labels = host.split(".")
     if len(labels) < 2:
-        return False
-    domain = ".".join(labels[-2:])
-    if domain in _CERTIFICATE_HOSTS:
-        return True
+        return None
+    if ".".join(labels[-2:]) in _CERTIFICATE_HOSTS:
+        return "certificate-host"
     first = labels[0]
-    if domain in _CERTIFICATE_DOMAINS or ".".join(labels[-3:]) in _CERTIFICATE_DOMAINS:
+    if ".".join(labels[-2:]) in _CERTIFICATE_DOMAINS or (
+            ".".join(labels[-3:]) in _CERTIFICATE_DOMAINS):
         if _CERTIFICATE_LABEL.match(first) or "ocsp" in first:
-            return True
-        return bool(_CERTIFICATE_PATH.search(entry.url.path))
-    # Any ``ocsp.*`` or ``crl*.*`` host that answers with a certificate-like path or no
-    # page content: responders of smaller authorities.
-    return bool(_CERTIFICATE_LABELS_STRICT.match(first)) and (
-        entry.mime_type in {"", "application/octet-stream"}
-        or bool(_CERTIFICATE_PATH.search(entry.url.path)))
+            return "certificate-host"
+        return "authority"
+    return "responder" if _CERTIFICATE_LABELS_STRICT.match(first) else None
 
 
 def is_local_host(host: str) -> bool:
