@@ -143,12 +143,16 @@ def test_cookie_conflicts_and_cookies_of_vendors_without_requests() -> None:
                        tag_organisation="adco"),
         ObservedCookie(name="_ga", domain="shop.example", tag="ga", tag_organisation="google"),
         ObservedCookie(name="ts", domain="x.adco.example", tag="pay", tag_organisation="other"),
+        ObservedCookie(name="JSESSIONID", domain="www.shop.example", tag="li",
+                       tag_organisation="other"),
     )
     result = figures(_truth(), [_seen(_request(0, "ad.doubleclick.net", "dc", "google"),
                                       cookies=cookies)])
-    assert (result.cookie_conflicts.count, result.cookie_conflicts.total) == (2, 3)
+    # uid and ts go to another owner than their domain's; JSESSIONID on the site's own
+    # domain to a vendor that made no request; _ga on the site to a vendor present.
+    assert (result.cookie_conflicts.count, result.cookie_conflicts.total) == (3, 5)
     assert (result.cookies_without_requests.count,
-            result.cookies_without_requests.total) == (2, 4)
+            result.cookies_without_requests.total) == (3, 5)
 
 
 @pytest.mark.parametrize(("first_party", "wrong"), [

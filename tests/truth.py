@@ -13,9 +13,10 @@ host) its owning organisation and kind. The figures compare, capture by capture,
   the labelled owner of the request's domain (compared by current owner);
 - tracker recall with the right owner: of the requests to ``tracker`` domains with a
   known owner, the share attributed to a tag of that owner;
-- cookie-owner conflicts: of the tag cookie rows whose domain lies outside the site and
-  has a known owner, the share tied to a tag of another owner; and the cookie rows given
-  to a vendor that made no request in the capture;
+- cookie-owner conflicts: of the tag cookie rows whose domain has a known owner, the
+  share tied to a tag of another owner (for a domain of the site itself: to a vendor that
+  made no request in the capture, since a vendor's script may set cookies there); and,
+  apart, the cookie rows given to a vendor that made no request in the capture;
 - wrong first parties: captures whose reported first party misses a labelled site or holds
   a domain that is not the site's own.
 
@@ -428,10 +429,13 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
                 orphan[0] += 1
                 offences["orphan"][(seen.file, cookie.name, cookie.tag)] += 1
             label = truth.label(capture, cookie.domain)
-            if label is None or label.kind == "own" or label.organisation is None:
+            if label is None or label.organisation is None:
                 continue
             conflict[1] += 1
-            if owner != truth.top(label.organisation):
+            # A cookie of the site's own domain may be a vendor's (set by its script),
+            # but only of a vendor present in the capture.
+            if (label.kind == "own" and (owner or cookie.tag) not in owners_with_requests) or (
+                    label.kind != "own" and owner != truth.top(label.organisation)):
                 conflict[0] += 1
                 offences["conflict"][(seen.file, f"{cookie.name}@{cookie.domain}",
                                       cookie.tag)] += 1
@@ -481,7 +485,7 @@ _METRICS: Sequence[tuple[str, str, str]] = (
     ("no_tag_in_tags", "no-tag traffic in tags or unknown third parties", "0"),
     ("vendor_precision", "vendor precision by requests", ">= 0.99"),
     ("tracker_recall", "tracker recall with the right owner", ">= 0.97"),
-    ("cookie_conflicts", "cookie-owner conflicts (rows with a known third-party owner)",
+    ("cookie_conflicts", "cookie-owner conflicts (rows whose domain has a known owner)",
      "<= 1 %"),
     ("cookies_without_requests", "cookie rows given to a vendor that made no request", "-"),
     ("wrong_first_party", "wrong first parties (captures)", "0"),
