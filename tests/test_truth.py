@@ -196,6 +196,20 @@ def test_observe_reads_tags_unknown_hosts_and_first_party() -> None:
     assert seen.unmapped_vendors == frozenset()
 
 
+def test_observe_gives_each_cookie_its_domain_or_host() -> None:
+    """A set cookie keeps its Domain; a sent cookie, which has none, takes its request's host."""
+    capture = load_har(har(
+        entry("https://www.shop.example/"),
+        entry("https://ad.doubleclick.net/ddm/x", mime="image/gif", response_headers=[
+            ("Set-Cookie", "IDE=abc; Domain=.doubleclick.net; Max-Age=1000")]),
+        entry("https://stats.g.doubleclick.net/r/collect", mime="image/gif",
+              request_headers=[("Cookie", "IDE=abc")]),
+    ))
+    seen = observe("shop.har", analyze(capture), capture, {"Google LLC": "google"})
+    assert sorted((c.name, c.domain, c.tag_organisation) for c in seen.cookies) == [
+        ("IDE", "doubleclick.net", "google"), ("IDE", "stats.g.doubleclick.net", "google")]
+
+
 def test_observe_lists_vendor_names_without_an_organisation() -> None:
     """A vendor name missing from the name table is reported, and its owner is unknown."""
     capture = load_har(har(entry("https://www.shop.example/"),
