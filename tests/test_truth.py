@@ -34,7 +34,8 @@ corpus = pytest.mark.skipif(not corpus_files(), reason="the shared corpus is abs
 
 # --- the metrics on tiny hand-made reports -----------------------------------------------
 
-def _truth(hosts: Mapping[str, Label] | None = None) -> Truth:
+def _truth(hosts: Mapping[str, Label] | None = None,
+           vendor_names: Mapping[str, str | None] | None = None) -> Truth:
     """Return a small truth: a shop of ``shop-co`` on shop.example, with a few third parties."""
     site = CaptureTruth(
         file="shop.har", sites=("shop.example",), organisations=("shop-co",),
@@ -52,7 +53,7 @@ def _truth(hosts: Mapping[str, Label] | None = None) -> Truth:
             "s3bucket.example": Label(organisation=None, kind="cdn-hosting",
                                        platform="amazon"),
         },
-        hosts={}, captures={"shop.har": site}, vendor_names={},
+        hosts={}, captures={"shop.har": site}, vendor_names=vendor_names or {},
     )
 
 
@@ -183,7 +184,8 @@ def test_observe_reads_tags_unknown_hosts_and_first_party() -> None:
         entry("https://cdn.unknown-vendor.example/x.js", mime="text/javascript"),
         entry("data:text/css,body{}", mime="text/css"),
     ))
-    seen = observe("shop.har", analyze(capture), capture, {"Google LLC": "google"})
+    seen = observe("shop.har", analyze(capture), capture, _truth(vendor_names={
+        "Google LLC": "google"}))
     assert seen.first_party == {"shop.example"}
     by_host = {request.host: request for request in seen.requests}
     assert set(by_host) == {"www.shop.example", "www.google-analytics.com",
@@ -205,7 +207,8 @@ def test_observe_gives_each_cookie_its_domain_or_host() -> None:
         entry("https://stats.g.doubleclick.net/r/collect", mime="image/gif",
               request_headers=[("Cookie", "IDE=abc")]),
     ))
-    seen = observe("shop.har", analyze(capture), capture, {"Google LLC": "google"})
+    seen = observe("shop.har", analyze(capture), capture, _truth(vendor_names={
+        "Google LLC": "google"}))
     assert sorted((c.name, c.domain, c.tag_organisation) for c in seen.cookies) == [
         ("IDE", "doubleclick.net", "google"), ("IDE", "stats.g.doubleclick.net", "google")]
 
@@ -214,7 +217,7 @@ def test_observe_lists_vendor_names_without_an_organisation() -> None:
     """A vendor name missing from the name table is reported, and its owner is unknown."""
     capture = load_har(har(entry("https://www.shop.example/"),
                            entry("https://www.google-analytics.com/collect?v=1")))
-    seen = observe("shop.har", analyze(capture), capture, {})
+    seen = observe("shop.har", analyze(capture), capture, _truth())
     assert seen.unmapped_vendors == {"Google LLC"}
     assert all(request.tag_organisation is None for request in seen.requests)
 

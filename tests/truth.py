@@ -268,26 +268,31 @@ class ObservedReport:
     cookies: tuple[ObservedCookie, ...]
     unmapped_vendors: frozenset[str] = frozenset()
     """Vendor names of tags that the name table does not know."""
+    unknown_organisations: frozenset[str] = frozenset()
+    """Organisation ids of signatures that the labelled set does not know."""
 
 
-def observe(file: str, report: Report, capture: Capture,
-            vendor_names: Mapping[str, str | None]) -> ObservedReport:
+def observe(file: str, report: Report, capture: Capture, truth: Truth) -> ObservedReport:
     """Read what the metrics need from ``report`` (of the single input ``capture``).
 
     This is the one place that knows the report's shape. The organisation of a tag is
-    the signature's ``organisation`` where the database has one, else its vendor's name
-    looked up in ``vendor_names``.
+    the signature's ``organisation`` where the database names one that ``truth`` knows,
+    else its vendor's name looked up in the truth's name table.
     """
     by_index = {entry.index: entry for entry in capture.entries}
     tag_of: dict[int, tuple[str, str | None, bool]] = {}
     cookies: list[ObservedCookie] = []
     unmapped: set[str] = set()
+    unknown: set[str] = set()
     for tag in report.tags:
         organisation = getattr(tag.signature, "organisation", None)
+        if isinstance(organisation, str) and organisation not in truth.parents:
+            unknown.add(organisation)
+            organisation = None
         if not isinstance(organisation, str):
             name = tag.signature.vendor.name
-            organisation = vendor_names.get(name)
-            if name not in vendor_names:
+            organisation = truth.vendor_names.get(name)
+            if name not in truth.vendor_names:
                 unmapped.add(name)
         own = False  # the report has no "site's own" tags yet
         for ref in tag.entries:
@@ -299,8 +304,8 @@ def observe(file: str, report: Report, capture: Capture,
             if domain:
                 cookies.append(ObservedCookie(name=cookie.name, domain=domain.lower(),
                                               tag=tag.id, tag_organisation=organisation))
-    unknown = {ref.index for host in report.unattributed if host.third_party
-               for ref in host.entries}
+    unlisted = {ref.index for host in report.unattributed if host.third_party
+                for ref in host.entries}
     requests = []
     for entry in capture.entries:
         if not entry.url.is_network or not entry.url.host:
@@ -309,11 +314,12 @@ def observe(file: str, report: Report, capture: Capture,
         requests.append(ObservedRequest(
             index=entry.index, host=entry.url.host.lower(), tag=tag_id,
             tag_organisation=organisation, own_tag=own,
-            unknown_third_party=entry.index in unknown,
+            unknown_third_party=entry.index in unlisted,
         ))
     return ObservedReport(file=file, first_party=frozenset(report.first_party),
                           requests=tuple(requests), cookies=tuple(cookies),
-                          unmapped_vendors=frozenset(unmapped))
+                          unmapped_vendors=frozenset(unmapped),
+                          unknown_organisations=frozenset(unknown))
 
 
 # --- the figures -------------------------------------------------------------------------
@@ -355,6 +361,9 @@ class Figures:
     """(capture, domain) pairs that the labelled set has no label for."""
     unmapped_vendors: tuple[str, ...] = ()
     """Vendor names that the labelled set's name table does not know."""
+    unknown_organisations: tuple[str, ...] = ()
+    """Organisation ids of the database that the labelled set does not know (their tags
+    were judged by vendor name)."""
 
 
 def _ratio(count: int, total: int, offences: Counter[Offence], top: int) -> Ratio:
@@ -375,8 +384,10 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
         "own", "no_tag", "precision", "recall", "conflict", "orphan", "first_party")}
     unlabelled: set[tuple[str, str]] = set()
     unmapped: set[str] = set()
+    unknown: set[str] = set()
     for seen in observed:
         unmapped.update(seen.unmapped_vendors)
+        unknown.update(seen.unknown_organisations)
         capture = truth.captures.get(seen.file)
         if capture is None:
             raise LabelsError(f"{seen.file}: no labels for this capture")
@@ -459,6 +470,7 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
         wrong_first_party=_ratio(wrong[0], wrong[1], offences["first_party"], top),
         unlabelled=tuple(sorted(unlabelled)),
         unmapped_vendors=tuple(sorted(unmapped)),
+        unknown_organisations=tuple(sorted(unknown)),
     )
 
 
@@ -475,7 +487,7 @@ def measure_corpus(truth: Truth | None = None, corpus: Path = CORPUS, *,
     observed = []
     for path in corpus_files(corpus):
         capture = load_har(path)
-        observed.append(observe(path.name, analyze(capture), capture, truth.vendor_names))
+        observed.append(observe(path.name, analyze(capture), capture, truth))
     return figures(truth, observed, top=top)
 
 
@@ -507,6 +519,9 @@ def render(result: Figures, *, top: int = 15) -> str:
     if result.unmapped_vendors:
         lines.append(f"vendor names without an organisation: {len(result.unmapped_vendors)}")
         lines.extend(f"    {name}" for name in result.unmapped_vendors)
+    if result.unknown_organisations:
+        lines.append("organisation ids the labels do not know (judged by vendor name): "
+                     + " ".join(result.unknown_organisations))
     return "\n".join(lines)
 
 
