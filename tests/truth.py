@@ -325,7 +325,7 @@ def observe(file: str, report: Report, capture: Capture, truth: Truth) -> Observ
 # --- the figures -------------------------------------------------------------------------
 
 Offence = tuple[str, str, str]
-"""(capture file, registrable domain, tag id or ``-``)."""
+"""(capture file, registrable domain, or host where a host label decided, tag id or ``-``)."""
 
 
 @frozen(kw_only=True)
@@ -402,6 +402,8 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
                 unlabelled.add((seen.file, domain))
                 continue
             tag = request.tag or "-"
+            if request.host in capture.hosts or request.host in truth.hosts:
+                domain = request.host  # a host label decided: name the host
             third_party = (request.tag is not None and not request.own_tag) or (
                 request.unknown_third_party)
             if label.kind == "own":
