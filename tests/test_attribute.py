@@ -184,14 +184,15 @@ class TestCookies:
                                     ("Set-Cookie", "px_id_42=7; Max-Age=172800")]),
             entry("https://www.bigco.example/search", request_headers={"Cookie": "NID=5"}),
         )
-        found = {(c.cookie.name, c.signature.id, c.evidence, c.third_party)
+        found = {(c.cookie.name, c.signature.id, c.by, c.third_party)
                  for c in result.cookies}
         assert found == {
             ("_px", "pixel", "name", False),
             ("uid", "pixel", "response", True),
-            ("px_id_42", "pixel", "name", True),
-            ("NID", "bigco", "host", True),
+            ("px_id_42", "pixel", "response", True),
+            ("NID", "bigco", "domain", True),
         }
+        assert {c.cookie.name: c.evidence for c in result.cookies}["NID"] == "host"
         lifetimes = {c.cookie.name: c.lifetime_days for c in result.cookies}
         assert lifetimes["uid"] == 1.0
         assert lifetimes["px_id_42"] == 2.0
@@ -206,9 +207,10 @@ class TestCookies:
                     request_headers={"Cookie": "NID=5; _px=1"},
                     response_headers={"Set-Cookie": f"uid={n}"}) for n in range(3)),
         )
-        assert [(c.cookie.entry, c.cookie.name, c.evidence) for c in result.cookies] == [
-            (n, name, evidence) for n in (1, 2, 3)
-            for name, evidence in (("NID", "host"), ("_px", "name"), ("uid", "response"))
+        assert [(c.cookie.entry, c.cookie.name, c.signature.id, c.by)
+                for c in result.cookies] == [
+            (n, name, "bigco", by) for n in (1, 2, 3)
+            for name, by in (("NID", "domain"), ("_px", "domain"), ("uid", "response"))
         ]
 
     def test_first_party_cookie_without_signature_is_not_attributed(

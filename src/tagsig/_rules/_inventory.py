@@ -21,8 +21,10 @@ _MIN_EXTRA_REQUESTS = 10
 def unknown_third_party(context: RuleContext) -> Iterator[Finding]:
     """Report each third-party host that no signature claims (for review)."""
     hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
+    probable = {host for host, _ in context.attribution.probably_first_party}
     for attributed in context.attribution.entries:
-        if attributed.signature is None and attributed.third_party:
+        if (attributed.signature is None and attributed.third_party
+                and attributed.entry.url.host not in probable):
             hosts[attributed.entry.url.host].append(attributed)
     for host, entries in sorted(hosts.items()):
         counts = Counter(a.initiated_by for a in entries if a.initiated_by)
