@@ -145,6 +145,20 @@ class TestPageSites:
         assert [s.domain for s in attribution.sites[0]] == ["shop.example", "other.example"]
         assert [a.third_party for a in attribution.entries] == [False, False, False]
 
+    def test_loose_flows_have_no_first_party(self, db: SignatureDB) -> None:
+        """Requests from several sites' pages and no document: the first party is unknown."""
+        capture = load_har(har(
+            entry("https://api.one.example/rpc", mime="application/json", page=None,
+                  request_headers={"Referer": "https://www.one.example/"}),
+            entry("https://img.two.example/a.png", mime="image/png", page=None,
+                  request_headers={"Referer": "https://www.two.example/x"}),
+            pages=()))
+        (site,) = page_sites(capture)
+        assert (site.domain, site.evidence) == ("", "none")
+        report = analyze(capture, signatures=db)
+        assert report.first_party == ()
+        assert "first-party-unknown" in [w.code for w in report.warnings]
+
     def test_capture_without_pages(self) -> None:
         """Without pages, the first navigation of the capture decides."""
         capture = load_har(har(entry("https://api.example/v1", mime="application/json",
@@ -206,6 +220,30 @@ class TestNoTag:
         """A CA's web site, a tracker or a shop's page are no certificate check."""
         capture = _capture(entry(url, mime="text/html"))
         assert no_tag_reason(capture.entries[0]) is None
+
+    def test_browser_started_request(self) -> None:
+        """``Sec-Fetch-Site: none`` on a request that is no navigation: the browser's own."""
+        capture = _capture(entry("https://sync.example/command", mime="application/json",
+                                 request_headers={"Sec-Fetch-Site": "none",
+                                                  "Sec-Fetch-Dest": "empty"}),
+                           entry(SHOP, request_headers={"Sec-Fetch-Site": "none",
+                                                        "Sec-Fetch-Dest": "document"}))
+        assert [no_tag_reason(e) for e in capture.entries] == ["browser-internal", None]
+
+    def test_unlisted_page_at_another_site(self, db: SignatureDB) -> None:
+        """Entries of a page the capture does not list, at another site: a navigation."""
+        capture = load_har(har(
+            entry(SHOP, started=_started(0)),
+            entry("https://www.bigco.example/", started=_started(1), page="page_2"),
+            entry("https://www.bigco.example/logo.png", mime="image/png",
+                  started=_started(2), page="page_2",
+                  request_headers={"Referer": "https://www.bigco.example/"}),
+            entry(SHOP + "next", started=_started(3), page="page_3"),
+            pages=(("page_1", "Shop"),)))
+        attribution = attribute([capture], [], db.matcher)
+        assert [a.no_tag for a in attribution.entries] == [
+            None, "navigation", "navigation", None]
+        assert attribution.first_party == (frozenset({"shop.example"}),)
 
     def test_local_hosts(self) -> None:
         """Loopback, private and ``.localhost`` names are local."""

@@ -352,7 +352,6 @@ def test_target_own_site_errors() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_no_tag_traffic_in_tags() -> None:
     """No certificate check, browser traffic, local server or navigation is a tag."""
     assert _corpus_figures().no_tag_in_tags.count == 0
@@ -384,7 +383,6 @@ def test_target_cookie_owner_conflicts() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_wrong_first_party() -> None:
     """Every capture's first party is its site and only the site's own domains."""
     assert _corpus_figures().wrong_first_party.count == 0

@@ -294,7 +294,7 @@ def observe(file: str, report: Report, capture: Capture, truth: Truth) -> Observ
             organisation = truth.vendor_names.get(name)
             if name not in truth.vendor_names:
                 unmapped.add(name)
-        own = False  # the report has no "site's own" tags yet
+        own = tag.own
         for ref in tag.entries:
             tag_of[ref.index] = (tag.id, organisation, own)
         for cookie in tag.cookies:

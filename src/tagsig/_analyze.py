@@ -287,6 +287,17 @@ def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
 
 def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
     warnings = []
+    for position, (capture, pages) in enumerate(zip(attribution.captures, attribution.sites,
+                                                    strict=True)):
+        for site in pages:
+            if not site.domain and capture.entries:
+                page = f"page {site.page}" if site.page is not None else "the capture"
+                warnings.append(ReportWarning(
+                    code="first-party-unknown",
+                    message=f"{capture.source}: {page}: no main document was recorded and "
+                    "its requests come from several sites, so its first party is unknown and "
+                    "every host counts as third party; give the site with --first-party",
+                    input=position))
     for position, capture in enumerate(attribution.captures):
         if capture.cookies_stripped:
             count = capture.cookies_stripped

@@ -372,8 +372,19 @@ class _Pages:
 
     def __init__(self, capture: Capture, aliases: frozenset[str], owners: Owners) -> None:
         reasons = capture_reasons(capture)
-        self.sites = page_sites(capture, reasons)
+        sites = page_sites(capture, reasons)
         self.key = page_key(capture)
+        listed = {page.id for page in capture.pages}
+        # Entries of a page the capture does not list, at another site than its pages:
+        # the browser left the audited site, and the producer did not record that page.
+        self.sites = tuple(s for s in sites if not listed or s.page in listed)
+        audited = {site.domain for site in self.sites}
+        away = {s.page for s in sites if listed and s.page not in listed
+                and s.domain not in audited}
+        if away:
+            for entry in capture.entries:
+                if self.key(entry) in away and entry.index not in reasons:
+                    reasons[entry.index] = "navigation"
         self.party: dict[str | None, frozenset[str]] = {}
         self.owner: dict[str | None, str | None] = {}
         documents: set[int] = set()

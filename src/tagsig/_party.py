@@ -205,13 +205,17 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
         return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
     start, evidence = _main_request(candidates, title)
     if start is None:
-        referer = _named_referer(candidates)
+        referer, sites = _named_referer(candidates)
         if referer is not None:
             start = urls.find(referer)
             if start is None:
                 return PageSite(page=page, domain=registrable_domain(parse_url(referer).host),
                                 entry=None, url=referer, evidence="referer")
             evidence = "referer"
+        elif sites > 1:
+            # No document, and the requests come from several sites' pages (loose flows of
+            # a proxy): the first party cannot be told.
+            return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
         else:
             start = next((e for e in candidates if _is_html(e)), candidates[0])
             evidence = "html" if _is_html(start) else "request"
@@ -277,16 +281,27 @@ def _is_html(entry: Entry) -> bool:
         "text/html" in accept)
 
 
-def _named_referer(candidates: Sequence[Entry]) -> str | None:
-    """Return the ``Referer`` most of the page's first requests send, if any."""
+def _named_referer(candidates: Sequence[Entry]) -> tuple[str | None, int]:
+    """Return the ``Referer`` that most of the page's first requests send, if one does.
+
+    It must be sent by at least two requests and by more than half of those that send one.
+    Also returns how many sites the ``Referer`` headers name.
+    """
     counts: dict[str, int] = {}
+    sites: set[str] = set()
     for entry in candidates[:_REFERER_SAMPLE]:
         referer = entry.request_headers.get("referer")
-        if referer and parse_url(referer).is_network:
-            counts[referer] = counts.get(referer, 0) + 1
+        if referer:
+            url = parse_url(referer)
+            if url.is_network:
+                counts[referer] = counts.get(referer, 0) + 1
+                sites.add(registrable_domain(url.host))
     if not counts:
-        return None
-    return max(counts, key=counts.__getitem__)  # the first of equals: insertion order
+        return None, 0
+    best = max(counts, key=counts.__getitem__)  # the first of equals: insertion order
+    if counts[best] >= 2 and counts[best] * 2 > sum(counts.values()):
+        return best, len(sites)
+    return None, len(sites)
 
 
 def _redirects(start: Entry, urls: _UrlIndex) -> list[Entry]:

@@ -99,6 +99,8 @@ _BROWSER_HOSTS: Final = frozenset({
     "clientservices.googleapis.com", "optimizationguide-pa.googleapis.com",
     "content-autofill.googleapis.com", "safebrowsingohttpgateway.googleapis.com",
     "redirector.gvt1.com", "edgedl.me.gvt1.com", "android.clients.google.com",
+    "clients3.google.com", "clients4.google.com",
+    "clients5.google.com", "clients6.google.com",
     "chromesyncpasswords-pa.googleapis.com", "config.edge.skype.com", "edge.microsoft.com",
     "nav.smartscreen.microsoft.com",
     "smartscreen.microsoft.com", "smartscreen-prod.microsoft.com",
@@ -130,6 +132,13 @@ def no_tag_reason(entry: Entry) -> NoTagReason | None:
         return "certificate-check"
     kind = _host_kind(url.host)
     if kind is None:
+        # ``Sec-Fetch-Site: none`` on a request that is no navigation: the browser itself
+        # made it (sync, updates), not a page.
+        site = entry.request_headers.get("sec-fetch-site")
+        if site is not None and site.strip().lower() == "none" and (
+                entry.request_headers.get("sec-fetch-dest") or "").strip().lower() in {
+                    "empty", ""} and not entry.request_headers.get("referer"):
+            return "browser-internal"
         return None
     if kind == "certificate-host":
         return "certificate-check"
