@@ -341,6 +341,14 @@ class TestEvidenceNotThere:
         assert capture.entries[1].response_cookies == ()
         assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
 
+    def test_stripped_recorded_cookies_count(self) -> None:
+        """A cookies array holding only stripped values counts like a stripped header."""
+        sent = entry("https://www.shop.example/")
+        sent["request"]["cookies"] = [{"name": "id", "value": "[8 bytes were stripped]"}]
+        capture = load_har(har(sent))
+        assert capture.entries[0].request_cookies == ()
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
     @given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", " ", "\t"]),
            st.sampled_from(["Cookie", "cookie", "Set-Cookie", "set-cookie"]))
     def test_any_stripped_header_gives_no_cookie(self, size: int, space: str,

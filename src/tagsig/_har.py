@@ -138,7 +138,7 @@ class _Reader:
         self.label = label
         self.problems: list[Problem] = []
         self.has_cookie_evidence = False
-        self.cookies_stripped = 0
+        self.stripped_entries: set[int] = set()
         # Captures repeat the same header lines, MIME types and initiator URLs thousands of
         # times; sharing one object per distinct value halves the memory of a large capture.
         self.shared_pairs = _HeaderInterner()
@@ -205,8 +205,8 @@ class _Reader:
             pages=pages,
             entries=entries,
             problems=tuple(self.problems),
-            has_cookie_evidence=self.has_cookie_evidence and not self.cookies_stripped,
-            cookies_stripped=self.cookies_stripped,
+            has_cookie_evidence=self.has_cookie_evidence and not self.stripped_entries,
+            cookies_stripped=len(self.stripped_entries),
         )
 
     # -- bytes to a JSON document --
@@ -388,7 +388,7 @@ class _Reader:
         stripped = self.shared_pairs.stripped
         if stripped and not (stripped.isdisjoint(request_headers.items)
                              and stripped.isdisjoint(response_headers.items)):
-            self.cookies_stripped += 1
+            self.stripped_entries.add(index)
         request_cookies = self.request_cookies(request, request_headers, started, index)
         response_cookies = self.response_cookies(response, response_headers, started, url,
                                                  index)
@@ -489,8 +489,10 @@ class _Reader:
         cookies = []
         for item in raw:
             name = values.text(item.name)
-            if not name or values.is_stripped(name) or values.is_stripped(values.text(
-                    item.value)):
+            if not name:
+                continue
+            if values.is_stripped(name) or values.is_stripped(values.text(item.value)):
+                self.stripped_entries.add(index)
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
             cookies.append(Cookie(
