@@ -226,10 +226,16 @@ class TestCookies:
                b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
                b".pixel.example\tTRUE\t/\tTRUE\t1735725600\tother\t2\n"
                b".shop.example\tTRUE\t/\tFALSE\t1735725600\tsession\t3\n")
-        result = _attribution(db, entry(PAGE), jar=jar)
+        result = _attribution(db, entry(PAGE), entry("https://t.pixel.example/p.gif"),
+                              jar=jar)
         found = {(c.cookie.name, c.signature.id, c.evidence, c.third_party, c.input)
                  for c in result.cookies}
         assert found == {("_px", "pixel", "name", False, 1),
                          ("other", "pixel", "host", True, 1)}
+        # A vendor that made no request in the capture gets no cookie of the jar.
+        assert _attribution(db, entry(PAGE), jar=jar).cookies == ()
+        # A jar alone is read by name and domain.
+        alone = attribute([], [load_cookies(jar)], db.matcher)
+        assert {c.cookie.name for c in alone.cookies} == {"_px", "other"}
         # Lifetime counts from the capture's start (2024-05-01 10:00 UTC).
         assert {c.lifetime_days for c in result.cookies} == {245.0}

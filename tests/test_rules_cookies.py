@@ -7,6 +7,9 @@ from tagsig import Policy
 from .audits import audit, document, flags, hit
 
 GA4 = "https://region1.google-analytics.com/g/collect?v=2&tid=G-1&cid={cid}"
+GA_HIT = GA4.format(cid="1.2")
+PIXEL_HIT = "https://www.facebook.com/tr?id=1&ev=PageView"
+"""A request of each vendor: a jar's cookies count only for vendors present in the capture."""
 JAR = "# Netscape HTTP Cookie File\n"
 
 
@@ -50,7 +53,7 @@ class TestCookieLifetime:
     def test_policy_limit(self) -> None:
         """A policy's maximum replaces the 395 days."""
         jar = _jar((".shop.example", "", True, START + 100 * DAY, "_ga", "GA1.1.1.2"))
-        report = audit(document(0), jar=jar, policy=Policy(max_cookie_days=30))
+        report = audit(document(0), hit(GA_HIT, 1), jar=jar, policy=Policy(max_cookie_days=30))
         (flag,) = flags(report, "cookie-lifetime")
         assert "the policy's maximum of 30 days" in flag.message
 
@@ -61,7 +64,7 @@ class TestThirdPartyCookie:
     def test_fires(self) -> None:
         """A tracker's cookie on its own domain is a third-party cookie."""
         jar = _jar((".facebook.com", "", True, START + 90 * DAY, "fr", "0AbC"))
-        report = audit(document(0), jar=jar)
+        report = audit(document(0), hit(PIXEL_HIT, 1), jar=jar)
         (flag,) = flags(report, "third-party-cookie", "meta-pixel")
         assert flag.severity == "medium"
         assert "fr (facebook.com)" in flag.message
@@ -105,7 +108,8 @@ class TestInsecureCookie:
     def test_fires(self) -> None:
         """A tracking cookie without Secure is flagged low."""
         jar = _jar((".shop.example", "", False, START + 90 * DAY, "_fbp", "fb.1.1.2"))
-        (flag,) = flags(audit(document(0), jar=jar), "insecure-cookie", "meta-pixel")
+        (flag,) = flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie",
+                        "meta-pixel")
         assert flag.severity == "low"
         assert "_fbp" in flag.message
 
@@ -125,9 +129,10 @@ class TestInsecureCookie:
     def test_follows_the_policy_purposes(self) -> None:
         """Tracking means serving a purpose that needs consent: the policy's, if it has them."""
         jar = _jar((".shop.example", "", False, START + 90 * DAY, "_fbp", "fb.1.1.2"))
-        assert flags(audit(document(0), jar=jar), "insecure-cookie", "meta-pixel")
+        assert flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie",
+                     "meta-pixel")
         analytics_only = Policy(consent_purposes=("analytics",))
-        assert flags(audit(document(0), jar=jar, policy=analytics_only),
+        assert flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar, policy=analytics_only),
                      "insecure-cookie") == []
 
 

@@ -21,6 +21,8 @@ from tagsig._traffic import is_local_host, no_tag_reason
 from .builders import entry, har, parser_initiator
 
 SHOP = "https://www.shop.example/"
+BIGCO = "https://www.bigco.example/search"
+PIXEL = "https://t.pixel.example/p.gif"
 
 
 @pytest.fixture(scope="module")
@@ -432,7 +434,7 @@ class TestCookieOwner:
         """A jar cookie on a tag's domain is that tag's, although its name is another's."""
         jar = (b"# Netscape HTTP Cookie File\n"
                b".bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
-        result = _attribution(db, entry(SHOP), jar=jar)
+        result = _attribution(db, entry(SHOP), entry(BIGCO), entry(PIXEL), jar=jar)
         assert [(c.signature.id, c.by, c.evidence) for c in result.cookies] == [
             ("bigco", "domain", "host")]
 
@@ -440,7 +442,7 @@ class TestCookieOwner:
         """Among the domain owner's tags, the one whose pattern matches the name wins."""
         jar = (b"# Netscape HTTP Cookie File\n"
                b".bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
-        result = _attribution(db, entry(SHOP), jar=jar, owners=_Owners())
+        result = _attribution(db, entry(SHOP), entry(PIXEL), jar=jar, owners=_Owners())
         assert [(c.signature.id, c.by) for c in result.cookies] == [("pixel", "name")]
 
     def test_name_does_not_take_a_known_owners_cookie(self, db: SignatureDB) -> None:
@@ -448,7 +450,7 @@ class TestCookieOwner:
         jar = (b"# Netscape HTTP Cookie File\n"
                b".shop-static.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
                b".unknown.example\tTRUE\t/\tFALSE\t1735725600\t_px\t2\n")
-        capture = load_har(har(entry("https://www.bigco.example/"),
+        capture = load_har(har(entry("https://www.bigco.example/"), entry(PIXEL),
                                pages=(("page_1", "https://www.bigco.example/"),)))
         result = attribute([capture], [load_cookies(jar)], db.matcher, (), _Owners())
         assert [(c.cookie.value, c.signature.id) for c in result.cookies] == [("2", "pixel")]
@@ -457,6 +459,13 @@ class TestCookieOwner:
         """A first-party cookie is tied by its distinctive name (first-party analytics)."""
         jar = (b"# Netscape HTTP Cookie File\n"
                b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
-        result = _attribution(db, entry(SHOP), jar=jar, owners=_Owners())
+        result = _attribution(db, entry(SHOP), entry(PIXEL), jar=jar, owners=_Owners())
         assert [(c.signature.id, c.by, c.third_party) for c in result.cookies] == [
             ("pixel", "name", False)]
+
+    def test_only_vendors_present(self, db: SignatureDB) -> None:
+        """A cookie is no vendor's that made no request (a framework's on the site)."""
+        capture = load_har(har(entry(SHOP, response_headers={"Set-Cookie": "_px=1"}),
+                               entry("https://img.shop.example/a.png", mime="image/png",
+                                     request_headers={"Cookie": "px_id_9=2"})))
+        assert attribute([capture], [], db.matcher).cookies == ()

@@ -375,7 +375,6 @@ def test_target_tracker_recall_with_the_right_owner() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_cookie_owner_conflicts() -> None:
     """At most 1 % of the cookie rows with a known third-party owner go to another owner."""
     assert _corpus_figures().cookie_conflicts.share <= 0.01

@@ -256,13 +256,17 @@ def attribute(
         attributed = _attribute_entries(position, capture, pages, matcher, owners,
                                         facts_of_url)
         entries.extend(attributed)
-        cookies.extend(_capture_cookies(position, attributed, pages, matcher, owners))
+        deciding = _CookieOwners(matcher, owners, attributed)
+        cookies.extend(_capture_cookies(position, attributed, pages, deciding))
     all_first = aliases.union(*parties)
     # Jar cookies' lifetimes count from the earliest request; most runs have no jar.
     reference = min((e.entry.started for e in entries), default=None) if jars else None
+    # With captures, a jar (which holds the cookies of every site the browser visited)
+    # counts only for the vendors that made requests in them.
+    deciding = _CookieOwners(matcher, owners, entries if captures else None)
     for offset, jar in enumerate(jars):
-        cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, matcher,
-                                    owners, reference))
+        cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, deciding,
+                                    reference))
     return Attribution(captures=tuple(captures), jars=tuple(jars), first_party=tuple(parties),
                        entries=tuple(entries), cookies=tuple(cookies), sites=tuple(sites),
                        own_tags=_own_tags(entries),
@@ -572,14 +576,23 @@ class _CookieOwners:
     """Decide which tag a cookie belongs to.
 
     The response that set it, then its domain, then a distinctive name whose vendor does
-    not contradict the domain's owner.
+    not contradict the domain's owner. A cookie is given by its name or its domain only
+    to a vendor that made requests in the capture (``present``): a load balancer's,
+    a bot manager's or a web framework's cookie on the site's host is the site's, and a
+    jar holds the cookies of other sites visited before.
     """
 
-    def __init__(self, matcher: Matcher, owners: Owners) -> None:
+    def __init__(self, matcher: Matcher, owners: Owners,
+                 present: Iterable[AttributedEntry] | None) -> None:
         self.match_cookie = matcher.match_cookie
         self.match_host = matcher.match_host
         self.owners = owners
         self._site_owner: dict[str, str | None] = {}
+        self.present: frozenset[str] | None = None if present is None else frozenset(
+            self.owner_key(a.signature) for a in present if a.signature is not None)
+
+    def _absent(self, signature: Signature) -> bool:
+        return self.present is not None and self.owner_key(signature) not in self.present
 
     def decide(self, name: str, site: str, third: bool, tag: Signature | None,
                tag_by: CookieBy) -> tuple[Signature, CookieBy] | None:
@@ -595,9 +608,13 @@ class _CookieOwners:
             return tag, tag_by
         match = self.match_cookie(name, site or None)
         named = match.signature if match is not None else None
+        if named is not None and self._absent(named):
+            named = None
         if not third or not site:
             return (named, "name") if named is not None else None
         by_domain = tag if tag is not None else self.match_host(site)
+        if by_domain is not None and (tag is None and self._absent(by_domain)):
+            by_domain = None
         if by_domain is not None:
             if named is not None and self.owner_key(named) == self.owner_key(by_domain):
                 return named, "name"
@@ -624,12 +641,10 @@ def _capture_cookies(
     position: int,
     entries: Sequence[AttributedEntry],
     pages: _Pages,
-    matcher: Matcher,
-    owners: Owners,
+    deciding: _CookieOwners,
 ) -> list[AttributedCookie]:
     found: list[AttributedCookie] = []
     memo: dict[frozenset[str], _ThirdParty] = {}
-    deciding = _CookieOwners(matcher, owners)
     for attributed in entries:
         entry = attributed.entry
         if attributed.no_tag is not None or not (entry.request_cookies
@@ -683,16 +698,14 @@ def _tie_cookies(  # noqa: PLR0917 (private helper)
         ))
 
 
-def _jar_cookies(  # noqa: PLR0917 (private helper)
+def _jar_cookies(
     position: int,
     jar: CookieJar,
     first_party: frozenset[str],
-    matcher: Matcher,
-    owners: Owners,
+    deciding: _CookieOwners,
     reference: datetime | None,
 ) -> list[AttributedCookie]:
     found = []
-    deciding = _CookieOwners(matcher, owners)
     third_party = _ThirdParty(first_party)
     for cookie in jar.cookies:
         domain = cookie.domain or ""
