@@ -35,7 +35,7 @@ from tagsig._models import (
     Timings,
     Url,
 )
-from tagsig._setcookie import parse_cookie_header, parse_set_cookie
+from tagsig._setcookie import parse_cookie_header, read_set_cookie
 from tagsig._source import gunzip, read_bytes
 
 __all__ = ["HarSource", "load_har"]
@@ -378,7 +378,7 @@ class _Reader:
         response_headers = self.headers(response.headers)
         request_cookies = self.request_cookies(request, request_headers, started, index)
         response_cookies = self.response_cookies(response, response_headers, started, url,
-                                                 index)
+                                                 index, pointer=f"{log_pointer}/entries/{index}")
         content = response.content or _NO_CONTENT
         timings = raw.timings or _NO_TIMINGS
         text = self.text
@@ -444,20 +444,27 @@ class _Reader:
         return self.recorded_cookies(request.cookies, "request", started, index)
 
     def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
-                         url: Url, index: int) -> tuple[Cookie, ...]:
+                         url: Url, index: int, *, pointer: str) -> tuple[Cookie, ...]:
         set_cookie_lines = self.shared_pairs.set_cookie
-        values = [] if set_cookie_lines.isdisjoint(headers.items) else [
-            pair[1] for pair in headers.items if pair in set_cookie_lines]
-        if values:
+        if not set_cookie_lines.isdisjoint(headers.items):
             self.has_cookie_evidence = True
             cookies: list[Cookie] = []
-            # Some producers (Firefox, Charles) fold several Set-Cookie headers into one
-            # value separated by newlines; a cookie value itself cannot hold a newline.
-            for value in values:
-                for line in value.split("\n"):
-                    cookie = parse_set_cookie(line, seen=started, request_host=url.host,
-                                              entry=index, file=self.label)
-                    if cookie is not None:
+            path = url.path
+            for number, pair in enumerate(headers.items):
+                if pair not in set_cookie_lines:
+                    continue
+                # Some producers (Firefox, Charles) fold several Set-Cookie headers into one
+                # value separated by newlines; a cookie value itself cannot hold a newline.
+                for line in pair[1].split("\n"):
+                    if not line.strip():
+                        continue
+                    cookie = read_set_cookie(line, seen=started, request_host=url.host,
+                                             request_path=path, request_scheme=url.scheme,
+                                             entry=index, file=self.label)
+                    if isinstance(cookie, str):
+                        self.problem(f"cookie ignored, as a browser ignores it: {cookie}",
+                                     f"{pointer}/response/headers/{number}/value")
+                    else:
                         cookies.append(cookie)
             return tuple(cookies)
         return self.recorded_cookies(response.cookies, "response", started, index, url.host)
