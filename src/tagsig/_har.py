@@ -10,14 +10,15 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, TypeVar
 
 import msgspec
 
+from tagsig import _cookie_values as cookie_values
 from tagsig import _har_errors as errors
 from tagsig import _har_format as har
 from tagsig import _har_values as values
@@ -47,6 +48,7 @@ _ANY_DECODER = msgspec.json.Decoder()
 
 _JSONP_HEAD = re.compile(rb"\s*[A-Za-z_$][\w$.]*\s*\(")
 _JSONP_TAIL = re.compile(rb"\)\s*;?\s*$")
+_T = TypeVar("_T")
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
 _MAX_REPAIRS = 20
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
@@ -376,7 +378,8 @@ class _Reader:
         url = values.parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
-        request_cookies = self.request_cookies(request, request_headers, started, index)
+        request_cookies = self.request_cookies(request, request_headers, started, index,
+                                               pointer=f"{log_pointer}/entries/{index}")
         response_cookies = self.response_cookies(response, response_headers, started, url,
                                                  index, pointer=f"{log_pointer}/entries/{index}")
         content = response.content or _NO_CONTENT
@@ -423,7 +426,7 @@ class _Reader:
     # -- cookies --
 
     def request_cookies(self, request: har.Request, headers: Headers, started: datetime,
-                        index: int) -> tuple[Cookie, ...]:
+                        index: int, *, pointer: str) -> tuple[Cookie, ...]:
         cookie_lines = self.shared_pairs.cookie
         values = [] if cookie_lines.isdisjoint(headers.items) else [
             pair[1] for pair in headers.items if pair in cookie_lines]
@@ -441,7 +444,8 @@ class _Reader:
                     for name, value in parsed
                 )
             return tuple(cookies)
-        return self.recorded_cookies(request.cookies, "request", started, index)
+        return self.recorded_cookies(request.cookies, "request", started, index,
+                                     pointer=f"{pointer}/request")
 
     def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
                          url: Url, index: int, *, pointer: str) -> tuple[Cookie, ...]:
@@ -467,10 +471,12 @@ class _Reader:
                     else:
                         cookies.append(cookie)
             return tuple(cookies)
-        return self.recorded_cookies(response.cookies, "response", started, index, url.host)
+        return self.recorded_cookies(response.cookies, "response", started, index, url.host,
+                                     pointer=f"{pointer}/response")
 
     def recorded_cookies(self, raw: har.Cookies, source: CookieSource, started: datetime,
-                         index: int, host: str | None = None) -> tuple[Cookie, ...]:
+                         index: int, host: str | None = None, *, pointer: str = "") -> (
+            tuple[Cookie, ...]):
         if not raw:
             return ()
         self.has_cookie_evidence = True
@@ -481,7 +487,7 @@ class _Reader:
                 for name, value in raw.items()
             )
         cookies = []
-        for item in raw:
+        for number, item in enumerate(raw):
             name = values.text(item.name)
             if not name:
                 continue
@@ -493,15 +499,30 @@ class _Reader:
                 domain=domain if domain else host,
                 host_only=None if domain or host is None else True,
                 path=item.path or None,
-                expires=values.cookie_expiry(item.expires),
+                expires=self.cookie_value(cookie_values.expiry, item.expires, "expires",
+                                          cookie_values.EXPECTED_EXPIRY,
+                                          f"{pointer}/cookies/{number}"),
                 secure=values.flag(item.secure),
                 http_only=values.flag(item.httpOnly),
-                same_site=values.same_site(item.sameSite),
+                same_site=self.cookie_value(cookie_values.same_site, item.sameSite,
+                                            "sameSite", cookie_values.EXPECTED_SAME_SITE,
+                                            f"{pointer}/cookies/{number}"),
                 seen=started,
                 entry=index,
                 file=self.label,
             ))
         return tuple(cookies)
+
+    def cookie_value(self, read: Callable[[object], _T | None], value: object, key: str,
+                     expected: str, pointer: str) -> _T | None:
+        # The jar reader reads these members with the same functions; a HAR keeps the
+        # cookie and drops the member, as it does for any member it can do without.
+        try:
+            return read(value)
+        except ValueError:
+            self.problem(f"member ignored: expected {key!r} to be {expected}, found {value!r}",
+                         f"{pointer}/{key}")
+            return None
 
 
 
