@@ -145,8 +145,12 @@ def _netscape_flag(text: str, field: str) -> bool:
     raise _SkipError(f"expected TRUE or FALSE as {field}, found {_show(text)}")
 
 
-def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
+def _netscape_cookie(line: str, number: int, label: str,
+                     problems: list[Problem]) -> Cookie:
     """Read one cookie line (``#HttpOnly_`` prefix already known not to be a comment).
+
+    A line of six fields is read with an empty value, as curl reads it, and reported in
+    ``problems``: other readers (Python's ``MozillaCookieJar``, yt-dlp) refuse it.
 
     Raises:
         _SkipError: The line is damaged.
@@ -154,7 +158,8 @@ def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
     """
     http_only = line[:10].lower() == "#httponly_"
     fields = line[10:].split("\t") if http_only else line.split("\t")
-    if len(fields) == 6:  # curl reads a line whose empty value was trimmed away
+    trimmed = len(fields) == 6  # an empty value whose tab was trimmed away
+    if trimmed:
         fields.append("")
     if len(fields) != 7:
         raise _SkipError(f"expected 7 tab-separated fields, found {len(fields)}")
@@ -169,6 +174,9 @@ def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
     else:
         message = f"expected an expiry in seconds since 1970 (field 5), found {_show(expiry)}"
         raise _SkipError(message)
+    if trimmed:
+        problems.append(Problem(source=label, line=number, message=(
+            "expected 7 tab-separated fields, found 6: read as a cookie with an empty value")))
     return Cookie(
         name=name,
         value=value,
@@ -205,7 +213,7 @@ def _read_netscape(text: str, label: str) -> CookieJar:
         if line.startswith("#") and line[:10].lower() != "#httponly_":
             continue
         try:
-            cookies.append(_netscape_cookie(line, number, label))
+            cookies.append(_netscape_cookie(line, number, label, problems))
         except _SkipError as error:
             problems.append(Problem(source=label, message=str(error), line=number))
     if not has_header and not cookies:
