@@ -63,16 +63,21 @@ class TestSameAnswer:
             ("sameSite", "Strict", "strict"),
             ("sameSite", "unspecified", None),
             ("sameSite", "", None),
+            ("secure", True, True),
+            ("secure", "TRUE", True),
+            ("secure", 0, False),
+            ("httpOnly", "false", False),
+            ("httpOnly", 1, True),
         ],
     )
     def test_value(self, key: str, value: object, expected: object) -> None:
-        """Milliseconds, seconds, dates and extension-API names read the same in both."""
+        """Milliseconds, seconds, dates, flags and extension-API names read the same in both."""
         record = {"name": "a", "value": "1", "domain": "example.com", key: value}
         from_har, har_problems = har_cookie(record)
         from_jar, jar_problems = jar_cookie(record)
         assert from_har is not None
         assert from_jar is not None
-        field = "expires" if key == "expires" else "same_site"
+        field = {"sameSite": "same_site", "httpOnly": "http_only"}.get(key, key)
         assert getattr(from_har, field) == getattr(from_jar, field) == expected
         assert har_problems == jar_problems == []
 
@@ -84,9 +89,11 @@ class TestSameAnswer:
             ("sameSite", "sometimes",
              "expected 'sameSite' to be Strict, Lax, None, no_restriction or unspecified, "
              "found 'sometimes'"),
+            ("secure", "maybe", "expected 'secure' to be true or false, found 'maybe'"),
+            ("httpOnly", "on", "expected 'httpOnly' to be true or false, found 'on'"),
         ],
     )
-    def test_unreadable_value_is_a_problem(self, key: str, value: str, message: str) -> None:
+    def test_unreadable_value_is_a_problem(self, key: str, value: object, message: str) -> None:
         """A value neither reader can read is a problem in both, never dropped silently.
 
         The HAR keeps the cookie without that member, as it does for any member the
@@ -100,6 +107,19 @@ class TestSameAnswer:
             f"c.har#/log/entries/0/response/cookies/0/{key}: member ignored: {message}"]
         assert from_jar is None
         assert jar_problems == [f"j.json#/0/{key}: {message}"]
+
+    def test_nameless_recorded_cookie(self) -> None:
+        """A recorded cookie with a value and no name is a nameless cookie, not dropped."""
+        cookie, problems = har_cookie({"name": "", "value": "flag"})
+        assert cookie is not None
+        assert (cookie.name, cookie.value, problems) == ("", "flag", [])
+
+    def test_empty_recorded_cookie_is_a_problem(self) -> None:
+        """A recorded cookie with neither name nor value is skipped, with a problem."""
+        cookie, problems = har_cookie({"name": "", "value": ""})
+        assert cookie is None
+        assert problems == ["c.har#/log/entries/0/response/cookies/0: cookie skipped: expected "
+                            "a name or a value, found neither"]
 
     def test_request_cookie_pointer(self) -> None:
         """A request cookie's damaged member points into the request."""

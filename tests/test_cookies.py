@@ -280,13 +280,13 @@ class TestJson:
         assert [(p.pointer, p.message) for p in jar.problems] == [
             ("/cookies/1", 'expected a cookie object with a "name", found none'),
             ("/cookies/2", "expected a cookie object, found 'not an object'"),
-            ("/cookies/3/secure", "expected 'secure' to be true or false, found 'yes'"),
+            ("/cookies/3/secure", "expected 'secure' to be true or false, found 'maybe'"),
             (
                 "/cookies/4/expires",
                 "expected 'expires' to be seconds since 1970 or a date, found 'next tuesday'",
             ),
             ("/cookies/5/domain", "expected 'domain' to be a string, found 42"),
-            ("/cookies/6/session", "expected 'session' to be true or false, found 1"),
+            ("/cookies/6/session", "expected 'session' to be true or false, found 2"),
             (
                 "/cookies/7/expiry",
                 "expected 'expiry' to be seconds since 1970 or a date, found True",

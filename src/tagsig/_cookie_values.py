@@ -1,4 +1,4 @@
-"""Cookie expiries and SameSite values as jars and HAR producers write them, read one way.
+"""Cookie expiries, flags and SameSite values as jars and HAR producers write them, read one way.
 
 The HAR reader and the cookie-jar reader both use these functions, so that the same
 recorded value gives the same cookie whichever file it comes from. Each raises
@@ -16,19 +16,25 @@ from tagsig._setcookie import EARLIEST_EXPIRY, LATEST_EXPIRY, parse_cookie_date
 
 __all__ = [
     "EXPECTED_EXPIRY",
+    "EXPECTED_FLAG",
     "EXPECTED_SAME_SITE",
     "expiry",
     "expiry_from_epoch",
+    "flag",
     "same_site",
 ]
 
 EXPECTED_EXPIRY = "seconds since 1970 or a date"
 """What an expiry may be, for messages."""
+EXPECTED_FLAG = "true or false"
+"""What a flag (``secure``, ``httpOnly``, ``session``, ...) may be, for messages."""
 EXPECTED_SAME_SITE = "Strict, Lax, None, no_restriction or unspecified"
 """What a SameSite value may be, for messages."""
 
 _MAX_SECONDS = (LATEST_EXPIRY - EARLIEST_EXPIRY).total_seconds()
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False,
+          "": False}
 _SAME_SITE: dict[str, SameSite | None] = {
     "strict": "strict",
     "lax": "lax",
@@ -126,4 +132,25 @@ def same_site(value: object) -> SameSite | None:
         return None
     if isinstance(value, str) and (key := value.strip().lower()) in _SAME_SITE:
         return _SAME_SITE[key]
+    raise ValueError(value)
+
+
+def flag(value: object) -> bool | None:
+    """Read a flag: a boolean, ``0`` or ``1``, or ``true``/``false``/``yes``/``no`` as text.
+
+    ``None`` (absent) stays ``None``; an empty text is ``False``.
+
+    >>> flag(True), flag("TRUE"), flag(0), flag(None)
+    (True, True, False, None)
+
+    Raises:
+        ValueError: ``value`` is none of these.
+
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in {0, 1}:
+        return bool(value)
+    if isinstance(value, str) and (key := value.strip().lower()) in _FLAGS:
+        return _FLAGS[key]
     raise ValueError(value)

@@ -27,9 +27,11 @@ from typing import BinaryIO, TypeGuard
 
 from tagsig._cookie_values import (
     EXPECTED_EXPIRY,
+    EXPECTED_FLAG,
     EXPECTED_SAME_SITE,
     expiry,
     expiry_from_epoch,
+    flag,
     same_site,
 )
 from tagsig._exceptions import CookieJarError, escape_pointer
@@ -240,18 +242,18 @@ def _json_text(record: dict[str, object], key: str, pointer: str) -> str | None:
 
 
 def _json_flag(record: dict[str, object], key: str, pointer: str) -> bool | None:
-    """Return the boolean field ``key`` (``None`` when absent or null).
+    """Return the flag ``key`` (``None`` when absent or null).
 
     Raises:
-        _SkipError: The field is not a boolean.
+        _SkipError: The field is no flag.
 
     """
     value = record.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise _SkipError(
-        f"expected {key!r} to be true or false, found {_show(value)}", f"{pointer}/{key}"
-    )
+    try:
+        return flag(value)
+    except ValueError:
+        message = f"expected {key!r} to be {EXPECTED_FLAG}, found {_show(value)}"
+        raise _SkipError(message, f"{pointer}/{key}") from None
 
 
 def _json_expiry(record: dict[str, object], pointer: str) -> datetime | None:

@@ -487,26 +487,29 @@ class _Reader:
                 for name, value in raw.items()
             )
         cookies = []
+        read = self.cookie_value
         for number, item in enumerate(raw):
-            name = values.text(item.name)
-            if not name:
+            name, value = values.text(item.name), values.text(item.value)
+            at = f"{pointer}/cookies/{number}"
+            if not name and not value:
+                self.problem("cookie skipped: expected a name or a value, found neither", at)
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
             cookies.append(Cookie(
-                name=name,
-                value=values.text(item.value),
+                name=name,  # a nameless cookie, as RFC 6265bis allows, when empty
+                value=value,
                 source=source,
                 domain=domain if domain else host,
                 host_only=None if domain or host is None else True,
                 path=item.path or None,
-                expires=self.cookie_value(cookie_values.expiry, item.expires, "expires",
-                                          cookie_values.EXPECTED_EXPIRY,
-                                          f"{pointer}/cookies/{number}"),
-                secure=values.flag(item.secure),
-                http_only=values.flag(item.httpOnly),
-                same_site=self.cookie_value(cookie_values.same_site, item.sameSite,
-                                            "sameSite", cookie_values.EXPECTED_SAME_SITE,
-                                            f"{pointer}/cookies/{number}"),
+                expires=read(cookie_values.expiry, item.expires, "expires",
+                             cookie_values.EXPECTED_EXPIRY, at),
+                secure=read(cookie_values.flag, item.secure, "secure",
+                            cookie_values.EXPECTED_FLAG, at),
+                http_only=read(cookie_values.flag, item.httpOnly, "httpOnly",
+                               cookie_values.EXPECTED_FLAG, at),
+                same_site=read(cookie_values.same_site, item.sameSite, "sameSite",
+                               cookie_values.EXPECTED_SAME_SITE, at),
                 seen=started,
                 entry=index,
                 file=self.label,

@@ -1,9 +1,9 @@
 """The values HAR producers write, normalised: times, URLs, sizes, cookie attributes.
 
 Producers disagree on the details (``-1`` or ``null`` for an unknown size, sizes written as
-floats, ``"true"`` for a flag); these functions turn each into the one form the model
-holds. Cookie expiries and SameSite values are read by :mod:`tagsig._cookie_values`, which
-the cookie-jar reader shares.
+floats); these functions turn each into the one form the model holds. Cookie expiries,
+flags and SameSite values are read by :mod:`tagsig._cookie_values`, which the cookie-jar
+reader shares.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ __all__ = [
     "call_stack",
     "creator",
     "duration",
-    "flag",
     "mime",
     "parse_started",
     "parse_url",
@@ -168,16 +167,3 @@ def call_stack(frames: har.Stack | None) -> list[str]:
                 stack.append(frame.url)
         frames = frames.parent
     return stack
-
-
-def flag(value: har.Scalar) -> bool | None:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no", ""}:
-            return False
-        return None
-    return bool(value)
