@@ -155,7 +155,15 @@ def _canonical_domain(value: str) -> str:
         return value
 
 
+@lru_cache(maxsize=4096)
+def _is_public_suffix(domain: str) -> bool:
+    # A capture repeats the same few Domain attributes thousands of times.
+    return public_suffix_list().is_public_suffix(domain)
+
+
 def _is_ip_address(host: str) -> bool:
+    if not host[-1:].isdigit() and ":" not in host:  # a name ends in a label, not a digit
+        return False
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -286,7 +294,7 @@ def read_set_cookie(
             else:
                 expires = (seen + timedelta(seconds=max_age)).astimezone(UTC)
     if domain is not None and host:
-        if public_suffix_list().is_public_suffix(domain):
+        if _is_public_suffix(domain):
             # RFC 6265 section 5.3 step 5: a public suffix is refused unless it is the host.
             if domain != host:
                 return f"expected a Domain that is no public suffix, found {domain}"
