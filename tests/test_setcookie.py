@@ -293,3 +293,20 @@ class TestHarReader:
         document["log"]["entries"][0]["response"]["cookies"] = [{"name": "a", "value": "1"}]
         (result,) = load_har(document).entries[0].response_cookies
         assert (result.name, result.path) == ("a", None)
+
+
+class TestProperties:
+    """The parser answers every header with a cookie or a reason."""
+
+    @given(st.text(max_size=300), st.sampled_from(["http", "https", "wss", "ftp", ""]),
+           st.text(max_size=40), st.text(alphabet="abc.-019:[]", max_size=30))
+    def test_cookie_or_reason(self, header: str, scheme: str, path: str, host: str) -> None:
+        """Any header, scheme, path and host give a cookie or an "expected" reason."""
+        result = read_set_cookie(header, seen=SEEN, request_host=host, request_path=path,
+                                 request_scheme=scheme)
+        if isinstance(result, str):
+            assert result.startswith("expected ")
+        else:
+            assert result.path is not None
+            assert result.path.startswith("/")
+            assert len((result.name + result.value).encode("utf-8", "surrogatepass")) <= 4096

@@ -228,8 +228,8 @@ def read_set_cookie(
         seen: When the response was received (aware), the base of ``Max-Age``.
         request_host: Lower-case host of the request URL.
         request_path: Path of the request URL, for the default cookie path.
-        request_scheme: Scheme of the request URL, for ``Secure`` and the cookie prefixes;
-            ``None`` when unknown (those checks are then skipped).
+        request_scheme: Scheme of the request URL, for ``Secure`` cookies; ``None`` when
+            unknown (that check is then skipped).
         entry: Index of the HAR entry, recorded on the cookie.
         file: The HAR file, recorded on the cookie.
 
@@ -383,10 +383,11 @@ def parse_set_cookie(
       Without ``Domain`` the cookie is host-only on ``request_host``;
     - ``Path`` not starting with ``/`` is replaced by the default path of ``request_path``
       (``None`` when that is not given either);
+    - a cookie that breaks the rules of its name prefix is ignored: ``__Secure-`` needs
+      ``Secure``; ``__Host-`` needs ``Secure``, no ``Domain`` and ``Path=/``; a nameless
+      cookie may not look prefixed (RFC 6265bis section 5.7; prefixes match any case);
     - when ``request_scheme`` is given, a ``Secure`` cookie from an insecure URL (neither
-      ``https`` nor ``wss``, nor a loopback host) is ignored, and so is a cookie that breaks
-      the rules of its name prefix: ``__Secure-`` needs ``Secure``; ``__Host-`` needs
-      ``Secure``, no ``Domain`` and ``Path=/`` (RFC 6265bis section 5.7);
+      ``https`` nor ``wss``, nor a loopback host) is ignored;
     - ``SameSite`` other than ``Strict``, ``Lax`` or ``None`` means unspecified (``None``).
 
     Lifetimes are kept as the server asked, without the 400-day cap browsers apply.
