@@ -10,9 +10,10 @@ Formats are told apart by content, never by file name:
 - other text is a Netscape ``cookies.txt`` when it has the ``# Netscape HTTP Cookie File``
   header or at least one valid tab-separated cookie line.
 
-Expiry times are aware UTC datetimes; session cookies have none. Values past year 9999 are
-read as milliseconds when that gives a representable date, else clamped to
-:data:`LATEST_EXPIRY`.
+Expiry times are aware UTC datetimes; session cookies have none. Expiries, flags and
+SameSite values are read by :mod:`tagsig._cookie_values`, as the HAR reader reads them:
+numbers past the last second of year 9999 are milliseconds when that gives a date, else
+clamped to :data:`LATEST_EXPIRY`.
 """
 
 from __future__ import annotations
