@@ -72,9 +72,10 @@ class TestPublicSuffixDomain:
     @pytest.mark.parametrize(("header", "host"), [("a=b; Domain=0.1", "10.0.0.1"),
                                                   ("a=b; Domain=0.0.1", "[::1]")])
     def test_ip_address_matches_only_itself(self, header: str, host: str) -> None:
-        """An IP address host domain-matches only itself."""
+        """An IP address host domain-matches only itself, so its cookies are host-only."""
         assert isinstance(read(header, host), str)
-        assert cookie("a=b; Domain=10.0.0.1", "10.0.0.1").host_only is False
+        result = cookie("a=b; Domain=10.0.0.1", "10.0.0.1")
+        assert (result.domain, result.host_only) == ("10.0.0.1", True)
 
     def test_idn_domain(self) -> None:
         """A Unicode Domain is compared in its IDNA form, as hosts are."""

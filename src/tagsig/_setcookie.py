@@ -301,6 +301,8 @@ def read_set_cookie(
             domain = None  # the request host itself: a host-only cookie
         elif domain != host and (not host.endswith("." + domain) or _is_ip_address(host)):
             return f"expected a Domain that the request host {host} is in, found {domain}"
+        elif _is_ip_address(host):
+            domain = None  # an IP address matches only itself: host-only, as browsers keep it
     path_attribute = path
     if path is None and request_path is not None:
         path = _default_path(request_path)
