@@ -228,35 +228,62 @@ TRAILING_SLASH = (
     "RFC 6265 section 5.2.4 keeps the attribute value as sent, as tagsig does"
 )
 CURL_SET_COOKIE_DISAGREE = {
-    "": "`nodomainnovalue` has no `=`: curl ignores it as RFC 6265 did; tagsig keeps a "
-        "nameless cookie, as RFC 6265bis section 5.6 step 3 says",
-    **dict.fromkeys(["ISMATCH", "ismatch", "httpo1", "httpo2", "httpo3", "httpo4", "httponly",
-                     "magic"], TRAILING_SLASH),
-    "overwrite": TRAILING_SLASH + "; so curl takes `/overwrite/` and `/overwrite` for one "
-                 "cookie and keeps the second, where tagsig keeps two cookies",
+    "test31: ": "`nodomainnovalue` has no `=`: curl ignores it as RFC 6265 did; tagsig keeps a "
+                "nameless cookie, as RFC 6265bis section 5.6 step 3 says",
+    **{f"test31: {name}": TRAILING_SLASH
+       for name in ["ISMATCH", "ismatch", "httpo1", "httpo2", "httpo3", "httpo4", "httponly",
+                    "magic"]},
+    "test31: overwrite": TRAILING_SLASH + "; so curl takes `/overwrite/` and `/overwrite` for "
+                         "one cookie and keeps the second, where tagsig keeps two cookies",
+    **dict.fromkeys(
+        [f"test444: cookie-{n}" for n in range(51, 81)],
+        "curl accepts at most 50 Set-Cookie headers in one response (a limit of its own); "
+        "RFC 6265 sets none and tagsig reads all 80",
+    ),
+    **dict.fromkeys(
+        ["test1105: foo\tbar", "test1105: bar\tfoo", "test1105: bar"],
+        "a tab inside the name or value: curl refuses the cookie; RFC 6265bis section 5.6 "
+        "refuses control characters other than the tab, and tagsig keeps it",
+    ),
+    "test1105: mismatch": "`path=\"/silly/\"`: curl removes the quotes (and the trailing `/`); "
+                          "RFC 6265 section 5.2.4 takes a value not starting with `/` as no "
+                          "Path, so the default path `/we/want` applies",
+    "test483: name4": "an Expires value of about 100 characters: curl ignores it as longer "
+                      "than its own limit and keeps a session cookie; RFC 6265bis ignores only "
+                      "values over 1024 octets, and the date parses (2132)",
 }
 
 
+def _comparable(row: tuple[object, ...]) -> str:
+    # curl's jar writes 0 for a session cookie and the expiry otherwise (capped at 400 days
+    # from now): compare whether there is one.
+    return repr((*row[:4], row[4] is not None, *row[5:]))
+
+
 def curl_set_cookie_results() -> Iterator[tuple[str, bool]]:
-    """Yield each cookie name of curl's test 31 and whether tagsig stores it as curl does."""
-    suite = load("curl/test31-set-cookie.json")
-    store = Store()
-    for header in texts(suite["set-cookie"]):
-        store.receive(header, str(suite["request"]))
-    ours: dict[str, list[tuple[object, ...]]] = {}
-    for cookie, _ in store.cookies.values():
-        row = _tagsig_row(cookie)
-        # curl's jar writes 0 for a session cookie and the expiry otherwise; compare which.
-        ours.setdefault(cookie.name, []).append((*row[:4], row[4] is not None, *row[5:]))
-    theirs: dict[str, list[tuple[object, ...]]] = {}
-    for _, row in _jar_rows(SUITES / "curl" / str(suite["jar"])):
-        theirs.setdefault(str(row[5]), []).append((*row[:4], row[4] is not None, *row[5:]))
-    # One vector per cookie name the server sends (the name before the first `=`).
-    sent = {header.split(";", 1)[0].partition("=")[0].strip(" \t")
-            if "=" in header.split(";", 1)[0] else "" for header in texts(suite["set-cookie"])}
-    for name in sorted(sent | ours.keys() | theirs.keys()):
-        yield name, sorted(map(repr, ours.get(name, []))) == sorted(
-            map(repr, theirs.get(name, [])))
+    """Yield each cookie name of curl's tests and whether tagsig stores it as curl does.
+
+    Each case is one response's ``Set-Cookie`` headers and the jar curl writes from them;
+    there is one vector per cookie name the server sends.
+    """
+    cases = load("curl/set-cookie.json")["cases"]
+    assert isinstance(cases, list)
+    for case in cases:
+        store = Store()
+        headers = texts(case["set-cookie"])
+        for header in headers:
+            store.receive(header, str(case["request"]))
+        ours: dict[str, list[str]] = {}
+        for cookie, _ in store.cookies.values():
+            ours.setdefault(cookie.name, []).append(_comparable(_tagsig_row(cookie)))
+        theirs: dict[str, list[str]] = {}
+        for _, row in _jar_rows(SUITES / "curl" / str(case["jar"])):
+            theirs.setdefault(str(row[5]), []).append(_comparable(row))
+        pairs = [header.split(";", 1)[0] for header in headers]
+        sent = {pair.partition("=")[0].strip(" \t") if "=" in pair else "" for pair in pairs}
+        for name in sorted(sent | ours.keys() | theirs.keys()):
+            yield (f"test{case['test']}: {name}",
+                   sorted(ours.get(name, [])) == sorted(theirs.get(name, [])))
 
 
 YT_DLP_DISAGREE = {
@@ -293,7 +320,7 @@ SUITE_RESULTS = {
     "http-state dates": (date_results, DATE_DISAGREE),
     "web-platform-tests": (wpt_results, WPT_DISAGREE),
     "curl jars": (curl_jar_results, CURL_JAR_DISAGREE),
-    "curl test 31": (curl_set_cookie_results, CURL_SET_COOKIE_DISAGREE),
+    "curl Set-Cookie to jar": (curl_set_cookie_results, CURL_SET_COOKIE_DISAGREE),
     "yt-dlp jars": (yt_dlp_results, YT_DLP_DISAGREE),
 }
 
