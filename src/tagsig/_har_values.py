@@ -1,15 +1,15 @@
 """The values HAR producers write, normalised: times, URLs, sizes, cookie attributes.
 
 Producers disagree on the details (``-1`` or ``null`` for an unknown size, sizes written as
-floats, ``"true"`` for a flag, expiries as seconds or as dates); these functions turn each
-into the one form the model holds.
+floats); these functions turn each into the one form the model holds. Cookie expiries,
+flags and SameSite values are read by :mod:`tagsig._cookie_values`, which the cookie-jar
+reader shares.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from tagsig import _har_format as har
@@ -17,17 +17,14 @@ from tagsig._models import Creator, Headers, PostData, Url
 
 __all__ = [
     "call_stack",
-    "cookie_expiry",
     "creator",
     "duration",
-    "flag",
     "is_stripped",
     "mime",
     "parse_started",
     "parse_url",
     "post_data",
     "redirect",
-    "same_site",
     "server_ip",
     "size",
     "status",
@@ -229,39 +226,3 @@ def call_stack(frames: har.Stack | None) -> list[str]:
                 stack.append(frame.url)
         frames = frames.parent
     return stack
-
-
-def cookie_expiry(value: float | str | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return parse_started(value)
-        except ValueError:
-            return None
-    if value <= 0:  # -1: a session cookie in CDP-style records
-        return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return datetime.max.replace(tzinfo=UTC)
-
-
-def flag(value: har.Scalar) -> bool | None:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no", ""}:
-            return False
-        return None
-    return bool(value)
-
-
-def same_site(value: har.Scalar) -> Any:
-    if not isinstance(value, str) or not value:
-        return None
-    lowered = value.lower()
-    return lowered if lowered in {"strict", "lax", "none"} else None
