@@ -370,3 +370,29 @@ class TestFacts:
         """An independent company is not folded into a buyer of one of its peers."""
         assert top(str(owner_of("criteo.com"))) == "criteo"
         assert top(str(owner_of("adsrvr.org"))) == "the-trade-desk"
+
+
+def test_docs_example_prints_what_it_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example of docs/organisations.md runs from the project root and prints its comment."""
+    page = (ROOT / "docs" / "organisations.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "docs/organisations.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_docs_table_of_corrected_owners_matches_the_file() -> None:
+    """Each domain of the documented corrections is claimed by the owner the page names."""
+    page = (ROOT / "docs" / "organisations.md").read_text(encoding="utf-8")
+    section = page.split("## Owners that differ from the imported lists", 1)[1].split("\n## ")[0]
+    rows = [line.split("|")[1:4] for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 10
+    for domains, _imported, curated in rows:
+        brand = curated.split("(")[0].strip().casefold()
+        for domain in re.findall(r"`([^`]+)`", domains):
+            org = by_id()[str(owner_of(domain))]
+            names = [org["name"], *org.get("aliases", [])]
+            assert any(brand in name.casefold() for name in names), domain
