@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -396,3 +397,28 @@ def test_docs_table_of_corrected_owners_matches_the_file() -> None:
             org = by_id()[str(owner_of(domain))]
             names = [org["name"], *org.get("aliases", [])]
             assert any(brand in name.casefold() for name in names), domain
+
+
+_LEGAL_FORMS = (
+    "inc incorporated llc ltd limited gmbh ag sa sas sarl srl spa bv nv plc corp corporation "
+    "co company ab as asa oy oyj kk pte sl lp se kg aps sro sp zoo doo pvt"
+)
+LEGAL_FORMS = frozenset(_LEGAL_FORMS.split())
+
+
+def name_key(name: str) -> str:
+    """Reduce a name to what a vendor-name look-up compares: no case, accents or legal form."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    tokens = re.findall(r"[a-z0-9]+", plain.replace(".", ""))
+    while len(tokens) > 1 and tokens[-1] in LEGAL_FORMS:
+        tokens.pop()
+    return "".join(tokens)
+
+
+def test_names_and_aliases_lead_to_one_organisation() -> None:
+    """A vendor name never matches two organisations, even without case or legal form."""
+    owners: dict[str, set[str]] = {}
+    for org in organisations():
+        for name in (org["name"], *org.get("aliases", [])):
+            owners.setdefault(name_key(name), set()).add(org["id"])
+    assert {key: ids for key, ids in owners.items() if len(ids) > 1} == {}
