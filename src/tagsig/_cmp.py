@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeAlias
@@ -18,7 +17,9 @@ from urllib.parse import unquote
 
 from attrs import frozen
 
-from tagsig._tcf import TCString, parse_tc_string
+from tagsig._exceptions import ConsentStringError
+from tagsig._gpp import decode_gpp_string, section_name, sid_ids
+from tagsig._tcf import TCString, decode_tc_string, parse_tc_string
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -212,25 +213,35 @@ def _consent_mode(gcs: str | None, gcd: str | None) -> Reading:
                    purposes=purpose_states(states), primary=False)
 
 
-_GPP_SECTIONS: Final[dict[int, str]] = {
-    2: "tcfeuv2", 3: "gppheader", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca",
-    9: "usva", 10: "usco", 11: "usut", 12: "usct",
-}
-
-
 def gpp(text: str, sid: str, source: str) -> Reading:
-    parts = text.split("~")
-    ids = [int(x) for x in re.findall(r"\d+", sid)]
-    detail = [("source", source), ("sections", ",".join(
-        _GPP_SECTIONS.get(i, str(i)) for i in ids))]
+    """Read a GPP string: the sections its header lists, the TCF EU and US privacy ones decoded.
+
+    ``sid`` (``gpp_sid``) is only compared with the header: where they differ, the detail
+    says so and the header is followed.
+    """
+    detail = [("source", source)]
+    try:
+        decoded = decode_gpp_string(text)
+    except ConsentStringError as e:
+        return Reading(kind="gpp", detail=(*detail, ("error", str(e))))
+    detail.append(("sections", ",".join(map(section_name, decoded.section_ids))))
+    given = sid_ids(sid)
+    if sid.strip() and given != decoded.section_ids:
+        detail.append(("gpp_sid", "differs from the header" if given is None else
+                       f"{','.join(map(str, given))} differs from the header"))
     states: States = ()
-    if 2 in ids and len(parts) > ids.index(2) + 1:
-        decoded = parse_tc_string(parts[ids.index(2) + 1])
-        if decoded is not None:
-            states = tcf_purposes(decoded.purposes_consent)
-            detail.append(("tcfeuv2_purposes_consent", _ids(decoded.purposes_consent)))
-    if 6 in ids and len(parts) > ids.index(6) + 1:
-        us = us_privacy(parts[ids.index(6) + 1], source)
+    tcf = decoded.section(2)
+    if tcf is not None:
+        try:
+            tc_string = decode_tc_string(tcf)
+        except ConsentStringError as e:
+            detail.append(("tcfeuv2_error", str(e)))
+        else:
+            states = tcf_purposes(tc_string.purposes_consent)
+            detail.append(("tcfeuv2_purposes_consent", _ids(tc_string.purposes_consent)))
+    usp = decoded.section(6)
+    if usp is not None:
+        us = us_privacy(usp, source)
         detail.extend(d for d in us.detail if d[0] == "opt_out_sale")
         states = states or us.purposes
     return Reading(kind="gpp", detail=tuple(detail), purposes=states)

@@ -1,0 +1,164 @@
+"""Split an IAB Global Privacy Platform (GPP) string into its sections, by its header.
+
+A GPP string is a header and one encoded section per id the header lists, joined by
+``~``. The header is base64url (six bits a character): ``Type`` (6 bits, 3), ``Version``
+(6 bits, 1) and ``SectionIds`` as a Fibonacci integer range: a 12-bit count, then per
+entry a range flag and one or two Fibonacci-coded integers, each an offset from the
+previous id. Reference: IAB Tech Lab, *Consent String Specification* of GPP v1 (the
+"Header" and "Fibonacci integer range" sections); section names as in the IAB's reference
+implementation (``@iabgpp/cmpapi``). The header, not ``gpp_sid``, says which section is
+where: ``gpp_sid`` only repeats it, and may be partial or absent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from attrs import frozen
+
+from tagsig._exceptions import ConsentStringError
+
+__all__ = ["SECTION_NAMES", "GppString", "decode_gpp_string", "section_name", "sid_ids"]
+
+SECTION_NAMES: Final[dict[int, str]] = {
+    2: "tcfeuv2", 3: "header", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca", 9: "usva",
+    10: "usco", 11: "usut", 12: "usct", 13: "usfl", 14: "usmt", 15: "usor", 16: "ustx",
+    17: "usde", 18: "usia", 19: "usne", 20: "usnh", 21: "usnj", 22: "ustn", 23: "usmn",
+    24: "usmd", 25: "usin", 26: "usky", 27: "usri",
+}
+"""The section ids the IAB's reference implementation names (1 and 4 are retired)."""
+
+_MAX_LENGTH = 100_000
+"""Longest string decoded (a GPP string with every section is a few kilobytes)."""
+_MAX_SECTION_ID = 1000
+"""Largest section id accepted (the IAB has assigned 27): a header naming more is hostile."""
+_MAX_FIBONACCI_BITS = 24
+"""Longest Fibonacci code read (it encodes up to about 75,000, far past any section id)."""
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_SIX_BITS = {char: format(value, "06b") for value, char in enumerate(_ALPHABET)}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+_FIBONACCI = (1, 2)
+_SID_ID = re.compile(r"\d{1,4}")
+
+
+def _fibonacci(count: int) -> list[int]:
+    numbers = list(_FIBONACCI)
+    while len(numbers) < count:
+        numbers.append(numbers[-1] + numbers[-2])
+    return numbers
+
+
+_FIBONACCI_NUMBERS: Final = _fibonacci(_MAX_FIBONACCI_BITS)
+
+
+@frozen(kw_only=True)
+class GppString:
+    """A GPP string split by its header."""
+
+    section_ids: tuple[int, ...]
+    """The section ids of the header, in the order the sections follow it."""
+    sections: tuple[tuple[int, str], ...]
+    """Each section id with its encoded section, in order."""
+
+    def section(self, section_id: int) -> str | None:
+        """Return the encoded section ``section_id``, or ``None`` when the string has none."""
+        return next((text for number, text in self.sections if number == section_id), None)
+
+
+def section_name(section_id: int) -> str:
+    """Return the reference implementation's name of ``section_id`` (its number if unnamed).
+
+    >>> section_name(13), section_name(99)
+    ('usfl', '99')
+    """
+    return SECTION_NAMES.get(section_id, str(section_id))
+
+
+def sid_ids(sid: str) -> tuple[int, ...] | None:
+    """Return the ids of a ``gpp_sid`` value (``2,6`` or ``2_6``), or ``None`` if it is none.
+
+    Only what can be a section id is read, so no value, however long, costs more than a
+    scan of its text.
+
+    >>> sid_ids("2,6"), sid_ids("7_8"), sid_ids(""), sid_ids("9" * 5000)
+    ((2, 6), (7, 8), None, None)
+    """
+    parts = re.split(r"[,_ ]", sid.strip())
+    if not sid.strip() or not all(_SID_ID.fullmatch(part) for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
+
+
+class _HeaderBits:
+    def __init__(self, text: str) -> None:
+        if not _BASE64URL.fullmatch(text):
+            raise ConsentStringError(f"expected a base64url GPP header, found {text[:40]!r}")
+        self._bits = "".join(map(_SIX_BITS.__getitem__, text))
+        self._position = 0
+
+    def read(self, count: int, field: str) -> int:
+        end = self._position + count
+        if end > len(self._bits):
+            raise ConsentStringError(
+                f"expected {count} bits for {field} at bit {self._position} of the GPP "
+                f"header, found only {len(self._bits) - self._position}")
+        value = int(self._bits[self._position:end], 2)
+        self._position = end
+        return value
+
+    def fibonacci(self, field: str) -> int:
+        """Read one Fibonacci-coded integer: its bits, lowest first, end with ``11``."""
+        end = self._bits.find("11", self._position)
+        if end < 0 or end + 1 - self._position > _MAX_FIBONACCI_BITS:
+            raise ConsentStringError(
+                f"expected a Fibonacci integer for {field} at bit {self._position} of the "
+                "GPP header, found none")
+        code = self._bits[self._position:end + 1]
+        self._position = end + 2
+        return sum(number for number, bit in zip(_FIBONACCI_NUMBERS, code, strict=False)
+                   if bit == "1")
+
+    def section_ids(self) -> tuple[int, ...]:
+        ids: list[int] = []
+        last = 0
+        for _ in range(self.read(12, "SectionIds entries")):
+            is_range = self.read(1, "SectionIds range flag") == 1
+            first = last + self.fibonacci("SectionIds")
+            last = first + self.fibonacci("SectionIds range end") if is_range else first
+            if last > _MAX_SECTION_ID:
+                raise ConsentStringError(
+                    f"expected section ids up to {_MAX_SECTION_ID} in the GPP header, "
+                    f"found {last}")
+            ids.extend(range(first, last + 1))
+        return tuple(ids)
+
+
+def decode_gpp_string(text: str) -> GppString:
+    """Split the GPP string ``text`` into its sections, as its header lists them.
+
+    Raises:
+        ConsentStringError: the header cannot be decoded or is not a version 1 GPP
+            header, it lists another number of sections than follow it, or a section
+            is empty.
+
+    """
+    if len(text) > _MAX_LENGTH:
+        raise ConsentStringError(
+            f"expected a GPP string of at most {_MAX_LENGTH} characters, found {len(text)}")
+    header, *encoded = text.split("~")
+    bits = _HeaderBits(header)
+    kind = bits.read(6, "Type")
+    version = bits.read(6, "Version")
+    if kind != 3 or version != 1:
+        raise ConsentStringError(
+            f"expected a GPP header of type 3 and version 1, found type {kind} and version "
+            f"{version}")
+    ids = bits.section_ids()  # ascending without repeats: each offset is 1 or more
+    if len(ids) != len(encoded):
+        raise ConsentStringError(
+            f"expected {len(ids)} sections after the GPP header, found {len(encoded)}")
+    for name, section in zip(map(section_name, ids), encoded, strict=True):
+        if not section.strip():
+            raise ConsentStringError(f"expected an encoded {name} section, found none")
+    return GppString(section_ids=ids, sections=tuple(zip(ids, encoded, strict=True)))
