@@ -76,9 +76,9 @@ class TestHeader:
         assert len(SECTION_NAMES) == 25
 
     @pytest.mark.parametrize(("text", "message"), [
-        ("", "expected a base64url GPP header, found ''"),
+        ("~x", "expected a base64url GPP header, found ''"),
         ("DB+BMA~x", "expected a base64url GPP header, found 'DB+BMA'"),
-        ("CBABMA~x", "expected a GPP header of type 3 and version 1, found type 2 and "
+        ("EBABMA~x", "expected a GPP header of type 3 and version 1, found type 4 and "
          "version 1"),
         ("DCABMA~x", "expected a GPP header of type 3 and version 1, found type 3 and "
          "version 2"),
@@ -157,9 +157,16 @@ class TestReading:
 
     def test_undecodable(self) -> None:
         """A string whose header cannot be read says why and grants nothing."""
-        reading = gpp(_TCF, "2", "parameter")  # a bare TC string is no GPP string
+        reading = gpp("EBABMA~" + _TCF, "2", "parameter")
         assert dict(reading.detail)["error"].startswith("expected a GPP header of type 3")
         assert reading.purposes == ()
+
+    def test_bare_tc_string(self) -> None:
+        """A bare TC string is the TCF EU section alone; an empty string has no section."""
+        reading = gpp(_TCF, "", "cookie")
+        assert dict(reading.detail)["sections"] == "tcfeuv2"
+        assert dict(reading.purposes)["marketing"] == "granted"
+        assert dict(gpp("", "", "cookie").detail)["sections"] == ""
 
     @given(ids=st.lists(st.integers(1, 1000), min_size=1, max_size=30, unique=True),
            ranges=st.booleans())

@@ -137,6 +137,9 @@ class _HeaderBits:
 def decode_gpp_string(text: str) -> GppString:
     """Split the GPP string ``text`` into its sections, as its header lists them.
 
+    As in the IAB's reference implementation, an empty string has no sections and a bare
+    TC string (``C...``) is the TCF EU section alone.
+
     Raises:
         ConsentStringError: the header cannot be decoded or is not a version 1 GPP
             header, it lists another number of sections than follow it, or a section
@@ -146,6 +149,12 @@ def decode_gpp_string(text: str) -> GppString:
     if len(text) > _MAX_LENGTH:
         raise ConsentStringError(
             f"expected a GPP string of at most {_MAX_LENGTH} characters, found {len(text)}")
+    if not text:
+        return GppString(section_ids=(), sections=())
+    if text.startswith("C"):
+        # A bare TC string (version 2 begins with C): the reference reads it as the TCF EU
+        # section alone, as CMPs wrote it before GPP.
+        return GppString(section_ids=(2,), sections=((2, text),))
     header, *encoded = text.split("~")
     bits = _HeaderBits(header)
     kind = bits.read(6, "Type")
