@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import ConsentStringError
+from tagsig._cli import main
 from tagsig._cmp import gpp, read_parameters
 from tagsig._cmp_cookies import read_cookies
 from tagsig._gpp import SECTION_NAMES, decode_gpp_string, section_name
 
+from .audits import document, hit
+from .builders import har
 from .test_tcf import _ALPHABET, encode
 
 _TCF = encode(purposes={1, 3, 4}, vendors={8})
+_META = "https://www.facebook.com/tr/?id=1&ev=PageView"
 
 
 def fibonacci(value: int) -> str:
@@ -180,3 +186,23 @@ class TestReading:
     def test_garbage(self, text: str, sid: str) -> None:
         """Any text gives a reading, never an exception."""
         assert gpp(text, sid, "cookie").kind == "gpp"
+
+
+class TestAnalyze:
+    """Hostile GPP values in a capture, through the whole command."""
+
+    @pytest.mark.parametrize(("gpp_value", "sid"), [
+        (f"{header([2, 6])}~{_TCF}~1YYN", "9" * 4301),
+        ("D" * 50_000, "2"),
+        (f"{header([2, 5000])}~{_TCF}~x", "2,5000"),
+        (_TCF, "6"),
+    ])
+    def test_analyze(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], gpp_value: str,
+                     sid: str) -> None:
+        """The analyze command reports, whatever the GPP parameters hold."""
+        capture = tmp_path / "gpp.har"
+        capture.write_bytes(har(document(), hit(f"{_META}&gpp={gpp_value}&gpp_sid={sid}", 1.0)))
+        assert main(["analyze", str(capture), "--format", "json"]) == 0
+        output = capsys.readouterr()
+        assert output.err == ""
+        assert '"kind": "gpp"' in output.out
