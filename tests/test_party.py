@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -11,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig import first_party_domains, is_third_party, load_har, registrable_domain
+from tagsig import first_party_domains, is_third_party, load_har, registrable_domain, render
 from tagsig._psl import PublicSuffixList, public_suffix_list
 
+from .audits import audit
+from .audits import document as page_document
 from .conftest import FIXTURES
 
 Asset = Callable[[str], Path]
@@ -66,6 +69,11 @@ class TestPublicSuffixList:
         assert PublicSuffixList.parse("com\n").date is None
         dated = PublicSuffixList.parse("// VERSION: 2026-01-02_03-04-05_UTC\ncom\n")
         assert dated.date == "2026-01-02"
+
+    def test_date_in_reports(self) -> None:
+        """The JSON report names the date of the list that decided first and third parties."""
+        document = json.loads(render(audit(page_document()), "json"))
+        assert document["psl_date"] == public_suffix_list().date
 
     def test_depth(self) -> None:
         """Wildcards, exceptions and plain rules decide how many labels a look-up reads."""
