@@ -12,7 +12,7 @@ from tagsig import ConsentStringError
 from tagsig._cli import main
 from tagsig._cmp import gpp, read_parameters
 from tagsig._cmp_cookies import read_cookies
-from tagsig._gpp import SECTION_NAMES, decode_gpp_string, section_name
+from tagsig._gpp import SECTION_NAMES, decode_gpp_string, section_name, us_opt_outs
 
 from .audits import document, hit
 from .builders import har
@@ -113,6 +113,58 @@ class TestHeader:
             decode_gpp_string(text + "~x")
 
 
+def usva(*values: int, length: int = 40) -> str:
+    """Encode a usva core segment: version 1, then two-bit ``values`` from SharingNotice on."""
+    bits = "000001" + "".join(format(v, "02b") for v in values)
+    bits += "0" * (length - len(bits))
+    bits += "0" * (-len(bits) % 6)
+    return "".join(_ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+
+
+class TestUsSections:
+    """The opt-outs of the US sections (7-27)."""
+
+    def test_opt_outs(self) -> None:
+        """Sale and targeted advertising opt-outs of usva are read in field order."""
+        assert us_opt_outs(9, usva(1, 1, 1, 1, 2)) == (
+            ("sale_opt_out", 1), ("targeted_advertising_opt_out", 2))
+        assert us_opt_outs(9, usva(1, 1, 1, 0, 0) + ".YA") == (
+            ("sale_opt_out", 0), ("targeted_advertising_opt_out", 0))
+        assert us_opt_outs(6, "1YNN") is None
+
+    @pytest.mark.parametrize(("text", "message"), [
+        (usva(1, 1, 1, 3, 2), "expected 0, 1 or 2 for sale_opt_out in the usva section, found 3"),
+        (usva(3, 1, 1, 1, 2), "expected 0, 1 or 2 for sharing_notice in the usva section, "
+         "found 3"),
+        (usva(1, 1, 1, 1, 2, length=36), "expected 40 bits for the core of the usva section, "
+         "found only 36"),
+        ("B!AA", "expected a base64url usva section, found 'B!AA'"),
+    ])
+    def test_errors(self, text: str, message: str) -> None:
+        """A field of 3, a core cut short or a foreign character is an error."""
+        with pytest.raises(ConsentStringError) as caught:
+            us_opt_outs(9, text)
+        assert str(caught.value) == message
+
+    def test_states(self) -> None:
+        """An opt-out denies marketing, unless a TCF EU section gives the purposes."""
+        opted = gpp(f"{header([9])}~{usva(1, 1, 1, 1, 2)}", "9", "cookie")
+        assert dict(opted.purposes) == {"marketing": "denied"}
+        assert dict(opted.detail)["usva_sale_opt_out"] == "opted out"
+        assert dict(opted.detail)["usva_targeted_advertising_opt_out"] == "did not opt out"
+        quiet = gpp(f"{header([9])}~{usva(1, 1, 1, 2, 0)}", "9", "cookie")
+        assert quiet.purposes == ()
+        assert dict(quiet.detail)["usva_targeted_advertising_opt_out"] == "not applicable"
+        both = gpp(f"{header([2, 9])}~{_TCF}~{usva(1, 1, 1, 1, 1)}", "", "cookie")
+        assert dict(both.purposes)["marketing"] == "granted"
+
+    def test_bad_section(self) -> None:
+        """A damaged US section is said in the detail; the others are still read."""
+        reading = gpp(f"{header([6, 9])}~1YYN~{usva(1, 1, 1, 3, 2)}", "", "cookie")
+        assert dict(reading.detail)["usva_error"].startswith("expected 0, 1 or 2")
+        assert dict(reading.purposes) == {"marketing": "denied"}
+
+
 class TestReading:
     """What a GPP string says about the purposes."""
 
@@ -142,7 +194,7 @@ class TestReading:
         assert dict(reading.detail)["sections"] == "uspv1"
 
     def test_state_sections_named(self) -> None:
-        """Sections 7-27 are listed by name (their contents are not decoded)."""
+        """Sections 7-27 are listed by name."""
         ids = list(range(7, 28))
         reading = gpp("~".join([header(ids), *(["BAAAAA"] * len(ids))]), "7_27", "cookie")
         assert dict(reading.detail)["sections"].split(",")[6:9] == ["usfl", "usmt", "usor"]

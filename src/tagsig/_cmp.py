@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from attrs import frozen
 
 from tagsig._exceptions import ConsentStringError
-from tagsig._gpp import decode_gpp_string, section_name, sid_ids
+from tagsig._gpp import decode_gpp_string, section_name, sid_ids, us_opt_outs
 from tagsig._tcf import TCString, decode_tc_string, parse_tc_string
 
 __all__ = [
@@ -214,7 +214,11 @@ def _consent_mode(gcs: str | None, gcd: str | None) -> Reading:
 
 
 def gpp(text: str, sid: str, source: str) -> Reading:
-    """Read a GPP string: the sections its header lists, the TCF EU and US privacy ones decoded.
+    """Read a GPP string: the sections its header lists, and what they say of the purposes.
+
+    The TCF EU section's purposes count first; without them, the US privacy section's
+    opt-out of sale, or any US section's opt-out of sale, sharing or targeted advertising,
+    denies marketing.
 
     ``sid`` (``gpp_sid``) is only compared with the header: where they differ, the detail
     says so and the header is followed.
@@ -244,7 +248,22 @@ def gpp(text: str, sid: str, source: str) -> Reading:
         us = us_privacy(usp, source)
         detail.extend(d for d in us.detail if d[0] == "opt_out_sale")
         states = states or us.purposes
+    opted_out = False
+    for number, section in decoded.sections:
+        try:
+            opt_outs = us_opt_outs(number, section)
+        except ConsentStringError as e:
+            detail.append((f"{section_name(number)}_error", str(e)))
+            continue
+        for name, value in opt_outs or ():
+            detail.append((f"{section_name(number)}_{name}", _OPT_OUT_VALUES[value]))
+            opted_out = opted_out or value == 1
+    if opted_out and not states:  # an opt-out of sale, sharing or targeted advertising
+        states = (("marketing", "denied"),)
     return Reading(kind="gpp", detail=tuple(detail), purposes=states)
+
+
+_OPT_OUT_VALUES: Final = ("not applicable", "opted out", "did not opt out")
 
 
 def read_parameters(params: Sequence[tuple[str, str]]) -> list[Reading]:

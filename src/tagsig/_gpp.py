@@ -19,7 +19,15 @@ from attrs import frozen
 
 from tagsig._exceptions import ConsentStringError
 
-__all__ = ["SECTION_NAMES", "GppString", "decode_gpp_string", "section_name", "sid_ids"]
+__all__ = [
+    "OPT_OUTS",
+    "SECTION_NAMES",
+    "GppString",
+    "decode_gpp_string",
+    "section_name",
+    "sid_ids",
+    "us_opt_outs",
+]
 
 SECTION_NAMES: Final[dict[int, str]] = {
     2: "tcfeuv2", 3: "header", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca", 9: "usva",
@@ -28,6 +36,64 @@ SECTION_NAMES: Final[dict[int, str]] = {
     24: "usmd", 25: "usin", 26: "usky", 27: "usri",
 }
 """The section ids the IAB's reference implementation names (1 and 4 are retired)."""
+
+_US_FIELDS: Final[dict[int, tuple[str, ...]]] = {
+    7: ("sharing_notice", "sale_opt_out_notice", "sharing_opt_out_notice",
+        "targeted_advertising_opt_out_notice", "sensitive_data_processing_opt_out_notice",
+        "sensitive_data_limit_use_notice", "sale_opt_out", "sharing_opt_out",
+        "targeted_advertising_opt_out"),
+    8: ("sale_opt_out_notice", "sharing_opt_out_notice", "sensitive_data_limit_use_notice",
+        "sale_opt_out", "sharing_opt_out"),
+    9: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+        "sale_opt_out", "targeted_advertising_opt_out"),
+    10: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    11: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sensitive_data_processing_opt_out_notice", "sale_opt_out",
+         "targeted_advertising_opt_out"),
+    12: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    13: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    14: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    15: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    16: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    17: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    18: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sensitive_data_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+    19: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    20: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    21: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    22: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    23: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
+         "sale_opt_out", "targeted_advertising_opt_out"),
+    24: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
+         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+    25: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
+         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+    26: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
+         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+    27: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
+         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+}
+"""The two-bit fields that open the core segment of each US section, after its 6-bit
+version, up to its last opt-out (field order of the IAB's reference implementation)."""
+_US_CORE_BITS: Final[dict[int, int]] = {
+    7: 60, 8: 46, 9: 40, 10: 38, 11: 42, 12: 44, 13: 46, 14: 46, 15: 52, 16: 42, 17: 52,
+    18: 42, 19: 42, 20: 46, 21: 54, 22: 42, 23: 42, 24: 22, 25: 24, 26: 24, 27: 24,
+}
+"""The length of each US section's core segment: a shorter one is cut short (``usnat``
+has been 70 bits since its sensitive data fields grew, 60 before; both are read)."""
+OPT_OUTS: Final = ("sale_opt_out", "sharing_opt_out", "targeted_advertising_opt_out")
+"""The opt-outs of the US sections: 0 not applicable, 1 opted out, 2 did not opt out."""
 
 _MAX_LENGTH = 100_000
 """Longest string decoded (a GPP string with every section is a few kilobytes)."""
@@ -171,3 +237,38 @@ def decode_gpp_string(text: str) -> GppString:
         if not section.strip():
             raise ConsentStringError(f"expected an encoded {name} section, found none")
     return GppString(section_ids=ids, sections=tuple(zip(ids, encoded, strict=True)))
+
+
+def us_opt_outs(section_id: int, text: str) -> tuple[tuple[str, int], ...] | None:
+    """Return the opt-outs a US section (7-27) records, or ``None`` for another section.
+
+    Each is ``(name, value)`` with a name of :data:`OPT_OUTS` and a value of 0 (not
+    applicable), 1 (opted out) or 2 (did not opt out), in the section's field order.
+
+    Raises:
+        ConsentStringError: the core segment is not base64url, is shorter than the
+            section's fields, or holds the value 3 in one of the fields up to the opt-outs.
+
+    """
+    fields = _US_FIELDS.get(section_id)
+    if fields is None:
+        return None
+    core = text.split(".", maxsplit=1)[0]
+    if not _BASE64URL.fullmatch(core):
+        raise ConsentStringError(
+            f"expected a base64url {section_name(section_id)} section, found {core[:40]!r}")
+    bits = "".join(map(_SIX_BITS.__getitem__, core))
+    if len(bits) < _US_CORE_BITS[section_id]:
+        raise ConsentStringError(
+            f"expected {_US_CORE_BITS[section_id]} bits for the core of the "
+            f"{section_name(section_id)} section, found only {len(bits)}")
+    found = []
+    for index, name in enumerate(fields):
+        value = int(bits[6 + 2 * index:8 + 2 * index], 2)
+        if value == 3:
+            raise ConsentStringError(
+                f"expected 0, 1 or 2 for {name} in the {section_name(section_id)} section, "
+                "found 3")
+        if name in OPT_OUTS:
+            found.append((name, value))
+    return tuple(found)
