@@ -52,6 +52,26 @@ class TestPublicSuffixListVectors:
         assert public_suffix_list().registrable_domain(name.lower()) == expected
 
 
+def _full_scan(psl: PublicSuffixList, name: str) -> str | None:
+    """Apply the list's algorithm, trying every label as the start of a rule."""
+    labels = name.split(".")
+    if "" in labels:
+        return None
+    written = [label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+               for label in labels]
+    length = 1
+    for start in range(len(labels)):
+        candidate = ".".join(written[start:])
+        if candidate in psl.exceptions:
+            length = len(labels) - start - 1
+            break
+        if candidate in psl.rules or (start + 1 < len(labels)
+                                      and ".".join(written[start + 1:]) in psl.wildcards):
+            length = len(labels) - start
+            break
+    return None if length >= len(labels) else ".".join(labels[-length - 1:])
+
+
 class TestPublicSuffixList:
     """The reader of the list's text format and its look-up."""
 
@@ -83,6 +103,18 @@ class TestPublicSuffixList:
         assert psl.registrable_domain("a.b.c.x.kawasaki.jp") == "c.x.kawasaki.jp"
         assert psl.registrable_domain("x.y.z.w.example.co.uk") == "example.co.uk"
         assert PublicSuffixList.parse("").registrable_domain("a.b") == "a.b"
+
+    @given(labels=st.lists(st.sampled_from(["a", "www", "xn--55qx5d", "city", "ck", "co"]),
+                           max_size=6),
+           rule=st.sampled_from(sorted(
+               sorted(public_suffix_list().rules)[::20]
+               + [f"x.{w}" for w in sorted(public_suffix_list().wildcards)]
+               + sorted(public_suffix_list().exceptions))))
+    def test_same_as_full_scan(self, labels: list[str], rule: str) -> None:
+        """Reading only the last labels answers as a scan of every label does."""
+        psl = public_suffix_list()
+        name = ".".join([*labels, rule])
+        assert psl.registrable_domain(name) == _full_scan(psl, name)
 
     def test_many_labels_are_linear(self) -> None:
         """80,000 labels are looked up in well under a second (the work is linear)."""

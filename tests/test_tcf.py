@@ -362,6 +362,26 @@ class TestProperties:
         assert decoded.purposes_consent == tuple(sorted(purposes))
         assert decoded.vendor_consents == tuple(sorted(vendors))
 
+    @given(restrictions=st.dictionaries(
+        st.tuples(st.integers(1, 63), st.integers(0, 2)),
+        st.lists(st.tuples(st.integers(1, 65535), st.integers(0, 300)), max_size=8),
+        max_size=12))
+    def test_restrictions_round_trip(
+            self, restrictions: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+        """Restrictions come back in order, each covering exactly the vendors written."""
+        written = [(purpose, kind, [(first, min(first + extra, 65535)) for first, extra in ranges])
+                   for (purpose, kind), ranges in restrictions.items()]
+        decoded = decode_tc_string(encode(purposes=set(), vendors=set(), restrictions=written))
+        assert len(decoded.publisher_restrictions) == len(written)
+        for restriction, (purpose, kind, ranges) in zip(decoded.publisher_restrictions, written,
+                                                        strict=True):
+            assert (restriction.purpose, restriction.restriction) == (purpose, kind)
+            covered = {v for first, last in ranges for v in range(first, last + 1)}
+            assert restriction.vendor_count == len(covered)
+            assert all(restriction.has_vendor(v) for v in covered)
+            assert not any(restriction.has_vendor(v) for v in (0, *(v + 1 for v in covered))
+                           if v not in covered)
+
     @given(st.text(max_size=300))
     def test_garbage_text(self, text: str) -> None:
         """Any text decodes or raises a TagsigError, nothing else."""
