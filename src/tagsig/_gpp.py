@@ -175,8 +175,8 @@ class _HeaderBits:
 
     def fibonacci(self, field: str) -> int:
         """Read one Fibonacci-coded integer: its bits, lowest first, end with ``11``."""
-        end = self._bits.find("11", self._position)
-        if end < 0 or end + 1 - self._position > _MAX_FIBONACCI_BITS:
+        end = self._bits.find("11", self._position, self._position + _MAX_FIBONACCI_BITS + 1)
+        if end < 0:
             raise ConsentStringError(
                 f"expected a Fibonacci integer for {field} at bit {self._position} of the "
                 "GPP header, found none")
