@@ -222,6 +222,9 @@ TPW_ALIASES: Final[dict[str, str]] = {
     "LiveRamp IdentityLink": "liveramp",
     "SoundCloud": "soundcloud-embed",
     "Spotify": "spotify-embed",
+    "Maxymiser": "oracle-maxymiser",
+    "Webtrekk": "mapp-intelligence",
+    "Salesforce": "salesforce-audience-studio",
 }
 
 # Hosts that third-party-web lists under an entity we curate but that belong to another
@@ -361,6 +364,7 @@ OCD_ALIASES: Final[dict[str, str]] = {
     "Marketo": "marketo",
     "Optimizely": "optimizely",
     "Rudderstack": "rudderstack",
+    "Prebid": "prebid-sharedid",
 }
 
 _HOST_RE: Final = re.compile(
