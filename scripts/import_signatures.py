@@ -235,6 +235,10 @@ TPW_ALIASES: Final[dict[str, str]] = {
     "Webtrekk": "mapp-intelligence",
     "Salesforce": "salesforce-audience-studio",
     "Clicktale": "contentsquare",
+    "CJ Affiliate by Conversant": "cj-affiliate",
+    "Conversant Ad Server": "conversant",
+    "ContextWeb": "pulsepoint",
+    "Vdopia Chocolate": "chocolate-platform",
 }
 
 # Hosts that third-party-web lists under an entity we curate but that belong to another
@@ -331,7 +335,6 @@ CATEGORY_OVERRIDES: Final[dict[str, tuple[str, str]]] = {
     "INFOnline": ("analytics", "analytics"),
     "Semasio": ("advertising", "marketing"),
     "Atlas Solutions": ("advertising", "marketing"),
-    "Conversant": ("advertising", "marketing"),
 }
 
 # A name that says what the product is, in a category finer than the lists have:
@@ -496,7 +499,7 @@ OCD_ALIASES: Final[dict[str, str]] = {
     "Unrulymedia.com": "unruly-media",
     "Prebid": "prebid-sharedid",
     "Salesforce": "salesforce-platform",
-    "Pulsepoint": "contextweb",
+    "Pulsepoint": "pulsepoint",
     "Undertone": "intercept-interactive",
     "Oribi": "linkedin",
 }

@@ -37,6 +37,7 @@ DISTINCT_NEAR_NAMES = frozenset(
         ("i-mobile", "iq-mobile"),
         ("intent-hq", "intent-iq"),
         ("issue", "issuu"),
+        ("loggly", "logly"),
         ("pacnet", "picnet"),
         ("picnet", "pixnet"),
         ("ulogin", "ulogix"),

@@ -110,3 +110,20 @@ def test_new_entries_name_their_organisation() -> None:
         "organisation" in entries[signature_id]
         for signature_id in ("blockthrough", "browsi", "platform161", "raptive", "ogury")
     )
+
+
+TRACKER_LIST = Path(__file__).resolve().parents[1] / "benchmarks" / "tracker-domains.txt"
+
+
+def test_well_known_tracker_domains() -> None:
+    """At least 450 of the listed well-known tracker domains are recognised."""
+    lines = TRACKER_LIST.read_text(encoding="utf-8").splitlines()
+    domains = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert len(domains) == len(set(domains)) >= 450
+    matcher = load_signatures().matcher
+    found = [
+        domain
+        for domain in domains
+        if any(matcher.match_host(host) for host in (domain, f"www.{domain}", f"x1.{domain}"))
+    ]
+    assert len(found) >= 450
