@@ -43,6 +43,7 @@ from tagsig import load_signatures
         ("d.ligatus.com", "ligatus"),
         ("dmp.email-reflex.com", "email-reflex"),
         ("idsync.districtm.ca", "district-m"),
+        ("prebid.a-mo.net", "amx-rtb"),
         ("rtb-px.content-ad.net", "content-ad"),
         ("usersync.videoamp.com", "videoamp"),
         ("servedby.pixfuture.net", "pixfuture"),
@@ -93,6 +94,23 @@ def test_tracking_cookie(cookie: str, signature_id: str) -> None:
     found = load_signatures().matcher.match_cookie(cookie)
     assert found is not None
     assert found.signature.id == signature_id
+
+
+@pytest.mark.parametrize(
+    ("cookie", "signature_id", "days"),
+    [
+        ("_pubcid", "prebid-sharedid", 365),
+        ("WT_FPC", "webtrends", 730),
+        ("wt3_eid", "mapp-intelligence", 180),
+        ("wtstp_eid", "mapp-intelligence", 180),
+    ],
+)
+def test_documented_lifetime(cookie: str, signature_id: str, days: int) -> None:
+    """Cookies whose default lifetime the vendor documents carry it."""
+    found = load_signatures().matcher.match_cookie(cookie)
+    assert found is not None
+    assert found.signature.id == signature_id
+    assert found.pattern.lifetime_days == days
 
 
 def test_new_entries_name_their_organisation() -> None:
