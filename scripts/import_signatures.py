@@ -239,6 +239,8 @@ TPW_ALIASES: Final[dict[str, str]] = {
     "Conversant Ad Server": "conversant",
     "ContextWeb": "pulsepoint",
     "Vdopia Chocolate": "chocolate-platform",
+    "OpenX Ad Exchange": "openx",
+    "XiTi": "piano-analytics",
 }
 
 # Hosts that third-party-web lists under an entity we curate but that belong to another
@@ -265,6 +267,20 @@ TPW_NAME_CORRECTIONS: Final[dict[str, str]] = {
     "freewheel.tv": "FreeWheel",
     "Salesforce.com": "Salesforce Platform",
     "TNS (Kantar Group)": "Mediascope",
+    "Captiify": "Captify",
+    "Captify Media": "Captify",
+    "Cheapflights Media": "Momondo",
+    "Clerk.io ApS": "Clerk.io",
+    "Magnetic Platform": "Magnetic",
+    "PERFORM": "Perform Group",
+    "Peermap": "IMRG",
+    "PollDaddy (Automattic)": "Polldaddy",
+    "Reviews.co.uk": "Reviews.io",
+    "Thanx Media": "Hawk Search",
+    "Ve Interactive": "Ve",
+    "Sailthru Sightlines": "Sailthru",
+    "JustPremium Ads": "JustPremium",
+    "Intercept Interactive": "Undertone",
 }
 
 # Signature name (after correction) -> the vendor that runs it now, where an acquisition
@@ -291,9 +307,9 @@ VENDOR_CORRECTIONS: Final[dict[str, str]] = {
     "Moat": "Oracle Corporation",
     "Grapeshot": "Oracle Corporation",
     "Gigya": "SAP SE",
-    "XiTi": "Piano Software Inc.",
     "piano": "Piano Software Inc.",
     "Salesforce Platform": "Salesforce, Inc.",
+    "Undertone": "Perion Network Ltd.",
 }
 
 # Host pattern -> the signature that owns it: a curated id (whose entry must claim the
@@ -309,8 +325,13 @@ HOST_MOVES: Final[dict[str, str]] = {
     "*.ml314.com": "Bombora",
 }
 
-# Hosts that are no tag of the entity that lists them: a publisher's own CDN.
-TPW_EXCLUDED_HOSTS: Final = frozenset({"*.lemde.fr"})
+# Hosts that are no tag of the entity that lists them.
+TPW_EXCLUDED_HOSTS: Final = frozenset(
+    {
+        "*.lemde.fr",  # Le Monde's own CDN
+        "*.net.net",  # a typo in the list's JustPremium entry; net.net is no host of theirs
+    }
+)
 
 # Signature name -> (category, consent purpose) that the mapping rules get wrong.
 CATEGORY_OVERRIDES: Final[dict[str, tuple[str, str]]] = {
@@ -359,6 +380,7 @@ def purpose_by_name(name: str, category: str, consent: str) -> tuple[str, str, b
             new = (rule_category, rule_consent or consent)
             return new[0], new[1], new != (category, consent)
     return category, consent, False
+
 
 # Open Cookie Database platforms whose cookie domain is a large company's shared site, so
 # that the domain says nothing about which of its products sets the cookies.
@@ -500,7 +522,9 @@ OCD_ALIASES: Final[dict[str, str]] = {
     "Prebid": "prebid-sharedid",
     "Salesforce": "salesforce-platform",
     "Pulsepoint": "pulsepoint",
-    "Undertone": "intercept-interactive",
+    "Clerk": "clerk-io",
+    "Adalyser.com": "onesoon",
+    "Sooqr": "sooqr-search",
     "Oribi": "linkedin",
 }
 

@@ -68,6 +68,27 @@ ACQUISITIONS = {
     "Webtrekk": "Mapp Digital",
 }
 
+# Hosts under a domain that names, or is the homepage of, a signature of another vendor,
+# reviewed one by one: a product host on a shared platform or the vendor's own site.
+REVIEWED_FOREIGN_HOSTS = frozenset(
+    {
+        ("adobe-advertising", "*.everestads.net"),  # Everest Technologies, bought by Adobe
+        ("adobe-scene7", "wwwimages.adobe.com"),
+        ("adobe-systems", "adobe.com"),
+        ("adobe-systems", "www.adobe.com"),
+        ("github", "*.github.com"),  # Google AMP's homepage is a GitHub page
+        ("guardian-media", "*.theguardian.com"),
+        ("imrg", "peermapcontent.affino.com"),  # hosted on the Affino platform
+        ("quantcast-choice", "cmp.quantcast.com"),  # the CMP's host before InMobi bought it
+        ("radar", "cedexispub.cdnetworks.net"),  # Cedexis probes on CDN hosts
+        ("reklama", "*.o2.pl"),
+        ("tremor-video", "*.videohub.tv"),
+        ("yahoo-dot", "sp.analytics.yahoo.com"),
+        ("yahoo-dot", "*.ads.yahoo.com"),
+        ("zoho", "*.salesiq.zoho.com"),
+    }
+)
+
 # A product name that says it manages consent.
 CONSENT_NAME = re.compile(r"\b(CMP|consent|cookie (popup|banner|notice))\b", re.IGNORECASE)
 # Reviewed: a consent product of a vendor whose other products are no consent tags.
@@ -208,6 +229,33 @@ class TestOneSignaturePerVendor:
 
 class TestOwners:
     """Hosts and vendors belong to the company that runs them now."""
+
+    def test_no_host_under_another_vendors_name(self) -> None:
+        """No host lies under a domain named after, or home to, another vendor's signature.
+
+        The lists file hosts under the wrong company this way: liadm.com (LiveIntent)
+        under IPONWEB, cmp.inmobi.com (InMobi) under Quantcast. Vendors are compared by
+        the first letters of their names, so that "Adobe Inc." and "Adobe Systems" agree.
+        """
+        sigs = signatures()
+        owners: dict[str, set[str]] = defaultdict(set)
+        for sig in sigs:
+            homepage = re.sub(r"^https?://", "", sig.get("homepage", "")).split("/")[0]
+            if homepage and (domain := registrable(homepage)):
+                owners[domain].add(sig["id"])
+            owners[name_key(sig["name"]) + ".name"].add(sig["id"])
+        vendor = {sig["id"]: name_key(sig["vendor"]["name"])[:6] for sig in sigs}
+        foreign = []
+        for sig in sigs:
+            for host in sig["hosts"]:
+                domain = registrable(host)
+                label = psl()(host.removeprefix("*.")).domain
+                others = (owners[domain] | owners[name_key(label) + ".name"]) - {sig["id"]}
+                if sig["id"] in owners[domain] or not others:
+                    continue
+                if all(vendor[other] != vendor[sig["id"]] for other in others):
+                    foreign.append((sig["id"], host))
+        assert [item for item in foreign if item not in REVIEWED_FOREIGN_HOSTS] == []
 
     @pytest.mark.parametrize(
         ("host", "signature_id"),
