@@ -1,6 +1,8 @@
 """Read one signature database file: parse, validate against the schema, check, build.
 
 Every problem in a file is collected and raised at once as :class:`InvalidSignatureDB`.
+Checks that need the other layers (organisation ids a signature or a parent names, parent
+cycles) are made when layers are merged (:mod:`tagsig._signatures`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from typing import TYPE_CHECKING, Any, Final, get_args
 import msgspec
 from attrs import field, frozen
 
+from tagsig._cookie_names import is_generic_cookie_name
 from tagsig._exceptions import (
     InvalidSignatureDB,
     SignatureError,
     UnsupportedSchemaError,
     escape_pointer,
 )
+from tagsig._organisation_file import DomainChecker, build_organisation
 from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
 from tagsig._resources import data_file
@@ -37,6 +41,7 @@ from tagsig._signature_model import (
     CookiePattern,
     Facts,
     MatchKind,
+    Organisation,
     Signature,
     SignatureSource,
     UrlMatchKind,
@@ -53,6 +58,8 @@ _MATCH_KINDS: Final = frozenset(get_args(MatchKind))
 _URL_MATCH_KINDS: Final = frozenset(get_args(UrlMatchKind))
 _SOURCES: Final = frozenset(get_args(SignatureSource))
 _SCHEMA_NAME: Final = "signatures.schema.json"
+_BOUND_RULES_VERSION: Final = 2
+_SECTIONS: Final = frozenset({"signatures", "organisations"})
 _DECODER: Final = msgspec.json.Decoder()
 
 
@@ -72,6 +79,10 @@ class Layer:
     signatures: tuple[tuple[Signature, str], ...]
     """Each signature with its JSON pointer, in file order."""
     disabled: tuple[Disable, ...]
+    organisations: tuple[tuple[Organisation, str], ...] = ()
+    """Each organisation record with its JSON pointer, in file order."""
+    schema_version: int = 1
+    """The format version the file declares."""
 
 
 def read_layer(
@@ -90,18 +101,22 @@ def read_layer(
     """
     source = str(resource)
     document = _read_json(resource, source)
-    _check_schema_version(document, source)
+    version = _check_schema_version(document, source)
     problems: list[SignatureError] = []
     entries: list[tuple[int, Any]] = []
     raw_entries = document.get("signatures")
-    broken: set[int | None] = set()
+    broken: set[tuple[str, int] | None] = set()
     if validate:
         broken = _schema_problems(document, source, schema, problems)
         if None in broken:
             raise InvalidSignatureDB("invalid signature database", problems, path=source)
+    domains = DomainChecker(source=source, problems=problems, validate=validate)
+    if version < _BOUND_RULES_VERSION and validate:
+        _version_two_members(document, domains)
+    organisations = _organisations(document, broken, domains)
     if isinstance(raw_entries, list):
         # Entries with schema violations are not built, but count for duplicate ids.
-        entries = [(i, e) for i, e in enumerate(raw_entries) if i not in broken]
+        entries = [(i, e) for i, e in enumerate(raw_entries) if ("signatures", i) not in broken]
     else:
         problems.append(
             SignatureError(
@@ -110,7 +125,9 @@ def read_layer(
                 pointer="/signatures",
             )
         )
-    checker = _EntryChecker(source=source, validate=validate, problems=problems)
+    checker = _EntryChecker(
+        source=source, validate=validate, problems=problems, domains=domains, version=version
+    )
     if isinstance(raw_entries, list):
         checker.check_ids(raw_entries)
     signatures: list[tuple[Signature, str]] = []
@@ -124,7 +141,75 @@ def read_layer(
     if problems:
         problems.sort(key=lambda problem: _pointer_key(problem.pointer))
         raise InvalidSignatureDB("invalid signature database", problems, path=source)
-    return Layer(source=source, signatures=tuple(signatures), disabled=tuple(disabled))
+    return Layer(
+        source=source,
+        signatures=tuple(signatures),
+        disabled=tuple(disabled),
+        organisations=organisations,
+        schema_version=version,
+    )
+
+
+def _version_two_members(document: Mapping[str, Any], domains: DomainChecker) -> None:
+    """Report the members of format 2 that a version 1 file uses."""
+    found: list[tuple[str, str]] = []
+    if "organisations" in document:
+        found.append(("organisations", "/organisations"))
+    raw_entries = document.get("signatures")
+    for index, entry in enumerate(raw_entries if isinstance(raw_entries, list) else ()):
+        if not isinstance(entry, dict):
+            continue
+        found.extend((key, f"/signatures/{index}/{key}")
+                     for key in ("organisation", "provenance") if key in entry)
+        cookies = entry.get("cookies")
+        for position, rule in enumerate(cookies if isinstance(cookies, list) else ()):
+            if isinstance(rule, dict) and "domains" in rule:
+                found.append(("domains", f"/signatures/{index}/cookies/{position}/domains"))
+    for member, pointer in found:
+        domains.problem(
+            f"expected no {member!r} in a schema_version 1 file, found one "
+            "(it needs schema_version 2)",
+            pointer,
+        )
+
+
+def _organisations(
+    document: Mapping[str, Any], broken: set[tuple[str, int] | None], domains: DomainChecker
+) -> tuple[tuple[Organisation, str], ...]:
+    """Build the file's organisation records (format 2), reporting repeated ids."""
+    raw = document.get("organisations", [])
+    if not isinstance(raw, list):
+        domains.problem(f"expected an array of organisations, found {_type_name(raw)}",
+                        "/organisations")
+        return ()
+    built: list[tuple[Organisation, str]] = []
+    first_seen: dict[str, str] = {}
+    for index, entry in enumerate(raw):
+        pointer = f"/organisations/{index}"
+        if isinstance(entry, dict) and isinstance(organisation_id := entry.get("id"), str):
+            first = first_seen.setdefault(organisation_id, pointer)
+            if first != pointer:
+                domains.problem(
+                    f"expected unique organisation ids, found {organisation_id!r} again "
+                    f"(first at {first})",
+                    f"{pointer}/id",
+                )
+        if ("organisations", index) in broken:
+            continue
+        if not isinstance(entry, dict):
+            domains.problem(f"expected an organisation object, found {_type_name(entry)}",
+                            pointer)
+            continue
+        before = len(domains.problems)
+        try:
+            organisation = build_organisation(entry, pointer, domains, _choice)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            domains.problem(f"expected a well-formed organisation, found an error: {e!r}",
+                            pointer)
+            continue
+        if len(domains.problems) == before:
+            built.append((organisation, pointer))
+    return tuple(built)
 
 
 def _reject_constant(name: str) -> Any:
@@ -170,7 +255,7 @@ def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
     return document
 
 
-def _check_schema_version(document: Mapping[str, Any], source: str) -> None:
+def _check_schema_version(document: Mapping[str, Any], source: str) -> int:
     version = document.get("schema_version")
     # bool is a subclass of int, but JSON keeps the two apart.
     if isinstance(version, int) and not isinstance(version, bool):
@@ -182,14 +267,14 @@ def _check_schema_version(document: Mapping[str, Any], source: str) -> None:
                 path=source,
                 pointer="/schema_version",
             )
-    elif "schema_version" not in document:
+        return version
+    if "schema_version" not in document:
         raise SignatureError("expected a 'schema_version' member, found none", path=source)
-    else:
-        raise SignatureError(
-            f"expected an integer schema_version, found {version!r}",
-            path=source,
-            pointer="/schema_version",
-        )
+    raise SignatureError(
+        f"expected an integer schema_version, found {version!r}",
+        path=source,
+        pointer="/schema_version",
+    )
 
 
 def _type_name(value: object) -> str:
@@ -237,19 +322,20 @@ def _schema_problems(
     source: str,
     schema: Mapping[str, Any] | None,
     problems: list[SignatureError],
-) -> set[int | None]:
+) -> set[tuple[str, int] | None]:
     """Append every schema violation to ``problems``.
 
     Returns:
-        The indexes of the signatures with a violation; ``None`` in the set when the
-        document as a whole is broken (outside any signature).
+        The ``("signatures", index)`` or ``("organisations", index)`` of the entries with a
+        violation; ``None`` in the set when the document as a whole is broken (outside
+        any entry).
 
     """
     from jsonschema.exceptions import best_match  # noqa: PLC0415 - slow import
 
     schema = _shipped_schema() if schema is None else schema
     validator = _validator_for(json.dumps(schema, sort_keys=True))
-    broken: set[int | None] = set()
+    broken: set[tuple[str, int] | None] = set()
     try:
         errors = list(validator.iter_errors(document))
     except RecursionError as e:
@@ -262,8 +348,8 @@ def _schema_problems(
         path = list(detail.absolute_path)
         pointer = "".join(f"/{escape_pointer(part)}" for part in path)
         problems.append(SignatureError(_schema_message(detail), path=source, pointer=pointer))
-        if len(path) >= 2 and path[0] == "signatures" and isinstance(path[1], int):
-            broken.add(path[1])
+        if len(path) >= 2 and path[0] in _SECTIONS and isinstance(path[1], int):
+            broken.add((str(path[0]), path[1]))
         else:
             broken.add(None)
     return broken
@@ -286,6 +372,10 @@ class _EntryChecker:
     source: str
     validate: bool
     problems: list[SignatureError]
+    domains: DomainChecker
+    version: int
+    """The file's schema_version: generic cookie names are refused from version 2 on
+    (a version 1 file had no way to bind a rule to domains)."""
     host_claims: dict[str, tuple[str, str]] = field(factory=dict)
 
     def problem(self, message: str, pointer: str) -> SignatureError:
@@ -349,6 +439,10 @@ class _EntryChecker:
         )
         vendor = raw["vendor"]
         facts = raw.get("facts") or {}
+        organisation = raw.get("organisation")
+        if organisation is not None and not isinstance(organisation, str):
+            raise TypeError(f"expected a string organisation id, found {organisation!r}")
+        provenance = raw.get("provenance") or {}
         return Signature(
             id=signature_id,
             name=str(raw["name"]),
@@ -378,6 +472,8 @@ class _EntryChecker:
             mistakes=tuple(str(mistake) for mistake in raw.get("mistakes", ())),
             sources=tuple(_choice(s, _SOURCES, "source") for s in raw.get("sources", ())),
             homepage=raw.get("homepage"),
+            organisation=organisation,
+            provenance=tuple((str(fact), str(where)) for fact, where in provenance.items()),
         )
 
     def host(self, raw: Any, pointer: str, *, claim: str | None = None) -> str:
@@ -453,11 +549,33 @@ class _EntryChecker:
         if not isinstance(name, str):
             raise TypeError(f"expected a cookie name string, found {name!r}")
         compiled = self.regex(name, f"{pointer}/name") if match == "regex" else None
+        domains = tuple(
+            dict.fromkeys(
+                domain
+                for i, item in enumerate(raw.get("domains", ()))
+                if (domain := self.domains.domain(item, f"{pointer}/domains/{i}")) is not None
+            )
+        )
+        if (
+            self.validate
+            and self.version >= _BOUND_RULES_VERSION
+            and not raw.get("domains")
+            and (match != "regex" or compiled is not None)
+            and is_generic_cookie_name(name, match)
+        ):
+            self.problem(
+                f"expected a cookie name that identifies one vendor, found {name!r} "
+                f"({match}), which is generic: many sites and vendors use it; bind the rule "
+                "to the vendor's registrable domains with \"domains\" (schema_version 2) "
+                "or write a more specific pattern",
+                f"{pointer}/name",
+            )
         return CookiePattern(
             name=name,
             match=match,
             lifetime_days=_number(raw.get("lifetime_days")),
             pattern=compiled,
+            domains=domains,
         )
 
 

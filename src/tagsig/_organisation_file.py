@@ -1,0 +1,131 @@
+"""Read the organisation records and the domain lists of one signature database file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final, get_args
+
+from attrs import field, frozen
+
+from tagsig._exceptions import SignatureError
+from tagsig._psl import public_suffix_list
+from tagsig._signature_model import Organisation, OrganisationKind, OrganisationSource
+
+__all__ = ["DomainChecker", "build_organisation"]
+
+_DOMAIN_RE: Final = re.compile(
+    r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)+$"
+)
+_KINDS: Final = frozenset(get_args(OrganisationKind))
+_SOURCES: Final = frozenset(get_args(OrganisationSource))
+
+
+@frozen(kw_only=True)
+class DomainChecker:
+    """Check registrable domains and public suffixes, and who claims each in a file."""
+
+    source: str
+    problems: list[SignatureError]
+    validate: bool = True
+    claims: dict[str, tuple[str, str]] = field(factory=dict)
+    """Domain -> (organisation id, pointer) of its first claim in the file."""
+
+    def problem(self, message: str, pointer: str) -> None:
+        self.problems.append(SignatureError(message, path=self.source, pointer=pointer))
+
+    def domain(self, raw: Any, pointer: str, *, suffix_allowed: bool = False) -> str | None:
+        """Return ``raw`` as a registrable domain (or a public suffix when allowed).
+
+        A malformed name, a public suffix where none is allowed and a name below its
+        registrable domain are reported and give ``None``.
+        """
+        if not isinstance(raw, str):
+            raise TypeError(f"expected a domain string, found {raw!r}")
+        if not _DOMAIN_RE.match(raw):
+            self.problem(f"expected a lower-case domain name without '*.', found {raw!r}", pointer)
+            return None
+        if not self.validate:
+            return raw
+        psl = public_suffix_list()
+        if psl.is_public_suffix(raw):
+            if suffix_allowed:
+                return raw
+            self.problem(
+                f"expected a registrable domain, found {raw!r}, which is a public suffix "
+                "(list it under an organisation's 'hosting' if customers' sites live there)",
+                pointer,
+            )
+            return None
+        registrable = psl.registrable_domain(raw)
+        if registrable != raw:
+            wanted = "a registrable domain or a public suffix" if suffix_allowed else (
+                "a registrable domain"
+            )
+            self.problem(
+                f"expected {wanted}, found {raw!r}, whose registrable domain is {registrable!r}",
+                pointer,
+            )
+            return None
+        return raw
+
+    def claim(self, domain: str, organisation_id: str, pointer: str) -> None:
+        """Record that ``organisation_id`` claims ``domain``; report a second claimant."""
+        owner, first = self.claims.setdefault(domain, (organisation_id, pointer))
+        if first == pointer:
+            return
+        if owner == organisation_id:
+            self.problem(
+                f"expected each domain once in an organisation, found {domain!r} again "
+                f"(first at {first})",
+                pointer,
+            )
+        else:
+            self.problem(
+                f"expected each domain in one organisation, found {domain!r} also claimed "
+                f"by {owner!r} (at {first})",
+                pointer,
+            )
+
+
+def build_organisation(
+    raw: Mapping[str, Any],
+    pointer: str,
+    domains: DomainChecker,
+    choice: Callable[[Any, frozenset[str], str], Any],
+) -> Organisation:
+    """Build one organisation record, reporting its bad domains through ``domains``.
+
+    Raises:
+        KeyError: A required member is missing (reachable only without the schema).
+        TypeError: A member has the wrong type (idem).
+        ValueError: A member has a value outside its vocabulary (idem).
+
+    """
+    organisation_id = raw["id"]
+    if not isinstance(organisation_id, str):
+        raise TypeError(f"expected a string id, found {organisation_id!r}")
+    lists: dict[str, list[str]] = {"domains": [], "hosting": []}
+    for member, found in lists.items():
+        for index, item in enumerate(raw.get(member, ())):
+            where = f"{pointer}/{member}/{index}"
+            domain = domains.domain(item, where, suffix_allowed=member == "hosting")
+            if domain is not None:
+                domains.claim(domain, organisation_id, where)
+                found.append(domain)
+    parent = raw.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise TypeError(f"expected a string parent, found {parent!r}")
+    return Organisation(
+        id=organisation_id,
+        name=str(raw["name"]),
+        parent=parent,
+        aliases=tuple(str(alias) for alias in raw.get("aliases", ())),
+        country=raw.get("country"),
+        dpf=raw.get("dpf"),
+        domains=tuple(dict.fromkeys(lists["domains"])),
+        hosting=tuple(dict.fromkeys(lists["hosting"])),
+        kind=choice(raw.get("kind", "company"), _KINDS, "organisation kind"),
+        homepage=raw.get("homepage"),
+        sources=tuple(choice(s, _SOURCES, "organisation source") for s in raw.get("sources", ())),
+    )
