@@ -321,8 +321,8 @@ class Matcher:
     _wildcard_hosts: _HostIndex = field(repr=False)
     _url_rules: dict[tuple[bool, str], _UrlRules] = field(repr=False)
     _cookies: _CookieIndex = field(repr=False)
-    _bound_cookies: dict[str, _CookieIndex] = field(repr=False)
-    """Indexes of the cookie patterns bound to each registrable domain."""
+    _bound_cookies: dict[str, tuple[_Entry, ...]] = field(repr=False)
+    """The cookie patterns bound to each registrable domain."""
     _host_claims: dict[str, tuple[frozenset[str], frozenset[str]]] = field(repr=False)
     _host_cache: dict[str, Signature | None] = field(factory=dict, init=False, repr=False)
     _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
@@ -334,6 +334,8 @@ class Matcher:
     _cookie_entries_cache: dict[str, tuple[_Entry, ...]] = field(
         factory=dict, init=False, repr=False
     )
+    _bound_indexes: dict[str, _CookieIndex] = field(factory=dict, init=False, repr=False)
+    """The index of each domain's bound patterns, built when a cookie of it is looked up."""
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:
@@ -524,10 +526,14 @@ class Matcher:
 
     def _match_bound(self, name: str, host: str) -> CookieMatch | None:
         """Try the rules bound to each domain above ``host``, the longest domain first."""
-        indexes = self._bound_cookies
+        bound = self._bound_cookies
         while True:
-            index = indexes.get(host)
-            if index is not None:
+            patterns = bound.get(host)
+            if patterns is not None:
+                index = self._bound_indexes.get(host)
+                if index is None:
+                    # Domains are few and fixed: this cache is bounded by the database.
+                    index = self._bound_indexes[host] = _CookieIndex.from_entries(patterns)
                 entries = index.find(name)
                 if entries:
                     return CookieMatch(signature=entries[0][0], pattern=entries[0][1])
@@ -542,14 +548,14 @@ class Matcher:
         return any(not is_exact and key in wildcard for is_exact, key in _host_candidates(host))
 
 
-def _bound_index(signatures: Sequence[Signature]) -> dict[str, _CookieIndex]:
-    """Index the bound cookie patterns by each domain they are bound to."""
+def _bound_index(signatures: Sequence[Signature]) -> dict[str, tuple[_Entry, ...]]:
+    """Group the bound cookie patterns by each domain they are bound to."""
     by_domain: dict[str, list[_Entry]] = {}
     for signature in sorted(signatures, key=lambda s: s.id):
         for pattern in signature.cookies:
             for domain in pattern.domains:
                 by_domain.setdefault(normalise_host(domain), []).append((signature, pattern))
-    return {domain: _CookieIndex.from_entries(entries) for domain, entries in by_domain.items()}
+    return _freeze(by_domain)
 
 
 def _host_key(pattern: str) -> tuple[bool, str]:

@@ -149,11 +149,13 @@ def _merge_organisations(
     merged: dict[str, tuple[Organisation, str, str]], layer: Layer
 ) -> None:
     """Replace organisations by id; a domain claimed anew leaves its earlier owner."""
+    handing_over = bool(merged)
     claimed: dict[str, str] = {}
     for organisation, pointer in layer.organisations:
         merged[organisation.id] = (organisation, layer.source, pointer)
         claimed.update(dict.fromkeys(organisation.domains + organisation.hosting, organisation.id))
-    if not claimed:
+    # The first layer has no earlier owners to take domains from.
+    if not claimed or not handing_over:
         return
     for organisation_id, (organisation, source, pointer) in list(merged.items()):
         domains = tuple(d for d in organisation.domains if claimed.get(d, organisation_id)
