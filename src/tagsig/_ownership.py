@@ -45,16 +45,21 @@ class Ownership:
     tops: Mapping[str, Organisation]
     """The current owner (top of the parent chain) of every organisation, by id."""
     owners: Mapping[str, Organisation]
-    """The owner of every owned registrable domain."""
+    """The owner of every domain an organisation lists in its ``domains``."""
+    pattern_owners: Mapping[str, Organisation]
+    """The organisation of the first signature (by id) with the host pattern ``name`` or
+    ``*.name``, for every such ``name`` that no organisation lists; it owns ``name`` when
+    ``name`` is a registrable domain."""
     hosting: Mapping[str, Organisation]
     """The platform of every hosting entry (registrable domain or public suffix)."""
-    families: Mapping[str, frozenset[str]]
-    """Every domain owned under each current owner (by the owner's id)."""
     related_sets: Callable[[], Mapping[str, frozenset[str]]]
     """Returns the Related Website Sets (each member site mapped to its set); called on
     first need."""
     _registrable: dict[str, str | None] = field(factory=dict, init=False, repr=False)
     _related: dict[str, frozenset[str]] = field(factory=dict, init=False, repr=False)
+    _members: dict[str, list[str]] = field(factory=dict, init=False, repr=False)
+    """Names owned or stood for under each current owner, grouped on first need."""
+    _families: dict[str, frozenset[str]] = field(factory=dict, init=False, repr=False)
 
     @classmethod
     def build(
@@ -68,6 +73,8 @@ class Ownership:
         A signature of an organisation stands for a registrable domain when one of its
         host patterns is that domain or ``*.`` that domain. Organisations' own ``domains``
         come first; among signatures, the first by id wins; hosting entries are never owned.
+        Building costs dictionary insertions only: whether a pattern's name is a
+        registrable domain is settled when a host asks.
         """
         by_id = {organisation.id: organisation for organisation in organisations}
         tops = {key: _top(organisation, by_id) for key, organisation in by_id.items()}
@@ -76,30 +83,48 @@ class Ownership:
         for organisation in by_id.values():
             for domain in organisation.domains:
                 owners.setdefault(domain, organisation)
-        psl = public_suffix_list()
+        pattern_owners: dict[str, Organisation] = {}
         for signature in sorted(signatures, key=lambda s: s.id):
             owner = by_id.get(signature.organisation or "")
             if owner is None:
                 continue
             for pattern in signature.hosts:
-                domain = normalise_host(pattern.removeprefix("*."))
-                if (
-                    domain not in owners
-                    and domain not in hosting
-                    and psl.registrable_domain(domain) == domain
-                ):
-                    owners[domain] = owner
-        families: dict[str, set[str]] = {}
-        for domain, organisation in owners.items():
-            families.setdefault(tops[organisation.id].id, set()).add(domain)
+                name = normalise_host(pattern.removeprefix("*."))
+                if name not in owners:
+                    pattern_owners.setdefault(name, owner)
         return cls(
             by_id=by_id,
             tops=tops,
             owners=owners,
+            pattern_owners=pattern_owners,
             hosting=hosting,
-            families={key: frozenset(domains) for key, domains in families.items()},
             related_sets=related_sets,
         )
+
+    def owner_of_domain(self, domain: str) -> Organisation | None:
+        """Return the owner of the registrable domain ``domain``, or ``None``."""
+        found = self.owners.get(domain)
+        return found if found is not None else self.pattern_owners.get(domain)
+
+    def family(self, top_id: str) -> frozenset[str]:
+        """Return every registrable domain owned under the current owner ``top_id``."""
+        found = self._families.get(top_id)
+        if found is None:
+            if not self._members:
+                members = self._members
+                for domain, organisation in self.owners.items():
+                    members.setdefault(self.tops[organisation.id].id, []).append(domain)
+                for name, organisation in self.pattern_owners.items():
+                    members.setdefault(self.tops[organisation.id].id, []).append(name)
+                members.setdefault("", [])  # grouped, even when there is nothing
+            psl = public_suffix_list()
+            found = frozenset(
+                name for name in self._members.get(top_id, ())
+                if name in self.owners
+                or (psl.registrable_domain(name) == name and self._hosting_entry(name) is None)
+            )
+            self._families[top_id] = found
+        return found
 
     def registrable_domain(self, host: str) -> str | None:
         """Return the registrable domain of ``host`` (normalised), or ``None``."""
@@ -135,7 +160,7 @@ class Ownership:
         if self._hosting_entry(name) is not None:
             return None
         domain = self.registrable_domain(name)
-        return None if domain is None else self.owners.get(domain)
+        return None if domain is None else self.owner_of_domain(domain)
 
     def related_domains(self, host: str) -> frozenset[str]:
         """Return the registrable domains related to ``host`` (see ``SignatureDB``).
@@ -155,9 +180,9 @@ class Ownership:
         found = self._related.get(domain)
         if found is None:
             related = {domain}
-            owner = self.owners.get(domain)
+            owner = self.owner_of_domain(domain)
             if owner is not None:
-                related |= self.families.get(self.tops[owner.id].id, frozenset())
+                related |= self.family(self.tops[owner.id].id)
             related |= self.related_sets().get(domain, frozenset())
             found = frozenset(related)
             if len(self._related) >= _CACHE_SIZE:
