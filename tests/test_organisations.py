@@ -23,7 +23,7 @@ from tagsig._signature_model import (
     SignatureDB,
     Vendor,
 )
-from tagsig._signatures import _load_signatures
+from tagsig._signatures import _load_signatures, load_signatures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signatures"
 ORGANISATIONS = FIXTURES / "organisations.json"
@@ -444,3 +444,36 @@ class TestOwnership:
         assert db.domain_owner("c.example") is None
         # A loop written in code stops before it repeats.
         assert db.current_owner("org-b") == db.organisation("org-b")
+
+
+class TestBundled:
+    """The bundled database names an organisation for every signature."""
+
+    def test_every_signature_has_an_organisation(self) -> None:
+        """Every signature's organisation exists, and every organisation has a use."""
+        db = load_signatures()
+        assert db.organisations
+        assert [s.id for s in db if db.organisation_of(s) is None] == []
+        used = {s.organisation for s in db} | {o.parent for o in db.organisations}
+        idle = [o.id for o in db.organisations
+                if o.id not in used and not o.domains and not o.hosting]
+        assert idle == []
+
+    def test_generic_names_are_bound(self) -> None:
+        """No bundled cookie rule with a generic name is left unbound."""
+        db = load_signatures()
+        unbound = [
+            (s.id, p.name) for s in db for p in s.cookies
+            if not p.domains and is_generic_cookie_name(p.name, p.match)
+        ]
+        assert unbound == []
+
+    def test_well_known_owners(self) -> None:
+        """Products of one company share its organisation, which owns their domains."""
+        db = load_signatures()
+        google = db.organisation_of(db["google-analytics"])
+        assert google is not None
+        assert google.id == "google"
+        assert db.organisation_of(db["youtube-embed"]) == google
+        assert db.domain_owner("www.google-analytics.com") == google
+        assert db.domain_owner("px.ads.linkedin.com") == db.organisation_of(db["linkedin"])
