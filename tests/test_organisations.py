@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tagsig import is_generic_cookie_name
 from tagsig._cookie_names import DISTINCTIVE_SHORT_NAMES, GENERIC_WORDS
-from tagsig._exceptions import InvalidSignatureDB, SignatureError
+from tagsig._exceptions import InvalidSignatureDB, SignatureError, TagsigError
 from tagsig._related_sets import parse_related_website_sets, related_website_sets
 from tagsig._signature_model import (
     CookiePattern,
@@ -477,3 +477,55 @@ class TestBundled:
         assert db.organisation_of(db["youtube-embed"]) == google
         assert db.domain_owner("www.google-analytics.com") == google
         assert db.domain_owner("px.ads.linkedin.com") == db.organisation_of(db["linkedin"])
+
+
+_value = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 2), st.text(max_size=12),
+    st.sampled_from(["co.uk", "github.io", "bigco", "a..b", "UPPER.example", "x.example"]),
+    st.lists(st.sampled_from(["tube.example", "co.uk", "*.x.example", "", "b.example"]),
+             max_size=3),
+    st.dictionaries(st.sampled_from(["id", "name", "a"]), st.text(max_size=5), max_size=2),
+)
+_organisation_members = st.sampled_from(
+    ["id", "name", "parent", "aliases", "country", "dpf", "domains", "hosting", "kind",
+     "homepage", "sources", "extra"]
+)
+_signature_members = st.sampled_from(["organisation", "provenance", "cookies", "hosts"])
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    organisation_edits=st.lists(
+        st.tuples(st.integers(0, 5), _organisation_members, _value), max_size=4
+    ),
+    signature_edits=st.lists(
+        st.tuples(st.integers(0, 3), _signature_members, _value), max_size=3
+    ),
+    version=st.sampled_from([1, 2]),
+)
+def test_near_valid_never_leaks(
+    tmp_path: Path,
+    organisation_edits: list[tuple[int, str, object]],
+    signature_edits: list[tuple[int, str, object]],
+    version: int,
+) -> None:
+    """Damaged organisation files load or raise TagsigError, with or without the schema."""
+    data = document()
+    data["schema_version"] = version
+    for index, member, value in organisation_edits:
+        data["organisations"][index][member] = value
+    for index, member, value in signature_edits:
+        data["signatures"][index][member] = value
+    path = write(tmp_path / "db.json", data)
+    schemas: tuple[dict[str, Any] | None, ...] = (None, {})
+    for schema in schemas:
+        try:
+            db = _load_signatures([path], bundled=False, schema=schema)
+        except TagsigError:
+            continue
+        for host in ("www.tube.example", "x.cloudcoapps-cdn.example", "co.uk", ""):
+            db.domain_owner(host)
+            db.hosting_platform(host)
+            db.related_domains(host)
+        db.matcher.match_cookie("uid", "simpli.example")
