@@ -65,7 +65,7 @@ def main() -> None:
 
     db = fresh()
     print(f"index build: {timed(lambda: db.organisation('google')) * 1000:.1f} ms")
-    print(f"related sets (first related_domains): "
+    print(f"first related_domains (reads the suffix list and the Related Website Sets): "
           f"{timed(lambda: db.related_domains('example.com')) * 1000:.1f} ms")
     for name in ("domain_owner", "hosting_platform", "related_domains"):
         cold_db = fresh()
