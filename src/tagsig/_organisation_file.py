@@ -12,7 +12,13 @@ from tagsig._exceptions import SignatureError
 from tagsig._psl import public_suffix_list
 from tagsig._signature_model import Organisation, OrganisationKind, OrganisationSource
 
-__all__ = ["DomainChecker", "build_organisation"]
+__all__ = [
+    "DomainChecker",
+    "build_organisation",
+    "read_organisations",
+    "report_version_two_members",
+    "type_name",
+]
 
 _DOMAIN_RE: Final = re.compile(
     r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)+$"
@@ -135,3 +141,78 @@ def build_organisation(
         homepage=raw.get("homepage"),
         sources=tuple(choice(s, _SOURCES, "organisation source") for s in raw.get("sources", ())),
     )
+
+
+def report_version_two_members(document: Mapping[str, Any], domains: DomainChecker) -> None:
+    """Report the members of format 2 that a version 1 file uses."""
+    found: list[tuple[str, str]] = []
+    if "organisations" in document:
+        found.append(("organisations", "/organisations"))
+    raw_entries = document.get("signatures")
+    for index, entry in enumerate(raw_entries if isinstance(raw_entries, list) else ()):
+        if not isinstance(entry, dict):
+            continue
+        found.extend((key, f"/signatures/{index}/{key}")
+                     for key in ("organisation", "provenance") if key in entry)
+        cookies = entry.get("cookies")
+        for position, rule in enumerate(cookies if isinstance(cookies, list) else ()):
+            if isinstance(rule, dict) and "domains" in rule:
+                found.append(("domains", f"/signatures/{index}/cookies/{position}/domains"))
+    for member, pointer in found:
+        domains.problem(
+            f"expected no {member!r} in a schema_version 1 file, found one "
+            "(it needs schema_version 2)",
+            pointer,
+        )
+
+
+def read_organisations(
+    document: Mapping[str, Any],
+    broken: set[tuple[str, int] | None],
+    domains: DomainChecker,
+    choice: Callable[[Any, frozenset[str], str], Any],
+) -> tuple[tuple[Organisation, str], ...]:
+    """Build the file's organisation records (format 2), reporting repeated ids."""
+    raw = document.get("organisations", [])
+    if not isinstance(raw, list):
+        domains.problem(f"expected an array of organisations, found {type_name(raw)}",
+                        "/organisations")
+        return ()
+    built: list[tuple[Organisation, str]] = []
+    first_seen: dict[str, str] = {}
+    for index, entry in enumerate(raw):
+        pointer = f"/organisations/{index}"
+        if isinstance(entry, dict) and isinstance(organisation_id := entry.get("id"), str):
+            first = first_seen.setdefault(organisation_id, pointer)
+            if first != pointer:
+                domains.problem(
+                    f"expected unique organisation ids, found {organisation_id!r} again "
+                    f"(first at {first})",
+                    f"{pointer}/id",
+                )
+        if ("organisations", index) in broken:
+            continue
+        if not isinstance(entry, dict):
+            domains.problem(f"expected an organisation object, found {type_name(entry)}",
+                            pointer)
+            continue
+        before = len(domains.problems)
+        try:
+            organisation = build_organisation(entry, pointer, domains, choice)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            domains.problem(f"expected a well-formed organisation, found an error: {e!r}",
+                            pointer)
+            continue
+        if len(domains.problems) == before:
+            built.append((organisation, pointer))
+    return tuple(built)
+
+
+def type_name(value: object) -> str:
+    """Name the JSON type of ``value`` for messages (``an object``, ``the number 3``)."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"the number {value!r}"
+    return names.get(type(value), type(value).__name__)

@@ -25,7 +25,12 @@ from tagsig._exceptions import (
     UnsupportedSchemaError,
     escape_pointer,
 )
-from tagsig._organisation_file import DomainChecker, build_organisation
+from tagsig._organisation_file import (
+    DomainChecker,
+    read_organisations,
+    report_version_two_members,
+    type_name,
+)
 from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
 from tagsig._resources import data_file
@@ -112,15 +117,15 @@ def read_layer(
             raise InvalidSignatureDB("invalid signature database", problems, path=source)
     domains = DomainChecker(source=source, problems=problems, validate=validate)
     if version < _BOUND_RULES_VERSION and validate:
-        _version_two_members(document, domains)
-    organisations = _organisations(document, broken, domains)
+        report_version_two_members(document, domains)
+    organisations = read_organisations(document, broken, domains, _choice)
     if isinstance(raw_entries, list):
         # Entries with schema violations are not built, but count for duplicate ids.
         entries = [(i, e) for i, e in enumerate(raw_entries) if ("signatures", i) not in broken]
     else:
         problems.append(
             SignatureError(
-                f"expected an array of signatures, found {_type_name(raw_entries)}",
+                f"expected an array of signatures, found {type_name(raw_entries)}",
                 path=source,
                 pointer="/signatures",
             )
@@ -148,68 +153,6 @@ def read_layer(
         organisations=organisations,
         schema_version=version,
     )
-
-
-def _version_two_members(document: Mapping[str, Any], domains: DomainChecker) -> None:
-    """Report the members of format 2 that a version 1 file uses."""
-    found: list[tuple[str, str]] = []
-    if "organisations" in document:
-        found.append(("organisations", "/organisations"))
-    raw_entries = document.get("signatures")
-    for index, entry in enumerate(raw_entries if isinstance(raw_entries, list) else ()):
-        if not isinstance(entry, dict):
-            continue
-        found.extend((key, f"/signatures/{index}/{key}")
-                     for key in ("organisation", "provenance") if key in entry)
-        cookies = entry.get("cookies")
-        for position, rule in enumerate(cookies if isinstance(cookies, list) else ()):
-            if isinstance(rule, dict) and "domains" in rule:
-                found.append(("domains", f"/signatures/{index}/cookies/{position}/domains"))
-    for member, pointer in found:
-        domains.problem(
-            f"expected no {member!r} in a schema_version 1 file, found one "
-            "(it needs schema_version 2)",
-            pointer,
-        )
-
-
-def _organisations(
-    document: Mapping[str, Any], broken: set[tuple[str, int] | None], domains: DomainChecker
-) -> tuple[tuple[Organisation, str], ...]:
-    """Build the file's organisation records (format 2), reporting repeated ids."""
-    raw = document.get("organisations", [])
-    if not isinstance(raw, list):
-        domains.problem(f"expected an array of organisations, found {_type_name(raw)}",
-                        "/organisations")
-        return ()
-    built: list[tuple[Organisation, str]] = []
-    first_seen: dict[str, str] = {}
-    for index, entry in enumerate(raw):
-        pointer = f"/organisations/{index}"
-        if isinstance(entry, dict) and isinstance(organisation_id := entry.get("id"), str):
-            first = first_seen.setdefault(organisation_id, pointer)
-            if first != pointer:
-                domains.problem(
-                    f"expected unique organisation ids, found {organisation_id!r} again "
-                    f"(first at {first})",
-                    f"{pointer}/id",
-                )
-        if ("organisations", index) in broken:
-            continue
-        if not isinstance(entry, dict):
-            domains.problem(f"expected an organisation object, found {_type_name(entry)}",
-                            pointer)
-            continue
-        before = len(domains.problems)
-        try:
-            organisation = build_organisation(entry, pointer, domains, _choice)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            domains.problem(f"expected a well-formed organisation, found an error: {e!r}",
-                            pointer)
-            continue
-        if len(domains.problems) == before:
-            built.append((organisation, pointer))
-    return tuple(built)
 
 
 def _reject_constant(name: str) -> Any:
@@ -249,7 +192,7 @@ def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
         raise SignatureError(f"expected JSON, found {e}", path=source) from e
     if not isinstance(document, dict):
         raise SignatureError(
-            f"expected a JSON object at the top level, found {_type_name(document)}",
+            f"expected a JSON object at the top level, found {type_name(document)}",
             path=source,
         )
     return document
@@ -275,15 +218,6 @@ def _check_schema_version(document: Mapping[str, Any], source: str) -> int:
         path=source,
         pointer="/schema_version",
     )
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"the number {value!r}"
-    return names.get(type(value), type(value).__name__)
 
 
 def _pointer_key(pointer: str | None) -> tuple[tuple[int, int | str], ...]:
@@ -399,7 +333,7 @@ class _EntryChecker:
 
     def build(self, raw: Any, pointer: str) -> Signature | Disable | None:
         if not isinstance(raw, dict):
-            self.problem(f"expected a signature object, found {_type_name(raw)}", pointer)
+            self.problem(f"expected a signature object, found {type_name(raw)}", pointer)
             return None
         before = len(self.problems)
         try:
