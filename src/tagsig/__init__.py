@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         run_batch,
         summarize_estate,
     )
+    from tagsig._cookie_names import is_generic_cookie_name
     from tagsig._cookies import load_cookies
     from tagsig._diff import (
         CookieChange,
@@ -98,6 +99,9 @@ if TYPE_CHECKING:
         CookiePattern,
         Facts,
         MatchKind,
+        Organisation,
+        OrganisationKind,
+        OrganisationSource,
         Signature,
         SignatureDB,
         SignatureSource,
@@ -129,6 +133,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "expand_captures",
         "run_batch",
         "summarize_estate",
+    ),
+    "tagsig._cookie_names": (
+        "is_generic_cookie_name",
     ),
     "tagsig._cookies": (
         "load_cookies",
@@ -217,6 +224,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CookiePattern",
         "Facts",
         "MatchKind",
+        "Organisation",
+        "OrganisationKind",
+        "OrganisationSource",
         "Signature",
         "SignatureDB",
         "SignatureSource",
@@ -276,6 +286,9 @@ __all__ = [
     "InvalidSignatureDB",
     "MatchKind",
     "Matcher",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationSource",
     "Page",
     "PageWeight",
     "Policy",
@@ -319,6 +332,7 @@ __all__ = [
     "expand_captures",
     "failing_flags",
     "first_party_domains",
+    "is_generic_cookie_name",
     "is_third_party",
     "load_cookies",
     "load_har",
