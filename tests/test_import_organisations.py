@@ -111,8 +111,19 @@ class TestOrganisations:
         assert by_id["magnum"]["domains"] == ["rubric-fixture.com"]
         assert by_id["cloudco"]["domains"] == ["cloudco-fixture.com"]
 
+    def test_named_organisation_without_file(self, importer: Any) -> None:
+        """Without an organisations file, an id a curated entry names is generated."""
+        psl = importer.PublicSuffixes()
+        signatures = importer.load_curated(fixture("curated.json"), psl)
+        signatures.append(imported(importer, "cloud-cdn", "CloudCo Inc", ["*.cloudco-fixture.com"]))
+        organisations = importer.OrganisationAssigner([], psl, strict=False).assign(signatures)
+        cloudco = {org["id"]: org for org in organisations}["cloudco"]
+        assert cloudco == {"id": "cloudco", "name": "CloudCo, Inc.", "country": "US", "dpf": True,
+                           "sources": ["curated"], "domains": ["cloudco-fixture.com"]}
+        assert {sig["id"]: sig["organisation"] for sig in signatures}["cloud-cdn"] == "cloudco"
+
     def test_unknown_named_organisation(self, importer: Any) -> None:
-        """A curated signature naming an organisation that is not defined stops the run."""
+        """With an organisations file, naming an organisation it lacks stops the run."""
         psl = importer.PublicSuffixes()
         signatures = importer.load_curated(fixture("curated.json"), psl)
         assigner = importer.OrganisationAssigner([], psl)

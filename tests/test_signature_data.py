@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "signatures.json"
 SCHEMA = ROOT / "data" / "signatures.schema.json"
 CURATED = ROOT / "scripts" / "curated_signatures.json"
+ORGANISATIONS = ROOT / "scripts" / "organisations.json"
 IMPORTER = ROOT / "scripts" / "import_signatures.py"
 SOURCES = ROOT.parent / "shared" / "data" / "sources"
 
@@ -283,6 +284,8 @@ class TestImporter:
         """Two runs give identical bytes, equal to the committed database."""
         importer = _load_importer()
         outputs = []
+        # The curated organisations take part once the file exists.
+        organisations = ["--organisations", str(ORGANISATIONS)] if ORGANISATIONS.is_file() else []
         for run in (1, 2):
             output = tmp_path / f"run{run}.json"
             status = importer.main(
@@ -290,6 +293,7 @@ class TestImporter:
                     "--curated", str(CURATED),
                     "--third-party-web", str(SOURCES / "third-party-web-entities.json"),
                     "--open-cookie-database", str(SOURCES / "open-cookie-database.csv"),
+                    *organisations,
                     "--output", str(output),
                 ]
             )  # fmt: skip
