@@ -184,14 +184,15 @@ class TestCookies:
                                     ("Set-Cookie", "px_id_42=7; Max-Age=172800")]),
             entry("https://www.bigco.example/search", request_headers={"Cookie": "NID=5"}),
         )
-        found = {(c.cookie.name, c.signature.id, c.evidence, c.third_party)
+        found = {(c.cookie.name, c.signature.id, c.by, c.third_party)
                  for c in result.cookies}
         assert found == {
             ("_px", "pixel", "name", False),
             ("uid", "pixel", "response", True),
-            ("px_id_42", "pixel", "name", True),
-            ("NID", "bigco", "host", True),
+            ("px_id_42", "pixel", "response", True),
+            ("NID", "bigco", "domain", True),
         }
+        assert {c.cookie.name: c.evidence for c in result.cookies}["NID"] == "host"
         lifetimes = {c.cookie.name: c.lifetime_days for c in result.cookies}
         assert lifetimes["uid"] == 1.0
         assert lifetimes["px_id_42"] == 2.0
@@ -206,9 +207,10 @@ class TestCookies:
                     request_headers={"Cookie": "NID=5; _px=1"},
                     response_headers={"Set-Cookie": f"uid={n}"}) for n in range(3)),
         )
-        assert [(c.cookie.entry, c.cookie.name, c.evidence) for c in result.cookies] == [
-            (n, name, evidence) for n in (1, 2, 3)
-            for name, evidence in (("NID", "host"), ("_px", "name"), ("uid", "response"))
+        assert [(c.cookie.entry, c.cookie.name, c.signature.id, c.by)
+                for c in result.cookies] == [
+            (n, name, "bigco", by) for n in (1, 2, 3)
+            for name, by in (("NID", "domain"), ("_px", "domain"), ("uid", "response"))
         ]
 
     def test_first_party_cookie_without_signature_is_not_attributed(
@@ -224,10 +226,16 @@ class TestCookies:
                b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
                b".pixel.example\tTRUE\t/\tTRUE\t1735725600\tother\t2\n"
                b".shop.example\tTRUE\t/\tFALSE\t1735725600\tsession\t3\n")
-        result = _attribution(db, entry(PAGE), jar=jar)
+        result = _attribution(db, entry(PAGE), entry("https://t.pixel.example/p.gif"),
+                              jar=jar)
         found = {(c.cookie.name, c.signature.id, c.evidence, c.third_party, c.input)
                  for c in result.cookies}
         assert found == {("_px", "pixel", "name", False, 1),
                          ("other", "pixel", "host", True, 1)}
+        # A vendor that made no request in the capture gets no cookie of the jar.
+        assert _attribution(db, entry(PAGE), jar=jar).cookies == ()
+        # A jar alone is read by name and domain.
+        alone = attribute([], [load_cookies(jar)], db.matcher)
+        assert {c.cookie.name for c in alone.cookies} == {"_px", "other"}
         # Lifetime counts from the capture's start (2024-05-01 10:00 UTC).
         assert {c.lifetime_days for c in result.cookies} == {245.0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 
 from tagsig._cli import main
 
+from .builders import entry, har
 from .conftest import REPO
 
 Asset = Callable[[str], Path]
@@ -45,6 +47,16 @@ class TestInspect:
         assert main(["inspect", str(asset("har/chrome-sanitized.har"))]) == 0
         assert "cookies: unavailable" in capsys.readouterr().out
 
+    def test_stripped_capture_says_cookies_unavailable(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A capture whose cookie headers were stripped says so, not that it has none."""
+        path = tmp_path / "wpt.har"
+        path.write_bytes(har(entry("https://www.shop.example/", request_headers={
+            "Cookie": "[427 bytes were stripped]"})))
+        assert main(["inspect", str(path)]) == 0
+        assert ("cookies: unavailable (the producer stripped the cookie headers of 1 "
+                "entry)") in capsys.readouterr().out
+
     def test_problems_are_listed(self, asset: Asset,
                                  capsys: pytest.CaptureFixture[str]) -> None:
         """Damaged parts are listed with their pointers."""
@@ -77,10 +89,12 @@ class TestErrors:
         assert info.value.code == 2
 
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--version prints the version."""
-        with pytest.raises(SystemExit):
+        """--version prints the version and the date of the Public Suffix List."""
+        with pytest.raises(SystemExit) as info:
             main(["--version"])
-        assert capsys.readouterr().out.startswith("tagsig ")
+        assert info.value.code == 0
+        assert re.fullmatch(r"tagsig \S+ \(Public Suffix List \d{4}-\d{2}-\d{2}\)\n",
+                            capsys.readouterr().out)
 
 
 def test_module_entry_point() -> None:

@@ -165,6 +165,31 @@ class TestParameterReaders:
         assert dict(absent.detail)["consent"] == "absent"
         assert read_parameters([("gdpr", "0")]) == []
 
+    @pytest.mark.parametrize("params", [
+        [("gdpr", "0"), ("gdpr_consent", "")],
+        [("gdpr", ""), ("gdpr_consent", "")],
+        [("gdpr_consent", " ")],
+        [("gdpr", "${GDPR}"), ("gdpr_consent", "${GDPR_CONSENT_755}")],
+        [("gdpr_consent", "[gdpr_consent]"), ("us_privacy", "%%US_PRIVACY%%")],
+        [("gcs", ""), ("gcd", "")],
+        [("us_privacy", ""), ("gpp", ""), ("gpp_sid", "2")],
+    ])
+    def test_empty_parameters_are_no_signal(self, params: list[tuple[str, str]]) -> None:
+        """Empty parameters and unfilled macros say nothing of consent."""
+        assert read_parameters(params) == []
+
+    @given(st.sampled_from(["gdpr_consent", "gcs", "gcd", "us_privacy", "gpp"]),
+           st.sampled_from(["", " ", "${X}", "{x_y}", "[X]", "%%X%%"]),
+           st.sampled_from(["", "0", "${GDPR}"]))
+    def test_no_value_no_reading(self, name: str, value: str, gdpr: str) -> None:
+        """Whatever the parameter, without a value (and without gdpr=1) there is no reading."""
+        assert read_parameters([("gdpr", gdpr), (name, value)]) == []
+
+    def test_gdpr_applies_without_consent_string(self) -> None:
+        """gdpr=1 with an empty consent string still says consent is absent."""
+        (absent,) = read_parameters([("gdpr", "1"), ("gdpr_consent", "")])
+        assert dict(absent.detail)["consent"] == "absent"
+
     def test_gpp_with_tcf_section(self) -> None:
         """A GPP string's TCF EU section is decoded through gpp_sid."""
         tcf = encode(purposes={1, 3, 4}, vendors=set())

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tagsig import Capture, HarError, TagsigError, load_har
-from tagsig._har_values import parse_url
+from tagsig import Capture, HarError, TagsigError, analyze, load_har
+from tagsig._har_values import parse_url, url_fault
+
+from .builders import entry, har
 
 Asset = Callable[[str], Path]
 
@@ -262,6 +264,132 @@ class TestSources:
         assert [p.id for p in capture.pages] == ["page_1"]
         assert len(capture.entries) == 3
         assert capture.source == "<haralyzer>"
+
+
+class TestEvidenceNotThere:
+    """Broken URLs and missing responses are problems of their entry; the entry is kept."""
+
+    def test_broken_urls_are_problems_not_hosts(self) -> None:
+        """URLs that producers break give an entry without a host and a problem."""
+        broken = ["http://www.example.cnhttp://www.example.cn/a.js",
+                  "https://fonts.example.com400,700", "http:///nowhere"]
+        capture = load_har(har(entry("https://www.shop.example/"),
+                               *(entry(url) for url in broken)))
+        assert [e.url.host for e in capture.entries] == ["www.shop.example", "", "", ""]
+        assert [e.url.raw for e in capture.entries[1:]] == broken
+        assert not any(e.url.is_network for e in capture.entries[1:])
+        assert [(p.pointer, p.message) for p in capture.problems] == [
+            ("/log/entries/1/request/url", "entry kept without a host: expected a host "
+             "name in the request URL, found two URLs run together ('www.example.cnhttp' "
+             "is no host)"),
+            ("/log/entries/2/request/url", "entry kept without a host: expected a host "
+             "name in the request URL, found 'fonts.example.com400,700', which holds "
+             "characters no host name holds"),
+            ("/log/entries/3/request/url", "entry kept without a host: expected a host "
+             "name in the request URL, found none"),
+        ]
+
+    def test_broken_host_is_no_third_party(self) -> None:
+        """An entry without a usable host is neither a tag nor an unknown third party."""
+        report = analyze(har(entry("https://www.shop.example/"),
+                             entry("https://www.google-analytics.com400,700/g/collect")))
+        assert report.tags == ()
+        assert report.unattributed == ()
+        assert report.inputs[0].problems[0].pointer == "/log/entries/1/request/url"
+
+    def test_entry_without_response_is_kept_with_status_zero(self) -> None:
+        """An entry without ``response`` is a request that got no answer, and a problem."""
+        unanswered = entry("https://cdn.example.net/a.js")
+        del unanswered["response"]
+        nulled = entry("https://cdn.example.net/b.js")
+        nulled["response"] = None
+        capture = load_har(har(entry("https://www.shop.example/"), unanswered, nulled))
+        assert [(e.url.host, e.status) for e in capture.entries] == [
+            ("www.shop.example", 200), ("cdn.example.net", 0), ("cdn.example.net", 0)]
+        assert [(p.pointer, p.message) for p in capture.problems] == [
+            (f"/log/entries/{n}", 'entry without a "response": kept as a request that got '
+             "no answer (status 0)") for n in (1, 2)]
+
+    def test_stripped_cookie_values_give_no_cookies(self) -> None:
+        """Stripped cookie headers (WebPageTest, Chrome's net log) give no cookie at all.
+
+        Not one with an empty name and the placeholder as its value: the capture is
+        marked as lacking cookie evidence, and counts the entries concerned.
+        """
+        sent = entry("https://www.shop.example/", request_headers={
+            "Cookie": "[427 bytes were stripped]"}, response_headers=[
+            ("Set-Cookie", "[52 bytes were stripped]"),
+            ("Set-Cookie", "[18 bytes were stripped]")])
+        sent["request"]["cookies"] = [{"name": "[427 bytes were stripped]", "value": ""}]
+        sent["response"]["cookies"] = [{"name": "", "value": "[52 bytes were stripped]"}]
+        other = entry("https://cdn.example.net/a.js", request_headers={
+            "cookie": "[12 bytes were stripped]"})
+        capture = load_har(har(sent, other, entry("https://cdn.example.net/b.js")))
+        assert [(e.request_cookies, e.response_cookies) for e in capture.entries] == [
+            ((), ())] * 3
+        assert not capture.has_cookie_evidence
+        assert capture.cookies_stripped == 2
+        assert capture.problems == ()
+
+    def test_stripped_headers_beside_real_cookies(self) -> None:
+        """Real cookies are read; one stripped header still leaves the evidence partial."""
+        capture = load_har(har(
+            entry("https://www.shop.example/", request_headers={"Cookie": "a=1"}),
+            entry("https://www.shop.example/x", response_headers={
+                "Set-Cookie": "[9 bytes were stripped]"})))
+        assert [c.name for c in capture.entries[0].request_cookies] == ["a"]
+        assert capture.entries[1].response_cookies == ()
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
+    def test_stripped_recorded_cookies_count(self) -> None:
+        """A cookies array holding only stripped values counts like a stripped header."""
+        sent = entry("https://www.shop.example/")
+        sent["request"]["cookies"] = [{"name": "id", "value": "[8 bytes were stripped]"}]
+        capture = load_har(har(sent))
+        assert capture.entries[0].request_cookies == ()
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
+    @given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", " ", "\t"]),
+           st.sampled_from(["Cookie", "cookie", "Set-Cookie", "set-cookie"]))
+    def test_any_stripped_header_gives_no_cookie(self, size: int, space: str,
+                                                 name: str) -> None:
+        """Whatever the length and spacing, a stripped header yields no cookie."""
+        value = f"{space}[{size} bytes were stripped]{space}"
+        capture = load_har(har(entry("https://www.shop.example/",
+                                     request_headers=[(name, value)],
+                                     response_headers=[(name, value)])))
+        (read,) = capture.entries
+        assert (read.request_cookies, read.response_cookies) == ((), ())
+        assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
+
+    @given(st.sampled_from(["http://", "https://", "wss://"]),
+           st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,2}", fullmatch=True),
+           st.sampled_from(["http://", "https://"]), st.text(max_size=20))
+    def test_run_together_urls_have_no_host(self, scheme: str, host: str, second: str,
+                                            rest: str) -> None:
+        """A URL followed by another one (``hosthttp://...``) never gives a host."""
+        raw = f"{scheme}{host}{second}{rest}"
+        assert parse_url(raw).host == ""
+        assert url_fault(raw) is not None
+
+    @given(st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True),
+           st.sampled_from(list(",'\"!$&()*+;=~{}|%` ")),
+           st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True))
+    def test_host_with_foreign_characters_has_no_host(self, head: str, bad: str,
+                                                      tail: str) -> None:
+        """A host holding a character no host name holds is no host."""
+        raw = f"https://{head}{bad}{tail}/x"
+        url = parse_url(raw)
+        assert url.host == "" or bad not in url.host
+        if url.host == "" and urlsplit(raw).hostname:
+            assert url_fault(raw) is not None
+
+    @given(st.from_regex(r"[a-z0-9_-]{1,10}(\.[a-z0-9_-]{1,10}){0,3}", fullmatch=True))
+    def test_host_names_are_kept(self, host: str) -> None:
+        """Every name of letters, digits, hyphens, underscores and dots stays the host."""
+        raw = f"https://{host}/a,b?x=1,2"
+        assert parse_url(raw).host == host.rstrip(".")
+        assert url_fault(raw) is None
 
 
 class TestParseUrl:

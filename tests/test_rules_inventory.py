@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .audits import audit, document, flags, hit
-from .builders import entry
+from .audits import at, audit, document, flags, hit
+from .builders import entry, script_initiator
 
 
 class TestTransfer:
@@ -40,14 +40,31 @@ class TestUnknownThirdParty:
     def test_fires(self) -> None:
         """An unclaimed third-party host is reported on the site, info."""
         report = audit(document(0), hit("https://cdn.unknown-vendor.example/p.js", 1))
-        (flag,) = report.flags
+        (flag,) = flags(report, "unknown-third-party")
         assert (flag.rule, flag.severity) == ("unknown-third-party", "info")
         assert flag.message.startswith("cdn.unknown-vendor.example is a third party")
+
+    def test_first_cause_named_is_the_reported_one(self) -> None:
+        """The causes are named most requests first: the first is the host's initiated_by."""
+        gtm = "https://www.googletagmanager.com/gtm.js?id=GTM-1"
+        meta = "https://connect.facebook.net/en_US/fbevents.js"
+        pixel = "https://px.unknown-vendor.example/p.gif?n="
+        report = audit(
+            document(0),
+            entry(gtm, started=at(0.1), mime="text/javascript"),
+            entry(meta, started=at(0.2), mime="text/javascript"),
+            entry(pixel + "1", started=at(1), initiator=script_initiator(gtm)),
+            *(entry(pixel + str(n), started=at(n), initiator=script_initiator(meta))
+              for n in (2, 3)))
+        (host,) = report.unattributed
+        assert host.initiated_by == "meta-pixel"
+        (flag,) = flags(report, "unknown-third-party")
+        assert "caused by Meta Pixel, Google Tag Manager)" in flag.message
 
     def test_quiet_for_first_party(self) -> None:
         """The site's own hosts are not reported."""
         report = audit(document(0), hit("https://static.shop.example/app.js", 1))
-        assert report.flags == ()
+        assert flags(report, "unknown-third-party") == []
 
 
 class TestOverWeight:

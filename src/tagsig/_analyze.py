@@ -15,6 +15,8 @@ from tagsig._attribute import (
     AttributedEntry,
     Attribution,
     EntryRef,
+    NoOwners,
+    Owners,
     attribute,
 )
 from tagsig._cookies import load_cookies
@@ -23,15 +25,19 @@ from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
 from tagsig._report import (
     InputSummary,
+    NoTagEntry,
     PageWeight,
+    ProbableFirstParty,
     Report,
     ReportWarning,
+    SiteReport,
     TagCookie,
     TagReport,
     UnattributedHost,
 )
 from tagsig._signature_model import Signature, SignatureDB
 from tagsig._signatures import load_signatures
+from tagsig._traffic import NO_TAG_REASONS
 
 if TYPE_CHECKING:
     from tagsig._policy import Policy
@@ -87,21 +93,28 @@ def analyze(
         db = signatures
     else:
         db = load_signatures(*signatures)
-    attribution = attribute(read_captures, jars, db.matcher, first_party)
+    owners = database_owners(db)
+    attribution = attribute(read_captures, jars, db.matcher, first_party, owners)
     if isinstance(policy, str | os.PathLike):
         from tagsig._policy import load_policy  # noqa: PLC0415 (see build_report)
 
         policy = load_policy(policy)
-    return build_report(attribution, identifiers=identifiers, policy=policy)
+    return build_report(attribution, identifiers=identifiers, policy=policy, owners=owners)
+
+
+def database_owners(db: SignatureDB) -> Owners:
+    """Return who owns what according to ``db`` (its organisations)."""
+    return NoOwners()
 
 
 def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
-                 policy: Policy | None = None) -> Report:
+                 policy: Policy | None = None, owners: Owners | None = None) -> Report:
     """Turn an attribution into a report: per-tag weight, cookies, loaders, unknown hosts.
 
     The compliance rules fill each tag's ``flags``, the report's own ``flags`` and its
     ``consent`` section (see :func:`tagsig._rules.evaluate`).
     """
+    owners = owners if owners is not None else NoOwners()
     by_tag: dict[str, list[AttributedEntry]] = defaultdict(list)
     for attributed in attribution.entries:
         if attributed.signature is not None:
@@ -113,8 +126,10 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
                   if a.signature is not None}
     signatures.update({c.signature.id: c.signature for c in attribution.cookies})
     tags = tuple(
-        _tag_report(signatures[tag_id], by_tag.get(tag_id, []),
-                    cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id))
+        evolve(_tag_report(signatures[tag_id], by_tag.get(tag_id, []),
+                           cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id)),
+               own=tag_id in attribution.own_tags,
+               owner=_owner_name(signatures[tag_id], owners))
         for tag_id in sorted(signatures)
     )
     first_party = sorted(frozenset().union(*attribution.first_party))
@@ -124,15 +139,54 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
 
     evaluation = evaluate(attribution, identifiers=identifiers, policy=policy)
     tags = tuple(evolve(tag, flags=evaluation.tag_flags.get(tag.id, ())) for tag in tags)
+    probable = dict(attribution.probably_first_party)
     return Report(
         inputs=_inputs(attribution),
         first_party=tuple(first_party),
         tags=tags,
-        unattributed=_unattributed(attribution.entries),
+        unattributed=_unattributed(attribution.entries, probable),
         consent=evaluation.consent,
         warnings=_warnings(attribution),
         flags=evaluation.site_flags,
+        sites=_sites(attribution, owners),
+        probably_first_party=_probable(attribution.entries, probable),
+        no_tag=tuple(NoTagEntry(input=a.ref.input, index=a.ref.index, host=a.entry.url.host,
+                                reason=a.no_tag)
+                     for a in attribution.entries if a.no_tag is not None),
     )
+
+
+def _owner_name(signature: Signature, owners: Owners) -> str | None:
+    """Return the current owner's name, when it is another organisation than the vendor."""
+    owner = owners.tag_owner(signature)
+    name = owners.organisation_name(owner) if owner is not None else None
+    return name if name is not None and name != signature.vendor.name else None
+
+
+def _sites(attribution: Attribution, owners: Owners) -> tuple[SiteReport, ...]:
+    result = []
+    for position, pages in enumerate(attribution.sites):
+        for site in pages:
+            owner = owners.site_owner(site.domain) if site.domain else None
+            result.append(SiteReport(
+                input=position, page=site.page, domain=site.domain, evidence=site.evidence,
+                entry=site.entry, url=site.url, hops=site.hops,
+                organisation=owners.organisation_name(owner) if owner is not None else None))
+    return tuple(result)
+
+
+def _probable(entries: Sequence[AttributedEntry],
+              probable: dict[str, str]) -> tuple[ProbableFirstParty, ...]:
+    hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
+    for attributed in entries:
+        if attributed.signature is None and attributed.entry.url.host in probable and (
+                attributed.third_party):
+            hosts[attributed.entry.url.host].append(attributed)
+    return tuple(
+        ProbableFirstParty(host=host, requests=len(group),
+                           transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
+                           reason=probable[host], entries=_sorted_refs(group))
+        for host, group in sorted(hosts.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
 
 def _tag_report(signature: Signature, entries: list[AttributedEntry],
@@ -185,16 +239,18 @@ def _tag_cookie(first: AttributedCookie, best: AttributedCookie) -> TagCookie:
     return TagCookie(
         name=cookie.name, domain=best.domain, source=cookie.source,
         expires=cookie.expires, lifetime_days=best.lifetime_days,
-        third_party=best.third_party, evidence=best.evidence, input=best.input,
+        third_party=best.third_party, evidence=best.evidence, by=best.by, input=best.input,
         entry=first.cookie.entry, secure=cookie.secure, http_only=cookie.http_only,
         same_site=cookie.same_site,
     )
 
 
-def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost, ...]:
+def _unattributed(entries: Sequence[AttributedEntry],
+                  probable: dict[str, str]) -> tuple[UnattributedHost, ...]:
     hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
     for attributed in entries:
-        if attributed.signature is None and attributed.third_party:
+        if (attributed.signature is None and attributed.third_party
+                and attributed.entry.url.host not in probable):
             hosts[attributed.entry.url.host].append(attributed)
     result = []
     for host, group in hosts.items():
@@ -211,11 +267,15 @@ def _unattributed(entries: Sequence[AttributedEntry]) -> tuple[UnattributedHost,
 
 
 def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
+    no_tag: Counter[tuple[int, str]] = Counter(
+        (a.ref.input, a.no_tag) for a in attribution.entries if a.no_tag is not None)
     summaries = [
         InputSummary(path=c.source, kind="har", producer=str(c.creator),
                      entries=len(c.entries), pages=len(c.pages), problems=c.problems,
-                     has_cookie_evidence=c.has_cookie_evidence)
-        for c in attribution.captures
+                     has_cookie_evidence=c.has_cookie_evidence,
+                     no_tag=tuple((reason, no_tag[(position, reason)])
+                                  for reason in NO_TAG_REASONS if no_tag[(position, reason)]))
+        for position, c in enumerate(attribution.captures)
     ]
     summaries.extend(
         InputSummary(path=j.source, kind="cookies", producer=j.format, entries=len(j.cookies),
@@ -227,8 +287,29 @@ def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
 
 def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
     warnings = []
+    for position, (capture, pages) in enumerate(zip(attribution.captures, attribution.sites,
+                                                    strict=True)):
+        for site in pages:
+            if not site.domain and capture.entries:
+                page = f"page {site.page}" if site.page is not None else "the capture"
+                warnings.append(ReportWarning(
+                    code="first-party-unknown",
+                    message=f"{capture.source}: {page}: no main document was recorded and "
+                    "its requests come from several sites, so its first party is unknown and "
+                    "every host counts as third party; give the site with --first-party",
+                    input=position))
     for position, capture in enumerate(attribution.captures):
-        if capture.entries and not capture.has_cookie_evidence:
+        if capture.cookies_stripped:
+            count = capture.cookies_stripped
+            warnings.append(ReportWarning(
+                code="stripped-cookies",
+                message=f"{capture.source}: cookies unavailable: the producer stripped the "
+                f"values of the cookie headers of {count} entr{'ies' if count != 1 else 'y'} "
+                "(\"[N bytes were stripped]\"), so which cookies were sent and set is unknown; "
+                "export with cookies or pass a cookie jar",
+                input=position,
+            ))
+        elif capture.entries and not capture.has_cookie_evidence:
             warnings.append(ReportWarning(
                 code="sanitized-har",
                 message=f"{capture.source}: cookies unavailable: the capture carries no "

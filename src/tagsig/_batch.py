@@ -226,6 +226,8 @@ def summarize_estate(lines: Iterable[Mapping[str, object]]) -> EstateSummary:
         owners: list[tuple[str | None, Mapping[str, object]]] = [(None, report)]
         for raw in _list(report.get("tags")):
             tag = _mapping(raw)
+            if tag.get("own") is True:
+                continue  # the site's own organisation's products are no third-party tag
             tag_id = str(tag.get("id"))
             names.setdefault(tag_id, (str(tag.get("name")), str(tag.get("consent"))))
             paths[tag_id].append(path)

@@ -18,7 +18,9 @@ from urllib.parse import unquote
 
 from attrs import frozen
 
-from tagsig._tcf import TCString, parse_tc_string
+from tagsig._exceptions import ConsentStringError
+from tagsig._gpp import decode_gpp_string, section_name, sid_ids, us_opt_outs
+from tagsig._tcf import TCString, decode_tc_string, parse_tc_string
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -212,51 +214,104 @@ def _consent_mode(gcs: str | None, gcd: str | None) -> Reading:
                    purposes=purpose_states(states), primary=False)
 
 
-_GPP_SECTIONS: Final[dict[int, str]] = {
-    2: "tcfeuv2", 3: "gppheader", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca",
-    9: "usva", 10: "usco", 11: "usut", 12: "usct",
-}
-
-
 def gpp(text: str, sid: str, source: str) -> Reading:
-    parts = text.split("~")
-    ids = [int(x) for x in re.findall(r"\d+", sid)]
-    detail = [("source", source), ("sections", ",".join(
-        _GPP_SECTIONS.get(i, str(i)) for i in ids))]
+    """Read a GPP string: the sections its header lists, and what they say of the purposes.
+
+    The TCF EU section's purposes count first; without them, the US privacy section's
+    opt-out of sale, or any US section's opt-out of sale, sharing or targeted advertising,
+    denies marketing.
+
+    ``sid`` (``gpp_sid``) is only compared with the header: where they differ, the detail
+    says so and the header is followed.
+    """
+    detail = [("source", source)]
+    try:
+        decoded = decode_gpp_string(text)
+    except ConsentStringError as e:
+        return Reading(kind="gpp", detail=(*detail, ("error", str(e))))
+    detail.append(("sections", ",".join(map(section_name, decoded.section_ids))))
+    given = sid_ids(sid)
+    if sid.strip() and given != decoded.section_ids:
+        detail.append(("gpp_sid", "differs from the header" if given is None else
+                       f"{','.join(map(str, given))} differs from the header"))
     states: States = ()
-    if 2 in ids and len(parts) > ids.index(2) + 1:
-        decoded = parse_tc_string(parts[ids.index(2) + 1])
-        if decoded is not None:
-            states = tcf_purposes(decoded.purposes_consent)
-            detail.append(("tcfeuv2_purposes_consent", _ids(decoded.purposes_consent)))
-    if 6 in ids and len(parts) > ids.index(6) + 1:
-        us = us_privacy(parts[ids.index(6) + 1], source)
+    tcf = decoded.section(2)
+    if tcf is not None:
+        try:
+            tc_string = decode_tc_string(tcf)
+        except ConsentStringError as e:
+            detail.append(("tcfeuv2_error", str(e)))
+        else:
+            states = tcf_purposes(tc_string.purposes_consent)
+            detail.append(("tcfeuv2_purposes_consent", _ids(tc_string.purposes_consent)))
+    usp = decoded.section(6)
+    if usp is not None:
+        us = us_privacy(usp, source)
         detail.extend(d for d in us.detail if d[0] == "opt_out_sale")
         states = states or us.purposes
+    opted_out = False
+    for number, section in decoded.sections:
+        try:
+            opt_outs = us_opt_outs(number, section)
+        except ConsentStringError as e:
+            detail.append((f"{section_name(number)}_error", str(e)))
+            continue
+        for name, value in opt_outs or ():
+            detail.append((f"{section_name(number)}_{name}", _OPT_OUT_VALUES[value]))
+            opted_out = opted_out or value == 1
+    if opted_out and not states:  # an opt-out of sale, sharing or targeted advertising
+        states = (("marketing", "denied"),)
     return Reading(kind="gpp", detail=tuple(detail), purposes=states)
+
+
+_OPT_OUT_VALUES: Final = ("not applicable", "opted out", "did not opt out")
+
+
+# Ad servers write consent parameters into URL templates; a macro the page never filled
+# in (``${GDPR_CONSENT_755}``, ``[gdpr_consent]``, ``%%GDPR%%``) says no more than an
+# empty value.
+_MACRO = re.compile(r"\$?\{[^{}]*\}|\[[^\[\]]*\]|%%[^%]*%%")
+
+
+def _given(value: str | None) -> str | None:
+    """Return a parameter's value, or ``None`` when it is absent, empty or an unfilled macro."""
+    if value is None:
+        return None
+    text = value.strip()
+    return None if not text or _MACRO.fullmatch(text) else text
 
 
 def read_parameters(params: Sequence[tuple[str, str]]) -> list[Reading]:
     """Read the consent signals among a URL's query parameters.
 
+    A parameter that is empty or holds an unfilled macro is no signal: ``gdpr=0&
+    gdpr_consent=`` says nothing of consent (``gdpr=1`` alone still says that GDPR applies
+    and no consent string was passed).
+
     >>> [dict(r.purposes) for r in read_parameters([("gcs", "G101")])]
     [{'analytics': 'granted', 'marketing': 'denied'}]
+    >>> read_parameters([("gdpr", "0"), ("gdpr_consent", ""), ("gcs", "")])
+    []
     """
     by_name = {k.lower(): v for k, v in params}
     readings = []
-    if "gdpr_consent" in by_name:
-        reading = tcf_reading(by_name["gdpr_consent"], "parameter")
+    consent, applies = _given(by_name.get("gdpr_consent")), _given(by_name.get("gdpr"))
+    if consent is not None:
+        reading = tcf_reading(consent, "parameter")
         readings.append(Reading(kind=reading.kind, purposes=reading.purposes,
-                                detail=(*reading.detail, ("gdpr", by_name.get("gdpr", "")))))
-    elif by_name.get("gdpr") == "1":
+                                detail=(*reading.detail, ("gdpr", applies or ""))))
+    elif applies == "1":
         readings.append(Reading(kind="tcf-v2", detail=(("source", "parameter"),
                                                        ("gdpr", "1"), ("consent", "absent"))))
-    if "gcs" in by_name or "gcd" in by_name:
-        readings.append(_consent_mode(by_name.get("gcs"), by_name.get("gcd")))
-    if by_name.get("us_privacy"):
-        readings.append(us_privacy(by_name["us_privacy"], "parameter"))
-    if by_name.get("gpp"):
-        readings.append(gpp(by_name["gpp"], by_name.get("gpp_sid", ""), "parameter"))
+    gcs, gcd = _given(by_name.get("gcs")), _given(by_name.get("gcd"))
+    if gcs is not None or gcd is not None:
+        readings.append(_consent_mode(gcs, gcd))
+    privacy = _given(by_name.get("us_privacy"))
+    if privacy is not None:
+        readings.append(us_privacy(privacy, "parameter"))
+    string = _given(by_name.get("gpp"))
+    if string is not None:
+        readings.append(gpp(string, by_name.get("gpp_sid", ""), "parameter"))
     return readings
 
 

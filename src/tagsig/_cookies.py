@@ -10,9 +10,10 @@ Formats are told apart by content, never by file name:
 - other text is a Netscape ``cookies.txt`` when it has the ``# Netscape HTTP Cookie File``
   header or at least one valid tab-separated cookie line.
 
-Expiry times are aware UTC datetimes; session cookies have none. Values past year 9999 are
-read as milliseconds when that gives a representable date, else clamped to
-:data:`LATEST_EXPIRY`.
+Expiry times are aware UTC datetimes; session cookies have none. Expiries, flags and
+SameSite values are read by :mod:`tagsig._cookie_values`, as the HAR reader reads them:
+numbers past the last second of year 9999 are milliseconds when that gives a date, else
+clamped to :data:`LATEST_EXPIRY`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,21 @@ import math
 import os
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import BinaryIO, TypeGuard
 
+from tagsig._cookie_values import (
+    EXPECTED_EXPIRY,
+    EXPECTED_FLAG,
+    EXPECTED_SAME_SITE,
+    expiry,
+    expiry_from_epoch,
+    flag,
+    same_site,
+)
 from tagsig._exceptions import CookieJarError, escape_pointer
 from tagsig._models import Cookie, CookieJar, Problem, SameSite
-from tagsig._setcookie import EARLIEST_EXPIRY, LATEST_EXPIRY, parse_cookie_date
+from tagsig._setcookie import EARLIEST_EXPIRY, LATEST_EXPIRY
 from tagsig._source import gunzip, read_bytes
 
 __all__ = ["load_cookies"]
@@ -42,14 +52,6 @@ _MAX_SECONDS = (LATEST_EXPIRY - EARLIEST_EXPIRY).total_seconds()
 _CHROME_OFFSET_US = 11_644_473_600_000_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-
-_SAME_SITE: dict[str, SameSite | None] = {
-    "strict": "strict",
-    "lax": "lax",
-    "none": "none",
-    "no_restriction": "none",  # EditThisCookie and Cookie-Editor (Chrome extension API)
-    "unspecified": None,
-}
 
 
 
@@ -75,41 +77,6 @@ def _domain(raw: str) -> tuple[str | None, bool]:
     """Return a jar domain without its leading dot, lower-case, and whether it had one."""
     dotted = raw.startswith(".")
     return (raw[1:] if dotted else raw).lower() or None, dotted
-
-
-def _from_epoch(seconds: float) -> datetime | None:
-    """Return the expiry ``seconds`` after 1970, or ``None`` (session) when not positive.
-
-    Values past :data:`LATEST_EXPIRY` are milliseconds when that fits (JavaScript tools and
-    recent Firefox write them), else clamped.
-    """
-    if seconds <= 0:
-        return None
-    if seconds > _MAX_SECONDS:
-        if seconds > _MAX_SECONDS * 1000:
-            return LATEST_EXPIRY
-        seconds = seconds / 1000
-    return EARLIEST_EXPIRY + timedelta(seconds=seconds)
-
-
-def _text_expiry(text: str) -> datetime | None:
-    """Parse an expiry written as text: epoch seconds, ISO 8601, or an HTTP date.
-
-    Raises:
-        ValueError: The text is none of these.
-
-    """
-    text = text.strip()
-    if _NUMBER.match(text):
-        return _from_epoch(float(text))
-    try:
-        date = datetime.fromisoformat(text)
-        return date.replace(tzinfo=UTC) if date.tzinfo is None else date.astimezone(UTC)
-    except (ValueError, OverflowError):
-        found = parse_cookie_date(text)
-        if found is None:
-            raise ValueError(text) from None
-        return found
 
 
 # --------------------------------------------------------------------------- loading
@@ -181,8 +148,12 @@ def _netscape_flag(text: str, field: str) -> bool:
     raise _SkipError(f"expected TRUE or FALSE as {field}, found {_show(text)}")
 
 
-def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
+def _netscape_cookie(line: str, number: int, label: str,
+                     problems: list[Problem]) -> Cookie:
     """Read one cookie line (``#HttpOnly_`` prefix already known not to be a comment).
+
+    A line of six fields is read with an empty value, as curl reads it, and reported in
+    ``problems``: other readers (Python's ``MozillaCookieJar``, yt-dlp) refuse it.
 
     Raises:
         _SkipError: The line is damaged.
@@ -190,7 +161,8 @@ def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
     """
     http_only = line[:10].lower() == "#httponly_"
     fields = line[10:].split("\t") if http_only else line.split("\t")
-    if len(fields) == 6:  # curl reads a line whose empty value was trimmed away
+    trimmed = len(fields) == 6  # an empty value whose tab was trimmed away
+    if trimmed:
         fields.append("")
     if len(fields) != 7:
         raise _SkipError(f"expected 7 tab-separated fields, found {len(fields)}")
@@ -201,11 +173,13 @@ def _netscape_cookie(line: str, number: int, label: str) -> Cookie:
     if not expiry:
         expires = None
     elif _NUMBER.match(expiry):
-        seconds = float(expiry)
-        expires = LATEST_EXPIRY if math.isinf(seconds) else _from_epoch(seconds)
+        expires = expiry_from_epoch(float(expiry))
     else:
         message = f"expected an expiry in seconds since 1970 (field 5), found {_show(expiry)}"
         raise _SkipError(message)
+    if trimmed:
+        problems.append(Problem(source=label, line=number, message=(
+            "expected 7 tab-separated fields, found 6: read as a cookie with an empty value")))
     return Cookie(
         name=name,
         value=value,
@@ -242,7 +216,7 @@ def _read_netscape(text: str, label: str) -> CookieJar:
         if line.startswith("#") and line[:10].lower() != "#httponly_":
             continue
         try:
-            cookies.append(_netscape_cookie(line, number, label))
+            cookies.append(_netscape_cookie(line, number, label, problems))
         except _SkipError as error:
             problems.append(Problem(source=label, message=str(error), line=number))
     if not has_header and not cookies:
@@ -269,18 +243,18 @@ def _json_text(record: dict[str, object], key: str, pointer: str) -> str | None:
 
 
 def _json_flag(record: dict[str, object], key: str, pointer: str) -> bool | None:
-    """Return the boolean field ``key`` (``None`` when absent or null).
+    """Return the flag ``key`` (``None`` when absent or null).
 
     Raises:
-        _SkipError: The field is not a boolean.
+        _SkipError: The field is no flag.
 
     """
     value = record.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise _SkipError(
-        f"expected {key!r} to be true or false, found {_show(value)}", f"{pointer}/{key}"
-    )
+    try:
+        return flag(value)
+    except ValueError:
+        message = f"expected {key!r} to be {EXPECTED_FLAG}, found {_show(value)}"
+        raise _SkipError(message, f"{pointer}/{key}") from None
 
 
 def _json_expiry(record: dict[str, object], pointer: str) -> datetime | None:
@@ -296,17 +270,27 @@ def _json_expiry(record: dict[str, object], pointer: str) -> datetime | None:
         value = record.get(key)
         if value is None:
             continue
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if isinstance(value, int) or math.isfinite(value):
-                return _from_epoch(value)
-        elif isinstance(value, str):
-            try:
-                return _text_expiry(value)
-            except ValueError:
-                pass
-        message = f"expected {key!r} to be seconds since 1970 or a date, found {_show(value)}"
-        raise _SkipError(message, f"{pointer}/{escape_pointer(key)}")
+        try:
+            return expiry(value)
+        except ValueError:
+            message = f"expected {key!r} to be {EXPECTED_EXPIRY}, found {_show(value)}"
+            raise _SkipError(message, f"{pointer}/{escape_pointer(key)}") from None
     return None
+
+
+def _json_same_site(record: dict[str, object], pointer: str) -> SameSite | None:
+    """Return the SameSite value of a JSON cookie.
+
+    Raises:
+        _SkipError: The value is none that browsers or their extension APIs write.
+
+    """
+    value = record.get("sameSite")
+    try:
+        return same_site(value)
+    except ValueError:
+        message = f"expected 'sameSite' to be {EXPECTED_SAME_SITE}, found {_show(value)}"
+        raise _SkipError(message, f"{pointer}/sameSite") from None
 
 
 def _json_cookie(record: object, pointer: str, label: str) -> Cookie:
@@ -324,7 +308,6 @@ def _json_cookie(record: object, pointer: str, label: str) -> Cookie:
     raw_domain = _json_text(record, "domain", pointer)
     domain, dotted = _domain(raw_domain) if raw_domain is not None else (None, False)
     host_only = _json_flag(record, "hostOnly", pointer)
-    same_site = _json_text(record, "sameSite", pointer)
     return Cookie(
         name=name,
         value=_json_text(record, "value", pointer) or "",
@@ -335,7 +318,7 @@ def _json_cookie(record: object, pointer: str, label: str) -> Cookie:
         expires=_json_expiry(record, pointer),
         secure=_json_flag(record, "secure", pointer),
         http_only=_json_flag(record, "httpOnly", pointer),
-        same_site=_SAME_SITE.get(same_site.lower()) if same_site is not None else None,
+        same_site=_json_same_site(record, pointer),
         file=label,
     )
 
@@ -461,7 +444,7 @@ def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cook
         else:
             expires = EARLIEST_EXPIRY + timedelta(microseconds=micros)
     else:
-        expires = _from_epoch(stamp)
+        expires = expiry_from_epoch(stamp)
     return Cookie(
         name=_sql_text(row["name"]),
         value=_sql_text(row["value"]),  # empty when the browser encrypted it

@@ -10,14 +10,15 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, TypeVar
 
 import msgspec
 
+from tagsig import _cookie_values as cookie_values
 from tagsig import _har_errors as errors
 from tagsig import _har_format as har
 from tagsig import _har_values as values
@@ -35,7 +36,7 @@ from tagsig._models import (
     Timings,
     Url,
 )
-from tagsig._setcookie import parse_cookie_header, parse_set_cookie
+from tagsig._setcookie import parse_cookie_header, read_set_cookie
 from tagsig._source import gunzip, read_bytes
 
 __all__ = ["HarSource", "load_har"]
@@ -47,6 +48,7 @@ _ANY_DECODER = msgspec.json.Decoder()
 
 _JSONP_HEAD = re.compile(rb"\s*[A-Za-z_$][\w$.]*\s*\(")
 _JSONP_TAIL = re.compile(rb"\)\s*;?\s*$")
+_T = TypeVar("_T")
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
 _MAX_REPAIRS = 20
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
@@ -138,6 +140,7 @@ class _Reader:
         self.label = label
         self.problems: list[Problem] = []
         self.has_cookie_evidence = False
+        self.stripped_entries: set[int] = set()
         # Captures repeat the same header lines, MIME types and initiator URLs thousands of
         # times; sharing one object per distinct value halves the memory of a large capture.
         self.shared_pairs = _HeaderInterner()
@@ -204,7 +207,8 @@ class _Reader:
             pages=pages,
             entries=entries,
             problems=tuple(self.problems),
-            has_cookie_evidence=self.has_cookie_evidence,
+            has_cookie_evidence=self.has_cookie_evidence and not self.stripped_entries,
+            cookies_stripped=len(self.stripped_entries),
         )
 
     # -- bytes to a JSON document --
@@ -371,14 +375,26 @@ class _Reader:
             self.problem("entry skipped: expected a request URL, found an empty string",
                          f"{log_pointer}/entries/{index}/request/url")
             return None
+        url = values.parse_url(request.url)
+        if not url.host and url.scheme in _NETWORK_SCHEMES:
+            self.problem(f"entry kept without a host: expected a host name in the request "
+                         f"URL, found {values.url_fault(request.url)}",
+                         f"{log_pointer}/entries/{index}/request/url")
+        if raw.response is None:
+            self.problem('entry without a "response": kept as a request that got no '
+                         "answer (status 0)", f"{log_pointer}/entries/{index}")
         response = raw.response or _NO_RESPONSE
         status = values.status(response.status)
-        url = values.parse_url(request.url)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
-        request_cookies = self.request_cookies(request, request_headers, started, index)
+        stripped = self.shared_pairs.stripped
+        if stripped and not (stripped.isdisjoint(request_headers.items)
+                             and stripped.isdisjoint(response_headers.items)):
+            self.stripped_entries.add(index)
+        request_cookies = self.request_cookies(request, request_headers, started, index,
+                                               pointer=f"{log_pointer}/entries/{index}")
         response_cookies = self.response_cookies(response, response_headers, started, url,
-                                                 index)
+                                                 index, pointer=f"{log_pointer}/entries/{index}")
         content = response.content or _NO_CONTENT
         timings = raw.timings or _NO_TIMINGS
         text = self.text
@@ -423,7 +439,7 @@ class _Reader:
     # -- cookies --
 
     def request_cookies(self, request: har.Request, headers: Headers, started: datetime,
-                        index: int) -> tuple[Cookie, ...]:
+                        index: int, *, pointer: str) -> tuple[Cookie, ...]:
         cookie_lines = self.shared_pairs.cookie
         values = [] if cookie_lines.isdisjoint(headers.items) else [
             pair[1] for pair in headers.items if pair in cookie_lines]
@@ -441,29 +457,39 @@ class _Reader:
                     for name, value in parsed
                 )
             return tuple(cookies)
-        return self.recorded_cookies(request.cookies, "request", started, index)
+        return self.recorded_cookies(request.cookies, "request", started, index,
+                                     pointer=f"{pointer}/request")
 
     def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
-                         url: Url, index: int) -> tuple[Cookie, ...]:
+                         url: Url, index: int, *, pointer: str) -> tuple[Cookie, ...]:
         set_cookie_lines = self.shared_pairs.set_cookie
-        values = [] if set_cookie_lines.isdisjoint(headers.items) else [
-            pair[1] for pair in headers.items if pair in set_cookie_lines]
-        if values:
+        if not set_cookie_lines.isdisjoint(headers.items):
             self.has_cookie_evidence = True
             cookies: list[Cookie] = []
-            # Some producers (Firefox, Charles) fold several Set-Cookie headers into one
-            # value separated by newlines; a cookie value itself cannot hold a newline.
-            for value in values:
-                for line in value.split("\n"):
-                    cookie = parse_set_cookie(line, seen=started, request_host=url.host,
-                                              entry=index, file=self.label)
-                    if cookie is not None:
+            path = url.path
+            for number, pair in enumerate(headers.items):
+                if pair not in set_cookie_lines:
+                    continue
+                # Some producers (Firefox, Charles) fold several Set-Cookie headers into one
+                # value separated by newlines; a cookie value itself cannot hold a newline.
+                for line in pair[1].split("\n"):
+                    if not line.strip():
+                        continue
+                    cookie = read_set_cookie(line, seen=started, request_host=url.host,
+                                             request_path=path, request_scheme=url.scheme,
+                                             entry=index, file=self.label)
+                    if isinstance(cookie, str):
+                        self.problem(f"cookie ignored, as a browser ignores it: {cookie}",
+                                     f"{pointer}/response/headers/{number}/value")
+                    else:
                         cookies.append(cookie)
             return tuple(cookies)
-        return self.recorded_cookies(response.cookies, "response", started, index, url.host)
+        return self.recorded_cookies(response.cookies, "response", started, index, url.host,
+                                     pointer=f"{pointer}/response")
 
     def recorded_cookies(self, raw: har.Cookies, source: CookieSource, started: datetime,
-                         index: int, host: str | None = None) -> tuple[Cookie, ...]:
+                         index: int, host: str | None = None, *, pointer: str = "") -> (
+            tuple[Cookie, ...]):
         if not raw:
             return ()
         self.has_cookie_evidence = True
@@ -474,27 +500,48 @@ class _Reader:
                 for name, value in raw.items()
             )
         cookies = []
-        for item in raw:
-            name = values.text(item.name)
-            if not name:
+        read = self.cookie_value
+        for number, item in enumerate(raw):
+            name, value = values.text(item.name), values.text(item.value)
+            at = f"{pointer}/cookies/{number}"
+            if not name and not value:
+                self.problem("cookie skipped: expected a name or a value, found neither", at)
+                continue
+            if values.is_stripped(name) or values.is_stripped(values.text(item.value)):
+                self.stripped_entries.add(index)
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
             cookies.append(Cookie(
-                name=name,
-                value=values.text(item.value),
+                name=name,  # a nameless cookie, as RFC 6265bis allows, when empty
+                value=value,
                 source=source,
                 domain=domain if domain else host,
                 host_only=None if domain or host is None else True,
                 path=item.path or None,
-                expires=values.cookie_expiry(item.expires),
-                secure=values.flag(item.secure),
-                http_only=values.flag(item.httpOnly),
-                same_site=values.same_site(item.sameSite),
+                expires=read(cookie_values.expiry, item.expires, "expires",
+                             cookie_values.EXPECTED_EXPIRY, at),
+                secure=read(cookie_values.flag, item.secure, "secure",
+                            cookie_values.EXPECTED_FLAG, at),
+                http_only=read(cookie_values.flag, item.httpOnly, "httpOnly",
+                               cookie_values.EXPECTED_FLAG, at),
+                same_site=read(cookie_values.same_site, item.sameSite, "sameSite",
+                               cookie_values.EXPECTED_SAME_SITE, at),
                 seen=started,
                 entry=index,
                 file=self.label,
             ))
         return tuple(cookies)
+
+    def cookie_value(self, read: Callable[[object], _T | None], value: object, key: str,
+                     expected: str, pointer: str) -> _T | None:
+        # The jar reader reads these members with the same functions; a HAR keeps the
+        # cookie and drops the member, as it does for any member it can do without.
+        try:
+            return read(value)
+        except ValueError:
+            self.problem(f"member ignored: expected {key!r} to be {expected}, found {value!r}",
+                         f"{pointer}/{key}")
+            return None
 
 
 
@@ -510,18 +557,23 @@ class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
     """Maps each header line to the first equal one seen, so that repeats share one object.
 
     It also learns which lines are ``Cookie`` and ``Set-Cookie`` headers as it meets them,
-    so that finding them in a request is a set operation rather than a scan.
+    so that finding them in a request is a set operation rather than a scan. A cookie
+    header whose value the producer stripped (``[24 bytes were stripped]``) is neither:
+    it holds no cookie, only the sign that there was one.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.cookie: set[tuple[str, str]] = set()
         self.set_cookie: set[tuple[str, str]] = set()
+        self.stripped: set[tuple[str, str]] = set()
 
     def __missing__(self, key: tuple[str, str]) -> tuple[str, str]:
         self[key] = key
         name = key[0].lower()
-        if name == "cookie":
+        if name in {"cookie", "set-cookie"} and values.is_stripped(key[1]):
+            self.stripped.add(key)
+        elif name == "cookie":
             self.cookie.add(key)
         elif name == "set-cookie":
             self.set_cookie.add(key)
@@ -531,6 +583,7 @@ class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
 _InitiatorKey: TypeAlias = tuple[str, str | None, int | None, tuple[str, ...]]
 """An initiator's type, URL, line and stack."""
 
+_NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()

@@ -1,37 +1,36 @@
 """The values HAR producers write, normalised: times, URLs, sizes, cookie attributes.
 
 Producers disagree on the details (``-1`` or ``null`` for an unknown size, sizes written as
-floats, ``"true"`` for a flag, expiries as seconds or as dates); these functions turn each
-into the one form the model holds.
+floats); these functions turn each into the one form the model holds. Cookie expiries,
+flags and SameSite values are read by :mod:`tagsig._cookie_values`, which the cookie-jar
+reader shares.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from tagsig import _har_format as har
 from tagsig._models import Creator, Headers, PostData, Url
 
 __all__ = [
     "call_stack",
-    "cookie_expiry",
     "creator",
     "duration",
-    "flag",
+    "is_stripped",
     "mime",
     "parse_started",
     "parse_url",
     "post_data",
     "redirect",
-    "same_site",
     "server_ip",
     "size",
     "status",
     "text",
     "total_time",
+    "url_fault",
 ]
 
 _SIMPLE_URL = re.compile(
@@ -57,9 +56,14 @@ def parse_started(text: str) -> datetime:
 def parse_url(raw: str) -> Url:
     """Split a URL once into scheme, host, port, path and query.
 
+    A URL whose host no host name can be (two URLs run together, a comma in the host)
+    gets an empty host, as ``data:`` URLs have: it names no network resource.
+
     >>> u = parse_url("HTTPS://WWW.Example.com:8443/a/b?x=1#frag")
     >>> (u.scheme, u.host, u.port, u.path, u.query)
     ('https', 'www.example.com', 8443, '/a/b', 'x=1')
+    >>> parse_url("https://fonts.example.com400,700").host
+    ''
     """
     fast = _SIMPLE_URL.fullmatch(raw)
     if fast is not None:  # the common case, about five times faster than urlsplit
@@ -76,11 +80,63 @@ def parse_url(raw: str) -> Url:
     host = parts.hostname or ""
     if host and not host.isascii():
         host = _idna(host)
+    if _host_fault(parts, host) is not None:
+        return Url(raw=raw, scheme=scheme, host="", port=None)
     try:
         port = parts.port
     except ValueError:
         port = None
     return Url(raw=raw, scheme=scheme, host=host.rstrip("."), port=port)
+
+
+# What a host name of a request may hold: letters, digits, hyphens and dots (RFC 1123),
+# underscores (which DNS allows and sites use), and the colons of an IPv6 address.
+_HOST_NAME = re.compile(r"[a-z0-9_.:-]+")
+
+
+def _host_fault(parts: SplitResult, host: str) -> str | None:
+    if parts.netloc.endswith(":") and parts.path.startswith("//"):
+        # "http://www.example.cnhttp://...": a producer wrote two URLs as one.
+        return f"two URLs run together ({parts.netloc[:-1]!r} is no host)"
+    if host and host.isascii() and not _HOST_NAME.fullmatch(host):
+        return f"{host!r}, which holds characters no host name holds"
+    return None
+
+
+def url_fault(raw: str) -> str | None:
+    """Say why a request URL of a network scheme has no usable host; ``None`` if it has one.
+
+    Producers record such URLs (``http://www.example.cnhttp://www.example.cn/``,
+    ``https://fonts.example.com400,700``); :func:`parse_url` gives them an empty host, so
+    that they never become hosts of tags or third parties.
+
+    >>> url_fault("https://fonts.example.com400,700")
+    "'fonts.example.com400,700', which holds characters no host name holds"
+    >>> url_fault("https://www.example.com/a,b") is None
+    True
+    """
+    try:
+        parts = urlsplit(raw.strip())
+    except ValueError as e:
+        return f"an unreadable URL ({e})"
+    host = parts.hostname or ""
+    if not host:
+        return "none"
+    return _host_fault(parts, host if host.isascii() else _idna(host))
+
+
+# Chrome's net log, and WebPageTest captures made from it, replace a cookie header's
+# value with its length: "[24 bytes were stripped]".
+_STRIPPED = re.compile(r"\s*\[\d+ bytes were stripped\]\s*")
+
+
+def is_stripped(value: str) -> bool:
+    """Whether a cookie header or cookie value is a producer's stand-in for a stripped one.
+
+    >>> is_stripped("[24 bytes were stripped]"), is_stripped("id=24")
+    (True, False)
+    """
+    return _STRIPPED.fullmatch(value) is not None
 
 
 def _idna(host: str) -> str:
@@ -170,39 +226,3 @@ def call_stack(frames: har.Stack | None) -> list[str]:
                 stack.append(frame.url)
         frames = frames.parent
     return stack
-
-
-def cookie_expiry(value: float | str | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return parse_started(value)
-        except ValueError:
-            return None
-    if value <= 0:  # -1: a session cookie in CDP-style records
-        return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return datetime.max.replace(tzinfo=UTC)
-
-
-def flag(value: har.Scalar) -> bool | None:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no", ""}:
-            return False
-        return None
-    return bool(value)
-
-
-def same_site(value: har.Scalar) -> Any:
-    if not isinstance(value, str) or not value:
-        return None
-    lowered = value.lower()
-    return lowered if lowered in {"strict", "lax", "none"} else None

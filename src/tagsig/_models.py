@@ -336,8 +336,14 @@ class Capture:
     problems: tuple[Problem, ...] = ()
     """Damaged parts that were reported and skipped."""
     has_cookie_evidence: bool = True
-    """``False`` when no entry carries any cookie header or cookies array: typically a
-    "sanitized" export (Chrome's default), so absence of cookies proves nothing."""
+    """``False`` when the capture cannot show which cookies were sent and set, so that the
+    absence of a cookie proves nothing: no entry carries any cookie header or cookies
+    array (a "sanitized" export, Chrome's default), or the producer stripped the values
+    of cookie headers (see ``cookies_stripped``)."""
+    cookies_stripped: int = 0
+    """Entries whose ``Cookie`` or ``Set-Cookie`` headers the producer recorded without
+    their values (``[24 bytes were stripped]``, as Chrome's net log and WebPageTest write
+    them); their cookies are unknown and none is invented for them."""
 
     def entries_of(self, page: Page | str | None) -> tuple[Entry, ...]:
         """Return the entries of a page (by object or id); ``None`` gives those without one."""

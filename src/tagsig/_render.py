@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from tagsig._measure import Weight
+from tagsig._psl import public_suffix_list
 from tagsig._report import (
     ConsentSignal,
     Evidence,
@@ -82,6 +83,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
     return {
         "schema_version": report.schema_version,
         "tagsig_version": __version__,
+        "psl_date": public_suffix_list().date,
         "inputs": [_input(i) for i in report.inputs],
         "first_party": list(report.first_party),
         "tags": [_tag(t) for t in report.tags],
@@ -98,6 +100,22 @@ def report_document(report: Report) -> dict[str, JSONValue]:
             {"code": w.code, "message": w.message, "input": w.input} for w in report.warnings
         ],
         "flags": [_flag(f) for f in report.flags],
+        "sites": [
+            {"input": site.input, "page": site.page, "domain": site.domain,
+             "evidence": site.evidence, "entry": site.entry, "url": site.url,
+             "hops": list(site.hops), "organisation": site.organisation}
+            for site in report.sites
+        ],
+        "probably_first_party": [
+            {"host": p.host, "requests": p.requests, "transfer_bytes": p.transfer_bytes,
+             "reason": p.reason,
+             "entries": [{"input": ref.input, "index": ref.index} for ref in p.entries]}
+            for p in report.probably_first_party
+        ],
+        "no_tag": [
+            {"input": n.input, "index": n.index, "host": n.host, "reason": n.reason}
+            for n in report.no_tag
+        ],
     }
 
 
@@ -123,6 +141,7 @@ def _input(item: InputSummary) -> dict[str, JSONValue]:
         "entries": item.entries,
         "pages": item.pages,
         "has_cookie_evidence": item.has_cookie_evidence,
+        "no_tag": dict(item.no_tag),
         "problems": [
             {"message": p.message, "pointer": p.pointer, "line": p.line} for p in item.problems
         ],
@@ -151,6 +170,8 @@ def _tag(tag: TagReport) -> dict[str, JSONValue]:
         ],
         "flags": [_flag(f) for f in tag.flags],
         "first_seen": _time(tag.first_seen),
+        "own": tag.own,
+        "owner": tag.owner,
     }
 
 
@@ -163,6 +184,7 @@ def _cookie(cookie: TagCookie) -> dict[str, JSONValue]:
         "lifetime_days": cookie.lifetime_days,
         "third_party": cookie.third_party,
         "evidence": cookie.evidence,
+        "by": cookie.by,
         "input": cookie.input,
         "entry": cookie.entry,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from tagsig._report import Flag, Report, Severity, TagCookie, TagReport
+from tagsig._report import Flag, InputSummary, Report, Severity, TagCookie, TagReport
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -13,7 +13,10 @@ __all__ = [
     "all_flags",
     "cookie_lifetime",
     "human_bytes",
+    "no_tag_summary",
+    "own_tags",
     "printable",
+    "tag_name",
     "tags_by_weight",
     "time_of_day",
 ]
@@ -50,8 +53,37 @@ def cookie_lifetime(cookie: TagCookie) -> str:
 
 
 def tags_by_weight(report: Report) -> list[TagReport]:
-    """Return the report's tags, heaviest on the wire first (then by id)."""
-    return sorted(report.tags, key=lambda t: (-t.weight.transfer_bytes, t.id))
+    """Return the report's third-party tags, heaviest on the wire first (then by id)."""
+    return sorted(report.third_party_tags, key=lambda t: (-t.weight.transfer_bytes, t.id))
+
+
+def own_tags(report: Report) -> list[TagReport]:
+    """Return the tags that are the site's own organisation's, heaviest first."""
+    return sorted((t for t in report.tags if t.own),
+                  key=lambda t: (-t.weight.transfer_bytes, t.id))
+
+
+def tag_name(tag: TagReport) -> str:
+    """Return the tag's name, with its vendor's current owner when another company.
+
+    ``Dataxu (Roku, Inc.)``: the brand as the page shows it, and who is behind it now.
+    """
+    name = tag.signature.name
+    return f"{name} ({tag.owner})" if tag.owner else name
+
+
+def no_tag_summary(item: InputSummary) -> str:
+    """Return how many requests of an input were no tag, and why, or ''.
+
+    >>> no_tag_summary(InputSummary(path="a.har", kind="har", producer="x", entries=5,
+    ...     pages=1, no_tag=(("certificate-check", 2), ("navigation", 1))))
+    '3 requests are no tag (certificate-check 2, navigation 1)'
+    """
+    total = sum(count for _, count in item.no_tag)
+    if not total:
+        return ""
+    reasons = ", ".join(f"{reason} {count}" for reason, count in item.no_tag)
+    return f"{total} request{'s are' if total != 1 else ' is'} no tag ({reasons})"
 
 
 SITE = "(site)"

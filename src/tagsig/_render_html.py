@@ -17,6 +17,9 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     human_bytes,
+    no_tag_summary,
+    own_tags,
+    tag_name,
     tags_by_weight,
     time_of_day,
 )
@@ -98,28 +101,31 @@ def render_html_body(report: Report) -> str:
         parts.append("<h2>When each tag first fired</h2>\n")
         parts.append(_timeline(report))
     parts.extend([_inventory(report), _flags(report), _cookies(report), _signals(report),
-                  _unattributed(report), _inputs(report), "</div>\n"])
+                  _unattributed(report), _probable(report), _inputs(report), "</div>\n"])
     return "".join(parts)
 
 
 def _header(report: Report) -> str:
     paths = ", ".join(f"<code>{_e(i.path)}</code>" for i in report.inputs) or "no input"
     first_party = ", ".join(_e(d) for d in report.first_party) or "unknown"
+    own = own_tags(report)
+    own_line = ("<br>The site's own: " + ", ".join(_e(tag_name(t)) for t in own)) if own else ""
     return (f"<h1>Third-party tags</h1>\n<p class=\"muted\">{paths}<br>First party: "
-            f"{first_party} &middot; tagsig {_e(__version__)}</p>\n")
+            f"{first_party}{own_line} &middot; tagsig {_e(__version__)}</p>\n")
 
 
 def _summary(report: Report) -> str:
     severities = Counter(flag.severity for _, flag in all_flags(report))
     needing = report.consent.needing_consent
-    consented = sum(1 for t in report.tags if t.signature.consent in needing)
+    third = report.third_party_tags
+    consented = sum(1 for t in third if t.signature.consent in needing)
     cards = [
-        ("tags", str(len(report.tags))),
+        ("tags", str(len(third))),
         ("need consent", str(consented)),
-        ("requests", str(sum(t.weight.requests for t in report.tags))),
-        ("on the wire", human_bytes(sum(t.weight.transfer_bytes for t in report.tags))),
-        ("script", human_bytes(sum(t.weight.script_bytes for t in report.tags))),
-        ("cookies", str(len({(c.name, c.domain) for t in report.tags for c in t.cookies}))),
+        ("requests", str(sum(t.weight.requests for t in third))),
+        ("on the wire", human_bytes(sum(t.weight.transfer_bytes for t in third))),
+        ("script", human_bytes(sum(t.weight.script_bytes for t in third))),
+        ("cookies", str(len({(c.name, c.domain) for t in third for c in t.cookies}))),
         ("flags", str(sum(severities.values()))),
         ("unknown third parties", str(len(report.unattributed))),
     ]
@@ -265,7 +271,7 @@ def _inventory_row(tag: TagReport) -> str:
         vendor += f" ({_e(signature.vendor.country)})"
     return (
         f"<tr><td><b>{_e(signature.name)}</b><br><code>{_e(signature.id)}</code></td>"
-        f"<td>{vendor}</td><td>{_e(signature.category)}</td>"
+        f"<td>{vendor}{_owned_by(tag)}</td><td>{_e(signature.category)}</td>"
         f"<td><span class=\"badge {_e(signature.consent)}\">{_e(signature.consent)}</span></td>"
         f"<td class=\"n\">{tag.weight.requests}</td>"
         f"<td class=\"n\">{tag.requests_per_page:.1f}</td>"
@@ -356,13 +362,31 @@ def _unattributed(report: Report) -> str:
             f"{rows}</table>\n")
 
 
+def _owned_by(tag: TagReport) -> str:
+    return f"<br><span class=\"muted\">now {_e(tag.owner)}</span>" if tag.owner else ""
+
+
+def _probable(report: Report) -> str:
+    if not report.probably_first_party:
+        return ""
+    rows = "".join(
+        f"<tr><td><code>{_e(p.host)}</code></td><td class=\"n\">{p.requests}</td>"
+        f"<td class=\"n\">{_e(human_bytes(p.transfer_bytes))}</td><td>{_e(p.reason)}</td></tr>\n"
+        for p in report.probably_first_party
+    )
+    return ("<h2>Probably first party</h2>\n<p class=\"muted\">Unknown hosts that behave like "
+            "the site's own static hosts; confirm them with <code>--first-party</code>.</p>\n"
+            "<table>\n<tr><th>Host</th><th class=\"n\">Requests</th><th class=\"n\">Wire</th>"
+            f"<th>Why</th></tr>\n{rows}</table>\n")
+
+
 def _inputs(report: Report) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(i.path)}</code></td><td>{_e(i.kind)}</td><td>{_e(i.producer)}</td>"
         f"<td class=\"n\">{i.entries}</td><td class=\"n\">{i.pages}</td>"
-        f"<td class=\"n\">{len(i.problems)}</td></tr>\n"
+        f"<td class=\"n\">{len(i.problems)}</td><td>{_e(no_tag_summary(i) or '-')}</td></tr>\n"
         for i in report.inputs
     )
     return ("<h2>Inputs</h2>\n<table>\n<tr><th>File</th><th>Kind</th><th>Producer</th>"
             "<th class=\"n\">Entries</th><th class=\"n\">Pages</th>"
-            f"<th class=\"n\">Problems</th></tr>\n{rows}</table>\n")
+            f"<th class=\"n\">Problems</th><th>No tag</th></tr>\n{rows}</table>\n")

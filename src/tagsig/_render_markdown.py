@@ -11,6 +11,9 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     human_bytes,
+    no_tag_summary,
+    own_tags,
+    tag_name,
     tags_by_weight,
     time_of_day,
 )
@@ -49,17 +52,25 @@ def render_markdown(report: Report) -> str:
     m = markdown_text
     out = ["# Third-party tags", ""]
     out.append("Inputs: " + (", ".join(m(i.path) for i in report.inputs) or "none") + "  ")
-    out.append("First party: " + (", ".join(m(d) for d in report.first_party) or "unknown"))
+    out.append("First party: " + (", ".join(m(d) for d in report.first_party) or "unknown")
+               + "  ")
+    own = own_tags(report)
+    if own:
+        out.append("The site's own: " + ", ".join(m(tag_name(t)) for t in own) + "  ")
+    out.extend(m(f"{i.path}: {no_tag_summary(i)}") + "  " for i in report.inputs
+               if no_tag_summary(i))
+    out[-1] = out[-1].removesuffix("  ")
     out.append("")
     flags = all_flags(report)
     severities = Counter(flag.severity for _, flag in flags)
     by_severity = ", ".join(f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s])
+    third = report.third_party_tags
     out.append(
-        f"**{len(report.tags)} tags**, "
-        f"{sum(1 for t in report.tags if t.signature.consent in report.consent.needing_consent)}"
+        f"**{len(third)} tags**, "
+        f"{sum(1 for t in third if t.signature.consent in report.consent.needing_consent)}"
         " needing consent; "
-        f"{sum(t.weight.requests for t in report.tags)} requests, "
-        f"{human_bytes(sum(t.weight.transfer_bytes for t in report.tags))} on the wire; "
+        f"{sum(t.weight.requests for t in third)} requests, "
+        f"{human_bytes(sum(t.weight.transfer_bytes for t in third))} on the wire; "
         f"**{len(flags)} flags**" + (f" ({by_severity})" if by_severity else "") + "; "
         f"{len(report.unattributed)} unknown third parties."
     )
@@ -72,7 +83,7 @@ def render_markdown(report: Report) -> str:
     if heaviest:
         out.append(_table(
             ("Tag", "Consent", "Requests", "Wire", "Script", "Cookies", "Flags", "Loaded by"),
-            [(f"{m(t.signature.name)} ({m(t.id)})", m(t.signature.consent),
+            [(f"{m(tag_name(t))} ({m(t.id)})", m(t.signature.consent),
               str(t.weight.requests), human_bytes(t.weight.transfer_bytes),
               human_bytes(t.weight.script_bytes), str(len({c.name for c in t.cookies})),
               str(len(t.flags)), m(t.loaded_by or "-")) for t in heaviest],
@@ -117,6 +128,17 @@ def render_markdown(report: Report) -> str:
             ("Host", "Requests", "Wire", "Loaded by"),
             [(m(h.host), str(h.requests), human_bytes(h.transfer_bytes),
               m(h.initiated_by or "-")) for h in report.unattributed],
+            right={1, 2},
+        ))
+
+    if report.probably_first_party:
+        out.extend(["## Probably first party", "",
+                    "Unknown hosts that behave like the site's own static hosts; confirm "
+                    "them with `--first-party`.", ""])
+        out.append(_table(
+            ("Host", "Requests", "Wire", "Why"),
+            [(m(p.host), str(p.requests), human_bytes(p.transfer_bytes), m(p.reason))
+             for p in report.probably_first_party],
             right={1, 2},
         ))
     return "\n".join(out).rstrip("\n") + "\n"

@@ -14,7 +14,10 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     human_bytes,
+    no_tag_summary,
+    own_tags,
     printable,
+    tag_name,
     tags_by_weight,
     time_of_day,
 )
@@ -53,8 +56,14 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         pages = f", {item.pages} pages" if item.kind == "har" else ""
         producer = printable(item.producer) or "unknown producer"
         console.print(Text(f"{printable(item.path)}: {producer}, {item.entries} {what}{pages}"))
+        if no_tag_summary(item):
+            console.print(Text(f"  {no_tag_summary(item)}"))
     if report.first_party:
         console.print(Text(f"first party: {printable(', '.join(report.first_party))}"))
+    own = own_tags(report)
+    if own:
+        console.print(Text("the site's own: " + printable(", ".join(
+            f"{tag_name(t)} ({t.weight.requests} req)" for t in own))))
     console.print()
 
     heaviest = tags_by_weight(report)
@@ -68,7 +77,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
             table.add_column(name, justify=justify)
         for tag in heaviest:
             table.add_row(
-                Text(printable(tag.signature.name), style="bold"), tag.signature.consent,
+                Text(printable(tag_name(tag)), style="bold"), tag.signature.consent,
                 str(tag.weight.requests), f"{tag.requests_per_page:.1f}",
                 human_bytes(tag.weight.transfer_bytes), human_bytes(tag.weight.script_bytes),
                 str(len({c.name for c in tag.cookies})), str(len(tag.flags)),
@@ -122,6 +131,17 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         for host in report.unattributed:
             table.add_row(Text(printable(host.host)), str(host.requests),
                           human_bytes(host.transfer_bytes), host.initiated_by or "-")
+        console.print()
+        console.print(table)
+
+    if report.probably_first_party:
+        table = _table("Probably first party (confirm with --first-party)")
+        for name, justify in (("host", "left"), ("req", "right"), ("wire", "right"),
+                              ("why", "left")):
+            table.add_column(name, justify=justify)
+        for probable in report.probably_first_party:
+            table.add_row(Text(printable(probable.host)), str(probable.requests),
+                          human_bytes(probable.transfer_bytes), probable.reason)
         console.print()
         console.print(table)
 

@@ -7,11 +7,13 @@ from typing import Any, Literal
 
 from attrs import frozen
 
-from tagsig._attribute import EntryRef
+from tagsig._attribute import CookieBy, EntryRef
 from tagsig._cmp import CONSENT_PURPOSES
 from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
+from tagsig._party import SiteEvidence
 from tagsig._signature_model import Signature
+from tagsig._traffic import NoTagReason
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
@@ -21,10 +23,13 @@ __all__ = [
     "Evidence",
     "Flag",
     "InputSummary",
+    "NoTagEntry",
     "PageWeight",
+    "ProbableFirstParty",
     "Report",
     "ReportWarning",
     "Severity",
+    "SiteReport",
     "TagCookie",
     "TagReport",
     "UnattributedHost",
@@ -125,7 +130,8 @@ class TagCookie:
     third_party: bool
     """Whether its domain lies outside the first party."""
     evidence: Literal["name", "response", "host"]
-    """How it was tied to the tag (see :data:`tagsig.CookieEvidence`)."""
+    """How it was tied to the tag, in the report's first terms (see
+    :data:`tagsig.CookieEvidence`); :attr:`by` says it more precisely."""
     input: int
     """Input position it was observed in."""
     entry: int | None = None
@@ -133,6 +139,9 @@ class TagCookie:
     secure: bool | None = None
     http_only: bool | None = None
     same_site: Literal["strict", "lax", "none"] | None = None
+    by: CookieBy = "name"
+    """Why it was tied to the tag: set by the tag's ``response``, its ``domain`` lies under
+    the tag's hosts, or its ``name`` matched a distinctive pattern of the tag."""
 
 
 @frozen(kw_only=True)
@@ -161,6 +170,12 @@ class TagReport:
     flags: tuple[Flag, ...] = ()
     first_seen: datetime | None = None
     """Start time of the tag's earliest request; ``None`` when it made none."""
+    own: bool = False
+    """Whether the tag is a product of the organisation that owns the site: the site's
+    own, listed apart and raising no third-party flag."""
+    owner: str | None = None
+    """The name of the organisation that owns the tag's vendor now, when it is another
+    than the vendor (``Roku, Inc.`` for Dataxu); ``None`` otherwise."""
 
     @property
     def id(self) -> str:
@@ -187,6 +202,54 @@ class UnattributedHost:
 
 
 @frozen(kw_only=True)
+class ProbableFirstParty:
+    """An unknown host that behaves like one of the site's own static hosts."""
+
+    host: str
+    requests: int
+    transfer_bytes: int
+    reason: str
+    """Why it looks like the site's own."""
+    entries: tuple[EntryRef, ...] = ()
+
+
+@frozen(kw_only=True)
+class NoTagEntry:
+    """A request that is no tag of the site, and why."""
+
+    input: int
+    index: int
+    """Entry index in that input's ``log.entries``."""
+    host: str
+    """The request's host ('' for a URL without one)."""
+    reason: NoTagReason
+    """``certificate-check``, ``browser-internal``, ``local-server``, ``navigation`` or
+    ``not-network``."""
+
+
+@frozen(kw_only=True)
+class SiteReport:
+    """The first party of one page, and the evidence that decided it."""
+
+    input: int
+    page: str | None
+    """Page id; ``None`` for a capture without pages."""
+    domain: str
+    """Registrable domain of the page's main document ('' when the page has none)."""
+    evidence: SiteEvidence
+    """How the main document was found (``title``, ``navigation``, ``html``, ``referer``,
+    ``request`` or ``none``)."""
+    entry: int | None = None
+    """Index of the entry holding the document, after its redirects."""
+    url: str | None = None
+    """The document's URL."""
+    hops: tuple[int, ...] = ()
+    """Indexes of the redirects that led to it."""
+    organisation: str | None = None
+    """Name of the organisation that owns the site, when the database knows it."""
+
+
+@frozen(kw_only=True)
 class ReportWarning:
     """Something the reader of a report must know to interpret it."""
 
@@ -209,6 +272,8 @@ class InputSummary:
     pages: int
     problems: tuple[Problem, ...] = ()
     has_cookie_evidence: bool = True
+    no_tag: tuple[tuple[NoTagReason, int], ...] = ()
+    """How many requests were no tag, per reason (reasons with none left out)."""
 
 
 @frozen(kw_only=True)
@@ -227,6 +292,18 @@ class Report:
     flags: tuple[Flag, ...] = ()
     """Findings about the site rather than one tag (unknown third parties, policy)."""
     schema_version: int = REPORT_SCHEMA_VERSION
+    sites: tuple[SiteReport, ...] = ()
+    """The first party of every page and the entry that decided it."""
+    probably_first_party: tuple[ProbableFirstParty, ...] = ()
+    """Unknown hosts that behave like the site's own static hosts, apart from
+    :attr:`unattributed`."""
+    no_tag: tuple[NoTagEntry, ...] = ()
+    """Requests that are no tag of the site, with the reason, in input then entry order."""
+
+    @property
+    def third_party_tags(self) -> tuple[TagReport, ...]:
+        """The tags that are not the site's own."""
+        return tuple(tag for tag in self.tags if not tag.own)
 
     def tag(self, signature_id: str) -> TagReport | None:
         """Return the tag with id ``signature_id``, or ``None`` when it was not found."""

@@ -125,17 +125,19 @@ class RuleContext:
 
     @functools.cached_property
     def tags(self) -> Mapping[str, TagView]:
-        """Every tag with requests or cookies, by signature id."""
+        """Every tag with requests or cookies, by signature id, but the site's own."""
         entries: dict[str, list[AttributedEntry]] = defaultdict(list)
         cookies: dict[str, list[AttributedCookie]] = defaultdict(list)
         signatures: dict[str, Signature] = {}
+        own = self.attribution.own_tags  # the site's own products raise no flag
         for attributed in self.attribution.entries:
-            if attributed.signature is not None:
+            if attributed.signature is not None and attributed.signature.id not in own:
                 entries[attributed.signature.id].append(attributed)
                 signatures[attributed.signature.id] = attributed.signature
         for cookie in self.attribution.cookies:
-            cookies[cookie.signature.id].append(cookie)
-            signatures[cookie.signature.id] = cookie.signature
+            if cookie.signature.id not in own:
+                cookies[cookie.signature.id].append(cookie)
+                signatures[cookie.signature.id] = cookie.signature
         return {
             tag_id: TagView(
                 signature=signatures[tag_id],

@@ -34,12 +34,39 @@ def _documented(view: TagView, name: str) -> float | None:
     return next((p.lifetime_days for p in view.signature.cookies if p.matches(name)), None)
 
 
+def _unjudged(context: RuleContext, rule: str, what: str) -> Iterator[Finding]:
+    """Say which captures a cookie rule could not judge: those without cookie evidence.
+
+    Such a capture shows no cookies (a sanitized export), or not all (stripped values),
+    so the rule's silence about it is no clearance. Cookie jars, where given, hold the
+    cookies in the capture's stead, and the rule judges those.
+    """
+    if context.attribution.jars:
+        return
+    blind = [c for c in context.attribution.captures if c.entries and not c.has_cookie_evidence]
+    if not blind:
+        return
+    stripped = [c.source for c in blind if c.cookies_stripped]
+    sanitized = [c.source for c in blind if not c.cookies_stripped]
+    reasons = []
+    if sanitized:
+        reasons.append(f"{', '.join(sanitized)} carr{'ies' if len(sanitized) == 1 else 'y'} "
+                       "no cookie headers (a sanitized export)")
+    if stripped:
+        reasons.append(f"the producer stripped the cookie values of {', '.join(stripped)}")
+    yield Finding(tag=None, flag=Flag(
+        rule=rule, severity="info",
+        message=f"{what} could not be judged: {' and '.join(reasons)}, so which cookies "
+        "the tags sent and set is unknown. Export with cookies, or pass a cookie jar."))
+
+
 def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
     """Flag cookies that live longer than the limit (13 months unless a policy says else).
 
     The lifetime comes from the observed expiry (a jar, or a ``Set-Cookie`` header);
     where no observation records one, from the signature's documented lifetime.
     """
+    yield from _unjudged(context, "cookie-lifetime", "Cookie lifetimes")
     limit = context.options.max_cookie_days
     basis = ("the 13 months (395 days) the CNIL recommends" if limit == _CNIL_DAYS
              else f"the policy's maximum of {limit:g} days")
@@ -80,6 +107,7 @@ def _source(context: RuleContext, cookie: AttributedCookie) -> str:
 
 def third_party_cookie(context: RuleContext) -> Iterator[Finding]:
     """Flag tags whose cookies live on a domain outside the first party."""
+    yield from _unjudged(context, "third-party-cookie", "Third-party cookies")
     for tag_id, view in context.tags.items():
         third = [c for c in view.cookies if c.third_party]
         if not third:
@@ -213,6 +241,7 @@ def _propagated(tag_id: str, view: TagView, propagation: _Propagation) -> Iterat
 
 def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
+    yield from _unjudged(context, "cross-site-tracking", "Tracking through cookies")
     # Identifiers worth following are few (those in tag cookies): index only those.
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
     pieces = _pieces("\n".join(values))
@@ -236,6 +265,7 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
 
 def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
     """Flag tracking cookies without ``Secure``, or ``SameSite=None`` without ``Secure``."""
+    yield from _unjudged(context, "insecure-cookie", "The Secure attribute of cookies")
     for tag_id, view in context.tags.items():
         if view.signature.consent not in context.options.consent_purposes:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from tagsig._attribute import AttributedEntry
@@ -21,11 +21,16 @@ _MIN_EXTRA_REQUESTS = 10
 def unknown_third_party(context: RuleContext) -> Iterator[Finding]:
     """Report each third-party host that no signature claims (for review)."""
     hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
+    probable = {host for host, _ in context.attribution.probably_first_party}
     for attributed in context.attribution.entries:
-        if attributed.signature is None and attributed.third_party:
+        if (attributed.signature is None and attributed.third_party
+                and attributed.entry.url.host not in probable):
             hosts[attributed.entry.url.host].append(attributed)
     for host, entries in sorted(hosts.items()):
-        causes = sorted({a.initiated_by for a in entries if a.initiated_by})
+        counts = Counter(a.initiated_by for a in entries if a.initiated_by)
+        # Most requests first, as the report's ``initiated_by`` of the host names the tag
+        # that caused most of them: the first cause named is always that one.
+        causes = sorted(counts, key=lambda tag: (-counts[tag], tag))
         loaded = ""
         if causes:
             names = ", ".join(context.tags[c].signature.name if c in context.tags else c
