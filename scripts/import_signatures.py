@@ -1317,7 +1317,9 @@ class OrganisationAssigner:
             if "organisation" in sig:
                 continue
             key = organisation_key(sig["vendor"]["name"])
-            found = self.by_key.get(key)
+            # "FreeWheel (Comcast)": the brand before a parenthesis may be the one listed.
+            brand = organisation_key(re.sub(r"\([^)]*\)", " ", sig["vendor"]["name"]))
+            found = self.by_key.get(key) or (self.by_key.get(brand) if brand else None)
             if found is not None:
                 sig["organisation"] = found
                 self.stats["organisations matched by vendor name"] += 1
@@ -1358,18 +1360,16 @@ class OrganisationAssigner:
         """Fill the vendor from the organisation where the curated entry says nothing."""
         vendor = sig["vendor"]
         before = dict(vendor)
-        if SOURCE_CURATED not in sig["sources"]:
+        provenance = sig.setdefault("provenance", {})
+        # A vendor that a correction table names ("FreeWheel (Comcast)") says otherwise.
+        corrected = provenance.get("vendor", "").startswith("correction:")
+        if SOURCE_CURATED not in sig["sources"] and not corrected:
             vendor["name"] = org["name"]
         if vendor["country"] is None:
             vendor["country"] = org.get("country")
         if vendor["dpf"] is None:
             vendor["dpf"] = org.get("dpf")
-        provenance = sig.setdefault("provenance", {})
-        if (
-            dict(vendor) != before
-            and SOURCE_CURATED not in sig["sources"]
-            and not provenance.get("vendor", "").startswith("correction:")
-        ):
+        if dict(vendor) != before and SOURCE_CURATED not in sig["sources"] and not corrected:
             provenance["vendor"] = "rule:organisation"
 
     def _add_domains(self, signatures: Sequence[Signature]) -> None:

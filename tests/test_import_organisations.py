@@ -57,6 +57,7 @@ def assign(importer: Any) -> tuple[list[Any], dict[str, Any]]:
                  ["*.tinypixel-fixture.com", "px.partner-fixture.com"]),
         imported(importer, "tiny-tags", "Tiny Pixel SA",
                  ["*.tinytags-fixture.com", "*.shop.cloudcoapps-fixture.com"]),
+        imported(importer, "bigco-video", "BigCo Search (BigCo Holdings)", []),
     ]
     assigner = importer.OrganisationAssigner(
         importer.read_organisations(fixture("organisations.json")), psl
@@ -84,6 +85,7 @@ class TestOrganisations:
         assert by_id["cloud-lb"]["organisation"] == "cloudco"
         assert by_id["bigco-analytics"]["organisation"] == "bigco"
         assert by_id["rubric-ads"]["organisation"] == "magnum"
+        assert by_id["bigco-video"]["organisation"] == "bigco"
         assert by_id["tiny-pixel"]["organisation"] == by_id["tiny-tags"]["organisation"]
         generated = {org["id"]: org for org in organisations}[by_id["tiny-pixel"]["organisation"]]
         assert generated == {

@@ -370,7 +370,6 @@ def test_target_no_tag_traffic_in_tags() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_vendor_precision() -> None:
     """At least 99 % of the attributed requests go to a tag of their domain's owner."""
     assert _corpus_figures().vendor_precision.share >= 0.99
