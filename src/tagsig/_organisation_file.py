@@ -123,6 +123,21 @@ def build_organisation(
     organisation_id = raw["id"]
     if not isinstance(organisation_id, str):
         raise TypeError(f"expected a string id, found {organisation_id!r}")
+    if not domains.validate:
+        # The bundled database, checked in full by the test suite: taken as written.
+        return Organisation(
+            id=organisation_id,
+            name=raw["name"],
+            parent=raw.get("parent"),
+            aliases=tuple(raw.get("aliases", ())),
+            country=raw.get("country"),
+            dpf=raw.get("dpf"),
+            domains=tuple(raw.get("domains", ())),
+            hosting=tuple(raw.get("hosting", ())),
+            kind=raw.get("kind", "company"),
+            homepage=raw.get("homepage"),
+            sources=tuple(raw.get("sources", ())),
+        )
     lists: dict[str, list[str]] = {"domains": [], "hosting": []}
     for member, found in lists.items():
         for index, item in enumerate(raw.get(member, ())):
