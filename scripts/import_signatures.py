@@ -1279,8 +1279,12 @@ def _covered(domain: str, entries: set[str]) -> bool:
 class OrganisationAssigner:
     """Gives every signature an organisation and every organisation its domains."""
 
-    def __init__(self, curated: Sequence[Organisation], psl: PublicSuffixes) -> None:
+    def __init__(
+        self, curated: Sequence[Organisation], psl: PublicSuffixes, *, strict: bool = True
+    ) -> None:
         self.psl = psl
+        # Without an organisations file, ids that curated signatures name are generated.
+        self.strict = strict
         self.by_id: dict[str, Organisation] = {org["id"]: org for org in curated}
         self.curated_ids = frozenset(self.by_id)
         self.by_key: dict[str, str] = {}
@@ -1300,15 +1304,24 @@ class OrganisationAssigner:
 
     def assign(self, signatures: Sequence[Signature]) -> list[Organisation]:
         """Name each signature's organisation, fill its vendor; return every organisation."""
+        named: dict[str, list[Signature]] = {}
+        for sig in signatures:
+            if "organisation" not in sig:
+                continue
+            self.stats["organisations named by curated signatures"] += 1
+            if sig["organisation"] in self.by_id:
+                continue
+            if self.strict:
+                raise InputFileError(
+                    f"signature {sig['id']!r} names the organisation "
+                    f"{sig['organisation']!r}, which --organisations does not define"
+                )
+            named.setdefault(sig["organisation"], []).append(sig)
+        for org_id in sorted(named):
+            self._generate(named[org_id], org_id=org_id)
         generated: dict[str, list[Signature]] = {}
         for sig in signatures:
             if "organisation" in sig:
-                if sig["organisation"] not in self.by_id:
-                    raise InputFileError(
-                        f"signature {sig['id']!r} names the organisation "
-                        f"{sig['organisation']!r}, which --organisations does not define"
-                    )
-                self.stats["organisations named by curated signatures"] += 1
                 continue
             by_domain = self._domain_owner(sig)
             if by_domain is not None:
@@ -1319,7 +1332,9 @@ class OrganisationAssigner:
                 self.stats["organisations given by the owner of the hosts"] += 1
                 continue
             key = organisation_key(sig["vendor"]["name"])
-            found = self.by_key.get(key)
+            # "FreeWheel (Comcast)": the brand before a parenthesis may be the one listed.
+            brand = organisation_key(re.sub(r"\([^)]*\)", " ", sig["vendor"]["name"]))
+            found = self.by_key.get(key) or (self.by_key.get(brand) if brand else None)
             if found is not None:
                 sig["organisation"] = found
                 self.stats["organisations matched by vendor name"] += 1
@@ -1347,12 +1362,17 @@ class OrganisationAssigner:
             return None
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
-    def _generate(self, members: Sequence[Signature]) -> None:
-        """Make one organisation for the signatures of one vendor key."""
+    def _generate(self, members: Sequence[Signature], org_id: str | None = None) -> None:
+        """Make one organisation for the signatures of one vendor key (or named id)."""
         curated = [sig for sig in members if SOURCE_CURATED in sig["sources"]]
         model = sorted(curated or members, key=lambda sig: sig["id"])[0]
         name = model["vendor"]["name"]
-        org_id = _unique_id(slugify(_display_name(name)), set(self.by_id))
+        named = org_id is None
+        if org_id is None:
+            org_id = _unique_id(slugify(_display_name(name)), set(self.by_id))
+        else:
+            # Other signatures of the same vendor join the organisation named here.
+            self.by_key.setdefault(organisation_key(name), org_id)
         org: Organisation = {"id": org_id, "name": name}
         if model["vendor"]["country"] is not None:
             org["country"] = model["vendor"]["country"]
@@ -1363,18 +1383,24 @@ class OrganisationAssigner:
         self.by_id[org_id] = org
         for sig in members:
             sig["organisation"] = org_id
-        self.stats["organisations generated from vendor names"] += 1
+        self.stats[f"organisations generated from {'vendor names' if named else 'named ids'}"] += 1
 
     @staticmethod
     def _fill_vendor(sig: Signature, org: Organisation) -> None:
         """Fill the vendor from the organisation where the curated entry says nothing."""
         vendor = sig["vendor"]
-        if SOURCE_CURATED not in sig["sources"]:
+        before = dict(vendor)
+        provenance = sig.setdefault("provenance", {})
+        # A vendor that a correction table names ("FreeWheel (Comcast)") says otherwise.
+        corrected = provenance.get("vendor", "").startswith("correction:")
+        if SOURCE_CURATED not in sig["sources"] and not corrected:
             vendor["name"] = org["name"]
         if vendor["country"] is None:
             vendor["country"] = org.get("country")
         if vendor["dpf"] is None:
             vendor["dpf"] = org.get("dpf")
+        if dict(vendor) != before and SOURCE_CURATED not in sig["sources"] and not corrected:
+            provenance["vendor"] = "rule:organisation"
 
     def _add_domains(self, signatures: Sequence[Signature]) -> None:
         """Give organisations the domains of their ``*.domain`` patterns nobody claims."""

@@ -43,7 +43,7 @@ def imported(importer: Any, signature_id: str, vendor: str, hosts: list[str]) ->
         "consent": "marketing", "hosts": hosts, "urls": [], "cookies": [],
         "vendor": {"name": vendor, "country": None, "dpf": None},
         "facts": importer._empty_facts(), "checks": [], "mistakes": [],
-        "sources": ["third-party-web"],
+        "sources": ["third-party-web"], "provenance": {},
     }
 
 
@@ -57,6 +57,7 @@ def assign(importer: Any) -> tuple[list[Any], dict[str, Any]]:
                  ["*.tinypixel-fixture.com", "px.partner-fixture.com"]),
         imported(importer, "tiny-tags", "Tiny Pixel SA",
                  ["*.tinytags-fixture.com", "*.shop.cloudcoapps-fixture.com"]),
+        imported(importer, "bigco-video", "BigCo Search (BigCo Holdings)", []),
     ]
     assigner = importer.OrganisationAssigner(
         importer.read_organisations(fixture("organisations.json")), psl
@@ -84,6 +85,7 @@ class TestOrganisations:
         assert by_id["cloud-lb"]["organisation"] == "cloudco"
         assert by_id["bigco-analytics"]["organisation"] == "bigco"
         assert by_id["rubric-ads"]["organisation"] == "magnum"
+        assert by_id["bigco-video"]["organisation"] == "bigco"
         assert by_id["tiny-pixel"]["organisation"] == by_id["tiny-tags"]["organisation"]
         generated = {org["id"]: org for org in organisations}[by_id["tiny-pixel"]["organisation"]]
         assert generated == {
@@ -111,8 +113,19 @@ class TestOrganisations:
         assert by_id["magnum"]["domains"] == ["rubric-fixture.com"]
         assert by_id["cloudco"]["domains"] == ["cloudco-fixture.com"]
 
+    def test_named_organisation_without_file(self, importer: Any) -> None:
+        """Without an organisations file, an id a curated entry names is generated."""
+        psl = importer.PublicSuffixes()
+        signatures = importer.load_curated(fixture("curated.json"), psl)
+        signatures.append(imported(importer, "cloud-cdn", "CloudCo Inc", ["*.cloudco-fixture.com"]))
+        organisations = importer.OrganisationAssigner([], psl, strict=False).assign(signatures)
+        cloudco = {org["id"]: org for org in organisations}["cloudco"]
+        assert cloudco == {"id": "cloudco", "name": "CloudCo, Inc.", "country": "US", "dpf": True,
+                           "sources": ["curated"], "domains": ["cloudco-fixture.com"]}
+        assert {sig["id"]: sig["organisation"] for sig in signatures}["cloud-cdn"] == "cloudco"
+
     def test_unknown_named_organisation(self, importer: Any) -> None:
-        """A curated signature naming an organisation that is not defined stops the run."""
+        """With an organisations file, naming an organisation it lacks stops the run."""
         psl = importer.PublicSuffixes()
         signatures = importer.load_curated(fixture("curated.json"), psl)
         assigner = importer.OrganisationAssigner([], psl)
@@ -161,6 +174,10 @@ class TestGenericCookies:
 @pytest.mark.skipif(not SOURCES.is_dir(), reason="shared source datasets are absent")
 def test_deterministic_with_organisations(tmp_path: Path, importer: Any) -> None:
     """With an organisations file, two runs give the same bytes, a valid version 2 file."""
+    # The curated organisations where they exist (curated entries name their ids).
+    organisations = ROOT / "scripts" / "organisations.json"
+    if not organisations.is_file():
+        organisations = fixture("organisations.json")
     outputs = []
     for run in (1, 2):
         output = tmp_path / f"run{run}.json"

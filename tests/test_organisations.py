@@ -255,6 +255,15 @@ class TestLoadErrors:
              "specific pattern"),
         ]
 
+    def test_references_with_other_problems(self, tmp_path: Path) -> None:
+        """Unknown ids are reported together with the file's other problems."""
+        data = document()
+        data["organisations"][1]["parent"] = "megacorp"
+        data["signatures"][0]["cookies"][0] = {"name": "uid", "match": "exact"}
+        assert [pointer for pointer, _ in problems_of(write(tmp_path / "db.json", data))] == [
+            "/organisations/1/parent", "/signatures/0/cookies/0/name",
+        ]
+
     def test_cookie_domain_public_suffix(self, tmp_path: Path) -> None:
         """A cookie rule is bound to registrable domains, never to a public suffix."""
         data = document()

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "signatures.json"
 SCHEMA = ROOT / "data" / "signatures.schema.json"
 CURATED = ROOT / "scripts" / "curated_signatures.json"
+ORGANISATIONS = ROOT / "scripts" / "organisations.json"
 IMPORTER = ROOT / "scripts" / "import_signatures.py"
 SOURCES = ROOT.parent / "shared" / "data" / "sources"
 
@@ -293,7 +294,7 @@ class TestImporter:
                     "--curated", str(CURATED),
                     "--third-party-web", str(SOURCES / "third-party-web-entities.json"),
                     "--open-cookie-database", str(SOURCES / "open-cookie-database.csv"),
-                    "--organisations", str(CURATED.parent / "organisations.json"),
+                    "--organisations", str(ORGANISATIONS),
                     "--output", str(output),
                 ]
             )  # fmt: skip

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, get_args
 
 from attrs import field, frozen
 
 from tagsig._exceptions import SignatureError
 from tagsig._psl import public_suffix_list
-from tagsig._signature_model import Organisation, OrganisationKind, OrganisationSource
+from tagsig._signature_model import (
+    Organisation,
+    OrganisationKind,
+    OrganisationSource,
+    Signature,
+)
 
 __all__ = [
     "DomainChecker",
     "build_organisation",
     "read_organisations",
+    "reference_problems",
     "report_version_two_members",
     "type_name",
 ]
@@ -117,6 +123,21 @@ def build_organisation(
     organisation_id = raw["id"]
     if not isinstance(organisation_id, str):
         raise TypeError(f"expected a string id, found {organisation_id!r}")
+    if not domains.validate:
+        # The bundled database, checked in full by the test suite: taken as written.
+        return Organisation(
+            id=organisation_id,
+            name=raw["name"],
+            parent=raw.get("parent"),
+            aliases=tuple(raw.get("aliases", ())),
+            country=raw.get("country"),
+            dpf=raw.get("dpf"),
+            domains=tuple(raw.get("domains", ())),
+            hosting=tuple(raw.get("hosting", ())),
+            kind=raw.get("kind", "company"),
+            homepage=raw.get("homepage"),
+            sources=tuple(raw.get("sources", ())),
+        )
     lists: dict[str, list[str]] = {"domains": [], "hosting": []}
     for member, found in lists.items():
         for index, item in enumerate(raw.get(member, ())):
@@ -216,3 +237,60 @@ def type_name(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"the number {value!r}"
     return names.get(type(value), type(value).__name__)
+
+
+def reference_problems(
+    organisations: Mapping[str, tuple[Organisation, str, str]],
+    signatures: Iterable[tuple[Signature, str, str]],
+) -> list[SignatureError]:
+    """Return the unknown ``parent`` and ``organisation`` ids, and the parent cycles.
+
+    Args:
+        organisations: Every organisation by id, with the file and pointer of its record.
+        signatures: The signatures whose ``organisation`` must be known (those of version 2
+            files), with their file and pointer.
+
+    """
+    problems: list[SignatureError] = []
+    for organisation, source, pointer in organisations.values():
+        parent = organisation.parent
+        if parent is not None and parent not in organisations:
+            problems.append(SignatureError(
+                f"expected the id of an organisation as parent, found {parent!r}, "
+                "which no organisation has",
+                path=source, pointer=f"{pointer}/parent",
+            ))
+    problems.extend(_cycles(organisations))
+    for signature, source, pointer in signatures:
+        if signature.organisation is not None and signature.organisation not in organisations:
+            problems.append(SignatureError(
+                f"expected the id of an organisation, found {signature.organisation!r}, "
+                "which no organisation has",
+                path=source, pointer=f"{pointer}/organisation",
+            ))
+    return problems
+
+
+def _cycles(organisations: Mapping[str, tuple[Organisation, str, str]]) -> list[SignatureError]:
+    """Report each parent cycle once, at the member with the smallest id."""
+    problems: list[SignatureError] = []
+    done: set[str] = set()
+    for start in sorted(organisations):
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in organisations and current not in done:
+            if current in chain:
+                cycle = chain[chain.index(current):]
+                first = min(cycle)
+                ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)]
+                _organisation, source, pointer = organisations[first]
+                problems.append(SignatureError(
+                    "expected a parent chain that ends at an independent organisation, found "
+                    "the cycle " + " -> ".join([*ordered, first]),
+                    path=source, pointer=f"{pointer}/parent",
+                ))
+                break
+            chain.append(current)
+            current = organisations[current][0].parent
+        done.update(chain)
+    return problems

@@ -28,6 +28,7 @@ from tagsig._exceptions import (
 from tagsig._organisation_file import (
     DomainChecker,
     read_organisations,
+    reference_problems,
     report_version_two_members,
     type_name,
 )
@@ -96,8 +97,12 @@ def read_layer(
     *,
     schema: Mapping[str, Any] | None,
     validate: bool = True,
+    earlier: Mapping[str, tuple[Organisation, str, str]] | None = None,
 ) -> Layer:
     """Read, validate and build one database file.
+
+    With ``earlier`` (the organisations of the layers before it, with their file and
+    pointer), the ids the file's parents and signatures name are checked too.
 
     Raises:
         SignatureError: The file cannot be read or is not a JSON object.
@@ -144,6 +149,11 @@ def read_layer(
             disabled.append(built)
         elif built is not None:
             signatures.append((built, f"/signatures/{index}"))
+    if earlier is not None and validate:
+        known = dict(earlier)
+        known.update((o.id, (o, source, pointer)) for o, pointer in organisations)
+        named = [(s, source, p) for s, p in signatures] if version > 1 else []
+        problems.extend(p for p in reference_problems(known, named) if p.path == source)
     if problems:
         problems.sort(key=lambda problem: _pointer_key(problem.pointer))
         raise InvalidSignatureDB("invalid signature database", problems, path=source)

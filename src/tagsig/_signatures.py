@@ -25,6 +25,7 @@ from typing import Any, Final
 from attrs import evolve
 
 from tagsig._exceptions import InvalidSignatureDB, SignatureError
+from tagsig._organisation_file import reference_problems
 from tagsig._resources import data_file
 from tagsig._signature_file import Layer, read_layer
 from tagsig._signature_model import Organisation, Signature, SignatureDB
@@ -77,7 +78,13 @@ def _load_signatures(
     if not paths:
         return _bundled_db() if bundled else SignatureDB(signatures=())
     layers = [_bundled_layer()] if bundled else []
-    layers.extend(read_layer(Path(path), schema=schema) for path in paths)
+    # Each file is checked against the organisations of the layers before it, so that its
+    # unknown ids are reported with its other problems.
+    earlier = {o.id: (o, layer.source, p) for layer in layers for o, p in layer.organisations}
+    for path in paths:
+        layer = read_layer(Path(path), schema=schema, earlier=earlier)
+        earlier.update((o.id, (o, layer.source, p)) for o, p in layer.organisations)
+        layers.append(layer)
     return _merge_layers(layers)
 
 
@@ -177,52 +184,14 @@ def _check_references(
         InvalidSignatureDB: An id names no organisation, or a parent chain is a cycle.
 
     """
-    problems: list[SignatureError] = []
-    for organisation, source, pointer in organisations.values():
-        parent = organisation.parent
-        if parent is not None and parent not in organisations:
-            problems.append(SignatureError(
-                f"expected the id of an organisation as parent, found {parent!r}, "
-                "which no organisation has",
-                path=source, pointer=f"{pointer}/parent",
-            ))
-    problems.extend(_cycles(organisations))
-    for layer in layers:
-        if layer.schema_version == 1:  # format 1 has no organisations
-            continue
-        for signature, pointer in layer.signatures:
-            if signature.organisation is not None and signature.organisation not in organisations:
-                problems.append(SignatureError(
-                    f"expected the id of an organisation, found {signature.organisation!r}, "
-                    "which no organisation has",
-                    path=layer.source, pointer=f"{pointer}/organisation",
-                ))
+    named = [
+        (signature, layer.source, pointer)
+        for layer in layers
+        if layer.schema_version > 1  # format 1 has no organisations
+        for signature, pointer in layer.signatures
+    ]
+    problems = reference_problems(organisations, named)
     if problems:
         sources = {problem.path for problem in problems}
         path = sources.pop() if len(sources) == 1 else None
         raise InvalidSignatureDB("invalid signature database", problems, path=path)
-
-
-def _cycles(organisations: Mapping[str, tuple[Organisation, str, str]]) -> list[SignatureError]:
-    """Report each parent cycle once, at the member with the smallest id."""
-    problems: list[SignatureError] = []
-    done: set[str] = set()
-    for start in sorted(organisations):
-        chain: list[str] = []
-        current: str | None = start
-        while current is not None and current in organisations and current not in done:
-            if current in chain:
-                cycle = chain[chain.index(current):]
-                first = min(cycle)
-                ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)]
-                _organisation, source, pointer = organisations[first]
-                problems.append(SignatureError(
-                    "expected a parent chain that ends at an independent organisation, found "
-                    "the cycle " + " -> ".join([*ordered, first]),
-                    path=source, pointer=f"{pointer}/parent",
-                ))
-                break
-            chain.append(current)
-            current = organisations[current][0].parent
-        done.update(chain)
-    return problems
