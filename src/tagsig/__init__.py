@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         run_batch,
         summarize_estate,
     )
+    from tagsig._catalogue import CatalogueEntry, catalogue_entries, catalogue_entry
     from tagsig._cookies import load_cookies
     from tagsig._diff import (
         CookieChange,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         PolicyError,
         SignatureError,
         TagsigError,
+        UnknownTagError,
         UnsupportedSchemaError,
     )
     from tagsig._har import load_har
@@ -130,6 +132,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "run_batch",
         "summarize_estate",
     ),
+    "tagsig._catalogue": (
+        "CatalogueEntry",
+        "catalogue_entries",
+        "catalogue_entry",
+    ),
     "tagsig._cookies": (
         "load_cookies",
     ),
@@ -151,6 +158,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "PolicyError",
         "SignatureError",
         "TagsigError",
+        "UnknownTagError",
         "UnsupportedSchemaError",
     ),
     "tagsig._har": ("load_har",),
@@ -244,6 +252,7 @@ __all__ = [
     "AttributedEntry",
     "Attribution",
     "Capture",
+    "CatalogueEntry",
     "Category",
     "Complexity",
     "ConsentChange",
@@ -301,6 +310,7 @@ __all__ = [
     "TagsigError",
     "Timings",
     "UnattributedHost",
+    "UnknownTagError",
     "UnsupportedSchemaError",
     "Url",
     "UrlMatchKind",
@@ -313,6 +323,8 @@ __all__ = [
     "analyze",
     "analyze_capture",
     "attribute",
+    "catalogue_entries",
+    "catalogue_entry",
     "decode_tc_string",
     "diff_reports",
     "estate_document",
