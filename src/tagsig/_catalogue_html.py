@@ -24,6 +24,7 @@ from tagsig._catalogue_render import (
     english_note,
     fact_value,
     legal_basis_summary,
+    lifetime_label,
     owner_summary,
     prose_text,
     purpose_label,
@@ -144,8 +145,10 @@ def render_entry_html(entry: CatalogueEntry, tr: Translator, *,
         + "</div>\n")
     parts.append(f"<h2>{_e(tr.gettext('Cookies'))}</h2>\n")
     if entry.cookies:
-        parts.append("<ul>\n" + "".join(f"<li><code>{_e(c.name)}</code></li>\n"
-                                        for c in entry.cookies) + "</ul>\n")
+        parts.append("<ul>\n" + "".join(
+            f"<li><code>{_e(c.name)}</code> <span class=\"muted\">"
+            f"({_e(lifetime_label(c.lifetime_days, tr))})</span></li>\n"
+            for c in entry.cookies) + "</ul>\n")
     else:
         parts.append("<p class=\"muted\">-</p>\n")
     parts.append(f"<h2>{_e(tr.gettext('Overview'))}</h2>\n{_prose(entry.overview, tr)}")

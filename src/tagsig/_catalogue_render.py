@@ -20,6 +20,7 @@ __all__ = [
     "entry_document",
     "fact_value",
     "legal_basis_summary",
+    "lifetime_label",
     "list_document",
     "method_label",
     "owner_summary",
@@ -144,7 +145,8 @@ def english_note(tr: Translator) -> str | None:
     return tr.gettext("This text is not written in this language yet; it is shown in English.")
 
 
-def _lifetime(days: float | None, tr: Translator) -> str:
+def lifetime_label(days: float | None, tr: Translator) -> str:
+    """Return a cookie lifetime in days with its plural form, or "session or unknown"."""
     if days is None:
         return tr.gettext("session or unknown")
     count = round(days)
@@ -220,7 +222,7 @@ def render_entry_text(entry: CatalogueEntry, tr: Translator) -> str:
              f"{complexity_label(entry.complexity, tr)}", ""]
     lines += _table(_facts(entry, tr))
     lines += ["", tr.gettext("Cookies")]
-    lines += [f"  {c.name} ({_lifetime(c.lifetime_days, tr)})" for c in entry.cookies] or [
+    lines += [f"  {c.name} ({lifetime_label(c.lifetime_days, tr)})" for c in entry.cookies] or [
         "  -"]
     lines += ["", tr.gettext("Overview")]
     lines += _prose_lines(entry.overview, tr)
@@ -264,7 +266,7 @@ def render_entry_markdown(entry: CatalogueEntry, tr: Translator) -> str:
            f"{_md(complexity_label(entry.complexity, tr))}", "", "| | |", "| --- | --- |"]
     out += [f"| {_md(label)} | {_md(value)} |" for label, value in _facts(entry, tr)]
     out += ["", f"## {tr.gettext('Cookies')}", ""]
-    out += [f"- `{c.name}` ({_md(_lifetime(c.lifetime_days, tr))})" for c in entry.cookies]
+    out += [f"- `{c.name}` ({_md(lifetime_label(c.lifetime_days, tr))})" for c in entry.cookies]
     out += ["", f"## {tr.gettext('Overview')}", ""]
     out += [_md(line.strip()) for line in _prose_lines(entry.overview, tr)]
     out += ["", f"## {tr.gettext('Detected capabilities')}", "",
