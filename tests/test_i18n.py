@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import _i18n
-from tagsig._i18n import LANGUAGES, Translator, compile_po, resolve_language
+from tagsig._i18n import Translator, compile_po, languages, resolve_language
 
 from .conftest import REPO
 
@@ -39,7 +39,7 @@ def _template_ids() -> set[str]:
 class TestCatalogues:
     """The shipped .po files."""
 
-    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("language", languages())
     def test_every_message_is_translated(self, language: str) -> None:
         """Each message id of the template has a full translation in every language."""
         catalog = _read(LOCALE / language / "LC_MESSAGES" / "tagsig.po")
@@ -52,7 +52,7 @@ class TestCatalogues:
             assert not message.fuzzy, message.id
             assert len(strings) in (1, catalog.num_plurals), message.id
 
-    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("language", languages())
     def test_placeholders_are_kept(self, language: str) -> None:
         """A translation keeps exactly the ``{placeholders}`` of its message."""
         catalog = _read(LOCALE / language / "LC_MESSAGES" / "tagsig.po")
@@ -210,8 +210,44 @@ def test_wheel_ships_compiled_catalogues(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         assert {"tagsig/data/catalogue.json", "tagsig/data/catalogue.schema.json"} <= names
-        for language in LANGUAGES:
+        for language in languages():
             compiled = archive.read(f"tagsig/locale/{language}/LC_MESSAGES/tagsig.mo")
             translations = gettext.GNUTranslations(io.BytesIO(compiled))
             expected = "Forbhreathnú" if language == "ga" else "Overview"
             assert translations.gettext("Overview") == expected
+
+
+def test_a_language_is_one_po_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new folder with a tagsig.po is a new language: chosen, translated, falling back."""
+    for language in ("en", "ga"):
+        folder = tmp_path / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "tagsig.po").write_bytes(
+            (LOCALE / language / "LC_MESSAGES" / "tagsig.po").read_bytes())
+    french = tmp_path / "fr" / "LC_MESSAGES"
+    french.mkdir(parents=True)
+    (french / "tagsig.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "Overview"\nmsgstr "Aperçu"\n', encoding="utf-8")
+    monkeypatch.setattr(_i18n, "_locale_folder", lambda: tmp_path)
+    for cached in (_i18n.languages, _i18n._translations):
+        cached.cache_clear()
+    try:
+        assert _i18n.languages() == ("en", "fr", "ga")
+        assert resolve_language(environ={"LANG": "fr_FR.UTF-8"}) == "fr"
+        assert _i18n.gettext("Overview", "fr") == "Aperçu"
+        assert _i18n.gettext("Cookies", "fr") == "Cookies"
+    finally:
+        for cached in (_i18n.languages, _i18n._translations):
+            cached.cache_clear()
+
+
+def test_cli_refuses_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang with a language that is not shipped is a usage error, exit 2."""
+    from tagsig._cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["show", "intercom", "--lang", "xx"])
+    assert caught.value.code == 2
+    assert "expected a language among en, ga, found 'xx'" in capsys.readouterr().err

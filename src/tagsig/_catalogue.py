@@ -25,7 +25,7 @@ from typing import Final, Literal, TypeAlias, cast
 from attrs import frozen
 
 from tagsig._exceptions import SignatureError, UnknownTagError
-from tagsig._i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
+from tagsig._i18n import DEFAULT_LANGUAGE, Language
 from tagsig._resources import data_file
 from tagsig._signature_model import (
     Category,
@@ -276,7 +276,7 @@ class _Extra:
 
 def _prose(raw: object) -> Prose:
     texts = cast("Mapping[str, str]", raw)
-    order = [lang for lang in LANGUAGES if lang in texts]
+    order = sorted(texts, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
     return Prose(tuple((lang, texts[lang]) for lang in order))
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, Final, get_args
 
-from tagsig._i18n import LANGUAGES, Translator, resolve_language
+from tagsig._i18n import Translator, resolve_language
 from tagsig._signature_model import Category, ConsentPurpose
 
 __all__ = ["add_catalogue_parsers", "run_catalogue_command", "run_show_command"]
@@ -35,8 +35,9 @@ def add_catalogue_parsers(commands: argparse._SubParsersAction[Any]) -> None:
                       help="with --list: only tags under this consent purpose")
     show.add_argument("--format", choices=SHOW_FORMATS, default="text",
                       help="output format (default: text)")
-    show.add_argument("--lang", choices=LANGUAGES, default=None,
-                      help="language of the labels (default: from the locale, else en)")
+    show.add_argument("--lang", metavar="LANG", default=None,
+                      help="language of the labels: en or ga (default: from the locale, "
+                      "else en)")
     catalogue = commands.add_parser(
         "catalogue",
         help="write the tag catalogue as static HTML pages",
@@ -45,12 +46,17 @@ def add_catalogue_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     )
     catalogue.add_argument("--output", required=True, metavar="DIR",
                            help="directory to write the pages into (created when absent)")
-    catalogue.add_argument("--lang", choices=LANGUAGES, default=None,
-                           help="language of the pages (default: from the locale, else en)")
+    catalogue.add_argument("--lang", metavar="LANG", default=None,
+                           help="language of the pages: en or ga (default: from the "
+                           "locale, else en)")
 
 
-def _translator(args: argparse.Namespace) -> Translator:
-    return Translator(resolve_language(args.lang))
+def _translator(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Translator:
+    try:
+        return Translator(resolve_language(args.lang))
+    except ValueError as e:
+        parser.error(f"--lang: {e}")
+        raise  # parser.error exits
 
 
 def run_show_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -58,7 +64,7 @@ def run_show_command(args: argparse.Namespace, parser: argparse.ArgumentParser) 
     from tagsig import _catalogue_render as render  # noqa: PLC0415 (keeps start-up small)
     from tagsig._catalogue import catalogue_entries, catalogue_entry  # noqa: PLC0415
 
-    tr = _translator(args)
+    tr = _translator(args, parser)
     if args.list_tags:
         if args.tag is not None:
             parser.error("show takes either TAG or --list, not both")
@@ -95,11 +101,11 @@ def run_show_command(args: argparse.Namespace, parser: argparse.ArgumentParser) 
     return 0
 
 
-def run_catalogue_command(args: argparse.Namespace) -> int:
+def run_catalogue_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``tagsig catalogue``; return the exit code (errors raise :class:`TagsigError`)."""
     from tagsig._catalogue_html import write_catalogue  # noqa: PLC0415
 
-    tr = _translator(args)
+    tr = _translator(args, parser)
     written = write_catalogue(args.output, tr)
     count = len(written) - 1
     message = tr.ngettext("{count} tag", "{count} tags", count).format(count=tr.number(count))

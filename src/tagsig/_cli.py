@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             return run_show_command(args, _parser())
         if args.command == "catalogue":
-            return run_catalogue_command(args)
+            return run_catalogue_command(args, _parser())
         if args.command == "inspect":
             if not args.captures and not args.cookies:
                 _parser().error("inspect needs at least one CAPTURE or --cookies JAR")

@@ -23,33 +23,51 @@ import io
 import os
 from collections.abc import Mapping
 from importlib import resources
-from typing import Final, Literal, TypeAlias, get_args
+from importlib.resources.abc import Traversable
+from typing import Final, TypeAlias
 
 from attrs import frozen
 
 __all__ = [
     "DEFAULT_LANGUAGE",
-    "LANGUAGES",
     "N_",
     "Language",
     "Translator",
     "gettext",
+    "languages",
     "ngettext",
     "resolve_language",
     "translator",
 ]
 
-Language: TypeAlias = Literal["en", "ga"]
-"""A language tagsig ships a message catalogue for (ISO 639-1 code)."""
-
-LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
-"""Every shipped language, English first."""
+Language: TypeAlias = str
+"""A language code (ISO 639-1, lower case: ``"en"``, ``"ga"``)."""
 
 DEFAULT_LANGUAGE: Final[Language] = "en"
 """The language of the messages in the code, and the fallback for any untranslated one."""
 
 _DOMAIN: Final = "tagsig"
 _ENVIRONMENT: Final = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _locale_folder() -> Traversable:
+    return resources.files("tagsig") / "locale"
+
+
+@functools.cache
+def languages() -> tuple[Language, ...]:
+    """Return the shipped languages, English first: one per ``locale/LANG`` catalogue.
+
+    >>> languages()
+    ('en', 'ga')
+    """
+    found = {
+        folder.name for folder in _locale_folder().iterdir()
+        if folder.is_dir() and any(
+            (folder / "LC_MESSAGES" / f"{_DOMAIN}.{ext}").is_file() for ext in ("mo", "po"))
+    }
+    found.add(DEFAULT_LANGUAGE)
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
 
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention for a deferred mark)
@@ -80,7 +98,7 @@ def resolve_language(
     if language is not None:
         found = _shipped(language)
         if found is None:
-            raise ValueError(f"expected a language among {', '.join(LANGUAGES)}, found "
+            raise ValueError(f"expected a language among {', '.join(languages())}, found "
                              f"{language!r}")
         return found
     env = os.environ if environ is None else environ
@@ -94,15 +112,12 @@ def resolve_language(
 
 def _shipped(name: str) -> Language | None:
     code = name.split(".", 1)[0].split("@", 1)[0].replace("-", "_").split("_", 1)[0].lower()
-    for language in LANGUAGES:
-        if code == language:
-            return language
-    return None
+    return code if code in languages() else None
 
 
 @functools.cache
 def _translations(language: Language) -> _gettext.NullTranslations:
-    folder = resources.files("tagsig") / "locale" / language / "LC_MESSAGES"
+    folder = _locale_folder() / language / "LC_MESSAGES"
     compiled = folder / f"{_DOMAIN}.mo"
     if compiled.is_file():
         return _gettext.GNUTranslations(io.BytesIO(compiled.read_bytes()))
