@@ -364,3 +364,30 @@ def test_analyze_never_loads_the_catalogue() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=60)
     assert result.stdout.strip() == "['tagsig._catalogue_cli']"
+
+
+_OFFLINE = """
+import socket, sys
+
+def refuse(*args, **kwargs):
+    raise AssertionError(f"network access attempted: {args!r}")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+
+from tagsig._cli import main
+
+assert main(["show", "intercom", "--lang", "ga", "--format", "html"]) == 0
+assert main(["catalogue", "--output", sys.argv[1], "--lang", "ga"]) == 0
+print("offline ok")
+"""
+
+
+def test_catalogue_is_offline(tmp_path: Path) -> None:
+    """Showing a tag and writing the catalogue work with sockets refused."""
+    result = subprocess.run([sys.executable, "-c", _OFFLINE, str(tmp_path / "site")],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "offline ok" in result.stdout

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Final, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
-from tagsig._i18n import Translator, resolve_language
 from tagsig._signature_model import Category, ConsentPurpose
+
+if TYPE_CHECKING:
+    from tagsig._i18n import Translator
 
 __all__ = ["add_catalogue_parsers", "run_catalogue_command", "run_show_command"]
 
@@ -52,6 +54,8 @@ def add_catalogue_parsers(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _translator(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Translator:
+    from tagsig._i18n import Translator, resolve_language  # noqa: PLC0415 (start-up)
+
     try:
         return Translator(resolve_language(args.lang))
     except ValueError as e:
