@@ -223,10 +223,19 @@ class TestRenderers:
         # the mistakes are English: the page says so
         assert "tá sé i mBéarla anseo" in text
 
+    def test_irish_prose_where_written(self) -> None:
+        """A tag with Irish prose shows it on the Irish page, with no English note for it."""
+        entry = catalogue_entry("hotjar")
+        assert entry.overview is not None
+        assert entry.overview.text("ga") == ("Teasmhapaí, taifeadtaí seisiún agus suirbhéanna.",
+                                              "ga")
+        assert "Teasmhapaí" in render_entry_text(entry, GA)
+        assert "Heatmaps" in render_entry_text(entry, EN)
+
     def test_english_prose_is_flagged_on_an_irish_page(self) -> None:
         """An overview with no Irish text shows in English with a note."""
-        text = render_entry_text(catalogue_entry("hotjar"), GA)
-        assert "Heatmaps, session recordings and surveys." in text
+        text = render_entry_text(catalogue_entry("crisp"), GA)
+        assert "Live chat and shared inbox with a messenger widget on the site." in text
         assert "Níl an téacs seo scríofa sa teanga seo fós" in text
 
     def test_markdown_escapes(self) -> None:
