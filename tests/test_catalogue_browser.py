@@ -77,6 +77,14 @@ def test_index_search_filters_rows(chromium: str, site: Path, tmp_path: Path) ->
     assert len(rows) > 200
 
 
+def test_index_search_ignores_accents(chromium: str, site: Path, tmp_path: Path) -> None:
+    """Typing an Irish word without its accents finds it: "comhra" finds Comhrá rows."""
+    result = _dump(chromium, tmp_path, (site / "index.html").as_uri() + "#q=COMHRA%20intercom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _console_errors(result.stderr) == []
+    assert [link for link, hidden in _rows(result.stdout) if not hidden] == ["intercom.html"]
+
+
 def test_index_without_search_shows_every_tag(chromium: str, site: Path,
                                               tmp_path: Path) -> None:
     """With no search words every row stays visible; the count is the number of pages."""

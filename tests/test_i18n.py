@@ -251,3 +251,10 @@ def test_cli_refuses_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> 
         main(["show", "intercom", "--lang", "xx"])
     assert caught.value.code == 2
     assert "expected a language among en, ga, found 'xx'" in capsys.readouterr().err
+
+
+@given(st.dictionaries(st.sampled_from(["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]),
+                       st.text(max_size=20)))
+def test_any_locale_resolves_to_a_shipped_language(environ: dict[str, str]) -> None:
+    """Whatever the locale variables hold, the answer is a shipped language, never an error."""
+    assert resolve_language(environ=environ) in languages()

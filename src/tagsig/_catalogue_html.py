@@ -10,6 +10,7 @@ import base64
 import datetime
 import hashlib
 import os
+import unicodedata
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -64,7 +65,8 @@ _SEARCH_JS: Final = """
 (function(){
 var box=document.getElementById('q'),rows=document.querySelectorAll('tr[data-search]'),
 shown=document.getElementById('shown');
-function run(){var words=box.value.toLowerCase().split(/\\s+/).filter(Boolean),n=0;
+function fold(t){return t.normalize('NFD').replace(/[\\u0300-\\u036f]/g,'').toLowerCase();}
+function run(){var words=fold(box.value).split(/\\s+/).filter(Boolean),n=0;
 rows.forEach(function(r){var hay=r.getAttribute('data-search'),ok=words.every(
 function(w){return hay.indexOf(w)>=0;});r.hidden=!ok;if(ok){n++;}});
 shown.textContent=String(n);}
@@ -76,6 +78,12 @@ box.addEventListener('input',run);run();
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _fold(text: str) -> str:
+    """Lower-case ``text`` without accents, as the search script folds what is typed."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def page_name(signature_id: str) -> str:
@@ -203,9 +211,9 @@ def render_index_html(entries: Sequence[CatalogueEntry], tr: Translator, *,
     for entry in entries:
         words = " ".join([entry.id, entry.name, entry.category, entry.consent,
                           category_label(entry.category, tr), purpose_label(entry.consent, tr),
-                          entry.compliance.owner]).lower()
+                          entry.compliance.owner])
         rows.append(
-            f"<tr data-search=\"{_e(words)}\"><td><a href=\"{_e(page_name(entry.id))}\">"
+            f"<tr data-search=\"{_e(_fold(words))}\"><td><a href=\"{_e(page_name(entry.id))}\">"
             f"{_e(entry.name)}</a></td><td>{_e(category_label(entry.category, tr))}</td>"
             f"<td>{_e(consent_value(entry, tr))}</td>"
             f"<td>{_e(complexity_label(entry.complexity, tr))}</td></tr>\n")
