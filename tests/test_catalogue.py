@@ -400,3 +400,43 @@ def test_catalogue_is_offline(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "offline ok" in result.stdout
+
+
+def test_show_html_is_one_page(capsys: pytest.CaptureFixture[str]) -> None:
+    """Show with --format html prints one self-contained page, related services unlinked."""
+    assert main(["show", "intercom", "--format", "html", "--lang", "en"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h2>Related services</h2>" in page
+    assert 'href="zendesk.html"' not in page
+
+
+@pytest.mark.parametrize(("country", "dpf", "expected"), [
+    ("IE", None, "eea"), ("NO", None, "eea"), ("US", True, "dpf"), ("US", False, None),
+    ("GB", None, None), (None, None, None)])
+def test_uncurated_transfer_only_where_the_vendor_settles_it(
+        country: str | None, dpf: bool | None, expected: str | None) -> None:
+    """Without catalogue data: EEA vendors need no transfer, DPF ones use it, else unknown."""
+    from tagsig._catalogue import _transfer
+
+    assert _transfer(country, dpf) == expected
+    uncurated = [e for e in catalogue_entries(curated_only=False) if not e.is_curated]
+    assert all(e.compliance.legal_basis == () for e in uncurated)
+
+
+def test_missing_catalogue_file_is_a_tagsig_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken installation without the catalogue file raises SignatureError."""
+    from tagsig import _catalogue
+
+    def missing(name: str) -> Path:
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(_catalogue, "data_file", missing)
+    _catalogue._extras.cache_clear()
+    try:
+        with pytest.raises(tagsig.SignatureError, match=r"expected a readable bundled "
+                           r"'catalogue\.json'"):
+            _catalogue._extras()
+    finally:
+        monkeypatch.undo()
+        _catalogue._extras.cache_clear()
