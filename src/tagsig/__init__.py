@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         run_batch,
         summarize_estate,
     )
+    from tagsig._catalogue import CatalogueEntry, catalogue_entries, catalogue_entry
     from tagsig._cookie_names import is_generic_cookie_name
     from tagsig._cookies import load_cookies
     from tagsig._diff import (
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         PolicyError,
         SignatureError,
         TagsigError,
+        UnknownTagError,
         UnsupportedSchemaError,
     )
     from tagsig._har import load_har
@@ -134,6 +136,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "run_batch",
         "summarize_estate",
     ),
+    "tagsig._catalogue": (
+        "CatalogueEntry",
+        "catalogue_entries",
+        "catalogue_entry",
+    ),
     "tagsig._cookie_names": (
         "is_generic_cookie_name",
     ),
@@ -158,6 +165,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "PolicyError",
         "SignatureError",
         "TagsigError",
+        "UnknownTagError",
         "UnsupportedSchemaError",
     ),
     "tagsig._har": ("load_har",),
@@ -254,6 +262,7 @@ __all__ = [
     "AttributedEntry",
     "Attribution",
     "Capture",
+    "CatalogueEntry",
     "Category",
     "Complexity",
     "ConsentChange",
@@ -314,6 +323,7 @@ __all__ = [
     "TagsigError",
     "Timings",
     "UnattributedHost",
+    "UnknownTagError",
     "UnsupportedSchemaError",
     "Url",
     "UrlMatchKind",
@@ -326,6 +336,8 @@ __all__ = [
     "analyze",
     "analyze_capture",
     "attribute",
+    "catalogue_entries",
+    "catalogue_entry",
     "decode_tc_string",
     "diff_reports",
     "estate_document",

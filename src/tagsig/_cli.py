@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+from tagsig._catalogue_cli import add_catalogue_parsers, run_catalogue_command, run_show_command
 from tagsig._commands import (
     add_batch_parser,
     add_diff_parser,
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="output format (default: text)")
     add_diff_parser(commands)
     add_batch_parser(commands)
+    add_catalogue_parsers(commands)
     return parser
 
 
@@ -127,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_diff_command(args)
         if args.command == "batch":
             return run_batch_command(args)
+        if args.command == "show":
+            return run_show_command(args, _parser())
+        if args.command == "catalogue":
+            return run_catalogue_command(args, _parser())
         if args.command == "inspect":
             if not args.captures and not args.cookies:
                 _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
