@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--cookies", action="append", default=[], metavar="JAR",
                          help="cookie jar to include; repeatable")
     analyze.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
-                         help="another first-party domain (own CDN, alias); repeatable")
+                         help="another first-party domain (own CDN, alias; confirms a "
+                         "'probably first party' host); repeatable")
     analyze.add_argument("--signatures", action="append", default=[], metavar="FILE",
                          help="signature database file layered on the bundled one; "
                          "repeatable")
