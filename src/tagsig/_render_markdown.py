@@ -10,6 +10,7 @@ from tagsig._render_common import (
     SITE,
     all_flags,
     cookie_lifetime,
+    first_party_summary,
     human_bytes,
     no_tag_summary,
     own_tags,
@@ -52,8 +53,7 @@ def render_markdown(report: Report) -> str:
     m = markdown_text
     out = ["# Third-party tags", ""]
     out.append("Inputs: " + (", ".join(m(i.path) for i in report.inputs) or "none") + "  ")
-    out.append("First party: " + (", ".join(m(d) for d in report.first_party) or "unknown")
-               + "  ")
+    out.append("First party: " + (m(first_party_summary(report)) or "unknown") + "  ")
     own = own_tags(report)
     if own:
         out.append("The site's own: " + ", ".join(m(tag_name(t)) for t in own) + "  ")

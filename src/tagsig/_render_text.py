@@ -13,6 +13,7 @@ from tagsig._render_common import (
     SITE,
     all_flags,
     cookie_lifetime,
+    first_party_summary,
     human_bytes,
     no_tag_summary,
     own_tags,
@@ -59,7 +60,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         if no_tag_summary(item):
             console.print(Text(f"  {no_tag_summary(item)}"))
     if report.first_party:
-        console.print(Text(f"first party: {printable(', '.join(report.first_party))}"))
+        console.print(Text(f"first party: {printable(first_party_summary(report))}"))
     own = own_tags(report)
     if own:
         console.print(Text("the site's own: " + printable(", ".join(
