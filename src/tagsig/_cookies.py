@@ -28,7 +28,7 @@ from typing import BinaryIO, TypeGuard
 from tagsig._exceptions import CookieJarError, escape_pointer
 from tagsig._models import Cookie, CookieJar, Problem, SameSite
 from tagsig._setcookie import EARLIEST_EXPIRY, LATEST_EXPIRY, parse_cookie_date
-from tagsig._source import gunzip, read_bytes
+from tagsig._source import gunzip, read_bytes, replace_lone_surrogates_text
 
 __all__ = ["load_cookies"]
 
@@ -116,7 +116,8 @@ def _text_expiry(text: str) -> datetime | None:
 
 
 def load_cookies(
-    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None
+    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None,
+    max_bytes: int | None = None,
 ) -> CookieJar:
     """Read a cookie jar, detecting its format from its content.
 
@@ -125,6 +126,8 @@ def load_cookies(
     Args:
         source: A path, the file's bytes, or a binary file object.
         name: The name to report the jar as (default: the path, ``<bytes>`` or ``<file>``).
+        max_bytes: The most bytes the jar may hold, read or inflated from gzip (default:
+            ``$TAGSIG_MAX_INPUT_BYTES``, else 1 GiB).
 
     Returns:
         The jar, its cookies in file order.
@@ -135,18 +138,19 @@ def load_cookies(
 
     """
     data, label = read_bytes(source, name=name, error=CookieJarError,
-                             expected="a readable cookie jar")
-    return _parse_jar(bytes(data), label)
+                             expected="a readable cookie jar", limit=max_bytes)
+    return _parse_jar(bytes(data), label, max_bytes)
 
 
-def _parse_jar(data: bytes, label: str) -> CookieJar:
+def _parse_jar(data: bytes, label: str, max_bytes: int | None = None) -> CookieJar:
     """Detect the format of ``data`` and read it.
 
     Raises:
         CookieJarError: ``data`` is no cookie jar of a known format.
 
     """
-    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar"))
+    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar",
+                        limit=max_bytes))
     if data.startswith(_SQLITE_MAGIC):
         return _read_sqlite(data, label)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -352,10 +356,15 @@ def _read_json(text: str, label: str) -> CookieJar:
         CookieJarError: Malformed JSON, or JSON holding no cookie list.
 
     """
+    # An escaped unpaired surrogate ("\ud800") names no character that output can hold.
+    text, surrogates = replace_lone_surrogates_text(text)
     try:
         # Text starting with "[" or "{" decodes to a list or an object, if at all.
         document: list[object] | dict[str, object] = json.loads(text)
-    except (ValueError, RecursionError) as error:
+    except RecursionError as error:
+        raise CookieJarError(f"{_EXPECTED}, found JSON nested too deeply to read",
+                             path=label) from error
+    except ValueError as error:
         raise CookieJarError(f"{_EXPECTED}, found malformed JSON ({error})", path=label) from error
     records: list[object] | None = None
     base, format_ = "", "json"
@@ -377,6 +386,10 @@ def _read_json(text: str, label: str) -> CookieJar:
         raise CookieJarError(f"{_EXPECTED}, found a JSON {kind} without cookies", path=label)
     cookies_read: list[Cookie] = []
     problems: list[Problem] = []
+    if surrogates:
+        problems.append(Problem(source=label, message=f"{surrogates} escape"
+                                f"{'s' if surrogates != 1 else ''} of an unpaired UTF-16 "
+                                "surrogate read as U+FFFD"))
     for index, record in enumerate(records):
         pointer = f"{base}/{index}"
         try:
@@ -515,17 +528,23 @@ def _read_sqlite(data: bytes, label: str) -> CookieJar:
             next((f'"{c}"' for c in names if c in columns), "NULL") + f" AS {ours}"
             for ours, names in wanted.items()
         )
-        rows = connection.execute(f"SELECT {selected} FROM {table}").fetchall()  # noqa: S608
+        cookies: list[Cookie] = []
+        problems: list[Problem] = []
+        # Rows are read one at a time, not fetched all at once: a jar of millions of rows
+        # then holds its cookies only, not every row as well.
+        rows = connection.execute(f"SELECT {selected} FROM {table}")  # noqa: S608
+        for index, row in enumerate(rows):
+            try:
+                cookies.append(_sqlite_cookie(row, table, index, label))
+            except _SkipError as error:
+                problems.append(Problem(source=label, message=str(error),
+                                        pointer=error.pointer))
     except sqlite3.Error as error:
         message = f"expected a readable SQLite cookie database, found {error}"
         raise CookieJarError(message, path=label) from error
+    except UnicodeDecodeError as error:  # a table or column name that is not UTF-8
+        message = "expected a readable SQLite cookie database, found names that are not UTF-8"
+        raise CookieJarError(message, path=label) from error
     finally:
         connection.close()
-    cookies: list[Cookie] = []
-    problems: list[Problem] = []
-    for index, row in enumerate(rows):
-        try:
-            cookies.append(_sqlite_cookie(row, table, index, label))
-        except _SkipError as error:
-            problems.append(Problem(source=label, message=str(error), pointer=error.pointer))
     return CookieJar(source=label, format=format_, cookies=tuple(cookies), problems=tuple(problems))

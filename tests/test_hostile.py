@@ -1,0 +1,267 @@
+"""Hostile inputs: each is refused with a tagsig error, or read with its damage a problem."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tagsig import CookieJarError, HarError, load_cookies, load_har
+from tagsig._cli import main
+
+from .builders import entry, har
+
+DEEP = 100_000
+
+
+def _nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def _capture_with(old: bytes, new: bytes) -> bytes:
+    data = har(entry("https://www.shop.example/", time=7.0))
+    assert data.count(old) == 1
+    return data.replace(old, new)
+
+
+class TestDeepNesting:
+    """JSON nested far deeper than the interpreter's recursion limit."""
+
+    @pytest.mark.parametrize("data", [
+        _nested(DEEP),
+        b'{"log": {"entries": [], "x": ' + _nested(DEEP) + b"}}",
+        _capture_with(b'"cache": {}', b'"cache": ' + _nested(DEEP)),
+        _capture_with(b'"cache": {}', b'"_initiator": {"type": "script", "stack": '
+                      + b'{"parent": ' * 5000 + b"null" + b"}" * 5000 + b"}"),
+    ], ids=["document", "log member", "entry member", "initiator stack"])
+    def test_capture(self, data: bytes) -> None:
+        """A capture is refused with a HarError that says why."""
+        with pytest.raises(HarError, match="nested too deeply"):
+            load_har(data)
+
+    def test_mapping(self) -> None:
+        """A mapping nested too deeply is refused with a HarError."""
+        document: dict[str, object] = {"log": {"entries": []}}
+        inner = document
+        for _ in range(5000):
+            inner["x"] = inner = {}
+        with pytest.raises(HarError, match="nested too deeply"):
+            load_har(document)
+
+    def test_jar(self) -> None:
+        """A JSON jar nested too deeply is refused with a CookieJarError."""
+        with pytest.raises(CookieJarError, match="nested too deeply"):
+            load_cookies(_nested(DEEP))
+
+
+class TestNumbers:
+    """Numbers that no typed member can hold."""
+
+    @pytest.mark.parametrize("number", [b"1e999", b"-1e999", b"9" * 5000])
+    def test_typed_member_is_ignored(self, number: bytes) -> None:
+        """The member is ignored with a problem at its pointer; the entry is kept."""
+        capture = load_har(_capture_with(b'"time": 7.0', b'"time": ' + number))
+        assert len(capture.entries) == 1
+        (problem,) = capture.problems
+        assert problem.pointer == "/log/entries/0/time"
+        assert "too large" in problem.message
+
+    def test_two_members(self) -> None:
+        """Each out-of-range member is ignored in turn."""
+        data = _capture_with(b'"time": 7.0', b'"time": 1e999')
+        data = data.replace(b'"status": 200', b'"status": ' + b"9" * 5000)
+        capture = load_har(data)
+        assert len(capture.entries) == 1
+        assert {p.pointer for p in capture.problems} == {
+            "/log/entries/0/time", "/log/entries/0/response/status"}
+
+    def test_log_member(self) -> None:
+        """Outside the entries, such a number refuses the capture with a HarError."""
+        with pytest.raises(HarError, match="too large"):
+            load_har(b'{"log": {"version": 1e999, "entries": []}}')
+
+
+class TestText:
+    """Bytes that are not UTF-8 and escapes of unpaired surrogates."""
+
+    def test_invalid_utf8_in_url(self) -> None:
+        """The entry is read with U+FFFD, and the replacement is a problem of that entry."""
+        data = har(entry("https://www.shop.example/a"))
+        capture = load_har(data.replace(b"example/a", b"example/\xff\xfe"))
+        (only,) = capture.entries
+        assert only.url.raw.endswith("\ufffd\ufffd")
+        (problem,) = capture.problems
+        assert (problem.pointer, "not UTF-8" in problem.message) == ("/log/entries/0", True)
+
+    def test_invalid_utf8_in_header(self) -> None:
+        """A header value that is not UTF-8 is read the same way."""
+        data = har(entry("https://www.shop.example/", request_headers={"X-A": "Q"}))
+        capture = load_har(data.replace(b'"Q"', b'"\xc3"'))
+        assert capture.entries[0].request_headers.get("x-a") == "\ufffd"
+
+    @pytest.mark.parametrize("escape", [rb"\ud800", rb"\udfff", rb"x\ud83d"])
+    def test_lone_surrogate_in_body(self, escape: bytes) -> None:
+        """A lone surrogate inside ``content.text`` no longer rejects the capture."""
+        capture = load_har(_capture_with(b'"mimeType": "text/html"}',
+                                         b'"mimeType": "text/html", "text": "' + escape + b'"}'))
+        assert len(capture.entries) == 1
+        assert "surrogate" in capture.problems[0].message
+
+    def test_pairs_and_escaped_backslashes_are_kept(self) -> None:
+        r"""A surrogate pair and ``\\ud800`` (a backslash, then text) are left alone."""
+        data = har(entry("https://www.shop.example/a"))
+        capture = load_har(data.replace(b"example/a", rb"example/\ud83d\ude00/\\ud800"))
+        assert capture.entries[0].url.raw == "https://www.shop.example/\U0001f600/\\ud800"
+        assert capture.problems == ()
+
+    def test_lone_surrogate_in_json_jar(self) -> None:
+        """A JSON jar's lone surrogate becomes U+FFFD, with a problem."""
+        jar = load_cookies(rb'[{"name": "a\ud800", "value": "v", "domain": ".x.example"}]')
+        assert jar.cookies[0].name == "a\ufffd"
+        assert "surrogate" in jar.problems[0].message
+        jar.cookies[0].name.encode("utf-8")
+
+
+class TestSizes:
+    """Inputs larger than the limit, compressed or not."""
+
+    def test_gzip_bomb(self) -> None:
+        """Inflating stops at the limit with an error that names how to raise it."""
+        bomb = gzip.compress(b" " * 5_000_000)
+        with pytest.raises(HarError, match="TAGSIG_MAX_INPUT_BYTES"):
+            load_har(bomb, max_bytes=1_000_000)
+        with pytest.raises(CookieJarError, match="at most 1000000 bytes"):
+            load_cookies(bomb, max_bytes=1_000_000)
+
+    def test_limit_from_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """``TAGSIG_MAX_INPUT_BYTES`` sets the default limit."""
+        monkeypatch.setenv("TAGSIG_MAX_INPUT_BYTES", "100")
+        with pytest.raises(HarError, match="at most 100 bytes"):
+            load_har(gzip.compress(har(entry("https://www.shop.example/"))))
+
+    def test_gzip_members(self) -> None:
+        """A stream of several gzip members reads as their concatenation."""
+        data = har(entry("https://www.shop.example/"))
+        stream = gzip.compress(data[:50]) + gzip.compress(data[50:])
+        assert len(load_har(stream).entries) == 1
+
+    @pytest.mark.parametrize("tail", [b"junk", b"\x1f"])
+    def test_data_after_gzip(self, tail: bytes) -> None:
+        """Data after the last member is a damaged stream."""
+        with pytest.raises(HarError, match="damaged gzip stream"):
+            load_har(gzip.compress(har()) + tail)
+
+    def test_large_file(self, tmp_path: Path) -> None:
+        """A file over the limit is refused without reading it whole."""
+        path = tmp_path / "big.har"
+        path.write_bytes(b" " * 2000)
+        with pytest.raises(HarError, match="at most 1000 bytes"):
+            load_har(path, max_bytes=1000)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+class TestSpecialFiles:
+    """Files that are not regular files: they could block or never end."""
+
+    def test_fifo(self, tmp_path: Path) -> None:
+        """A FIFO is refused at once, without waiting for a writer."""
+        fifo = tmp_path / "pipe.har"
+        os.mkfifo(fifo)
+        result: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                load_har(fifo)
+            except HarError as error:
+                result.append(error)
+
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert "named pipe" in str(result[0])
+
+    @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+    def test_endless_device(self) -> None:
+        """``/dev/zero`` is refused as a character device."""
+        with pytest.raises(CookieJarError, match="character device"):
+            load_cookies("/dev/zero")
+
+    def test_directory(self, tmp_path: Path) -> None:
+        """A directory is refused as one."""
+        with pytest.raises(HarError, match="a directory"):
+            load_har(tmp_path)
+
+
+class TestSqlite:
+    """A damaged SQLite jar."""
+
+    def test_flipped_bytes(self, tmp_path: Path) -> None:
+        """Flipping the high bit of any byte gives a jar or a CookieJarError, nothing else.
+
+        A flip inside the schema's text makes a table or column name that is not UTF-8.
+        """
+        path = tmp_path / "Cookies"
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE cookies (host_key TEXT, name TEXT, value TEXT, "
+                               "path TEXT, expires_utc INTEGER, is_secure INTEGER, "
+                               "is_httponly INTEGER, samesite INTEGER, is_persistent INTEGER)")
+            connection.executemany("INSERT INTO cookies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (".x.example", f"n{i}", "v", "/", 13_300_000_000_000_000, 0, 0, 1, 1)
+                for i in range(20)])
+        connection.close()
+        data = path.read_bytes()
+        for offset in range(len(data)):
+            damaged = bytearray(data)
+            damaged[offset] ^= 0x80
+            try:
+                load_cookies(bytes(damaged))
+            except CookieJarError:
+                pass
+
+
+class TestCommandLine:
+    """What the command line prints for hostile inputs."""
+
+    def test_control_characters_in_error(self, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+        """An error naming a hostile key prints no escape sequence."""
+        path = tmp_path / "x.har"
+        path.write_text(json.dumps({"\x1b]0;owned\x07": {"log": {"entries": 3}}}))
+        assert main(["inspect", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "\x1b" not in err
+        assert "\x07" not in err
+        assert err.count("\n") == 1
+        assert err.startswith("tagsig: error: ")
+
+    def test_control_characters_in_inspect(self, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+        """``inspect`` neutralises control characters from the capture."""
+        path = tmp_path / "x.har"
+        path.write_bytes(har(entry("https://www.shop.example/"), creator="\x1b[2J\x9bevil"))
+        assert main(["inspect", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out
+        assert "\x9b" not in out
+        assert "?[2J?evil" in out
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+    def test_full_output(self, tmp_path: Path) -> None:
+        """A full standard output is one error line and exit status 2."""
+        path = tmp_path / "x.har"
+        path.write_bytes(har(entry("https://www.shop.example/")))
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "tagsig", "inspect", str(path)],
+                                    stdout=full, stderr=subprocess.PIPE, text=True,
+                                    check=False, timeout=120)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [
+            "tagsig: error: <stdout>: cannot write the output: No space left on device"]
