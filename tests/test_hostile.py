@@ -13,8 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tagsig import CookieJarError, HarError, load_cookies, load_har
+from tagsig import (
+    CookieJarError,
+    HarError,
+    InputError,
+    PolicyError,
+    TagsigError,
+    load_cookies,
+    load_har,
+    load_policy,
+    load_signatures,
+)
 from tagsig._cli import main
+from tagsig._diff import diff_reports, load_report_document
+from tagsig._report import REPORT_SCHEMA_VERSION
 
 from .builders import entry, har
 
@@ -265,3 +277,101 @@ class TestCommandLine:
         assert result.returncode == 2
         assert result.stderr.splitlines() == [
             "tagsig: error: <stdout>: cannot write the output: No space left on device"]
+
+
+class TestPolicies:
+    """Policy files that pass a schema check yet mean nothing, or cannot be read."""
+
+    @pytest.mark.parametrize(("name", "text"), [
+        ("p.toml", "version = 1\n[cookies]\nmax_lifetime_days = nan\n"),
+        ("p.toml", "version = 1\n[weight]\nmax_bytes_per_tag = -inf\n"),
+        ("p.json", '{"version": 1, "cookies": {"max_lifetime_days": NaN}}'),
+    ])
+    def test_non_finite_number(self, tmp_path: Path, name: str, text: str) -> None:
+        """``nan`` and ``inf`` are refused with the pointer of the value."""
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(PolicyError, match="expected a finite number") as caught:
+            load_policy(path)
+        assert caught.value.pointer in {"/cookies/max_lifetime_days",
+                                        "/weight/max_bytes_per_tag"}
+
+    def test_long_wrong_value_is_shortened(self, tmp_path: Path) -> None:
+        """A wrong value of megabytes is not echoed whole."""
+        path = tmp_path / "p.toml"
+        path.write_text(f'version = 1\n[cookies]\nmax_lifetime_days = "{"x" * 1_000_000}"\n')
+        with pytest.raises(PolicyError) as caught:
+            load_policy(path)
+        assert len(str(caught.value)) < 400
+
+    @pytest.mark.parametrize(("name", "text"), [
+        ("p.json", "[" * DEEP + "]" * DEEP),
+        ("p.json", '{"a": ' * DEEP + "1" + "}" * DEEP),
+        ("p.toml", "a = " + "[" * DEEP + "]" * DEEP),
+    ])
+    def test_deep_nesting(self, tmp_path: Path, name: str, text: str) -> None:
+        """JSON and TOML nested too deeply are a PolicyError."""
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(PolicyError):
+            load_policy(path)
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+    def test_fifo(self, tmp_path: Path) -> None:
+        """A named pipe is refused, not waited on."""
+        os.mkfifo(tmp_path / "p.toml")
+        with pytest.raises(PolicyError, match="named pipe"):
+            load_policy(tmp_path / "p.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_signature_fifo(tmp_path: Path) -> None:
+    """A named pipe given as a signature file is refused, not waited on."""
+    os.mkfifo(tmp_path / "s.json")
+    with pytest.raises(TagsigError, match="no regular file"):
+        load_signatures(tmp_path / "s.json")
+
+
+class TestSavedReports:
+    """Saved JSON reports given to ``diff``."""
+
+    @staticmethod
+    def _report(tmp_path: Path, **tag: object) -> Path:
+        base: dict[str, object] = {
+            "id": "t", "name": "T", "consent": "analytics", "requests": 1,
+            "transfer_bytes": 10, "decoded_bytes": 10, "script_bytes": 0, "time_ms": 1.0,
+            "cookies": [], "flags": []}
+        document = {"schema_version": REPORT_SCHEMA_VERSION, "tags": [{**base, **tag}],
+                    "unattributed": [], "flags": []}
+        path = tmp_path / f"r{len(list(tmp_path.iterdir()))}.json"
+        path.write_text(json.dumps(document))
+        return path
+
+    def test_deep_nesting(self, tmp_path: Path) -> None:
+        """A report nested too deeply is an InputError."""
+        path = tmp_path / "deep.json"
+        path.write_text('{"schema_version": ' + "[" * DEEP + "]" * DEEP + "}")
+        with pytest.raises(InputError, match="nested too deeply"):
+            load_report_document(path)
+
+    @pytest.mark.parametrize("tag", [{"transfer_bytes": 10**3999}, {"time_ms": 10**3999},
+                                     {"time_ms": float("nan")}, {"time_ms": float("inf")}])
+    def test_numbers(self, tmp_path: Path, tag: dict[str, object]) -> None:
+        """A huge count or a non-finite time is an InputError, not an OverflowError."""
+        old, new = self._report(tmp_path), self._report(tmp_path, **tag)
+        documents = [load_report_document(p) for p in (old, new)]
+        assert documents[0] is not None
+        assert documents[1] is not None
+        with pytest.raises(InputError, match="expected 't"):
+            diff_reports(documents[0], documents[1])
+
+    def test_lone_surrogate(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An escaped lone surrogate in a report prints, in every format."""
+        old = self._report(tmp_path)
+        new = self._report(tmp_path, id="t2", name="\\ud800")
+        new.write_text(new.read_text().replace("\\\\ud800", "\\ud800"))
+        for form in ("text", "json"):
+            assert main(["diff", str(old), str(new), "--format", form]) == 1
+            out = capsys.readouterr().out
+            out.encode("utf-8")
+            assert "\\ufffd" in out or "\ufffd" in out
