@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from tagsig import (
     CookieJarError,
@@ -19,16 +24,21 @@ from tagsig import (
     InputError,
     PolicyError,
     TagsigError,
+    _batch,
     load_cookies,
     load_har,
     load_policy,
     load_signatures,
+    render,
 )
+from tagsig._batch import BatchLine, run_batch
 from tagsig._cli import main
 from tagsig._diff import diff_reports, load_report_document
+from tagsig._render_csv import CSV_COLUMNS
 from tagsig._report import REPORT_SCHEMA_VERSION
 
 from .builders import entry, har
+from .reports import example_report
 
 DEEP = 100_000
 
@@ -375,3 +385,120 @@ class TestSavedReports:
             out = capsys.readouterr().out
             out.encode("utf-8")
             assert "\\ufffd" in out or "\ufffd" in out
+
+
+def _faulty_work(path: str, signatures: object = (), first_party: object = ()) -> BatchLine:
+    """Stand in for the batch's unit of work: raise, kill the worker, or succeed."""
+    name = Path(path).name
+    if name.startswith("raise"):
+        raise ZeroDivisionError("a fault of the analysis")
+    if name.startswith("kill"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"path": path, "worker": os.getpid()}
+
+
+class TestBatch:
+    """A batch loses no capture's line to another capture's failure."""
+
+    @pytest.fixture
+    def captures(self, tmp_path: Path) -> list[str]:
+        """Return six capture paths (the files need not exist for the stand-in work)."""
+        return [str(tmp_path / f"{name}.har") for name in
+                ("a", "b", "kill", "c", "raise", "d")]
+
+    @pytest.mark.parametrize("jobs", [2, 3])
+    def test_killed_worker(self, captures: list[str], jobs: int,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+        """A worker killed with SIGKILL is replaced; every other capture has its line."""
+        monkeypatch.setattr(_batch, "analyze_capture", _faulty_work)
+        monkeypatch.setattr(_batch, "analyze", _unexpected)
+        lines = list(run_batch(captures, jobs=jobs))
+        assert [line["path"] for line in lines] == captures
+        by_name = {Path(str(line["path"])).stem: line for line in lines}
+        assert "died" in str(by_name["kill"]["error"])
+        assert "ZeroDivisionError" in str(by_name["raise"]["error"])
+        assert all("worker" in by_name[name] for name in "abcd")
+
+    def test_unexpected_error_is_a_line(self, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+        """An error that is no tagsig error, or running out of memory, is the capture's line."""
+        path = tmp_path / "a.har"
+        path.write_bytes(har(entry("https://www.shop.example/")))
+        monkeypatch.setattr(_batch, "analyze", _unexpected)
+        line = _batch.analyze_capture(str(path))
+        assert line == {"path": str(path), "error": "unexpected KeyError: 'boom'"}
+        monkeypatch.setattr(_batch, "analyze", _out_of_memory)
+        assert "out of memory" in str(_batch.analyze_capture(str(path))["error"])
+
+    def test_workers_at_most_captures(self, captures: list[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+        """``jobs=40`` for four captures starts at most four workers."""
+        started: list[int] = []
+
+        class Pool(ProcessPoolExecutor):
+            def __init__(self, max_workers: int) -> None:
+                started.append(max_workers)
+                super().__init__(max_workers=max_workers)
+
+        monkeypatch.setattr(_batch, "analyze_capture", _faulty_work)
+        monkeypatch.setattr(_batch, "ProcessPoolExecutor", Pool)
+        four = [p for p in captures if Path(p).stem in {"a", "b", "c", "d"}]
+        lines = list(run_batch(four, jobs=40))
+        assert len(lines) == 4
+        assert started == [4]
+
+
+def _unexpected(*args: object, **kwargs: object) -> object:
+    raise KeyError("boom")
+
+
+def _out_of_memory(*args: object, **kwargs: object) -> object:
+    raise MemoryError
+
+
+class TestOutputs:
+    """Renderers given text a hostile capture controls."""
+
+    @pytest.mark.parametrize("name", ["a\r=HYPERLINK(\"x\")", "a\n=1+1", "a\r\nb", 'a"b,c'])
+    def test_csv_cell_with_line_break(self, name: str) -> None:
+        """A cell with a carriage return or line feed is quoted: no row starts inside it."""
+        report = example_report()
+        tag = report.tags[0]
+        cookie = tag.cookies[0] if tag.cookies else None
+        assert cookie is not None
+        tag = evolve(tag, cookies=(evolve(cookie, name=name),))
+        text = render(evolve(report, tags=(tag,)), "csv")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert len(rows) == 3
+        assert rows[2][CSV_COLUMNS.index("cookie_name")] == name
+        assert text.endswith("\n")
+        assert "\r\n" not in text.replace("a\r\nb", "")
+
+    def test_sarif_links_are_escaped(self) -> None:
+        """A flag message holding SARIF's link syntax is shown literally, not as a link."""
+        report = example_report()
+        tag = next(t for t in report.tags if t.flags)
+        flag = evolve(tag.flags[0], message="see [the fix](https://evil.example) \\[x]")
+        report = evolve(report, tags=(evolve(tag, flags=(flag,)),))
+        document = json.loads(render(report, "sarif"))
+        text = document["runs"][0]["results"][0]["message"]["text"]
+        assert text.endswith("see \\[the fix\\](https://evil.example) \\\\\\[x\\]")
+
+    def test_progress_is_plain_text(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The batch progress bar reads file names as text, never as rich markup."""
+        from tagsig import _commands
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        out = Terminal()
+        monkeypatch.setattr(sys, "stderr", out)
+        progress = _commands._progress(1)
+        with progress:
+            task = progress.add_task("", total=1)
+            progress.update(task, description="[link=https://evil.example]x[/link]")
+            progress.refresh()
+        shown = out.getvalue()
+        assert "[link=https://evil.example]x[/link]" in shown
+        assert "\x1b]8;" not in shown  # no terminal hyperlink was made
