@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import tracemalloc
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from tagsig import (
     PolicyError,
     TagsigError,
     _batch,
+    analyze,
     load_cookies,
     load_har,
     load_policy,
@@ -34,8 +37,9 @@ from tagsig import (
 from tagsig._batch import BatchLine, run_batch
 from tagsig._cli import main
 from tagsig._diff import diff_reports, load_report_document
+from tagsig._har_values import parse_url
 from tagsig._render_csv import CSV_COLUMNS
-from tagsig._report import REPORT_SCHEMA_VERSION
+from tagsig._report import REPORT_SCHEMA_VERSION, Report
 
 from .builders import entry, har
 from .reports import example_report
@@ -502,3 +506,52 @@ class TestOutputs:
         shown = out.getvalue()
         assert "[link=https://evil.example]x[/link]" in shown
         assert "\x1b]8;" not in shown  # no terminal hyperlink was made
+
+
+def _peak_bytes(work: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+class TestQuadratic:
+    """Inputs whose size once cost quadratic time or memory (or per-label memory)."""
+
+    def test_host_of_dotted_labels(self) -> None:
+        """A host of a million labels is split without a mark per label."""
+        url = "https://" + "a." * 1_000_000 + "example/"
+        assert _peak_bytes(lambda: parse_url(url)) < 40_000_000
+
+    def test_cookie_value_of_dotted_pieces(self) -> None:
+        """A cookie value of 20,000 dotted pieces is searched for identifiers in linear time."""
+        value = ".".join(["a1b2c3d4"] * 20_000)
+        data = har(entry("https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                         request_headers={"Cookie": f"_ga={value}"},
+                         response_headers={"Set-Cookie": f"_ga={value}; Max-Age=100"}),
+                   entry(f"https://www.google-analytics.com/g/collect?cid={value}"))
+        database = load_signatures()
+        assert _peak_bytes(lambda: analyze(data, signatures=database)) < 60_000_000
+
+    @pytest.mark.parametrize("kind", ["prefix", "suffix", "regex"])
+    def test_long_literal_pattern(self, tmp_path: Path, kind: str) -> None:
+        """A 20,000-character cookie pattern is indexed and matched in linear memory."""
+        literal = "ab" * 10_000
+        document = json.loads((Path(__file__).parent / "fixtures" / "signatures" /
+                               "layer-override.json").read_text())
+        signature = document["signatures"][0]
+        signature["cookies"] = [{"name": literal, "match": kind, "lifetime_days": 1}]
+        document["signatures"] = [signature]
+        path = tmp_path / "long.json"
+        path.write_text(json.dumps(document))
+        name = literal + "x" if kind != "suffix" else "x" + literal
+        data = har(entry("https://acme.io/", request_headers={"Cookie": f"{name}=1"}))
+        database = load_signatures(path)
+        found: list[object] = []
+        assert _peak_bytes(lambda: found.append(analyze(data, signatures=database))) < 60_000_000
+        report = found[0]
+        assert isinstance(report, Report)
+        (tag,) = report.tags
+        assert tag.cookies[0].name == name
