@@ -184,6 +184,14 @@ class TestSizes:
         with pytest.raises(HarError, match="damaged gzip stream"):
             load_har(gzip.compress(har()) + tail)
 
+    def test_reading_reserves_no_limit(self, tmp_path: Path) -> None:
+        """A small file is read without reserving the limit's worth of memory."""
+        path = tmp_path / "small.har"
+        path.write_bytes(har(entry("https://www.shop.example/")))
+        assert _peak_bytes(lambda: load_har(path)) < 10_000_000
+        with path.open("rb") as stream:
+            assert _peak_bytes(lambda: load_har(stream)) < 100_000_000
+
     def test_large_file(self, tmp_path: Path) -> None:
         """A file over the limit is refused without reading it whole."""
         path = tmp_path / "big.har"

@@ -454,8 +454,12 @@ def _sql_int(value: object, column: str, pointer: str) -> int:
     raise _SkipError(f"expected {column} to be an integer, found {_show(value)}", pointer)
 
 
-def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cookie:
+def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str,
+                   shared: dict[str | None, str | None]) -> Cookie:
     """Read one row of a browser cookie table.
+
+    ``shared`` maps each domain and path to one string, so that a jar of millions of rows
+    holds each once.
 
     Raises:
         _SkipError: A number column holds something else.
@@ -463,6 +467,8 @@ def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cook
     """
     pointer = f"/{table}/{index}"
     domain, dotted = _domain(_sql_text(row["host"]))
+    domain = shared.setdefault(domain, domain)
+    path = _sql_text(row["path"]) or None
     stamp = _sql_int(row["expires"], "the expiry", pointer)
     if table == "cookies":
         is_session = stamp == 0 or row["persistent"] == 0
@@ -481,7 +487,7 @@ def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cook
         source="jar",
         domain=domain,
         host_only=not dotted,
-        path=_sql_text(row["path"]) or None,
+        path=shared.setdefault(path, path),
         expires=expires,
         secure=bool(_sql_int(row["secure"], "the secure flag", pointer)),
         http_only=bool(_sql_int(row["http_only"], "the httponly flag", pointer)),
@@ -533,9 +539,10 @@ def _read_sqlite(data: bytes, label: str) -> CookieJar:
         # Rows are read one at a time, not fetched all at once: a jar of millions of rows
         # then holds its cookies only, not every row as well.
         rows = connection.execute(f"SELECT {selected} FROM {table}")  # noqa: S608
+        shared: dict[str | None, str | None] = {}
         for index, row in enumerate(rows):
             try:
-                cookies.append(_sqlite_cookie(row, table, index, label))
+                cookies.append(_sqlite_cookie(row, table, index, label, shared))
             except _SkipError as error:
                 problems.append(Problem(source=label, message=str(error),
                                         pointer=error.pointer))

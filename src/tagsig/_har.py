@@ -468,7 +468,7 @@ class _Reader:
             response_body_size=values.size(response.bodySize),
             content_size=values.size(content.size),
             transfer_size=values.size(response.transfer_size),
-            timings=Timings(
+            timings=_UNKNOWN_TIMINGS if timings is _NO_TIMINGS else Timings(
                 blocked=values.duration(timings.blocked), dns=values.duration(timings.dns),
                 connect=values.duration(timings.connect), ssl=values.duration(timings.ssl),
                 send=values.duration(timings.send), wait=values.duration(timings.wait),
@@ -624,6 +624,9 @@ _InitiatorKey: TypeAlias = tuple[str, str | None, int | None, tuple[str, ...]]
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()
+_UNKNOWN_TIMINGS = Timings(blocked=None, dns=None, connect=None, ssl=None, send=None,
+                           wait=None, receive=None)
+"""One object for every entry that records no timings (it is immutable)."""
 
 
 _NO_HEADERS = Headers(())

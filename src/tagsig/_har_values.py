@@ -41,6 +41,8 @@ _SIMPLE_URL = re.compile(
     r"(https?|wss?)://([A-Za-z0-9-][A-Za-z0-9.-]*+)(?::(\d{1,5}))?(?:[/?#]\S*)?"
 )
 _MAX_SIZE = float(2**62)
+# One string per scheme, not one per URL.
+_SCHEMES = {scheme: scheme for scheme in ("http", "https", "ws", "wss")}
 
 
 def parse_started(text: str) -> datetime:
@@ -68,7 +70,8 @@ def parse_url(raw: str) -> Url:
     if fast is not None and ".." not in fast.group(2) and not fast.group(2).endswith("."):
         # The common case, about five times faster than urlsplit.
         scheme, host, port = fast.group(1, 2, 3)
-        return Url(raw=raw, scheme=scheme.lower(), host=host.lower(),
+        return Url(raw=raw, scheme=_SCHEMES.get(scheme) or scheme.lower(),
+                   host=host if host.islower() else host.lower(),
                    port=int(port) if port and int(port) < 65536 else None)
     try:
         parts = urlsplit(raw.strip())

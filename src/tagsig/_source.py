@@ -27,6 +27,7 @@ DEFAULT_MAX_INPUT_BYTES = 1 << 30
 """The most bytes an input may hold, read or inflated from gzip (1 GiB)."""
 MAX_INPUT_ENV = "TAGSIG_MAX_INPUT_BYTES"
 """The environment variable that replaces :data:`DEFAULT_MAX_INPUT_BYTES`."""
+_CHUNK = 1 << 26
 
 # A JSON string escape of a UTF-16 surrogate, paired or not; an escaped backslash is
 # consumed whole first, so that ``\\ud800`` (a backslash, then text) is left alone.
@@ -78,16 +79,43 @@ def read_regular_file(path: str | os.PathLike[str], *, label: str, error: type[I
     """
     most = input_limit(limit)
     try:
-        mode = os.stat(path).st_mode
-        kind = next((name for test, name in _KINDS if test(mode)), None)
+        status = os.stat(path)
+        kind = next((name for test, name in _KINDS if test(status.st_mode)), None)
         if kind is not None:
             raise error(f"expected {expected}, found {kind}", path=label)
+        _check_size(status.st_size, most, label=label, error=error, what="file")
         with open(path, "rb") as stream:
-            data = stream.read(most + 1)
+            # Not read(most + 1), which would reserve the whole limit up front.
+            data = _read_bounded(stream.read, most, first=status.st_size + 1, whole=True)
     except OSError as e:
         raise error(f"expected {expected}, found {_reason(e)}", path=label) from e
     _check_size(len(data), most, label=label, error=error, what="file")
     return data
+
+
+def _read_bounded(read: Any, most: int, first: int = 1 << 20, *,
+                  whole: bool = False) -> bytes:
+    """Read to the end, or to just past ``most`` bytes.
+
+    ``first`` bytes are asked for first, then twice as many each time (up to 64 MiB), so
+    that no read reserves much more than what has come. With ``whole`` (a regular file of
+    ``first - 1`` bytes), a short read is the end.
+    """
+    chunks: list[bytes] = []
+    total, size = 0, first
+    while total <= most:
+        chunk = read(min(size, most + 1 - total))
+        if not isinstance(chunk, bytes | bytearray):
+            raise TypeError(f"expected a binary file, found one that reads "
+                            f"{type(chunk).__name__}")
+        if not chunk:
+            break
+        chunks.append(bytes(chunk))
+        total += len(chunk)
+        if whole and len(chunk) < size:
+            break
+        size = min(size * 2, _CHUNK)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_bytes(
@@ -128,13 +156,11 @@ def read_bytes(
     label = name if name is not None else os.fsdecode(getattr(source, "name", "<file>"))
     most = input_limit(limit)
     try:
-        data = read(most + 1)
+        data = _read_bounded(read, most)
     except OSError as e:
         raise error(f"expected {expected}, found {_reason(e)}", path=label) from e
-    if not isinstance(data, bytes | bytearray):
-        raise TypeError(f"expected a binary file, found one that reads {type(data).__name__}")
     _check_size(len(data), most, label=label, error=error, what="file")
-    return bytes(data), label
+    return data, label
 
 
 def gunzip(data: bytes | memoryview, *, label: str, error: type[InputError],
