@@ -276,6 +276,16 @@ class TestCommandLine:
         assert err.count("\n") == 1
         assert err.startswith("tagsig: error: ")
 
+    def test_huge_key_in_error(self, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+        """An error naming a key of a megabyte prints one short line."""
+        path = tmp_path / "x.har"
+        path.write_text(json.dumps({"k" * 1_000_000: {"log": {"entries": 3}}}))
+        assert main(["inspect", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert len(err) < 1100
+
     def test_control_characters_in_inspect(self, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
         """``inspect`` neutralises control characters from the capture."""

@@ -31,6 +31,7 @@ EXIT_POLICY = 1
 """A policy check failed: ``analyze --fail-on`` found a flag that is not waived."""
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
+_MAX_ERROR = 1000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -150,7 +151,9 @@ def _print_errors(lines: Sequence[str]) -> None:
     from tagsig._render_common import printable  # noqa: PLC0415 (only on errors)
 
     for line in lines:
-        print(f"tagsig: error: {printable(line)}", file=sys.stderr)
+        # A pointer or a value quoted from an input can be megabytes long.
+        text = line if len(line) <= _MAX_ERROR else line[:_MAX_ERROR - 3] + "..."
+        print(f"tagsig: error: {printable(text)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

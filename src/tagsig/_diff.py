@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from attrs import frozen
 
-from tagsig._exceptions import InputError
+from tagsig._exceptions import InputError, shown
 from tagsig._measure import Weight
 from tagsig._render import JSONValue, report_document
 from tagsig._render_common import human_bytes, printable
@@ -188,7 +188,7 @@ def _flags(owner: object, tag_id: str | None, source: str,
 def _side(document: Mapping[str, object], source: str) -> _Side:
     version = document.get("schema_version")
     if version != REPORT_SCHEMA_VERSION:
-        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {version!r}",
+        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {shown(version)}",
                     source, "/schema_version")
     tags: dict[str, TagSummary] = {}
     cookies: set[tuple[str, str]] = set()

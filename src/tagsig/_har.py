@@ -22,7 +22,7 @@ import msgspec
 from tagsig import _har_errors as errors
 from tagsig import _har_format as har
 from tagsig import _har_values as values
-from tagsig._exceptions import HarError, escape_pointer
+from tagsig._exceptions import HarError, escape_pointer, shown
 from tagsig._models import (
     Capture,
     Cookie,
@@ -297,7 +297,7 @@ class _Reader:
                                 "single HAR entry (an object with request and response)")
             for key, value in document.items():
                 if isinstance(value, dict) and isinstance(value.get("log"), dict):
-                    self.problem(f'HAR log found under {key!r} instead of at the top level; '
+                    self.problem(f'HAR log found under {shown(key)} instead of at the top level; '
                                  f"read it from there", pointer="/" + escape_pointer(key))
                     try:
                         inner = har.HAR_DECODER.decode(msgspec.json.encode(value))
@@ -305,7 +305,7 @@ class _Reader:
                         raise self.fail(errors.validation_message(e, "HAR log"),
                                         errors.pointer_of(e, "/" + escape_pointer(key))) from e
                     return inner.log, f"/{escape_pointer(key)}/log"
-            keys = ", ".join(repr(k) for k in list(document)[:5]) or "no members"
+            keys = ", ".join(shown(k) for k in list(document)[:5]) or "no members"
             raise self.fail(f'expected a HAR file with a top-level "log" object, found an '
                             f"object with {keys}")
         if not isinstance(document, dict):
@@ -336,7 +336,8 @@ class _Reader:
                     started = values.parse_started(page.startedDateTime)
                 except ValueError:
                     self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
-                                 f"found {page.startedDateTime!r}", f"{pointer}/startedDateTime")
+                                 f"found {shown(page.startedDateTime)}",
+                                 f"{pointer}/startedDateTime")
             timings = page.pageTimings or har.PageTimings()
             pages.append(Page(
                 id=values.text(page.id),
@@ -427,7 +428,7 @@ class _Reader:
             started = values.parse_started(raw.startedDateTime)
         except ValueError:
             self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
-                         f"{raw.startedDateTime!r}",
+                         f"{shown(raw.startedDateTime)}",
                          f"{log_pointer}/entries/{index}/startedDateTime")
             return None
         request = raw.request
