@@ -172,6 +172,16 @@ class TestSizes:
         with pytest.raises(HarError, match="at most 100 bytes"):
             load_har(gzip.compress(har(entry("https://www.shop.example/"))))
 
+    def test_command_line_option(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+        """``tagsig --max-input-bytes N`` sets the limit for the run."""
+        monkeypatch.setenv("TAGSIG_MAX_INPUT_BYTES", "")  # restored after the test
+        path = tmp_path / "x.har.gz"
+        path.write_bytes(gzip.compress(har(entry("https://www.shop.example/"))))
+        assert main(["--max-input-bytes", "100", "inspect", str(path)]) == 2
+        assert "at most 100 bytes" in capsys.readouterr().err
+        assert main(["--max-input-bytes", "100000", "inspect", str(path)]) == 0
+
     def test_gzip_members(self) -> None:
         """A stream of several gzip members reads as their concatenation."""
         data = har(entry("https://www.shop.example/"))

@@ -21,6 +21,7 @@ from tagsig._commands import (
 from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
 from tagsig._render import FORMATS
+from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         "cookie jars.",
     )
     parser.add_argument("--version", action="version", version=f"tagsig {__version__}")
+    parser.add_argument("--max-input-bytes", type=int, metavar="N",
+                        help="the most bytes an input may hold, read or inflated from gzip "
+                        "(default: $TAGSIG_MAX_INPUT_BYTES, else 1 GiB)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze = commands.add_parser(
         "analyze",
@@ -114,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if callable(reconfigure):
             reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    if args.max_input_bytes is not None:
+        if args.max_input_bytes < 1:
+            _parser().error(f"--max-input-bytes: expected at least 1, found "
+                            f"{args.max_input_bytes}")
+        # Through the environment, so that every reader and every batch worker sees it.
+        os.environ[MAX_INPUT_ENV] = str(args.max_input_bytes)
     try:
         code = _run(args)
         sys.stdout.flush()
