@@ -194,3 +194,26 @@ def test_diff_of_saved_reports(tag: dict[str, object]) -> None:
         text.encode("utf-8")
         if form == "json":
             json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+
+_FIELDS = st.sampled_from(["TRUE", "FALSE", ".x.example", "/", "0", "-1", "1e999", "9" * 400,
+                           "nan", "inf", "#HttpOnly_.x.example", "\x00", "\ud800", ""]) | \
+    st.text(max_size=8)
+
+
+@FUZZ
+@given(lines=st.lists(st.lists(_FIELDS, min_size=1, max_size=9), min_size=1, max_size=6),
+       header=st.booleans())
+def test_netscape_lines(lines: list[list[str]], header: bool) -> None:
+    """Netscape jars of hostile fields are read or refused with a tagsig error."""
+    text = "\n".join("\t".join(fields) for fields in lines)
+    if header:
+        text = "# Netscape HTTP Cookie File\n" + text
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        jar = load_cookies(data)
+    except TagsigError:
+        return
+    for cookie in jar.cookies:
+        cookie.name.encode("utf-8")
+        cookie.value.encode("utf-8")
