@@ -407,6 +407,17 @@ class TestSavedReports:
         with pytest.raises(InputError, match="expected 't"):
             diff_reports(documents[0], documents[1])
 
+    def test_integer_beyond_python_limit(self, tmp_path: Path) -> None:
+        """A count of 5,000 digits is refused where it stands, the file read as a report."""
+        old = self._report(tmp_path)
+        new = self._report(tmp_path, requests=7)
+        new.write_text(new.read_text().replace('"requests": 7', '"requests": ' + "9" * 5000))
+        documents = [load_report_document(p) for p in (old, new)]
+        assert documents[0] is not None
+        assert documents[1] is not None
+        with pytest.raises(InputError, match="'requests' of type int, found str"):
+            diff_reports(documents[0], documents[1])
+
     def test_lone_surrogate(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """An escaped lone surrogate in a report prints, in every format."""
         old = self._report(tmp_path)

@@ -34,6 +34,7 @@ __all__ = [
 
 ReportLike = Report | Mapping[str, object]
 _MAX_COUNT = 2**63
+_MAX_DIGITS = 30
 """Counts and byte sizes in a report are below this (a report's own integers are)."""
 
 
@@ -291,7 +292,8 @@ def load_report_document(path: str | os.PathLike[str]) -> dict[str, object] | No
     if not text.startswith(b"{"):
         return None
     try:
-        document = json.loads(replace_lone_surrogates_text(text.decode("utf-8"))[0])
+        document = json.loads(replace_lone_surrogates_text(text.decode("utf-8"))[0],
+                              parse_int=_int_or_text)
     except RecursionError as e:
         raise InputError("expected a JSON report, found JSON nested too deeply to read",
                          path=source) from e
@@ -301,6 +303,13 @@ def load_report_document(path: str | os.PathLike[str]) -> dict[str, object] | No
             and "log" not in document:
         return document
     return None
+
+
+def _int_or_text(text: str) -> int | str:
+    # Python's int() refuses more than 4,300 digits: such a number is kept as text, which
+    # the report's checks then refuse where it stands, instead of the file not being read
+    # as a report at all.
+    return int(text) if len(text) <= _MAX_DIGITS else text
 
 
 def diff_document(diff: ReportDiff) -> dict[str, JSONValue]:
