@@ -259,11 +259,11 @@ class _Reader:
         Escapes of unpaired UTF-16 surrogates (``"\ud800"``) and bytes that are not
         UTF-8 become U+FFFD, each replacement reported as a problem.
         """
-        repaired, count = replace_lone_surrogates(bytes(buffer))
+        repaired, count = replace_lone_surrogates(buffer)
         if count:
             self.problem(f"{count} escape{'s' if count != 1 else ''} of an unpaired UTF-16 "
                          f"surrogate read as U+FFFD", pointer)
-            return repaired
+            return bytes(repaired)
         if "UTF-8" in str(error):
             self.problem("bytes that are not UTF-8 read as U+FFFD", pointer)
             return bytes(buffer).decode("utf-8", "replace").encode("utf-8")

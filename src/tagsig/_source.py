@@ -35,6 +35,7 @@ _SURROGATE_ESCAPE = r"(\\\\)|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9
                     r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 _SURROGATES_TEXT = re.compile(_SURROGATE_ESCAPE)
 _SURROGATES_BYTES = re.compile(_SURROGATE_ESCAPE.encode())
+_ANY_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -197,10 +198,10 @@ def gunzip(data: bytes | memoryview, *, label: str, error: type[InputError],
         if rest and not rest.startswith(GZIP_MAGIC):
             raise _damaged("data after the last member", label=label, error=error,
                            expected=expected)
-    return bytes(out)
+    return memoryview(out)  # not bytes(out), a copy of what can be the whole limit
 
 
-def replace_lone_surrogates(document: bytes) -> tuple[bytes, int]:
+def replace_lone_surrogates(document: bytes | memoryview) -> tuple[bytes | memoryview, int]:
     r"""Replace each JSON escape of an unpaired UTF-16 surrogate with ``\ufffd``.
 
     Such escapes are valid JSON syntax but name no character, so no UTF-8 output can hold
@@ -209,6 +210,8 @@ def replace_lone_surrogates(document: bytes) -> tuple[bytes, int]:
     >>> replace_lone_surrogates(rb'"a\ud800b \ud83d\ude00 \\ud800"')
     (b'"a\\ufffdb \\ud83d\\ude00 \\\\ud800"', 1)
     """
+    if _ANY_SURROGATE.search(document) is None:  # no copy of a document without any
+        return document, 0
     count = 0
 
     def fix(match: re.Match[bytes]) -> bytes:
@@ -228,7 +231,7 @@ def replace_lone_surrogates_text(document: str) -> tuple[str, int]:
     ('["\\ufffd"]', 1)
     """
     repaired, count = replace_lone_surrogates(document.encode("utf-8", "surrogatepass"))
-    return (repaired.decode("utf-8", "surrogatepass"), count) if count else (document, 0)
+    return (bytes(repaired).decode("utf-8", "surrogatepass"), count) if count else (document, 0)
 
 
 def _damaged(detail: str, *, label: str, error: type[InputError], expected: str) -> InputError:
