@@ -144,7 +144,7 @@ class TestDetection:
         """A missing file is an InputError."""
         from tagsig import InputError
 
-        with pytest.raises(InputError, match="cannot read the file"):
+        with pytest.raises(InputError, match="found an unreadable file"):
             load_report_document(tmp_path / "missing.json")
 
 

@@ -62,7 +62,7 @@ class TestLoad:
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """A missing file is a PolicyError with its path."""
-        with pytest.raises(PolicyError, match="cannot read the policy") as caught:
+        with pytest.raises(PolicyError, match="found an unreadable file") as caught:
             load_policy(tmp_path / "none.toml")
         assert caught.value.path == str(tmp_path / "none.toml")
 

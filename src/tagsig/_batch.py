@@ -14,6 +14,8 @@ import glob
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache, partial
 from pathlib import Path
 
@@ -42,6 +44,8 @@ CAPTURE_SUFFIXES = (".har", ".har.gz")
 
 BatchLine = dict[str, JSONValue]
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+_WORKER_DIED = ("the worker process analysing this capture died (killed, or out of "
+                "memory), also when it was analysed alone")
 
 
 def expand_captures(arguments: Iterable[str]) -> tuple[str, ...]:
@@ -91,7 +95,8 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     Returns:
         ``{"path": path, "report": document}`` with the report's JSON document, or
         ``{"path": path, "error": message}`` when the capture cannot be analysed (the
-        function never raises for a bad capture, so one cannot stop a batch).
+        function never raises for a capture, even one that meets a fault of tagsig or
+        exhausts the memory, so one cannot stop a batch).
 
     Raises:
         SignatureError: A signature database file is invalid (every capture would fail).
@@ -100,9 +105,13 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     database = _database(tuple(signatures))
     try:
         report = analyze(path, signatures=database, first_party=first_party)
+        return {"path": path, "report": report_document(report)}
     except TagsigError as error:
         return {"path": path, "error": str(error)}
-    return {"path": path, "report": report_document(report)}
+    except MemoryError:
+        return {"path": path, "error": "out of memory while analysing the capture"}
+    except (Exception, RecursionError) as error:  # a fault met on this capture only
+        return _failed(path, error)
 
 
 def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] = (),
@@ -116,7 +125,10 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
         first_party: Extra first-party domains.
 
     Yields:
-        The line of each capture (see :func:`analyze_capture`), in the order of ``paths``.
+        The line of each capture (see :func:`analyze_capture`), in the order of ``paths``,
+        each as soon as it and those before it are done. A worker process that dies
+        (killed, or out of memory) is replaced; the captures it held are analysed again,
+        each alone, and one that kills its worker alone too gets an error line.
 
     Raises:
         SignatureError: A signature database file is invalid.
@@ -129,13 +141,68 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
     _database(tuple(signatures))
     work: Callable[[str], BatchLine] = partial(
         analyze_capture, signatures=tuple(signatures), first_party=tuple(first_party))
-    if jobs == 1:
+    if jobs == 1 or len(paths) <= 1:
         yield from map(work, paths)
         return
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (only when parallel)
+    yield from _in_order(_parallel(work, paths, min(jobs, len(paths))))
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(work, paths, chunksize=1)
+
+def _in_order(done: Iterator[tuple[int, BatchLine]]) -> Iterator[BatchLine]:
+    """Yield lines by index from ``(index, line)`` pairs that arrive in any order."""
+    waiting: dict[int, BatchLine] = {}
+    upcoming = 0
+    for index, line in done:
+        waiting[index] = line
+        while upcoming in waiting:
+            yield waiting.pop(upcoming)
+            upcoming += 1
+
+
+def _parallel(work: Callable[[str], BatchLine], paths: Sequence[str],
+              jobs: int) -> Iterator[tuple[int, BatchLine]]:
+    """Yield ``(index, line)`` for every path, as workers finish them.
+
+    At most ``jobs`` captures are in the pool at once, so when a worker dies (which breaks
+    the whole pool) only those are in doubt: each is analysed again alone in a fresh
+    one-worker pool, the rest in a fresh pool.
+    """
+    queue = list(range(len(paths)))
+    queue.reverse()
+    while queue:
+        in_doubt: list[int] = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(queue))) as pool:
+            running: dict[Future[BatchLine], int] = {}
+            while queue or running:
+                while queue and len(running) < jobs and not in_doubt:
+                    index = queue.pop()
+                    running[pool.submit(work, paths[index])] = index
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = running.pop(future)
+                    try:
+                        yield index, future.result()
+                    except BrokenProcessPool:
+                        in_doubt.append(index)
+                    except Exception as error:  # the line says what failed
+                        yield index, _failed(paths[index], error)
+        for index in sorted(in_doubt):
+            yield index, _alone(work, paths[index])
+
+
+def _alone(work: Callable[[str], BatchLine], path: str) -> BatchLine:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(work, path).result()
+        except BrokenProcessPool:
+            return {"path": path, "error": _WORKER_DIED}
+        except Exception as error:  # the line says what failed
+            return _failed(path, error)
+
+
+def _failed(path: str, error: BaseException) -> BatchLine:
+    return {"path": path, "error": f"unexpected {type(error).__name__}: {error}"[:500]}
 
 
 @frozen(kw_only=True)

@@ -9,8 +9,8 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Protocol, TextIO
 
 from tagsig._catalogue_cli import add_catalogue_parsers, run_catalogue_command, run_show_command
 from tagsig._commands import (
@@ -23,6 +23,7 @@ from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
 from tagsig._psl import public_suffix_list
 from tagsig._render import FORMATS
+from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
@@ -33,6 +34,7 @@ EXIT_POLICY = 1
 """A policy check failed: ``analyze --fail-on`` found a flag that is not waived."""
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
+_MAX_ERROR = 1000
 
 
 class _Version(argparse.Action):
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="show the version and the Public Suffix List's date, and exit")
+    parser.add_argument("--max-input-bytes", type=int, metavar="N",
+                        help="the most bytes an input may hold, read or inflated from gzip "
+                        "(default: $TAGSIG_MAX_INPUT_BYTES, else 1 GiB)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze = commands.add_parser(
         "analyze",
@@ -122,31 +127,73 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     # A short-lived process that builds many acyclic objects: cycle collection only costs.
     gc.disable()
+    for stream in (sys.stdout, sys.stderr):
+        # A character no encoding of the terminal holds is escaped, never an error.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    if args.max_input_bytes is not None:
+        if args.max_input_bytes < 1:
+            _parser().error(f"--max-input-bytes: expected at least 1, found "
+                            f"{args.max_input_bytes}")
+        # Through the environment, so that every reader and every batch worker sees it.
+        os.environ[MAX_INPUT_ENV] = str(args.max_input_bytes)
     try:
-        if args.command == "analyze":
-            return _analyze(args)
-        if args.command == "diff":
-            return run_diff_command(args)
-        if args.command == "batch":
-            return run_batch_command(args)
-        if args.command == "show":
-            return run_show_command(args, _parser())
-        if args.command == "catalogue":
-            return run_catalogue_command(args, _parser())
-        if args.command == "inspect":
-            if not args.captures and not args.cookies:
-                _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
-            captures, jars = _read_inputs(args.captures, args.cookies)
-            if args.format == "json":
-                _write_json(captures, jars, sys.stdout)
-            else:
-                _write_text(captures, jars, sys.stdout)
+        code = _run(args)
+        sys.stdout.flush()
     except TagsigError as error:
-        for line in _error_lines(error):
-            print(f"tagsig: error: {line}", file=sys.stderr)
+        _print_errors(_error_lines(error))
         return EXIT_INPUT
+    except OSError as error:  # every reader turns its own OSErrors into TagsigErrors
+        _silence_stdout()
+        _print_errors([f"<stdout>: cannot write the output: {error.strerror or error}"])
+        return EXIT_INPUT
+    except (Exception, RecursionError) as error:  # one line, never a traceback
+        _print_errors([f"unexpected {type(error).__name__}: {error}"[:300]])
+        return EXIT_INPUT
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "analyze":
+        return _analyze(args)
+    if args.command == "diff":
+        return run_diff_command(args)
+    if args.command == "batch":
+        return run_batch_command(args)
+    if args.command == "show":
+        return run_show_command(args, _parser())
+    if args.command == "catalogue":
+        return run_catalogue_command(args, _parser())
+    if not args.captures and not args.cookies:
+        _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
+    captures, jars = _read_inputs(args.captures, args.cookies)
+    if args.format == "json":
+        _write_json(captures, jars, sys.stdout)
+    else:
+        _write_text(captures, jars, sys.stdout)
     return EXIT_OK
+
+
+def _print_errors(lines: Sequence[str]) -> None:
+    from tagsig._render_common import printable  # noqa: PLC0415 (only on errors)
+
+    for line in lines:
+        # A pointer or a value quoted from an input can be megabytes long.
+        text = line if len(line) <= _MAX_ERROR else line[:_MAX_ERROR - 3] + "..."
+        print(f"tagsig: error: {printable(text)}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Send what standard output still buffers nowhere, so exiting cannot fail again."""
+    try:
+        fileno = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fileno)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
+        pass
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -164,7 +211,7 @@ def _analyze(args: argparse.Namespace) -> int:
         text = render(report, args.format)
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as out:
+            with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as out:
                 out.write(text)
         except OSError as e:
             raise InputError(f"cannot write the report: {e.strerror or e}",
@@ -202,7 +249,11 @@ def _read_inputs(capture_paths: Sequence[str], jar_paths: Sequence[str]) -> tupl
     return [load_har(path) for path in capture_paths], [load_cookies(p) for p in jar_paths]
 
 
-def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar], out: TextIO) -> None:
+def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
+                stream: TextIO) -> None:
+    from tagsig._render_common import printable  # noqa: PLC0415
+
+    out = _Printable(stream, printable)
     for capture in captures:
         hosts = Counter(entry.url.host for entry in capture.entries if entry.url.host)
         cookies = {c.name for e in capture.entries for c in e.request_cookies}
@@ -237,7 +288,22 @@ def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar], out: Tex
         _write_problems(jar.problems, out)
 
 
-def _write_problems(problems: Sequence[object], out: TextIO) -> None:
+class _Writer(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+
+class _Printable:
+    """A text stream that neutralises control characters in each line written to it."""
+
+    def __init__(self, out: TextIO, clean: Callable[[str], str]) -> None:
+        self.out = out
+        self.clean = clean
+
+    def write(self, text: str) -> int:
+        return self.out.write("\n".join(map(self.clean, text.split("\n"))))
+
+
+def _write_problems(problems: Sequence[object], out: _Writer) -> None:
     if problems:
         out.write(f"  problems: {len(problems)} (damaged parts reported and skipped)\n")
         for problem in problems:

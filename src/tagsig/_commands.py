@@ -121,8 +121,10 @@ def _progress(total: int) -> Progress:
     )
 
     console = Console(file=sys.stderr)
+    # The description is a file name: plain text, never rich markup ("[link=...]").
     return Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TextColumn("{task.description}"), console=console,
+                    TimeElapsedColumn(), TextColumn("{task.description}", markup=False),
+                    console=console,
                     transient=True, disable=not sys.stderr.isatty() or total == 0)
 
 
@@ -141,6 +143,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         run_batch,
         summarize_estate,
     )
+    from tagsig._render_common import printable  # noqa: PLC0415
 
     if args.jobs is None:
         args.jobs = default_jobs()
@@ -159,9 +162,10 @@ def run_batch_command(args: argparse.Namespace) -> int:
         for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
                               first_party=args.first_party):
             out.write(encoder.encode(line) + b"\n")
+            out.flush()  # each line is kept, whatever happens to the batch later
             # Only what the summary needs is kept, not the whole report.
             lines.append(_summary_view(line))
-            progress.update(task, advance=1, description=str(line["path"])[-40:])
+            progress.update(task, advance=1, description=printable(str(line["path"])[-40:]))
     elapsed = time.perf_counter() - started
     summary = summarize_estate(lines)
     if args.summary:
@@ -173,8 +177,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_estate_text(summary))
     rate = len(paths) / elapsed if elapsed > 0 else 0.0
+    jobs = min(args.jobs, max(1, len(paths)))
     print(f"tagsig: {len(paths)} captures ({summary.failed} failed) in {elapsed:.2f} s with "
-          f"{args.jobs} job{'s' if args.jobs != 1 else ''}: {rate:.1f} captures/s",
+          f"{jobs} job{'s' if jobs != 1 else ''}: {rate:.1f} captures/s",
           file=sys.stderr)
     return 0
 

@@ -38,7 +38,7 @@ from tagsig._cookie_values import (
 from tagsig._exceptions import CookieJarError, escape_pointer
 from tagsig._models import Cookie, CookieJar, Problem, SameSite
 from tagsig._setcookie import EARLIEST_EXPIRY, LATEST_EXPIRY
-from tagsig._source import gunzip, read_bytes
+from tagsig._source import gunzip, read_bytes, replace_lone_surrogates_text
 
 __all__ = ["load_cookies"]
 
@@ -83,7 +83,8 @@ def _domain(raw: str) -> tuple[str | None, bool]:
 
 
 def load_cookies(
-    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None
+    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None,
+    max_bytes: int | None = None,
 ) -> CookieJar:
     """Read a cookie jar, detecting its format from its content.
 
@@ -92,6 +93,8 @@ def load_cookies(
     Args:
         source: A path, the file's bytes, or a binary file object.
         name: The name to report the jar as (default: the path, ``<bytes>`` or ``<file>``).
+        max_bytes: The most bytes the jar may hold, read or inflated from gzip (default:
+            ``$TAGSIG_MAX_INPUT_BYTES``, else 1 GiB).
 
     Returns:
         The jar, its cookies in file order.
@@ -102,18 +105,19 @@ def load_cookies(
 
     """
     data, label = read_bytes(source, name=name, error=CookieJarError,
-                             expected="a readable cookie jar")
-    return _parse_jar(bytes(data), label)
+                             expected="a readable cookie jar", limit=max_bytes)
+    return _parse_jar(bytes(data), label, max_bytes)
 
 
-def _parse_jar(data: bytes, label: str) -> CookieJar:
+def _parse_jar(data: bytes, label: str, max_bytes: int | None = None) -> CookieJar:
     """Detect the format of ``data`` and read it.
 
     Raises:
         CookieJarError: ``data`` is no cookie jar of a known format.
 
     """
-    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar"))
+    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar",
+                        limit=max_bytes))
     if data.startswith(_SQLITE_MAGIC):
         return _read_sqlite(data, label)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -335,10 +339,15 @@ def _read_json(text: str, label: str) -> CookieJar:
         CookieJarError: Malformed JSON, or JSON holding no cookie list.
 
     """
+    # An escaped unpaired surrogate ("\ud800") names no character that output can hold.
+    text, surrogates = replace_lone_surrogates_text(text)
     try:
         # Text starting with "[" or "{" decodes to a list or an object, if at all.
         document: list[object] | dict[str, object] = json.loads(text)
-    except (ValueError, RecursionError) as error:
+    except RecursionError as error:
+        raise CookieJarError(f"{_EXPECTED}, found JSON nested too deeply to read",
+                             path=label) from error
+    except ValueError as error:
         raise CookieJarError(f"{_EXPECTED}, found malformed JSON ({error})", path=label) from error
     records: list[object] | None = None
     base, format_ = "", "json"
@@ -360,6 +369,10 @@ def _read_json(text: str, label: str) -> CookieJar:
         raise CookieJarError(f"{_EXPECTED}, found a JSON {kind} without cookies", path=label)
     cookies_read: list[Cookie] = []
     problems: list[Problem] = []
+    if surrogates:
+        problems.append(Problem(source=label, message=f"{surrogates} escape"
+                                f"{'s' if surrogates != 1 else ''} of an unpaired UTF-16 "
+                                "surrogate read as U+FFFD"))
     for index, record in enumerate(records):
         pointer = f"{base}/{index}"
         try:
@@ -424,8 +437,12 @@ def _sql_int(value: object, column: str, pointer: str) -> int:
     raise _SkipError(f"expected {column} to be an integer, found {_show(value)}", pointer)
 
 
-def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cookie:
+def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str,
+                   shared: dict[str | None, str | None]) -> Cookie:
     """Read one row of a browser cookie table.
+
+    ``shared`` maps each domain and path to one string, so that a jar of millions of rows
+    holds each once.
 
     Raises:
         _SkipError: A number column holds something else.
@@ -433,6 +450,8 @@ def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cook
     """
     pointer = f"/{table}/{index}"
     domain, dotted = _domain(_sql_text(row["host"]))
+    domain = shared.setdefault(domain, domain)
+    path = _sql_text(row["path"]) or None
     stamp = _sql_int(row["expires"], "the expiry", pointer)
     if table == "cookies":
         is_session = stamp == 0 or row["persistent"] == 0
@@ -451,7 +470,7 @@ def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str) -> Cook
         source="jar",
         domain=domain,
         host_only=not dotted,
-        path=_sql_text(row["path"]) or None,
+        path=shared.setdefault(path, path),
         expires=expires,
         secure=bool(_sql_int(row["secure"], "the secure flag", pointer)),
         http_only=bool(_sql_int(row["http_only"], "the httponly flag", pointer)),
@@ -498,17 +517,24 @@ def _read_sqlite(data: bytes, label: str) -> CookieJar:
             next((f'"{c}"' for c in names if c in columns), "NULL") + f" AS {ours}"
             for ours, names in wanted.items()
         )
-        rows = connection.execute(f"SELECT {selected} FROM {table}").fetchall()  # noqa: S608
+        cookies: list[Cookie] = []
+        problems: list[Problem] = []
+        # Rows are read one at a time, not fetched all at once: a jar of millions of rows
+        # then holds its cookies only, not every row as well.
+        rows = connection.execute(f"SELECT {selected} FROM {table}")  # noqa: S608
+        shared: dict[str | None, str | None] = {}
+        for index, row in enumerate(rows):
+            try:
+                cookies.append(_sqlite_cookie(row, table, index, label, shared))
+            except _SkipError as error:
+                problems.append(Problem(source=label, message=str(error),
+                                        pointer=error.pointer))
     except sqlite3.Error as error:
         message = f"expected a readable SQLite cookie database, found {error}"
         raise CookieJarError(message, path=label) from error
+    except UnicodeDecodeError as error:  # a table or column name that is not UTF-8
+        message = "expected a readable SQLite cookie database, found names that are not UTF-8"
+        raise CookieJarError(message, path=label) from error
     finally:
         connection.close()
-    cookies: list[Cookie] = []
-    problems: list[Problem] = []
-    for index, row in enumerate(rows):
-        try:
-            cookies.append(_sqlite_cookie(row, table, index, label))
-        except _SkipError as error:
-            problems.append(Problem(source=label, message=str(error), pointer=error.pointer))
     return CookieJar(source=label, format=format_, cookies=tuple(cookies), problems=tuple(problems))

@@ -8,17 +8,18 @@ report and a fresh analysis compare alike. A difference *matters* (exit code 1 o
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from attrs import frozen
 
-from tagsig._exceptions import InputError
+from tagsig._exceptions import InputError, shown
 from tagsig._measure import Weight
 from tagsig._render import JSONValue, report_document
 from tagsig._render_common import human_bytes, printable
 from tagsig._report import REPORT_SCHEMA_VERSION, Report
+from tagsig._source import read_regular_file, replace_lone_surrogates_text
 
 __all__ = [
     "CookieChange",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 ReportLike = Report | Mapping[str, object]
+_MAX_COUNT = 2**63
+_MAX_DIGITS = 30
+"""Counts and byte sizes in a report are below this (a report's own integers are)."""
 
 
 @frozen(kw_only=True)
@@ -156,6 +160,9 @@ def _str(obj: object, key: str, source: str, pointer: str) -> str:
 def _int(obj: object, key: str, source: str, pointer: str) -> int:
     value = _get(obj, key, int, source, pointer)
     assert isinstance(value, int)
+    if isinstance(value, bool) or not -_MAX_COUNT < value < _MAX_COUNT:
+        raise _fail(f"expected {key!r} to be a count, found {str(value)[:20]}...", source,
+                    pointer)
     return value
 
 
@@ -182,7 +189,7 @@ def _flags(owner: object, tag_id: str | None, source: str,
 def _side(document: Mapping[str, object], source: str) -> _Side:
     version = document.get("schema_version")
     if version != REPORT_SCHEMA_VERSION:
-        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {version!r}",
+        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {shown(version)}",
                     source, "/schema_version")
     tags: dict[str, TagSummary] = {}
     cookies: set[tuple[str, str]] = set()
@@ -191,6 +198,11 @@ def _side(document: Mapping[str, object], source: str) -> _Side:
         tag_id = _str(tag, "id", source, pointer)
         time = _get(tag, "time_ms", (int, float), source, pointer)
         assert isinstance(time, int | float)
+        if isinstance(time, int):
+            time = _int(tag, "time_ms", source, pointer)
+        if not math.isfinite(time):  # NaN is no JSON, and would make the diff's JSON none
+            raise _fail(f"expected 'time_ms' to be a finite number, found {time}", source,
+                        pointer)
         tags[tag_id] = TagSummary(
             id=tag_id, name=_str(tag, "name", source, pointer),
             consent=_str(tag, "consent", source, pointer),
@@ -269,24 +281,35 @@ def load_report_document(path: str | os.PathLike[str]) -> dict[str, object] | No
     and no HAR ``log``; anything else (HAR, gzip, JSONP) is left to the capture reader.
 
     Raises:
-        InputError: The file cannot be read.
+        InputError: The file cannot be read, is no regular file, or is a JSON report
+            nested too deeply to read.
 
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path=path) from e
+    source = os.fspath(path)
+    data = read_regular_file(path, label=source, error=InputError,
+                             expected="a capture or a JSON report")
     text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"{"):
         return None
     try:
-        document = json.loads(text)
+        document = json.loads(replace_lone_surrogates_text(text.decode("utf-8"))[0],
+                              parse_int=_int_or_text)
+    except RecursionError as e:
+        raise InputError("expected a JSON report, found JSON nested too deeply to read",
+                         path=source) from e
     except (ValueError, UnicodeDecodeError):
         return None
     if isinstance(document, dict) and "schema_version" in document and "tags" in document \
             and "log" not in document:
         return document
     return None
+
+
+def _int_or_text(text: str) -> int | str:
+    # Python's int() refuses more than 4,300 digits: such a number is kept as text, which
+    # the report's checks then refuse where it stands, instead of the file not being read
+    # as a report at all.
+    return int(text) if len(text) <= _MAX_DIGITS else text
 
 
 def diff_document(diff: ReportDiff) -> dict[str, JSONValue]:

@@ -40,7 +40,21 @@ __all__ = [
     "UnsupportedSchemaError",
     "escape_pointer",
     "format_location",
+    "shown",
 ]
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)`` for a message, shortened to about ``limit`` characters.
+
+    A value from an input can be megabytes long; a message quotes only its start.
+
+    >>> shown("x" * 100, 10)
+    "'xxxxxx..."
+    """
+    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(
+        value[:limit])
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def escape_pointer(segment: str | int) -> str:

@@ -8,6 +8,7 @@ the capture is read. Producer quirks are normalised here and nowhere else.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -22,7 +23,7 @@ from tagsig import _cookie_values as cookie_values
 from tagsig import _har_errors as errors
 from tagsig import _har_format as har
 from tagsig import _har_values as values
-from tagsig._exceptions import HarError, escape_pointer
+from tagsig._exceptions import HarError, escape_pointer, shown
 from tagsig._models import (
     Capture,
     Cookie,
@@ -37,7 +38,7 @@ from tagsig._models import (
     Url,
 )
 from tagsig._setcookie import parse_cookie_header, read_set_cookie
-from tagsig._source import gunzip, read_bytes
+from tagsig._source import gunzip, read_bytes, replace_lone_surrogates
 
 __all__ = ["HarSource", "load_har"]
 
@@ -52,12 +53,16 @@ _T = TypeVar("_T")
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
 _MAX_REPAIRS = 20
 _ESSENTIAL = frozenset({"startedDateTime", "request"})
+_TOO_DEEP = "JSON nested too deeply to read"
+# Python's int() refuses numbers of more than 4,300 digits; no HAR value has 30.
+_MAX_DIGITS = 30
 
 
 # --- Public entry point. ------------------------------------------------------------------
 
 
-def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
+def load_har(source: HarSource | object, *, name: str | None = None,
+             max_bytes: int | None = None) -> Capture:
     """Read a HAR capture into a :class:`Capture`.
 
     Accepts a path, the file's bytes, a binary file object, an already-decoded HAR mapping,
@@ -68,6 +73,8 @@ def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
     Args:
         source: The capture.
         name: How problems and errors name the input (default: the path, or ``<bytes>``).
+        max_bytes: The most bytes the file may hold, read or inflated from gzip (default:
+            ``$TAGSIG_MAX_INPUT_BYTES``, else 1 GiB).
 
     Returns:
         The capture; damaged entries and pages are listed in ``problems`` and skipped.
@@ -85,9 +92,9 @@ def load_har(source: HarSource | object, *, name: str | None = None) -> Capture:
         default_name, data = "<mapping>", _encode_mapping(source, "<mapping>")
     else:
         data, default_name = read_bytes(source, name=None, error=HarError,
-                                        expected="a readable HAR file")
+                                        expected="a readable HAR file", limit=max_bytes)
     label = name if name is not None else default_name
-    return _Reader(label).read(data, page_filter)
+    return _Reader(label, max_bytes).read(data, page_filter)
 
 
 
@@ -115,6 +122,9 @@ def _encode_mapping(mapping: Mapping[str, Any], label: str) -> bytes:
         return msgspec.json.encode(mapping)
     except (TypeError, ValueError, OverflowError) as e:
         raise HarError(f"expected JSON-compatible HAR data, found {e}", path=label) from e
+    except RecursionError as e:
+        raise HarError("expected JSON-compatible HAR data, found data nested too deeply "
+                       "to read", path=label) from e
 
 
 @contextmanager
@@ -136,8 +146,9 @@ def _gc_paused() -> Iterator[None]:
 class _Reader:
     """Reads one input; collects the problems it finds on the way."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, max_bytes: int | None = None) -> None:
         self.label = label
+        self.max_bytes = max_bytes
         self.problems: list[Problem] = []
         self.has_cookie_evidence = False
         self.stripped_entries: set[int] = set()
@@ -215,7 +226,7 @@ class _Reader:
 
     def unwrap(self, data: bytes | memoryview) -> memoryview:
         view = memoryview(gunzip(data, label=self.label, error=HarError,
-                                 expected="a HAR file"))
+                                 expected="a HAR file", limit=self.max_bytes))
         head = bytes(view[:4])
         if head.startswith(b"\xef\xbb\xbf"):
             view = view[3:]
@@ -238,7 +249,29 @@ class _Reader:
         except msgspec.ValidationError as e:
             return self.explain_not_har(buffer, e)
         except msgspec.DecodeError as e:
-            raise self.invalid_json(buffer, e) from e
+            repaired = self.repair_text(buffer, e, None)
+            if repaired is None:
+                raise self.invalid_json(buffer, e) from e
+            return self.decode_log(memoryview(repaired))
+        except RecursionError as e:
+            raise self.fail(f"expected a HAR file, found {_TOO_DEEP}") from e
+
+    def repair_text(self, buffer: bytes | memoryview, error: msgspec.DecodeError,
+                    pointer: str | None) -> bytes | None:
+        r"""Return ``buffer`` with what made it undecodable replaced, or ``None``.
+
+        Escapes of unpaired UTF-16 surrogates (``"\ud800"``) and bytes that are not
+        UTF-8 become U+FFFD, each replacement reported as a problem.
+        """
+        repaired, count = replace_lone_surrogates(buffer)
+        if count:
+            self.problem(f"{count} escape{'s' if count != 1 else ''} of an unpaired UTF-16 "
+                         f"surrogate read as U+FFFD", pointer)
+            return bytes(repaired)
+        if "UTF-8" in str(error):
+            self.problem("bytes that are not UTF-8 read as U+FFFD", pointer)
+            return bytes(buffer).decode("utf-8", "replace").encode("utf-8")
+        return None
 
     def invalid_json(self, buffer: memoryview, error: msgspec.DecodeError) -> HarError:
         reason = str(error).removeprefix("JSON is malformed: ").rstrip(".")
@@ -255,15 +288,20 @@ class _Reader:
             har.Log, str]:
         try:
             document = _ANY_DECODER.decode(buffer)
+        except msgspec.ValidationError as e:  # a number out of range outside the entries
+            raise self.fail(f"expected a HAR file, found {errors.validation_message(e, 'log')}",
+                            errors.pointer_of(e, "")) from e
         except msgspec.DecodeError as e:
             raise self.invalid_json(buffer, e) from e
+        except RecursionError as e:
+            raise self.fail(f"expected a HAR file, found {_TOO_DEEP}") from e
         if isinstance(document, dict) and "log" not in document:
             if {"request", "response"} <= document.keys():
                 raise self.fail('expected a HAR file with a top-level "log" object, found a '
                                 "single HAR entry (an object with request and response)")
             for key, value in document.items():
                 if isinstance(value, dict) and isinstance(value.get("log"), dict):
-                    self.problem(f'HAR log found under {key!r} instead of at the top level; '
+                    self.problem(f'HAR log found under {shown(key)} instead of at the top level; '
                                  f"read it from there", pointer="/" + escape_pointer(key))
                     try:
                         inner = har.HAR_DECODER.decode(msgspec.json.encode(value))
@@ -271,7 +309,7 @@ class _Reader:
                         raise self.fail(errors.validation_message(e, "HAR log"),
                                         errors.pointer_of(e, "/" + escape_pointer(key))) from e
                     return inner.log, f"/{escape_pointer(key)}/log"
-            keys = ", ".join(repr(k) for k in list(document)[:5]) or "no members"
+            keys = ", ".join(shown(k) for k in list(document)[:5]) or "no members"
             raise self.fail(f'expected a HAR file with a top-level "log" object, found an '
                             f"object with {keys}")
         if not isinstance(document, dict):
@@ -302,7 +340,8 @@ class _Reader:
                     started = values.parse_started(page.startedDateTime)
                 except ValueError:
                     self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
-                                 f"found {page.startedDateTime!r}", f"{pointer}/startedDateTime")
+                                 f"found {shown(page.startedDateTime)}",
+                                 f"{pointer}/startedDateTime")
             timings = page.pageTimings or har.PageTimings()
             pages.append(Page(
                 id=values.text(page.id),
@@ -326,8 +365,8 @@ class _Reader:
         for index, raw in enumerate(raw_entries):
             try:
                 raw_entry = decode(raw)
-            except msgspec.ValidationError as e:
-                repaired = self.repair(raw, e, f"{log_pointer}/entries/{index}")
+            except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as e:
+                repaired = self.repair_entry(raw, e, f"{log_pointer}/entries/{index}")
                 if repaired is None:
                     continue
                 raw_entry = repaired
@@ -338,14 +377,38 @@ class _Reader:
                 entries.append(entry)
         return tuple(entries)
 
-    def repair(self, raw: msgspec.Raw, error: msgspec.ValidationError, pointer: str) -> (
+    def repair_entry(self, raw: msgspec.Raw | bytes, error: Exception, pointer: str) -> (
             har.Entry | None):
+        """Read an entry that does not decode as it is, or report it and return ``None``."""
+        if isinstance(error, RecursionError):
+            self.problem(f"entry skipped: expected a HAR entry, found {_TOO_DEEP}", pointer)
+            return None
+        if isinstance(error, msgspec.ValidationError):
+            return self.repair(raw, error, pointer)
+        if isinstance(error, msgspec.DecodeError):
+            repaired = self.repair_text(raw, error, pointer)
+            if repaired is None:
+                self.problem(f"entry skipped: expected JSON, found {error}", pointer)
+                return None
+            try:
+                return har.ENTRY_DECODER.decode(repaired)
+            except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as e:
+                return self.repair_entry(repaired, e, pointer)
+        raise error
+
+    def repair(self, raw: msgspec.Raw | bytes, error: msgspec.ValidationError,
+               pointer: str) -> har.Entry | None:
         """Drop the damaged members of an entry that the analysis can do without.
 
         A damaged essential member (the entry itself, its start time, its request or the
         request URL) skips the entry; any other damaged member is reported and ignored.
         """
-        document = _ANY_DECODER.decode(raw)
+        try:
+            document = _generic(raw)
+        except (ValueError, RecursionError):
+            self.problem(f"entry skipped: {errors.validation_message(error, 'entry')}",
+                         errors.pointer_of(error, pointer))
+            return None
         for _ in range(_MAX_REPAIRS):
             parts = errors.path_parts(error)
             if len(parts) == 0 or parts[0] in _ESSENTIAL or parts[:2] == ["request", "url"]:
@@ -359,6 +422,8 @@ class _Reader:
                 return msgspec.convert(document, har.Entry)
             except msgspec.ValidationError as e:
                 error = e
+            except RecursionError:
+                break
         self.problem(f"entry skipped: more than {_MAX_REPAIRS} damaged members", pointer)
         return None
 
@@ -367,7 +432,7 @@ class _Reader:
             started = values.parse_started(raw.startedDateTime)
         except ValueError:
             self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
-                         f"{raw.startedDateTime!r}",
+                         f"{shown(raw.startedDateTime)}",
                          f"{log_pointer}/entries/{index}/startedDateTime")
             return None
         request = raw.request
@@ -420,7 +485,7 @@ class _Reader:
             response_body_size=values.size(response.bodySize),
             content_size=values.size(content.size),
             transfer_size=values.size(response.transfer_size),
-            timings=Timings(
+            timings=_UNKNOWN_TIMINGS if timings is _NO_TIMINGS else Timings(
                 blocked=values.duration(timings.blocked), dns=values.duration(timings.dns),
                 connect=values.duration(timings.connect), ssl=values.duration(timings.ssl),
                 send=values.duration(timings.send), wait=values.duration(timings.wait),
@@ -553,6 +618,32 @@ class _Reader:
 _PAIR = attrgetter("name", "value")
 
 
+def _generic(raw: msgspec.Raw | bytes) -> Any:
+    """Decode JSON into Python values, numbers msgspec cannot hold kept as their text.
+
+    Such a number (``1e999``, 5,000 digits) then fails the typed conversion where it
+    stands, so that only its member is ignored.
+
+    Raises:
+        ValueError: The JSON is malformed.
+        RecursionError: It is nested too deeply.
+
+    """
+    try:
+        return _ANY_DECODER.decode(raw)
+    except msgspec.ValidationError:
+        return json.loads(bytes(raw), parse_float=_finite_or_text, parse_int=_int_or_text)
+
+
+def _finite_or_text(text: str) -> float | str:
+    value = float(text)
+    return value if value not in (float("inf"), float("-inf")) else text
+
+
+def _int_or_text(text: str) -> int | str:
+    return int(text) if len(text) <= _MAX_DIGITS else text
+
+
 class _HeaderInterner(dict[tuple[str, str], tuple[str, str]]):
     """Maps each header line to the first equal one seen, so that repeats share one object.
 
@@ -587,6 +678,9 @@ _NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()
+_UNKNOWN_TIMINGS = Timings(blocked=None, dns=None, connect=None, ssl=None, send=None,
+                           wait=None, receive=None)
+"""One object for every entry that records no timings (it is immutable)."""
 
 
 _NO_HEADERS = Headers(())

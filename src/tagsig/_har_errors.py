@@ -33,6 +33,8 @@ def validation_message(error: msgspec.ValidationError, what: str) -> str:
     if text.startswith("Object missing required field"):
         field = text.removeprefix("Object missing required field ")
         return f"expected {what} member {field}, found none"
+    if text in {"Number out of range", "Integer value out of range"}:
+        return "expected a number, found one too large to hold"
     if text.startswith("Expected"):
         return "expected" + text.removeprefix("Expected")
     return text

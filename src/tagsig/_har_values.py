@@ -33,10 +33,15 @@ __all__ = [
     "url_fault",
 ]
 
+# The host is one possessive character class, not labels repeated as a group: a repeated
+# group keeps a mark per repetition, about 90 bytes per label (a 100 MB host of dotted
+# labels would need gigabytes). Empty labels and a trailing dot go to the slow path.
 _SIMPLE_URL = re.compile(
-    r"(https?|wss?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?(?:[/?#]\S*)?"
+    r"(https?|wss?)://([A-Za-z0-9-][A-Za-z0-9.-]*+)(?::(\d{1,5}))?(?:[/?#]\S*)?"
 )
 _MAX_SIZE = float(2**62)
+# One string per scheme, not one per URL.
+_SCHEMES = {scheme: scheme for scheme in ("http", "https", "ws", "wss")}
 
 
 def parse_started(text: str) -> datetime:
@@ -66,9 +71,11 @@ def parse_url(raw: str) -> Url:
     ''
     """
     fast = _SIMPLE_URL.fullmatch(raw)
-    if fast is not None:  # the common case, about five times faster than urlsplit
+    if fast is not None and ".." not in fast.group(2) and not fast.group(2).endswith("."):
+        # The common case, about five times faster than urlsplit.
         scheme, host, port = fast.group(1, 2, 3)
-        return Url(raw=raw, scheme=scheme.lower(), host=host.lower(),
+        return Url(raw=raw, scheme=_SCHEMES.get(scheme) or scheme.lower(),
+                   host=host if host.islower() else host.lower(),
                    port=int(port) if port and int(port) < 65536 else None)
     try:
         parts = urlsplit(raw.strip())

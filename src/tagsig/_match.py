@@ -28,6 +28,12 @@ _CACHE_SIZE: Final = 1 << 16
 _MISSING: Final = object()
 _GRAM: Final = 3
 """Length of the substrings that index ``contains`` cookie patterns."""
+_HEAD: Final = 64
+"""Longest start (end) of a prefix (suffix) pattern kept for the walk along a name.
+
+Longer patterns are found by their first (last) ``_HEAD`` characters and then compared
+whole: keeping every start of a 100 KB pattern would take gigabytes.
+"""
 
 _Entry: TypeAlias = "tuple[Signature, CookiePattern]"
 _HostIndex: TypeAlias = "dict[str, Signature]"
@@ -105,13 +111,25 @@ def _lengths(keys: Iterable[str]) -> tuple[int, ...]:
 
 
 def _heads(keys: Iterable[str]) -> frozenset[str]:
-    """Every non-empty prefix of every key: a walk along a name stops at the first miss."""
-    return frozenset(key[:end] for key in keys for end in range(1, len(key) + 1))
+    """Every non-empty prefix of every key, up to ``_HEAD`` characters.
+
+    A walk along a name stops at the first miss.
+    """
+    return frozenset(key[:end] for key in keys for end in range(1, min(len(key), _HEAD) + 1))
 
 
 def _tails(keys: Iterable[str]) -> frozenset[str]:
-    """Every non-empty suffix of every key."""
-    return frozenset(key[start:] for key in keys for start in range(len(key)))
+    """Every non-empty suffix of every key, up to ``_HEAD`` characters."""
+    return frozenset(key[start:] for key in keys
+                     for start in range(max(0, len(key) - _HEAD), len(key)))
+
+
+def _long(keys: Iterable[str], *, at_end: bool) -> dict[str, tuple[str, ...]]:
+    """Group the keys longer than ``_HEAD``, longest first, by their first (last) ``_HEAD``."""
+    found: dict[str, list[str]] = {}
+    for key in sorted((k for k in keys if len(k) > _HEAD), key=len, reverse=True):
+        found.setdefault(key[-_HEAD:] if at_end else key[:_HEAD], []).append(key)
+    return {head: tuple(group) for head, group in found.items()}
 
 
 def _freeze(groups: dict[str, list[_Entry]]) -> dict[str, tuple[_Entry, ...]]:
@@ -125,8 +143,10 @@ class _CookieIndex:
     exact: dict[str, tuple[_Entry, ...]]
     prefix: dict[str, tuple[_Entry, ...]]
     prefix_heads: frozenset[str]
+    prefix_long: dict[str, tuple[str, ...]]
     suffix: dict[str, tuple[_Entry, ...]]
     suffix_tails: frozenset[str]
+    suffix_long: dict[str, tuple[str, ...]]
     contains: dict[str, tuple[_Entry, ...]]
     contains_grams: dict[str, tuple[str, ...]]
     """Literals of at least ``_GRAM`` characters, keyed by their first ``_GRAM``."""
@@ -134,6 +154,7 @@ class _CookieIndex:
     """Lengths of the literals shorter than ``_GRAM`` (looked up directly)."""
     regex_by_prefix: dict[str, tuple[_RegexAlternative, ...]]
     regex_prefix_heads: frozenset[str]
+    regex_prefix_long: dict[str, tuple[str, ...]]
     regex_combined: re.Pattern[str] | None
     """One alternation of the regexes with no literal prefix."""
     regex_groups: dict[int, _RegexAlternative]
@@ -186,13 +207,16 @@ class _CookieIndex:
             exact=_freeze(groups["exact"]),
             prefix=_freeze(groups["prefix"]),
             prefix_heads=_heads(groups["prefix"]),
+            prefix_long=_long(groups["prefix"], at_end=False),
             suffix=_freeze(groups["suffix"]),
             suffix_tails=_tails(groups["suffix"]),
+            suffix_long=_long(groups["suffix"], at_end=True),
             contains=contains,
             contains_grams={gram: tuple(literals) for gram, literals in grams.items()},
             contains_short_lengths=_lengths(k for k in contains if len(k) < _GRAM),
             regex_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
             regex_prefix_heads=_heads(by_prefix),
+            regex_prefix_long=_long(by_prefix, at_end=False),
             regex_combined=combined,
             regex_groups=numbers,
             regex_solo=solo,
@@ -208,20 +232,30 @@ class _CookieIndex:
         # number of patterns.
         heads, prefixes = self.prefix_heads, self.prefix
         longest = prefixes.get("")  # an empty pattern (possible in code) matches any name
-        for end in range(1, len(name) + 1):
+        for end in range(1, min(len(name), _HEAD) + 1):
             head = name[:end]
             if head not in heads:
                 break
             longest = prefixes.get(head, longest)
+        else:
+            for literal in self.prefix_long.get(name[:_HEAD], ()):
+                if name.startswith(literal):
+                    longest = prefixes[literal]
+                    break
         if longest is not None:
             return longest
         tails, suffixes = self.suffix_tails, self.suffix
         longest = suffixes.get("")
-        for start in range(len(name) - 1, -1, -1):
+        for start in range(len(name) - 1, max(len(name) - _HEAD, 0) - 1, -1):
             tail = name[start:]
             if tail not in tails:
                 break
             longest = suffixes.get(tail, longest)
+        else:
+            for literal in self.suffix_long.get(name[-_HEAD:], ()):
+                if name.endswith(literal):
+                    longest = suffixes[literal]
+                    break
         if longest is not None:
             return longest
         if self.contains:
@@ -255,10 +289,16 @@ class _CookieIndex:
     def _find_regex(self, name: str) -> tuple[_Entry, ...]:
         best: _RegexAlternative | None = None
         heads = self.regex_prefix_heads
-        for end in range(1, len(name) + 1):
+        starts: list[str] = []
+        for end in range(1, min(len(name), _HEAD) + 1):
             head = name[:end]
             if head not in heads:
                 break
+            starts.append(head)
+        else:
+            starts.extend(p for p in self.regex_prefix_long.get(name[:_HEAD], ())
+                          if name.startswith(p))
+        for head in starts:
             for alternative in self.regex_by_prefix.get(head, ()):
                 if (best is None or alternative.order < best.order) and (
                     alternative.pattern.match(name)

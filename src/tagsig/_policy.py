@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Final, get_args
 
 from attrs import evolve, frozen
@@ -42,11 +42,14 @@ from tagsig._cmp import Purpose
 from tagsig._exceptions import PolicyError, escape_pointer
 from tagsig._report import Flag, Report, Severity
 from tagsig._resources import data_file
+from tagsig._source import read_regular_file, replace_lone_surrogates_text
 
 __all__ = ["Policy", "Waiver", "failing_flags", "load_policy", "waive"]
 
 _SCHEMA_NAME: Final = "policy.schema.json"
 _RANK: Final[dict[str, int]] = {"high": 0, "medium": 1, "low": 2, "info": 3}
+_MAX_SHOWN: Final = 200
+"""Longest schema message quoted in an error (a wrong value can be megabytes long)."""
 
 
 @frozen(kw_only=True)
@@ -102,11 +105,15 @@ class Policy:
                 problem and its pointer.
 
         """
+        _refuse_non_finite(document, source)
         errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.path))
         if errors:
             error = errors[0]
             pointer = "".join(f"/{escape_pointer(p)}" for p in error.absolute_path)
-            raise PolicyError(f"expected a valid policy, found: {error.message}",
+            message = error.message
+            if len(message) > _MAX_SHOWN:
+                message = message[:_MAX_SHOWN - 3] + "..."
+            raise PolicyError(f"expected a valid policy, found: {message}",
                               path=source, pointer=pointer or "/")
         tags = document.get("tags", {})
         purposes = document.get("consent", {}).get("purposes")
@@ -125,6 +132,25 @@ class Policy:
                                     "ignore", ())),
             source=source,
         )
+
+
+def _refuse_non_finite(document: Mapping[str, Any], source: str) -> None:
+    """Refuse ``nan`` and ``inf``, which TOML allows and every limit compares false with.
+
+    Raises:
+        PolicyError: The document holds a number that is not finite.
+
+    """
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        pointer, value = pending.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PolicyError(f"expected a finite number, found {value}", path=source,
+                              pointer=pointer)
+        if isinstance(value, Mapping):
+            pending.extend((f"{pointer}/{escape_pointer(str(k))}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{pointer}/{n}", v) for n, v in enumerate(value))
 
 
 def _maybe(values: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -159,16 +185,17 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
 
     """
     source = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise PolicyError(f"cannot read the policy: {e.strerror or e}", path=source) from e
+    data = read_regular_file(path, label=source, error=PolicyError,
+                             expected="a readable policy file")
     try:
         text = data.decode("utf-8-sig")
         if source.endswith(".json") or text.lstrip().startswith("{"):
-            document = json.loads(text)
+            document = json.loads(replace_lone_surrogates_text(text)[0])
         else:
             document = tomllib.loads(text)
+    except RecursionError as e:
+        raise PolicyError("expected a policy, found one nested too deeply to read",
+                          path=source) from e
     except UnicodeDecodeError as e:
         raise PolicyError("expected UTF-8 text, found undecodable bytes",
                           path=source) from e

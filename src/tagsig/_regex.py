@@ -41,15 +41,27 @@ def _items(subpattern: Any) -> list[tuple[str, Any]]:
 
 
 def find_unsafe_construct(pattern: str) -> str | None:
-    """Describe the first construct of ``pattern`` that rules out linear-time matching.
+    r"""Describe the first construct of ``pattern`` that rules out linear-time matching.
 
-    Rejected: backreferences, lookarounds, and any repeat or alternation inside an
-    unbounded repeat (``(a+)+``, ``(a*)*``, ``(a|aa)+``). Alternations of single characters
-    (``(a|b)+``) are character sets to the parser and pass.
+    Python's engine backtracks, so a pattern is refused wherever one text can be matched
+    in many ways:
+
+    - backreferences and lookarounds;
+    - a repeat or an alternation inside a repeat of more than one (``(a+)+``, ``(a|aa)+``,
+      ``(.*a){20}``, ``(a{1,30}){1,30}``);
+    - two variable-width parts in a row that can match the same characters, with nothing
+      between them that the first cannot match (``\d+\d+``, ``.*a.*``, ``\w+\d*``):
+      ``[a-z]+_[0-9]+`` passes. Possessive repeats and atomic groups, which never give
+      back what they matched, count as fixed.
+
+    Alternations of single characters (``(a|b)+``) are character sets to the parser and
+    pass.
 
     >>> find_unsafe_construct(r"_ga_[A-Z0-9]+")
     >>> find_unsafe_construct(r"(a+)+$")
     'a repeat nested inside an unbounded repeat'
+    >>> find_unsafe_construct(r"\d+\d+x")
+    'two repeats in a row that can match the same text'
 
     Args:
         pattern: A regular expression that compiles.
@@ -61,10 +73,17 @@ def find_unsafe_construct(pattern: str) -> str | None:
         re.error: The pattern does not compile.
 
     """
-    return _walk(_parse(pattern), in_unbounded=False)
+    parsed = _sre.parse(pattern)
+    items = [(str(op), argument) for op, argument in parsed]
+    return _walk(items, repeat=None) or _Sequences(
+        ignore_case=bool(parsed.state.flags & re.IGNORECASE)).check(items)
 
 
-def _walk(items: list[tuple[str, Any]], *, in_unbounded: bool) -> str | None:
+def _walk(items: list[tuple[str, Any]], *, repeat: str | None) -> str | None:
+    """Find backreferences, lookarounds, and repeats or alternations inside a repeat.
+
+    ``repeat`` names the enclosing repeat of more than one (``unbounded``, ``bounded``).
+    """
     for name, argument in items:
         reason: str | None = None
         if name in _BACKREFERENCES:
@@ -72,22 +91,203 @@ def _walk(items: list[tuple[str, Any]], *, in_unbounded: bool) -> str | None:
         if name in _LOOKAROUNDS:
             return "a lookaround assertion"
         if name in _REPEATS:
-            if in_unbounded:
-                return "a repeat nested inside an unbounded repeat"
             _low, high, body = argument
-            reason = _walk(_items(body), in_unbounded=high == _UNBOUNDED)
+            if repeat is not None:
+                return f"a repeat nested inside an {repeat} repeat" if repeat == "unbounded" \
+                    else f"a repeat nested inside a {repeat} repeat"
+            inner = "unbounded" if high == _UNBOUNDED else "bounded" if high > 1 else repeat
+            reason = _walk(_items(body), repeat=inner)
         elif name == "BRANCH":
-            if in_unbounded:
-                return "an alternation inside an unbounded repeat"
+            if repeat is not None:
+                return f"an alternation inside an {repeat} repeat" if repeat == "unbounded" \
+                    else f"an alternation inside a {repeat} repeat"
             for branch in argument[1]:
-                reason = reason or _walk(_items(branch), in_unbounded=False)
+                reason = reason or _walk(_items(branch), repeat=None)
         elif name == "SUBPATTERN":
-            reason = _walk(_items(argument[-1]), in_unbounded=in_unbounded)
+            reason = _walk(_items(argument[-1]), repeat=repeat)
         elif name == "ATOMIC_GROUP":
-            reason = _walk(_items(argument), in_unbounded=in_unbounded)
+            reason = _walk(_items(argument), repeat=repeat)
         if reason is not None:
             return reason
     return None
+
+
+# --- Characters a part can match, as sorted, merged code point ranges. ----------------
+
+_Ranges = tuple[tuple[int, int], ...]
+_TOP: Final = 0x10FFFF
+_EVERY: Final[_Ranges] = ((0, _TOP),)
+# Unicode digits, word characters and spaces lie beyond ASCII too: any non-ASCII point is
+# counted in, so that overlaps are over-, never under-estimated.
+_BEYOND_ASCII: Final = (0x80, _TOP)
+_CATEGORIES: Final[dict[str, _Ranges]] = {
+    "CATEGORY_DIGIT": ((0x30, 0x39), _BEYOND_ASCII),
+    "CATEGORY_WORD": ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A), _BEYOND_ASCII),
+    "CATEGORY_SPACE": ((0x09, 0x0D), (0x1C, 0x20), _BEYOND_ASCII),
+}
+
+
+def _merge(ranges: list[tuple[int, int]]) -> _Ranges:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return tuple(merged)
+
+
+def _complement(ranges: _Ranges) -> _Ranges:
+    result, start = [], 0
+    for low, high in ranges:
+        if low > start:
+            result.append((start, low - 1))
+        start = high + 1
+    if start <= _TOP:
+        result.append((start, _TOP))
+    return tuple(result)
+
+
+def _overlap(first: _Ranges, second: _Ranges) -> bool:
+    return any(a <= d and c <= b for a, b in first for c, d in second)
+
+
+def _category(name: str) -> _Ranges:
+    if name in _CATEGORIES:
+        return _CATEGORIES[name]
+    positive = name.replace("CATEGORY_NOT_", "CATEGORY_")
+    if positive in _CATEGORIES:  # \D, \W, \S: all but the ASCII part of the category
+        return _complement(_merge([r for r in _CATEGORIES[positive] if r != _BEYOND_ASCII]))
+    return _EVERY  # line breaks and the like: assume anything
+
+
+def _width(items: list[tuple[str, Any]]) -> tuple[int, float]:
+    """Return the least and most characters ``items`` match (``inf`` for no bound)."""
+    least, most = 0, 0.0
+    for name, argument in items:
+        if name in {"LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"}:
+            low, high = 1, 1.0
+        elif name in _REPEATS:
+            inner_low, inner_high = _width(_items(argument[2]))
+            low = argument[0] * inner_low
+            high = float("inf") if argument[1] == _UNBOUNDED and inner_high else \
+                argument[1] * inner_high
+        elif name == "BRANCH":
+            widths = [_width(_items(branch)) for branch in argument[1]]
+            low, high = min(w[0] for w in widths), max(w[1] for w in widths)
+        elif name == "SUBPATTERN":
+            low, high = _width(_items(argument[-1]))
+        elif name == "ATOMIC_GROUP":
+            low, high = _width(_items(argument))
+        else:  # anchors and assertions match no character
+            low, high = 0, 0.0
+        least, most = least + low, most + high
+    return least, most
+
+
+def _is_fixed(items: list[tuple[str, Any]]) -> bool:
+    low, high = _width(items)
+    return low == high
+
+
+class _Sequences:
+    """Finds two variable-width parts in a row that can match the same characters."""
+
+    def __init__(self, *, ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+
+    def chars(self, items: list[tuple[str, Any]]) -> _Ranges:
+        """Return every character that ``items`` can match anywhere, over-estimated."""
+        found: list[tuple[int, int]] = []
+        for name, argument in items:
+            if name == "LITERAL":
+                found.append((argument, argument))
+            elif name == "NOT_LITERAL" and not self.ignore_case:
+                found.extend(_complement(((argument, argument),)))
+            elif name in {"NOT_LITERAL", "ANY"}:
+                return _EVERY
+            elif name == "IN":
+                found.extend(self.char_set(argument))
+            elif name == "CATEGORY":
+                found.extend(_category(str(argument)))
+            elif name in _REPEATS:
+                found.extend(self.chars(_items(argument[2])))
+            elif name == "BRANCH":
+                for branch in argument[1]:
+                    found.extend(self.chars(_items(branch)))
+            elif name == "SUBPATTERN":
+                folds = self if not argument[1] & re.IGNORECASE else _Sequences(
+                    ignore_case=True)
+                found.extend(folds.chars(_items(argument[-1])))
+            elif name == "ATOMIC_GROUP":
+                found.extend(self.chars(_items(argument)))
+        if self.ignore_case and any(_overlap(((0x41, 0x5A), (0x61, 0x7A), _BEYOND_ASCII),
+                                             (r,)) for r in found):
+            found.extend([(0x41, 0x5A), (0x61, 0x7A), _BEYOND_ASCII])
+        return _merge(found)
+
+    def char_set(self, members: list[tuple[Any, Any]]) -> _Ranges:
+        ranges: list[tuple[int, int]] = []
+        negate = False
+        for op, argument in members:
+            name = str(op)
+            if name == "NEGATE":
+                negate = True
+            elif name == "LITERAL":
+                ranges.append((argument, argument))
+            elif name == "RANGE":
+                ranges.append(argument)
+            elif name == "CATEGORY":
+                ranges.extend(_category(str(argument)))
+            else:
+                return _EVERY
+        if negate:  # with case folding the complement could hold more: assume anything
+            return _EVERY if self.ignore_case else _complement(_merge(ranges))
+        return _merge(ranges)
+
+    def check(self, items: list[tuple[str, Any]]) -> str | None:
+        """Walk ``items`` as one sequence, then every alternative and repeat body in it."""
+        open_chars: _Ranges | None = None  # what the variable parts so far can absorb
+        for name, argument in self.flatten(items):
+            reason = self.check_inside(name, argument)
+            if reason is not None:
+                return reason
+            part = [(name, argument)]
+            chars = self.chars(part)
+            gives_back = name not in {"POSSESSIVE_REPEAT", "ATOMIC_GROUP"}
+            if gives_back and not _is_fixed(part):
+                if open_chars is not None and _overlap(open_chars, chars):
+                    return "two repeats in a row that can match the same text"
+                open_chars = _merge([*(open_chars or ()), *chars])
+            elif open_chars is not None and _width(part)[0] > 0 and not _overlap(
+                    open_chars, chars):
+                open_chars = None  # a part the variable ones cannot match ends their run
+        return None
+
+    def flatten(self, items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        r"""Inline groups, so that ``(\d+)(\d+)`` is seen as ``\d+\d+``."""
+        flat: list[tuple[str, Any]] = []
+        for name, argument in items:
+            if name == "SUBPATTERN" and not argument[1] & re.IGNORECASE:
+                flat.extend(self.flatten(_items(argument[-1])))
+            else:
+                flat.append((name, argument))
+        return flat
+
+    def check_inside(self, name: str, argument: Any) -> str | None:
+        if name == "BRANCH":
+            for branch in argument[1]:
+                reason = self.check(_items(branch))
+                if reason is not None:
+                    return reason
+        elif name in _REPEATS:
+            return self.check(_items(argument[2]))
+        elif name == "ATOMIC_GROUP":
+            return self.check(_items(argument))
+        elif name == "SUBPATTERN":  # a group with its own case folding
+            inner = _Sequences(ignore_case=True)
+            return inner.check(_items(argument[-1]))
+        return None
 
 
 def literal_prefix(pattern: re.Pattern[str]) -> str:

@@ -25,11 +25,19 @@ __all__ = [
 SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 """Sort key of severities, most serious first."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    r"\ud800-\udfff]")
 
 
 def printable(value: str) -> str:
-    """Replace control and bidirectional-override characters (terminal injection) by ``?``."""
+    r"""Replace control and bidirectional-override characters (terminal injection) by ``?``.
+
+    Unpaired surrogates, which no output encoding can hold, are replaced too.
+
+    >>> printable("a\x1b[31mb\ud800")
+    'a?[31mb?'
+    """
     return _CONTROL.sub("?", value)
 
 

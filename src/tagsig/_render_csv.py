@@ -98,17 +98,28 @@ def render_csv(report: Report) -> str:
 
     Empty cells are unknown or not applicable; booleans are ``true``/``false``; times are
     ISO 8601. Text taken from the capture that a spreadsheet would run as a formula is
-    prefixed with ``'``.
+    prefixed with ``'``. A cell holding a comma, a quote, a carriage return or a line feed
+    is quoted (RFC 4180), so that no cell can start a row of its own.
     """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    # The csv module quotes a cell only for the characters of its line terminator, and a
+    # bare "\r" is not one of "\n"'s: rows are written with "\r\n", which ends with "\n".
+    row_text = io.StringIO()
+    writer = csv.writer(row_text, lineterminator="\r\n")
+
+    def write(cells: dict[str, str]) -> None:
+        row_text.seek(0)
+        row_text.truncate()
+        writer.writerow([cells.get(column, "") for column in CSV_COLUMNS])
+        out.write(row_text.getvalue()[:-2] + "\n")
+
+    write({column: column for column in CSV_COLUMNS})
     for tag in report.tags:
         row = {"record": "tag", **tag_row(tag)}
-        writer.writerow({k: _cell(k, v) for k, v in row.items()})
+        write({k: _cell(k, v) for k, v in row.items()})
         for cookie in tag.cookies:
             row = {"record": "cookie", **cookie_row(tag, cookie)}
-            writer.writerow({k: _cell(k, v) for k, v in row.items()})
+            write({k: _cell(k, v) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import PurePath, PurePosixPath
 from typing import Literal
 from urllib.parse import quote
@@ -30,6 +31,19 @@ SARIF_LEVELS: dict[Severity, SarifLevel] = {
 """SARIF ``level`` of each flag severity."""
 
 JSONObject = dict[str, object]
+
+# SARIF 2.1.0 section 3.11.6: in a plain-text message, "[text](target)" is an embedded
+# link; a literal bracket is written "\[" or "\]", and a backslash before one doubled.
+_LINK_SYNTAX = re.compile(r"(\\*)([\[\]])")
+
+
+def _text(message: str) -> JSONObject:
+    r"""Return a SARIF message object whose text shows ``message`` literally.
+
+    >>> _text("see [here](https://evil.example)")
+    {'text': 'see \\[here\\](https://evil.example)'}
+    """
+    return {"text": _LINK_SYNTAX.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), message)}
 
 
 def render_sarif(report: Report) -> str:
@@ -67,7 +81,7 @@ def _location(report: Report, tag: TagReport | None, evidence: Evidence) -> (
     if evidence.kind == "cookie" and evidence.name is not None:
         logical.append({"name": evidence.name, "kind": "variable"})
     location: JSONObject = {"physicalLocation": {"artifactLocation": artifact},
-                            "message": {"text": f"{_owner(tag)}: {evidence.kind}"}}
+                            "message": _text(f"{_owner(tag)}: {evidence.kind}")}
     if logical:
         location["logicalLocations"] = logical
     return location
@@ -97,7 +111,7 @@ def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag) 
         "ruleId": flag.rule,
         "ruleIndex": rule_index,
         "level": SARIF_LEVELS[flag.severity],
-        "message": {"text": f"{_owner(tag)}: {flag.message}"},
+        "message": _text(f"{_owner(tag)}: {flag.message}"),
         "locations": locations,
         "partialFingerprints": {"tagsig/v1": _fingerprint(tag, flag)},
         "properties": _properties(tag, flag),
@@ -124,7 +138,7 @@ def sarif_document(report: Report) -> JSONObject:
             "id": rule,
             "name": "".join(word.capitalize() for word in rule.split("-")),
             "shortDescription": {"text": rule.replace("-", " ")},
-            "fullDescription": {"text": worst[rule].message},
+            "fullDescription": _text(worst[rule].message),
             "defaultConfiguration": {"level": SARIF_LEVELS[worst[rule].severity]},
         }
         for rule in rule_ids
@@ -136,7 +150,7 @@ def sarif_document(report: Report) -> JSONObject:
             location.pop("index")
             artifacts.append({"location": location, "roles": ["analysisTarget"]})
     notifications = [
-        {"level": "warning", "message": {"text": w.message}, "descriptor": {"id": w.code}}
+        {"level": "warning", "message": _text(w.message), "descriptor": {"id": w.code}}
         for w in report.warnings
     ]
     run: JSONObject = {

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import stat
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -35,6 +37,7 @@ from tagsig._organisation_file import (
 from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
 from tagsig._resources import data_file
+from tagsig._source import input_limit, replace_lone_surrogates_text
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -170,9 +173,25 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"expected a JSON number, found {name!r}")
 
 
+def _read_bytes(resource: Path | Traversable, source: str) -> bytes:
+    if not isinstance(resource, Path):  # bundled data, inside the package
+        return resource.read_bytes()
+    # A named pipe or a device could block or never end: only regular files are read.
+    if not stat.S_ISREG(os.stat(resource).st_mode):
+        raise SignatureError("expected a signature database, found no regular file (a "
+                             "named pipe, a device or a directory)", path=source)
+    limit = input_limit()
+    with resource.open("rb") as stream:
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise SignatureError(f"expected at most {limit} bytes, found a larger file",
+                             path=source)
+    return raw
+
+
 def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
     try:
-        raw = resource.read_bytes()
+        raw = _read_bytes(resource, source)
     except OSError as e:
         raise SignatureError(
             f"expected a readable signature database, found {type(e).__name__}: {e.strerror or e}",
@@ -193,6 +212,7 @@ def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
         document = None
     try:
         if document is None:
+            text = replace_lone_surrogates_text(text)[0]
             document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise SignatureError(

@@ -24,6 +24,9 @@ __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_p
 
 _CNIL_DAYS = DEFAULT_COOKIE_DAYS
 _MIN_IDENTIFIER = 8
+# Dotted tails are taken from the last parts only: every tail of a token of many parts
+# would be quadratic in its length (a value of 40,000 dotted pieces took 3 GB).
+_MAX_TAIL_PARTS = 16
 # The tokens an identifier is looked for in: runs of these characters, long enough.
 _TOKEN = re.compile(r"[A-Za-z0-9._\-]{8,}")
 # Four digits among the token's characters (which are ASCII: the split leaves no others).
@@ -141,7 +144,7 @@ def _pieces(value: str) -> set[str]:
     for token in tokens if "." in value else ():
         if "." in token:
             parts = token.split(".")
-            found.update(tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+            found.update(tail for tail in (".".join(parts[i:]) for i in _tail_starts(parts))
                          if len(tail) >= _MIN_IDENTIFIER)
     return found
 
@@ -152,8 +155,12 @@ def _tails(token: str, pieces: set[str]) -> set[str]:
     if len(token) - token.index(".") - 1 < _MIN_IDENTIFIER:
         return set()
     parts = token.split(".")
-    return {tail for tail in (".".join(parts[i:]) for i in range(1, len(parts)))
+    return {tail for tail in (".".join(parts[i:]) for i in _tail_starts(parts))
             if tail in pieces}
+
+
+def _tail_starts(parts: list[str]) -> range:
+    return range(max(1, len(parts) - _MAX_TAIL_PARTS), len(parts))
 
 
 def _index(context: RuleContext, pieces: set[str]) -> dict[str, list[AttributedEntry]]:
