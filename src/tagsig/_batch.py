@@ -110,7 +110,7 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
         return {"path": path, "error": str(error)}
     except MemoryError:
         return {"path": path, "error": "out of memory while analysing the capture"}
-    except (Exception, RecursionError) as error:  # a fault met on this capture only
+    except Exception as error:  # a fault met on this capture only
         return _failed(path, error)
 
 

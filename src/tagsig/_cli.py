@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
 import os
@@ -35,6 +36,7 @@ EXIT_POLICY = 1
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
 _MAX_ERROR = 1000
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 
 class _Version(argparse.Action):
@@ -145,12 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TagsigError as error:
         _print_errors(_error_lines(error))
         return EXIT_INPUT
-    except OSError as error:  # every reader turns its own OSErrors into TagsigErrors
+    except OSError as error:
+        # Every reader turns its own OSErrors into TagsigErrors: what is left is writing.
+        if error.errno not in _OUTPUT_ERRNOS:
+            _print_errors([f"unexpected {type(error).__name__}: {error}"])
+            return EXIT_INPUT
         _silence_stdout()
         _print_errors([f"<stdout>: cannot write the output: {error.strerror or error}"])
         return EXIT_INPUT
-    except (Exception, RecursionError) as error:  # one line, never a traceback
-        _print_errors([f"unexpected {type(error).__name__}: {error}"[:300]])
+    except Exception as error:  # one line, never a traceback
+        _print_errors([f"unexpected {type(error).__name__}: {error}"])
         return EXIT_INPUT
     return code
 
