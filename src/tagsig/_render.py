@@ -195,12 +195,15 @@ def _flag(flag: Flag) -> dict[str, JSONValue]:
         "message": flag.message,
         "evidence": [_evidence(e) for e in flag.evidence],
         "waiver": flag.waiver,
+        "tag": flag.tag,
     }
 
 
 def _evidence(evidence: Evidence) -> dict[str, JSONValue]:
     return {"kind": evidence.kind, "input": evidence.input, "index": evidence.index,
-            "name": evidence.name, "value": evidence.value}
+            "name": evidence.name, "value": evidence.value, "pointer": evidence.pointer,
+            "method": evidence.method, "url": evidence.url, "time": _time(evidence.time),
+            "page": evidence.page, "domain": evidence.domain}
 
 
 def _host(host: UnattributedHost) -> dict[str, JSONValue]:
