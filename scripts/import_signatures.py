@@ -13,6 +13,13 @@ previous one left unclaimed:
    ``OCD_ALIASES``); other platforms become signatures of their own, with hosts taken
    from the ``Domain`` column when that domain is not already known.
 
+Facts inherited from the two lists are corrected on the way in by the tables below
+(``TPW_NAME_CORRECTIONS``, ``VENDOR_CORRECTIONS``, ``HOST_MOVES``, ``TPW_EXCLUDED_HOSTS``,
+``CATEGORY_OVERRIDES``), and an Open Cookie Database platform whose cookie domain belongs
+to exactly one signature joins that signature instead of becoming a second one for the
+same vendor. With ``--provenance`` each signature records where each of its facts comes
+from (see docs/signatures.md).
+
 The output is deterministic: the same inputs give the same bytes. A short summary is
 written to standard error. Run it from the repository root::
 
@@ -34,7 +41,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final, NotRequired, TypedDict, cast
+from typing import Any, Final, NamedTuple, NotRequired, TypedDict, cast
 
 import tldextract
 
@@ -95,6 +102,8 @@ class Signature(TypedDict):
     mistakes: list[str]
     sources: list[str]
     homepage: NotRequired[str]
+    organisation: NotRequired[str]
+    provenance: dict[str, str]
 
 
 # third-party-web category -> (our category, consent purpose)
@@ -222,6 +231,16 @@ TPW_ALIASES: Final[dict[str, str]] = {
     "LiveRamp IdentityLink": "liveramp",
     "SoundCloud": "soundcloud-embed",
     "Spotify": "spotify-embed",
+    "Maxymiser": "oracle-maxymiser",
+    "Webtrekk": "mapp-intelligence",
+    "Salesforce": "salesforce-audience-studio",
+    "Clicktale": "contentsquare",
+    "CJ Affiliate by Conversant": "cj-affiliate",
+    "Conversant Ad Server": "conversant",
+    "ContextWeb": "pulsepoint",
+    "Vdopia Chocolate": "chocolate-platform",
+    "OpenX Ad Exchange": "openx",
+    "XiTi": "piano-analytics",
 }
 
 # Hosts that third-party-web lists under an entity we curate but that belong to another
@@ -229,6 +248,143 @@ TPW_ALIASES: Final[dict[str, str]] = {
 TPW_MERGE_EXCLUDED: Final = frozenset(
     {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com"}
 )
+
+# Corrections of facts that the imported lists get wrong. Each entry was checked against
+# the vendor's own documentation or public company records; tests/test_signature_data.py
+# runs the mechanical checks that find such errors (docs/signatures.md, "Corrections").
+
+# third-party-web entity name -> the product's right name: typos, and a second entity for
+# a vendor that already has one (the two then become one signature).
+TPW_NAME_CORRECTIONS: Final[dict[str, str]] = {
+    "Ido": "Idio",
+    "TyrbooBytes": "TurboBytes",
+    "McAffee": "McAfee",
+    "The Wall Street Jounal": "The Wall Street Journal",
+    "Infoline": "INFOnline",
+    "SpringServer": "SpringServe",
+    "Webtreck": "Webtrekk",
+    "Powerlinks.com": "PowerLinks",
+    "freewheel.tv": "FreeWheel",
+    "Salesforce.com": "Salesforce Platform",
+    "TNS (Kantar Group)": "Mediascope",
+    "Captiify": "Captify",
+    "Captify Media": "Captify",
+    "Cheapflights Media": "Momondo",
+    "Clerk.io ApS": "Clerk.io",
+    "Magnetic Platform": "Magnetic",
+    "PERFORM": "Perform Group",
+    "Peermap": "IMRG",
+    "PollDaddy (Automattic)": "Polldaddy",
+    "Reviews.co.uk": "Reviews.io",
+    "Thanx Media": "Hawk Search",
+    "Ve Interactive": "Ve",
+    "Sailthru Sightlines": "Sailthru",
+    "JustPremium Ads": "JustPremium",
+    "Intercept Interactive": "Undertone",
+}
+
+# Signature name (after correction) -> the vendor that runs it now, where an acquisition
+# or a sale changed the owner that the lists name.
+VENDOR_CORRECTIONS: Final[dict[str, str]] = {
+    "IBM Digital Analytics": "Acoustic, L.P.",
+    "IBM Digital Data Exchange": "Acoustic, L.P.",
+    "IBM Acoustic Campaign": "Acoustic, L.P.",
+    "IBM Tealeaf": "Acoustic, L.P.",
+    "Silverpop": "Acoustic, L.P.",
+    "Dataxu": "Roku, Inc.",
+    "SpotXchange": "Magnite, Inc.",
+    "SpotX": "Magnite, Inc.",
+    "SpringServe": "Magnite, Inc.",
+    "Tremor Video": "Magnite, Inc.",
+    "StickyADS.tv": "FreeWheel (Comcast)",
+    "FreeWheel": "FreeWheel (Comcast)",
+    "Evidon": "Crownpeak Technology, Inc.",
+    "Evidon CMP": "Crownpeak Technology, Inc.",
+    "White Ops": "HUMAN Security, Inc.",
+    "Turn": "Nexxen International Ltd.",
+    "Amobee": "Nexxen International Ltd.",
+    "Rocket Fuel": "Zeta Global Holdings Corp.",
+    "Moat": "Oracle Corporation",
+    "Grapeshot": "Oracle Corporation",
+    "Gigya": "SAP SE",
+    "piano": "Piano Software Inc.",
+    "Salesforce Platform": "Salesforce, Inc.",
+    "Undertone": "Perion Network Ltd.",
+}
+
+# Host pattern -> the signature that owns it: a curated id (whose entry must claim the
+# host) or the name of another third-party-web entity. The lists put these hosts under a
+# company that does not run them.
+HOST_MOVES: Final[dict[str, str]] = {
+    "*.liadm.com": "liveintent",
+    "*.p161.net": "platform161",
+    "*.creative-serving.com": "platform161",
+    "*.browsiprod.com": "browsi",
+    "*.videoplayerhub.com": "blockthrough",
+    "*.betrad.com": "Evidon",
+    "*.ml314.com": "Bombora",
+}
+
+# Hosts that are no tag of the entity that lists them.
+TPW_EXCLUDED_HOSTS: Final = frozenset(
+    {
+        "*.lemde.fr",  # Le Monde's own CDN
+        "*.net.net",  # a typo in the list's JustPremium entry; net.net is no host of theirs
+    }
+)
+
+# Signature name -> (category, consent purpose) that the mapping rules get wrong.
+CATEGORY_OVERRIDES: Final[dict[str, tuple[str, str]]] = {
+    # Consent managers and their notice scripts.
+    "Evidon": ("consent", "essential"),
+    "LiveRamp Privacy Manager": ("consent", "essential"),
+    "Cookie Reports": ("consent", "essential"),
+    "CookieQ": ("consent", "essential"),
+    "CookieConsent.io": ("consent", "essential"),
+    "PrivacyPillar": ("consent", "essential"),
+    "AWS Cookies Popup": ("consent", "essential"),
+    # Products that the lists file under a neighbouring category.
+    "Wikimedia": ("hosting", "functional"),
+    "IBM Tealeaf": ("session-replay", "analytics"),
+    "FreeWheel": ("advertising", "marketing"),
+    "Salesforce Platform": ("utility", "functional"),
+    "Checkout.com": ("payments", "essential"),
+    "sage Pay": ("payments", "essential"),
+    "Heatmap": ("session-replay", "analytics"),
+    "Key CDN": ("cdn", "essential"),
+    # Audience measurement and ad targeting whose cookie rows say otherwise.
+    "INFOnline": ("analytics", "analytics"),
+    "Semasio": ("advertising", "marketing"),
+    "Atlas Solutions": ("advertising", "marketing"),
+}
+
+# A name that says what the product is, in a category finer than the lists have:
+# (pattern, category, consent purpose or None to keep the mapped one). The first match
+# wins; names are matched case-insensitively.
+NAME_RULES: Final[tuple[tuple[re.Pattern[str], str, str | None], ...]] = (
+    (re.compile(r"\b(CMP|cookie consent|consent manager)\b", re.I), "consent", "essential"),
+    (re.compile(r"\b(live ?chat|chat)\b", re.I), "chat", "functional"),
+    (re.compile(r"\bweb ?fonts?\b|\bfonts\b", re.I), "fonts", "functional"),
+    (
+        re.compile(r"\b(captcha|bot (defender|protection|management))\b", re.I),
+        "security",
+        "essential",
+    ),
+)
+
+
+def purpose_by_name(name: str, category: str, consent: str) -> tuple[str, str, bool]:
+    """Return (category, consent, changed) after the first of ``NAME_RULES`` that applies."""
+    for pattern, rule_category, rule_consent in NAME_RULES:
+        if pattern.search(name):
+            new = (rule_category, rule_consent or consent)
+            return new[0], new[1], new != (category, consent)
+    return category, consent, False
+
+
+# Open Cookie Database platforms whose cookie domain is a large company's shared site, so
+# that the domain says nothing about which of its products sets the cookies.
+OCD_DOMAIN_RULE_EXCLUDED: Final = frozenset({"Azure / Microsoft", "Beamer", "Microsoft"})
 
 # Open Cookie Database platform -> signature id, where the names differ.
 OCD_ALIASES: Final[dict[str, str]] = {
@@ -361,6 +517,15 @@ OCD_ALIASES: Final[dict[str, str]] = {
     "Marketo": "marketo",
     "Optimizely": "optimizely",
     "Rudderstack": "rudderstack",
+    "Mopinion.com": "mopinion",
+    "Unrulymedia.com": "unruly-media",
+    "Prebid": "prebid-sharedid",
+    "Salesforce": "salesforce-platform",
+    "Pulsepoint": "pulsepoint",
+    "Clerk": "clerk-io",
+    "Adalyser.com": "onesoon",
+    "Sooqr": "sooqr-search",
+    "Oribi": "linkedin",
 }
 
 _HOST_RE: Final = re.compile(
@@ -503,6 +668,8 @@ def _empty_facts(*, sets_cookies: bool | None = None) -> Facts:
 
 # --------------------------------------------------------------------------- curated
 
+_CURATED_FACTS: Final = ("name", "vendor", "category", "consent", "hosts", "cookies", "facts")
+
 
 def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
     """Load and sanity-check the curated entries."""
@@ -541,14 +708,29 @@ def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
             "checks": list(entry.get("checks", [])),
             "mistakes": list(entry.get("mistakes", [])),
             "sources": list(entry.get("sources", [SOURCE_CURATED])),
+            "provenance": dict.fromkeys(_CURATED_FACTS, SOURCE_CURATED),
         }
         if "homepage" in entry:
             signature["homepage"] = entry["homepage"]
+        if "organisation" in entry:
+            signature["organisation"] = entry["organisation"]
         result.append(signature)
     return result
 
 
 # ----------------------------------------------------------------- third-party-web
+
+
+class _Entity(NamedTuple):
+    """A third-party-web entity, corrected."""
+
+    source_name: str
+    name: str
+    vendor: str
+    vendor_corrected: bool
+    category: str
+    homepage: str
+    hosts: list[str]
 
 
 class Builder:
@@ -585,28 +767,77 @@ class Builder:
         signature["hosts"].append(host)
         self.claimed[host] = signature["id"]
 
-    def add_third_party_web(self, entities: Sequence[dict[str, Any]]) -> None:
-        """Turn third-party-web entities into signatures or merge them into curated ones."""
+    def _tpw_entities(self, entities: Sequence[dict[str, Any]]) -> list[_Entity]:
+        """Return the entities with the corrections applied, sorted by name.
+
+        Names are corrected, moved hosts change entity and excluded hosts are dropped.
+        """
         stale = sorted(set(TPW_ALIASES.values()) - self.curated_ids)
         if stale:
             raise InputFileError(f"TPW_ALIASES names ids that are not curated: {stale}")
-        ordered = sorted(entities, key=lambda e: (slugify(str(e["name"])), str(e["name"])))
-        for entity in ordered:
-            name = str(entity["name"]).strip()
+        result: list[_Entity] = []
+        moved: dict[str, list[str]] = collections.defaultdict(list)
+        for entity in entities:
+            source_name = str(entity["name"]).strip()
+            name = TPW_NAME_CORRECTIONS.get(source_name, source_name)
             hosts: list[str] = []
             for raw in entity.get("domains", []):
                 host = normalise_host(str(raw), self.psl)
                 if host is None:
                     self.stats["tpw hosts dropped (invalid or public suffix)"] += 1
+                elif host in TPW_EXCLUDED_HOSTS:
+                    self.stats["tpw hosts dropped (no tag of the entity)"] += 1
+                elif host in HOST_MOVES:
+                    target = HOST_MOVES[host]
+                    if target in self.curated_ids:
+                        if self.claimed.get(host) != target:
+                            raise InputFileError(f"HOST_MOVES: {target} does not claim {host}")
+                    else:
+                        moved[target].append(host)
+                    self.stats["tpw hosts moved to their owner"] += 1
                 elif self._curated_covers(host):
                     self.stats["tpw hosts already covered by curated"] += 1
                 elif host not in hosts:
                     hosts.append(host)
-            target_id = TPW_ALIASES.get(name) or self.by_key.get(name_key(name))
+            company = str(entity.get("company") or "").strip()
+            result.append(
+                _Entity(
+                    source_name=source_name,
+                    name=name,
+                    vendor=VENDOR_CORRECTIONS.get(name) or company or name,
+                    vendor_corrected=name in VENDOR_CORRECTIONS,
+                    category=str(entity.get("category", "other")),
+                    homepage=str(entity.get("homepage") or ""),
+                    hosts=hosts,
+                )
+            )
+        names = {entity.name for entity in result}
+        missing = sorted(set(moved) - names)
+        if missing:
+            raise InputFileError(f"HOST_MOVES names entities that do not exist: {missing}")
+        for corrected in result:
+            corrected.hosts.extend(
+                host for host in moved.get(corrected.name, ()) if host not in corrected.hosts
+            )
+        return sorted(result, key=lambda e: (slugify(e.name), e.name, e.source_name))
+
+    def add_third_party_web(self, entities: Sequence[dict[str, Any]]) -> None:
+        """Turn third-party-web entities into signatures or merge them into earlier ones.
+
+        An entity whose (corrected) name is that of a curated entry, or that
+        ``TPW_ALIASES`` maps, lends it its unclaimed hosts; an entity whose name is that of
+        an entity imported before it joins that signature.
+        """
+        for entity in self._tpw_entities(entities):
+            target_id = (
+                TPW_ALIASES.get(entity.source_name)
+                or TPW_ALIASES.get(entity.name)
+                or self.by_key.get(name_key(entity.name))
+            )
             if target_id is not None and target_id in self.curated_ids:
                 target = self.by_id[target_id]
                 own = list(target["hosts"])
-                for host in hosts:
+                for host in entity.hosts:
                     if host in self.claimed or any(pattern_covers(p, host) for p in own):
                         continue
                     if host in TPW_MERGE_EXCLUDED:
@@ -615,23 +846,28 @@ class Builder:
                     self._claim(target, host)
                     self.stats["tpw hosts merged into curated"] += 1
                 _add_source(target, SOURCE_TPW)
+                target["provenance"].setdefault("hosts", SOURCE_CURATED)
+                if SOURCE_TPW not in target["provenance"]["hosts"]:
+                    target["provenance"]["hosts"] += "+" + SOURCE_TPW
                 self.stats["tpw entities covered by curated"] += 1
                 continue
-            free = [host for host in hosts if host not in self.claimed]
+            free = [host for host in entity.hosts if host not in self.claimed]
+            if target_id is not None:
+                # A second entity of a vendor imported already: one signature for both.
+                for host in free:
+                    self._claim(self.by_id[target_id], host)
+                self.stats["tpw entities merged into an entity of the same name"] += 1
+                continue
             if not free:
                 self.stats["tpw entities without a free host"] += 1
                 continue
-            category, consent = TPW_CATEGORIES.get(
-                str(entity.get("category", "other")), ("other", "functional")
-            )
+            category, consent = TPW_CATEGORIES.get(entity.category, ("other", "functional"))
+            category, consent, renamed = purpose_by_name(entity.name, category, consent)
+            purpose_source = "rule:name" if renamed else "rule:tpw-category"
             signature: Signature = {
-                "id": _unique_id(slugify(name), set(self.by_id)),
-                "name": name,
-                "vendor": {
-                    "name": str(entity.get("company") or name).strip(),
-                    "country": None,
-                    "dpf": None,
-                },
+                "id": _unique_id(slugify(entity.name), set(self.by_id)),
+                "name": entity.name,
+                "vendor": {"name": entity.vendor, "country": None, "dpf": None},
                 "category": category,
                 "consent": consent,
                 "hosts": [],
@@ -641,14 +877,23 @@ class Builder:
                 "checks": [],
                 "mistakes": [],
                 "sources": [SOURCE_TPW],
+                "provenance": {
+                    "name": (
+                        "correction:name" if entity.name != entity.source_name else SOURCE_TPW
+                    ),
+                    "vendor": "correction:vendor" if entity.vendor_corrected else SOURCE_TPW,
+                    "category": purpose_source,
+                    "consent": purpose_source,
+                    "hosts": SOURCE_TPW,
+                    "facts": "unknown",
+                },
             }
-            homepage = str(entity.get("homepage") or "")
-            if re.match(r"^https?://[^\s/]+", homepage):
-                signature["homepage"] = homepage
+            if re.match(r"^https?://[^\s/]+", entity.homepage):
+                signature["homepage"] = entity.homepage
             self.by_id[signature["id"]] = signature
             for host in free:
                 self._claim(signature, host)
-            self.by_key.setdefault(name_key(name), signature["id"])
+            self.by_key.setdefault(name_key(entity.name), signature["id"])
             self.stats["tpw entities imported"] += 1
 
     # ----------------------------------------------------------- Open Cookie Database
@@ -665,7 +910,12 @@ class Builder:
             platform_rows = groups[platform]
             cookies = self._cookie_rules(platform_rows)
             category, consent = self._ocd_purpose(platform_rows)
-            target_id = OCD_ALIASES.get(platform) or self.by_key.get(name_key(platform))
+            category, consent, renamed = purpose_by_name(platform, category, consent)
+            target_id = (
+                OCD_ALIASES.get(platform)
+                or self.by_key.get(name_key(platform))
+                or self._domain_holder(platform, platform_rows)
+            )
             if target_id is not None and target_id in self.by_id:
                 self._attach(self.by_id[target_id], cookies, consent)
                 continue
@@ -686,6 +936,14 @@ class Builder:
                 "checks": [],
                 "mistakes": [],
                 "sources": [SOURCE_OCD],
+                "provenance": {
+                    "name": SOURCE_OCD,
+                    "vendor": SOURCE_OCD,
+                    "category": "rule:name" if renamed else "rule:ocd-category",
+                    "consent": "rule:name" if renamed else "rule:ocd-most-demanding",
+                    "hosts": SOURCE_OCD,
+                    "facts": "rule:ocd-sets-cookies",
+                },
             }
             for host in self._ocd_hosts(platform_rows):
                 registrable = self.psl.registrable(host[2:])
@@ -697,6 +955,29 @@ class Builder:
             self.by_key.setdefault(name_key(platform), signature["id"])
             self._attach(signature, cookies, consent)
             self.stats["ocd platforms imported"] += 1
+
+    def _domain_holder(self, platform: str, rows: Sequence[dict[str, str]]) -> str | None:
+        """Return the one signature whose hosts hold the platform's cookie domains.
+
+        A platform of the cookie database that names a domain of an existing signature is
+        the same vendor under another spelling ("semasio.net" and "Semasio"); it joins that
+        signature rather than becoming a second one.
+        """
+        if platform in OCD_DOMAIN_RULE_EXCLUDED:
+            return None
+        holders: set[str] = set()
+        for host in self._ocd_hosts(rows):
+            registrable = self.psl.registrable(host[2:])
+            for sig in self.by_id.values():
+                if registrable is not None and any(
+                    self.psl.registrable(pattern.removeprefix("*.")) == registrable
+                    for pattern in sig["hosts"]
+                ):
+                    holders.add(sig["id"])
+        if len(holders) != 1:
+            return None
+        self.stats["ocd platforms joined to the signature of their domain"] += 1
+        return holders.pop()
 
     def _known_registrable_domains(self) -> set[str]:
         """Return the registrable domains of every host pattern and URL rule so far."""
@@ -724,13 +1005,18 @@ class Builder:
         if signature["id"] in self.curated_ids:
             if added:
                 _add_source(signature, SOURCE_OCD)
+                signature["provenance"]["cookies"] = SOURCE_CURATED + "+" + SOURCE_OCD
                 self.stats["ocd platforms merged into curated"] += 1
             return
         _add_source(signature, SOURCE_OCD)
+        if added:
+            signature["provenance"]["cookies"] = SOURCE_OCD
         if signature["facts"]["sets_cookies"] is None:
             signature["facts"]["sets_cookies"] = True
+            signature["provenance"]["facts"] = "rule:ocd-sets-cookies"
         if CONSENT_RANK[consent] > CONSENT_RANK[signature["consent"]]:
             signature["consent"] = consent
+            signature["provenance"]["consent"] = "rule:ocd-most-demanding"
         if SOURCE_TPW in signature["sources"]:
             self.stats["ocd platforms merged into third-party-web"] += 1
 
@@ -792,6 +1078,22 @@ class Builder:
             rules.append(rule)
         return sorted(rules, key=lambda r: (r["name"], r["match"]))
 
+    def apply_category_overrides(self) -> None:
+        """Set the category and consent purpose that ``CATEGORY_OVERRIDES`` corrects."""
+        by_name = {sig["name"]: sig for sig in self.by_id.values()}
+        stale = sorted(set(CATEGORY_OVERRIDES) - set(by_name))
+        if stale:
+            raise InputFileError(f"CATEGORY_OVERRIDES names unknown signatures: {stale}")
+        for name, (category, consent) in sorted(CATEGORY_OVERRIDES.items()):
+            signature = by_name[name]
+            if signature["id"] in self.curated_ids:
+                raise InputFileError(f"CATEGORY_OVERRIDES names a curated entry: {name}")
+            signature["category"] = category
+            signature["consent"] = consent
+            signature["provenance"]["category"] = "correction:category"
+            signature["provenance"]["consent"] = "correction:category"
+            self.stats["categories corrected"] += 1
+
     def signatures(self) -> list[Signature]:
         """Return every signature, sorted by id."""
         return [self.by_id[key] for key in sorted(self.by_id)]
@@ -822,8 +1124,12 @@ def cookie_rule(raw_name: str, *, wildcard: bool, retention: str) -> CookieRule 
 # ----------------------------------------------------------------------------- output
 
 
-def _canonical(signature: Signature) -> dict[str, object]:
-    """Return the signature with a fixed key order and sorted, de-duplicated lists."""
+def _canonical(signature: Signature, *, provenance: bool) -> dict[str, object]:
+    """Return the signature with a fixed key order and sorted, de-duplicated lists.
+
+    ``provenance`` adds the members of the organisation format: the organisation id of
+    curated entries and the member that says where each fact comes from.
+    """
     out: dict[str, object] = {
         "id": signature["id"],
         "name": signature["name"],
@@ -869,10 +1175,14 @@ def _canonical(signature: Signature) -> dict[str, object]:
     out["sources"] = [source for source in order if source in signature["sources"]]
     if "homepage" in signature:
         out["homepage"] = signature["homepage"]
+    if provenance:
+        if "organisation" in signature:
+            out["organisation"] = signature["organisation"]
+        out["provenance"] = dict(sorted(signature["provenance"].items()))
     return out
 
 
-def render(signatures: Sequence[Signature]) -> str:
+def render(signatures: Sequence[Signature], *, provenance: bool = False) -> str:
     """Serialise the database: one signature per line, so diffs stay readable."""
     lines = [
         "{",
@@ -883,7 +1193,10 @@ def render(signatures: Sequence[Signature]) -> str:
         '  "signatures": [',
     ]
     body = [
-        "    " + json.dumps(_canonical(sig), ensure_ascii=False, separators=(", ", ": "))
+        "    "
+        + json.dumps(
+            _canonical(sig, provenance=provenance), ensure_ascii=False, separators=(", ", ": ")
+        )
         for sig in signatures
     ]
     lines.append(",\n".join(body))
@@ -905,13 +1218,23 @@ def read_third_party_web(path: Path) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", data)
 
 
-def build(curated: Path, third_party_web: Path, open_cookie_database: Path) -> tuple[str, str]:
-    """Return the rendered database and a summary of what was imported."""
+def build_signatures(
+    curated: Path, third_party_web: Path, open_cookie_database: Path
+) -> tuple[Builder, list[Signature]]:
+    """Return the builder, after every layer and correction, and its signatures."""
     psl = PublicSuffixes()
     builder = Builder(load_curated(curated, psl), psl)
     builder.add_third_party_web(read_third_party_web(third_party_web))
     builder.add_open_cookie_database(read_open_cookie_database(open_cookie_database))
-    signatures = builder.signatures()
+    builder.apply_category_overrides()
+    return builder, builder.signatures()
+
+
+def build(
+    curated: Path, third_party_web: Path, open_cookie_database: Path, *, provenance: bool = False
+) -> tuple[str, str]:
+    """Return the rendered database and a summary of what was imported."""
+    builder, signatures = build_signatures(curated, third_party_web, open_cookie_database)
     with_hosts = sum(1 for sig in signatures if sig["hosts"] or sig["urls"])
     cookies = sum(len(sig["cookies"]) for sig in signatures)
     summary = [
@@ -920,7 +1243,7 @@ def build(curated: Path, third_party_web: Path, open_cookie_database: Path) -> t
         f"cookie patterns: {cookies}",
     ]
     summary.extend(f"{key}: {value}" for key, value in sorted(builder.stats.items()))
-    return render(signatures), "\n".join(summary)
+    return render(signatures, provenance=provenance), "\n".join(summary)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -930,9 +1253,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--third-party-web", type=Path, required=True)
     parser.add_argument("--open-cookie-database", type=Path, required=True)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument(
+        "--provenance",
+        action="store_true",
+        help="write each signature's organisation and provenance members"
+        " (needs a schema and loader that accept them)",
+    )
     args = parser.parse_args(argv)
     try:
-        text, summary = build(args.curated, args.third_party_web, args.open_cookie_database)
+        text, summary = build(
+            args.curated,
+            args.third_party_web,
+            args.open_cookie_database,
+            provenance=args.provenance,
+        )
     except (OSError, ValueError, KeyError, InputFileError) as exc:
         print(f"import_signatures: {exc}", file=sys.stderr)
         return 1

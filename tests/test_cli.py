@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -88,10 +89,12 @@ class TestErrors:
         assert info.value.code == 2
 
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--version prints the version."""
-        with pytest.raises(SystemExit):
+        """--version prints the version and the date of the Public Suffix List."""
+        with pytest.raises(SystemExit) as info:
             main(["--version"])
-        assert capsys.readouterr().out.startswith("tagsig ")
+        assert info.value.code == 0
+        assert re.fullmatch(r"tagsig \S+ \(Public Suffix List \d{4}-\d{2}-\d{2}\)\n",
+                            capsys.readouterr().out)
 
 
 def test_module_entry_point() -> None:

@@ -20,6 +20,7 @@ from tagsig._commands import (
 )
 from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
+from tagsig._psl import public_suffix_list
 from tagsig._render import FORMATS
 from tagsig._version import __version__
 
@@ -31,6 +32,16 @@ EXIT_POLICY = 1
 """A policy check failed: ``analyze --fail-on`` found a flag that is not waived."""
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and the date of the Public Suffix List in use."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        date = public_suffix_list().date or "undated"
+        sys.stdout.write(f"tagsig {__version__} (Public Suffix List {date})\n")
+        parser.exit(EXIT_OK)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Audit a website's third-party tags offline, from HAR captures and "
         "cookie jars.",
     )
-    parser.add_argument("--version", action="version", version=f"tagsig {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and the Public Suffix List's date, and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze = commands.add_parser(
         "analyze",

@@ -18,7 +18,9 @@ from urllib.parse import unquote
 
 from attrs import frozen
 
-from tagsig._tcf import TCString, parse_tc_string
+from tagsig._exceptions import ConsentStringError
+from tagsig._gpp import decode_gpp_string, section_name, sid_ids, us_opt_outs
+from tagsig._tcf import TCString, decode_tc_string, parse_tc_string
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -212,28 +214,57 @@ def _consent_mode(gcs: str | None, gcd: str | None) -> Reading:
                    purposes=purpose_states(states), primary=False)
 
 
-_GPP_SECTIONS: Final[dict[int, str]] = {
-    2: "tcfeuv2", 3: "gppheader", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca",
-    9: "usva", 10: "usco", 11: "usut", 12: "usct",
-}
-
-
 def gpp(text: str, sid: str, source: str) -> Reading:
-    parts = text.split("~")
-    ids = [int(x) for x in re.findall(r"\d+", sid)]
-    detail = [("source", source), ("sections", ",".join(
-        _GPP_SECTIONS.get(i, str(i)) for i in ids))]
+    """Read a GPP string: the sections its header lists, and what they say of the purposes.
+
+    The TCF EU section's purposes count first; without them, the US privacy section's
+    opt-out of sale, or any US section's opt-out of sale, sharing or targeted advertising,
+    denies marketing.
+
+    ``sid`` (``gpp_sid``) is only compared with the header: where they differ, the detail
+    says so and the header is followed.
+    """
+    detail = [("source", source)]
+    try:
+        decoded = decode_gpp_string(text)
+    except ConsentStringError as e:
+        return Reading(kind="gpp", detail=(*detail, ("error", str(e))))
+    detail.append(("sections", ",".join(map(section_name, decoded.section_ids))))
+    given = sid_ids(sid)
+    if sid.strip() and given != decoded.section_ids:
+        detail.append(("gpp_sid", "differs from the header" if given is None else
+                       f"{','.join(map(str, given))} differs from the header"))
     states: States = ()
-    if 2 in ids and len(parts) > ids.index(2) + 1:
-        decoded = parse_tc_string(parts[ids.index(2) + 1])
-        if decoded is not None:
-            states = tcf_purposes(decoded.purposes_consent)
-            detail.append(("tcfeuv2_purposes_consent", _ids(decoded.purposes_consent)))
-    if 6 in ids and len(parts) > ids.index(6) + 1:
-        us = us_privacy(parts[ids.index(6) + 1], source)
+    tcf = decoded.section(2)
+    if tcf is not None:
+        try:
+            tc_string = decode_tc_string(tcf)
+        except ConsentStringError as e:
+            detail.append(("tcfeuv2_error", str(e)))
+        else:
+            states = tcf_purposes(tc_string.purposes_consent)
+            detail.append(("tcfeuv2_purposes_consent", _ids(tc_string.purposes_consent)))
+    usp = decoded.section(6)
+    if usp is not None:
+        us = us_privacy(usp, source)
         detail.extend(d for d in us.detail if d[0] == "opt_out_sale")
         states = states or us.purposes
+    opted_out = False
+    for number, section in decoded.sections:
+        try:
+            opt_outs = us_opt_outs(number, section)
+        except ConsentStringError as e:
+            detail.append((f"{section_name(number)}_error", str(e)))
+            continue
+        for name, value in opt_outs or ():
+            detail.append((f"{section_name(number)}_{name}", _OPT_OUT_VALUES[value]))
+            opted_out = opted_out or value == 1
+    if opted_out and not states:  # an opt-out of sale, sharing or targeted advertising
+        states = (("marketing", "denied"),)
     return Reading(kind="gpp", detail=tuple(detail), purposes=states)
+
+
+_OPT_OUT_VALUES: Final = ("not applicable", "opted out", "did not opt out")
 
 
 # Ad servers write consent parameters into URL templates; a macro the page never filled

@@ -34,8 +34,9 @@ def registrable_domain(host: str) -> str:
 
     Private-section suffixes count (``foo.github.io`` is its own site, not GitHub's).
     Under an unlisted top-level label the last two labels count, as the list's default
-    rule says. IP addresses, ``localhost`` and hosts that are themselves a public suffix
-    are returned unchanged (lower-cased, without brackets or a trailing dot).
+    rule says. IP addresses, ``localhost``, hosts that are themselves a public suffix and
+    names with an empty label (``.com``, ``.example.com``: they have no registrable
+    domain) are returned unchanged (lower-cased, without brackets or a trailing dot).
 
     >>> registrable_domain("www.bbc.co.uk")
     'bbc.co.uk'

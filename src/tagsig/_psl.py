@@ -1,16 +1,19 @@
-"""The Public Suffix List, read offline from the snapshot that tldextract ships.
+"""The Public Suffix List, read offline from the copy the ``publicsuffixlist`` package ships.
 
-tldextract's own extractor costs a quarter of a second per process to import (it pulls in
-``requests``) and to build; tagsig only needs the list's rules, so it reads the same
-bundled file directly and applies the list's algorithm (https://publicsuffix.org/list/):
-the longest matching rule wins, wildcard rules cover one label, exception rules win over
-wildcards, and an unlisted top-level label is itself a suffix (the default rule ``*``).
-Both the ICANN and the private sections count, so ``foo.github.io`` is its own site.
+That package exists to ship the list as data and is released whenever the list changes,
+so a new list is a dependency upgrade. tagsig reads the file (``publicsuffixlist.PSLFILE``)
+without importing the package and applies the list's algorithm itself
+(https://publicsuffix.org/list/): the longest matching rule wins, wildcard rules cover one
+label, exception rules win over wildcards, and an unlisted top-level label is itself a
+suffix (the default rule ``*``). Both the ICANN and the private sections count, so
+``foo.github.io`` is its own site. A name with an empty label (``.com``, ``a..b``) is no
+domain name and has no registrable domain.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +21,9 @@ from attrs import frozen
 
 __all__ = ["PublicSuffixList", "public_suffix_list"]
 
-_SNAPSHOT = ".tld_set_snapshot"
+_PACKAGE = "publicsuffixlist"
+_FILE = "public_suffix_list.dat"
+_VERSION = re.compile(r"^// VERSION: (\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 
 @frozen
@@ -35,6 +40,10 @@ class PublicSuffixList:
     """Wildcard rules without their ``*.`` (``ck`` for ``*.ck``)."""
     exceptions: frozenset[str]
     """Exception rules without their ``!`` (``www.ck``)."""
+    depth: int = 1
+    """The most labels of any rule (wildcards count their ``*``): no look-up needs more."""
+    date: str | None = None
+    """The list's date (``2026-10-22``), from its ``// VERSION:`` line; ``None`` if absent."""
 
     @classmethod
     def parse(cls, text: str) -> PublicSuffixList:
@@ -53,12 +62,18 @@ class PublicSuffixList:
                 wildcards.add(rule[2:])
             else:
                 rules.add(rule)
-        return cls(frozenset(rules), frozenset(wildcards), frozenset(exceptions))
+        depth = max((rule.count(".") + 1 for rule in (*rules, *exceptions)), default=1)
+        depth = max([depth, *(rule.count(".") + 2 for rule in wildcards)])
+        version = _VERSION.search(text)
+        return cls(frozenset(rules), frozenset(wildcards), frozenset(exceptions), depth,
+                   version.group(1) if version else None)
 
     def suffix_length(self, labels: list[str]) -> int:
         """Return how many trailing labels of ``labels`` form the public suffix."""
         count = len(labels)
-        for start in range(count):
+        # No rule is longer than ``depth`` labels, so only the last ones can match: the
+        # work stays linear in the name's length however many labels it has.
+        for start in range(max(0, count - self.depth), count):
             candidate = ".".join(labels[start:])
             if candidate in self.exceptions:
                 return count - start - 1
@@ -70,20 +85,33 @@ class PublicSuffixList:
         return 1
 
     def is_public_suffix(self, name: str) -> bool:
-        """Whether ``name`` (lower-case; punycode or Unicode) is itself a public suffix."""
-        labels = name.split(".")
-        return self.suffix_length(_as_written(labels)) == len(labels)
+        """Whether ``name`` (lower-case; punycode or Unicode) is itself a public suffix.
 
-    def registrable_domain(self, name: str) -> str | None:
-        """Return the public suffix plus one label, or ``None`` when ``name`` is a suffix.
-
-        The answer keeps the labels of ``name`` as given (punycode stays punycode).
+        A name with an empty label is none (``.com`` is no name, so no suffix either).
         """
         labels = name.split(".")
-        length = self.suffix_length(_as_written(labels))
+        if "" in labels:
+            return False
+        return self.suffix_length(self._tail(labels)) == len(labels)
+
+    def registrable_domain(self, name: str) -> str | None:
+        """Return the public suffix plus one label, or ``None`` when there is none.
+
+        There is none when ``name`` is itself a suffix or has an empty label (``.com``,
+        ``.example.com``, ``a..example.com``), as the list's test vectors say. The
+        answer keeps the labels of ``name`` as given (punycode stays punycode).
+        """
+        labels = name.split(".")
+        if "" in labels:
+            return None
+        length = self.suffix_length(self._tail(labels))
         if length >= len(labels):
             return None
         return ".".join(labels[-length - 1:])
+
+    def _tail(self, labels: list[str]) -> list[str]:
+        """Return the labels a rule can reach (the last ``depth``), as the list writes them."""
+        return _as_written(labels[-self.depth:])
 
 
 def _as_written(labels: list[str]) -> list[str]:
@@ -106,20 +134,20 @@ def _unicode(label: str) -> str:
         return label
 
 
-def _snapshot_path() -> Path:
-    # Located without importing tldextract (its import is what this module avoids).
-    spec = importlib.util.find_spec("tldextract")
+def _list_path() -> Path:
+    # Located without importing the package: tagsig needs its data file, not its code.
+    spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("tldextract is not installed: its public suffix list is needed")
-    return Path(next(iter(spec.submodule_search_locations))) / _SNAPSHOT
+        raise FileNotFoundError(f"{_PACKAGE} is not installed: its public suffix list is needed")
+    return Path(next(iter(spec.submodule_search_locations))) / _FILE
 
 
 @cache
 def public_suffix_list() -> PublicSuffixList:
-    """Return the bundled Public Suffix List, read once per process.
+    """Return the Public Suffix List that ``publicsuffixlist`` ships, read once per process.
 
     Raises:
-        FileNotFoundError: tldextract or its bundled snapshot is missing.
+        FileNotFoundError: ``publicsuffixlist`` or its data file is missing.
 
     """
-    return PublicSuffixList.parse(_snapshot_path().read_text(encoding="utf-8"))
+    return PublicSuffixList.parse(_list_path().read_text(encoding="utf-8"))

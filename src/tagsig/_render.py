@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from tagsig._measure import Weight
+from tagsig._psl import public_suffix_list
 from tagsig._report import (
     ConsentSignal,
     Evidence,
@@ -82,6 +83,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
     return {
         "schema_version": report.schema_version,
         "tagsig_version": __version__,
+        "psl_date": public_suffix_list().date,
         "inputs": [_input(i) for i in report.inputs],
         "first_party": list(report.first_party),
         "tags": [_tag(t) for t in report.tags],

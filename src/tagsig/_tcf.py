@@ -5,12 +5,22 @@ first is the core segment; the others start with a 3-bit segment type: 1 lists t
 disclosed vendors, 2 the allowed vendors (TCF v2.0 only), 3 the publisher's purposes.
 Reference: IAB Europe, *Transparency and Consent String with Global Vendor & CMP List
 Formats*, v2 (the "Core String" and "Vendor Encoding" sections).
+
+The decoder is as strict as the format: a character outside the base64url alphabet, a
+letter field past ``Z``, a vendor id of 0 or past the section's ``MaxVendorId``, a reversed
+range, a purpose id of 0, restriction type 3, a field cut short (``NumPubRestrictions``
+included) or a segment type given twice is an error. As in the IAB's reference decoder, a
+segment is read six bits a character, so one not padded to whole bytes decodes. Vendor
+lists are expanded only up to their ``MaxVendorId`` (65,535 at most); publisher
+restrictions stay ranges, so work and memory grow with the string, not with the vendors it
+covers.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from attrs import evolve, frozen
@@ -26,14 +36,29 @@ _MAX_LENGTH = 100_000
 
 @frozen(kw_only=True)
 class PublisherRestriction:
-    """A publisher's restriction of a purpose for some vendors."""
+    """A publisher's restriction of a purpose for some vendors.
+
+    .. versionchanged:: 0.2
+       The vendors are kept as ranges (``vendor_ranges``), no longer as a tuple of ids.
+    """
 
     purpose: int
-    """The purpose id restricted."""
+    """The purpose id restricted (1 or more)."""
     restriction: int
     """0: not allowed, 1: require consent, 2: require legitimate interest."""
-    vendors: tuple[int, ...]
-    """The vendor ids the restriction applies to, ascending."""
+    vendor_ranges: tuple[tuple[int, int], ...]
+    """The vendor ids it applies to, as ascending, disjoint, inclusive ``(first, last)``
+    ranges (a single vendor is ``(id, id)``)."""
+
+    def has_vendor(self, vendor: int) -> bool:
+        """Whether the restriction applies to vendor ``vendor``."""
+        index = bisect_right(self.vendor_ranges, (vendor, 1 << 16)) - 1
+        return index >= 0 and self.vendor_ranges[index][1] >= vendor
+
+    @property
+    def vendor_count(self) -> int:
+        """How many vendor ids the restriction applies to."""
+        return sum(last - first + 1 for first, last in self.vendor_ranges)
 
 
 @frozen(kw_only=True)
@@ -73,10 +98,22 @@ class TCString:
     vendor_legitimate_interests: tuple[int, ...]
     """Vendor ids with legitimate interest established, ascending."""
     publisher_restrictions: tuple[PublisherRestriction, ...] = ()
+    """The publisher's restrictions, in the order written (one per purpose and type)."""
     disclosed_vendors: tuple[int, ...] | None = None
     """Vendor ids the CMP disclosed (the optional segment 1); ``None`` when absent."""
+    allowed_vendors: tuple[int, ...] | None = None
+    """Vendor ids the publisher allows (the optional segment 2 of TCF v2.0); ``None`` when
+    absent."""
     publisher_purposes_consent: tuple[int, ...] | None = None
     """Publisher purposes consented to (the optional segment 3); ``None`` when absent."""
+    publisher_purposes_legitimate_interest: tuple[int, ...] | None = None
+    """Publisher purposes under legitimate interest (segment 3); ``None`` when absent."""
+    publisher_custom_purposes: int | None = None
+    """How many custom purposes the publisher defines (segment 3); ``None`` when absent."""
+    publisher_custom_purposes_consent: tuple[int, ...] | None = None
+    """Custom purpose ids consented to (segment 3); ``None`` when absent."""
+    publisher_custom_purposes_legitimate_interest: tuple[int, ...] | None = None
+    """Custom purpose ids under legitimate interest (segment 3); ``None`` when absent."""
 
     def has_purpose(self, purpose: int) -> bool:
         """Whether the visitor consented to purpose ``purpose``."""
@@ -87,77 +124,120 @@ class TCString:
         return vendor in self.vendor_consents
 
 
-class _Bits:
-    """A big-endian bit reader over decoded bytes."""
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_SIX_BITS = {char: format(value, "06b") for value, char in enumerate(_ALPHABET)}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+_SEGMENT_NAMES = {1: "DisclosedVendors", 2: "AllowedVendors", 3: "PublisherTC"}
 
-    def __init__(self, data: bytes, segment: int) -> None:
-        self._value = int.from_bytes(data, "big") if data else 0
-        self._size = len(data) * 8
+
+class _Bits:
+    """A big-endian bit reader over one segment, six bits a base64url character."""
+
+    def __init__(self, text: str, segment: int) -> None:
+        if not text:
+            raise ConsentStringError(f"expected base64url data in segment {segment}, found none")
+        if not _BASE64URL.fullmatch(text):
+            raise ConsentStringError(
+                f"expected base64url data in segment {segment}, found {text[:40]!r}")
+        self._bits = "".join(map(_SIX_BITS.__getitem__, text))
         self._position = 0
         self._segment = segment
 
+    def _error(self, message: str) -> ConsentStringError:
+        return ConsentStringError(f"{message} in segment {self._segment}")
+
     def read(self, count: int, field: str) -> int:
         end = self._position + count
-        if end > self._size:
+        if end > len(self._bits):
             raise ConsentStringError(
                 f"expected {count} bits for {field} at bit {self._position} of segment "
-                f"{self._segment}, found only {self._size - self._position}"
+                f"{self._segment}, found only {len(self._bits) - self._position}"
             )
-        value = (self._value >> (self._size - end)) & ((1 << count) - 1)
+        value = int(self._bits[self._position:end], 2) if count else 0
         self._position = end
         return value
-
-    @property
-    def remaining(self) -> int:
-        return self._size - self._position
 
     def flag(self, field: str) -> bool:
         return self.read(1, field) == 1
 
     def set_of(self, count: int, field: str) -> tuple[int, ...]:
         """Read a bitfield of ``count`` bits; return the 1-based positions set."""
-        bits = self.read(count, field)
-        return tuple(i + 1 for i in range(count) if bits >> (count - 1 - i) & 1)
+        start = self._position
+        self.read(count, field)
+        bits = self._bits[start:start + count]
+        return tuple(i + 1 for i, bit in enumerate(bits) if bit == "1")
 
     def letters(self, field: str) -> str:
-        return "".join(chr(ord("A") + self.read(6, field) % 26) for _ in range(2))
+        result = ""
+        for _ in range(2):
+            value = self.read(6, field)
+            if value >= 26:
+                raise self._error(f"expected a letter (0-25) in {field}, found {value}")
+            result += chr(ord("A") + value)
+        return result
 
     def time(self, field: str) -> datetime:
         return _EPOCH + timedelta(milliseconds=self.read(36, field) * 100)
 
-    def ranges(self, field: str) -> tuple[int, ...]:
-        """Read ``NumEntries`` then that many single ids or ranges."""
-        result: set[int] = set()
+    def ranges(self, field: str, max_vendor: int | None = None) -> tuple[tuple[int, int], ...]:
+        """Read ``NumEntries`` then that many single ids or ranges; return them merged."""
+        found = []
         for _ in range(self.read(12, f"{field} entries")):
             is_range = self.flag(f"{field} range flag")
             start = self.read(16, f"{field} vendor id")
             end = self.read(16, f"{field} range end") if is_range else start
+            if start == 0:
+                raise self._error(f"expected a vendor id of 1 or more in {field}, found 0")
             if end < start:
-                raise ConsentStringError(
-                    f"expected a range end at least {start} in {field} of segment "
-                    f"{self._segment}, found {end}"
-                )
-            result.update(range(start, end + 1))
-        return tuple(sorted(result))
+                raise self._error(
+                    f"expected a range end at least {start} in {field}, found {end}")
+            if max_vendor is not None and end > max_vendor:
+                raise self._error(
+                    f"expected vendor ids up to MaxVendorId {max_vendor} in {field}, "
+                    f"found {end}")
+            found.append((start, end))
+        return _merged(found)
 
     def vendors(self, field: str) -> tuple[int, ...]:
         """Read a vendor section: ``MaxVendorId`` then a bitfield or range encoding."""
-        max_vendor = self.read(16, f"{field} max vendor id")
-        if self.flag(f"{field} encoding"):
-            return tuple(v for v in self.ranges(field) if v <= max_vendor)
+        max_vendor = self.read(16, f"{field} MaxVendorId")
+        if self.flag(f"{field} IsRangeEncoding"):
+            return tuple(vendor for first, last in self.ranges(field, max_vendor)
+                         for vendor in range(first, last + 1))
         return self.set_of(max_vendor, field)
 
+    def restrictions(self) -> tuple[PublisherRestriction, ...]:
+        """Read ``NumPubRestrictions`` then each restriction with its vendor ranges."""
+        found: list[PublisherRestriction] = []
+        seen: set[tuple[int, int]] = set()
+        for _ in range(self.read(12, "NumPubRestrictions")):
+            purpose = self.read(6, "PurposeId")
+            kind = self.read(2, "RestrictionType")
+            if purpose == 0:
+                raise self._error("expected a PurposeId of 1 or more, found 0")
+            if kind == 3:
+                raise self._error("expected a RestrictionType of 0, 1 or 2, found 3")
+            # A CMP writes one entry per purpose and type, with all its vendors.
+            if (purpose, kind) in seen:
+                raise self._error(
+                    f"expected one restriction per purpose and type, found purpose "
+                    f"{purpose} with type {kind} twice")
+            seen.add((purpose, kind))
+            found.append(PublisherRestriction(
+                purpose=purpose, restriction=kind, vendor_ranges=self.ranges("PubRestrictions")))
+        return tuple(found)
 
-def _decode_segment(text: str, segment: int) -> bytes:
-    cleaned = text.strip().rstrip("=").replace("+", "-").replace("/", "_")
-    if not cleaned:
-        raise ConsentStringError(f"expected base64url data in segment {segment}, found none")
-    try:
-        return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
-    except (binascii.Error, ValueError) as e:
-        raise ConsentStringError(
-            f"expected base64url data in segment {segment}, found {text[:40]!r}"
-        ) from e
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Return ``ranges`` sorted, with overlapping and adjacent ranges joined."""
+    result: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if result and first <= result[-1][1] + 1:
+            if last > result[-1][1]:
+                result[-1] = (result[-1][0], last)
+        else:
+            result.append((first, last))
+    return tuple(result)
 
 
 def decode_tc_string(text: str) -> TCString:
@@ -171,8 +251,8 @@ def decode_tc_string(text: str) -> TCString:
         The decoded string.
 
     Raises:
-        ConsentStringError: ``text`` is not base64url, is too short for its fields, or
-            is not a version 2 string.
+        ConsentStringError: ``text`` is not base64url, is too short for its fields, holds
+            a value the format does not allow, or is not a version 2 string.
 
     """
     if not isinstance(text, str):
@@ -180,8 +260,8 @@ def decode_tc_string(text: str) -> TCString:
     if len(text) > _MAX_LENGTH:
         raise ConsentStringError(
             f"expected a TC string of at most {_MAX_LENGTH} characters, found {len(text)}")
-    segments = text.strip().split(".")
-    bits = _Bits(_decode_segment(segments[0], 0), 0)
+    segments = text.split(".")
+    bits = _Bits(segments[0], 0)
     version = bits.read(6, "Version")
     if version != 2:
         raise ConsentStringError(f"expected a TC string of version 2, found version {version}")
@@ -204,29 +284,39 @@ def decode_tc_string(text: str) -> TCString:
         publisher_country=bits.letters("PublisherCC"),
         vendor_consents=bits.vendors("VendorConsents"),
         vendor_legitimate_interests=bits.vendors("VendorLegitimateInterests"),
+        publisher_restrictions=bits.restrictions(),
     )
-    restrictions = []
-    # TCF v2.0 strings written by some CMPs end before the restrictions section.
-    if bits.remaining >= 12:
-        for _ in range(bits.read(12, "NumPubRestrictions")):
-            purpose = bits.read(6, "PurposeId")
-            kind = bits.read(2, "RestrictionType")
-            restrictions.append(PublisherRestriction(
-                purpose=purpose, restriction=kind, vendors=bits.ranges("PubRestrictions")))
-    disclosed: tuple[int, ...] | None = None
-    publisher: tuple[int, ...] | None = None
+    seen: set[int] = set()
     for number, segment in enumerate(segments[1:], start=1):
-        reader = _Bits(_decode_segment(segment, number), number)
+        reader = _Bits(segment, number)
         kind = reader.read(3, "SegmentType")
-        if kind == 1:
-            disclosed = reader.vendors("DisclosedVendors")
-        elif kind == 3:
-            publisher = reader.set_of(24, "PubPurposesConsent")
-        elif kind != 2:
+        if kind not in _SEGMENT_NAMES:
             raise ConsentStringError(
                 f"expected segment type 1, 2 or 3 in segment {number}, found {kind}")
-    return evolve(core, publisher_restrictions=tuple(restrictions),
-                  disclosed_vendors=disclosed, publisher_purposes_consent=publisher)
+        if kind in seen:
+            raise ConsentStringError(
+                f"expected one {_SEGMENT_NAMES[kind]} segment, found a second one in "
+                f"segment {number}")
+        seen.add(kind)
+        core = _read_segment(core, kind, reader)
+    return core
+
+
+def _read_segment(core: TCString, kind: int, reader: _Bits) -> TCString:
+    if kind == 1:
+        return evolve(core, disclosed_vendors=reader.vendors("DisclosedVendors"))
+    if kind == 2:
+        return evolve(core, allowed_vendors=reader.vendors("AllowedVendors"))
+    consent = reader.set_of(24, "PubPurposesConsent")
+    legitimate = reader.set_of(24, "PubPurposesLITransparency")
+    custom = reader.read(6, "NumCustomPurposes")
+    return evolve(
+        core, publisher_purposes_consent=consent,
+        publisher_purposes_legitimate_interest=legitimate, publisher_custom_purposes=custom,
+        publisher_custom_purposes_consent=reader.set_of(custom, "CustomPurposesConsent"),
+        publisher_custom_purposes_legitimate_interest=reader.set_of(
+            custom, "CustomPurposesLITransparency"),
+    )
 
 
 def parse_tc_string(text: str) -> TCString | None:
