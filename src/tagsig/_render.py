@@ -84,6 +84,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
         "schema_version": report.schema_version,
         "tagsig_version": __version__,
         "psl_date": public_suffix_list().date,
+        "signature_database": _database(report),
         "inputs": [_input(i) for i in report.inputs],
         "first_party": list(report.first_party),
         "tags": [_tag(t) for t in report.tags],
@@ -117,6 +118,13 @@ def report_document(report: Report) -> dict[str, JSONValue]:
             for n in report.no_tag
         ],
     }
+
+
+def _database(report: Report) -> JSONValue:
+    version = report.signatures
+    if version is None:
+        return None
+    return {"version": version.version, "date": version.date, "layers": version.layers}
 
 
 def _time(value: datetime | None) -> str | None:

@@ -13,6 +13,7 @@ from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
 from tagsig._party import SiteEvidence
 from tagsig._signature_model import Signature
+from tagsig._signatures import SignatureVersion
 from tagsig._traffic import NoTagReason
 
 __all__ = [
@@ -318,6 +319,9 @@ class Report:
     :attr:`unattributed`."""
     no_tag: tuple[NoTagEntry, ...] = ()
     """Requests that are no tag of the site, with the reason, in input then entry order."""
+    signatures: SignatureVersion | None = None
+    """The signature database the analysis used (its version and date); ``None`` for a
+    database built in memory."""
 
     @property
     def third_party_tags(self) -> tuple[TagReport, ...]:
