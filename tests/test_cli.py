@@ -145,3 +145,34 @@ class TestAnalyze:
         target = tmp_path / "missing" / "report.json"
         assert main(["analyze", EXAMPLE_HAR, "--output", str(target)]) == 2
         assert capsys.readouterr().err.startswith(f"tagsig: error: {target}: cannot write")
+
+
+class TestMarkdownBound:
+    """``tagsig analyze --format markdown`` with ``--max-chars`` and ``--baseline``."""
+
+    def test_max_chars(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The Markdown stays within ``--max-chars`` and says what it left out."""
+        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--max-chars",
+                     "2500"]) == 0
+        out = capsys.readouterr().out
+        assert len(out) <= 2500
+        assert "> **Note**: to stay within 2,500 characters" in out
+
+    def test_baseline(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A JSON report as baseline gives the change in the summary."""
+        baseline = tmp_path / "old.json"
+        assert main(["analyze", EXAMPLE_HAR, "--format", "json", "--output",
+                     str(baseline)]) == 0
+        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--format",
+                     "markdown", "--baseline", str(baseline)]) == 0
+        out = capsys.readouterr().out
+        assert "## Change against the baseline" in out
+        assert "- Tags added: none" in out
+
+    def test_baseline_not_a_report(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A baseline that is no JSON report ends with one error line and exit 2."""
+        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--baseline",
+                     EXAMPLE_HAR]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"tagsig: error: {EXAMPLE_HAR}: expected a tagsig JSON report "
+                       "(--format json) as the baseline\n")

@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tagsig._commands import (
     add_batch_parser,
@@ -23,6 +23,9 @@ from tagsig._models import Capture, CookieJar
 from tagsig._psl import public_suffix_list
 from tagsig._render import FORMATS
 from tagsig._version import __version__
+
+if TYPE_CHECKING:
+    from tagsig._report import Report
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
 
@@ -87,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
                          metavar="SEVERITY",
                          help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
                          "info) is not waived by the policy")
+    analyze.add_argument("--max-chars", type=int, default=65_536, metavar="N",
+                         help="markdown: the most characters of the report, details cut "
+                         "from the least important (default: 65536, GitHub's comment "
+                         "limit; 0 for no bound)")
+    analyze.add_argument("--baseline", metavar="REPORT",
+                         help="markdown: a JSON report (--format json) to show the change "
+                         "against")
     inspect = commands.add_parser(
         "inspect",
         help="read captures and cookie jars and summarise what they contain",
@@ -153,6 +163,8 @@ def _analyze(args: argparse.Namespace) -> int:
         from tagsig._render_text import render_text  # noqa: PLC0415
 
         text = render_text(report, color=True, width=shutil.get_terminal_size().columns)
+    elif args.format == "markdown":
+        text = _markdown(report, args)
     else:
         text = render(report, args.format)
     if args.output:
@@ -174,6 +186,20 @@ def _analyze(args: argparse.Namespace) -> int:
                   f"{args.fail_on} severity not waived", file=sys.stderr)
             return EXIT_POLICY
     return EXIT_OK
+
+
+def _markdown(report: Report, args: argparse.Namespace) -> str:
+    from tagsig._diff import diff_reports, load_report_document  # noqa: PLC0415
+    from tagsig._render_markdown import render_markdown  # noqa: PLC0415
+
+    diff = None
+    if args.baseline:
+        document = load_report_document(args.baseline)
+        if document is None:
+            raise InputError("expected a tagsig JSON report (--format json) as the baseline",
+                             path=args.baseline)
+        diff = diff_reports(document, report, old_name=args.baseline)
+    return render_markdown(report, max_chars=args.max_chars or None, baseline=diff)
 
 
 def _is_colour_terminal(stream: TextIO) -> bool:
