@@ -61,3 +61,14 @@ def test_report_records_the_database() -> None:
     assert data["signature_database"] == {"version": report.signatures.version,
                                           "date": None, "layers": 1}
     assert "psl_date" in data
+
+
+def test_json_lists_each_tags_mistakes() -> None:
+    """The JSON gives every tag the catalogue's common mistakes."""
+    report = analyze(EXAMPLE)
+    data = json.loads(render(report, "json"))
+    intercom = report.tag("intercom")
+    assert intercom is not None
+    assert intercom.signature.mistakes
+    (tag,) = [t for t in data["tags"] if t["id"] == "intercom"]
+    assert tag["mistakes"] == list(intercom.signature.mistakes)

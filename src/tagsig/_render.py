@@ -180,6 +180,7 @@ def _tag(tag: TagReport) -> dict[str, JSONValue]:
         "first_seen": _time(tag.first_seen),
         "own": tag.own,
         "owner": tag.owner,
+        "mistakes": list(signature.mistakes),
     }
 
 

@@ -6,26 +6,33 @@ import io
 
 from rich import box
 from rich.console import Console, JustifyMethod
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tagsig._render_common import (
+    SEVERITY_ORDER,
     SITE,
     all_flags,
     cookie_lifetime,
+    evidence_text,
     human_bytes,
     no_tag_summary,
     own_tags,
     printable,
+    provenance,
     tag_name,
     tags_by_weight,
     time_of_day,
+    verdict,
 )
 from tagsig._report import Report
 
 __all__ = ["render_text"]
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_MAX_EVIDENCE = 3
+"""Evidence items shown per flag in the details."""
 
 
 def _table(title: str) -> Table:
@@ -58,6 +65,9 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         console.print(Text(f"{printable(item.path)}: {producer}, {item.entries} {what}{pages}"))
         if no_tag_summary(item):
             console.print(Text(f"  {no_tag_summary(item)}"))
+    console.print(Text(provenance(report)))
+    severity, words = verdict(report)
+    console.print(Text(words, style=_SEVERITY_STYLE[severity] if severity else "bold"))
     if report.first_party:
         console.print(Text(f"first party: {printable(', '.join(report.first_party))}"))
     own = own_tags(report)
@@ -111,6 +121,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         console.print()
         console.print(table)
 
+    _details(console, report)
+
     if report.consent.signals:
         table = _table("Consent signals")
         for name in ("kind", "time", "input", "entry"):
@@ -153,3 +165,33 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
                                style="yellow"))
     # Tables pad every cell to the column width; the padding at line ends is noise.
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def _details(console: Console, report: Report) -> None:
+    """Print, per tag with flags, each flag's evidence and the catalogue's common mistakes."""
+    flagged = sorted((t for t in report.tags if t.flags), key=lambda t: (
+        min(SEVERITY_ORDER[f.severity] for f in t.flags), t.id))
+    if not flagged and not report.flags:
+        return
+    console.print()
+    console.print(Text("Details (evidence and common mistakes, per tag)", style="bold"))
+    owners = [(printable(f"{tag_name(t)} ({t.id})"), t.flags, t.signature.mistakes)
+              for t in flagged]
+    if report.flags:
+        owners.append((SITE, report.flags, ()))
+    for owner, flags, mistakes in owners:
+        console.print()
+        console.print(Text(owner, style="bold"))
+        for flag in flags:
+            console.print(Padding(Text.assemble(
+                (flag.severity, _SEVERITY_STYLE[flag.severity]),
+                f" {flag.rule}: {printable(flag.message)}"), (0, 0, 0, 2)))
+            lines = [printable(evidence_text(e)) for e in flag.evidence[:_MAX_EVIDENCE]]
+            if len(flag.evidence) > _MAX_EVIDENCE:
+                lines.append(f"and {len(flag.evidence) - _MAX_EVIDENCE} more")
+            for line in lines:
+                console.print(Padding(Text(line), (0, 0, 0, 6)))
+        if mistakes:
+            console.print(Padding(Text("common mistakes:"), (0, 0, 0, 2)))
+            for mistake in mistakes:
+                console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 4)))
