@@ -102,10 +102,11 @@ class TestContent:
 
     def test_paths_relative_to_the_working_directory(self) -> None:
         """Absolute input paths below the working directory are shown relative to it."""
-        report = analyze(EXAMPLE.resolve())
+        report = analyze(EXAMPLE.resolve(), cookies=[EXAMPLE_JAR.resolve()])
         text = render_markdown(report, cwd=str(REPO))
-        assert "Inputs: examples/shop.har" in text
-        assert str(REPO) not in text
+        assert "Inputs: examples/shop.har, examples/cookies.txt" in text
+        assert "observed expiry in examples/cookies.txt" in text
+        assert markdown_text(str(REPO)) not in text
 
 
 class TestBound:

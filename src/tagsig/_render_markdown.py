@@ -129,7 +129,24 @@ def render_markdown(report: Report, *, max_chars: int | None = GITHUB_COMMENT_LI
     if baseline is not None:
         sections.append(_baseline(baseline))
     sections.extend(_details(report))
+    # Messages quote input paths too (an expiry "observed in /home/ci/jar.txt").
+    moves = [(markdown_text(i.path), markdown_text(_relative(i.path, cwd)))
+             for i in report.inputs if _relative(i.path, cwd) != i.path]
+    if moves:
+        sections = [_Section(name=s.name, head=_moved(s.head, moves),
+                             rows=_moved(s.rows, moves), tail=_moved(s.tail, moves))
+                    for s in sections]
     return _fit(sections, max_chars, _references(report))
+
+
+def _moved(lines: tuple[str, ...], moves: list[tuple[str, str]]) -> tuple[str, ...]:
+    result = []
+    for line in lines:
+        moved = line
+        for old, new in moves:
+            moved = moved.replace(old, new)
+        result.append(moved)
+    return tuple(result)
 
 
 def _fit(sections: list[_Section], max_chars: int | None, references: str) -> str:
@@ -226,10 +243,7 @@ def _summary(report: Report, cwd: str) -> _Section:
     lines.append(m(provenance(report)))
     lines.append("")
     for warning in report.warnings:
-        message = warning.message
-        for item in report.inputs:
-            message = message.replace(item.path, _relative(item.path, cwd))
-        lines.extend([f"> **Warning** ({m(warning.code)}): {m(message)}", ""])
+        lines.extend([f"> **Warning** ({m(warning.code)}): {m(warning.message)}", ""])
     important = [(t, f) for t, f in flags if f.severity in {"high", "medium"}]
     head = list(lines)
     rows: list[str] = []
