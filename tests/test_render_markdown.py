@@ -142,6 +142,17 @@ class TestBound:
         assert "table" in [t for t, _ in _parse(text).tags]
 
 
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent")
+def test_every_corpus_capture_fits() -> None:
+    """The Markdown of every corpus capture fits the comment limit, folds balanced."""
+    captures = sorted((CORPUS / "har").glob("*.har"))
+    assert captures
+    for path in captures:
+        text = render(analyze(path), "markdown")
+        assert len(text) <= GITHUB_COMMENT_LIMIT, path.name
+        assert text.count("<details>") == text.count("</details>"), path.name
+
+
 class TestBaseline:
     """The change against a baseline report."""
 
