@@ -25,7 +25,7 @@ from tagsig._render import FORMATS
 from tagsig._version import __version__
 
 if TYPE_CHECKING:
-    from tagsig._report import Report
+    from tagsig._report import Flag, Report
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
 
@@ -183,9 +183,21 @@ def _analyze(args: argparse.Namespace) -> int:
         if failing:
             count = len(failing)
             print(f"tagsig: {count} flag{'s' if count != 1 else ''} at or above "
-                  f"{args.fail_on} severity not waived", file=sys.stderr)
+                  f"{args.fail_on} severity not waived: {_failing_tags(failing)}",
+                  file=sys.stderr)
             return EXIT_POLICY
     return EXIT_OK
+
+
+def _failing_tags(flags: Sequence[Flag], most: int = 10) -> str:
+    """Name the tags (``(site)`` for the site) whose flags fail, each with its rules."""
+    rules: dict[str, dict[str, None]] = {}
+    for flag in flags:
+        rules.setdefault(flag.tag or "(site)", {})[flag.rule] = None
+    named = [f"{tag} ({', '.join(r)})" for tag, r in list(rules.items())[:most]]
+    if len(rules) > most:
+        named.append(f"and {len(rules) - most} more")
+    return "; ".join(named)
 
 
 def _markdown(report: Report, args: argparse.Namespace) -> str:
