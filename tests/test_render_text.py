@@ -92,6 +92,14 @@ class TestDetails:
         assert all(f"- {mistake}" in block for mistake in intercom.signature.mistakes)
         assert "cookie fr on facebook.com" in details
 
+    def test_waived_flags_need_no_action(self) -> None:
+        """Flags a policy waives do not count in the verdict."""
+        report = example_report()
+        waived = evolve(report, tags=tuple(
+            evolve(t, flags=tuple(evolve(f, waiver="accepted") for f in t.flags))
+            for t in report.tags))
+        assert "No high or medium finding." in render(waived, "text")
+
     def test_no_details_without_flags(self) -> None:
         """A report without flags has no detail view."""
         report = example_report()

@@ -70,6 +70,15 @@ class TestEvidenceDetail:
         assert (cookie.name, cookie.domain, cookie.method) == ("fr", "facebook.com", "GET")
         assert cookie.url == "https://www.facebook.com/tr/?id=1"
 
+    def test_jar_cookie_evidence_has_its_domain(self) -> None:
+        """A cookie read from a jar gives the jar's domain for it."""
+        jar = ("# Netscape HTTP Cookie File\n"
+               ".shop.example\tTRUE\t/\tTRUE\t1760000000\t_ga\tGA1.1.1.2\n")
+        report = audit(document(0), hit(f"{GA}?v=2&tid=G-1&cid=1.2", 1), jar=jar)
+        (flag,) = flags(report, "cookie-lifetime", "google-analytics")
+        (cookie,) = [e for e in flag.evidence if e.kind == "cookie"]
+        assert (cookie.name, cookie.domain, cookie.url) == ("_ga", "shop.example", None)
+
     def test_personal_request_has_every_value_masked(self) -> None:
         """A request that carries personal data shows no query value in clear."""
         report = audit(document(0), hit(f"{TRACKER}?u={quote(EMAIL)}&sid=abcdef123", 1))
