@@ -58,6 +58,8 @@ def short_url(url: Url, *, personal: bool = False) -> str:
 
 
 def _masked_segment(segment: str) -> str:
+    if "@" not in segment and "%40" not in segment.upper():
+        return segment
     decoded = unquote(segment)
     found = find_personal_data([("", decoded)], known_hashes={})
     return mask_value(decoded) if found and "@" in decoded else segment
@@ -68,10 +70,14 @@ def _masked_query(query: str, *, personal: bool) -> str:
     if not pairs:
         return query
     shown = []
+    length = 0
     for name, value in pairs:
+        if length > MAX_QUERY:  # the rest is cut anyway
+            break
         masked = value and (personal or find_personal_data([(name, value)], known_hashes={}))
         shown.append(f"{name}={mask_value(value) if masked else value}")
-    return "&".join(shown)
+        length += len(shown[-1]) + 1
+    return "&".join(shown) + ("&" + _ELLIPSIS if len(shown) < len(pairs) else "")
 
 
 def _cookie_in(entry: Entry, name: str) -> Cookie | None:
@@ -87,7 +93,7 @@ def _page_names(attribution: Attribution) -> list[dict[str, str]]:
 
 
 def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, str]],
-            personal: frozenset[tuple[int, int]]) -> Evidence:
+            personal: frozenset[tuple[int, int]], urls: dict[tuple[int, int], str]) -> Evidence:
     position, index = evidence.input, evidence.index
     captures = attribution.captures
     if position is None or evidence.kind == "value":
@@ -107,8 +113,11 @@ def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, 
         return evidence
     entry = entries[index]
     page = pages[position].get(entry.pageref) if entry.pageref is not None else None
-    detailed = evolve(evidence, method=entry.method, time=entry.started, page=page,
-                      url=short_url(entry.url, personal=(position, index) in personal))
+    url = urls.get((position, index))
+    if url is None:
+        url = urls[(position, index)] = short_url(
+            entry.url, personal=(position, index) in personal)
+    detailed = evolve(evidence, method=entry.method, time=entry.started, page=page, url=url)
     if evidence.kind == "cookie" and evidence.name is not None:
         cookie = _cookie_in(entry, evidence.name)
         domain = cookie.domain if cookie is not None and cookie.domain else entry.url.host
@@ -130,9 +139,10 @@ def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
         if flag.rule == "pii-to-third-party"
         for e in flag.evidence if e.input is not None and e.index is not None)
     pages = _page_names(attribution)
+    urls: dict[tuple[int, int], str] = {}  # an entry is often evidence of several flags
     return {
         tag: [evolve(flag, tag=tag, evidence=tuple(
-            _detail(e, attribution, pages, personal) for e in flag.evidence))
+            _detail(e, attribution, pages, personal, urls) for e in flag.evidence))
             for flag in group]
         for tag, group in flags.items()
     }
