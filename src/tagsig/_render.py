@@ -39,7 +39,8 @@ def render(report: Report, format: Format = "text") -> str:
         report: The report.
         format: ``text`` (tables for a terminal, without colour), ``json`` (the documented
             contract, validated by the shipped ``report.schema.json``), ``html`` (one
-            self-contained page with charts), ``markdown`` (for pull requests and tickets),
+            self-contained page with charts), ``markdown`` (for pull requests and tickets,
+            within GitHub's 65,536-character comment limit),
             ``csv`` (one row per tag and per cookie) or ``sarif`` (SARIF 2.1.0).
 
     Raises:

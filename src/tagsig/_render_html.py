@@ -121,9 +121,11 @@ def render_html(report: Report) -> str:
 def render_html_body(report: Report) -> str:
     """Render ``report`` as one ``<div>`` with its own scoped style (for Jupyter or embedding).
 
-    Sections: summary, warnings, charts (weight per tag; first request of each tag against
-    the consent signals), tag inventory, flags, cookies, consent signals, unknown third
-    parties, inputs.
+    Sections: the verdict (what needs action), summary, warnings, charts (weight per tag;
+    first request of each tag against the consent signals; the site's own tags left out),
+    tag inventory, findings grouped by severity and tag (folded, linking to their rule
+    pages, with evidence and the catalogue's common mistakes), cookies, consent signals,
+    unknown third parties, inputs.
     """
     parts = [f"<div class=\"tagsig-report\">\n<style>{_CSS}</style>\n", _header(report),
              _verdict(report), _summary(report), _warnings(report)]
