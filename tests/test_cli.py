@@ -176,3 +176,26 @@ class TestMarkdownBound:
         err = capsys.readouterr().err
         assert err == (f"tagsig: error: {EXAMPLE_HAR}: expected a tagsig JSON report "
                        "(--format json) as the baseline\n")
+
+
+class TestExplain:
+    """``tagsig analyze --explain TAG``."""
+
+    def test_one_tag_in_full(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The tag's facts, every flag with its evidence, and its common mistakes."""
+        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--explain",
+                     "intercom"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("Intercom (intercom)\n")
+        assert "  consent purpose: functional\n" in out
+        assert "high identity-verification-missing: " in out
+        assert "POST https://api-iam.intercom.io/messenger/web/ping at " in out
+        assert "\nCommon mistakes:\n" in out
+        assert "Tags" not in out
+
+    def test_unknown_tag(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A tag the report does not have ends with one error line and exit 2."""
+        assert main(["analyze", EXAMPLE_HAR, "--explain", "nope"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("tagsig: error: no tag 'nope' in the report (tags: ")
+        assert err.count("\n") == 1

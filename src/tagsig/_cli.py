@@ -94,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
                          help="markdown: the most characters of the report, details cut "
                          "from the least important (default: 65536, GitHub's comment "
                          "limit; 0 for no bound)")
+    analyze.add_argument("--explain", metavar="TAG",
+                         help="instead of the report, everything about one tag (its "
+                         "signature id): facts, cookies, every flag with all its evidence, "
+                         "and the catalogue's common mistakes")
     analyze.add_argument("--baseline", metavar="REPORT",
                          help="markdown: a JSON report (--format json) to show the change "
                          "against")
@@ -159,7 +163,16 @@ def _analyze(args: argparse.Namespace) -> int:
     report = analyze(args.captures, cookies=args.cookies,
                      signatures=args.signatures or None, first_party=args.first_party,
                      identifiers=args.identifier, policy=args.policy)
-    if args.format == "text" and not args.output and _is_colour_terminal(sys.stdout):
+    if args.explain:
+        from tagsig._render_text import explain_tag  # noqa: PLC0415
+
+        if report.tag(args.explain) is None:
+            found = ", ".join(t.id for t in report.tags) or "none"
+            print(f"tagsig: error: no tag {args.explain!r} in the report (tags: {found})",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        text = explain_tag(report, args.explain)
+    elif args.format == "text" and not args.output and _is_colour_terminal(sys.stdout):
         from tagsig._render_text import render_text  # noqa: PLC0415
 
         text = render_text(report, color=True, width=shutil.get_terminal_size().columns)

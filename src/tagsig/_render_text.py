@@ -28,7 +28,7 @@ from tagsig._render_common import (
 )
 from tagsig._report import Report
 
-__all__ = ["render_text"]
+__all__ = ["explain_tag", "render_text"]
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _MAX_EVIDENCE = 3
@@ -195,3 +195,60 @@ def _details(console: Console, report: Report) -> None:
             console.print(Padding(Text("common mistakes:"), (0, 0, 0, 2)))
             for mistake in mistakes:
                 console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 4)))
+
+
+def explain_tag(report: Report, tag_id: str, *, width: int = 120) -> str:
+    """Return everything the report says about one tag, for a person to check.
+
+    Its vendor, purpose and weight, who loaded it, its cookies, every flag with all its
+    evidence, and the catalogue's common mistakes.
+
+    Raises:
+        KeyError: The report has no tag ``tag_id``.
+
+    """
+    tag = report.tag(tag_id)
+    if tag is None:
+        raise KeyError(tag_id)
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
+                      emoji=False, highlight=False, soft_wrap=False)
+    signature = tag.signature
+    console.print(Text(printable(f"{tag_name(tag)} ({tag.id})"), style="bold"))
+    vendor = signature.vendor.name + (f" ({signature.vendor.country})"
+                                      if signature.vendor.country else "")
+    facts = [
+        ("vendor", vendor),
+        ("category", signature.category),
+        ("consent purpose", signature.consent),
+        ("the site's own", "yes" if tag.own else "no"),
+        ("requests", f"{tag.weight.requests} on {tag.pages} page"
+                     f"{'s' if tag.pages != 1 else ''}"),
+        ("on the wire", human_bytes(tag.weight.transfer_bytes)),
+        ("script", human_bytes(tag.weight.script_bytes)),
+        ("first request", time_of_day(tag.first_seen)),
+        ("loaded by", tag.loaded_by or "the page (or not recorded)"),
+    ]
+    for label, value in facts:
+        console.print(Padding(Text(f"{label}: {printable(value)}"), (0, 0, 0, 2)))
+    if tag.cookies:
+        console.print(Padding(Text("cookies:"), (0, 0, 0, 2)))
+        for cookie in tag.cookies:
+            console.print(Padding(Text(printable(
+                f"{cookie.name} on {cookie.domain or '?'} ({cookie.source}, "
+                f"{'third-party' if cookie.third_party else 'first-party'}, "
+                f"{cookie_lifetime(cookie)})")), (0, 0, 0, 4)))
+    console.print()
+    if not tag.flags:
+        console.print(Text("No flag."))
+    for flag in tag.flags:
+        waived = f" (waived: {printable(flag.waiver)})" if flag.waiver is not None else ""
+        console.print(Text(f"{flag.severity} {flag.rule}: {printable(flag.message)}{waived}"))
+        for evidence in flag.evidence:
+            console.print(Padding(Text(printable(evidence_text(evidence))), (0, 0, 0, 4)))
+    if signature.mistakes:
+        console.print()
+        console.print(Text("Common mistakes:"))
+        for mistake in signature.mistakes:
+            console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 2)))
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
