@@ -11,14 +11,20 @@ previous one left unclaimed:
 3. The Open Cookie Database rows are grouped by platform. A platform's cookies are
    attached to the signature of the same product (same name, or listed in
    ``OCD_ALIASES``); other platforms become signatures of their own, with hosts taken
-   from the ``Domain`` column when that domain is not already known.
+   from the ``Domain`` column when that domain is not already known. Rows with a generic
+   cookie name are bound to the row's own domain, or dropped when it names none.
+
+Then every signature is given an organisation: the one the curated entry names, else the
+curated organisation (``--organisations``) whose name or alias is the vendor's name, else
+one generated from the vendor's name; each organisation owns the registrable domains of its
+signatures' ``*.domain`` patterns that nobody else claims.
 
 Facts inherited from the two lists are corrected on the way in by the tables below
 (``TPW_NAME_CORRECTIONS``, ``VENDOR_CORRECTIONS``, ``HOST_MOVES``, ``TPW_EXCLUDED_HOSTS``,
 ``CATEGORY_OVERRIDES``), and an Open Cookie Database platform whose cookie domain belongs
 to exactly one signature joins that signature instead of becoming a second one for the
-same vendor. With ``--provenance`` each signature records where each of its facts comes
-from (see docs/signatures.md).
+same vendor. Each signature records where each of its facts comes from (``provenance``,
+see docs/signatures.md).
 
 The output is deterministic: the same inputs give the same bytes. A short summary is
 written to standard error. Run it from the repository root::
@@ -27,6 +33,7 @@ written to standard error. Run it from the repository root::
         --curated scripts/curated_signatures.json \
         --third-party-web PATH/third-party-web-entities.json \
         --open-cookie-database PATH/open-cookie-database.csv \
+        [--organisations scripts/organisations.json] \
         --output data/signatures.json
 """
 
@@ -45,7 +52,12 @@ from typing import Any, Final, NamedTuple, NotRequired, TypedDict, cast
 
 import tldextract
 
-SCHEMA_VERSION: Final = 1
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from tagsig._cookie_names import is_generic_cookie_name
+from tagsig._signature_model import MatchKind
+
+SCHEMA_VERSION: Final = 2
 SOURCE_CURATED: Final = "curated"
 SOURCE_TPW: Final = "third-party-web"
 SOURCE_OCD: Final = "open-cookie-database"
@@ -73,6 +85,7 @@ class CookieRule(TypedDict):
     name: str
     match: str
     lifetime_days: NotRequired[float | int | None]
+    domains: NotRequired[list[str]]
 
 
 class Facts(TypedDict):
@@ -246,7 +259,8 @@ TPW_ALIASES: Final[dict[str, str]] = {
 # Hosts that third-party-web lists under an entity we curate but that belong to another
 # business (for example a CDN the vendor once used); they are not merged into the entry.
 TPW_MERGE_EXCLUDED: Final = frozenset(
-    {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com"}
+    {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com",
+     "*.ntv.io"}  # Nativo's, listed under Quantcast
 )
 
 # Corrections of facts that the imported lists get wrong. Each entry was checked against
@@ -323,6 +337,7 @@ HOST_MOVES: Final[dict[str, str]] = {
     "*.videoplayerhub.com": "blockthrough",
     "*.betrad.com": "Evidon",
     "*.ml314.com": "Bombora",
+    "*.videohub.tv": "VideoHub",  # Tremor Video's (Nexxen); tremorhub.com is Telaria's
 }
 
 # Hosts that are no tag of the entity that lists them.
@@ -637,6 +652,11 @@ def pattern_covers(pattern: str, host: str) -> bool:
     return bare == base or bare.endswith("." + base)
 
 
+def _cookie_key(cookie: CookieRule) -> tuple[str, str, tuple[str, ...]]:
+    """Identify a cookie rule by its name, match kind and the domains it is bound to."""
+    return cookie["name"], cookie["match"], tuple(cookie.get("domains", ()))
+
+
 def _add_source(signature: Signature, source: str) -> None:
     """Record that ``source`` contributed to ``signature``."""
     if source not in signature["sources"]:
@@ -689,7 +709,9 @@ def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
         if not _ID_RE.match(entry["id"]) or entry["id"] in seen:
             raise InputFileError(f"{where}: bad or duplicate id {entry['id']!r}")
         seen.add(entry["id"])
-        for host in entry["hosts"] + [rule["host"] for rule in entry.get("urls", [])]:
+        for host in entry["hosts"] + [
+            rule["host"] for rule in entry.get("urls", []) if rule["host"] != "*"
+        ]:
             if normalise_host(host, psl) != host:
                 raise InputFileError(f"{where}: invalid host pattern {host!r}")
         for cookie in entry.get("cookies", []):
@@ -714,6 +736,8 @@ def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
             signature["homepage"] = entry["homepage"]
         if "organisation" in entry:
             signature["organisation"] = entry["organisation"]
+        if "provenance" in entry:
+            signature["provenance"].update(entry["provenance"])
         result.append(signature)
     return result
 
@@ -747,9 +771,10 @@ class Builder:
         self.curated_patterns = tuple(
             host for sig in curated for host in sig["hosts"] if host.startswith("*.")
         )
-        self.curated_cookies = frozenset(
-            (cookie["name"], cookie["match"]) for sig in curated for cookie in sig["cookies"]
-        )
+        self.curated_cookies: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+        for sig in curated:
+            for cookie in sig["cookies"]:
+                self.curated_cookies[cookie["name"], cookie["match"]] |= _own_domains(sig, psl)
         self.by_key: dict[str, str] = {}
         for sig in curated:
             self.by_key.setdefault(name_key(sig["name"]), sig["id"])
@@ -908,7 +933,7 @@ class Builder:
         known_domains = self._known_registrable_domains()
         for platform in sorted(groups, key=lambda p: (slugify(p), p)):
             platform_rows = groups[platform]
-            cookies = self._cookie_rules(platform_rows)
+            cookies = self._bind_generic(platform_rows, self._cookie_rules(platform_rows))
             category, consent = self._ocd_purpose(platform_rows)
             category, consent, renamed = purpose_by_name(platform, category, consent)
             target_id = (
@@ -991,11 +1016,11 @@ class Builder:
 
     def _attach(self, signature: Signature, cookies: Sequence[CookieRule], consent: str) -> None:
         """Add the cookies that the signature and the curated entries do not define yet."""
-        present = {(cookie["name"], cookie["match"]) for cookie in signature["cookies"]}
+        present = {_cookie_key(cookie) for cookie in signature["cookies"]}
         added = 0
         for cookie in cookies:
-            key = (cookie["name"], cookie["match"])
-            if key in present or key in self.curated_cookies:
+            key = _cookie_key(cookie)
+            if key in present or self._curated_defines(cookie):
                 self.stats["ocd cookies already curated or duplicated"] += 1
                 continue
             present.add(key)
@@ -1094,6 +1119,50 @@ class Builder:
             signature["provenance"]["consent"] = "correction:category"
             self.stats["categories corrected"] += 1
 
+    def _curated_defines(self, cookie: CookieRule) -> bool:
+        """Return True when a curated entry defines the rule (for a bound rule: on its domains).
+
+        A generic name bound to one vendor's domain is not the same rule as the same name
+        bound to another vendor's.
+        """
+        owners = self.curated_cookies.get((cookie["name"], cookie["match"]))
+        if owners is None:
+            return False
+        return not cookie.get("domains") or bool(owners.intersection(cookie.get("domains", ())))
+
+    def _bind_generic(
+        self, rows: Sequence[dict[str, str]], rules: list[CookieRule]
+    ) -> list[CookieRule]:
+        """Bind the generic rules to the registrable domains of their rows' ``Domain``.
+
+        A generic name (``uid``, ``_s``, ``JSESSIONID``) identifies the platform only on
+        the platform's own domains; without a usable domain the rule is dropped.
+        """
+        domains: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+        for row in rows:
+            rule = cookie_rule(
+                row.get("Cookie / Data Key name", ""),
+                wildcard=row.get("Wildcard match", "0").strip() == "1",
+                retention=row.get("Retention period", ""),
+            )
+            if rule is not None and _is_generic(rule):
+                for host in self._ocd_hosts([row]):
+                    registrable = self.psl.registrable(host[2:])
+                    if registrable is not None:
+                        domains[rule["name"], rule["match"]].add(registrable)
+        kept: list[CookieRule] = []
+        for rule in rules:
+            if not _is_generic(rule):
+                kept.append(rule)
+            elif found := domains.get((rule["name"], rule["match"])):
+                bound = cast("CookieRule", dict(rule))
+                bound["domains"] = sorted(found)
+                kept.append(bound)
+                self.stats["ocd generic cookies bound to their domain"] += 1
+            else:
+                self.stats["ocd generic cookies dropped (no domain)"] += 1
+        return kept
+
     def signatures(self) -> list[Signature]:
         """Return every signature, sorted by id."""
         return [self.by_id[key] for key in sorted(self.by_id)]
@@ -1121,15 +1190,295 @@ def cookie_rule(raw_name: str, *, wildcard: bool, retention: str) -> CookieRule 
     return {"name": pattern, "match": kind, "lifetime_days": parse_retention(retention)}
 
 
+# ---------------------------------------------------------------------- organisations
+
+ORGANISATION_KEYS: Final = (
+    "id", "name", "parent", "aliases", "country", "dpf", "domains", "hosting", "kind",
+    "homepage", "sources",
+)  # fmt: skip
+
+# Legal forms stripped from the end of a name before names are compared.
+LEGAL_SUFFIXES: Final = frozenset(
+    {
+        "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "mbh", "ag", "sa", "sas",
+        "sarl", "srl", "spa", "bv", "nv", "plc", "corp", "corporation", "co", "company",
+        "ab", "as", "asa", "oy", "oyj", "kk", "pty", "pte", "sl", "slu", "lp", "llp", "se",
+        "ug", "kg", "aps", "sro", "sp", "zoo", "doo", "ooo", "bhd", "sdn", "pvt", "lda",
+    }
+)  # fmt: skip
+
+
+class Organisation(TypedDict):
+    """An organisation record, as in ``scripts/organisations.json``."""
+
+    id: str
+    name: str
+    parent: NotRequired[str]
+    aliases: NotRequired[list[str]]
+    country: NotRequired[str]
+    dpf: NotRequired[bool]
+    domains: NotRequired[list[str]]
+    hosting: NotRequired[list[str]]
+    kind: NotRequired[str]
+    homepage: NotRequired[str]
+    sources: NotRequired[list[str]]
+
+
+def organisation_key(name: str) -> str:
+    """Reduce an organisation's name for comparison: no case, punctuation or legal form.
+
+    ``"Vox Media, LLC"``, ``"vox media"`` and ``"Vox-Media Inc."`` give one key.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # "S.A." and "B.V." are one word each once their dots are gone.
+    words = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", ascii_name.lower())
+    tokens = re.findall(r"[a-z0-9]+", words.replace(".", ""))
+    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
+        tokens.pop()
+    return "".join(tokens)
+
+
+def _display_name(name: str) -> str:
+    """Return ``name`` without its trailing legal form, for generated ids."""
+    tokens = name.replace(",", " ").split()
+    while len(tokens) > 1 and organisation_key(tokens[-1]) in LEGAL_SUFFIXES | {""}:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def read_organisations(path: Path | None) -> list[Organisation]:
+    """Read the curated organisations; none without a file."""
+    if path is None:
+        return []
+    raw: Any = json.loads(path.read_text(encoding="utf-8"))
+    entries: Any = raw.get("organisations") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise InputFileError(f"{path}: expected an object with an 'organisations' array")
+    seen: set[str] = set()
+    result: list[Organisation] = []
+    for index, entry in enumerate(entries):
+        where = f"{path}#/organisations/{index}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise InputFileError(f"{where}: expected an object with a 'name'")
+        if not _ID_RE.match(str(entry.get("id"))) or entry["id"] in seen:
+            raise InputFileError(f"{where}: bad or duplicate id {entry.get('id')!r}")
+        unknown = sorted(set(entry) - set(ORGANISATION_KEYS))
+        if unknown:
+            raise InputFileError(f"{where}: unknown members {unknown}")
+        seen.add(entry["id"])
+        result.append(cast("Organisation", dict(entry)))
+    return result
+
+
+def _covered(domain: str, entries: set[str]) -> bool:
+    """Return True when ``domain`` equals or lies under one of ``entries``."""
+    labels = domain.split(".")
+    return any(".".join(labels[i:]) in entries for i in range(len(labels)))
+
+
+class OrganisationAssigner:
+    """Gives every signature an organisation and every organisation its domains."""
+
+    def __init__(
+        self, curated: Sequence[Organisation], psl: PublicSuffixes, *, strict: bool = True
+    ) -> None:
+        self.psl = psl
+        # Without an organisations file, ids that curated signatures name are generated.
+        self.strict = strict
+        self.by_id: dict[str, Organisation] = {org["id"]: org for org in curated}
+        self.curated_ids = frozenset(self.by_id)
+        self.by_key: dict[str, str] = {}
+        for org in curated:
+            for name in [org["name"], *org.get("aliases", [])]:
+                self.by_key.setdefault(organisation_key(name), org["id"])
+        self.claimed: set[str] = {
+            domain for org in curated for domain in org.get("domains", [])
+        }
+        self.domain_owners: dict[str, str] = {
+            domain: org["id"] for org in curated for domain in org.get("domains", [])
+        }
+        self.hosting: set[str] = {
+            domain for org in curated for domain in org.get("hosting", [])
+        }
+        self.stats: collections.Counter[str] = collections.Counter()
+
+    def assign(self, signatures: Sequence[Signature]) -> list[Organisation]:
+        """Name each signature's organisation, fill its vendor; return every organisation."""
+        named: dict[str, list[Signature]] = {}
+        for sig in signatures:
+            if "organisation" not in sig:
+                continue
+            self.stats["organisations named by curated signatures"] += 1
+            if sig["organisation"] in self.by_id:
+                continue
+            if self.strict:
+                raise InputFileError(
+                    f"signature {sig['id']!r} names the organisation "
+                    f"{sig['organisation']!r}, which --organisations does not define"
+                )
+            named.setdefault(sig["organisation"], []).append(sig)
+        for org_id in sorted(named):
+            self._generate(named[org_id], org_id=org_id)
+        generated: dict[str, list[Signature]] = {}
+        for sig in signatures:
+            if "organisation" in sig:
+                continue
+            by_domain = self._domain_owner(sig)
+            if by_domain is not None:
+                # The domains say who runs the hosts, whatever the list calls the vendor.
+                sig["organisation"] = by_domain
+                if not sig["provenance"].get("vendor", "").startswith("correction:"):
+                    sig["provenance"]["vendor"] = "rule:domain-owner"
+                self.stats["organisations given by the owner of the hosts"] += 1
+                continue
+            key = organisation_key(sig["vendor"]["name"])
+            # "FreeWheel (Comcast)": the brand before a parenthesis may be the one listed.
+            brand = organisation_key(re.sub(r"\([^)]*\)", " ", sig["vendor"]["name"]))
+            found = self.by_key.get(key) or (self.by_key.get(brand) if brand else None)
+            if found is not None:
+                sig["organisation"] = found
+                self.stats["organisations matched by vendor name"] += 1
+            else:
+                generated.setdefault(key, []).append(sig)
+        for key in sorted(generated):
+            self._generate(generated[key])
+        for sig in signatures:
+            self._fill_vendor(sig, self.by_id[sig["organisation"]])
+        self._add_domains(signatures)
+        return [self.by_id[key] for key in sorted(self.by_id)]
+
+    def _domain_owner(self, sig: Signature) -> str | None:
+        """Return the curated organisation owning most of the signature's host domains.
+
+        ``None`` when no curated organisation owns any (ties go to the first id).
+        """
+        counts: collections.Counter[str] = collections.Counter()
+        for host in sig["hosts"]:
+            domain = self.psl.registrable(host.removeprefix("*."))
+            owner = self.domain_owners.get(domain) if domain is not None else None
+            if owner is not None:
+                counts[owner] += 1
+        if not counts:
+            return None
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+    def _generate(self, members: Sequence[Signature], org_id: str | None = None) -> None:
+        """Make one organisation for the signatures of one vendor key (or named id)."""
+        curated = [sig for sig in members if SOURCE_CURATED in sig["sources"]]
+        model = sorted(curated or members, key=lambda sig: sig["id"])[0]
+        name = model["vendor"]["name"]
+        named = org_id is None
+        if org_id is None:
+            org_id = _unique_id(slugify(_display_name(name)), set(self.by_id))
+        else:
+            # Other signatures of the same vendor join the organisation named here.
+            self.by_key.setdefault(organisation_key(name), org_id)
+        org: Organisation = {"id": org_id, "name": name}
+        if model["vendor"]["country"] is not None:
+            org["country"] = model["vendor"]["country"]
+        if model["vendor"]["dpf"] is not None:
+            org["dpf"] = model["vendor"]["dpf"]
+        order = (SOURCE_CURATED, SOURCE_TPW, SOURCE_OCD)
+        org["sources"] = [s for s in order if any(s in sig["sources"] for sig in members)]
+        self.by_id[org_id] = org
+        for sig in members:
+            sig["organisation"] = org_id
+        self.stats[f"organisations generated from {'vendor names' if named else 'named ids'}"] += 1
+
+    @staticmethod
+    def _fill_vendor(sig: Signature, org: Organisation) -> None:
+        """Fill the vendor from the organisation where the curated entry says nothing."""
+        vendor = sig["vendor"]
+        before = dict(vendor)
+        provenance = sig.setdefault("provenance", {})
+        # A vendor that a correction table names ("FreeWheel (Comcast)") says otherwise.
+        corrected = provenance.get("vendor", "").startswith("correction:")
+        if SOURCE_CURATED not in sig["sources"] and not corrected:
+            vendor["name"] = org["name"]
+        if vendor["country"] is None:
+            vendor["country"] = org.get("country")
+        if vendor["dpf"] is None:
+            vendor["dpf"] = org.get("dpf")
+        if dict(vendor) != before and SOURCE_CURATED not in sig["sources"] and not corrected:
+            provenance["vendor"] = "rule:organisation"
+
+    def _add_domains(self, signatures: Sequence[Signature]) -> None:
+        """Give organisations the domains of their ``*.domain`` patterns nobody claims."""
+        for sig in sorted(signatures, key=lambda sig: sig["id"]):
+            org = self.by_id[sig["organisation"]]
+            for pattern in sig["hosts"]:
+                if not pattern.startswith("*."):
+                    continue
+                domain = pattern[2:]
+                if (
+                    self.psl.registrable(domain) != domain
+                    or domain in self.claimed
+                    or _covered(domain, self.hosting)
+                ):
+                    continue
+                self.claimed.add(domain)
+                org.setdefault("domains", []).append(domain)
+                self.stats["organisation domains from host patterns"] += 1
+
+
+def _own_domains(sig: Signature, psl: PublicSuffixes) -> set[str]:
+    """Return the registrable domains of a signature's host patterns and URL rules."""
+    return {
+        domain
+        for host in sig["hosts"] + [rule["host"] for rule in sig["urls"]]
+        if (domain := psl.registrable(host.removeprefix("*."))) is not None
+    }
+
+
+def _is_generic(rule: CookieRule) -> bool:
+    """Return whether the rule's name is too common to identify a vendor alone."""
+    return is_generic_cookie_name(rule["name"], cast("MatchKind", rule["match"]))
+
+
+def bind_curated_generic(
+    signatures: Sequence[Signature], psl: PublicSuffixes
+) -> collections.Counter[str]:
+    """Bind the curated rules with a generic name to their signature's own domains.
+
+    A curated rule whose name is generic and that names no ``domains`` is bound to the
+    registrable domains of the signature's host patterns and URL rules; a signature
+    without any loses the rule.
+    """
+    stats: collections.Counter[str] = collections.Counter()
+    for sig in signatures:
+        if SOURCE_CURATED not in sig["sources"]:
+            continue
+        own = sorted(_own_domains(sig, psl))
+        kept: list[CookieRule] = []
+        for cookie in sig["cookies"]:
+            if cookie.get("domains") or not _is_generic(cookie):
+                kept.append(cookie)
+            elif own:
+                bound = cast("CookieRule", dict(cookie))
+                bound["domains"] = own
+                kept.append(bound)
+                stats["curated generic cookies bound to their signature's domains"] += 1
+            else:
+                stats["curated generic cookies dropped (no domain)"] += 1
+        sig["cookies"] = kept
+    return stats
+
+
+def _canonical_organisation(org: Organisation) -> dict[str, object]:
+    """Return the organisation with a fixed key order and sorted domain lists."""
+    raw = cast("dict[str, object]", org)
+    out: dict[str, object] = {key: raw[key] for key in ORGANISATION_KEYS if key in raw}
+    for key in ("domains", "hosting"):
+        if key in org:
+            out[key] = sorted(set(org.get(key, [])))
+    return out
+
+
 # ----------------------------------------------------------------------------- output
 
 
-def _canonical(signature: Signature, *, provenance: bool) -> dict[str, object]:
-    """Return the signature with a fixed key order and sorted, de-duplicated lists.
-
-    ``provenance`` adds the members of the organisation format: the organisation id of
-    curated entries and the member that says where each fact comes from.
-    """
+def _canonical(signature: Signature) -> dict[str, object]:
+    """Return the signature with a fixed key order and sorted, de-duplicated lists."""
     out: dict[str, object] = {
         "id": signature["id"],
         "name": signature["name"],
@@ -1151,6 +1500,8 @@ def _canonical(signature: Signature, *, provenance: bool) -> dict[str, object]:
         cookies: list[dict[str, object]] = []
         for cookie in signature["cookies"]:
             item: dict[str, object] = {"name": cookie["name"], "match": cookie["match"]}
+            if cookie.get("domains"):
+                item["domains"] = sorted(set(cookie.get("domains", ())))
             if cookie.get("lifetime_days") is not None:
                 item["lifetime_days"] = cookie.get("lifetime_days")
             cookies.append(item)
@@ -1175,28 +1526,34 @@ def _canonical(signature: Signature, *, provenance: bool) -> dict[str, object]:
     out["sources"] = [source for source in order if source in signature["sources"]]
     if "homepage" in signature:
         out["homepage"] = signature["homepage"]
-    if provenance:
-        if "organisation" in signature:
-            out["organisation"] = signature["organisation"]
-        out["provenance"] = dict(sorted(signature["provenance"].items()))
+    if "organisation" in signature:
+        out["organisation"] = signature["organisation"]
+    if signature.get("provenance"):
+        out["provenance"] = dict(sorted(signature.get("provenance", {}).items()))
     return out
 
 
-def render(signatures: Sequence[Signature], *, provenance: bool = False) -> str:
-    """Serialise the database: one signature per line, so diffs stay readable."""
+def render(
+    signatures: Sequence[Signature], organisations: Sequence[Organisation] = ()
+) -> str:
+    """Serialise the database: one record per line, so diffs stay readable."""
     lines = [
         "{",
         '  "$schema": "signatures.schema.json",',
         f'  "schema_version": {SCHEMA_VERSION},',
         '  "description": "tagsig signature database; generated by scripts/import_signatures.py'
-        ' - edit scripts/curated_signatures.json instead.",',
-        '  "signatures": [',
+        ' - edit scripts/curated_signatures.json and scripts/organisations.json instead.",',
+        '  "organisations": [',
     ]
+    separators = (", ", ": ")
+    lines.append(",\n".join(
+        "    " + json.dumps(_canonical_organisation(org), ensure_ascii=False,
+                            separators=separators)
+        for org in organisations
+    ))
+    lines.extend(["  ],", '  "signatures": ['])
     body = [
-        "    "
-        + json.dumps(
-            _canonical(sig, provenance=provenance), ensure_ascii=False, separators=(", ", ": ")
-        )
+        "    " + json.dumps(_canonical(sig), ensure_ascii=False, separators=separators)
         for sig in signatures
     ]
     lines.append(",\n".join(body))
@@ -1231,19 +1588,29 @@ def build_signatures(
 
 
 def build(
-    curated: Path, third_party_web: Path, open_cookie_database: Path, *, provenance: bool = False
+    curated: Path,
+    third_party_web: Path,
+    open_cookie_database: Path,
+    organisations: Path | None = None,
 ) -> tuple[str, str]:
     """Return the rendered database and a summary of what was imported."""
     builder, signatures = build_signatures(curated, third_party_web, open_cookie_database)
+    psl = builder.psl
+    builder.stats.update(bind_curated_generic(signatures, psl))
+    assigner = OrganisationAssigner(read_organisations(organisations), psl)
+    orgs = assigner.assign(signatures)
+    builder.stats.update(assigner.stats)
     with_hosts = sum(1 for sig in signatures if sig["hosts"] or sig["urls"])
     cookies = sum(len(sig["cookies"]) for sig in signatures)
     summary = [
         f"signatures: {len(signatures)} ({with_hosts} with host or URL rules)",
         f"curated: {len(builder.curated_ids)}",
         f"cookie patterns: {cookies}",
+        f"organisations: {len(orgs)} ({len(assigner.curated_ids)} curated, "
+        f"{sum(len(org.get('domains', [])) for org in orgs)} owned domains)",
     ]
     summary.extend(f"{key}: {value}" for key, value in sorted(builder.stats.items()))
-    return render(signatures, provenance=provenance), "\n".join(summary)
+    return render(signatures, orgs), "\n".join(summary)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1252,20 +1619,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--curated", type=Path, required=True)
     parser.add_argument("--third-party-web", type=Path, required=True)
     parser.add_argument("--open-cookie-database", type=Path, required=True)
+    parser.add_argument("--organisations", type=Path, default=None)
     parser.add_argument("--output", type=Path, required=True)
-    parser.add_argument(
-        "--provenance",
-        action="store_true",
-        help="write each signature's organisation and provenance members"
-        " (needs a schema and loader that accept them)",
-    )
     args = parser.parse_args(argv)
     try:
         text, summary = build(
-            args.curated,
-            args.third_party_web,
-            args.open_cookie_database,
-            provenance=args.provenance,
+            args.curated, args.third_party_web, args.open_cookie_database, args.organisations
         )
     except (OSError, ValueError, KeyError, InputFileError) as exc:
         print(f"import_signatures: {exc}", file=sys.stderr)

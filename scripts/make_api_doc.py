@@ -13,7 +13,7 @@ import tagsig
 GROUPS: dict[str, tuple[str, ...]] = {
     "Reading inputs": ("load_har", "load_cookies", "parse_url", "registrable_domain",
                        "first_party_domains", "is_third_party"),
-    "Signatures": ("load_signatures",),
+    "Signatures": ("load_signatures", "is_generic_cookie_name"),
     "Analysis": ("analyze", "attribute", "render", "report_document", "transfer_bytes"),
     "Consent and policy": ("decode_tc_string", "parse_tc_string", "load_policy",
                            "failing_flags"),

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -368,3 +369,119 @@ def test_regex_pattern_without_compiled_form_is_skipped() -> None:
     )
     assert Matcher.from_signatures([sig]).match_cookie("x") is None
     assert isinstance(re.compile("x"), re.Pattern)
+
+
+def bound(signature_id: str, hosts: tuple[str, ...],
+          cookies: tuple[tuple[str, MatchKind, tuple[str, ...]], ...]) -> Signature:
+    """Build a signature whose cookie rules may be bound to domains."""
+    return Signature(
+        id=signature_id, name=signature_id, vendor=Vendor(name="Example"),
+        category="advertising", consent="marketing", hosts=hosts,
+        cookies=tuple(CookiePattern(name=name, match=kind, domains=domains)
+                      for name, kind, domains in cookies),
+    )
+
+
+SIMPLIFI = bound("simpli-fi", ("*.simpli.fi",), (("uid", "exact", ("simpli.fi",)),))
+ADDTHIS = bound("addthis", ("*.addthis.com",), (("uid", "exact", ("addthis.com",)),
+                                                 ("__atuvc", "exact", ())))
+GENERIC_PREFIX = bound("wide", (), (("ui", "prefix", ()),))
+NESTED = bound("nested", (), (("uid", "exact", ("eu.simpli.fi",)),))
+
+
+class TestBoundCookies:
+    """Cookie rules bound to domains match only cookies of those domains."""
+
+    @pytest.fixture
+    def bound_matcher(self) -> Matcher:
+        """Return a matcher with bound and unbound rules for one generic name."""
+        return Matcher.from_signatures([SIMPLIFI, ADDTHIS, GENERIC_PREFIX, NESTED])
+
+    @pytest.mark.parametrize(
+        ("domain", "expected"),
+        [
+            (".simpli.fi", "simpli-fi"),
+            ("simpli.fi", "simpli-fi"),
+            ("Track.SIMPLI.fi.", "simpli-fi"),
+            ("x.eu.simpli.fi", "nested"),
+            ("s7.addthis.com", "addthis"),
+            ("notsimpli.fi", "wide"),
+            ("agkn.com", "wide"),
+            (None, "wide"),
+            ("", "wide"),
+        ],
+    )
+    def test_binding(self, bound_matcher: Matcher, domain: str | None, expected: str) -> None:
+        """A bound rule applies under its domains, the longest first, before unbound ones."""
+        found = bound_matcher.match_cookie("uid", domain)
+        assert found is not None
+        assert found.signature.id == expected
+
+    def test_bound_only(self) -> None:
+        """Without an unbound rule, a generic name elsewhere matches nothing."""
+        matcher = Matcher.from_signatures([SIMPLIFI, ADDTHIS])
+        assert matcher.match_cookie("uid", "dailymotion.com") is None
+        assert matcher.match_cookie("uid") is None
+        found = matcher.match_cookie("__atuvc", "shop.example")
+        assert found is not None
+        assert found.signature.id == "addthis"
+
+    def test_existing_callers(self, matcher: Matcher) -> None:
+        """Databases without bound rules answer as before, with or without a domain."""
+        assert matcher._bound_cookies == {}
+        found = matcher.match_cookie("_y", "shopify.com")
+        assert found is not None
+        assert found.signature.id == "shopify"
+
+
+_DOMAINS = ("a.example", "b.example", "sub.a.example")
+_bound_rules = st.lists(
+    st.tuples(
+        st.sampled_from(["uid", "u", "id", "sess", "ts"]),
+        st.sampled_from(["exact", "prefix", "suffix", "contains"]),
+        st.lists(st.sampled_from(_DOMAINS), max_size=2, unique=True).map(tuple),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _covers(domains: tuple[str, ...], host: str) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+@given(
+    rules=st.lists(_bound_rules, min_size=1, max_size=4),
+    name=st.sampled_from(["uid", "u", "id", "uidx", "xsess", "ts", "tsid", "none"]),
+    domain=st.none() | st.sampled_from(["a.example", "x.a.example", "x.sub.a.example",
+                                        "b.example", "c.example", ".b.example"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_bound_rules_property(
+    rules: list[list[tuple[str, MatchKind, tuple[str, ...]]]],
+    name: str,
+    domain: str | None,
+) -> None:
+    """A bound rule wins only under its domains; elsewhere the unbound rules decide alone."""
+    signatures = [bound(f"s{index}", (), tuple(group)) for index, group in enumerate(rules)]
+    found = Matcher.from_signatures(signatures).match_cookie(name, domain)
+    host = (domain or "").lstrip(".")
+    applicable = [
+        pattern for signature in signatures for pattern in signature.cookies
+        if pattern.domains and host and _covers(pattern.domains, host) and pattern.matches(name)
+    ]
+    if applicable:
+        assert found is not None
+        assert found.pattern.domains
+        assert _covers(found.pattern.domains, host)
+    else:
+        unbound = [
+            evolve(s, cookies=tuple(p for p in s.cookies if not p.domains)) for s in signatures
+        ]
+        expected = Matcher.from_signatures(unbound).match_cookie(name, domain)
+        if expected is None:
+            assert found is None
+        else:
+            assert found is not None
+            assert (found.signature.id, found.pattern) == (expected.signature.id,
+                                                           expected.pattern)

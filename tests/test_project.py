@@ -62,7 +62,7 @@ def test_ruff() -> None:
 
 @pytest.mark.slow
 def test_wheel_contains_data(tmp_path: Path) -> None:
-    """The built wheel ships the signature database, its schema and py.typed."""
+    """The built wheel ships the signature data, its schema and py.typed."""
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
          str(tmp_path), str(REPO)],
@@ -74,4 +74,5 @@ def test_wheel_contains_data(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("tagsig-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"tagsig/data/signatures.json", "tagsig/data/signatures.schema.json",
+            "tagsig/data/related-website-sets.json",
             "tagsig/py.typed", "tagsig/__init__.py"} <= names

@@ -49,24 +49,25 @@ DISTINCT_SAME_NAMES = frozenset({("asp", "asp-net")})
 
 # Brands whose owner changed, and the vendor each signature of the brand must name.
 ACQUISITIONS = {
-    "Coremetrics": "Acoustic, L.P.",
-    "Silverpop": "Acoustic, L.P.",
-    "Tealeaf": "Acoustic, L.P.",
-    "Dataxu": "Roku, Inc.",
-    "SpotX": "Magnite, Inc.",
-    "SpringServe": "Magnite, Inc.",
-    "StickyADS": "FreeWheel (Comcast)",
-    "Evidon": "Crownpeak Technology, Inc.",
-    "White Ops": "HUMAN Security, Inc.",
-    "Turn": "Nexxen International Ltd.",
-    "Amobee": "Nexxen International Ltd.",
-    "Rocket Fuel": "Zeta Global Holdings Corp.",
-    "Moat": "Oracle Corporation",
-    "Grapeshot": "Oracle Corporation",
-    "Maxymiser": "Oracle Corporation",
-    "Cxense": "Piano Software Inc.",
-    "Webtrekk": "Mapp Digital",
+    "Coremetrics": "acoustic",
+    "Silverpop": "acoustic",
+    "Tealeaf": "acoustic",
+    "Dataxu": "roku",
+    "SpotX": "magnite",
+    "SpringServe": "magnite",
+    "StickyADS": "comcast",
+    "Evidon": "crownpeak",
+    "White Ops": "human",
+    "Turn": "nexxen",
+    "Amobee": "nexxen",
+    "Rocket Fuel": "zeta-global",
+    "Moat": "oracle",
+    "Grapeshot": "oracle",
+    "Maxymiser": "oracle",
+    "Cxense": "piano",
+    "Webtrekk": "mapp",
 }
+"""Brands and the organisation that owns them now."""
 
 # Hosts under a domain that names, or is the homepage of, a signature of another vendor,
 # reviewed one by one: a product host on a shared platform or the vendor's own site.
@@ -244,7 +245,14 @@ class TestOwners:
             if homepage and (domain := registrable(homepage)):
                 owners[domain].add(sig["id"])
             owners[name_key(sig["name"]) + ".name"].add(sig["id"])
-        vendor = {sig["id"]: name_key(sig["vendor"]["name"])[:6] for sig in sigs}
+        db = load_signatures()
+
+        def owner(signature_id: str) -> str:
+            organisation = db.organisation_of(db[signature_id])
+            top = db.current_owner(organisation.id) if organisation is not None else None
+            return top.id if top is not None else signature_id
+
+        vendor = {sig["id"]: owner(sig["id"]) for sig in sigs}
         foreign = []
         for sig in sigs:
             for host in sig["hosts"]:
@@ -286,13 +294,16 @@ class TestOwners:
         assert load_signatures().matcher.match_host("img.lemde.fr") is None
 
     def test_acquired_brands_name_their_owner(self) -> None:
-        """Every signature of an acquired brand names the current owner as vendor."""
+        """Every signature of an acquired brand has its current owner at the chain's top."""
+        db = load_signatures()
         wrong = []
         for sig in signatures():
             for brand, owner in ACQUISITIONS.items():
-                named = re.search(rf"\b{re.escape(brand)}\b", sig["name"])
-                if named and sig["vendor"]["name"] != owner:
-                    wrong.append((sig["id"], sig["vendor"]["name"], owner))
+                if re.search(rf"\b{re.escape(brand)}\b", sig["name"]):
+                    organisation = db.organisation_of(db[sig["id"]])
+                    top = db.current_owner(organisation.id) if organisation else None
+                    if top is None or top.id != owner:
+                        wrong.append((sig["id"], top.id if top else None, owner))
         assert wrong == []
 
     def test_typos_are_corrected(self) -> None:
@@ -354,13 +365,13 @@ def _importer() -> Any:
 
 @functools.cache
 def _provenance_build() -> dict[str, dict[str, Any]]:
-    """Return the database as the importer writes it with --provenance, keyed by id."""
+    """Return the database as the importer writes it, keyed by id."""
     importer = _importer()
     text, _summary = importer.build(
         ROOT / "scripts" / "curated_signatures.json",
         SOURCES / "third-party-web-entities.json",
         OCD,
-        provenance=True,
+        ROOT / "scripts" / "organisations.json",
     )
     data: dict[str, Any] = json.loads(text)
     return {sig["id"]: sig for sig in data["signatures"]}
@@ -368,7 +379,7 @@ def _provenance_build() -> dict[str, dict[str, Any]]:
 
 @needs_sources
 class TestProvenance:
-    """With --provenance every signature says where each of its facts comes from."""
+    """Every signature says where each of its facts comes from."""
 
     FACTS = frozenset({"name", "vendor", "category", "consent", "hosts", "facts"})
     VALUES = re.compile(
@@ -394,6 +405,6 @@ class TestProvenance:
         assert built["bidswitch"]["provenance"]["category"] == "rule:tpw-category"
         assert built["liveintent"]["organisation"] == "liveintent"
 
-    def test_off_by_default(self) -> None:
-        """The committed database carries no provenance until the schema accepts it."""
-        assert all("provenance" not in sig for sig in signatures())
+    def test_committed_database_says_it(self) -> None:
+        """The committed database carries every signature's provenance."""
+        assert all(set(sig["provenance"]) >= TestProvenance.FACTS for sig in signatures())

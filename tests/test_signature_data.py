@@ -9,11 +9,13 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jsonschema
 import pytest
 import tldextract
+
+from tagsig import load_signatures, registrable_domain
 
 sre_parse: Any = importlib.import_module("re._parser")
 
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "signatures.json"
 SCHEMA = ROOT / "data" / "signatures.schema.json"
 CURATED = ROOT / "scripts" / "curated_signatures.json"
+ORGANISATIONS = ROOT / "scripts" / "organisations.json"
 IMPORTER = ROOT / "scripts" / "import_signatures.py"
 SOURCES = ROOT.parent / "shared" / "data" / "sources"
 
@@ -246,7 +249,8 @@ class TestRecognisers:
         """No wildcard spans a public suffix, and every host has a registrable domain."""
         bad = []
         for sig in signatures():
-            hosts = list(sig["hosts"]) + [rule["host"] for rule in sig.get("urls", [])]
+            hosts = list(sig["hosts"]) + [
+                rule["host"] for rule in sig.get("urls", []) if rule["host"] != "*"]
             for host in hosts:
                 parts = psl()(host.removeprefix("*."))
                 if not parts.domain or not parts.suffix:
@@ -290,6 +294,7 @@ class TestImporter:
                     "--curated", str(CURATED),
                     "--third-party-web", str(SOURCES / "third-party-web-entities.json"),
                     "--open-cookie-database", str(SOURCES / "open-cookie-database.csv"),
+                    "--organisations", str(ORGANISATIONS),
                     "--output", str(output),
                 ]
             )  # fmt: skip
@@ -321,3 +326,41 @@ class TestImporter:
         assert regex["match"] == "regex"
         assert re.match(regex["name"], "a_123_b")
         assert rule("Site History", wildcard=False, retention="") is None
+
+
+_OWNED_ELSEWHERE: Final = frozenset({
+    # Amazon Trust Services' roots answer OCSP through Starfield's (GoDaddy's) responder.
+    ("amazon-trust-services", "o.ss2.us"),
+    # Quantcast Choice is InMobi's CMP now, still served from a Quantcast host.
+    ("quantcast-choice", "cmp.quantcast.com"),
+    # The WordPress emoji and asset hosts of w.org serve Automattic's WordPress products.
+    ("wordpress", "*.w.org"),
+    ("wordpress-com-cdn", "s.w.org"),
+})
+
+
+def test_no_signature_claims_another_companys_domain() -> None:
+    """A signature's hosts lie in domains its own organisation's current owner owns.
+
+    The imported lists put hosts under brands that do not run them (IPONWEB for
+    LiveIntent's liadm.com); the curated organisations say who owns each domain.
+    """
+    db = load_signatures()
+    owners: dict[str, str] = {}
+    for organisation in db.organisations:
+        if "curated" in organisation.sources:
+            owners.update(dict.fromkeys(organisation.domains, organisation.id))
+
+    def top(organisation_id: str | None) -> str | None:
+        owner = db.current_owner(organisation_id) if organisation_id else None
+        return owner.id if owner is not None else organisation_id
+
+    wrong = sorted(
+        (signature.id, host)
+        for signature in db
+        for host in signature.hosts
+        if (owner := owners.get(registrable_domain(host.removeprefix("*.")))) is not None
+        and top(owner) != top(signature.organisation)
+        and (signature.id, host) not in _OWNED_ELSEWHERE
+    )
+    assert wrong == []

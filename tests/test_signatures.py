@@ -455,9 +455,9 @@ class TestLoadErrors:
         assert excinfo.value.pointer == "/schema_version"
         assert excinfo.value.path == str(path)
         assert excinfo.value.message == (
-            "expected schema_version 1, found 2; this tagsig cannot read that format"
+            "expected schema_version 1, 2, found 3; this tagsig cannot read that format"
         )
-        assert SUPPORTED_SCHEMA_VERSIONS == (1,)
+        assert SUPPORTED_SCHEMA_VERSIONS == (1, 2)
 
     @pytest.mark.parametrize(
         ("document", "pointer", "message"),
@@ -842,7 +842,9 @@ class TestSignatureDB:
 
     def test_repr(self, db: SignatureDB) -> None:
         """The repr summarises instead of listing every signature."""
-        assert repr(db) == f"SignatureDB(<2 signatures>, sources=({str(db.sources[0])!r},))"
+        assert repr(db) == (
+            f"SignatureDB(<2 signatures>, <0 organisations>, sources=({str(db.sources[0])!r},))"
+        )
 
 
 class TestPatterns:

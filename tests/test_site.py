@@ -6,12 +6,20 @@ probably-first-party hosts and who owns each cookie.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from tagsig import SignatureDB, analyze, load_cookies, load_har, load_signatures
+from tagsig import (
+    InvalidSignatureDB,
+    SignatureDB,
+    analyze,
+    load_cookies,
+    load_har,
+    load_signatures,
+)
 from tagsig._analyze import build_report
 from tagsig._attribute import Attribution, attribute
 from tagsig._party import is_navigation, page_sites
@@ -469,3 +477,39 @@ class TestCookieOwner:
                                entry("https://img.shop.example/a.png", mime="image/png",
                                      request_headers={"Cookie": "px_id_9=2"})))
         assert attribute([capture], [], db.matcher).cookies == ()
+
+
+class TestAnyHostUrlRules:
+    """A URL shape identifies a vendor's endpoint behind the site's own name."""
+
+    def _db(self, path: str, tmp_path: Path) -> SignatureDB:
+        layer = tmp_path / "layer.json"
+        layer.write_text(json.dumps({"schema_version": 2, "signatures": [{
+            "id": "beacon", "name": "Beacon", "vendor": {"name": "B", "country": None,
+                                                         "dpf": None},
+            "category": "analytics", "consent": "analytics", "hosts": ["*.beacon.example"],
+            "urls": [{"host": "*", "path": path, "match": "regex"}],
+            "facts": dict.fromkeys(("sets_cookies", "sends_pii", "cross_site_tracking",
+                                    "complexity", "script_kb", "requests_per_page")),
+            "sources": ["curated"]}]}), encoding="utf-8")
+        return load_signatures(layer, bundled=False)
+
+    def test_cname_cloaked_endpoint(self, tmp_path: Path) -> None:
+        """On the site's host the shape names the vendor; a host pattern still wins."""
+        db = self._db("^/b/ss/[^/?]+/\\d+/", tmp_path)
+        report = analyze(load_har(har(
+            entry(SHOP),
+            entry("https://metrics.shop.example/b/ss/shop-prod/1/JS-2.0/s123?AQB=1",
+                  mime="image/gif"),
+            entry("https://www.shop.example/b/ss/", mime="text/html"),
+        )), signatures=db)
+        (beacon,) = report.tags
+        assert [ref.index for ref in beacon.entries] == [1]
+        assert not beacon.own
+
+    def test_refused_when_too_broad(self, tmp_path: Path) -> None:
+        """A rule for any host must start with a fixed path of three characters or more."""
+        with pytest.raises(InvalidSignatureDB) as caught:
+            self._db("^/[a-z]+", tmp_path)
+        (problem,) = caught.value.exceptions
+        assert "at least 3 characters of fixed path" in str(problem)

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from tagsig import analyze, load_har
 from tagsig._party import registrable_domain
@@ -161,7 +162,9 @@ def test_cookie_conflicts_and_cookies_of_vendors_without_requests() -> None:
     (frozenset({"shop.example", "shopcdn.example"}), 0),
     (frozenset({"shopcdn.example"}), 1),
     (frozenset({"shop.example", "ocsp.example"}), 1),
-    (frozenset({"shop.example", "unlabelled.example"}), 1),
+    (frozenset({"shop.example", "adco.example"}), 1),
+    # The site organisation's domains that the capture never requests are not judged.
+    (frozenset({"shop.example", "unlabelled.example"}), 0),
 ])
 def test_wrong_first_party(first_party: frozenset[str], wrong: int) -> None:
     """The first party must hold the site and only the site's own domains."""
@@ -214,12 +217,22 @@ def test_observe_gives_each_cookie_its_domain_or_host() -> None:
 
 
 def test_observe_lists_vendor_names_without_an_organisation() -> None:
-    """A vendor name missing from the name table is reported, and its owner is unknown."""
+    """A tag of an organisation and vendor name the labels lack is reported, owner unknown."""
+    capture = load_har(har(entry("https://www.shop.example/"),
+                           entry("https://www.google-analytics.com/collect?v=1")))
+    truth = evolve(_truth(), parents={"shop-co": None})
+    seen = observe("shop.har", analyze(capture), capture, truth)
+    assert seen.unmapped_vendors == {"Google LLC"}
+    assert all(request.tag_organisation is None for request in seen.requests)
+
+
+def test_observe_uses_the_database_organisation() -> None:
+    """A tag's organisation comes from the database when the labels know it."""
     capture = load_har(har(entry("https://www.shop.example/"),
                            entry("https://www.google-analytics.com/collect?v=1")))
     seen = observe("shop.har", analyze(capture), capture, _truth())
-    assert seen.unmapped_vendors == {"Google LLC"}
-    assert all(request.tag_organisation is None for request in seen.requests)
+    assert seen.unmapped_vendors == frozenset()
+    assert {r.tag_organisation for r in seen.requests if r.tag} == {"google"}
 
 
 def test_load_truth_refuses_an_unknown_kind(tmp_path: Path) -> None:
@@ -344,7 +357,10 @@ _PENDING = "issue 10: the logic that meets this target has not landed"
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
+@pytest.mark.xfail(strict=False, reason=(
+    "14 of the 18 requests left are to tv.nu, klart.se and blocket.se, which the labels call "
+    "Aftonbladet's sister sites as the 2015 capture saw them; the organisation data does not "
+    "assert their current owner, so tagsig does not count them as the site's own"))
 def test_target_own_site_errors() -> None:
     """At most 0.5 % of the own-domain requests are reported as third parties."""
     assert _corpus_figures().own_site_errors.share <= 0.005
@@ -359,7 +375,6 @@ def test_target_no_tag_traffic_in_tags() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_vendor_precision() -> None:
     """At least 99 % of the attributed requests go to a tag of their domain's owner."""
     assert _corpus_figures().vendor_precision.share >= 0.99
@@ -367,7 +382,6 @@ def test_target_vendor_precision() -> None:
 
 @pytest.mark.corpus
 @corpus
-@pytest.mark.xfail(strict=False, reason=_PENDING)
 def test_target_tracker_recall_with_the_right_owner() -> None:
     """At least 97 % of the tracker requests go to a tag of the tracker's owner."""
     assert _corpus_figures().tracker_recall.share >= 0.97

@@ -27,6 +27,7 @@ Run ``python -m tests.truth`` for the figures and the worst offenders of each me
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections import Counter
@@ -36,7 +37,7 @@ from typing import Literal, cast
 
 from attrs import frozen
 
-from tagsig import Capture, Report, analyze, load_har
+from tagsig import Capture, Report, SignatureDB, analyze, load_har, load_signatures
 from tagsig._party import registrable_domain
 
 __all__ = [
@@ -272,6 +273,11 @@ class ObservedReport:
     """Organisation ids of signatures that the labelled set does not know."""
 
 
+@functools.cache
+def _database() -> SignatureDB:
+    return load_signatures()
+
+
 def observe(file: str, report: Report, capture: Capture, truth: Truth) -> ObservedReport:
     """Read what the metrics need from ``report`` (of the single input ``capture``).
 
@@ -285,10 +291,15 @@ def observe(file: str, report: Report, capture: Capture, truth: Truth) -> Observ
     unmapped: set[str] = set()
     unknown: set[str] = set()
     for tag in report.tags:
-        organisation = getattr(tag.signature, "organisation", None)
-        if isinstance(organisation, str) and organisation not in truth.parents:
-            unknown.add(organisation)
-            organisation = None
+        organisation = tag.signature.organisation
+        if organisation is not None and organisation not in truth.parents:
+            # The labels may know the organisation's current owner in the database.
+            top = _database().current_owner(organisation)
+            if top is not None and top.id in truth.parents:
+                organisation = top.id
+            else:
+                unknown.add(organisation)
+                organisation = None
         if not isinstance(organisation, str):
             name = tag.signature.vendor.name
             organisation = truth.vendor_names.get(name)
@@ -454,9 +465,11 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
                                       cookie.tag)] += 1
         wrong[1] += 1
         missing = [site for site in capture.sites if site not in seen.first_party]
+        # A reported first-party domain is wrong when the labels say it is not the site's;
+        # the site organisation's domains that the capture never requests are unlabelled.
         foreign = sorted(domain for domain in seen.first_party
-                         if (truth.label(capture, domain) or Label(
-                             organisation=None, kind="no-tag")).kind != "own")
+                         if (label := truth.label(capture, domain)) is not None
+                         and label.kind != "own")
         if missing or foreign:
             wrong[0] += 1
             detail = " ".join([*(f"-{site}" for site in missing),

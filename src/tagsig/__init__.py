@@ -32,6 +32,8 @@ if TYPE_CHECKING:
         run_batch,
         summarize_estate,
     )
+    from tagsig._catalogue import CatalogueEntry, catalogue_entries, catalogue_entry
+    from tagsig._cookie_names import is_generic_cookie_name
     from tagsig._cookies import load_cookies
     from tagsig._diff import (
         CookieChange,
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
         PolicyError,
         SignatureError,
         TagsigError,
+        UnknownTagError,
         UnsupportedSchemaError,
     )
     from tagsig._har import load_har
@@ -98,6 +101,9 @@ if TYPE_CHECKING:
         CookiePattern,
         Facts,
         MatchKind,
+        Organisation,
+        OrganisationKind,
+        OrganisationSource,
         Signature,
         SignatureDB,
         SignatureSource,
@@ -130,6 +136,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "run_batch",
         "summarize_estate",
     ),
+    "tagsig._catalogue": (
+        "CatalogueEntry",
+        "catalogue_entries",
+        "catalogue_entry",
+    ),
+    "tagsig._cookie_names": (
+        "is_generic_cookie_name",
+    ),
     "tagsig._cookies": (
         "load_cookies",
     ),
@@ -151,6 +165,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "PolicyError",
         "SignatureError",
         "TagsigError",
+        "UnknownTagError",
         "UnsupportedSchemaError",
     ),
     "tagsig._har": ("load_har",),
@@ -217,6 +232,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CookiePattern",
         "Facts",
         "MatchKind",
+        "Organisation",
+        "OrganisationKind",
+        "OrganisationSource",
         "Signature",
         "SignatureDB",
         "SignatureSource",
@@ -245,6 +263,7 @@ __all__ = [
     "AttributedEntry",
     "Attribution",
     "Capture",
+    "CatalogueEntry",
     "Category",
     "Complexity",
     "ConsentChange",
@@ -277,6 +296,9 @@ __all__ = [
     "InvalidSignatureDB",
     "MatchKind",
     "Matcher",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationSource",
     "Page",
     "PageWeight",
     "Policy",
@@ -303,6 +325,7 @@ __all__ = [
     "TagsigError",
     "Timings",
     "UnattributedHost",
+    "UnknownTagError",
     "UnsupportedSchemaError",
     "Url",
     "UrlMatchKind",
@@ -315,12 +338,15 @@ __all__ = [
     "analyze",
     "analyze_capture",
     "attribute",
+    "catalogue_entries",
+    "catalogue_entry",
     "decode_tc_string",
     "diff_reports",
     "estate_document",
     "expand_captures",
     "failing_flags",
     "first_party_domains",
+    "is_generic_cookie_name",
     "is_third_party",
     "load_cookies",
     "load_har",

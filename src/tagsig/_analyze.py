@@ -35,7 +35,7 @@ from tagsig._report import (
     TagReport,
     UnattributedHost,
 )
-from tagsig._signature_model import Signature, SignatureDB
+from tagsig._signature_model import Organisation, Signature, SignatureDB
 from tagsig._signatures import load_signatures, signature_version
 from tagsig._traffic import NO_TAG_REASONS
 
@@ -104,8 +104,52 @@ def analyze(
 
 
 def database_owners(db: SignatureDB) -> Owners:
-    """Return who owns what according to ``db`` (its organisations)."""
-    return NoOwners()
+    """Return who owns what according to ``db`` (its organisations), for one analysis."""
+    return _DatabaseOwners(db)
+
+
+class _DatabaseOwners:
+    """The organisation layer of a database, answered by current owner and memoised."""
+
+    def __init__(self, db: SignatureDB) -> None:
+        self._db = db
+        self._sites: dict[str, str | None] = {}
+        self._tags: dict[str, str | None] = {}
+        self._hosting: dict[str, str | None] = {}
+
+    def _top(self, organisation: Organisation | None) -> str | None:
+        if organisation is None:
+            return None
+        top = self._db.current_owner(organisation.id)
+        return (top or organisation).id
+
+    def site_owner(self, host: str) -> str | None:
+        """Return the current owner of the registrable domain of ``host``."""
+        if host not in self._sites:
+            self._sites[host] = self._top(self._db.domain_owner(host))
+        return self._sites[host]
+
+    def tag_owner(self, signature: Signature) -> str | None:
+        """Return the current owner of the organisation behind ``signature``."""
+        key = signature.id
+        if key not in self._tags:
+            self._tags[key] = self._top(self._db.organisation_of(signature))
+        return self._tags[key]
+
+    def related_domains(self, host: str) -> frozenset[str]:
+        """Return the domains of ``host``'s owner and Related Website Set."""
+        return self._db.related_domains(host)
+
+    def hosting_platform(self, host: str) -> str | None:
+        """Return the current owner of the hosting platform that serves ``host``."""
+        if host not in self._hosting:
+            self._hosting[host] = self._top(self._db.hosting_platform(host))
+        return self._hosting[host]
+
+    def organisation_name(self, org_id: str) -> str | None:
+        """Return the canonical name of organisation ``org_id``."""
+        organisation = self._db.organisation(org_id)
+        return organisation.name if organisation is not None else None
 
 
 def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),

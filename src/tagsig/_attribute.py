@@ -270,7 +270,7 @@ def attribute(
     return Attribution(captures=tuple(captures), jars=tuple(jars), first_party=tuple(parties),
                        entries=tuple(entries), cookies=tuple(cookies), sites=tuple(sites),
                        own_tags=_own_tags(entries),
-                       probably_first_party=probable_first_parties(entries, sites))
+                       probably_first_party=probable_first_parties(entries, sites, owners))
 
 
 _STATIC_TYPES: Final = frozenset({"image", "stylesheet", "font", "script", "media"})
@@ -283,15 +283,19 @@ _IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_\-.%]{16,}")
 
 
 def probable_first_parties(entries: Sequence[AttributedEntry],
-                           sites: Sequence[Sequence[PageSite]]) -> tuple[tuple[str, str], ...]:
+                           sites: Sequence[Sequence[PageSite]],
+                           owners: Owners | None = None) -> tuple[tuple[str, str], ...]:
     """Return the unknown hosts that behave like the site's own static hosts, with why.
 
     Such a host serves only the page's images, styles, fonts and scripts, to requests the
     page itself made; no cookie is set or sent there and no query carries what looks like
     an identifier; and its name shares the site's brand (``aftonbladet-cdn.se`` for
     ``aftonbladet.se``, ``nyt.com`` for ``nytimes.com``: a word of the host's name is the
-    brand, or an abbreviation of it that keeps its first letter). They are listed apart
-    from the unknown third parties and raise no flag; ``--first-party`` confirms them.
+    brand, or an abbreviation of it that keeps its first letter). On a hosting platform
+    the customer's name is the host's own labels or the first segment of its path
+    (``mytoysgroup.scene7.com``, ``s3.amazonaws.com/aftonbladet-static/``). They are listed
+    apart from the unknown third parties and raise no flag; ``--first-party`` confirms
+    them.
 
     >>> _shares_brand("aftonbladet-cdn.se", {"aftonbladet"}), _shares_brand("nyt.com", {"nytimes"})
     ('aftonbladet', 'nytimes')
@@ -308,13 +312,22 @@ def probable_first_parties(entries: Sequence[AttributedEntry],
             hosts.setdefault(attributed.entry.url.host, []).append(attributed)
     found = []
     for host, group in sorted(hosts.items()):
-        brand = _shares_brand(registrable_domain(host), brands)
+        names = [registrable_domain(host)]
+        if owners is not None and owners.hosting_platform(host) is not None:
+            # A customer's space: its name is in the host's own labels or the path.
+            names = [host.rsplit(".", 2)[0], *(_first_segment(a.entry) for a in group[:1])]
+        brand = next((b for name in names if (b := _shares_brand(name, brands))), None)
         if brand is None or not all(_static_from_page(a) for a in group):
             continue
         found.append((host, f"serves only static files the page requested, with no "
                             f"cookies and no identifiers, and its name shares the site's "
                             f"brand ({brand})"))
     return tuple(found)
+
+
+def _first_segment(entry: Entry) -> str:
+    """Return the first segment of the request's path, as a host-like name."""
+    return entry.url.path.strip("/").split("/", 1)[0].replace(".", "-")
 
 
 def _label(domain: str) -> str:
@@ -409,9 +422,12 @@ class _Pages:
             if reasons.get(entry.index) == "local-server" and self.key(entry) in local_pages:
                 del reasons[entry.index]
         for site in self.sites:
-            party = self.party[site.page]
             for hop in site.hops:
-                if registrable_domain(by_index[hop].url.host) not in party:
+                # A hop is judged by the page it was filed under (a navigation to another
+                # page's site can sit in the page it left).
+                entry = by_index[hop]
+                party = self.party.get(self.key(entry), self.party[site.page])
+                if registrable_domain(entry.url.host) not in party:
                     reasons[hop] = "navigation"
         for entry in capture.entries:
             if entry.index in documents or entry.index in reasons:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from tagsig._catalogue_cli import add_catalogue_parsers, run_catalogue_command, run_show_command
 from tagsig._commands import (
     add_batch_parser,
     add_diff_parser,
@@ -73,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--cookies", action="append", default=[], metavar="JAR",
                          help="cookie jar to include; repeatable")
     analyze.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
-                         help="another first-party domain (own CDN, alias); repeatable")
+                         help="another first-party domain (own CDN, alias; confirms a "
+                         "'probably first party' host); repeatable")
     analyze.add_argument("--signatures", action="append", default=[], metavar="FILE",
                          help="signature database file layered on the bundled one; "
                          "repeatable")
@@ -116,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="output format (default: text)")
     add_diff_parser(commands)
     add_batch_parser(commands)
+    add_catalogue_parsers(commands)
     return parser
 
 
@@ -141,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_diff_command(args)
         if args.command == "batch":
             return run_batch_command(args)
+        if args.command == "show":
+            return run_show_command(args, _parser())
+        if args.command == "catalogue":
+            return run_catalogue_command(args, _parser())
         if args.command == "inspect":
             if not args.captures and not args.cookies:
                 _parser().error("inspect needs at least one CAPTURE or --cookies JAR")

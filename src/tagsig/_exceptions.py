@@ -11,6 +11,7 @@
     │                                           a consent string cannot be decoded
     ├── SignatureError(TagsigError, ValueError)  a signature database is wrong
     │   └── UnsupportedSchemaError              ... written for another format version
+    ├── UnknownTagError(TagsigError, ValueError) no tag has the name looked up
     └── InvalidSignatureDB(ExceptionGroup[SignatureError], TagsigError)
                                                 several SignatureErrors at once
 
@@ -35,6 +36,7 @@ __all__ = [
     "PolicyError",
     "SignatureError",
     "TagsigError",
+    "UnknownTagError",
     "UnsupportedSchemaError",
     "escape_pointer",
     "format_location",
@@ -147,6 +149,30 @@ class SignatureError(TagsigError, ValueError):
 
 class UnsupportedSchemaError(SignatureError):
     """A signature database declares a ``schema_version`` this tagsig cannot read."""
+
+
+class UnknownTagError(TagsigError, ValueError):
+    """No tag of the signature database has the id, name or alias looked up.
+
+    Args:
+        tag: What was looked up.
+        suggestions: Names of close tags, best first ("did you mean").
+
+    """
+
+    tag: str
+    suggestions: tuple[str, ...]
+
+    def __init__(self, tag: str, suggestions: Sequence[str] = ()) -> None:
+        self.tag = tag
+        self.suggestions = tuple(suggestions)
+        message = f"expected the id, name or alias of a tag, found {tag!r}"
+        if self.suggestions:
+            message += f" (did you mean {', '.join(map(repr, self.suggestions))}?)"
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.tag, self.suggestions))
 
 
 class InvalidSignatureDB(ExceptionGroup[SignatureError], TagsigError):  # noqa: N818

@@ -3,7 +3,9 @@
 A :class:`Matcher` answers three questions about a signature database: which signature
 serves a host, which serves a URL and which sets a cookie. Every look-up costs time in
 proportion to the length of what is looked up (labels of a host, characters of a cookie
-name), not to the number of signatures.
+name), not to the number of signatures. Cookie rules bound to domains are indexed by
+domain, so a look-up with a domain walks the domain's labels once more, whatever the
+number of bound rules.
 """
 
 from __future__ import annotations
@@ -141,6 +143,17 @@ class _CookieIndex:
 
     @classmethod
     def build(cls, signatures: Sequence[Signature]) -> _CookieIndex:
+        """Index the unbound cookie patterns of ``signatures``."""
+        return cls.from_entries(
+            (signature, pattern)
+            for signature in sorted(signatures, key=lambda s: s.id)
+            for pattern in signature.cookies
+            if not pattern.domains
+        )
+
+    @classmethod
+    def from_entries(cls, patterns: Iterable[_Entry]) -> _CookieIndex:
+        """Index ``patterns``, given signature by signature in id order."""
         groups: dict[str, dict[str, list[_Entry]]] = {
             "exact": {},
             "prefix": {},
@@ -148,9 +161,8 @@ class _CookieIndex:
             "contains": {},
             "regex": {},
         }
-        for signature in sorted(signatures, key=lambda s: s.id):
-            for pattern in signature.cookies:
-                groups[pattern.match].setdefault(pattern.name, []).append((signature, pattern))
+        for signature, pattern in patterns:
+            groups[pattern.match].setdefault(pattern.name, []).append((signature, pattern))
         contains = _freeze(groups["contains"])
         grams: dict[str, list[str]] = {}
         for literal in contains:
@@ -308,7 +320,11 @@ class Matcher:
     _exact_hosts: _HostIndex = field(repr=False)
     _wildcard_hosts: _HostIndex = field(repr=False)
     _url_rules: dict[tuple[bool, str], _UrlRules] = field(repr=False)
+    _any_host_rules: _UrlRules | None = field(repr=False)
+    """The URL patterns for any host (``*``), tried when no host pattern claims a URL."""
     _cookies: _CookieIndex = field(repr=False)
+    _bound_cookies: dict[str, tuple[_Entry, ...]] = field(repr=False)
+    """The cookie patterns bound to each registrable domain."""
     _host_claims: dict[str, tuple[frozenset[str], frozenset[str]]] = field(repr=False)
     _host_cache: dict[str, Signature | None] = field(factory=dict, init=False, repr=False)
     _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
@@ -320,6 +336,8 @@ class Matcher:
     _cookie_entries_cache: dict[str, tuple[_Entry, ...]] = field(
         factory=dict, init=False, repr=False
     )
+    _bound_indexes: dict[str, _CookieIndex] = field(factory=dict, init=False, repr=False)
+    """The index of each domain's bound patterns, built when a cookie of it is looked up."""
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:
@@ -351,15 +369,17 @@ class Matcher:
                 frozenset(key for is_exact, key in keys if not is_exact),
             )
             for url_pattern in signature.urls:
-                url_items.setdefault(_host_key(url_pattern.host), []).append(
-                    (signature, url_pattern)
-                )
+                url_key = _ANY_HOST_KEY if url_pattern.host == "*" else _host_key(url_pattern.host)
+                url_items.setdefault(url_key, []).append((signature, url_pattern))
+        any_host = url_items.pop(_ANY_HOST_KEY, None)
         return cls(
             signatures=ordered,
             exact_hosts=exact,
             wildcard_hosts=wildcard,
             url_rules={key: _UrlRules.build(items) for key, items in url_items.items()},
+            any_host_rules=_UrlRules.build(any_host) if any_host else None,
             cookies=_CookieIndex.build(ordered),
+            bound_cookies=_bound_index(ordered),
             host_claims=claims,
         )
 
@@ -407,7 +427,8 @@ class Matcher:
         longest matching ``prefix`` path wins, then the first matching ``regex`` in
         database order. The path compared is ``url.path`` plus ``"?" + url.query`` when the
         query is non-empty. Without a URL-pattern match, the host decides
-        (:meth:`match_host`).
+        (:meth:`match_host`); when no host pattern claims it either, the URL patterns for
+        any host (``*``: a vendor's endpoint behind the site's own name) are tried.
 
         Args:
             url: The parsed URL.
@@ -425,7 +446,11 @@ class Matcher:
                     found = rules.find(target)
                     if found is not None:
                         return found
-        return self.match_host(url.host)
+        by_host = self.match_host(url.host)
+        if by_host is not None or self._any_host_rules is None:
+            return by_host
+        query = url.query
+        return self._any_host_rules.find(f"{url.path}?{query}" if query else url.path)
 
     def _url_rules_of(self, host: str) -> tuple[_UrlRules, ...]:
         """Return the URL patterns that apply to ``host``, most specific host first."""
@@ -443,15 +468,29 @@ class Matcher:
     def match_cookie(self, name: str, domain: str | None = None) -> CookieMatch | None:
         """Return the signature that sets the cookie ``name``, or ``None``.
 
-        Precedence: an ``exact`` name, then the longest ``prefix``, then the longest
+        Rules bound to domains (``CookiePattern.domains``) apply only when ``domain`` lies
+        under one of them, and then come first: the rules bound to the longest such
+        domain are tried, then shorter ones, then the unbound rules. Within each group,
+        precedence is an ``exact`` name, then the longest ``prefix``, then the longest
         ``suffix``, then the longest ``contains`` substring (equally long ones: the first
         signature by id, then its first pattern), then the first ``regex`` in database
         order. When several signatures share the winning pattern, one whose host patterns
         match ``domain`` wins, then the first by id.
 
+        >>> from tagsig._signature_model import CookiePattern, Signature, Vendor
+        >>> uid = CookiePattern(name="uid", domains=("simpli.fi",))
+        >>> sig = Signature(id="simpli", name="Simpli.fi", vendor=Vendor(name="S"),
+        ...                 category="advertising", consent="marketing", cookies=(uid,))
+        >>> matcher = Matcher.from_signatures([sig])
+        >>> matcher.match_cookie("uid", ".simpli.fi").signature.id
+        'simpli'
+        >>> matcher.match_cookie("uid", "shop.example") is None
+        True
+
         Args:
             name: The cookie name (case-sensitive).
-            domain: The cookie's domain, if known; a leading dot is ignored.
+            domain: The cookie's domain, or the host it was sent to or set by, if known;
+                a leading dot is ignored. Without it, bound rules never match.
 
         Returns:
             The signature and the pattern that matched, or ``None``.
@@ -469,8 +508,12 @@ class Matcher:
         return result
 
     def _match_cookie(self, name: str, domain: str | None) -> CookieMatch | None:
-        # The patterns a name matches do not depend on the domain: a cookie seen under
-        # many domains (a tag's own and the site's) is searched for once.
+        if self._bound_cookies and domain:
+            bound = self._match_bound(name, normalise_host(domain.lstrip(".")))
+            if bound is not None:
+                return bound
+        # The unbound patterns a name matches do not depend on the domain: a cookie seen
+        # under many domains (a tag's own and the site's) is searched for once.
         cache = self._cookie_entries_cache
         entries = cache.get(name)
         if entries is None:
@@ -489,11 +532,41 @@ class Matcher:
                     break
         return CookieMatch(signature=chosen[0], pattern=chosen[1])
 
+    def _match_bound(self, name: str, host: str) -> CookieMatch | None:
+        """Try the rules bound to each domain above ``host``, the longest domain first."""
+        bound = self._bound_cookies
+        while True:
+            patterns = bound.get(host)
+            if patterns is not None:
+                index = self._bound_indexes.get(host)
+                if index is None:
+                    # Domains are few and fixed: this cache is bounded by the database.
+                    index = self._bound_indexes[host] = _CookieIndex.from_entries(patterns)
+                entries = index.find(name)
+                if entries:
+                    return CookieMatch(signature=entries[0][0], pattern=entries[0][1])
+            _, dot, host = host.partition(".")
+            if not dot:
+                return None
+
     def _claims(self, signature_id: str, host: str) -> bool:
         exact, wildcard = self._host_claims[signature_id]
         if host in exact:
             return True
         return any(not is_exact and key in wildcard for is_exact, key in _host_candidates(host))
+
+
+def _bound_index(signatures: Sequence[Signature]) -> dict[str, tuple[_Entry, ...]]:
+    """Group the bound cookie patterns by each domain they are bound to."""
+    by_domain: dict[str, list[_Entry]] = {}
+    for signature in sorted(signatures, key=lambda s: s.id):
+        for pattern in signature.cookies:
+            for domain in pattern.domains:
+                by_domain.setdefault(normalise_host(domain), []).append((signature, pattern))
+    return _freeze(by_domain)
+
+
+_ANY_HOST_KEY: Final = (False, "*")
 
 
 def _host_key(pattern: str) -> tuple[bool, str]:

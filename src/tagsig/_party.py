@@ -187,6 +187,21 @@ class _UrlIndex:
     def __init__(self, ordered: Sequence[Entry]) -> None:
         self._ordered = ordered
         self._by_url: dict[str, list[Entry]] | None = None
+        self._redirects: dict[str, list[Entry]] | None = None
+
+    def redirect_to(self, entry: Entry) -> Entry | None:
+        """Return the latest earlier entry whose redirect leads to ``entry``, if any."""
+        if self._redirects is None:
+            self._redirects = {}
+            for item in self._ordered:
+                if item.redirect_url:
+                    target = _comparable(urljoin(item.url.raw, item.redirect_url))
+                    self._redirects.setdefault(target, []).append(item)
+        found = None
+        for item in self._redirects.get(_comparable(entry.url.raw), ()):
+            if item.index != entry.index and item.started <= entry.started:
+                found = item
+        return found
 
     def find(self, url: str, after: Entry | None = None) -> Entry | None:
         """Return the first entry for ``url`` (started no earlier than ``after``)."""
@@ -205,6 +220,12 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
     if not candidates:
         return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
     start, evidence = _main_request(candidates, title)
+    named = _TITLE_URL.search(title) if title else None
+    if start is None and evidence == "title" and named is not None:
+        # The producer records the page's URL as its title, and its request is missing.
+        url = named.group(0)
+        return PageSite(page=page, domain=registrable_domain(parse_url(url).host),
+                        entry=None, url=url, evidence="title")
     if start is None:
         referer, sites = _named_referer(candidates)
         if referer is not None:
@@ -221,6 +242,14 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
             start = next((e for e in candidates if _is_html(e)), candidates[0])
             evidence = "html" if _is_html(start) else "request"
     chain = _redirects(start, urls)
+    # The redirects that led to the first request, wherever the producer filed them.
+    seen = {entry.index for entry in chain}
+    for _ in range(_MAX_HOPS):
+        before = urls.redirect_to(chain[0])
+        if before is None or before.index in seen:
+            break
+        chain.insert(0, before)
+        seen.add(before.index)
     document = chain[-1]
     return PageSite(page=page, domain=registrable_domain(document.url.host),
                     entry=document.index, url=document.url.raw, evidence=evidence,
@@ -232,7 +261,8 @@ def _main_request(candidates: Sequence[Entry], title: str | None,
     """Return the request that started the page's main document, and how it was told.
 
     ``None`` when the document was not recorded: the page's first request is no
-    document (a capture started late), or the producer marks navigations and marks none.
+    document (a capture started late), or the producer marks navigations and marks none;
+    with ``title`` when the page's title names its URL nonetheless.
     """
     if title:
         named = _TITLE_URL.search(title)
@@ -248,6 +278,9 @@ def _main_request(candidates: Sequence[Entry], title: str | None,
         if navigation:
             return entry, "navigation"
         marked = marked or navigation is not None
+    if title and (named := _TITLE_URL.search(title)) is not None and (
+            parse_url(named.group(0)).host):
+        return None, "title"  # the title names the page, whose request is missing
     if marked:
         return None, "none"
     first = candidates[0]

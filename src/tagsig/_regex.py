@@ -9,7 +9,7 @@ import re
 import re._parser as _sre  # type: ignore[import-not-found]
 from typing import Any, Final
 
-__all__ = ["find_unsafe_construct", "is_self_contained", "literal_prefix"]
+__all__ = ["find_unsafe_construct", "is_self_contained", "literal_prefix", "longest_literal"]
 
 _REPEATS: Final = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 _BACKREFERENCES: Final = frozenset(
@@ -146,3 +146,33 @@ def _has_backreference(items: list[tuple[str, Any]]) -> bool:
         if any(_has_backreference(sub) for sub in nested):
             return True
     return False
+
+
+def longest_literal(pattern: str) -> str:
+    """Return the longest run of literal characters at the top level of ``pattern``.
+
+    Every match of the pattern contains this text, so it tells what a pattern is about
+    (``mp_[0-9a-f]+_mixpanel`` is about ``_mixpanel``). Characters inside groups, sets and
+    repeats do not count; a pattern with inline flags has no literal run.
+
+    >>> longest_literal(r"mp_[0-9a-f]+_mixpanel$")
+    '_mixpanel'
+    >>> longest_literal(r"(?i)uid")
+    ''
+
+    Raises:
+        re.error: The pattern does not compile.
+
+    """
+    if re.compile(pattern).flags & (re.IGNORECASE | re.VERBOSE):
+        return ""
+    best = ""
+    run: list[str] = []
+    for name, argument in _parse(pattern):
+        if name == "LITERAL":
+            run.append(chr(argument))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return "".join(run) if len(run) > len(best) else best

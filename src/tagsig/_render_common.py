@@ -23,6 +23,7 @@ __all__ = [
     "all_flags",
     "cookie_lifetime",
     "evidence_text",
+    "first_party_summary",
     "human_bytes",
     "no_tag_summary",
     "own_tags",
@@ -68,6 +69,31 @@ def cookie_lifetime(cookie: TagCookie) -> str:
 def tags_by_weight(report: Report) -> list[TagReport]:
     """Return the report's third-party tags, heaviest on the wire first (then by id)."""
     return sorted(report.third_party_tags, key=lambda t: (-t.weight.transfer_bytes, t.id))
+
+
+def first_party_summary(report: Report) -> str:
+    """Return the first party in words: each site, its owner, and how many other domains.
+
+    The report's ``first_party`` lists every domain of the site's organisation (a hundred
+    for Google's sites); people read the sites and the owner.
+
+    >>> from tagsig._report import SiteReport
+    >>> print(first_party_summary(Report(inputs=(), first_party=("a.example", "b.example",
+    ...     "c.example"), tags=(), unattributed=(), sites=(SiteReport(input=0, page="p",
+    ...     domain="a.example", evidence="title", organisation="A Corp"),))))
+    a.example (A Corp), and 2 other domains of the same owner
+    """
+    seen: dict[str, str | None] = {}
+    for site in report.sites:
+        if site.domain and site.domain not in seen:
+            seen[site.domain] = site.organisation
+    if not seen:
+        return ", ".join(report.first_party)
+    named = ", ".join(f"{domain} ({owner})" if owner else domain for domain, owner in seen.items())
+    others = len(set(report.first_party) - set(seen))
+    if not others:
+        return named
+    return f"{named}, and {others} other domain{'s' if others != 1 else ''} of the same owner"
 
 
 def own_tags(report: Report) -> list[TagReport]:

@@ -18,6 +18,7 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     evidence_text,
+    first_party_summary,
     human_bytes,
     no_tag_summary,
     own_tags,
@@ -142,7 +143,7 @@ def render_html_body(report: Report) -> str:
 
 def _header(report: Report) -> str:
     paths = ", ".join(f"<code>{_e(i.path)}</code>" for i in report.inputs) or "no input"
-    first_party = ", ".join(_e(d) for d in report.first_party) or "unknown"
+    first_party = _e(first_party_summary(report)) or "unknown"
     own = own_tags(report)
     own_line = ("<br>The site's own: " + ", ".join(_e(tag_name(t)) for t in own)) if own else ""
     return (f"<h1>Third-party tags</h1>\n<p class=\"muted\">{paths}<br>First party: "

@@ -23,6 +23,7 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     evidence_text,
+    first_party_summary,
     human_bytes,
     no_tag_summary,
     own_tags,
@@ -233,8 +234,7 @@ def _summary(report: Report, cwd: str) -> _Section:
     lines.append("")
     paths = ", ".join(m(_relative(i.path, cwd)) for i in report.inputs) or "none"
     lines.append(f"Inputs: {paths}  ")
-    lines.append("First party: " + (", ".join(m(d) for d in report.first_party) or "unknown")
-                 + "  ")
+    lines.append("First party: " + (m(first_party_summary(report)) or "unknown") + "  ")
     own = own_tags(report)
     if own:
         lines.append("The site's own: " + ", ".join(m(tag_name(t)) for t in own) + "  ")

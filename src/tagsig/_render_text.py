@@ -16,6 +16,7 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     evidence_text,
+    first_party_summary,
     human_bytes,
     no_tag_summary,
     own_tags,
@@ -69,7 +70,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
     severity, words = verdict(report)
     console.print(Text(words, style=_SEVERITY_STYLE[severity] if severity else "bold"))
     if report.first_party:
-        console.print(Text(f"first party: {printable(', '.join(report.first_party))}"))
+        console.print(Text(f"first party: {printable(first_party_summary(report))}"))
     own = own_tags(report)
     if own:
         console.print(Text("the site's own: " + printable(", ".join(

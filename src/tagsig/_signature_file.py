@@ -1,6 +1,8 @@
 """Read one signature database file: parse, validate against the schema, check, build.
 
 Every problem in a file is collected and raised at once as :class:`InvalidSignatureDB`.
+Checks that need the other layers (organisation ids a signature or a parent names, parent
+cycles) are made when layers are merged (:mod:`tagsig._signatures`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,19 @@ from typing import TYPE_CHECKING, Any, Final, get_args
 import msgspec
 from attrs import field, frozen
 
+from tagsig._cookie_names import is_generic_cookie_name
 from tagsig._exceptions import (
     InvalidSignatureDB,
     SignatureError,
     UnsupportedSchemaError,
     escape_pointer,
+)
+from tagsig._organisation_file import (
+    DomainChecker,
+    read_organisations,
+    reference_problems,
+    report_version_two_members,
+    type_name,
 )
 from tagsig._psl import public_suffix_list
 from tagsig._regex import find_unsafe_construct
@@ -30,6 +40,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 from tagsig._signature_model import (
+    ANY_HOST,
     SUPPORTED_SCHEMA_VERSIONS,
     Category,
     Complexity,
@@ -37,6 +48,7 @@ from tagsig._signature_model import (
     CookiePattern,
     Facts,
     MatchKind,
+    Organisation,
     Signature,
     SignatureSource,
     UrlMatchKind,
@@ -53,6 +65,8 @@ _MATCH_KINDS: Final = frozenset(get_args(MatchKind))
 _URL_MATCH_KINDS: Final = frozenset(get_args(UrlMatchKind))
 _SOURCES: Final = frozenset(get_args(SignatureSource))
 _SCHEMA_NAME: Final = "signatures.schema.json"
+_BOUND_RULES_VERSION: Final = 2
+_SECTIONS: Final = frozenset({"signatures", "organisations"})
 _DECODER: Final = msgspec.json.Decoder()
 
 
@@ -72,6 +86,10 @@ class Layer:
     signatures: tuple[tuple[Signature, str], ...]
     """Each signature with its JSON pointer, in file order."""
     disabled: tuple[Disable, ...]
+    organisations: tuple[tuple[Organisation, str], ...] = ()
+    """Each organisation record with its JSON pointer, in file order."""
+    schema_version: int = 1
+    """The format version the file declares."""
 
 
 def read_layer(
@@ -79,8 +97,12 @@ def read_layer(
     *,
     schema: Mapping[str, Any] | None,
     validate: bool = True,
+    earlier: Mapping[str, tuple[Organisation, str, str]] | None = None,
 ) -> Layer:
     """Read, validate and build one database file.
+
+    With ``earlier`` (the organisations of the layers before it, with their file and
+    pointer), the ids the file's parents and signatures name are checked too.
 
     Raises:
         SignatureError: The file cannot be read or is not a JSON object.
@@ -90,27 +112,33 @@ def read_layer(
     """
     source = str(resource)
     document = _read_json(resource, source)
-    _check_schema_version(document, source)
+    version = _check_schema_version(document, source)
     problems: list[SignatureError] = []
     entries: list[tuple[int, Any]] = []
     raw_entries = document.get("signatures")
-    broken: set[int | None] = set()
+    broken: set[tuple[str, int] | None] = set()
     if validate:
         broken = _schema_problems(document, source, schema, problems)
         if None in broken:
             raise InvalidSignatureDB("invalid signature database", problems, path=source)
+    domains = DomainChecker(source=source, problems=problems, validate=validate)
+    if version < _BOUND_RULES_VERSION and validate:
+        report_version_two_members(document, domains)
+    organisations = read_organisations(document, broken, domains, _choice)
     if isinstance(raw_entries, list):
         # Entries with schema violations are not built, but count for duplicate ids.
-        entries = [(i, e) for i, e in enumerate(raw_entries) if i not in broken]
+        entries = [(i, e) for i, e in enumerate(raw_entries) if ("signatures", i) not in broken]
     else:
         problems.append(
             SignatureError(
-                f"expected an array of signatures, found {_type_name(raw_entries)}",
+                f"expected an array of signatures, found {type_name(raw_entries)}",
                 path=source,
                 pointer="/signatures",
             )
         )
-    checker = _EntryChecker(source=source, validate=validate, problems=problems)
+    checker = _EntryChecker(
+        source=source, validate=validate, problems=problems, domains=domains, version=version
+    )
     if isinstance(raw_entries, list):
         checker.check_ids(raw_entries)
     signatures: list[tuple[Signature, str]] = []
@@ -121,10 +149,21 @@ def read_layer(
             disabled.append(built)
         elif built is not None:
             signatures.append((built, f"/signatures/{index}"))
+    if earlier is not None and validate:
+        known = dict(earlier)
+        known.update((o.id, (o, source, pointer)) for o, pointer in organisations)
+        named = [(s, source, p) for s, p in signatures] if version > 1 else []
+        problems.extend(p for p in reference_problems(known, named) if p.path == source)
     if problems:
         problems.sort(key=lambda problem: _pointer_key(problem.pointer))
         raise InvalidSignatureDB("invalid signature database", problems, path=source)
-    return Layer(source=source, signatures=tuple(signatures), disabled=tuple(disabled))
+    return Layer(
+        source=source,
+        signatures=tuple(signatures),
+        disabled=tuple(disabled),
+        organisations=organisations,
+        schema_version=version,
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -164,13 +203,13 @@ def _read_json(resource: Path | Traversable, source: str) -> dict[str, Any]:
         raise SignatureError(f"expected JSON, found {e}", path=source) from e
     if not isinstance(document, dict):
         raise SignatureError(
-            f"expected a JSON object at the top level, found {_type_name(document)}",
+            f"expected a JSON object at the top level, found {type_name(document)}",
             path=source,
         )
     return document
 
 
-def _check_schema_version(document: Mapping[str, Any], source: str) -> None:
+def _check_schema_version(document: Mapping[str, Any], source: str) -> int:
     version = document.get("schema_version")
     # bool is a subclass of int, but JSON keeps the two apart.
     if isinstance(version, int) and not isinstance(version, bool):
@@ -182,23 +221,14 @@ def _check_schema_version(document: Mapping[str, Any], source: str) -> None:
                 path=source,
                 pointer="/schema_version",
             )
-    elif "schema_version" not in document:
+        return version
+    if "schema_version" not in document:
         raise SignatureError("expected a 'schema_version' member, found none", path=source)
-    else:
-        raise SignatureError(
-            f"expected an integer schema_version, found {version!r}",
-            path=source,
-            pointer="/schema_version",
-        )
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"the number {value!r}"
-    return names.get(type(value), type(value).__name__)
+    raise SignatureError(
+        f"expected an integer schema_version, found {version!r}",
+        path=source,
+        pointer="/schema_version",
+    )
 
 
 def _pointer_key(pointer: str | None) -> tuple[tuple[int, int | str], ...]:
@@ -237,19 +267,20 @@ def _schema_problems(
     source: str,
     schema: Mapping[str, Any] | None,
     problems: list[SignatureError],
-) -> set[int | None]:
+) -> set[tuple[str, int] | None]:
     """Append every schema violation to ``problems``.
 
     Returns:
-        The indexes of the signatures with a violation; ``None`` in the set when the
-        document as a whole is broken (outside any signature).
+        The ``("signatures", index)`` or ``("organisations", index)`` of the entries with a
+        violation; ``None`` in the set when the document as a whole is broken (outside
+        any entry).
 
     """
     from jsonschema.exceptions import best_match  # noqa: PLC0415 - slow import
 
     schema = _shipped_schema() if schema is None else schema
     validator = _validator_for(json.dumps(schema, sort_keys=True))
-    broken: set[int | None] = set()
+    broken: set[tuple[str, int] | None] = set()
     try:
         errors = list(validator.iter_errors(document))
     except RecursionError as e:
@@ -262,8 +293,8 @@ def _schema_problems(
         path = list(detail.absolute_path)
         pointer = "".join(f"/{escape_pointer(part)}" for part in path)
         problems.append(SignatureError(_schema_message(detail), path=source, pointer=pointer))
-        if len(path) >= 2 and path[0] == "signatures" and isinstance(path[1], int):
-            broken.add(path[1])
+        if len(path) >= 2 and path[0] in _SECTIONS and isinstance(path[1], int):
+            broken.add((str(path[0]), path[1]))
         else:
             broken.add(None)
     return broken
@@ -286,6 +317,10 @@ class _EntryChecker:
     source: str
     validate: bool
     problems: list[SignatureError]
+    domains: DomainChecker
+    version: int
+    """The file's schema_version: generic cookie names are refused from version 2 on
+    (a version 1 file had no way to bind a rule to domains)."""
     host_claims: dict[str, tuple[str, str]] = field(factory=dict)
 
     def problem(self, message: str, pointer: str) -> SignatureError:
@@ -309,7 +344,7 @@ class _EntryChecker:
 
     def build(self, raw: Any, pointer: str) -> Signature | Disable | None:
         if not isinstance(raw, dict):
-            self.problem(f"expected a signature object, found {_type_name(raw)}", pointer)
+            self.problem(f"expected a signature object, found {type_name(raw)}", pointer)
             return None
         before = len(self.problems)
         try:
@@ -349,6 +384,10 @@ class _EntryChecker:
         )
         vendor = raw["vendor"]
         facts = raw.get("facts") or {}
+        organisation = raw.get("organisation")
+        if organisation is not None and not isinstance(organisation, str):
+            raise TypeError(f"expected a string organisation id, found {organisation!r}")
+        provenance = raw.get("provenance") or {}
         return Signature(
             id=signature_id,
             name=str(raw["name"]),
@@ -378,6 +417,8 @@ class _EntryChecker:
             mistakes=tuple(str(mistake) for mistake in raw.get("mistakes", ())),
             sources=tuple(_choice(s, _SOURCES, "source") for s in raw.get("sources", ())),
             homepage=raw.get("homepage"),
+            organisation=organisation,
+            provenance=tuple((str(fact), str(where)) for fact, where in provenance.items()),
         )
 
     def host(self, raw: Any, pointer: str, *, claim: str | None = None) -> str:
@@ -440,6 +481,16 @@ class _EntryChecker:
         if not isinstance(path, str):
             raise TypeError(f"expected a path string, found {path!r}")
         compiled = self.regex(path, f"{pointer}/path") if match == "regex" else None
+        if raw["host"] == ANY_HOST:
+            # A rule for every host must name a shape, not a path every site has.
+            literal = path if match == "prefix" else _regex_literal(path)
+            if len(literal.strip("/")) < _MIN_ANY_HOST_LITERAL:
+                self.problem(
+                    f"expected a URL rule for any host to start with at least "
+                    f"{_MIN_ANY_HOST_LITERAL} characters of fixed path, found {path!r}",
+                    f"{pointer}/path",
+                )
+            return UrlPattern(host=ANY_HOST, path=path, match=match, pattern=compiled)
         return UrlPattern(
             host=self.host(raw["host"], f"{pointer}/host"),
             path=path,
@@ -453,12 +504,48 @@ class _EntryChecker:
         if not isinstance(name, str):
             raise TypeError(f"expected a cookie name string, found {name!r}")
         compiled = self.regex(name, f"{pointer}/name") if match == "regex" else None
+        domains = tuple(
+            dict.fromkeys(
+                domain
+                for i, item in enumerate(raw.get("domains", ()))
+                if (domain := self.domains.domain(item, f"{pointer}/domains/{i}")) is not None
+            )
+        )
+        if (
+            self.validate
+            and self.version >= _BOUND_RULES_VERSION
+            and not raw.get("domains")
+            and (match != "regex" or compiled is not None)
+            and is_generic_cookie_name(name, match)
+        ):
+            self.problem(
+                f"expected a cookie name that identifies one vendor, found {name!r} "
+                f"({match}), which is generic: many sites and vendors use it; bind the rule "
+                "to the vendor's registrable domains with \"domains\" (schema_version 2) "
+                "or write a more specific pattern",
+                f"{pointer}/name",
+            )
         return CookiePattern(
             name=name,
             match=match,
             lifetime_days=_number(raw.get("lifetime_days")),
             pattern=compiled,
+            domains=domains,
         )
+
+
+_MIN_ANY_HOST_LITERAL: Final = 3
+"""Fixed characters (slashes aside) a URL rule for any host must start with."""
+
+
+def _regex_literal(text: str) -> str:
+    """Return the fixed text a regular expression's matches start with (``^`` aside)."""
+    literal = []
+    for char in text.removeprefix("^"):
+        if char in ".^$*+?{}[]|()\\":
+            break
+        literal.append(char)
+    return "".join(literal)
 
 
 def _choice(value: Any, allowed: frozenset[str], what: str) -> Any:

@@ -1,7 +1,8 @@
 """Load, layer and validate signature databases.
 
-A signature database is a JSON file (format ``schema_version`` 1) listing the third-party
-tags tagsig recognises. :func:`load_signatures` reads the bundled database, layers custom
+A signature database is a JSON file (format ``schema_version`` 2, or 1 without
+organisations) listing the organisations that own tags and domains and the third-party tags
+tagsig recognises. :func:`load_signatures` reads the bundled database, layers custom
 files on top of it and returns an immutable :class:`SignatureDB`; its
 :attr:`SignatureDB.matcher` compiles the database once into fast look-ups.
 
@@ -9,6 +10,8 @@ Layering: files apply in order. An entry whose ``id`` already exists replaces th
 entry, an entry ``{"id": "x", "disabled": true}`` removes ``x``, any other entry is added.
 When a later layer claims a host pattern that an earlier signature also claims, the later
 layer takes the host over: the earlier signature keeps its other host patterns.
+Organisations layer the same way by ``id`` (a later record replaces the earlier one), and a
+domain that a later layer gives to another organisation is taken over in the same way.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import msgspec
 from attrs import evolve, frozen
 
 from tagsig._exceptions import InvalidSignatureDB, SignatureError
+from tagsig._organisation_file import reference_problems
 from tagsig._resources import data_file
 from tagsig._signature_file import Layer, read_layer
-from tagsig._signature_model import Signature, SignatureDB
+from tagsig._signature_model import Organisation, Signature, SignatureDB
 
 __all__ = ["SignatureVersion", "load_signatures", "signature_version"]
 
@@ -39,8 +43,12 @@ def load_signatures(*paths: str | os.PathLike[str], bundled: bool = True) -> Sig
     With no ``paths`` the bundled database is returned; it is read once per process. Each
     custom file is validated against the JSON schema and checked for duplicate ids,
     regular expressions that do not compile or could take more than linear time, host
-    patterns that cover a whole public suffix (``*.co.uk``, ``*.github.io``) and host
-    patterns claimed by two signatures. Every problem in a file is reported at once.
+    patterns that cover a whole public suffix (``*.co.uk``, ``*.github.io``), host
+    patterns claimed by two signatures, generic cookie names in rules without ``domains``
+    (see :func:`tagsig.is_generic_cookie_name`), malformed domains, public suffixes among an
+    organisation's ``domains``, domains claimed by two organisations, ``parent`` and
+    ``organisation`` ids that no organisation has (in a version 2 file) and parent cycles.
+    Every problem in a file is reported at once.
 
     Args:
         paths: Custom database files, layered in order (see the module documentation).
@@ -72,7 +80,13 @@ def _load_signatures(
     if not paths:
         return _bundled_db() if bundled else SignatureDB(signatures=())
     layers = [_bundled_layer()] if bundled else []
-    layers.extend(read_layer(Path(path), schema=schema) for path in paths)
+    # Each file is checked against the organisations of the layers before it, so that its
+    # unknown ids are reported with its other problems.
+    earlier = {o.id: (o, layer.source, p) for layer in layers for o, p in layer.organisations}
+    for path in paths:
+        layer = read_layer(Path(path), schema=schema, earlier=earlier)
+        earlier.update((o.id, (o, layer.source, p)) for o, p in layer.organisations)
+        layers.append(layer)
     return _merge_layers(layers)
 
 
@@ -106,7 +120,9 @@ def _merge_layers(layers: Sequence[Layer]) -> SignatureDB:
 
     """
     merged: dict[str, Signature] = {}
+    organisations: dict[str, tuple[Organisation, str, str]] = {}
     for layer in layers:
+        _merge_organisations(organisations, layer)
         problems = [
             SignatureError(
                 f"expected to disable a signature of an earlier layer, found no {entry.id!r}",
@@ -130,7 +146,57 @@ def _merge_layers(layers: Sequence[Layer]) -> SignatureDB:
             kept = tuple(h for h in signature.hosts if claimed.get(h, signature_id) == signature_id)
             if len(kept) != len(signature.hosts):
                 merged[signature_id] = evolve(signature, hosts=kept)
-    return SignatureDB(signatures=merged.values(), sources=[layer.source for layer in layers])
+    _check_references(organisations, layers)
+    return SignatureDB(
+        signatures=merged.values(),
+        organisations=[organisation for organisation, _, _ in organisations.values()],
+        sources=[layer.source for layer in layers],
+    )
+
+
+def _merge_organisations(
+    merged: dict[str, tuple[Organisation, str, str]], layer: Layer
+) -> None:
+    """Replace organisations by id; a domain claimed anew leaves its earlier owner."""
+    handing_over = bool(merged)
+    claimed: dict[str, str] = {}
+    for organisation, pointer in layer.organisations:
+        merged[organisation.id] = (organisation, layer.source, pointer)
+        claimed.update(dict.fromkeys(organisation.domains + organisation.hosting, organisation.id))
+    # The first layer has no earlier owners to take domains from.
+    if not claimed or not handing_over:
+        return
+    for organisation_id, (organisation, source, pointer) in list(merged.items()):
+        domains = tuple(d for d in organisation.domains if claimed.get(d, organisation_id)
+                        == organisation_id)
+        hosting = tuple(d for d in organisation.hosting if claimed.get(d, organisation_id)
+                        == organisation_id)
+        if domains != organisation.domains or hosting != organisation.hosting:
+            merged[organisation_id] = (
+                evolve(organisation, domains=domains, hosting=hosting), source, pointer
+            )
+
+
+def _check_references(
+    organisations: Mapping[str, tuple[Organisation, str, str]], layers: Sequence[Layer]
+) -> None:
+    """Check the organisation ids that parents and signatures name, and parent chains.
+
+    Raises:
+        InvalidSignatureDB: An id names no organisation, or a parent chain is a cycle.
+
+    """
+    named = [
+        (signature, layer.source, pointer)
+        for layer in layers
+        if layer.schema_version > 1  # format 1 has no organisations
+        for signature, pointer in layer.signatures
+    ]
+    problems = reference_problems(organisations, named)
+    if problems:
+        sources = {problem.path for problem in problems}
+        path = sources.pop() if len(sources) == 1 else None
+        raise InvalidSignatureDB("invalid signature database", problems, path=path)
 
 
 # --- Version ----------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Build hook: compile the gettext catalogues (``.po``) to ``.mo`` files inside the wheel.
+
+A source checkout and an editable install compile the ``.po`` files in memory instead
+(``tagsig._i18n``), so the hook only runs for regular wheels.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from hatchling.builders.config import BuilderConfig
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+LOCALE = Path("src") / "tagsig" / "locale"
+
+
+class CompileCatalogues(BuildHookInterface[BuilderConfig]):
+    """Compile every ``locale/LANG/LC_MESSAGES/tagsig.po`` to ``tagsig.mo`` in the wheel."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Compile the catalogues into a scratch folder and add them to the wheel."""
+        if self.target_name != "wheel" or version == "editable":
+            return
+        self._scratch = Path(tempfile.mkdtemp(prefix="tagsig-mo-"))
+        for po in sorted((Path(self.root) / LOCALE).glob("*/LC_MESSAGES/tagsig.po")):
+            language = po.parent.parent.name
+            mo = self._scratch / language / "tagsig.mo"
+            mo.parent.mkdir(parents=True)
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as out:
+                write_mo(out, catalog)
+            build_data["force_include"][str(mo)] = (
+                f"tagsig/locale/{language}/LC_MESSAGES/tagsig.mo")
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        """Remove the scratch folder."""
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
