@@ -9,7 +9,8 @@ from typing import Any
 import jsonschema
 from attrs import evolve
 
-from tagsig import render
+from tagsig import analyze, render
+from tagsig._psl import public_suffix_list
 from tagsig._render_sarif import SARIF_LEVELS, SARIF_SCHEMA
 from tagsig._rules._registry import DOCS_URL, PROJECT_URL, RULE_INFO
 
@@ -224,3 +225,12 @@ def test_registry_covers_every_rule_page() -> None:
     pages = {p.stem for p in (REPO / "docs" / "rules").glob("*.md")} - {"index"}
     assert set(RULE_INFO) == pages
     assert all(info.full and info.help and info.short for info in RULE_INFO.values())
+
+
+def test_run_records_the_data_versions() -> None:
+    """The run's properties name the signature database and the Public Suffix List date."""
+    report = analyze(REPO / "examples" / "shop.har")
+    (run,) = _log(report)["runs"]
+    assert report.signatures is not None
+    assert run["properties"]["signatureDatabase"]["version"] == report.signatures.version
+    assert run["properties"]["publicSuffixListDate"] == public_suffix_list().date

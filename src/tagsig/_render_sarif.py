@@ -13,6 +13,7 @@ from pathlib import PurePath, PurePosixPath
 from typing import Literal
 from urllib.parse import quote
 
+from tagsig._psl import public_suffix_list
 from tagsig._render_common import SITE, all_flags
 from tagsig._report import Evidence, Flag, Report, Severity, TagReport
 from tagsig._rules._registry import PROJECT_URL, rule_info
@@ -142,6 +143,17 @@ def _descriptor(rule: str, worst: Flag) -> JSONObject:
     }
 
 
+def _data_versions(report: Report) -> JSONObject:
+    """Return the data the analysis used: the signature database and the suffix list."""
+    signatures = report.signatures
+    return {
+        "signatureDatabase": None if signatures is None else {
+            "version": signatures.version, "date": signatures.date,
+            "layers": signatures.layers},
+        "publicSuffixListDate": public_suffix_list().date,
+    }
+
+
 def sarif_document(report: Report) -> JSONObject:
     """Return ``report``'s flags as a SARIF 2.1.0 log object (see ``docs/formats.md``)."""
     flags = all_flags(report)
@@ -170,6 +182,7 @@ def sarif_document(report: Report) -> JSONObject:
         "invocations": [{"executionSuccessful": True,
                          "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
+        "properties": _data_versions(report),
     }
     if any(_uri(i.path)[1] is not None for i in report.inputs):
         run["originalUriBaseIds"] = {"%SRCROOT%": {
