@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--baseline", metavar="REPORT",
                          help="markdown: a JSON report (--format json) to show the change "
                          "against")
+    analyze.add_argument("--lang", metavar="LANG", type=_language, default=None,
+                         help="language of the report: en or ga (default: from the locale, "
+                         "else en); with json or sarif, adds the translated messages")
     inspect = commands.add_parser(
         "inspect",
         help="read captures and cookie jars and summarise what they contain",
@@ -127,6 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     add_batch_parser(commands)
     add_catalogue_parsers(commands)
     return parser
+
+
+def _language(value: str) -> str:
+    from tagsig._i18n import resolve_language  # noqa: PLC0415 (keeps start-up small)
+
+    try:
+        return resolve_language(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -218,11 +230,13 @@ def _silence_stdout() -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from tagsig._analyze import analyze  # noqa: PLC0415 (keeps start-up small)
+    from tagsig._i18n import resolve_language  # noqa: PLC0415
     from tagsig._render import render  # noqa: PLC0415
 
     report = analyze(args.captures, cookies=args.cookies,
                      signatures=args.signatures or None, first_party=args.first_party,
                      identifiers=args.identifier, policy=args.policy)
+    lang = resolve_language(args.lang)
     if args.explain:
         from tagsig._render_text import explain_tag  # noqa: PLC0415
 
@@ -231,15 +245,18 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"tagsig: error: no tag {args.explain!r} in the report (tags: {found})",
                   file=sys.stderr)
             return EXIT_INPUT
-        text = explain_tag(report, args.explain)
+        text = explain_tag(report, args.explain, lang=lang)
     elif args.format == "text" and not args.output and _is_colour_terminal(sys.stdout):
         from tagsig._render_text import render_text  # noqa: PLC0415
 
-        text = render_text(report, color=True, width=shutil.get_terminal_size().columns)
+        text = render_text(report, color=True, width=shutil.get_terminal_size().columns,
+                           lang=lang)
     elif args.format == "markdown":
-        text = _markdown(report, args)
+        text = _markdown(report, args, lang)
     else:
-        text = render(report, args.format)
+        # Machine formats gain translated messages only when --lang asks for them.
+        text = render(report, args.format, lang=args.lang if args.format in {
+            "json", "sarif"} else lang)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as out:
@@ -273,7 +290,7 @@ def _failing_tags(flags: Sequence[Flag], most: int = 10) -> str:
     return "; ".join(named)
 
 
-def _markdown(report: Report, args: argparse.Namespace) -> str:
+def _markdown(report: Report, args: argparse.Namespace, lang: str) -> str:
     from tagsig._diff import diff_reports, load_report_document  # noqa: PLC0415
     from tagsig._render_markdown import render_markdown  # noqa: PLC0415
 
@@ -284,7 +301,7 @@ def _markdown(report: Report, args: argparse.Namespace) -> str:
             raise InputError("expected a tagsig JSON report (--format json) as the baseline",
                              path=args.baseline)
         diff = diff_reports(document, report, old_name=args.baseline)
-    return render_markdown(report, max_chars=args.max_chars or None, baseline=diff)
+    return render_markdown(report, max_chars=args.max_chars or None, baseline=diff, lang=lang)
 
 
 def _is_colour_terminal(stream: TextIO) -> bool:

@@ -7,6 +7,7 @@ from typing import Literal
 
 import msgspec
 
+from tagsig._i18n import DEFAULT_LANGUAGE, resolve_language
 from tagsig._measure import Weight
 from tagsig._psl import public_suffix_list
 from tagsig._report import (
@@ -32,8 +33,8 @@ FORMATS: tuple[Format, ...] = ("text", "json", "html", "markdown", "csv", "sarif
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-def render(report: Report, format: Format = "text") -> str:
-    """Render ``report`` in ``format``.
+def render(report: Report, format: Format = "text", *, lang: str | None = None) -> str:
+    """Render ``report`` in ``format``, its labels and messages in ``lang``.
 
     Args:
         report: The report.
@@ -42,11 +43,17 @@ def render(report: Report, format: Format = "text") -> str:
             self-contained page with charts), ``markdown`` (for pull requests and tickets,
             within GitHub's 65,536-character comment limit),
             ``csv`` (one row per tag and per cookie) or ``sarif`` (SARIF 2.1.0).
+        lang: The language of ``text``, ``html`` and ``markdown`` (``en`` or ``ga``; see
+            ``docs/i18n.md``); ``None`` for English. Machine formats ignore it.
 
     Raises:
-        ValueError: ``format`` is not a known format.
+        ValueError: ``format`` is not a known format, or ``lang`` not a shipped language.
+
+    .. versionchanged:: 0.2
+       ``lang``.
 
     """
+    language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
         encoded = msgspec.json.encode(report_document(report), order="sorted")
@@ -55,15 +62,15 @@ def render(report: Report, format: Format = "text") -> str:
     if format == "text":
         from tagsig._render_text import render_text  # noqa: PLC0415
 
-        return render_text(report)
+        return render_text(report, lang=language)
     if format == "html":
         from tagsig._render_html import render_html  # noqa: PLC0415
 
-        return render_html(report)
+        return render_html(report, lang=language)
     if format == "markdown":
         from tagsig._render_markdown import render_markdown  # noqa: PLC0415
 
-        return render_markdown(report)
+        return render_markdown(report, lang=language)
     if format == "csv":
         from tagsig._render_csv import render_csv  # noqa: PLC0415
 

@@ -12,17 +12,23 @@ from collections import Counter
 from datetime import datetime
 from html import escape
 
+from tagsig._i18n import DEFAULT_LANGUAGE, N_, Language, Translator
 from tagsig._render_common import (
     SEVERITY_ORDER,
     SITE,
     all_flags,
     cookie_lifetime,
+    decimal,
     evidence_text,
     first_party_summary,
+    flag_message,
     human_bytes,
     no_tag_summary,
     own_tags,
     provenance,
+    purpose_word,
+    severity_word,
+    source_word,
     tag_name,
     tags_by_weight,
     time_of_day,
@@ -96,6 +102,11 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _l(label: str) -> str:
+    """Escape a label of the page (no quotes needed: labels sit in text, not attributes)."""
+    return escape(label, quote=False)
+
+
 _HYPHENATED = re.compile(r"\S*-\S*")
 
 
@@ -104,70 +115,82 @@ def _t(value: object) -> str:
     return _HYPHENATED.sub(lambda m: f"<span class=\"id\">{m.group(0)}</span>", _e(value))
 
 
-def render_html(report: Report) -> str:
-    """Render ``report`` as a complete, self-contained HTML document."""
-    title = "tagsig report"
+def render_html(report: Report, *, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """Render ``report`` as a complete, self-contained HTML document, in ``lang``."""
+    tr = Translator(lang)
+    title = tr.gettext("tagsig report")
     if report.inputs:
         title += f": {report.inputs[0].path}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{_e(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{_e(title)}</title>\n</head>\n<body>\n"
-        f"{render_html_body(report)}</body>\n</html>\n"
+        f"{render_html_body(report, lang=lang)}</body>\n</html>\n"
     )
 
 
-def render_html_body(report: Report) -> str:
+def render_html_body(report: Report, *, lang: Language = DEFAULT_LANGUAGE) -> str:
     """Render ``report`` as one ``<div>`` with its own scoped style (for Jupyter or embedding).
 
     Sections: the verdict (what needs action), summary, warnings, charts (weight per tag;
     first request of each tag against the consent signals; the site's own tags left out),
     tag inventory, findings grouped by severity and tag (folded, linking to their rule
     pages, with evidence and the catalogue's common mistakes), cookies, consent signals,
-    unknown third parties, inputs.
+    unknown third parties, inputs. The labels are in ``lang``; a ``<div>`` in another
+    language than English carries its ``lang`` attribute.
     """
-    parts = [f"<div class=\"tagsig-report\">\n<style>{_CSS}</style>\n", _header(report),
-             _verdict(report), _summary(report), _warnings(report)]
+    tr = Translator(lang)
+    marked = "" if lang == DEFAULT_LANGUAGE else f" lang=\"{_e(lang)}\""
+    parts = [f"<div class=\"tagsig-report\"{marked}>\n<style>{_CSS}</style>\n",
+             _header(report, tr), _verdict(report, tr), _summary(report, tr),
+             _warnings(report, tr)]
     if report.tags:
-        parts.append("<h2>Weight per tag</h2>\n"
-                     "<p class=\"muted\">Bytes on the wire (blue) and requests (orange).</p>\n")
-        parts.append(_weight_chart(report))
-        parts.append("<h2>When each tag first fired</h2>\n")
-        parts.append(_timeline(report))
-    parts.extend([_inventory(report), _flags(report), _cookies(report), _signals(report),
-                  _unattributed(report), _probable(report), _inputs(report), "</div>\n"])
+        parts.append("<h2>" + _l(tr.gettext("Weight per tag")) + "</h2>\n<p class=\"muted\">"
+                     + _l(tr.gettext("Bytes on the wire (blue) and requests (orange)."))
+                     + "</p>\n")
+        parts.append(_weight_chart(report, tr))
+        parts.append("<h2>" + _l(tr.gettext("When each tag first fired")) + "</h2>\n")
+        parts.append(_timeline(report, tr))
+    parts.extend([_inventory(report, tr), _flags(report, tr), _cookies(report, tr),
+                  _signals(report, tr), _unattributed(report, tr), _probable(report, tr),
+                  _inputs(report, tr), "</div>\n"])
     return "".join(parts)
 
 
-def _header(report: Report) -> str:
-    paths = ", ".join(f"<code>{_e(i.path)}</code>" for i in report.inputs) or "no input"
-    first_party = _e(first_party_summary(report)) or "unknown"
+def _header(report: Report, tr: Translator) -> str:
+    paths = ", ".join(f"<code>{_e(i.path)}</code>" for i in report.inputs) or _e(
+        tr.gettext("no input"))
+    first_party = _e(first_party_summary(report, tr)) or _l(tr.gettext("unknown"))
     own = own_tags(report)
-    own_line = ("<br>The site's own: " + ", ".join(_e(tag_name(t)) for t in own)) if own else ""
-    return (f"<h1>Third-party tags</h1>\n<p class=\"muted\">{paths}<br>First party: "
-            f"{first_party}{own_line}<br>{_e(provenance(report))}</p>\n")
+    own_line = ("<br>" + _l(tr.gettext("The site's own: {tags}")).format(
+        tags=", ".join(_e(tag_name(t)) for t in own))) if own else ""
+    title = _l(tr.gettext("Third-party tags"))
+    party = _l(tr.gettext("First party: {site}")).format(site=first_party)
+    return (f"<h1>{title}</h1>\n<p class=\"muted\">{paths}<br>{party}"
+            f"{own_line}<br>{_e(provenance(report, tr))}</p>\n")
 
 
-def _verdict(report: Report) -> str:
+def _verdict(report: Report, tr: Translator) -> str:
     """Say first what needs action: the verdict and the tags with serious findings."""
-    severity, words = verdict(report)
+    severity, words = verdict(report, tr)
     serious: dict[str, list[Flag]] = {}
     names: dict[str, str] = {}
     for tag, flag in all_flags(report):
         if flag.waiver is None and flag.severity in {"high", "medium"}:
             key = tag.id if tag else SITE
             serious.setdefault(key, []).append(flag)
-            names[key] = tag_name(tag) if tag else "The site"
+            names[key] = tag_name(tag) if tag else tr.gettext("The site")
     items = "".join(
         f"<li><a href=\"#{_anchor(flags[0].severity, key)}\">{_e(names[key])}</a>: "
         + ", ".join(f"{_e(rule)} ({count})" if count > 1 else _e(rule) for rule, count in
                     Counter(f.rule for f in flags).items())
         + "</li>" for key, flags in list(serious.items())[:_MAX_VERDICT_TAGS])
     if len(serious) > _MAX_VERDICT_TAGS:
-        items += (f"<li><a href=\"#findings\">{len(serious) - _MAX_VERDICT_TAGS} more "
-                  "tags</a></li>")
+        more = len(serious) - _MAX_VERDICT_TAGS
+        items += ("<li><a href=\"#findings\">" + _l(tr.ngettext(
+            "{count} more tags", "{count} more tags", more).format(count=more)) + "</a></li>")
     listing = f"<ul>{items}</ul>" if items else ""
     return (f"<div class=\"verdict verdict-{severity or 'none'}\"><p>{_e(words)}</p>"
             f"{listing}</div>\n")
@@ -177,43 +200,54 @@ def _anchor(severity: Severity, key: str) -> str:
     return "f-" + severity + "-" + "".join(c if c.isalnum() or c == "-" else "_" for c in key)
 
 
-def _summary(report: Report) -> str:
+def _summary(report: Report, tr: Translator) -> str:
     severities = Counter(flag.severity for _, flag in all_flags(report))
     needing = report.consent.needing_consent
     third = report.third_party_tags
     consented = sum(1 for t in third if t.signature.consent in needing)
+    requests = sum(t.weight.requests for t in third)
+    cookies = len({(c.name, c.domain) for t in third for c in t.cookies})
+    flags = sum(severities.values())
     cards = [
-        ("tags", str(len(third))),
-        ("need consent", str(consented)),
-        ("requests", str(sum(t.weight.requests for t in third))),
-        ("on the wire", human_bytes(sum(t.weight.transfer_bytes for t in third))),
-        ("script", human_bytes(sum(t.weight.script_bytes for t in third))),
-        ("cookies", str(len({(c.name, c.domain) for t in third for c in t.cookies}))),
-        ("flags", str(sum(severities.values()))),
-        ("unknown third parties", str(len(report.unattributed))),
+        (tr.gettext("tags"), str(len(third))),
+        (tr.gettext("need consent"), str(consented)),
+        (tr.gettext("requests"), str(requests)),
+        (tr.gettext("on the wire"), human_bytes(sum(t.weight.transfer_bytes for t in third),
+                                                tr)),
+        (tr.gettext("script"), human_bytes(sum(t.weight.script_bytes for t in third), tr)),
+        (tr.gettext("cookies"), str(cookies)),
+        (tr.gettext("flags"), str(flags)),
+        (tr.gettext("unknown third parties"), str(len(report.unattributed))),
     ]
-    html = "".join(f"<div class=\"card\"><b>{value}</b>{label}</div>" for label, value in cards)
-    detail = ", ".join(f"{severities[s]} {s}" for s in SEVERITY_ORDER if severities[s])
-    note = f"<p>Flags: {detail}.</p>\n" if detail else ""
+    html = "".join(f"<div class=\"card\"><b>{value}</b>{_l(label)}</div>"
+                   for label, value in cards)
+    detail = ", ".join(f"{severities[s]} {_l(severity_word(s, tr))}" for s in SEVERITY_ORDER
+                       if severities[s])
+    note = ("<p>" + _l(tr.gettext("Flags: {detail}.")).format(detail=detail) + "</p>\n"
+            if detail else "")
     return f"<div class=\"cards\">{html}</div>\n{note}"
 
 
-def _warnings(report: Report) -> str:
+def _warnings(report: Report, tr: Translator) -> str:
     if not report.warnings:
         return ""
     items = "".join(f"<div class=\"warning\"><b>{_e(w.code)}</b>: {_e(w.message)}</div>\n"
                     for w in report.warnings)
-    return f"<h2>Warnings</h2>\n{items}"
+    return "<h2>" + _l(tr.gettext("Warnings")) + f"</h2>\n{items}"
 
 
-def _weight_chart(report: Report) -> str:
+def _weight_chart(report: Report, tr: Translator) -> str:
     tags = tags_by_weight(report)
     shown = tags[:_MAX_CHART_ROWS]
     label_w = _label_column([t.signature.name for t in shown])
     bar_w, row_h, top = 560, 30, 8
+
+    def req(count: int) -> str:
+        return tr.ngettext("{count} req", "{count} req", count).format(count=count)
+
     width = round(label_w + bar_w + 16 + max(
-        (max(text_width(human_bytes(t.weight.transfer_bytes)),
-             text_width(f"{t.weight.requests} req", 11)) for t in shown), default=0.0))
+        (max(text_width(human_bytes(t.weight.transfer_bytes, tr)),
+             text_width(req(t.weight.requests), 11)) for t in shown), default=0.0))
     height = top + row_h * len(shown) + 8
     max_bytes = max((t.weight.transfer_bytes for t in shown), default=0) or 1
     max_requests = max((t.weight.requests for t in shown), default=0) or 1
@@ -222,24 +256,31 @@ def _weight_chart(report: Report) -> str:
         y = top + n * row_h
         bytes_w = round(bar_w * tag.weight.transfer_bytes / max_bytes, 1)
         requests_w = round(bar_w * tag.weight.requests / max_requests, 1)
+        weight = tr.ngettext("{count} bytes", "{count} bytes",
+                             tag.weight.transfer_bytes).format(count=tag.weight.transfer_bytes)
+        requests = tr.ngettext("{count} requests", "{count} requests",
+                               tag.weight.requests).format(count=tag.weight.requests)
         rows.append(
             f"<text x=\"{label_w - 8}\" y=\"{y + 14}\" text-anchor=\"end\">"
             f"{_e(_clip(tag.signature.name, _MAX_LABEL_PX))}</text>"
             f"<rect x=\"{label_w}\" y=\"{y + 2}\" width=\"{bytes_w}\" height=\"12\" "
             f"fill=\"#0969da\"><title>{_e(tag.signature.name)}: "
-            f"{tag.weight.transfer_bytes} bytes</title></rect>"
+            f"{_l(weight)}</title></rect>"
             f"<text x=\"{label_w + bytes_w + 6}\" y=\"{y + 13}\">"
-            f"{_e(human_bytes(tag.weight.transfer_bytes))}</text>"
+            f"{_e(human_bytes(tag.weight.transfer_bytes, tr))}</text>"
             f"<rect x=\"{label_w}\" y=\"{y + 16}\" width=\"{requests_w}\" height=\"8\" "
-            f"fill=\"#fb8f44\"><title>{_e(tag.signature.name)}: {tag.weight.requests} "
-            f"requests</title></rect>"
+            f"fill=\"#fb8f44\"><title>{_e(tag.signature.name)}: {_l(requests)}"
+            f"</title></rect>"
             f"<text x=\"{label_w + requests_w + 6}\" y=\"{y + 25}\" font-size=\"11\">"
-            f"{tag.weight.requests} req</text>"
+            f"{_l(req(tag.weight.requests))}</text>"
         )
-    more = (f"<p class=\"muted\">{len(tags) - len(shown)} lighter tags not drawn.</p>\n"
-            if len(tags) > len(shown) else "")
+    lighter = len(tags) - len(shown)
+    more = ("<p class=\"muted\">" + _l(tr.ngettext(
+        "{count} lighter tags not drawn.", "{count} lighter tags not drawn.", lighter).format(
+            count=lighter)) + "</p>\n" if lighter else "")
+    aria = _e(tr.gettext("Weight per tag"))
     return (f"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-            f"aria-label=\"Weight per tag\" width=\"{width}\" height=\"{height}\" "
+            f"aria-label=\"{aria}\" width=\"{width}\" height=\"{height}\" "
             f"viewBox=\"0 0 {width} {height}\">{''.join(rows)}</svg>\n{more}")
 
 
@@ -294,12 +335,12 @@ def _offset(value: datetime, start: datetime) -> float:
     return (value - start).total_seconds() * 1000
 
 
-def _timeline(report: Report) -> str:
+def _timeline(report: Report, tr: Translator) -> str:
     fired = sorted((t for t in report.third_party_tags if t.first_seen is not None),
                    key=lambda t: (t.first_seen, t.id))[:_MAX_CHART_ROWS]
     signals = [s for s in report.consent.signals if s.time is not None]
     if not fired:
-        return "<p class=\"muted\">No tag made a request.</p>\n"
+        return "<p class=\"muted\">" + _l(tr.gettext("No tag made a request.")) + "</p>\n"
     times = [t.first_seen for t in fired if t.first_seen is not None]
     times += [s.time for s in signals if s.time is not None]
     start, end = min(times), max(times)
@@ -318,7 +359,7 @@ def _timeline(report: Report) -> str:
         tx = round(label_w + plot_w * tick / 4, 1)
         items.append(f"<line x1=\"{tx}\" y1=\"{height - 24}\" x2=\"{tx}\" y2=\"{height - 20}\" "
                      f"stroke=\"#8c959f\"/><text x=\"{tx}\" y=\"{height - 6}\" "
-                     f"text-anchor=\"middle\">{_e(_duration(span * tick / 4))}</text>")
+                     f"text-anchor=\"middle\">{_e(_duration(span * tick / 4, tr))}</text>")
     for n, signal in enumerate(signals):
         if signal.time is None:  # pragma: no cover - filtered above
             continue
@@ -327,9 +368,10 @@ def _timeline(report: Report) -> str:
         # A label that would run past the right edge is drawn to the left of its line.
         fits = sx + 3 + text_width(kind) <= width
         anchor = f"x=\"{sx + 3}\"" if fits else f"x=\"{sx - 3}\" text-anchor=\"end\""
+        title = _e(tr.gettext("consent signal {kind} at {time}").format(
+            kind=signal.kind, time=time_of_day(signal.time)))
         items.append(f"<line x1=\"{sx}\" y1=\"{top - 8}\" x2=\"{sx}\" y2=\"{height - 24}\" "
-                     f"stroke=\"#8250df\" stroke-dasharray=\"4 3\"><title>consent signal "
-                     f"{_e(signal.kind)} at {_e(time_of_day(signal.time))}</title></line>"
+                     f"stroke=\"#8250df\" stroke-dasharray=\"4 3\"><title>{title}</title></line>"
                      f"<text {anchor} y=\"{13 + 12 * (n % 2)}\" fill=\"#8250df\">"
                      f"{_e(kind)}</text>")
     for n, tag in enumerate(fired):
@@ -340,57 +382,74 @@ def _timeline(report: Report) -> str:
         # consent timeline per purpose, and inheritance through the loading tag).
         early = any(flag.rule == "before-consent" for flag in tag.flags)
         colour = "#cf222e" if early else "#1a7f37"
-        note = " (before consent was given)" if early else ""
+        title = tr.gettext("{tag} ({purpose}) first request at {time}").format(
+            tag=tag.signature.name, purpose=purpose_word(tag.signature.consent, tr),
+            time=time_of_day(tag.first_seen))
+        if early:
+            title += " " + tr.gettext("(before consent was given)")
         items.append(
             f"<text x=\"{label_w - 8}\" y=\"{y + 4}\" text-anchor=\"end\">"
             f"{_e(_clip(tag.signature.name, _MAX_LABEL_PX))}</text>"
             f"<line x1=\"{label_w}\" y1=\"{y}\" x2=\"{label_w + plot_w}\" y2=\"{y}\" "
             f"stroke=\"#eaeef2\"/>"
             f"<circle cx=\"{x(tag.first_seen)}\" cy=\"{y}\" r=\"5\" fill=\"{colour}\">"
-            f"<title>{_e(tag.signature.name)} ({_e(tag.signature.consent)}) first request at "
-            f"{_e(time_of_day(tag.first_seen))}{note}</title></circle>"
+            f"<title>{_e(title)}</title></circle>"
         )
     if signals:
-        legend = ("Green: first request of a tag; red: a tag that fired before consent for "
-                  "its purpose was given (flagged before-consent). Dashed lines: consent "
-                  "signals.")
+        legend = tr.gettext("Green: first request of a tag; red: a tag that fired before "
+                            "consent for its purpose was given (flagged before-consent). "
+                            "Dashed lines: consent signals.")
     else:
-        legend = ("No consent signal was found in the inputs, so the first requests "
-                  "cannot be compared with a consent decision.")
+        legend = tr.gettext("No consent signal was found in the inputs, so the first "
+                            "requests cannot be compared with a consent decision.")
+    since = tr.gettext("Time since {time}.").format(time=time_of_day(start))
+    aria = _e(tr.gettext("First request per tag against consent signals"))
     return (f"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-            f"aria-label=\"First request per tag against consent signals\" width=\"{width}\" "
+            f"aria-label=\"{aria}\" width=\"{width}\" "
             f"height=\"{height}\" viewBox=\"0 0 {width} {height}\">{''.join(items)}</svg>\n"
-            f"<p class=\"muted\">{legend} Time since {_e(time_of_day(start))}.</p>\n")
+            f"<p class=\"muted\">{_l(legend)} {_e(since)}</p>\n")
 
 
-def _duration(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+def _duration(ms: float, tr: Translator) -> str:
+    if ms < 1000:
+        return tr.gettext("{value} ms").format(value=decimal(ms, 0, tr))
+    return tr.gettext("{value} s").format(value=decimal(ms / 1000, 1, tr))
 
 
-def _inventory(report: Report) -> str:
+def _head(tr: Translator, *columns: tuple[str, bool]) -> str:
+    """Return a table's header row: each column's label, and whether it holds numbers."""
+    return "<tr>" + "".join(
+        ("<th class=\"n\">" if number else "<th>") + _l(tr.gettext(label)) + "</th>"
+        for label, number in columns) + "</tr>"
+
+
+def _inventory(report: Report, tr: Translator) -> str:
+    tags = _l(tr.gettext("Tags"))
     if not report.tags:
-        return "<h2>Tags</h2>\n<p>No known tag found.</p>\n"
-    head = ("<tr><th>Tag</th><th>Vendor</th><th>Category</th><th>Consent purpose</th>"
-            "<th class=\"n\">Requests</th><th class=\"n\">Req/page</th>"
-            "<th class=\"n\">Wire</th><th class=\"n\">Script</th><th class=\"n\">Cookies</th>"
-            "<th class=\"n\">Flags</th><th>Loaded by</th><th>First request</th></tr>")
-    rows = "".join(_inventory_row(tag) for tag in tags_by_weight(report))
-    return f"<h2>Tags</h2>\n<div class=\"scroll\"><table>\n{head}\n{rows}</table></div>\n"
+        return f"<h2>{tags}</h2>\n<p>" + _l(tr.gettext("No known tag found.")) + "</p>\n"
+    head = _head(tr, (N_("Tag"), False), (N_("Vendor"), False), (N_("Category"), False),
+                 (N_("Consent purpose"), False), (N_("Requests"), True),
+                 (N_("Req/page"), True), (N_("Wire"), True), (N_("Script"), True),
+                 (N_("Cookies"), True), (N_("Flags"), True), (N_("Loaded by"), False),
+                 (N_("First request"), False))
+    rows = "".join(_inventory_row(tag, tr) for tag in tags_by_weight(report))
+    return f"<h2>{tags}</h2>\n<div class=\"scroll\"><table>\n{head}\n{rows}</table></div>\n"
 
 
-def _inventory_row(tag: TagReport) -> str:
+def _inventory_row(tag: TagReport, tr: Translator) -> str:
     signature = tag.signature
     vendor = _e(signature.vendor.name)
     if signature.vendor.country:
         vendor += f" ({_e(signature.vendor.country)})"
     return (
         f"<tr><td><b>{_e(signature.name)}</b><br><code>{_e(signature.id)}</code></td>"
-        f"<td>{vendor}{_owned_by(tag)}</td><td class=\"id\">{_e(signature.category)}</td>"
-        f"<td><span class=\"badge {_e(signature.consent)}\">{_e(signature.consent)}</span></td>"
+        f"<td>{vendor}{_owned_by(tag, tr)}</td><td class=\"id\">{_e(signature.category)}</td>"
+        f"<td><span class=\"badge {_e(signature.consent)}\">"
+        f"{_e(purpose_word(signature.consent, tr))}</span></td>"
         f"<td class=\"n\">{tag.weight.requests}</td>"
-        f"<td class=\"n\">{tag.requests_per_page:.1f}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.transfer_bytes))}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.script_bytes))}</td>"
+        f"<td class=\"n\">{_e(decimal(tag.requests_per_page, 1, tr))}</td>"
+        f"<td class=\"n\">{_e(human_bytes(tag.weight.transfer_bytes, tr))}</td>"
+        f"<td class=\"n\">{_e(human_bytes(tag.weight.script_bytes, tr))}</td>"
         f"<td class=\"n\">{len({c.name for c in tag.cookies})}</td>"
         f"<td class=\"n\">{len(tag.flags)}</td>"
         f"<td class=\"id\">{_e(tag.loaded_by or '-')}</td>"
@@ -398,16 +457,17 @@ def _inventory_row(tag: TagReport) -> str:
     )
 
 
-def _evidence(evidence: Evidence) -> str:
-    return f"<code>{_e(evidence_text(evidence))}</code>"
+def _evidence(evidence: Evidence, tr: Translator) -> str:
+    return f"<code>{_e(evidence_text(evidence, tr))}</code>"
 
 
-def _flags(report: Report) -> str:
+def _flags(report: Report, tr: Translator) -> str:
     """Render the findings grouped by severity then tag, folded; the serious groups open."""
     flags = all_flags(report)
+    findings = _l(tr.gettext("Findings"))
     if not flags:
-        return "<h2>Findings</h2>\n<p>No flag raised.</p>\n"
-    parts = ["<h2 id=\"findings\">Findings</h2>\n"]
+        return f"<h2>{findings}</h2>\n<p>" + _l(tr.gettext("No flag raised.")) + "</p>\n"
+    parts = [f"<h2 id=\"findings\">{findings}</h2>\n"]
     shown_mistakes: set[str] = set()
     for severity in SEVERITY_ORDER:
         group = [(t, f) for t, f in flags if f.severity == severity]
@@ -417,21 +477,25 @@ def _flags(report: Report) -> str:
         for tag, flag in group:
             by_tag.setdefault(tag.id if tag else SITE, []).append((tag, flag))
         is_open = " open" if severity in {"high", "medium"} else ""
+        about = tr.ngettext("{count} finding", "{count} findings", len(group)).format(
+            count=len(group)) + " " + tr.ngettext(
+            "about {count} tag", "about {count} tags", len(by_tag)).format(count=len(by_tag))
         parts.append(f"<details class=\"severity\"{is_open}><summary><span class=\"badge "
-                     f"{_e(severity)}\">{_e(severity)}</span> {len(group)} "
-                     f"finding{'s' if len(group) != 1 else ''} about {len(by_tag)} "
-                     f"tag{'s' if len(by_tag) != 1 else ''}</summary>\n")
+                     f"{_e(severity)}\">{_e(severity_word(severity, tr))}</span> "
+                     f"{_l(about)}</summary>\n")
         for key, items in by_tag.items():
             tag = items[0][0]
-            name = tag_name(tag) if tag else "The site as a whole"
+            name = tag_name(tag) if tag else tr.gettext("The site as a whole")
+            count = tr.ngettext("{count} finding", "{count} findings", len(items)).format(
+                count=len(items))
             parts.append(f"<details class=\"tag\" id=\"{_anchor(severity, key)}\"{is_open}>"
-                         f"<summary><b>{_e(name)}</b> &middot; {len(items)} "
-                         f"finding{'s' if len(items) != 1 else ''}</summary>\n")
-            parts.extend(_finding(flag) for _, flag in items)
+                         f"<summary><b>{_e(name)}</b> &middot; {_l(count)}</summary>\n")
+            parts.extend(_finding(flag, tr) for _, flag in items)
             if tag is not None and tag.signature.mistakes and tag.id not in shown_mistakes:
                 shown_mistakes.add(tag.id)
-                parts.append("<div class=\"mistakes\"><b>Common mistakes with "
-                             f"{_e(tag.signature.name)}</b><ul>"
+                mistakes = _l(tr.gettext("Common mistakes with {tag}")).format(
+                    tag=_e(tag.signature.name))
+                parts.append(f"<div class=\"mistakes\"><b>{mistakes}</b><ul>"
                              + "".join(f"<li>{_e(m)}</li>" for m in tag.signature.mistakes)
                              + "</ul></div>\n")
             parts.append("</details>\n")
@@ -439,34 +503,38 @@ def _flags(report: Report) -> str:
     return "".join(parts)
 
 
-def _finding(flag: Flag) -> str:
+def _finding(flag: Flag, tr: Translator) -> str:
     info = rule_info(flag.rule)
-    waived = (f" <span class=\"muted\">(waived: {_e(flag.waiver)})</span>"
-              if flag.waiver is not None else "")
-    evidence = "".join(f"<li>{_evidence(e)}</li>" for e in flag.evidence[:5])
+    waived = (" <span class=\"muted\">" + _l(tr.gettext("(waived: {reason})")).format(
+        reason=_e(flag.waiver)) + "</span>" if flag.waiver is not None else "")
+    evidence = "".join(f"<li>{_evidence(e, tr)}</li>" for e in flag.evidence[:5])
     if len(flag.evidence) > 5:
-        evidence += f"<li>and {len(flag.evidence) - 5} more</li>"
+        more = len(flag.evidence) - 5
+        evidence += "<li>" + _l(tr.ngettext("and {count} more", "and {count} more",
+                                            more).format(count=more)) + "</li>"
     return (f"<div class=\"finding\"><a href=\"{_e(info.help_uri)}\" title=\"{_e(info.short)}\">"
-            f"<code>{_e(flag.rule)}</code></a> {_e(flag.message)}{waived}"
+            f"<code>{_e(flag.rule)}</code></a> {_e(flag_message(flag, tr))}{waived}"
             f"{f'<ul>{evidence}</ul>' if evidence else ''}</div>\n")
 
 
-def _cookies(report: Report) -> str:
+def _cookies(report: Report, tr: Translator) -> str:
     pairs = [(tag, cookie) for tag in tags_by_weight(report) for cookie in tag.cookies]
+    title = _l(tr.gettext("Cookies"))
     if not pairs:
-        return "<h2>Cookies</h2>\n<p>No cookie tied to a tag.</p>\n"
-
+        return f"<h2>{title}</h2>\n<p>" + _l(tr.gettext("No cookie tied to a tag.")) + "</p>\n"
+    third, first = tr.gettext("third-party"), tr.gettext("first-party")
     rows = "".join(
         f"<tr><td>{_t(tag.signature.name)}</td><td><code>{_e(cookie.name)}</code></td>"
-        f"<td>{_t(cookie.domain or '?')}</td><td>{_t(cookie.source)}</td>"
-        f"<td>{_t('third-party' if cookie.third_party else 'first-party')}</td>"
-        f"<td>{_t(cookie_lifetime(cookie))}</td><td>{_t(_attributes(cookie))}</td></tr>\n"
+        f"<td>{_t(cookie.domain or '?')}</td><td>{_t(source_word(cookie.source, tr))}</td>"
+        f"<td>{_t(third if cookie.third_party else first)}</td>"
+        f"<td>{_t(cookie_lifetime(cookie, tr))}</td><td>{_t(_attributes(cookie))}</td></tr>\n"
         for tag, cookie in pairs
     )
-    return ("<h2>Cookies</h2>\n<div class=\"scroll\">"
-            "<table>\n<tr><th>Tag</th><th>Cookie</th><th>Domain</th>"
-            "<th>Seen in</th><th>Party</th><th>Lifetime</th><th>Attributes</th></tr>\n"
-            f"{rows}</table></div>\n")
+    head = _head(tr, (N_("Tag"), False), (N_("Cookie"), False), (N_("Domain"), False),
+                 (N_("Seen in"), False), (N_("Party"), False), (N_("Lifetime"), False),
+                 (N_("Attributes"), False))
+    return (f"<h2>{title}</h2>\n<div class=\"scroll\">"
+            f"<table>\n{head}\n{rows}</table></div>\n")
 
 
 def _attributes(cookie: TagCookie) -> str:
@@ -475,7 +543,7 @@ def _attributes(cookie: TagCookie) -> str:
     return " ".join(w for w in words if w)
 
 
-def _signals(report: Report) -> str:
+def _signals(report: Report, tr: Translator) -> str:
     if not report.consent.signals:
         return ""
     rows = "".join(
@@ -484,53 +552,65 @@ def _signals(report: Report) -> str:
         f"<td>{'; '.join(f'{_e(k)}={_e(v)}' for k, v in s.detail)}</td></tr>\n"
         for s in report.consent.signals
     )
-    return ("<h2>Consent signals</h2>\n<div class=\"scroll\">"
-            "<table>\n<tr><th>Signal</th><th>First seen</th>"
-            f"<th>Entry</th><th>Detail</th></tr>\n{rows}</table></div>\n")
+    head = _head(tr, (N_("Signal"), False), (N_("First seen"), False), (N_("Entry"), False),
+                 (N_("Detail"), False))
+    return ("<h2>" + _l(tr.gettext("Consent signals")) + "</h2>\n<div class=\"scroll\">"
+            f"<table>\n{head}\n{rows}</table></div>\n")
 
 
-def _unattributed(report: Report) -> str:
+def _unattributed(report: Report, tr: Translator) -> str:
     if not report.unattributed:
         return ""
+    page = tr.gettext("the page (or not recorded)")
     rows = "".join(
         f"<tr><td><code>{_e(h.host)}</code></td><td class=\"n\">{h.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(h.transfer_bytes))}</td>"
-        f"<td>{_t(h.initiated_by or 'the page (or not recorded)')}</td></tr>\n"
+        f"<td class=\"n\">{_e(human_bytes(h.transfer_bytes, tr))}</td>"
+        f"<td>{_t(h.initiated_by or page)}</td></tr>\n"
         for h in report.unattributed
     )
-    return ("<h2>Unknown third parties</h2>\n<p class=\"muted\">Third-party hosts no signature "
-            "claims, with the known tag that loaded them.</p>\n<div class=\"scroll\">"
-            "<table>\n<tr><th>Host</th>"
-            "<th class=\"n\">Requests</th><th class=\"n\">Wire</th><th>Loaded by</th></tr>\n"
-            f"{rows}</table></div>\n")
+    head = _head(tr, (N_("Host"), False), (N_("Requests"), True), (N_("Wire"), True),
+                 (N_("Loaded by"), False))
+    return ("<h2>" + _l(tr.gettext("Unknown third parties")) + "</h2>\n<p class=\"muted\">"
+            + _l(tr.gettext("Third-party hosts no signature claims, with the known tag that "
+                            "loaded them.")) + "</p>\n<div class=\"scroll\">"
+            f"<table>\n{head}\n{rows}</table></div>\n")
 
 
-def _owned_by(tag: TagReport) -> str:
-    return f"<br><span class=\"muted\">now {_e(tag.owner)}</span>" if tag.owner else ""
+def _owned_by(tag: TagReport, tr: Translator) -> str:
+    if not tag.owner:
+        return ""
+    return ("<br><span class=\"muted\">" + _l(tr.gettext("now {owner}")).format(
+        owner=_e(tag.owner)) + "</span>")
 
 
-def _probable(report: Report) -> str:
+def _probable(report: Report, tr: Translator) -> str:
     if not report.probably_first_party:
         return ""
     rows = "".join(
         f"<tr><td><code>{_e(p.host)}</code></td><td class=\"n\">{p.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(p.transfer_bytes))}</td><td>{_t(p.reason)}</td></tr>\n"
+        f"<td class=\"n\">{_e(human_bytes(p.transfer_bytes, tr))}</td><td>{_t(p.reason)}</td>"
+        "</tr>\n"
         for p in report.probably_first_party
     )
-    return ("<h2>Probably first party</h2>\n<p class=\"muted\">Unknown hosts that behave like "
-            "the site's own static hosts; confirm them with <code>--first-party</code>.</p>\n"
-            "<div class=\"scroll\"><table>\n<tr><th>Host</th><th class=\"n\">Requests</th>"
-            f"<th class=\"n\">Wire</th><th>Why</th></tr>\n{rows}</table></div>\n")
+    head = _head(tr, (N_("Host"), False), (N_("Requests"), True), (N_("Wire"), True),
+                 (N_("Why"), False))
+    note = _l(tr.gettext("Unknown hosts that behave like the site's own static hosts; "
+                         "confirm them with {option}.")).format(
+                             option="<code>--first-party</code>")
+    return ("<h2>" + _l(tr.gettext("Probably first party")) + "</h2>\n<p class=\"muted\">"
+            f"{note}</p>\n<div class=\"scroll\"><table>\n{head}\n{rows}</table></div>\n")
 
 
-def _inputs(report: Report) -> str:
+def _inputs(report: Report, tr: Translator) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(i.path)}</code></td><td>{_t(i.kind)}</td><td>{_t(i.producer)}</td>"
         f"<td class=\"n\">{i.entries}</td><td class=\"n\">{i.pages}</td>"
-        f"<td class=\"n\">{len(i.problems)}</td><td>{_t(no_tag_summary(i) or '-')}</td></tr>\n"
+        f"<td class=\"n\">{len(i.problems)}</td><td>{_t(no_tag_summary(i, tr) or '-')}</td>"
+        "</tr>\n"
         for i in report.inputs
     )
-    return ("<h2>Inputs</h2>\n<div class=\"scroll\">"
-            "<table>\n<tr><th>File</th><th>Kind</th><th>Producer</th>"
-            "<th class=\"n\">Entries</th><th class=\"n\">Pages</th>"
-            f"<th class=\"n\">Problems</th><th>No tag</th></tr>\n{rows}</table></div>\n")
+    head = _head(tr, (N_("File"), False), (N_("Kind"), False), (N_("Producer"), False),
+                 (N_("Entries"), True), (N_("Pages"), True), (N_("Problems"), True),
+                 (N_("No tag"), False))
+    return ("<h2>" + _l(tr.gettext("Inputs")) + "</h2>\n<div class=\"scroll\">"
+            f"<table>\n{head}\n{rows}</table></div>\n")

@@ -10,18 +10,24 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from tagsig._i18n import DEFAULT_LANGUAGE, N_, Language, Translator
 from tagsig._render_common import (
     SEVERITY_ORDER,
     SITE,
     all_flags,
     cookie_lifetime,
+    decimal,
     evidence_text,
     first_party_summary,
+    flag_message,
     human_bytes,
     no_tag_summary,
     own_tags,
     printable,
     provenance,
+    purpose_word,
+    severity_word,
+    source_word,
     tag_name,
     tags_by_weight,
     time_of_day,
@@ -41,7 +47,8 @@ def _table(title: str) -> Table:
                  show_edge=False, pad_edge=False, collapse_padding=True)
 
 
-def render_text(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render_text(report: Report, *, color: bool = False, width: int = 120,
+                lang: Language = DEFAULT_LANGUAGE) -> str:
     """Render ``report`` as terminal tables.
 
     Args:
@@ -49,6 +56,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         color: Whether to emit ANSI colour (the command line enables it only for a terminal
             without ``NO_COLOR``).
         width: Line width in characters.
+        lang: The language of the labels and of the flags' messages (``en`` or ``ga``).
 
     Returns:
         The text, ending with a newline. Text from the capture has its control characters
@@ -59,75 +67,89 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
     console = Console(file=out, width=width, color_system="standard" if color else None,
                       force_terminal=color, no_color=not color, markup=False, emoji=False,
                       highlight=False, soft_wrap=False)
+    tr = Translator(lang)
     for item in report.inputs:
-        what = "entries" if item.kind == "har" else "cookies"
-        pages = f", {item.pages} pages" if item.kind == "har" else ""
-        producer = printable(item.producer) or "unknown producer"
-        console.print(Text(f"{printable(item.path)}: {producer}, {item.entries} {what}{pages}"))
-        if no_tag_summary(item):
-            console.print(Text(f"  {no_tag_summary(item)}"))
-    console.print(Text(provenance(report)))
-    severity, words = verdict(report)
+        producer = printable(item.producer) or tr.gettext("unknown producer")
+        if item.kind == "har":
+            counts = tr.ngettext("{count} entries", "{count} entries", item.entries).format(
+                count=item.entries) + ", " + tr.ngettext(
+                "{count} pages", "{count} pages", item.pages).format(count=item.pages)
+        else:
+            counts = tr.ngettext("{count} cookies", "{count} cookies", item.entries).format(
+                count=item.entries)
+        console.print(Text(f"{printable(item.path)}: {producer}, {counts}"))
+        if no_tag_summary(item, tr):
+            console.print(Text(f"  {no_tag_summary(item, tr)}"))
+    console.print(Text(provenance(report, tr)))
+    severity, words = verdict(report, tr)
     console.print(Text(words, style=_SEVERITY_STYLE[severity] if severity else "bold"))
     if report.first_party:
-        console.print(Text(f"first party: {printable(first_party_summary(report))}"))
+        console.print(Text(tr.gettext("first party: {site}").format(
+            site=printable(first_party_summary(report, tr)))))
     own = own_tags(report)
     if own:
-        console.print(Text("the site's own: " + printable(", ".join(
-            f"{tag_name(t)} ({t.weight.requests} req)" for t in own))))
+        console.print(Text(tr.gettext("the site's own: {tags}").format(tags=printable(
+            ", ".join(tr.gettext("{tag} ({count} req)").format(
+                tag=tag_name(t), count=t.weight.requests) for t in own)))))
     console.print()
 
     heaviest = tags_by_weight(report)
     if heaviest:
-        table = _table("Tags")
+        table = _table(tr.gettext("Tags"))
         columns: tuple[tuple[str, JustifyMethod], ...] = (
-            ("tag", "left"), ("consent", "left"), ("req", "right"), ("req/pg", "right"),
-            ("wire", "right"), ("script", "right"), ("cookies", "right"), ("flags", "right"),
-            ("loaded by", "left"))
+            (N_("tag"), "left"), (N_("consent"), "left"), (N_("req"), "right"),
+            (N_("req/pg"), "right"), (N_("wire"), "right"), (N_("script"), "right"),
+            (N_("cookies"), "right"), (N_("flags"), "right"), (N_("loaded by"), "left"))
         for name, justify in columns:
-            table.add_column(name, justify=justify)
+            table.add_column(tr.gettext(name), justify=justify)
         for tag in heaviest:
             table.add_row(
-                Text(printable(tag_name(tag)), style="bold"), tag.signature.consent,
-                str(tag.weight.requests), f"{tag.requests_per_page:.1f}",
-                human_bytes(tag.weight.transfer_bytes), human_bytes(tag.weight.script_bytes),
+                Text(printable(tag_name(tag)), style="bold"),
+                purpose_word(tag.signature.consent, tr),
+                str(tag.weight.requests), decimal(tag.requests_per_page, 1, tr),
+                human_bytes(tag.weight.transfer_bytes, tr),
+                human_bytes(tag.weight.script_bytes, tr),
                 str(len({c.name for c in tag.cookies})), str(len(tag.flags)),
                 tag.loaded_by or "-",
             )
         console.print(table)
     else:
-        console.print("no known tag found")
+        console.print(tr.gettext("no known tag found"))
 
     cookies = [(tag, cookie) for tag in heaviest for cookie in tag.cookies]
     if cookies:
-        table = _table("Cookies")
-        for name in ("tag", "cookie", "domain", "source", "party", "lifetime"):
-            table.add_column(name)
+        table = _table(tr.gettext("Cookies"))
+        for name in (N_("tag"), N_("cookie"), N_("domain"), N_("source"), N_("party"),
+                     N_("lifetime")):
+            table.add_column(tr.gettext(name))
         for tag, cookie in cookies:
             table.add_row(tag.id, Text(printable(cookie.name)), Text(printable(
-                cookie.domain or "?")), cookie.source,
-                "third-party" if cookie.third_party else "first-party",
-                cookie_lifetime(cookie))
+                cookie.domain or "?")), source_word(cookie.source, tr),
+                tr.gettext("third-party") if cookie.third_party else tr.gettext(
+                    "first-party"),
+                cookie_lifetime(cookie, tr))
         console.print()
         console.print(table)
 
     flags = all_flags(report)
     if flags:
-        table = _table("Flags")
-        for name in ("severity", "tag", "rule", "message"):
-            table.add_column(name)
+        table = _table(tr.gettext("Flags"))
+        for name in (N_("severity"), N_("tag"), N_("rule"), N_("message")):
+            table.add_column(tr.gettext(name))
         for owner, flag in flags:
-            table.add_row(Text(flag.severity, style=_SEVERITY_STYLE[flag.severity]),
-                          owner.id if owner else SITE, flag.rule, Text(printable(flag.message)))
+            table.add_row(Text(severity_word(flag.severity, tr),
+                               style=_SEVERITY_STYLE[flag.severity]),
+                          owner.id if owner else tr.gettext(SITE), flag.rule,
+                          Text(printable(flag_message(flag, tr))))
         console.print()
         console.print(table)
 
-    _details(console, report)
+    _details(console, report, tr)
 
     if report.consent.signals:
-        table = _table("Consent signals")
-        for name in ("kind", "time", "input", "entry"):
-            table.add_column(name)
+        table = _table(tr.gettext("Consent signals"))
+        for name in (N_("kind"), N_("time"), N_("input"), N_("entry")):
+            table.add_column(tr.gettext(name))
         for signal in report.consent.signals:
             table.add_row(Text(printable(signal.kind)), time_of_day(signal.time),
                           "-" if signal.input is None else str(signal.input),
@@ -136,31 +158,32 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         console.print(table)
 
     if report.unattributed:
-        table = _table("Unknown third parties")
+        table = _table(tr.gettext("Unknown third parties"))
         host_columns: tuple[tuple[str, JustifyMethod], ...] = (
-            ("host", "left"), ("req", "right"), ("wire", "right"), ("initiated by", "left"))
+            (N_("host"), "left"), (N_("req"), "right"), (N_("wire"), "right"),
+            (N_("initiated by"), "left"))
         for name, justify in host_columns:
-            table.add_column(name, justify=justify)
+            table.add_column(tr.gettext(name), justify=justify)
         for host in report.unattributed:
             table.add_row(Text(printable(host.host)), str(host.requests),
-                          human_bytes(host.transfer_bytes), host.initiated_by or "-")
+                          human_bytes(host.transfer_bytes, tr), host.initiated_by or "-")
         console.print()
         console.print(table)
 
     if report.probably_first_party:
-        table = _table("Probably first party (confirm with --first-party)")
-        for name, justify in (("host", "left"), ("req", "right"), ("wire", "right"),
-                              ("why", "left")):
-            table.add_column(name, justify=justify)
+        table = _table(tr.gettext("Probably first party (confirm with --first-party)"))
+        for name, justify in ((N_("host"), "left"), (N_("req"), "right"),
+                              (N_("wire"), "right"), (N_("why"), "left")):
+            table.add_column(tr.gettext(name), justify=justify)
         for probable in report.probably_first_party:
             table.add_row(Text(printable(probable.host)), str(probable.requests),
-                          human_bytes(probable.transfer_bytes), probable.reason)
+                          human_bytes(probable.transfer_bytes, tr), probable.reason)
         console.print()
         console.print(table)
 
     if report.warnings:
         console.print()
-        console.print(Text("Warnings", style="bold"))
+        console.print(Text(tr.gettext("Warnings"), style="bold"))
         for warning in report.warnings:
             console.print(Text(f"  {warning.code}: {printable(warning.message)}",
                                style="yellow"))
@@ -168,41 +191,45 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
-def _details(console: Console, report: Report) -> None:
+def _details(console: Console, report: Report, tr: Translator) -> None:
     """Print, per tag with flags, each flag's evidence and the catalogue's common mistakes."""
     flagged = sorted((t for t in report.tags if t.flags), key=lambda t: (
         min(SEVERITY_ORDER[f.severity] for f in t.flags), t.id))
     if not flagged and not report.flags:
         return
     console.print()
-    console.print(Text("Details (evidence and common mistakes, per tag)", style="bold"))
+    console.print(Text(tr.gettext("Details (evidence and common mistakes, per tag)"),
+                       style="bold"))
     owners = [(printable(f"{tag_name(t)} ({t.id})"), t.flags, t.signature.mistakes)
               for t in flagged]
     if report.flags:
-        owners.append((SITE, report.flags, ()))
+        owners.append((tr.gettext(SITE), report.flags, ()))
     for owner, flags, mistakes in owners:
         console.print()
         console.print(Text(owner, style="bold"))
         for flag in flags:
             console.print(Padding(Text.assemble(
-                (flag.severity, _SEVERITY_STYLE[flag.severity]),
-                f" {flag.rule}: {printable(flag.message)}"), (0, 0, 0, 2)))
-            lines = [printable(evidence_text(e)) for e in flag.evidence[:_MAX_EVIDENCE]]
+                (severity_word(flag.severity, tr), _SEVERITY_STYLE[flag.severity]),
+                f" {flag.rule}: {printable(flag_message(flag, tr))}"), (0, 0, 0, 2)))
+            lines = [printable(evidence_text(e, tr)) for e in flag.evidence[:_MAX_EVIDENCE]]
             if len(flag.evidence) > _MAX_EVIDENCE:
-                lines.append(f"and {len(flag.evidence) - _MAX_EVIDENCE} more")
+                more = len(flag.evidence) - _MAX_EVIDENCE
+                lines.append(tr.ngettext("and {count} more", "and {count} more", more).format(
+                    count=more))
             for line in lines:
                 console.print(Padding(Text(line), (0, 0, 0, 6)))
         if mistakes:
-            console.print(Padding(Text("common mistakes:"), (0, 0, 0, 2)))
+            console.print(Padding(Text(tr.gettext("common mistakes:")), (0, 0, 0, 2)))
             for mistake in mistakes:
                 console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 4)))
 
 
-def explain_tag(report: Report, tag_id: str, *, width: int = 120) -> str:
+def explain_tag(report: Report, tag_id: str, *, width: int = 120,
+                lang: Language = DEFAULT_LANGUAGE) -> str:
     """Return everything the report says about one tag, for a person to check.
 
     Its vendor, purpose and weight, who loaded it, its cookies, every flag with all its
-    evidence, and the catalogue's common mistakes.
+    evidence, and the catalogue's common mistakes, with labels in ``lang``.
 
     Raises:
         KeyError: The report has no tag ``tag_id``.
@@ -211,6 +238,7 @@ def explain_tag(report: Report, tag_id: str, *, width: int = 120) -> str:
     tag = report.tag(tag_id)
     if tag is None:
         raise KeyError(tag_id)
+    tr = Translator(lang)
     out = io.StringIO()
     console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
                       emoji=False, highlight=False, soft_wrap=False)
@@ -219,37 +247,43 @@ def explain_tag(report: Report, tag_id: str, *, width: int = 120) -> str:
     vendor = signature.vendor.name + (f" ({signature.vendor.country})"
                                       if signature.vendor.country else "")
     facts = [
-        ("vendor", vendor),
-        ("category", signature.category),
-        ("consent purpose", signature.consent),
-        ("the site's own", "yes" if tag.own else "no"),
-        ("requests", f"{tag.weight.requests} on {tag.pages} page"
-                     f"{'s' if tag.pages != 1 else ''}"),
-        ("on the wire", human_bytes(tag.weight.transfer_bytes)),
-        ("script", human_bytes(tag.weight.script_bytes)),
-        ("first request", time_of_day(tag.first_seen)),
-        ("loaded by", tag.loaded_by or "the page (or not recorded)"),
+        (N_("vendor"), vendor),
+        (N_("category"), signature.category),
+        (N_("consent purpose"), purpose_word(signature.consent, tr)),
+        (N_("the site's own"), tr.gettext("yes") if tag.own else tr.gettext("no")),
+        (N_("requests"), tr.ngettext("{requests} on {count} page", "{requests} on {count} pages",
+                                     tag.pages).format(requests=tag.weight.requests,
+                                                       count=tag.pages)),
+        (N_("on the wire"), human_bytes(tag.weight.transfer_bytes, tr)),
+        (N_("script"), human_bytes(tag.weight.script_bytes, tr)),
+        (N_("first request"), time_of_day(tag.first_seen)),
+        (N_("loaded by"), tag.loaded_by or tr.gettext("the page (or not recorded)")),
     ]
     for label, value in facts:
-        console.print(Padding(Text(f"{label}: {printable(value)}"), (0, 0, 0, 2)))
+        console.print(Padding(Text(f"{tr.gettext(label)}: {printable(value)}"), (0, 0, 0, 2)))
     if tag.cookies:
-        console.print(Padding(Text("cookies:"), (0, 0, 0, 2)))
+        console.print(Padding(Text(tr.gettext("cookies:")), (0, 0, 0, 2)))
         for cookie in tag.cookies:
-            console.print(Padding(Text(printable(
-                f"{cookie.name} on {cookie.domain or '?'} ({cookie.source}, "
-                f"{'third-party' if cookie.third_party else 'first-party'}, "
-                f"{cookie_lifetime(cookie)})")), (0, 0, 0, 4)))
+            party = tr.gettext("third-party") if cookie.third_party else tr.gettext(
+                "first-party")
+            console.print(Padding(Text(printable(tr.gettext(
+                "{cookie} on {domain} ({source}, {party}, {lifetime})").format(
+                    cookie=cookie.name, domain=cookie.domain or "?",
+                    source=source_word(cookie.source, tr), party=party,
+                    lifetime=cookie_lifetime(cookie, tr)))), (0, 0, 0, 4)))
     console.print()
     if not tag.flags:
-        console.print(Text("No flag."))
+        console.print(Text(tr.gettext("No flag.")))
     for flag in tag.flags:
-        waived = f" (waived: {printable(flag.waiver)})" if flag.waiver is not None else ""
-        console.print(Text(f"{flag.severity} {flag.rule}: {printable(flag.message)}{waived}"))
+        waived = (" " + tr.gettext("(waived: {reason})").format(reason=printable(flag.waiver))
+                  if flag.waiver is not None else "")
+        console.print(Text(f"{severity_word(flag.severity, tr)} {flag.rule}: "
+                           f"{printable(flag_message(flag, tr))}{waived}"))
         for evidence in flag.evidence:
-            console.print(Padding(Text(printable(evidence_text(evidence))), (0, 0, 0, 4)))
+            console.print(Padding(Text(printable(evidence_text(evidence, tr))), (0, 0, 0, 4)))
     if signature.mistakes:
         console.print()
-        console.print(Text("Common mistakes:"))
+        console.print(Text(tr.gettext("Common mistakes:")))
         for mistake in signature.mistakes:
             console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 2)))
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
