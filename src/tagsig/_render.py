@@ -7,7 +7,7 @@ from typing import Literal
 
 import msgspec
 
-from tagsig._i18n import DEFAULT_LANGUAGE, resolve_language
+from tagsig._i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from tagsig._measure import Weight
 from tagsig._psl import public_suffix_list
 from tagsig._report import (
@@ -44,7 +44,9 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
             within GitHub's 65,536-character comment limit),
             ``csv`` (one row per tag and per cookie) or ``sarif`` (SARIF 2.1.0).
         lang: The language of ``text``, ``html`` and ``markdown`` (``en`` or ``ga``; see
-            ``docs/i18n.md``); ``None`` for English. Machine formats ignore it.
+            ``docs/i18n.md``); ``None`` for English. ``json`` and ``sarif`` keep the English
+            message of each flag and, for a language other than English, add its
+            translation beside it; ``csv`` ignores it.
 
     Raises:
         ValueError: ``format`` is not a known format, or ``lang`` not a shipped language.
@@ -56,7 +58,7 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
     language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
-        encoded = msgspec.json.encode(report_document(report), order="sorted")
+        encoded = msgspec.json.encode(report_document(report, lang=lang), order="sorted")
         return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
     # Each renderer is imported on use: the command line renders one format per run.
     if format == "text":
@@ -78,7 +80,7 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
     if format == "sarif":
         from tagsig._render_sarif import render_sarif  # noqa: PLC0415
 
-        return render_sarif(report)
+        return render_sarif(report, lang=lang)
     raise ValueError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
                      f"found {format!r}")
 
@@ -86,8 +88,25 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
 # --- JSON. ---------------------------------------------------------------------------------
 
 
-def report_document(report: Report) -> dict[str, JSONValue]:
-    """Return the report as JSON-compatible data, in the shape ``report.schema.json`` gives."""
+def report_document(report: Report, *, lang: str | None = None) -> dict[str, JSONValue]:
+    """Return the report as JSON-compatible data, in the shape ``report.schema.json`` gives.
+
+    With ``lang`` other than English, the document names it (``lang``) and each flag
+    carries its message in that language (``message_translated``) beside the English one.
+
+    Raises:
+        ValueError: ``lang`` is not a shipped language.
+
+    """
+    language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
+    tr = None if language == DEFAULT_LANGUAGE else Translator(language)
+    document = _document(report, tr)
+    if tr is not None:
+        document["lang"] = tr.language
+    return document
+
+
+def _document(report: Report, tr: Translator | None) -> dict[str, JSONValue]:
     return {
         "schema_version": report.schema_version,
         "tagsig_version": __version__,
@@ -95,7 +114,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
         "signature_database": _database(report),
         "inputs": [_input(i) for i in report.inputs],
         "first_party": list(report.first_party),
-        "tags": [_tag(t) for t in report.tags],
+        "tags": [_tag(t, tr) for t in report.tags],
         "unattributed": [_host(h) for h in report.unattributed],
         "consent": {
             "signals": [_signal(s) for s in report.consent.signals],
@@ -108,7 +127,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
         "warnings": [
             {"code": w.code, "message": w.message, "input": w.input} for w in report.warnings
         ],
-        "flags": [_flag(f) for f in report.flags],
+        "flags": [_flag(f, tr) for f in report.flags],
         "sites": [
             {"input": site.input, "page": site.page, "domain": site.domain,
              "evidence": site.evidence, "entry": site.entry, "url": site.url,
@@ -164,7 +183,7 @@ def _input(item: InputSummary) -> dict[str, JSONValue]:
     }
 
 
-def _tag(tag: TagReport) -> dict[str, JSONValue]:
+def _tag(tag: TagReport, tr: Translator | None) -> dict[str, JSONValue]:
     signature = tag.signature
     return {
         "id": signature.id,
@@ -184,7 +203,7 @@ def _tag(tag: TagReport) -> dict[str, JSONValue]:
         "per_page": [
             {"input": p.input, "page": p.page, **_weight(p.weight)} for p in tag.per_page
         ],
-        "flags": [_flag(f) for f in tag.flags],
+        "flags": [_flag(f, tr) for f in tag.flags],
         "first_seen": _time(tag.first_seen),
         "own": tag.own,
         "owner": tag.owner,
@@ -207,8 +226,8 @@ def _cookie(cookie: TagCookie) -> dict[str, JSONValue]:
     }
 
 
-def _flag(flag: Flag) -> dict[str, JSONValue]:
-    return {
+def _flag(flag: Flag, tr: Translator | None) -> dict[str, JSONValue]:
+    document: dict[str, JSONValue] = {
         "rule": flag.rule,
         "severity": flag.severity,
         "message": flag.message,
@@ -216,6 +235,11 @@ def _flag(flag: Flag) -> dict[str, JSONValue]:
         "waiver": flag.waiver,
         "tag": flag.tag,
     }
+    if tr is not None:
+        from tagsig._render_common import flag_message  # noqa: PLC0415 (only when asked)
+
+        document["message_translated"] = flag_message(flag, tr)
+    return document
 
 
 def _evidence(evidence: Evidence) -> dict[str, JSONValue]:

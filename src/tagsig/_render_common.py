@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from tagsig._i18n import N_, Translator
+from tagsig._messages import message_text
 from tagsig._psl import public_suffix_list
 from tagsig._report import (
     Evidence,
@@ -211,9 +212,14 @@ def all_flags(report: Report) -> list[tuple[TagReport | None, Flag]]:
 
 
 def flag_message(flag: Flag, tr: Translator = ENGLISH) -> str:
-    """Return the message of ``flag`` in ``tr``'s language (English when not translated)."""
-    del tr
-    return flag.message
+    """Return the message of ``flag`` in ``tr``'s language.
+
+    A flag without a message id (a rule not translated yet, a flag read back from JSON)
+    keeps its English message.
+    """
+    if flag.message_id is None or tr.language == ENGLISH.language:
+        return flag.message
+    return message_text(flag.message_id, flag.message_args, tr)
 
 
 def time_of_day(value: datetime | None) -> str:

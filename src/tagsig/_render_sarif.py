@@ -14,8 +14,9 @@ from pathlib import PurePath, PurePosixPath
 from typing import Literal
 from urllib.parse import quote
 
+from tagsig._i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from tagsig._psl import public_suffix_list
-from tagsig._render_common import SITE, all_flags
+from tagsig._render_common import SITE, all_flags, flag_message
 from tagsig._report import Evidence, Flag, Report, Severity, TagReport
 from tagsig._rules._registry import PROJECT_URL, rule_info
 from tagsig._version import __version__
@@ -48,9 +49,9 @@ def _text(message: str) -> JSONObject:
     return {"text": _LINK_SYNTAX.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), message)}
 
 
-def render_sarif(report: Report) -> str:
-    """Render ``report`` as a SARIF 2.1.0 log (JSON text)."""
-    return json.dumps(sarif_document(report), indent=2, sort_keys=True) + "\n"
+def render_sarif(report: Report, *, lang: str | None = None) -> str:
+    """Render ``report`` as a SARIF 2.1.0 log (JSON text); see :func:`sarif_document`."""
+    return json.dumps(sarif_document(report, lang=lang), indent=2, sort_keys=True) + "\n"
 
 
 def _uri(path: str) -> tuple[str, str | None]:
@@ -114,8 +115,8 @@ def _fingerprint(tag: TagReport | None, flag: Flag) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag) -> (
-        JSONObject):
+def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag,
+            tr: Translator | None) -> JSONObject:
     locations = [loc for e in flag.evidence if (loc := _location(report, tag, e)) is not None]
     if not locations and tag is not None and tag.entries:
         # A flag about the tag as a whole points at its first request.
@@ -124,6 +125,10 @@ def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag) 
                                                index=first.index))
         if loc is not None:
             locations.append(loc)
+    properties = _properties(tag, flag)
+    if tr is not None:
+        owner = _owner(tag) if tag is not None else tr.gettext(SITE)
+        properties["message_translated"] = f"{owner}: {flag_message(flag, tr)}"
     return {
         "ruleId": flag.rule,
         "ruleIndex": rule_index,
@@ -131,7 +136,7 @@ def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag) 
         "message": _text(f"{_owner(tag)}: {flag.message}"),
         "locations": locations,
         "partialFingerprints": {"tagsig/v1": _fingerprint(tag, flag)},
-        "properties": _properties(tag, flag),
+        "properties": properties,
     }
 
 
@@ -168,8 +173,19 @@ def _data_versions(report: Report) -> JSONObject:
     }
 
 
-def sarif_document(report: Report) -> JSONObject:
-    """Return ``report``'s flags as a SARIF 2.1.0 log object (see ``docs/formats.md``)."""
+def sarif_document(report: Report, *, lang: str | None = None) -> JSONObject:
+    """Return ``report``'s flags as a SARIF 2.1.0 log object (see ``docs/formats.md``).
+
+    Messages are English. With ``lang`` other than English, each result's property bag
+    also holds its message in that language (``message_translated``), and the run's
+    property bag names the language (``lang``).
+
+    Raises:
+        ValueError: ``lang`` is not a shipped language.
+
+    """
+    language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
+    tr = None if language == DEFAULT_LANGUAGE else Translator(language)
     flags = all_flags(report)
     rule_ids = sorted({flag.rule for _, flag in flags})
     index = {rule: n for n, rule in enumerate(rule_ids)}
@@ -192,11 +208,11 @@ def sarif_document(report: Report) -> JSONObject:
                             "semanticVersion": __version__, "informationUri": PROJECT_URL,
                             "rules": rules}},
         "artifacts": artifacts,
-        "results": [_result(report, index[flag.rule], tag, flag) for tag, flag in flags],
+        "results": [_result(report, index[flag.rule], tag, flag, tr) for tag, flag in flags],
         "invocations": [{"executionSuccessful": True,
                          "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
-        "properties": _data_versions(report),
+        "properties": _data_versions(report) | ({"lang": tr.language} if tr else {}),
     }
     if any(_uri(i.path)[1] is not None for i in report.inputs):
         run["originalUriBaseIds"] = {"%SRCROOT%": {

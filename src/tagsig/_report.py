@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from attrs import frozen
+from attrs import field, frozen
 
 from tagsig._attribute import CookieBy, EntryRef
 from tagsig._cmp import CONSENT_PURPOSES
@@ -21,9 +21,12 @@ __all__ = [
     "ConsentChange",
     "ConsentSignal",
     "ConsentSummary",
+    "Count",
     "Evidence",
     "Flag",
     "InputSummary",
+    "Message",
+    "MessageArg",
     "NoTagEntry",
     "PageWeight",
     "ProbableFirstParty",
@@ -75,6 +78,37 @@ class Evidence:
         return f"/log/entries/{self.index}" if self.index is not None else None
 
 
+Noun: TypeAlias = Literal["request", "cookie", "third-party cookie", "vendor",
+                          "Universal Analytics hit"]
+"""The things a flag's message counts (each has its plural forms in every language)."""
+
+
+@frozen
+class Count:
+    """A number of things in a flag's message, written with its plural form (``3 requests``).
+
+    >>> Count(2, "request")
+    Count(count=2, noun='request')
+    """
+
+    count: int
+    noun: Noun
+
+
+@frozen
+class Message:
+    """A part of a flag's message: the id of its template and the values of its fields."""
+
+    id: str
+    """The template's id (see ``tagsig._messages``)."""
+    args: tuple[tuple[str, MessageArg], ...] = ()
+    """``(field, value)`` pairs, in the template's order."""
+
+
+MessageArg: TypeAlias = str | int | Count | Message
+"""A value in a flag's message: text from the inputs, a number, a count or a phrase."""
+
+
 @frozen(kw_only=True)
 class Flag:
     """One compliance finding about a tag."""
@@ -89,6 +123,18 @@ class Flag:
     """The reason a policy gives for ignoring this flag; ``None`` when it counts."""
     tag: str | None = None
     """Id of the tag the flag is about; ``None`` for a flag about the site as a whole."""
+    message_id: str | None = field(default=None, eq=False)
+    """The stable id of the template ``message`` is written from, which translations
+    follow; ``None`` for a message written otherwise (shown in English in every language).
+    It and ``message_args`` render ``message``, so they take no part in comparisons.
+
+    .. versionadded:: 0.2
+    """
+    message_args: tuple[tuple[str, MessageArg], ...] = field(default=(), eq=False)
+    """The values of the template's fields, as ``(field, value)`` pairs.
+
+    .. versionadded:: 0.2
+    """
 
 
 @frozen(kw_only=True)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from tagsig._attribute import AttributedEntry
 from tagsig._measure import script_bytes
-from tagsig._report import Flag
-from tagsig._rules._base import Finding, RuleContext, TagView, entry_evidence, plural
+from tagsig._messages import make_flag, phrase
+from tagsig._report import Count, Message
+from tagsig._rules._base import Finding, RuleContext, TagView, entry_evidence
 
 __all__ = ["over_weight", "page_groups", "unknown_third_party"]
 
@@ -31,17 +32,13 @@ def unknown_third_party(context: RuleContext) -> Iterator[Finding]:
         # Most requests first, as the report's ``initiated_by`` of the host names the tag
         # that caused most of them: the first cause named is always that one.
         causes = sorted(counts, key=lambda tag: (-counts[tag], tag))
-        loaded = ""
-        if causes:
-            names = ", ".join(context.tags[c].signature.name if c in context.tags else c
-                              for c in causes)
-            loaded = f", caused by {names}"
-        yield Finding(tag=None, flag=Flag(
+        names = ", ".join(context.tags[c].signature.name if c in context.tags else c
+                          for c in causes)
+        yield Finding(tag=None, flag=make_flag(
             rule="unknown-third-party", severity="info",
-            message=f"{host} is a third party no signature knows "
-            f"({plural(len(entries), 'request')}{loaded}): review what it is and whether "
-            "it needs consent.",
-            evidence=entry_evidence(entries)))
+            message_id="unknown-third-party.caused" if causes else "unknown-third-party",
+            evidence=entry_evidence(entries), host=host,
+            requests=Count(len(entries), "request"), tags=names))
 
 
 def page_groups(view: TagView) -> dict[tuple[int, str | None], list[AttributedEntry]]:
@@ -59,7 +56,7 @@ def over_weight(context: RuleContext) -> Iterator[Finding]:
         if not view.entries or (facts.script_kb is None and facts.requests_per_page is None):
             continue
         pages = page_groups(view)
-        problems: list[str] = []
+        problems: list[Message] = []
         heaviest: list[AttributedEntry] = []
         if facts.script_kb is not None:
             typical = facts.script_kb * 1000
@@ -67,8 +64,8 @@ def over_weight(context: RuleContext) -> Iterator[Finding]:
                 script_bytes(a.entry for a in kv[1]), -kv[0][0]))
             script = script_bytes(a.entry for a in group)
             if script > typical * _MARGIN and script - typical >= _MIN_EXTRA_BYTES:
-                problems.append(f"{script / 1000:.0f} kB of script on one page, where "
-                                f"{facts.script_kb:g} kB is typical")
+                problems.append(phrase("over-weight.script", script=f"{script / 1000:.0f}",
+                                       typical=f"{facts.script_kb:g}"))
                 heaviest = group
         if facts.requests_per_page is not None:
             _, group = max(pages.items(), key=lambda kv: (len(kv[1]), -kv[0][0]))
@@ -76,12 +73,12 @@ def over_weight(context: RuleContext) -> Iterator[Finding]:
             typical_requests = facts.requests_per_page
             if (count > typical_requests * _MARGIN
                     and count - typical_requests >= _MIN_EXTRA_REQUESTS):
-                problems.append(f"{count} requests on one page, where "
-                                f"{typical_requests:g} is typical")
+                problems.append(phrase("over-weight.requests", count=count,
+                                       typical=f"{typical_requests:g}"))
                 heaviest = heaviest or group
         if problems:
-            yield Finding(tag=tag_id, flag=Flag(
-                rule="over-weight", severity="low",
-                message=f"{view.signature.name} costs far more than usual: "
-                f"{'; '.join(problems)}. Check for duplicate installs or extra features.",
-                evidence=entry_evidence(heaviest)))
+            both = (phrase("over-weight.both", script=problems[0], requests=problems[1])
+                    if len(problems) > 1 else problems[0])
+            yield Finding(tag=tag_id, flag=make_flag(
+                rule="over-weight", severity="low", evidence=entry_evidence(heaviest),
+                tag=view.signature.name, problems=both))

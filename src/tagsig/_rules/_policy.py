@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tagsig._measure import weigh
-from tagsig._report import Flag
+from tagsig._messages import make_flag, phrase
 from tagsig._rules._base import Finding, RuleContext, entry_evidence
 from tagsig._rules._inventory import page_groups
 
@@ -22,25 +22,22 @@ def policy_rules(context: RuleContext) -> Iterator[Finding]:
         name = view.signature.name
         evidence = entry_evidence(view.entries)
         if tag_id in policy.denied_tags:
-            yield Finding(tag=tag_id, flag=Flag(
+            yield Finding(tag=tag_id, flag=make_flag(
                 rule="policy-denied-tag", severity="high", evidence=evidence,
-                message=f"{name} is present although the policy{where} denies it."))
+                tag=name, where=where))
         elif policy.allowed_tags is not None and tag_id not in policy.allowed_tags:
-            yield Finding(tag=tag_id, flag=Flag(
+            yield Finding(tag=tag_id, flag=make_flag(
                 rule="policy-unlisted-tag", severity="medium", evidence=evidence,
-                message=f"{name} ({tag_id}) is present but not among the tags the "
-                f"policy{where} allows."))
+                tag=name, id=tag_id, where=where))
         country = (view.signature.vendor.country or "").upper()
         allowed = policy.allowed_countries
         if allowed is not None and view.entries and country not in allowed:
-            found = (f"is based in {country}" if country
-                     else "is based in a country tagsig does not know")
-            yield Finding(tag=tag_id, flag=Flag(
+            yield Finding(tag=tag_id, flag=make_flag(
                 rule="policy-country", severity="high" if country else "medium",
-                evidence=evidence,
-                message=f"{name}'s vendor {view.signature.vendor.name} {found}, which is "
-                f"not among the countries the policy{where} allows "
-                f"({', '.join(allowed) or 'none'})."))
+                message_id="policy-country" if country else "policy-country.unknown",
+                evidence=evidence, tag=name, vendor=view.signature.vendor.name,
+                country=country, where=where,
+                allowed=", ".join(allowed) if allowed else phrase("none")))
         limit = policy.max_tag_bytes
         if limit is not None and view.entries:
             pages = page_groups(view)
@@ -48,15 +45,12 @@ def policy_rules(context: RuleContext) -> Iterator[Finding]:
                 weigh(a.entry for a in kv[1]).transfer_bytes, -kv[0][0]))
             cost = weigh(a.entry for a in group).transfer_bytes
             if cost > limit:
-                yield Finding(tag=tag_id, flag=Flag(
+                yield Finding(tag=tag_id, flag=make_flag(
                     rule="policy-tag-bytes", severity="medium",
-                    evidence=entry_evidence(group),
-                    message=f"{name} costs {cost:,} bytes on one page, more than the "
-                    f"{limit:,} the policy{where} allows per tag."))
+                    evidence=entry_evidence(group), tag=name, bytes=f"{cost:,}",
+                    limit=f"{limit:,}", where=where))
     present = set(context.tags)
     for tag_id in policy.required_tags:
         if tag_id not in present:
-            yield Finding(tag=None, flag=Flag(
-                rule="policy-missing-tag", severity="high",
-                message=f"The policy{where} requires the tag {tag_id}, which the inputs "
-                "do not show."))
+            yield Finding(tag=None, flag=make_flag(
+                rule="policy-missing-tag", severity="high", where=where, tag=tag_id))

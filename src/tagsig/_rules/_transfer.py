@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from tagsig._report import Flag, Severity
+from tagsig._messages import make_flag, phrase
+from tagsig._report import Severity
 from tagsig._rules._base import Finding, RuleContext, entry_evidence
 
 __all__ = ["ADEQUATE", "EEA", "transfer_outside_eea"]
@@ -36,22 +37,17 @@ def transfer_outside_eea(context: RuleContext) -> Iterator[Finding]:
         severity: Severity
         if country in ADEQUATE:
             severity = "info"
-            basis = "which has an EU adequacy decision"
+            basis = "transfer-outside-eea.adequate"
         elif country == "US" and vendor.dpf:
             severity = "low"
-            basis = ("and the vendor is certified under the EU-US Data Privacy Framework, "
-                     "which the adequacy decision of 10 July 2023 covers")
+            basis = "transfer-outside-eea.dpf"
         elif country == "US":
             severity = "medium"
-            basis = ("and the vendor is not known to be certified under the EU-US Data "
-                     "Privacy Framework: the transfer needs safeguards such as standard "
-                     "contractual clauses")
+            basis = "transfer-outside-eea.us"
         else:
             severity = "medium"
-            basis = ("which has no EU adequacy decision: the transfer needs safeguards such "
-                     "as standard contractual clauses")
-        yield Finding(tag=tag_id, flag=Flag(
+            basis = "transfer-outside-eea.other"
+        yield Finding(tag=tag_id, flag=make_flag(
             rule="transfer-outside-eea", severity=severity,
-            message=f"{view.signature.name} sends data to {vendor.name}, based in {country} "
-            f"(outside the EEA), {basis}.",
-            evidence=entry_evidence(sent)))
+            evidence=entry_evidence(sent), tag=view.signature.name, vendor=vendor.name,
+            country=country, basis=phrase(basis)))

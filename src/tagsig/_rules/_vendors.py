@@ -12,14 +12,14 @@ from typing import Final
 
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, read_parameters
-from tagsig._report import Evidence, Flag, Severity
+from tagsig._messages import make_flag, phrase
+from tagsig._report import Count, Evidence, Flag, Severity
 from tagsig._rules._base import (
     MAX_EVIDENCE,
     RuleContext,
     TagView,
     VendorCheck,
     entry_evidence,
-    plural,
 )
 from tagsig._rules._pii import find_personal_data, mask_value
 from tagsig._rules._text import parse_query
@@ -55,13 +55,11 @@ def intercom_identity(view: TagView, context: RuleContext) -> Iterator[Flag]:
             shown.extend((k, mask_value(params[k])) for k in who)
     if hits:
         names = sorted({k.rpartition(".")[2] for k, _ in shown})
-        yield Flag(
+        yield make_flag(
             rule="identity-verification-missing", severity="high",
-            message=f"{view.signature.name}'s Messenger identifies a user ({', '.join(names)}) "
-            f"without a user_hash in {plural(len(hits), 'request')}: identity verification "
-            "is off, so anyone who knows a user's e-mail or id can impersonate them in the "
-            "Messenger and read their conversations.",
-            evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))))
+            evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))),
+            tag=view.signature.name, fields=", ".join(names),
+            requests=Count(len(hits), "request"))
 
 
 def intercom_everywhere(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -72,12 +70,10 @@ def intercom_everywhere(view: TagView, context: RuleContext) -> Iterator[Flag]:
         pages = {e.pageref for e in capture.entries if e.pageref is not None}
         mine = [a for a in view.entries if a.ref.input == position]
         if len(pages) >= 2 and {a.entry.pageref for a in mine} >= pages:
-            yield Flag(
+            yield make_flag(
                 rule="loaded-on-every-page", severity="info",
-                message=f"{view.signature.name} loads on every one of the {len(pages)} pages "
-                f"of {capture.source} although no conversation took place: it reports page "
-                "views of visitors who never open the chat. Load it on demand.",
-                evidence=entry_evidence(mine))
+                evidence=entry_evidence(mine), tag=view.signature.name, pages=len(pages),
+                capture=capture.source)
 
 
 def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -91,15 +87,15 @@ def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
         if params.get("v") == "1" and params.get("aip") not in {"1", "true"}:
             hits.append(attributed)
     if hits:
-        yield Flag(
+        yield make_flag(
             rule="ga-ip-anonymization-missing", severity="low",
-            message=f"{view.signature.name} sends {plural(len(hits), 'Universal Analytics hit')} "
-            "without aip=1, so Google receives the full IP address.",
-            evidence=entry_evidence(hits))
+            evidence=entry_evidence(hits), tag=view.signature.name,
+            hits=Count(len(hits), "Universal Analytics hit"))
 
 
-def _personal(view: TagView, context: RuleContext, *, rule: str, severity: Severity,
-              note: str) -> Iterator[Flag]:
+def _personal(view: TagView, context: RuleContext, *, rule: str,
+              severity: Severity) -> Iterator[Flag]:
+    """Flag personal data in a tag's requests; the note of ``rule``'s template says why."""
     hits: list[AttributedEntry] = []
     shown: list[tuple[str, str]] = []
     for attributed in view.entries:
@@ -111,24 +107,21 @@ def _personal(view: TagView, context: RuleContext, *, rule: str, severity: Sever
             shown.extend((p.name, f"{p.kind}: {p.value}") for p in found)
             shown.extend((n, mask_value(v)) for n, v in enhanced)
     if hits:
-        yield Flag(rule=rule, severity=severity,
-                   message=f"{view.signature.name} received personal data in "
-                   f"{plural(len(hits), 'request')}; {note}",
-                   evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))))
+        yield make_flag(
+            rule=rule, severity=severity, message_id="personal-data",
+            evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))),
+            tag=view.signature.name, requests=Count(len(hits), "request"),
+            note=phrase(f"{rule}.note"))
 
 
 def ga_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
     """``ga-personal-data``: e-mail addresses or phone numbers in Google Analytics hits."""
-    yield from _personal(view, context, rule="ga-personal-data", severity="high",
-                         note="Google Analytics' terms forbid sending personal data "
-                         "such as e-mail addresses (check page URLs, titles and events).")
+    yield from _personal(view, context, rule="ga-personal-data", severity="high")
 
 
 def google_ads_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
     """``google-ads-personal-data``: user data (enhanced conversions) sent to Google Ads."""
-    yield from _personal(view, context, rule="google-ads-personal-data", severity="medium",
-                         note="enhanced conversions send hashed customer data, which needs "
-                         "the visitor's consent to ad_user_data.")
+    yield from _personal(view, context, rule="google-ads-personal-data", severity="medium")
 
 
 def meta_advanced_matching(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -142,13 +135,12 @@ def meta_advanced_matching(view: TagView, context: RuleContext) -> Iterator[Flag
             hits.append(attributed)
             fields |= found
     if hits:
-        yield Flag(
+        yield make_flag(
             rule="meta-advanced-matching", severity="medium",
-            message=f"{view.signature.name} sends advanced matching data "
-            f"({', '.join(sorted(fields))}) in {plural(len(hits), 'request')}: customer "
-            "data, hashed, that Meta matches to its users' accounts.",
             evidence=entry_evidence(hits) + tuple(
-                Evidence(kind="value", name=f"ud[{f}]") for f in sorted(fields)))
+                Evidence(kind="value", name=f"ud[{f}]") for f in sorted(fields)),
+            tag=view.signature.name, fields=", ".join(sorted(fields)),
+            requests=Count(len(hits), "request"))
 
 
 def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -162,11 +154,10 @@ def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag
             hits.append(attributed)
             keys |= found
     if hits:
-        yield Flag(
+        yield make_flag(
             rule="session-replay-unmasked", severity="medium",
-            message=f"{view.signature.name} records sessions with masking turned off "
-            f"({', '.join(sorted(keys))}): what visitors type may be recorded.",
-            evidence=entry_evidence(hits))
+            evidence=entry_evidence(hits), tag=view.signature.name,
+            settings=", ".join(sorted(keys)))
 
 
 def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -180,12 +171,10 @@ def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]
                for reading in read_parameters(query)):
             hits.append(attributed)
     if hits:
-        yield Flag(
+        yield make_flag(
             rule="disabled-by-consent-mode", severity="info",
-            message=f"{view.signature.name} was loaded but consent mode denied {purpose} "
-            f"storage in {plural(len(hits), 'request')}: it sent cookieless pings, which "
-            "still carry the visitor's IP address and browser details.",
-            evidence=entry_evidence(hits))
+            evidence=entry_evidence(hits), tag=view.signature.name, purpose=phrase(purpose),
+            requests=Count(len(hits), "request"))
 
 
 VENDOR_CHECKS: Final[Mapping[str, VendorCheck]] = {
