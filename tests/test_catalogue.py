@@ -47,10 +47,22 @@ class TestLookUp:
     @pytest.mark.parametrize(("query", "expected"), [
         ("GTM", "google-tag-manager"), ("google tag manager", "google-tag-manager"),
         ("Typekit", "adobe-fonts"), ("AddThis", "addthis"), ("AppNexus", "xandr"),
-        ("facebook pixel", "meta-pixel")])
+        ("facebook pixel", "meta-pixel"), ("Krux", "salesforce-audience-studio"),
+        ("Dotomi", "conversant"), ("SharedID", "prebid-sharedid"),
+        ("Webtrekk", "mapp-intelligence")])
     def test_aliases_and_bracketed_names(self, query: str, expected: str) -> None:
         """Aliases of the catalogue and names in brackets of the signature name find it."""
         assert catalogue_entry(query).id == expected
+
+    def test_every_alias_and_curated_name_finds_its_own_tag(self) -> None:
+        """No alias of the catalogue file claims another tag's name, or is claimed by one."""
+        path = Path(__file__).resolve().parents[1] / "data" / "catalogue.json"
+        entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
+        for sid, raw in entries.items():
+            for alias in raw.get("aliases", []):
+                assert catalogue_entry(alias).id == sid, (sid, alias)
+        for entry in catalogue_entries():
+            assert catalogue_entry(entry.name).id == entry.id, entry.name
 
     def test_unknown_name_suggests_close_ones(self) -> None:
         """A near miss raises a tagsig error naming what was meant."""
