@@ -91,6 +91,39 @@ TEMPLATES: Final[Mapping[str, str]] = {
                                    "storage in {requests}: it sent cookieless pings, which "
                                    "still carry the visitor's IP address and browser "
                                    "details."),
+    # Cookie rules (_cookies.py).
+    "unjudged": N_("{what} could not be judged: {reasons}, so which cookies the tags sent "
+                   "and set is unknown. Export with cookies, or pass a cookie jar."),
+    "unjudged.cookie-lifetime": N_("Cookie lifetimes"),
+    "unjudged.third-party-cookie": N_("Third-party cookies"),
+    "unjudged.insecure-cookie": N_("The Secure attribute of cookies"),
+    "unjudged.cross-site-tracking": N_("Tracking through cookies"),
+    "unjudged.sanitized": N_("{captures} carries no cookie headers (a sanitized export)"),
+    "unjudged.sanitized.many": N_("{captures} carry no cookie headers (a sanitized export)"),
+    "unjudged.stripped": N_("the producer stripped the cookie values of {captures}"),
+    "unjudged.both": N_("{sanitized} and {stripped}"),
+    "cookie-lifetime": N_("Cookie {cookie} of {tag} lives {days} days ({how}), longer than "
+                          "{basis}."),
+    "cookie-lifetime.observed": N_("observed expiry in {source}"),
+    "cookie-lifetime.set-cookie": N_("a Set-Cookie header of {capture}"),
+    "cookie-lifetime.documented": N_("documented lifetime; the inputs record no expiry for "
+                                     "it"),
+    "cookie-lifetime.cnil": N_("the 13 months (395 days) the CNIL recommends"),
+    "cookie-lifetime.policy": N_("the policy's maximum of {days} days"),
+    "third-party-cookie": N_("{tag} uses {cookies}: {names}."),
+    "third-party-cookie.domain": N_("{cookie} ({domain})"),
+    "third-party-cookie.sent": N_("{cookie} (sent to a third-party host)"),
+    "cross-site-tracking": N_("The identifier in cookie {cookie} of {tag} ({value}) is sent "
+                              "to {vendors}: {names}; together they can link the visitor's "
+                              "activity."),
+    "cross-site-tracking.own-domain": N_("{tag} keeps cookies on its own domain "
+                                         "({domains}), which recognise the visitor on every "
+                                         "site that embeds it."),
+    "insecure-cookie": N_("{tag} sets {cookies} without the Secure attribute ({names}): it "
+                          "travels over unencrypted connections too."),
+    "insecure-cookie.lax": N_("{tag} sets {cookies} without the Secure attribute ({names}): "
+                              "it travels over unencrypted connections too. {lax} also say "
+                              "SameSite=None, which browsers reject without Secure."),
     "analytics": N_("analytics"),
     "marketing": N_("marketing"),
 }
@@ -101,7 +134,8 @@ TRANSLATED_RULES: Final = frozenset({
     "policy-missing-tag", "transfer-outside-eea", "unknown-third-party", "over-weight",
     "identity-verification-missing", "loaded-on-every-page", "ga-ip-anonymization-missing",
     "ga-personal-data", "google-ads-personal-data", "meta-advanced-matching",
-    "session-replay-unmasked", "disabled-by-consent-mode",
+    "session-replay-unmasked", "disabled-by-consent-mode", "cookie-lifetime",
+    "third-party-cookie", "cross-site-tracking", "insecure-cookie",
 })
 """The rules whose flags carry a message id (the others' messages stay English)."""
 
@@ -120,6 +154,8 @@ def count_text(count: Count, tr: Translator = _ENGLISH) -> str:
         text = tr.ngettext("{count} cookie", "{count} cookies", n)
     elif noun == "third-party cookie":
         text = tr.ngettext("{count} third-party cookie", "{count} third-party cookies", n)
+    elif noun == "tracking cookie":
+        text = tr.ngettext("{count} tracking cookie", "{count} tracking cookies", n)
     elif noun == "vendor":
         text = tr.ngettext("{count} vendor", "{count} vendors", n)
     elif noun == "Universal Analytics hit":
@@ -147,6 +183,8 @@ def _value(value: MessageArg, tr: Translator) -> str:
         return count_text(value, tr)
     if isinstance(value, Message):
         return message_text(value.id, value.args, tr)
+    if isinstance(value, tuple):
+        return ", ".join(_value(item, tr) for item in value)
     return str(value)
 
 

@@ -78,8 +78,8 @@ class Evidence:
         return f"/log/entries/{self.index}" if self.index is not None else None
 
 
-Noun: TypeAlias = Literal["request", "cookie", "third-party cookie", "vendor",
-                          "Universal Analytics hit"]
+Noun: TypeAlias = Literal["request", "cookie", "third-party cookie", "tracking cookie",
+                          "vendor", "Universal Analytics hit"]
 """The things a flag's message counts (each has its plural forms in every language)."""
 
 
@@ -105,8 +105,9 @@ class Message:
     """``(field, value)`` pairs, in the template's order."""
 
 
-MessageArg: TypeAlias = str | int | Count | Message
-"""A value in a flag's message: text from the inputs, a number, a count or a phrase."""
+MessageArg: TypeAlias = str | int | Count | Message | tuple["MessageArg", ...]
+"""A value in a flag's message: text from the inputs, a number, a count, a phrase, or a
+list of them (written separated by commas)."""
 
 
 @frozen(kw_only=True)

@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
 from tagsig._attribute import AttributedCookie, AttributedEntry
+from tagsig._messages import make_flag, message_text, phrase
 from tagsig._party import registrable_domain
-from tagsig._report import Evidence, Flag, Severity
+from tagsig._report import Count, Evidence, Message, Severity
 from tagsig._rules._base import (
     DEFAULT_COOKIE_DAYS,
     MAX_EVIDENCE,
@@ -17,7 +18,6 @@ from tagsig._rules._base import (
     TagView,
     cookie_evidence,
     entry_evidence,
-    plural,
 )
 
 __all__ = ["cookie_lifetime", "cross_site_tracking", "insecure_cookie", "third_party_cookie"]
@@ -37,7 +37,7 @@ def _documented(view: TagView, name: str) -> float | None:
     return next((p.lifetime_days for p in view.signature.cookies if p.matches(name)), None)
 
 
-def _unjudged(context: RuleContext, rule: str, what: str) -> Iterator[Finding]:
+def _unjudged(context: RuleContext, rule: str) -> Iterator[Finding]:
     """Say which captures a cookie rule could not judge: those without cookie evidence.
 
     Such a capture shows no cookies (a sanitized export), or not all (stripped values),
@@ -51,16 +51,17 @@ def _unjudged(context: RuleContext, rule: str, what: str) -> Iterator[Finding]:
         return
     stripped = [c.source for c in blind if c.cookies_stripped]
     sanitized = [c.source for c in blind if not c.cookies_stripped]
-    reasons = []
+    reasons: list[Message] = []
     if sanitized:
-        reasons.append(f"{', '.join(sanitized)} carr{'ies' if len(sanitized) == 1 else 'y'} "
-                       "no cookie headers (a sanitized export)")
+        reasons.append(phrase("unjudged.sanitized" if len(sanitized) == 1
+                              else "unjudged.sanitized.many", captures=", ".join(sanitized)))
     if stripped:
-        reasons.append(f"the producer stripped the cookie values of {', '.join(stripped)}")
-    yield Finding(tag=None, flag=Flag(
-        rule=rule, severity="info",
-        message=f"{what} could not be judged: {' and '.join(reasons)}, so which cookies "
-        "the tags sent and set is unknown. Export with cookies, or pass a cookie jar."))
+        reasons.append(phrase("unjudged.stripped", captures=", ".join(stripped)))
+    reason = (phrase("unjudged.both", sanitized=reasons[0], stripped=reasons[1])
+              if len(reasons) > 1 else reasons[0])
+    yield Finding(tag=None, flag=make_flag(
+        rule=rule, severity="info", message_id="unjudged", what=phrase(f"unjudged.{rule}"),
+        reasons=reason))
 
 
 def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
@@ -69,10 +70,10 @@ def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
     The lifetime comes from the observed expiry (a jar, or a ``Set-Cookie`` header);
     where no observation records one, from the signature's documented lifetime.
     """
-    yield from _unjudged(context, "cookie-lifetime", "Cookie lifetimes")
+    yield from _unjudged(context, "cookie-lifetime")
     limit = context.options.max_cookie_days
-    basis = ("the 13 months (395 days) the CNIL recommends" if limit == _CNIL_DAYS
-             else f"the policy's maximum of {limit:g} days")
+    basis = (phrase("cookie-lifetime.cnil") if limit == _CNIL_DAYS
+             else phrase("cookie-lifetime.policy", days=f"{limit:g}"))
     for tag_id, view in context.tags.items():
         by_name: dict[str, list[AttributedCookie]] = defaultdict(list)
         for cookie in view.cookies:
@@ -83,7 +84,7 @@ def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
             if timed:
                 longest = max(timed, key=lambda c: c.lifetime_days or 0.0)
                 days = longest.lifetime_days or 0.0
-                how = f"observed expiry in {_source(context, longest)}"
+                how = phrase("cookie-lifetime.observed", source=_source(context, longest))
                 evidence = (cookie_evidence(longest, f"{days:g} days"),)
             elif recorded:
                 continue  # session cookies, or expiries without a reference time
@@ -92,38 +93,41 @@ def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
                 if documented is None:
                     continue
                 days = documented
-                how = "documented lifetime; the inputs record no expiry for it"
+                how = phrase("cookie-lifetime.documented")
                 evidence = (cookie_evidence(observed[0], f"{days:g} days"),)
             if days > limit:
-                yield Finding(tag=tag_id, flag=Flag(
+                yield Finding(tag=tag_id, flag=make_flag(
                     rule="cookie-lifetime", severity="medium", evidence=evidence,
-                    message=f"Cookie {name} of {view.signature.name} lives {days:g} days "
-                    f"({how}), longer than {basis}."))
+                    cookie=name, tag=view.signature.name, days=f"{days:g}", how=how,
+                    basis=basis))
 
 
-def _source(context: RuleContext, cookie: AttributedCookie) -> str:
+def _source(context: RuleContext, cookie: AttributedCookie) -> Message | str:
     captures = context.attribution.captures
     if cookie.input < len(captures):
-        return f"a Set-Cookie header of {captures[cookie.input].source}"
+        return phrase("cookie-lifetime.set-cookie", capture=captures[cookie.input].source)
     return context.attribution.jars[cookie.input - len(captures)].source
 
 
 def third_party_cookie(context: RuleContext) -> Iterator[Finding]:
     """Flag tags whose cookies live on a domain outside the first party."""
-    yield from _unjudged(context, "third-party-cookie", "Third-party cookies")
+    yield from _unjudged(context, "third-party-cookie")
     for tag_id, view in context.tags.items():
         third = [c for c in view.cookies if c.third_party]
         if not third:
             continue
-        names = sorted({f"{c.cookie.name} ({c.domain or 'sent to a third-party host'})"
-                        for c in third})
+        named = {message_text(p.id, p.args): p for p in (
+            phrase("third-party-cookie.domain", cookie=c.cookie.name, domain=c.domain)
+            if c.domain else phrase("third-party-cookie.sent", cookie=c.cookie.name)
+            for c in third)}
+        names = tuple(named[text] for text in sorted(named))
         needing = context.options.consent_purposes
         severity: Severity = "medium" if view.signature.consent in needing else "low"
-        yield Finding(tag=tag_id, flag=Flag(
+        yield Finding(tag=tag_id, flag=make_flag(
             rule="third-party-cookie", severity=severity,
-            message=f"{view.signature.name} uses {plural(len(names), 'third-party cookie')}: "
-            f"{', '.join(names)}.",
-            evidence=tuple(cookie_evidence(c) for c in _first_per_name(third))))
+            evidence=tuple(cookie_evidence(c) for c in _first_per_name(third)),
+            tag=view.signature.name, cookies=Count(len(names), "third-party cookie"),
+            names=names))
 
 
 def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCookie]:
@@ -235,20 +239,18 @@ def _propagated(tag_id: str, view: TagView, propagation: _Propagation) -> Iterat
                 continue
             reported.add(cookie.cookie.name)
             masked = candidate[:4] + "***"
-            yield Finding(tag=tag_id, flag=Flag(
+            yield Finding(tag=tag_id, flag=make_flag(
                 rule="cross-site-tracking", severity="medium",
-                message=f"The identifier in cookie {cookie.cookie.name} of "
-                f"{view.signature.name} ({masked}) is sent to "
-                f"{plural(len(receivers), 'vendor')}: {', '.join(receivers)}; together "
-                "they can link the visitor's activity.",
                 evidence=(cookie_evidence(cookie, masked),
-                          *entry_evidence(propagation.index[candidate]))))
+                          *entry_evidence(propagation.index[candidate])),
+                cookie=cookie.cookie.name, tag=view.signature.name, value=masked,
+                vendors=Count(len(receivers), "vendor"), names=", ".join(receivers)))
             break
 
 
 def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
     """Flag identifier propagation to several vendors, and trackers' own-domain cookies."""
-    yield from _unjudged(context, "cross-site-tracking", "Tracking through cookies")
+    yield from _unjudged(context, "cross-site-tracking")
     # Identifiers worth following are few (those in tag cookies): index only those.
     values = {cookie.cookie.value for view in context.tags.values() for cookie in view.cookies}
     pieces = _pieces("\n".join(values))
@@ -262,17 +264,16 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
         own = [c for c in view.cookies if c.third_party and c.cookie.source != "request"]
         if own:
             domains = sorted({c.domain or "?" for c in own})
-            yield Finding(tag=tag_id, flag=Flag(
+            yield Finding(tag=tag_id, flag=make_flag(
                 rule="cross-site-tracking", severity="medium",
-                message=f"{view.signature.name} keeps cookies on its own domain "
-                f"({', '.join(domains)}), which recognise the visitor on every site that "
-                "embeds it.",
-                evidence=tuple(cookie_evidence(c) for c in _first_per_name(own))))
+                message_id="cross-site-tracking.own-domain",
+                evidence=tuple(cookie_evidence(c) for c in _first_per_name(own)),
+                tag=view.signature.name, domains=", ".join(domains)))
 
 
 def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
     """Flag tracking cookies without ``Secure``, or ``SameSite=None`` without ``Secure``."""
-    yield from _unjudged(context, "insecure-cookie", "The Secure attribute of cookies")
+    yield from _unjudged(context, "insecure-cookie")
     for tag_id, view in context.tags.items():
         if view.signature.consent not in context.options.consent_purposes:
             continue
@@ -282,13 +283,10 @@ def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
             continue
         lax = sorted({c.cookie.name for c in bad if c.cookie.same_site == "none"})
         names = sorted({c.cookie.name for c in bad})
-        message = (f"{view.signature.name} sets {plural(len(names), 'tracking cookie')} "
-                   f"without the Secure attribute ({', '.join(names)}): it travels over "
-                   "unencrypted connections too.")
-        if lax:
-            message += (f" {', '.join(lax)} also say SameSite=None, which browsers reject "
-                        "without Secure.")
-        yield Finding(tag=tag_id, flag=Flag(
-            rule="insecure-cookie", severity="low", message=message,
+        yield Finding(tag=tag_id, flag=make_flag(
+            rule="insecure-cookie", severity="low",
+            message_id="insecure-cookie.lax" if lax else "insecure-cookie",
             evidence=tuple(Evidence(kind="cookie", input=c.input, index=c.cookie.entry,
-                                    name=c.cookie.name) for c in _first_per_name(bad))))
+                                    name=c.cookie.name) for c in _first_per_name(bad)),
+            tag=view.signature.name, cookies=Count(len(names), "tracking cookie"),
+            names=", ".join(names), lax=", ".join(lax)))
