@@ -124,6 +124,20 @@ TEMPLATES: Final[Mapping[str, str]] = {
     "insecure-cookie.lax": N_("{tag} sets {cookies} without the Secure attribute ({names}): "
                               "it travels over unencrypted connections too. {lax} also say "
                               "SameSite=None, which browsers reject without Secure."),
+    # Personal data (_pii.py).
+    "pii-to-third-party": N_("{who} received personal data in {requests}: {items}."),
+    "pii-to-third-party.unknown": N_("The unknown third party {host}"),
+    "pii.item": N_("{kind} in {name} ({value})"),
+    "pii.item.body": N_("{kind} in the body ({value})"),
+    "pii.items": N_("{first}; {rest}"),
+    "pii.more": N_("{items} and {count} more"),
+    "pii.email": N_("e-mail address"),
+    "pii.phone": N_("phone number"),
+    "pii.identifier": N_("identifier"),
+    "pii.hashed": N_("hashed {hash}"),
+    "pii.hash-of": N_("{algorithm} of {label}"),
+    "pii.hash-of-identifier": N_("{algorithm} of a known identifier"),
+    "pii.hash-of-email": N_("{algorithm} hash of an e-mail address"),
     "analytics": N_("analytics"),
     "marketing": N_("marketing"),
 }
@@ -135,7 +149,7 @@ TRANSLATED_RULES: Final = frozenset({
     "identity-verification-missing", "loaded-on-every-page", "ga-ip-anonymization-missing",
     "ga-personal-data", "google-ads-personal-data", "meta-advanced-matching",
     "session-replay-unmasked", "disabled-by-consent-mode", "cookie-lifetime",
-    "third-party-cookie", "cross-site-tracking", "insecure-cookie",
+    "third-party-cookie", "cross-site-tracking", "insecure-cookie", "pii-to-third-party",
 })
 """The rules whose flags carry a message id (the others' messages stay English)."""
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 from attrs import frozen
 
 from tagsig._attribute import AttributedEntry
+from tagsig._messages import make_flag, message_text, phrase
 from tagsig._models import Entry
 from tagsig._party import registrable_domain
-from tagsig._report import Evidence, Flag, Severity
-from tagsig._rules._base import MAX_EVIDENCE, Finding, RuleContext, plural
+from tagsig._report import Count, Evidence, Message, Severity
+from tagsig._rules._base import MAX_EVIDENCE, Finding, RuleContext
 
 __all__ = [
     "PersonalData",
@@ -76,6 +77,8 @@ class PersonalData:
 
     kind: str
     """``e-mail address``, ``phone number``, ``hashed e-mail address`` or ``identifier``."""
+    phrase: Message
+    """The kind as a phrase of a flag's message (translated with it)."""
     name: str
     """The parameter (dotted for JSON) that carries it; ``""`` for a raw body."""
     value: str
@@ -107,14 +110,15 @@ def _phone_like(name: str, stripped: str) -> bool:
     return bool(_PHONE_VALUE.match(stripped) and _PHONE_NAME.search(name))
 
 
-def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[str, str],
+def find_personal_data(pairs: Sequence[tuple[str, str]], *,
+                       known_hashes: Mapping[str, Message],
                        identifiers: Sequence[str] = ()) -> list[PersonalData]:
     """Find personal data in the ``(name, value)`` pairs a request sends.
 
     Args:
         pairs: What the request sends (see ``entry_params``).
         known_hashes: Hex digests of known e-mail addresses and identifiers (lower-case),
-            each with a label to report (``SHA-256 of j***@e***.org``).
+            each with the phrase to report (``SHA-256 of j***@e***.org``).
         identifiers: Known identifiers to find as whole words.
 
     Returns:
@@ -124,35 +128,38 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *, known_hashes: dict[s
     """
     found: dict[tuple[str, str], PersonalData] = {}
 
-    def add(kind: str, name: str, value: str) -> None:
+    def add(kind: Message, name: str, value: str) -> None:
+        text = message_text(kind.id, kind.args)
         # A parameter holding JSON is searched whole and field by field: keep the field.
-        previous = found.get((kind, value))
+        previous = found.get((text, value))
         if previous is None or len(name) > len(previous.name):
-            found[(kind, value)] = PersonalData(kind=kind, name=name, value=value)
+            found[(text, value)] = PersonalData(kind=text, phrase=kind, name=name,
+                                                value=value)
 
     words = [(i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
              for i in identifiers if i.strip()]
     for name, value in pairs:
         if "@" in value:
             for address in sorted(_emails([value])):
-                add("e-mail address", name, mask_email(address))
+                add(phrase("pii.email"), name, mask_email(address))
         # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
         if len(value) >= _MIN_PHONE:
             stripped = value.strip()
             if (len(stripped) <= _MAX_PHONE and _phone_like(name, stripped)
                     and 7 <= sum(map(str.isdigit, stripped)) <= 15):
-                add("phone number", name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
+                add(phrase("pii.phone"), name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
             for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
                 digest = match.group(0).lower()
                 if digest in known_hashes:
-                    add(f"hashed {known_hashes[digest]}", name, mask_value(digest))
+                    add(phrase("pii.hashed", hash=known_hashes[digest]), name,
+                        mask_value(digest))
                 elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
                         len(digest) == len(stripped) or digest == stripped[-len(digest):]):
-                    add(f"{_HASH_LENGTHS[len(digest)]} hash of an e-mail address", name,
-                        mask_value(digest))
+                    add(phrase("pii.hash-of-email", algorithm=_HASH_LENGTHS[len(digest)]),
+                        name, mask_value(digest))
         for identifier, pattern in words:
             if pattern.search(value) and "@" not in identifier:
-                add("identifier", name, mask_value(identifier))
+                add(phrase("pii.identifier"), name, mask_value(identifier))
     return list(found.values())
 
 
@@ -178,29 +185,34 @@ def _has_at(text: str) -> bool:
     return "0040" in text and _AT.search(text) is not None
 
 
-def _known_hashes(context: RuleContext) -> dict[str, str]:
+def _known_hashes(context: RuleContext) -> dict[str, Message]:
     # Every request is searched for addresses, to recognise their hashes anywhere; the
     # quick test spares decoding the requests that cannot hold one.
     addresses = _emails(text for a in context.attribution.entries
                         if _may_carry_email(a.entry, context.referer(a.entry))
                         for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
-    known: dict[str, str] = {}
+    known: dict[str, Message] = {}
     for address in sorted(addresses):
         label = mask_email(address) if "@" in address else mask_value(address)
         for digest, algorithm in _hashes(address).items():
-            known[digest] = f"{algorithm} of {label}"
+            known[digest] = phrase("pii.hash-of", algorithm=algorithm, label=label)
     for identifier in context.options.identifiers:
         if "@" not in identifier and identifier.strip():
             for digest, algorithm in _hashes(identifier).items():
-                known.setdefault(digest, f"{algorithm} of a known identifier")
+                known.setdefault(digest, phrase("pii.hash-of-identifier", algorithm=algorithm))
     return known
 
 
-def _describe(items: Sequence[PersonalData]) -> str:
-    shown = [f"{p.kind} in {p.name or 'the body'} ({p.value})" for p in items[:5]]
-    more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-    return "; ".join(shown) + more
+def _describe(items: Sequence[PersonalData]) -> Message:
+    shown = [phrase("pii.item", kind=p.phrase, name=p.name, value=p.value) if p.name
+             else phrase("pii.item.body", kind=p.phrase, value=p.value) for p in items[:5]]
+    described = shown[-1]
+    for item in reversed(shown[:-1]):
+        described = phrase("pii.items", first=item, rest=described)
+    if len(items) > 5:
+        described = phrase("pii.more", items=described, count=len(items) - 5)
+    return described
 
 
 def pii_to_third_party(context: RuleContext) -> Iterator[Finding]:
@@ -229,7 +241,8 @@ def pii_to_third_party(context: RuleContext) -> Iterator[Finding]:
         items = list({(p.kind, p.name, p.value): p for _, found in hits
                       for p in found}.values())
         signature = context.tags[tag].signature if tag is not None else None
-        who = signature.name if signature is not None else f"The unknown third party {host}"
+        who = (signature.name if signature is not None
+               else phrase("pii-to-third-party.unknown", host=host))
         needing = context.options.consent_purposes
         severity: Severity = ("high" if signature is None or signature.consent in needing
                               else "medium")
@@ -237,7 +250,6 @@ def pii_to_third_party(context: RuleContext) -> Iterator[Finding]:
                     for a, _ in hits[:MAX_EVIDENCE]]
         evidence.extend(Evidence(kind="value", name=p.name or None, value=p.value)
                         for p in items[:MAX_EVIDENCE])
-        yield Finding(tag=tag, flag=Flag(
+        yield Finding(tag=tag, flag=make_flag(
             rule="pii-to-third-party", severity=severity, evidence=tuple(evidence),
-            message=f"{who} received personal data in {plural(len(hits), 'request')}: "
-            f"{_describe(items)}."))
+            who=who, requests=Count(len(hits), "request"), items=_describe(items)))
