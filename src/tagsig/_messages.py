@@ -138,6 +138,37 @@ TEMPLATES: Final[Mapping[str, str]] = {
     "pii.hash-of": N_("{algorithm} of {label}"),
     "pii.hash-of-identifier": N_("{algorithm} of a known identifier"),
     "pii.hash-of-email": N_("{algorithm} hash of an e-mail address"),
+    # Consent rules (_consent.py).
+    "before-consent": N_("{tag} made {requests} {when}; the first at {time}.{because}"),
+    "before-consent.cookies": N_("{tag} made {requests} and set {cookies} {when}; the "
+                                 "first at {time}.{because}"),
+    "before-consent.before": N_("before consent for {purposes} was given"),
+    "before-consent.refused": N_("while consent for {purposes} was refused"),
+    "before-consent.either": N_("before consent for {purposes} was given, or after it was "
+                                "refused"),
+    "and": N_("{first} and {rest}"),
+    "inherited": N_(" It is judged with the purpose of {parts}."),
+    "inherited.and": N_("{first} and of {rest}"),
+    "inherited.part": N_("{source}, which loaded it"),
+    "inherited.through": N_("{source}, which loaded it through {tags}"),
+    "unproven": N_("{message} This is not proven: {how} ({sources}), so a consent kept in a "
+                   "cookie cannot be seen, and the requests may have come after consent was "
+                   "given; a capture exported with cookies shows it."),
+    "unproven.stripped": N_("the producer stripped the values of the capture's cookie "
+                            "headers"),
+    "unproven.sanitized": N_("the capture carries no cookie headers (a sanitized export)"),
+    "no-consent-signal": N_(
+        "{tag} ({purpose}) made {requests} in {capture}, which carries no consent signal "
+        "(no consent-manager cookie, TCF string, consent mode parameter or GPC header), so "
+        "consent cannot be shown; the capture may have been made before the banner was "
+        "answered.{because}{hidden}"),
+    "no-consent-signal.stripped": N_(" The producer stripped the values of the capture's "
+                                     "cookie headers, so a consent cookie may be hidden."),
+    "no-consent-signal.sanitized": N_(" The capture has no cookie headers, so a consent "
+                                      "cookie may be hidden."),
+    "essential": N_("essential"),
+    "functional": N_("functional"),
+    "personalization": N_("personalization"),
     "analytics": N_("analytics"),
     "marketing": N_("marketing"),
 }
@@ -150,6 +181,7 @@ TRANSLATED_RULES: Final = frozenset({
     "ga-personal-data", "google-ads-personal-data", "meta-advanced-matching",
     "session-replay-unmasked", "disabled-by-consent-mode", "cookie-lifetime",
     "third-party-cookie", "cross-site-tracking", "insecure-cookie", "pii-to-third-party",
+    "before-consent", "no-consent-signal",
 })
 """The rules whose flags carry a message id (the others' messages stay English)."""
 

@@ -9,14 +9,14 @@ from attrs import evolve
 
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, PurposeState
-from tagsig._report import Evidence, Flag
+from tagsig._messages import make_flag, phrase
+from tagsig._report import Count, Evidence, Flag, Message, MessageArg
 from tagsig._rules._base import (
     MAX_EVIDENCE,
     Finding,
     RuleContext,
     TagView,
     entry_evidence,
-    plural,
 )
 
 __all__ = ["before_consent"]
@@ -117,18 +117,26 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
                                                         context))
 
 
-def _inherited(chains: Sequence[_Chain], context: RuleContext) -> str:
+def _joined(parts: Sequence[MessageArg], message_id: str) -> MessageArg:
+    """Join ``parts`` with the template ``message_id`` (``{first} and {rest}``)."""
+    joined = parts[-1]
+    for part in reversed(parts[:-1]):
+        joined = phrase(message_id, first=part, rest=joined)
+    return joined
+
+
+def _inherited(chains: Sequence[_Chain], context: RuleContext) -> MessageArg:
     """Say which loaders' purposes a flag is judged with, as the report's ``loaded_by``."""
     def name(tag_id: str) -> str:
         return context.tags[tag_id].signature.name
 
-    parts = []
+    parts: list[MessageArg] = []
     for chain in sorted(set(chains), key=len):
         *through, source = chain
-        how = (f" through {', '.join(name(t) for t in reversed(through))}" if through
-               else "")
-        parts.append(f"{name(source)}, which loaded it{how}")
-    return f" It is judged with the purpose of {' and of '.join(parts)}." if parts else ""
+        parts.append(phrase("inherited.through", source=name(source), tags=", ".join(
+            name(t) for t in reversed(through))) if through
+            else phrase("inherited.part", source=name(source)))
+    return phrase("inherited", parts=_joined(parts, "inherited.and")) if parts else ""
 
 
 def _before_flag(view: TagView, early: list[AttributedEntry],
@@ -139,23 +147,21 @@ def _before_flag(view: TagView, early: list[AttributedEntry],
     purposes = sorted({purpose for purpose, _ in states})
     refused = any(state == "denied" for _, state in states)
     given = any(state == "unknown" for _, state in states)
-    what = " and ".join(purposes)
-    if refused and given:
-        when = f"before consent for {what} was given, or after it was refused"
-    elif refused:
-        when = f"while consent for {what} was refused"
-    else:
-        when = f"before consent for {what} was given"
+    what = _joined([phrase(p) for p in purposes], "and")
+    when = phrase("before-consent.either" if refused and given
+                  else "before-consent.refused" if refused else "before-consent.before",
+                  purposes=what)
     because = _inherited([chain for chain in states.values() if chain], context)
-    cookies = f" and set {plural(len(set_cookies), 'cookie')}" if set_cookies else ""
-    message = (f"{name} made {plural(len(early), 'request')}{cookies} {when}; the first at "
-               f"{_time(early[0].entry.started)}.{because}")
     evidence = list(entry_evidence(early))
     evidence.extend(
         Evidence(kind="cookie", input=a.ref.input, index=a.ref.index, name=c.name)
         for a, c in set_cookies[:MAX_EVIDENCE])
-    return Flag(rule="before-consent", severity="high", message=message,
-                evidence=tuple(evidence))
+    return make_flag(rule="before-consent", severity="high",
+                     message_id="before-consent.cookies" if set_cookies else None,
+                     evidence=tuple(evidence), tag=name,
+                     requests=Count(len(early), "request"),
+                     cookies=Count(len(set_cookies), "cookie"), when=when,
+                     time=_time(early[0].entry.started), because=because)
 
 
 def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> Flag:
@@ -163,29 +169,27 @@ def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> F
     captures = context.attribution.captures
     sources = ", ".join(captures[p].source for p in positions)
     stripped = any(captures[p].cookies_stripped for p in positions)
-    how = ("the producer stripped the values of the capture's cookie headers" if stripped
-           else "the capture carries no cookie headers (a sanitized export)")
-    return evolve(flag, severity="medium", message=(
-        f"{flag.message} This is not proven: {how} ({sources}), so a consent kept in a "
-        "cookie cannot be seen, and the requests may have come after consent was given; "
-        "a capture exported with cookies shows it."))
+    how = phrase("unproven.stripped" if stripped else "unproven.sanitized")
+    message = Message(flag.message_id or "", flag.message_args)
+    unproven = make_flag(rule=flag.rule, severity="medium", message_id="unproven",
+                         message=message, how=how, sources=sources)
+    return evolve(flag, severity="medium", message=unproven.message,
+                  message_id=unproven.message_id, message_args=unproven.message_args)
 
 
 def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
                  needed: Mapping[Purpose, _Chain], context: RuleContext) -> Flag:
     capture = context.attribution.captures[position]
     purpose = view.signature.consent
-    message = (f"{view.signature.name} ({purpose}) made {plural(len(entries), 'request')} "
-               f"in {capture.source}, which carries no consent signal (no consent-manager "
-               "cookie, TCF string, consent mode parameter or GPC header), so consent "
-               "cannot be shown; the capture may have been made before the banner was "
-               "answered.")
-    message += _inherited([chain for chain in needed.values() if chain], context)
+    hidden: MessageArg = ""
     if capture.cookies_stripped:
-        message += (" The producer stripped the values of the capture's cookie headers, so "
-                    "a consent cookie may be hidden.")
+        hidden = phrase("no-consent-signal.stripped")
     elif not capture.has_cookie_evidence:
-        message += " The capture has no cookie headers, so a consent cookie may be hidden."
-    return Flag(rule="no-consent-signal",
-                severity="medium" if capture.has_cookie_evidence else "low",
-                message=message, evidence=entry_evidence(entries))
+        hidden = phrase("no-consent-signal.sanitized")
+    return make_flag(rule="no-consent-signal",
+                     severity="medium" if capture.has_cookie_evidence else "low",
+                     evidence=entry_evidence(entries), tag=view.signature.name,
+                     purpose=phrase(purpose), requests=Count(len(entries), "request"),
+                     capture=capture.source,
+                     because=_inherited([chain for chain in needed.values() if chain],
+                                        context), hidden=hidden)
