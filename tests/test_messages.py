@@ -157,7 +157,9 @@ class TestIrish:
         """The Irish text report shows the translated messages."""
         text = render(_report(), "text", lang="ga")
         assert "Éilíonn an beartas" in text
+        assert "(suíomh)" in text
         assert "The policy" not in text
+        assert "(site)" not in text
 
 
 class TestMachineFormats:

@@ -188,3 +188,39 @@ class TestCommandLine:
             main(["analyze", str(EXAMPLE), "--lang", "xx"])
         assert caught.value.code == 2
         assert "expected a language among en, ga, found 'xx'" in capsys.readouterr().err
+
+
+def test_irish_reports_hold_no_english_label() -> None:
+    """No English label of several words that Irish translates is left in an Irish report.
+
+    The text a report quotes from its inputs and the signatures' prose (common mistakes)
+    stay as they are, so the check looks at the labels only.
+    """
+    import html
+
+    from babel.messages.pofile import read_po
+
+    from .conftest import REPO
+
+    with (REPO / "src" / "tagsig" / "locale" / "tagsig.pot").open("rb") as f:
+        template = read_po(f)
+    ga = Translator("ga")
+    labels = {m.id for m in template if isinstance(m.id, str) and " " in m.id
+              and "{" not in m.id and ga.gettext(m.id) != m.id}
+    report = analyze_example_with_policy()
+    report = evolve(report, tags=tuple(evolve(t, signature=evolve(t.signature, mistakes=()))
+                                       for t in report.tags))
+    for fmt in HUMAN:
+        text = html.unescape(render(report, fmt, lang="ga"))  # type: ignore[arg-type]
+        left = sorted(label for label in labels if label in text)
+        assert not left, (fmt, left)
+
+
+def analyze_example_with_policy() -> Report:
+    """Return the example's report under the strict policy: flags of most rules."""
+    from tagsig import analyze
+
+    from .conftest import FIXTURES
+
+    return analyze(EXAMPLE, cookies=[EXAMPLE_JAR],
+                   policy=FIXTURES / "policy" / "strict.toml")

@@ -195,7 +195,7 @@ def no_tag_summary(item: InputSummary, tr: Translator = ENGLISH) -> str:
                            count=total, reasons=reasons)
 
 
-SITE = "(site)"
+SITE = N_("(site)")
 """How renderers name the owner of a flag about the site as a whole."""
 
 
