@@ -9,6 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+from babel import Locale
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tagsig import Flag, Report, analyze, render
 from tagsig._cli import main
@@ -226,3 +229,17 @@ def test_irish_json_report_is_a_baseline(tmp_path: Path) -> None:
     document = load_report_document(saved)
     assert document is not None
     assert diff_reports(document, _report()).is_empty
+
+
+_IRISH_REQUESTS = {"one": "{n} iarratas", "two": "{n} iarratas", "few": "{n} iarratas",
+                   "many": "{n} n-iarratas", "other": "{n} iarratas"}
+
+
+@given(st.integers(min_value=0, max_value=100_000))
+def test_counts_follow_cldr_for_any_number(count: int) -> None:
+    """Any count takes the form of its CLDR plural category in Irish, and English's two."""
+    category = Locale.parse("ga").plural_form(count)
+    assert count_text(Count(count, "request"), Translator("ga")) == (
+        _IRISH_REQUESTS[category].format(n=count))
+    assert count_text(Count(count, "request")) == (
+        f"{count} request" if count == 1 else f"{count} requests")
