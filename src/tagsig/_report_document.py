@@ -86,7 +86,7 @@ def _validate(document: object, source: str) -> None:
                          path=source) from e
     if error is not None:
         raise InputError(f"expected a report as report.schema.json gives it: {error.message}",
-                         path=source, pointer=_pointer(list(error.absolute_path)))
+                         path=source, pointer=_pointer(list(error.absolute_path)) or None)
 
 
 def report_from_document(document: Mapping[str, object], *, source: str = "<report>",
