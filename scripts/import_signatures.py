@@ -259,8 +259,7 @@ TPW_ALIASES: Final[dict[str, str]] = {
 # Hosts that third-party-web lists under an entity we curate but that belong to another
 # business (for example a CDN the vendor once used); they are not merged into the entry.
 TPW_MERGE_EXCLUDED: Final = frozenset(
-    {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com",
-     "*.ntv.io"}  # Nativo's, listed under Quantcast
+    {"*.aniview.com", "*.delvenetworks.com", "*.limelight.com", "*.llnwd.net", "*.01net.com"}
 )
 
 # Corrections of facts that the imported lists get wrong. Each entry was checked against
@@ -338,6 +337,7 @@ HOST_MOVES: Final[dict[str, str]] = {
     "*.betrad.com": "Evidon",
     "*.ml314.com": "Bombora",
     "*.videohub.tv": "VideoHub",  # Tremor Video's (Nexxen); tremorhub.com is Telaria's
+    "*.ntv.io": "Nativo",  # listed under Quantcast
 }
 
 # Hosts that are no tag of the entity that lists them.

@@ -5,7 +5,8 @@ every value has the JSON type the schema gives it, and this module only turns JS
 the report's types (times into :class:`~datetime.datetime`, lists into tuples, objects into
 pairs). A report does not record its tags' patterns: a tag's :class:`Signature` holds what
 the document says of it (id, name, vendor, category, consent, typical size and requests,
-common mistakes) and nothing else.
+common mistakes) and nothing else. Flags and their evidence are read member for field, so
+that a field these models gain is read back with no change here.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from tagsig._report import (
 )
 from tagsig._resources import data_file
 from tagsig._signature_model import Category, Facts, Signature, Vendor
+from tagsig._signatures import SignatureVersion
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -166,6 +168,7 @@ class _Reader:
                 for p in doc.get("probably_first_party", ())),
             no_tag=tuple(NoTagEntry(input=e["input"], index=e["index"], host=e["host"],
                                     reason=e["reason"]) for e in doc.get("no_tag", ())),
+            signatures=_database(doc.get("signature_database")),
         )
 
     def input(self, doc: _Object, pointer: str) -> InputSummary:
@@ -258,6 +261,13 @@ class _Reader:
                              path=self.source, pointer=f"{pointer}/time")
         return ConsentChange(input=doc["input"], time=time, entry=doc["entry"],
                              purposes=tuple(doc["purposes"].items()))
+
+
+def _database(doc: _Object | None) -> SignatureVersion | None:
+    if doc is None:
+        return None
+    return SignatureVersion(version=doc["version"], date=doc["date"],
+                            layers=doc.get("layers", 1))
 
 
 def _float(value: float | None) -> float | None:
