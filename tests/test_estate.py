@@ -90,6 +90,19 @@ class TestRecords:
             Estate.from_lines([line])
         assert str(info.value).startswith("<line 1> (x.har): expected a report as")
 
+    def test_trusted_lines(self, estate: Estate, estate_dir: Path) -> None:
+        """Lines read without validation give the same records; a bad one is not checked."""
+        lines = list(run_batch(expand_captures([str(estate_dir)])))
+        trusted = Estate.from_lines(lines, validate=False)
+        assert [render(r, "json") for _, r in trusted.reports] == [
+            render(r, "json") for _, r in estate.reports]
+        report = lines[0]["report"]
+        assert isinstance(report, dict)
+        report["warnings"] = [{"code": "BAD CODE", "message": "m", "input": None}]
+        assert Estate.from_lines(lines, validate=False).records[0].report is not None
+        with pytest.raises(InputError, match="/warnings/0/code"):
+            Estate.from_lines(lines)
+
     def test_from_path(self, estate_dir: Path, tmp_path: Path) -> None:
         """The JSON Lines file of tagsig batch reads back as the same estate."""
         output = tmp_path / "lines.jsonl"

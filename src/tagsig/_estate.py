@@ -66,17 +66,23 @@ class CaptureRecord:
         return self.report is not None
 
     @classmethod
-    def from_line(cls, line: Mapping[str, object], *, source: str = "<line>") -> CaptureRecord:
+    def from_line(cls, line: Mapping[str, object], *, source: str = "<line>",
+                  validate: bool = True) -> CaptureRecord:
         """Return the record of one batch line (``{"path", "report"}`` or ``{"path", "error"}``).
 
-        The report is validated against the shipped schema (see
-        :meth:`Report.from_document`).
+        Args:
+            line: The line.
+            source: How errors name the line.
+            validate: Whether to validate the report against the shipped schema (see
+                :meth:`Report.from_document`); ``False`` trusts it, for lines that
+                :func:`tagsig.run_batch` has just yielded (validation costs about as
+                much as the analysis).
 
         Raises:
             InputError: The line is neither form, or its report breaks the schema.
 
         """
-        return record_from_line(line, source=source, validate=True)
+        return record_from_line(line, source=source, validate=validate)
 
 
 def record_from_line(line: Mapping[str, object], *, source: str = "<line>",
@@ -109,19 +115,30 @@ class Estate:
     records: tuple[CaptureRecord, ...]
 
     @classmethod
-    def from_lines(cls, lines: Iterable[Mapping[str, object]]) -> Estate:
+    def from_lines(cls, lines: Iterable[Mapping[str, object]], *,
+                   validate: bool = True) -> Estate:
         """Return the estate of batch lines, as :func:`tagsig.run_batch` yields them.
+
+        Args:
+            lines: The lines.
+            validate: Whether to validate each report against the shipped schema;
+                ``False`` trusts lines that :func:`tagsig.run_batch` has just yielded.
 
         Raises:
             InputError: A line is not a batch line, or its report breaks the schema.
 
         """
-        return cls(records=tuple(CaptureRecord.from_line(line, source=f"<line {n}>")
-                                 for n, line in enumerate(lines, 1)))
+        return cls(records=tuple(
+            CaptureRecord.from_line(line, source=f"<line {n}>", validate=validate)
+            for n, line in enumerate(lines, 1)))
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Estate:
+    def from_path(cls, path: str | os.PathLike[str], *, validate: bool = True) -> Estate:
         """Return the estate that a JSON Lines file of ``tagsig batch --output`` holds.
+
+        Args:
+            path: The file.
+            validate: Whether to validate each report against the shipped schema.
 
         Raises:
             InputError: The file cannot be read, or a line is not a batch line (the error
@@ -144,7 +161,8 @@ class Estate:
                     if not isinstance(line, dict):
                         raise InputError(f"expected a JSON object, found "
                                          f"{type(line).__name__}", path=source, line=number)
-                    records.append(CaptureRecord.from_line(line, source=f"{source}:{number}"))
+                    records.append(CaptureRecord.from_line(
+                        line, source=f"{source}:{number}", validate=validate))
         except OSError as e:
             raise InputError(f"expected a readable batch file, found {e.strerror or e}",
                              path=source) from e
