@@ -31,6 +31,20 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def test_duckdb_query(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's DuckDB query runs on the Parquet files tagsig batch writes."""
+    duckdb = pytest.importorskip("duckdb")
+    pytest.importorskip("pyarrow")
+    from tagsig._cli import main
+
+    monkeypatch.chdir(folder)
+    assert main(["batch", "captures", "--jobs", "1", "--output", "estate.parquet"]) == 0
+    [query] = re.findall(r"```sql\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.DOTALL)
+    rows = duckdb.sql(query).fetchall()
+    assert sorted(rows) == [("google-tag-manager", 1, 100), ("hotjar", 1, 300),
+                            ("meta-pixel", 1, 200)]
+
+
 def test_the_page_has_the_examples() -> None:
     """The page shows the Python batch, and Dask behind a __main__ guard."""
     examples = _examples()
