@@ -131,6 +131,16 @@ class TestInvalid:
         with pytest.raises(InputError, match="expected a category tagsig knows"):
             Report.from_document(document)
 
+    def test_mistakes_not_strings(self) -> None:
+        """A tag's mistakes must be a list of strings."""
+        document = _document(example_report())
+        tags = document["tags"]
+        assert isinstance(tags, list)
+        tags[1]["mistakes"] = None
+        with pytest.raises(InputError) as info:
+            Report.from_document(document)
+        assert info.value.pointer == "/tags/1/mistakes"
+
     @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
     def test_any_damage_is_a_tagsig_error(self, data: st.DataObject) -> None:

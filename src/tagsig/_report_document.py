@@ -187,6 +187,10 @@ class _Reader:
         if doc["category"] not in _CATEGORIES:
             raise InputError(f"expected a category tagsig knows, found {doc['category']!r}"
                              [:200], path=self.source, pointer=f"{pointer}/category")
+        mistakes = doc.get("mistakes", [])
+        if not isinstance(mistakes, list) or not all(isinstance(m, str) for m in mistakes):
+            raise InputError(f"expected a list of strings, found {mistakes!r}"[:200],
+                             path=self.source, pointer=f"{pointer}/mistakes")
         vendor: _Object = doc["vendor"]
         typical: _Object = doc["typical"]
         signature = Signature(
@@ -195,7 +199,7 @@ class _Reader:
             category=doc["category"], consent=doc["consent"],
             facts=Facts(script_kb=_float(typical["script_kb"]),
                         requests_per_page=_float(typical["requests_per_page"])),
-            mistakes=tuple(doc.get("mistakes", ())),
+            mistakes=tuple(mistakes),
         )
         return TagReport(
             signature=signature, weight=_weight(doc), pages=doc["pages"],
