@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagsig import CaptureRecord, Estate, InputError, Report, render
 from tagsig._batch import expand_captures, run_batch
@@ -82,6 +84,20 @@ class TestRecords:
         """A mapping that is no batch line is an InputError."""
         with pytest.raises(InputError, match=message):
             CaptureRecord.from_line(line)
+
+    @settings(max_examples=80)
+    @given(st.dictionaries(st.sampled_from(["path", "report", "error", "x"]),
+                           st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+                           | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+                           max_size=4))
+    def test_any_mapping_is_a_record_or_an_input_error(self, line: dict[str, object]) -> None:
+        """Whatever a line holds, reading it gives a record or an InputError."""
+        try:
+            record = CaptureRecord.from_line(line)
+        except InputError:
+            return
+        assert record.path == line["path"]
+        assert record.error == line["error"]
 
     def test_report_breaking_the_schema(self) -> None:
         """A line's report is validated; the error names the line and the pointer."""
@@ -216,6 +232,18 @@ class TestParquet:
         monkeypatch.setitem(sys.modules, "pyarrow", None)
         with pytest.raises(InputError, match=r"pip install 'tagsig\[parquet\]'"):
             Estate(records=()).to_parquet(tmp_path / "e.parquet")
+
+    def test_command_without_pyarrow(self, estate_dir: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+        """Without pyarrow the batch command exits 2 with one line naming the extra."""
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+        output = tmp_path / "out.parquet"
+        assert main(["batch", str(estate_dir), "--jobs", "1", "--output", str(output)]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"tagsig: error: {output}: writing Parquet needs pyarrow, which is not "
+                       "installed; install the extra: pip install 'tagsig[parquet]'\n")
+        assert list(tmp_path.iterdir()) == [estate_dir]
 
     def test_unwritable(self, tmp_path: Path) -> None:
         """A folder that does not exist is an InputError naming the file."""
