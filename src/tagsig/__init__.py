@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         diff_reports,
         render_diff,
     )
+    from tagsig._estate import CaptureRecord, Estate, EstateTable
     from tagsig._exceptions import (
         ConsentStringError,
         CookieJarError,
@@ -156,6 +157,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "diff_reports",
         "render_diff",
     ),
+    "tagsig._estate": (
+        "CaptureRecord",
+        "Estate",
+        "EstateTable",
+    ),
     "tagsig._exceptions": (
         "ConsentStringError",
         "CookieJarError",
@@ -263,6 +269,7 @@ __all__ = [
     "AttributedEntry",
     "Attribution",
     "Capture",
+    "CaptureRecord",
     "CatalogueEntry",
     "Category",
     "Complexity",
@@ -282,7 +289,9 @@ __all__ = [
     "Creator",
     "Entry",
     "EntryRef",
+    "Estate",
     "EstateSummary",
+    "EstateTable",
     "Evidence",
     "Facts",
     "Flag",

@@ -14,6 +14,8 @@ import msgspec
 from tagsig._exceptions import InputError
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from rich.progress import Progress
     from rich.table import Table
 
@@ -58,12 +60,15 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="worker processes (default: the usable CPUs)")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
-                        help="JSON Lines file: one line per capture")
+                        help="JSON Lines file: one line per capture; a name ending in "
+                        ".parquet writes the estate's tables as Parquet files instead")
     parser.add_argument("--summary", metavar="FILE",
                         help="also write the estate summary as JSON to FILE")
     _analysis_options(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="format of the printed summary (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "parquet"), default="text",
+                        help="format of the printed summary (default: text); parquet "
+                        "writes --output as Parquet files (FILE.captures.parquet, "
+                        "FILE.tags.parquet, ...) and prints the text summary")
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -153,16 +158,13 @@ def run_batch_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     lines: list[Mapping[str, object]] = []
     encoder = msgspec.json.Encoder(order="sorted")
-    try:
-        out = open(args.output, "wb")  # noqa: SIM115 (closed below, after the pool)
-    except OSError as e:
-        raise InputError(f"cannot write the file: {e.strerror or e}", path=args.output) from e
-    with out, _progress(len(paths)) as progress:
+    sink = _batch_sink(args.output, parquet=args.format == "parquet"
+                       or args.output.endswith(".parquet"))
+    with sink, _progress(len(paths)) as progress:
         task = progress.add_task("", total=len(paths))
         for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
                               first_party=args.first_party):
-            out.write(encoder.encode(line) + b"\n")
-            out.flush()  # each line is kept, whatever happens to the batch later
+            sink.write(line)
             # Only what the summary needs is kept, not the whole report.
             lines.append(_summary_view(line))
             progress.update(task, advance=1, description=printable(str(line["path"])[-40:]))
@@ -182,6 +184,53 @@ def run_batch_command(args: argparse.Namespace) -> int:
           f"{jobs} job{'s' if jobs != 1 else ''}: {rate:.1f} captures/s",
           file=sys.stderr)
     return 0
+
+
+class _LineSink:
+    """Writes each batch line to a JSON Lines file, flushed as soon as it is written."""
+
+    def __init__(self, path: str) -> None:
+        self._encoder = msgspec.json.Encoder(order="sorted")
+        try:
+            self._out = open(path, "wb")  # noqa: SIM115 (closed on exit, after the pool)
+        except OSError as e:
+            raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
+
+    def write(self, line: Mapping[str, object]) -> None:
+        self._out.write(self._encoder.encode(line) + b"\n")
+        self._out.flush()  # each line is kept, whatever happens to the batch later
+
+    def __enter__(self) -> _LineSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._out.close()
+
+
+class _ParquetSink:
+    """Adds each batch line's rows to the estate's Parquet files."""
+
+    def __init__(self, path: str) -> None:
+        from tagsig._parquet import ParquetWriter  # noqa: PLC0415 (pyarrow is optional)
+
+        self._writer = ParquetWriter(path)
+
+    def write(self, line: Mapping[str, object]) -> None:
+        from tagsig._estate import record_from_line  # noqa: PLC0415
+
+        # A line tagsig has just written needs no second check against the schema.
+        self._writer.write(record_from_line(line, validate=False))
+
+    def __enter__(self) -> _ParquetSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._writer.__exit__(kind, error, traceback)
+
+
+def _batch_sink(path: str, *, parquet: bool) -> _LineSink | _ParquetSink:
+    return _ParquetSink(path) if parquet else _LineSink(path)
 
 
 def _summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
