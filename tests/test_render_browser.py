@@ -154,11 +154,13 @@ def _reports() -> list[tuple[str, Report]]:
     return reports
 
 
+@pytest.mark.parametrize("lang", ["en", "ga"])
 @pytest.mark.parametrize("width", [1400, 800])
-def test_layout_fits(chromium: str, tmp_path: Path, width: int) -> None:
-    """At 1400 and 800 pixels no chart label leaves its chart, no cell breaks a word."""
-    for name, report in _reports():
-        html = render(report, "html")
+def test_layout_fits(chromium: str, tmp_path: Path, width: int, lang: str) -> None:
+    """At 1400 and 800 pixels, in English and Irish, no label leaves its chart or breaks."""
+    for base, report in _reports():
+        html = render(report, "html", lang=lang)
+        name = base if lang == "en" else f"{base}-{lang}"
         page = tmp_path / f"{name}-{width}.html"
         measured = html.replace("default-src 'none';", "default-src 'none'; "
                                 "script-src 'unsafe-inline';").replace(
