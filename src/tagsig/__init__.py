@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         render_diff,
     )
     from tagsig._exceptions import (
+        ArgumentError,
         ConsentStringError,
         CookieJarError,
         HarError,
@@ -157,6 +158,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render_diff",
     ),
     "tagsig._exceptions": (
+        "ArgumentError",
         "ConsentStringError",
         "CookieJarError",
         "HarError",
@@ -258,6 +260,7 @@ by ``tests/test_public_api.py``)."""
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
+    "ArgumentError",
     "AttributedCookie",
     "AttributedEntry",
     "Attribution",

@@ -23,7 +23,7 @@ from pathlib import Path
 from attrs import frozen
 
 from tagsig._analyze import analyze
-from tagsig._exceptions import InputError, TagsigError
+from tagsig._exceptions import ArgumentError, InputError, TagsigError
 from tagsig._render import JSONValue, report_document
 from tagsig._signature_model import SignatureDB
 from tagsig._signatures import load_signatures
@@ -133,11 +133,11 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
 
     Raises:
         SignatureError: A signature database file is invalid.
-        ValueError: ``jobs`` is less than 1.
+        ArgumentError: ``jobs`` is less than 1.
 
     """
     if jobs < 1:
-        raise ValueError(f"expected at least 1 job, found {jobs}")
+        raise ArgumentError(f"expected at least 1 job, found {jobs}")
     # Validate the signature files once, here, rather than once per worker.
     _database(tuple(signatures))
     work: Callable[[str], BatchLine] = partial(

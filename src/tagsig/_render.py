@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import msgspec
 
+from tagsig._exceptions import ArgumentError
 from tagsig._measure import Weight
 from tagsig._psl import public_suffix_list
 from tagsig._report import (
@@ -32,8 +33,16 @@ FORMATS: tuple[Format, ...] = ("text", "json", "html", "markdown", "csv", "sarif
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-def render(report: Report, format: Format = "text") -> str:
+def is_format(value: str) -> TypeGuard[Format]:
+    """Return whether ``value`` names one of the :data:`FORMATS`."""
+    return value in FORMATS
+
+
+def render(report: Report, format: Format | str = "text") -> str:
     """Render ``report`` in ``format``.
+
+    ``format`` may be any string (a command-line or configuration value): one that names
+    no format is an :class:`ArgumentError`.
 
     Args:
         report: The report.
@@ -43,9 +52,12 @@ def render(report: Report, format: Format = "text") -> str:
             ``csv`` (one row per tag and per cookie) or ``sarif`` (SARIF 2.1.0).
 
     Raises:
-        ValueError: ``format`` is not a known format.
+        ArgumentError: ``format`` is not a known format.
 
     """
+    if not is_format(format):
+        raise ArgumentError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
+                            f"found {format!r}")
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
         encoded = msgspec.json.encode(report_document(report), order="sorted")
@@ -71,8 +83,7 @@ def render(report: Report, format: Format = "text") -> str:
         from tagsig._render_sarif import render_sarif  # noqa: PLC0415
 
         return render_sarif(report)
-    raise ValueError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
-                     f"found {format!r}")
+    raise AssertionError(format)  # every format is rendered above
 
 
 # --- JSON. ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any, Literal
 
+from tagsig._exceptions import ArgumentError
 from tagsig._report import Report, TagCookie, TagReport
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def to_dataframe(report: Report, table: Literal["tags", "cookies"] = "tags") -> 
 
     Raises:
         ImportError: pandas is not installed.
-        ValueError: ``table`` is neither ``tags`` nor ``cookies``.
+        ArgumentError: ``table`` is neither ``tags`` nor ``cookies``.
 
     """
     rows: Sequence[dict[str, Cell]]
@@ -138,7 +139,7 @@ def to_dataframe(report: Report, table: Literal["tags", "cookies"] = "tags") -> 
         columns = COOKIE_COLUMNS
         rows = [cookie_row(t, c) for t in report.tags for c in t.cookies]
     else:
-        raise ValueError(f"expected a table among 'tags', 'cookies', found {table!r}")
+        raise ArgumentError(f"expected a table among 'tags', 'cookies', found {table!r}")
     try:
         import pandas as pd  # noqa: PLC0415 (an optional extra, imported on use)
     except ImportError as e:

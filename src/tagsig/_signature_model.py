@@ -11,6 +11,7 @@ from typing import Final, Literal, TypeAlias
 
 from attrs import Factory, field, frozen
 
+from tagsig._exceptions import SignatureError
 from tagsig._match import Matcher
 from tagsig._ownership import Ownership
 from tagsig._related_sets import related_website_sets
@@ -314,7 +315,8 @@ class SignatureDB:
     def _check_unique(self, _attribute: object, value: tuple[Signature, ...]) -> None:
         for previous, current in itertools.pairwise(value):
             if previous.id == current.id:
-                raise ValueError(f"expected unique signature ids, found {current.id!r} twice")
+                raise SignatureError(f"expected unique signature ids, found {current.id!r} "
+                                     "twice")
 
     @organisations.validator
     def _check_unique_organisations(
@@ -322,7 +324,7 @@ class SignatureDB:
     ) -> None:
         for previous, current in itertools.pairwise(value):
             if previous.id == current.id:
-                raise ValueError(
+                raise SignatureError(
                     f"expected unique organisation ids, found {current.id!r} twice"
                 )
 
