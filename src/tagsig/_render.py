@@ -141,6 +141,7 @@ def _weight(weight: Weight) -> dict[str, JSONValue]:
         "decoded_bytes": weight.decoded_bytes,
         "script_bytes": weight.script_bytes,
         "time_ms": weight.time_ms,
+        "sizes_recorded": weight.sizes_recorded,
     }
 
 
@@ -152,6 +153,8 @@ def _input(item: InputSummary) -> dict[str, JSONValue]:
         "entries": item.entries,
         "pages": item.pages,
         "has_cookie_evidence": item.has_cookie_evidence,
+        "has_initiators": item.has_initiators,
+        "has_sizes": item.has_sizes,
         "no_tag": dict(item.no_tag),
         "problems": [
             {"message": p.message, "pointer": p.pointer, "line": p.line} for p in item.problems

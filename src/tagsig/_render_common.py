@@ -14,9 +14,11 @@ __all__ = [
     "cookie_lifetime",
     "first_party_summary",
     "human_bytes",
+    "loaded_by",
     "no_tag_summary",
     "own_tags",
     "printable",
+    "size",
     "tag_name",
     "tags_by_weight",
     "time_of_day",
@@ -48,6 +50,26 @@ def human_bytes(count: int) -> str:
     if count < 1_000_000:
         return f"{count / 1000:.1f} kB"
     return f"{count / 1_000_000:.1f} MB"
+
+
+def size(count: int, recorded: bool = True) -> str:
+    """Return :func:`human_bytes` of ``count``, or ``unknown`` when sizes were not recorded.
+
+    >>> size(1500), size(0, recorded=False)
+    ('1.5 kB', 'unknown')
+    """
+    return human_bytes(count) if recorded else "unknown"
+
+
+def loaded_by(report: Report, name: str | None) -> str:
+    """Return what loaded a tag or host: its name, else ``-`` for none.
+
+    When no capture of ``report`` records initiators (Playwright records none), what is
+    not named is ``unknown`` instead of ``-``.
+    """
+    if name:
+        return name
+    return "-" if report.has_initiators else "unknown"
 
 
 def cookie_lifetime(cookie: TagCookie) -> str:

@@ -17,9 +17,10 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     first_party_summary,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
+    size,
     tag_name,
     tags_by_weight,
     time_of_day,
@@ -124,8 +125,8 @@ def _summary(report: Report) -> str:
         ("tags", str(len(third))),
         ("need consent", str(consented)),
         ("requests", str(sum(t.weight.requests for t in third))),
-        ("on the wire", human_bytes(sum(t.weight.transfer_bytes for t in third))),
-        ("script", human_bytes(sum(t.weight.script_bytes for t in third))),
+        ("on the wire", size(sum(t.weight.transfer_bytes for t in third), report.has_sizes)),
+        ("script", size(sum(t.weight.script_bytes for t in third), report.has_sizes)),
         ("cookies", str(len({(c.name, c.domain) for t in third for c in t.cookies}))),
         ("flags", str(sum(severities.values()))),
         ("unknown third parties", str(len(report.unattributed))),
@@ -164,7 +165,7 @@ def _weight_chart(report: Report) -> str:
             f"fill=\"#0969da\"><title>{_e(tag.signature.name)}: "
             f"{tag.weight.transfer_bytes} bytes</title></rect>"
             f"<text x=\"{label_w + bytes_w + 6}\" y=\"{y + 13}\">"
-            f"{_e(human_bytes(tag.weight.transfer_bytes))}</text>"
+            f"{_e(size(tag.weight.transfer_bytes, tag.weight.sizes_recorded))}</text>"
             f"<rect x=\"{label_w}\" y=\"{y + 16}\" width=\"{requests_w}\" height=\"8\" "
             f"fill=\"#fb8f44\"><title>{_e(tag.signature.name)}: {tag.weight.requests} "
             f"requests</title></rect>"
@@ -261,11 +262,11 @@ def _inventory(report: Report) -> str:
             "<th class=\"n\">Requests</th><th class=\"n\">Req/page</th>"
             "<th class=\"n\">Wire</th><th class=\"n\">Script</th><th class=\"n\">Cookies</th>"
             "<th class=\"n\">Flags</th><th>Loaded by</th><th>First request</th></tr>")
-    rows = "".join(_inventory_row(tag) for tag in tags_by_weight(report))
+    rows = "".join(_inventory_row(tag, report) for tag in tags_by_weight(report))
     return f"<h2>Tags</h2>\n<table>\n{head}\n{rows}</table>\n"
 
 
-def _inventory_row(tag: TagReport) -> str:
+def _inventory_row(tag: TagReport, report: Report) -> str:
     signature = tag.signature
     vendor = _e(signature.vendor.name)
     if signature.vendor.country:
@@ -276,11 +277,11 @@ def _inventory_row(tag: TagReport) -> str:
         f"<td><span class=\"badge {_e(signature.consent)}\">{_e(signature.consent)}</span></td>"
         f"<td class=\"n\">{tag.weight.requests}</td>"
         f"<td class=\"n\">{tag.requests_per_page:.1f}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.transfer_bytes))}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.script_bytes))}</td>"
+        f"<td class=\"n\">{_e(size(tag.weight.transfer_bytes, tag.weight.sizes_recorded))}</td>"
+        f"<td class=\"n\">{_e(size(tag.weight.script_bytes, tag.weight.sizes_recorded))}</td>"
         f"<td class=\"n\">{len({c.name for c in tag.cookies})}</td>"
         f"<td class=\"n\">{len(tag.flags)}</td>"
-        f"<td>{_e(tag.loaded_by or '-')}</td>"
+        f"<td>{_e(loaded_by(report, tag.loaded_by))}</td>"
         f"<td class=\"n\">{_e(time_of_day(tag.first_seen))}</td></tr>\n"
     )
 
@@ -353,14 +354,18 @@ def _unattributed(report: Report) -> str:
         return ""
     rows = "".join(
         f"<tr><td><code>{_e(h.host)}</code></td><td class=\"n\">{h.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(h.transfer_bytes))}</td>"
-        f"<td>{_e(h.initiated_by or 'the page (or not recorded)')}</td></tr>\n"
+        f"<td class=\"n\">{_e(size(h.transfer_bytes, report.has_sizes))}</td>"
+        f"<td>{_e(h.initiated_by or _unknown_loader(report))}</td></tr>\n"
         for h in report.unattributed
     )
     return ("<h2>Unknown third parties</h2>\n<p class=\"muted\">Third-party hosts no signature "
             "claims, with the known tag that loaded them.</p>\n<table>\n<tr><th>Host</th>"
             "<th class=\"n\">Requests</th><th class=\"n\">Wire</th><th>Loaded by</th></tr>\n"
             f"{rows}</table>\n")
+
+
+def _unknown_loader(report: Report) -> str:
+    return "the page (or not recorded)" if report.has_initiators else "unknown"
 
 
 def _owned_by(tag: TagReport) -> str:
@@ -372,7 +377,8 @@ def _probable(report: Report) -> str:
         return ""
     rows = "".join(
         f"<tr><td><code>{_e(p.host)}</code></td><td class=\"n\">{p.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(p.transfer_bytes))}</td><td>{_e(p.reason)}</td></tr>\n"
+        f"<td class=\"n\">{_e(size(p.transfer_bytes, report.has_sizes))}</td>"
+        f"<td>{_e(p.reason)}</td></tr>\n"
         for p in report.probably_first_party
     )
     return ("<h2>Probably first party</h2>\n<p class=\"muted\">Unknown hosts that behave like "

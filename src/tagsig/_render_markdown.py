@@ -11,9 +11,10 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     first_party_summary,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
+    size,
     tag_name,
     tags_by_weight,
     time_of_day,
@@ -70,7 +71,7 @@ def render_markdown(report: Report) -> str:
         f"{sum(1 for t in third if t.signature.consent in report.consent.needing_consent)}"
         " needing consent; "
         f"{sum(t.weight.requests for t in third)} requests, "
-        f"{human_bytes(sum(t.weight.transfer_bytes for t in third))} on the wire; "
+        f"{size(sum(t.weight.transfer_bytes for t in third), report.has_sizes)} on the wire; "
         f"**{len(flags)} flags**" + (f" ({by_severity})" if by_severity else "") + "; "
         f"{len(report.unattributed)} unknown third parties."
     )
@@ -84,9 +85,10 @@ def render_markdown(report: Report) -> str:
         out.append(_table(
             ("Tag", "Consent", "Requests", "Wire", "Script", "Cookies", "Flags", "Loaded by"),
             [(f"{m(tag_name(t))} ({m(t.id)})", m(t.signature.consent),
-              str(t.weight.requests), human_bytes(t.weight.transfer_bytes),
-              human_bytes(t.weight.script_bytes), str(len({c.name for c in t.cookies})),
-              str(len(t.flags)), m(t.loaded_by or "-")) for t in heaviest],
+              str(t.weight.requests), size(t.weight.transfer_bytes, t.weight.sizes_recorded),
+              size(t.weight.script_bytes, t.weight.sizes_recorded),
+              str(len({c.name for c in t.cookies})), str(len(t.flags)),
+              m(loaded_by(report, t.loaded_by))) for t in heaviest],
             right={2, 3, 4, 5, 6},
         ))
     else:
@@ -126,8 +128,8 @@ def render_markdown(report: Report) -> str:
         out.extend(["## Unknown third parties", ""])
         out.append(_table(
             ("Host", "Requests", "Wire", "Loaded by"),
-            [(m(h.host), str(h.requests), human_bytes(h.transfer_bytes),
-              m(h.initiated_by or "-")) for h in report.unattributed],
+            [(m(h.host), str(h.requests), size(h.transfer_bytes, report.has_sizes),
+              m(loaded_by(report, h.initiated_by))) for h in report.unattributed],
             right={1, 2},
         ))
 
@@ -137,7 +139,7 @@ def render_markdown(report: Report) -> str:
                     "them with `--first-party`.", ""])
         out.append(_table(
             ("Host", "Requests", "Wire", "Why"),
-            [(m(p.host), str(p.requests), human_bytes(p.transfer_bytes), m(p.reason))
+            [(m(p.host), str(p.requests), size(p.transfer_bytes, report.has_sizes), m(p.reason))
              for p in report.probably_first_party],
             right={1, 2},
         ))

@@ -14,10 +14,11 @@ from tagsig._render_common import (
     all_flags,
     cookie_lifetime,
     first_party_summary,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
     printable,
+    size,
     tag_name,
     tags_by_weight,
     time_of_day,
@@ -80,9 +81,10 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
             table.add_row(
                 Text(printable(tag_name(tag)), style="bold"), tag.signature.consent,
                 str(tag.weight.requests), f"{tag.requests_per_page:.1f}",
-                human_bytes(tag.weight.transfer_bytes), human_bytes(tag.weight.script_bytes),
+                size(tag.weight.transfer_bytes, tag.weight.sizes_recorded),
+                size(tag.weight.script_bytes, tag.weight.sizes_recorded),
                 str(len({c.name for c in tag.cookies})), str(len(tag.flags)),
-                tag.loaded_by or "-",
+                loaded_by(report, tag.loaded_by),
             )
         console.print(table)
     else:
@@ -131,7 +133,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
             table.add_column(name, justify=justify)
         for host in report.unattributed:
             table.add_row(Text(printable(host.host)), str(host.requests),
-                          human_bytes(host.transfer_bytes), host.initiated_by or "-")
+                          size(host.transfer_bytes, report.has_sizes),
+                          loaded_by(report, host.initiated_by))
         console.print()
         console.print(table)
 
@@ -142,7 +145,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
             table.add_column(name, justify=justify)
         for probable in report.probably_first_party:
             table.add_row(Text(printable(probable.host)), str(probable.requests),
-                          human_bytes(probable.transfer_bytes), probable.reason)
+                          size(probable.transfer_bytes, report.has_sizes), probable.reason)
         console.print()
         console.print(table)
 

@@ -274,6 +274,12 @@ class InputSummary:
     has_cookie_evidence: bool = True
     no_tag: tuple[tuple[NoTagReason, int], ...] = ()
     """How many requests were no tag, per reason (reasons with none left out)."""
+    has_initiators: bool = True
+    """Whether the capture records what caused its requests (see
+    :attr:`Capture.has_initiators`); ``True`` for a cookie jar."""
+    has_sizes: bool = True
+    """Whether the capture records sizes (see :attr:`Capture.has_sizes`); ``True`` for a
+    cookie jar."""
 
 
 @frozen(kw_only=True)
@@ -299,6 +305,22 @@ class Report:
     :attr:`unattributed`."""
     no_tag: tuple[NoTagEntry, ...] = ()
     """Requests that are no tag of the site, with the reason, in input then entry order."""
+
+    @property
+    def has_initiators(self) -> bool:
+        """Whether a capture records initiators.
+
+        When one does, a tag's ``loaded_by`` of ``None`` means that no tag loaded it;
+        otherwise (Playwright records none) it means unknown.
+        """
+        captures = [i for i in self.inputs if i.kind == "har"]
+        return not captures or any(i.has_initiators for i in captures)
+
+    @property
+    def has_sizes(self) -> bool:
+        """Whether a capture records sizes; when none does, every byte count is unknown."""
+        captures = [i for i in self.inputs if i.kind == "har"]
+        return not captures or any(i.has_sizes for i in captures)
 
     @property
     def third_party_tags(self) -> tuple[TagReport, ...]:
