@@ -75,3 +75,21 @@ def test_other_choices_are_argument_errors() -> None:
         render_diff(diff, "yaml")
     with pytest.raises(ArgumentError, match="expected at least 1 job, found 0"):
         list(run_batch([], jobs=0))
+
+
+def test_schema_path() -> None:
+    """Each shipped schema is found by name and is a JSON Schema; an unknown name is refused."""
+    import json
+
+    import jsonschema
+
+    from tagsig import schema_path
+
+    for name in ("report", "signatures", "policy", "catalogue"):
+        path = schema_path(name)
+        assert path.name == f"{name}.schema.json"
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text("utf-8")))
+    report = json.loads(render(example_report(), "json"))
+    jsonschema.validate(report, json.loads(schema_path("report").read_text("utf-8")))
+    with pytest.raises(ArgumentError, match="expected a schema among 'report'"):
+        schema_path("reports")

@@ -225,3 +225,31 @@ class TestInterrupt:
         assert process.returncode == EXIT_INTERRUPTED
         assert err == b"tagsig: interrupted\n"
         assert 0 < target.read_bytes().count(b"\n") < 400
+
+
+class TestHelp:
+    """``--help`` points at documentation a wheel does not ship: online, never a path."""
+
+    @pytest.mark.parametrize("command", [[], ["analyze"]])
+    def test_online_documentation(self, command: list[str],
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+        """The help ends with the online address of an existing page."""
+        from tagsig._resources import DOCS_URL
+
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        out = capsys.readouterr().out
+        assert "docs/" not in out.replace(DOCS_URL, "")
+        address = out.rstrip().splitlines()[-1].removeprefix("Documentation: ")
+        assert address.startswith(DOCS_URL)
+        assert (REPO / "docs" / address.removeprefix(DOCS_URL)).is_file()
+
+    def test_pages_named_in_help_exist(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Each page the option help names is a page of the documentation."""
+        import re
+
+        with pytest.raises(SystemExit):
+            main(["analyze", "--help"])
+        pages = re.findall(r"([a-z-]+\.md) in the\s+documentation", capsys.readouterr().out)
+        assert pages
+        assert all((REPO / "docs" / page).is_file() for page in pages)

@@ -95,6 +95,7 @@ if TYPE_CHECKING:
         TagReport,
         UnattributedHost,
     )
+    from tagsig._resources import schema_path
     from tagsig._signature_model import (
         Category,
         Complexity,
@@ -212,6 +213,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render",
         "report_document",
     ),
+    "tagsig._resources": ("schema_path",),
     "tagsig._report": (
         "ConsentChange",
         "ConsentSignal",
@@ -360,6 +362,7 @@ __all__ = [
     "render_diff",
     "report_document",
     "run_batch",
+    "schema_path",
     "summarize_estate",
     "transfer_bytes",
 ]

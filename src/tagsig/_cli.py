@@ -27,6 +27,7 @@ from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
 from tagsig._psl import public_suffix_list
 from tagsig._render import FORMATS
+from tagsig._resources import docs_url
 from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="tagsig",
         description="Audit a website's third-party tags offline, from HAR captures and "
         "cookie jars.",
+        epilog=f"Documentation: {docs_url('index.md')}",
     )
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="show the version and the Public Suffix List's date, and exit")
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         help="audit the third-party tags in captures (and cookie jars)",
         description="Attribute every request and cookie of the captures to the tag that made "
         "it, weigh each tag, and report.",
+        epilog=f"Documentation: {docs_url('cli.md')}",
     )
     analyze.add_argument("captures", nargs="+", metavar="CAPTURE",
                          help="HAR file (.har, .har.gz, JSONP-wrapped HAR, Playwright .zip); "
@@ -90,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="signature database file layered on the bundled one; "
                          "repeatable")
     analyze.add_argument("--format", choices=FORMATS, default="text",
-                         help="output format (default: text; see docs/formats.md)")
+                         help="output format (default: text; see formats.md in the "
+                         "documentation)")
     analyze.add_argument("--output", "-o", metavar="FILE",
                          help="write the report to FILE instead of standard output (- for "
                          "standard output)")
@@ -98,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="a known identifier of the visitor (e-mail, user id) to find, "
                          "plain or hashed, in requests to third parties; repeatable")
     analyze.add_argument("--policy", metavar="FILE",
-                         help="policy file (TOML or JSON; see docs/policy.md)")
+                         help="policy file (TOML or JSON; see policy.md in the documentation)")
     analyze.add_argument("--fail-on", choices=("high", "medium", "low", "info"),
                          metavar="SEVERITY",
                          help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
