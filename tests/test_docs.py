@@ -185,3 +185,18 @@ def test_tagsig_commands_run(block: _Block, command: str, workspace: Path) -> No
     # 1 is an answer (a failing policy, a change), not an error; 2 is an error.
     assert result.returncode in {0, 1}, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+
+
+def test_rules_index_is_whole() -> None:
+    """The rules index has one whole row per rule page: four cells, nothing cut short."""
+    index = (REPO / "docs" / "rules" / "index.md").read_text(encoding="utf-8")
+    rows = [line for line in index.splitlines() if line.startswith("| [`")]
+    pages = sorted(p.stem for p in (REPO / "docs" / "rules").glob("*.md") if p.stem != "index")
+    assert sorted(re.findall(r"^\| \[`([a-z-]+)`\]", index, re.M)) == pages
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+        assert len(cells) == 4, row
+        assert all(cell.count("`") % 2 == 0 for cell in cells), row
+        assert all(cell.count("(") == cell.count(")") for cell in cells), row
+        assert cells[3], row
+        assert not cells[3].endswith(("(", "`")), row
