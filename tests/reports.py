@@ -17,7 +17,9 @@ from tagsig import (
     TagReport,
     UnattributedHost,
     analyze,
+    load_har,
 )
+from tagsig._rules import short_url
 
 from .conftest import REPO
 
@@ -27,6 +29,8 @@ EXAMPLE_JAR = REPO / "examples" / "cookies.txt"
 HOSTILE = ("<script>alert('x')</script><img src=x onerror=alert(1)>\"'&amp;"
            "|`*_[link](javascript:alert(1))$x$\n# heading")
 """Markup that a hostile site can put in URLs, hosts, cookie names and titles."""
+PAGE = "https://www.example-shop.com/"
+"""The example's page, as evidence names it."""
 
 
 def _with_flags(tag: TagReport, *flags: Flag) -> TagReport:
@@ -37,21 +41,26 @@ def _with_flags(tag: TagReport, *flags: Flag) -> TagReport:
 def example_report() -> Report:
     """Return the example's report with exactly two flags, one consent signal, a warning."""
     report = analyze(EXAMPLE, cookies=[EXAMPLE_JAR])
+    capture = load_har(EXAMPLE)
     tags = []
     for original in report.tags:
         # Only the flags below, whatever the rules find, so the tests can count them.
         tag = evolve(original, flags=())
         if tag.id == "meta-pixel":
             ref = tag.entries[0]
+            request = capture.entries[ref.index]
             tag = _with_flags(tag, Flag(
-                rule="before-consent", severity="high",
+                rule="before-consent", severity="high", tag=tag.id,
                 message="Meta Pixel fired before the visitor consented to marketing",
-                evidence=(Evidence(kind="entry", input=ref.input, index=ref.index),)))
+                evidence=(Evidence(kind="entry", input=ref.input, index=ref.index,
+                                   method=request.method, url=short_url(request.url),
+                                   time=request.started, page=PAGE),)))
         elif tag.id == "google-analytics":
             tag = _with_flags(tag, Flag(
-                rule="cookie-lifetime", severity="medium",
+                rule="cookie-lifetime", severity="medium", tag=tag.id,
                 message="_ga lives 399 days, longer than 13 months",
-                evidence=(Evidence(kind="cookie", input=1, name="_ga"),)))
+                evidence=(Evidence(kind="cookie", input=1, name="_ga",
+                                   domain="example-shop.com"),)))
         tags.append(tag)
     onetrust = report.tag("onetrust")
     assert onetrust is not None
@@ -72,7 +81,9 @@ def hostile_report() -> Report:
     for tag in report.tags:
         cookies = tuple(evolve(c, name=HOSTILE + c.name, domain=HOSTILE) for c in tag.cookies)
         flags = tuple(evolve(f, message=HOSTILE, evidence=(
-            *f.evidence, Evidence(kind="value", name=HOSTILE, value=HOSTILE))) for f in tag.flags)
+            *f.evidence, Evidence(kind="value", name=HOSTILE, value=HOSTILE),
+            Evidence(kind="cookie", input=0, index=0, name=HOSTILE, domain=HOSTILE,
+                     method=HOSTILE, url=HOSTILE, page=HOSTILE))) for f in tag.flags)
         tags.append(evolve(tag, cookies=cookies, flags=flags))
     inputs = tuple(evolve(i, path=f"{HOSTILE}/{i.path}", producer=HOSTILE)
                    for i in report.inputs)

@@ -22,7 +22,7 @@ from tagsig import (
     catalogue_entries,
     catalogue_entry,
 )
-from tagsig._catalogue import cookie_display_name
+from tagsig._catalogue import Prose, cookie_display_name
 from tagsig._catalogue_html import render_entry_html, write_catalogue
 from tagsig._catalogue_render import (
     render_entry_markdown,
@@ -47,10 +47,22 @@ class TestLookUp:
     @pytest.mark.parametrize(("query", "expected"), [
         ("GTM", "google-tag-manager"), ("google tag manager", "google-tag-manager"),
         ("Typekit", "adobe-fonts"), ("AddThis", "addthis"), ("AppNexus", "xandr"),
-        ("facebook pixel", "meta-pixel")])
+        ("facebook pixel", "meta-pixel"), ("Krux", "salesforce-audience-studio"),
+        ("Dotomi", "conversant"), ("SharedID", "prebid-sharedid"),
+        ("Webtrekk", "mapp-intelligence")])
     def test_aliases_and_bracketed_names(self, query: str, expected: str) -> None:
         """Aliases of the catalogue and names in brackets of the signature name find it."""
         assert catalogue_entry(query).id == expected
+
+    def test_every_alias_and_curated_name_finds_its_own_tag(self) -> None:
+        """No alias of the catalogue file claims another tag's name, or is claimed by one."""
+        path = Path(__file__).resolve().parents[1] / "data" / "catalogue.json"
+        entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
+        for sid, raw in entries.items():
+            for alias in raw.get("aliases", []):
+                assert catalogue_entry(alias).id == sid, (sid, alias)
+        for entry in catalogue_entries():
+            assert catalogue_entry(entry.name).id == entry.id, entry.name
 
     def test_unknown_name_suggests_close_ones(self) -> None:
         """A near miss raises a tagsig error naming what was meant."""
@@ -233,10 +245,14 @@ class TestRenderers:
         assert "Heatmaps" in render_entry_text(entry, EN)
 
     def test_english_prose_is_flagged_on_an_irish_page(self) -> None:
-        """An overview with no Irish text shows in English with a note."""
-        text = render_entry_text(catalogue_entry("crisp"), GA)
-        assert "Live chat and shared inbox with a messenger widget on the site." in text
-        assert "Níl an téacs seo scríofa sa teanga seo fós" in text
+        """An overview with no Irish text shows in English with a note; Irish text has none."""
+        english = "Live chat and shared inbox with a messenger widget on the site."
+        entry = attrs.evolve(catalogue_entry("crisp"), overview=Prose((("en", english),)))
+        text = render_entry_text(entry, GA)
+        assert f"  {english}\n  (Níl an téacs seo scríofa sa teanga seo fós" in text
+        irish = render_entry_text(catalogue_entry("crisp"), GA)
+        overview = irish.split("Forbhreathnú\n", 1)[1].split("\n\n", 1)[0]
+        assert "Níl an téacs seo scríofa" not in overview
 
     def test_markdown_escapes(self) -> None:
         """Markdown escapes the characters of its syntax in names and prose."""

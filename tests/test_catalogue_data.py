@@ -113,3 +113,28 @@ def test_intercom_as_the_issue_describes_it() -> None:
     assert {"purpose": "functional", "basis": "consent"} in intercom["legal_basis"]
     assert "ga" in intercom["overview"]
     assert "complexity" not in intercom  # the signature already says "high"
+
+
+COMMON_TAGS = ("google-tag-manager", "google-analytics", "meta-pixel", "hotjar", "onetrust",
+               "cookiebot", "linkedin-insight", "tiktok-pixel", "microsoft-clarity",
+               "youtube-embed", "google-maps", "recaptcha", "stripe", "google-ads",
+               "doubleclick", "facebook")
+
+
+def test_common_tags_have_irish_text() -> None:
+    """The most common tags read in Irish on an Irish page, overview and advice both."""
+    for sid in COMMON_TAGS:
+        assert "ga" in entries()[sid]["overview"], sid
+        assert "ga" in entries()[sid]["configure"], sid
+
+
+def test_irish_text_is_written_not_copied() -> None:
+    """Irish prose comes with both parts, differs from the English and reads as sentences."""
+    for sid, entry in entries().items():
+        overview, configure = entry["overview"], entry["configure"]
+        assert ("ga" in overview) == ("ga" in configure), sid
+        for text in (overview, configure):
+            if "ga" in text:
+                assert text["ga"] != text["en"], sid
+                assert text["ga"].endswith("."), sid
+                assert text["ga"][0].isupper(), sid

@@ -145,3 +145,57 @@ class TestAnalyze:
         target = tmp_path / "missing" / "report.json"
         assert main(["analyze", EXAMPLE_HAR, "--output", str(target)]) == 2
         assert capsys.readouterr().err.startswith(f"tagsig: error: {target}: cannot write")
+
+
+class TestMarkdownBound:
+    """``tagsig analyze --format markdown`` with ``--max-chars`` and ``--baseline``."""
+
+    def test_max_chars(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The Markdown stays within ``--max-chars`` and says what it left out."""
+        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--max-chars",
+                     "2500"]) == 0
+        out = capsys.readouterr().out
+        assert len(out) <= 2500
+        assert "> **Note**: to stay within 2,500 characters" in out
+
+    def test_baseline(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A JSON report as baseline gives the change in the summary."""
+        baseline = tmp_path / "old.json"
+        assert main(["analyze", EXAMPLE_HAR, "--format", "json", "--output",
+                     str(baseline)]) == 0
+        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--format",
+                     "markdown", "--baseline", str(baseline)]) == 0
+        out = capsys.readouterr().out
+        assert "## Change against the baseline" in out
+        assert "- Tags added: none" in out
+
+    def test_baseline_not_a_report(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A baseline that is no JSON report ends with one error line and exit 2."""
+        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--baseline",
+                     EXAMPLE_HAR]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"tagsig: error: {EXAMPLE_HAR}: expected a tagsig JSON report "
+                       "(--format json) as the baseline\n")
+
+
+class TestExplain:
+    """``tagsig analyze --explain TAG``."""
+
+    def test_one_tag_in_full(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The tag's facts, every flag with its evidence, and its common mistakes."""
+        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--explain",
+                     "intercom"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("Intercom (intercom)\n")
+        assert "  consent purpose: functional\n" in out
+        assert "high identity-verification-missing: " in out
+        assert "POST https://api-iam.intercom.io/messenger/web/ping at " in out
+        assert "\nCommon mistakes:\n" in out
+        assert "Tags" not in out
+
+    def test_unknown_tag(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A tag the report does not have ends with one error line and exit 2."""
+        assert main(["analyze", EXAMPLE_HAR, "--explain", "nope"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("tagsig: error: no tag 'nope' in the report (tags: ")
+        assert err.count("\n") == 1

@@ -6,16 +6,20 @@ root with ``apt-get``; the tests are skipped only where no browser can be instal
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
 
-from tagsig import render
+from tagsig import Report, analyze, render
 
+from .conftest import CORPUS
 from .reports import example_report, hostile_report
 
 pytestmark = pytest.mark.slow
@@ -42,14 +46,14 @@ def chromium() -> str:
     return found
 
 
-def _run(chromium: str, tmp_path: Path, page: Path, *mode: str) -> subprocess.CompletedProcess[
-        str]:
+def _run(chromium: str, tmp_path: Path, page: Path, *mode: str,
+         window: tuple[int, int] = (1280, 2000)) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{page.stem}-{len(mode)}"
     command = [
         chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-        "--window-size=1280,2000", *mode, page.as_uri(),
+        f"--window-size={window[0]},{window[1]}", *mode, page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
@@ -102,3 +106,80 @@ def test_dom_holds_the_report(chromium: str, tmp_path: Path) -> None:
     assert "<script" not in dom
     assert "<img" not in dom
     assert "&lt;script&gt;" in dom
+
+
+# Measures the laid-out page and writes what does not fit into <pre id="measure">: SVG text
+# boxes outside their chart's viewBox, and words of table cells broken across lines.
+_MEASURE = """
+<pre id="measure"></pre><script>
+const out = {texts: 0, words: 0, outside: [], broken: []};
+for (const svg of document.querySelectorAll("svg")) {
+  const box = svg.viewBox.baseVal;
+  for (const text of svg.querySelectorAll("text")) {
+    const b = text.getBBox();
+    out.texts++;
+    if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5
+        || b.y + b.height > box.y + box.height + 0.5) {
+      out.outside.push([text.textContent, Math.round(b.x), Math.round(b.width),
+                        box.width]);
+    }
+  }
+}
+for (const cell of document.querySelectorAll("td, th")) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      if (m[0].length > 40) continue;
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                           .map(r => Math.round(r.top)));
+      out.words++;
+      if (tops.size > 1) out.broken.push(m[0]);
+    }
+  }
+}
+document.getElementById("measure").textContent = JSON.stringify(out);
+</script>
+"""
+
+THEVERGE = CORPUS / "har" / "sitespeedio__sitespeed.io__test__fixtures__www-theverge-com.har"
+
+
+def _reports() -> list[tuple[str, Report]]:
+    reports = [("example", example_report())]
+    if THEVERGE.is_file():
+        reports.append(("theverge", analyze(THEVERGE)))
+    return reports
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_layout_fits(chromium: str, tmp_path: Path, width: int) -> None:
+    """At 1400 and 800 pixels no chart label leaves its chart, no cell breaks a word."""
+    for name, report in _reports():
+        html = render(report, "html")
+        page = tmp_path / f"{name}-{width}.html"
+        measured = html.replace("default-src 'none';", "default-src 'none'; "
+                                "script-src 'unsafe-inline';").replace(
+            "</body>", _MEASURE + "</body>")
+        page.write_text(measured, encoding="utf-8")
+        result = _run(chromium, tmp_path, page, "--dump-dom", window=(width, 2000))
+        assert result.returncode == 0, result.stderr[-2000:]
+        found = re.search(r'<pre id="measure">(.*?)</pre>', result.stdout, re.DOTALL)
+        assert found is not None, result.stdout[-2000:]
+        measure = json.loads(unescape(found.group(1)))
+        assert measure["texts"] > 0
+        assert measure["words"] > 0
+        assert measure["outside"] == [], (name, width, measure["outside"][:5])
+        assert measure["broken"] == [], (name, width, measure["broken"][:10])
+        shot_page = tmp_path / f"{name}-{width}-plain.html"
+        shot_page.write_text(html, encoding="utf-8")
+        screenshot = tmp_path / f"{name}-{width}.png"
+        result = _run(chromium, tmp_path, shot_page, f"--screenshot={screenshot}",
+                      window=(width, 2000))
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert _console_errors(result.stderr) == []
+        assert _png_size(screenshot) == (width, 2000)
+        if os.environ.get("TAGSIG_SCREENSHOT_DIR"):
+            shutil.copy(screenshot, Path(os.environ["TAGSIG_SCREENSHOT_DIR"]) / screenshot.name)

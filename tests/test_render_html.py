@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
+from attrs import evolve
+
 from tagsig import analyze, render
+from tagsig._render_html import text_width
+from tagsig._rules._registry import DOCS_URL
 
 from .builders import entry, har
-from .reports import HOSTILE, example_report, hostile_report
+from .reports import EXAMPLE, HOSTILE, example_report, hostile_report
 
 
 class _Elements(HTMLParser):
@@ -87,14 +92,20 @@ class TestSelfContained:
     """Nothing is fetched at view time."""
 
     def test_no_external_resources(self) -> None:
-        """No script, link, image, font or iframe; no URL in an attribute but the SVG ns."""
+        """No script, link, image, font or iframe; no URL to load, links only to rule pages."""
         parsed = _parse(render(example_report(), "html"))
         names = {t for t, _ in parsed.tags}
         assert not names & {"script", "link", "img", "iframe", "object", "embed", "audio",
                             "video", "source"}
         urls = [v for _, attrs in parsed.tags for k, v in attrs
-                if v and k in {"src", "href", "action", "srcset", "poster", "data"}]
+                if v and k in {"src", "action", "srcset", "poster", "data"}]
         assert urls == []
+        links = [v or "" for tag, attrs in parsed.tags for k, v in attrs
+                 if tag == "a" and k == "href"]
+        assert links
+        assert all(link.startswith(("#", f"{DOCS_URL}rules/")) for link in links)
+        assert not [k for tag, attrs in parsed.tags if tag != "a" for k, _ in attrs
+                    if k == "href"]
 
     def test_content_security_policy(self) -> None:
         """The page forbids every network load and every script."""
@@ -132,3 +143,61 @@ class TestEscaping:
         page = render(hostile_report(), "html")
         title = page[page.index("<title>"):page.index("</title>")]
         assert "<script>" not in title
+
+
+class TestFindings:
+    """The verdict on top, then the findings grouped by severity and tag, folded."""
+
+    def test_verdict_first(self) -> None:
+        """What needs action comes before the charts, each tag linking to its findings."""
+        page = render(example_report(), "html")
+        top = page.split("Weight per tag", 1)[0]
+        assert "Action needed: 1 high-severity finding and 1 medium" in top
+        assert 'class="verdict verdict-high"' in top
+        assert '<a href="#f-high-meta-pixel">Meta Pixel</a>: before-consent' in top
+        assert 'id="f-high-meta-pixel"' in page
+
+    def test_grouped_by_severity_and_tag(self) -> None:
+        """One folded group per severity, one per tag inside; the serious ones open."""
+        page = render(example_report(), "html")
+        findings = page.split('<h2 id="findings">Findings</h2>', 1)[1]
+        groups = re.findall(r'<details class="severity"( open)?><summary><span class="badge '
+                            r'(\w+)">', findings)
+        assert groups == [(" open", "high"), (" open", "medium")]
+        assert findings.count('<details class="tag"') == 2
+
+    def test_rule_links_and_mistakes(self) -> None:
+        """Each finding links to its rule page; a tag's common mistakes are listed once."""
+        report = analyze(EXAMPLE, cookies=[EXAMPLE.with_name("cookies.txt")])
+        page = render(report, "html")
+        assert f'<a href="{DOCS_URL}rules/identity-verification-missing.md"' in page
+        intercom = report.tag("intercom")
+        assert intercom is not None
+        assert page.count("Common mistakes with Intercom") == 1
+        for mistake in intercom.signature.mistakes:
+            assert f"<li>{escape(mistake)}</li>" in page
+        assert "POST https://api-iam.intercom.io/messenger/web/ping at " in page
+
+    def test_site_own_tags_out_of_the_charts(self) -> None:
+        """The site's own tags are drawn in neither chart."""
+        report = example_report()
+        meta = report.tag("meta-pixel")
+        assert meta is not None
+        own = evolve(report, tags=tuple(evolve(t, own=t.id == "meta-pixel")
+                                        for t in report.tags))
+        charts = "".join(re.findall(r"<svg.*?</svg>", render(own, "html"), re.DOTALL))
+        assert "Meta Pixel" not in charts
+        assert "Hotjar" in charts
+
+    def test_label_column_holds_the_longest_name(self) -> None:
+        """The label column grows with the longest tag name; no name is cut at 32 letters."""
+        report = example_report()
+        name = "Google Campaign Manager 360 and Display & Video 360 (DoubleClick)"
+        tags = tuple(evolve(t, signature=evolve(t.signature, name=name))
+                     if t.id == "meta-pixel" else t for t in report.tags)
+        page = render(evolve(report, tags=tags), "html")
+        label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end">Google Campaign',
+                          page)
+        assert label is not None
+        assert float(label.group(1)) - text_width("Google Campaign Manager 360 and") > 0
+        assert "Google Campaign Manager 360 and Display" in page.split("<svg", 1)[1]

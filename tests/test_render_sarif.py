@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 import jsonschema
 from attrs import evolve
 
-from tagsig import render
+from tagsig import analyze, render
+from tagsig._psl import public_suffix_list
 from tagsig._render_sarif import SARIF_LEVELS, SARIF_SCHEMA
+from tagsig._rules._registry import DOCS_URL, PROJECT_URL, RULE_INFO
 
+from .conftest import REPO
 from .reports import example_report, hostile_report
 
 _MESSAGE = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
@@ -85,11 +89,25 @@ SARIF_SUBSET: dict[str, Any] = {
 }
 
 
+OASIS_SCHEMA = REPO / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+"""The OASIS SARIF 2.1.0 schema (with Errata 01), unchanged; see licenses/sarif-spec.LICENSE."""
+
+
+@cache
+def _oasis_validator() -> jsonschema.Draft4Validator:
+    schema = json.loads(OASIS_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
 def _log(report: Any = None) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render(report or example_report(), "sarif"))
     validator = jsonschema.Draft202012Validator(
         SARIF_SUBSET, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, errors[:5]
+    errors = [f"{e.json_path}: {e.message}" for e in _oasis_validator().iter_errors(document)]
     assert not errors, errors[:5]
     return document
 
@@ -103,6 +121,7 @@ class TestSarif:
         assert (log["$schema"], log["version"]) == (SARIF_SCHEMA, "2.1.0")
         (run,) = log["runs"]
         assert run["tool"]["driver"]["name"] == "tagsig"
+        assert run["tool"]["driver"]["informationUri"] == PROJECT_URL
         assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
             "before-consent", "cookie-lifetime"]
         assert [n["descriptor"]["id"] for n in
@@ -174,3 +193,44 @@ class TestSarif:
         clean = evolve(report, tags=tuple(evolve(t, flags=()) for t in report.tags))
         (run,) = _log(clean)["runs"]
         assert (run["results"], run["tool"]["driver"]["rules"]) == ([], [])
+
+    def test_rules_are_described_by_the_registry(self) -> None:
+        """Each rule's descriptions and help come from the registry, not from a finding."""
+        (run,) = _log()["runs"]
+        messages = {f.message for t in example_report().tags for f in t.flags}
+        for rule in run["tool"]["driver"]["rules"]:
+            info = RULE_INFO[rule["id"]]
+            assert rule["shortDescription"]["text"] == info.short
+            assert rule["fullDescription"]["text"] == info.full
+            assert rule["fullDescription"]["text"] not in messages
+            assert rule["help"]["text"] == info.help
+            assert rule["helpUri"] == f"{DOCS_URL}rules/{rule['id']}.md"
+
+    def test_location_message_says_what_to_check(self) -> None:
+        """A location's message names the request (method and URL) and the cookie."""
+        report = example_report()
+        (run,) = _log(report)["runs"]
+        meta = report.tag("meta-pixel")
+        assert meta is not None
+        (evidence,) = meta.flags[0].evidence
+        result = next(r for r in run["results"] if r["ruleId"] == "before-consent")
+        (location,) = result["locations"]
+        assert f"{evidence.method} {evidence.url}" in location["message"]["text"]
+        cookie = next(r for r in run["results"] if r["ruleId"] == "cookie-lifetime")
+        assert "cookie _ga on " in cookie["locations"][0]["message"]["text"]
+
+
+def test_registry_covers_every_rule_page() -> None:
+    """The registry describes exactly the rules that have a page in docs/rules."""
+    pages = {p.stem for p in (REPO / "docs" / "rules").glob("*.md")} - {"index"}
+    assert set(RULE_INFO) == pages
+    assert all(info.full and info.help and info.short for info in RULE_INFO.values())
+
+
+def test_run_records_the_data_versions() -> None:
+    """The run's properties name the signature database and the Public Suffix List date."""
+    report = analyze(REPO / "examples" / "shop.har")
+    (run,) = _log(report)["runs"]
+    assert report.signatures is not None
+    assert run["properties"]["signatureDatabase"]["version"] == report.signatures.version
+    assert run["properties"]["publicSuffixListDate"] == public_suffix_list().date

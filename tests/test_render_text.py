@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from attrs import evolve
 
 from tagsig import analyze, render
 from tagsig._cli import _is_colour_terminal, main
@@ -64,6 +65,46 @@ class TestRenderText:
         """A capture without known tags says so."""
         text = render(analyze(har(entry("https://www.shop.example/"))), "text")
         assert "no known tag found" in text
+
+
+class TestDetails:
+    """The detail view of tags with flags: evidence and the catalogue's mistakes."""
+
+    def test_verdict_and_versions_on_top(self) -> None:
+        """The verdict and the data versions come before the tables."""
+        text = render(example_report(), "text")
+        head = text.split("Tags", 1)[0]
+        assert "Action needed: 1 high-severity finding and 1 medium" in head
+        assert "signatures sha256:" in head
+        assert "Public Suffix List " in head
+
+    def test_evidence_and_mistakes(self) -> None:
+        """Each flagged tag lists its flags' requests and cookies and its common mistakes."""
+        report = analyze(EXAMPLE, cookies=[EXAMPLE.with_name("cookies.txt")])
+        text = render_text(report, width=200)
+        details = text.split("Details (evidence and common mistakes, per tag)", 1)[1]
+        intercom = report.tag("intercom")
+        assert intercom is not None
+        block = details.split("Intercom (intercom)", 1)[1].split("\n\n", 1)[0]
+        assert "POST https://api-iam.intercom.io/messenger/web/ping at " in block
+        assert "(/log/entries/11)" in block
+        assert "common mistakes:" in block
+        assert all(f"- {mistake}" in block for mistake in intercom.signature.mistakes)
+        assert "cookie fr on facebook.com" in details
+
+    def test_waived_flags_need_no_action(self) -> None:
+        """Flags a policy waives do not count in the verdict."""
+        report = example_report()
+        waived = evolve(report, tags=tuple(
+            evolve(t, flags=tuple(evolve(f, waiver="accepted") for f in t.flags))
+            for t in report.tags))
+        assert "No high or medium finding." in render(waived, "text")
+
+    def test_no_details_without_flags(self) -> None:
+        """A report without flags has no detail view."""
+        report = example_report()
+        clean = evolve(report, tags=tuple(evolve(t, flags=()) for t in report.tags))
+        assert "Details (" not in render(clean, "text")
 
 
 class TestColourChoice:

@@ -113,7 +113,7 @@ if TYPE_CHECKING:
         UrlPattern,
         Vendor,
     )
-    from tagsig._signatures import load_signatures
+    from tagsig._signatures import SignatureVersion, load_signatures
     from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, parse_tc_string
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -247,6 +247,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Vendor",
     ),
     "tagsig._signatures": (
+        "SignatureVersion",
         "load_signatures",
     ),
     "tagsig._tcf": (
@@ -320,6 +321,7 @@ __all__ = [
     "SignatureDB",
     "SignatureError",
     "SignatureSource",
+    "SignatureVersion",
     "TCString",
     "TagCookie",
     "TagEstate",

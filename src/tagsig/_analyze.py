@@ -36,7 +36,7 @@ from tagsig._report import (
     UnattributedHost,
 )
 from tagsig._signature_model import Organisation, Signature, SignatureDB
-from tagsig._signatures import load_signatures
+from tagsig._signatures import load_signatures, signature_version
 from tagsig._traffic import NO_TAG_REASONS
 
 if TYPE_CHECKING:
@@ -99,7 +99,8 @@ def analyze(
         from tagsig._policy import load_policy  # noqa: PLC0415 (see build_report)
 
         policy = load_policy(policy)
-    return build_report(attribution, identifiers=identifiers, policy=policy, owners=owners)
+    report = build_report(attribution, identifiers=identifiers, policy=policy, owners=owners)
+    return evolve(report, signatures=signature_version(db))
 
 
 def database_owners(db: SignatureDB) -> Owners:

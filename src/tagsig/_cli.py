@@ -12,7 +12,7 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from tagsig._catalogue_cli import add_catalogue_parsers, run_catalogue_command, run_show_command
 from tagsig._commands import (
@@ -30,6 +30,9 @@ from tagsig._render import FORMATS
 from tagsig._resources import docs_url
 from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
+
+if TYPE_CHECKING:
+    from tagsig._report import Flag, Report
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_POLICY", "main"]
 
@@ -107,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
                          metavar="SEVERITY",
                          help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
                          "info) is not waived by the policy")
+    analyze.add_argument("--max-chars", type=int, default=65_536, metavar="N",
+                         help="markdown: the most characters of the report, details cut "
+                         "from the least important (default: 65536, GitHub's comment "
+                         "limit; 0 for no bound)")
+    analyze.add_argument("--explain", metavar="TAG",
+                         help="instead of the report, everything about one tag (its "
+                         "signature id): facts, cookies, every flag with all its evidence, "
+                         "and the catalogue's common mistakes")
+    analyze.add_argument("--baseline", metavar="REPORT",
+                         help="markdown: a JSON report (--format json) to show the change "
+                         "against")
     inspect = commands.add_parser(
         "inspect",
         help="read captures and cookie jars and summarise what they contain",
@@ -237,10 +251,21 @@ def _analyze(args: argparse.Namespace) -> int:
                      signatures=args.signatures or None, first_party=args.first_party,
                      identifiers=args.identifier, policy=args.policy)
     to_stdout = args.output in {None, STDIO}
-    if args.format == "text" and to_stdout and _is_colour_terminal(sys.stdout):
+    if args.explain:
+        from tagsig._render_text import explain_tag  # noqa: PLC0415
+
+        if report.tag(args.explain) is None:
+            found = ", ".join(t.id for t in report.tags) or "none"
+            print(f"tagsig: error: no tag {args.explain!r} in the report (tags: {found})",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        text = explain_tag(report, args.explain)
+    elif args.format == "text" and to_stdout and _is_colour_terminal(sys.stdout):
         from tagsig._render_text import render_text  # noqa: PLC0415
 
         text = render_text(report, color=True, width=shutil.get_terminal_size().columns)
+    elif args.format == "markdown":
+        text = _markdown(report, args)
     else:
         text = render(report, args.format)
     write_output(args.output, text, what="the report")
@@ -251,9 +276,35 @@ def _analyze(args: argparse.Namespace) -> int:
         if failing:
             count = len(failing)
             print(f"tagsig: {count} flag{'s' if count != 1 else ''} at or above "
-                  f"{args.fail_on} severity not waived", file=sys.stderr)
+                  f"{args.fail_on} severity not waived: {_failing_tags(failing)}",
+                  file=sys.stderr)
             return EXIT_POLICY
     return EXIT_OK
+
+
+def _failing_tags(flags: Sequence[Flag], most: int = 10) -> str:
+    """Name the tags (``(site)`` for the site) whose flags fail, each with its rules."""
+    rules: dict[str, dict[str, None]] = {}
+    for flag in flags:
+        rules.setdefault(flag.tag or "(site)", {})[flag.rule] = None
+    named = [f"{tag} ({', '.join(r)})" for tag, r in list(rules.items())[:most]]
+    if len(rules) > most:
+        named.append(f"and {len(rules) - most} more")
+    return "; ".join(named)
+
+
+def _markdown(report: Report, args: argparse.Namespace) -> str:
+    from tagsig._diff import diff_reports, load_report_document  # noqa: PLC0415
+    from tagsig._render_markdown import render_markdown  # noqa: PLC0415
+
+    diff = None
+    if args.baseline:
+        document = load_report_document(args.baseline)
+        if document is None:
+            raise InputError("expected a tagsig JSON report (--format json) as the baseline",
+                             path=args.baseline)
+        diff = diff_reports(document, report, old_name=args.baseline)
+    return render_markdown(report, max_chars=args.max_chars or None, baseline=diff)
 
 
 def _is_colour_terminal(stream: TextIO) -> bool:

@@ -48,7 +48,8 @@ def render(report: Report, format: Format | str = "text") -> str:
         report: The report.
         format: ``text`` (tables for a terminal, without colour), ``json`` (the documented
             contract, validated by the shipped ``report.schema.json``), ``html`` (one
-            self-contained page with charts), ``markdown`` (for pull requests and tickets),
+            self-contained page with charts), ``markdown`` (for pull requests and tickets,
+            within GitHub's 65,536-character comment limit),
             ``csv`` (one row per tag and per cookie) or ``sarif`` (SARIF 2.1.0).
 
     Raises:
@@ -95,6 +96,7 @@ def report_document(report: Report) -> dict[str, JSONValue]:
         "schema_version": report.schema_version,
         "tagsig_version": __version__,
         "psl_date": public_suffix_list().date,
+        "signature_database": _database(report),
         "inputs": [_input(i) for i in report.inputs],
         "first_party": list(report.first_party),
         "tags": [_tag(t) for t in report.tags],
@@ -128,6 +130,13 @@ def report_document(report: Report) -> dict[str, JSONValue]:
             for n in report.no_tag
         ],
     }
+
+
+def _database(report: Report) -> JSONValue:
+    version = report.signatures
+    if version is None:
+        return None
+    return {"version": version.version, "date": version.date, "layers": version.layers}
 
 
 def _time(value: datetime | None) -> str | None:
@@ -186,6 +195,7 @@ def _tag(tag: TagReport) -> dict[str, JSONValue]:
         "first_seen": _time(tag.first_seen),
         "own": tag.own,
         "owner": tag.owner,
+        "mistakes": list(signature.mistakes),
     }
 
 
@@ -211,12 +221,15 @@ def _flag(flag: Flag) -> dict[str, JSONValue]:
         "message": flag.message,
         "evidence": [_evidence(e) for e in flag.evidence],
         "waiver": flag.waiver,
+        "tag": flag.tag,
     }
 
 
 def _evidence(evidence: Evidence) -> dict[str, JSONValue]:
     return {"kind": evidence.kind, "input": evidence.input, "index": evidence.index,
-            "name": evidence.name, "value": evidence.value}
+            "name": evidence.name, "value": evidence.value, "pointer": evidence.pointer,
+            "method": evidence.method, "url": evidence.url, "time": _time(evidence.time),
+            "page": evidence.page, "domain": evidence.domain}
 
 
 def _host(host: UnattributedHost) -> dict[str, JSONValue]:

@@ -5,23 +5,36 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from tagsig._report import Flag, InputSummary, Report, Severity, TagCookie, TagReport
+from tagsig._psl import public_suffix_list
+from tagsig._report import (
+    Evidence,
+    Flag,
+    InputSummary,
+    Report,
+    Severity,
+    TagCookie,
+    TagReport,
+)
+from tagsig._version import __version__
 
 __all__ = [
     "SEVERITY_ORDER",
     "SITE",
     "all_flags",
     "cookie_lifetime",
+    "evidence_text",
     "first_party_summary",
     "human_bytes",
     "loaded_by",
     "no_tag_summary",
     "own_tags",
     "printable",
+    "provenance",
     "size",
     "tag_name",
     "tags_by_weight",
     "time_of_day",
+    "verdict",
 ]
 
 SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -161,3 +174,67 @@ def all_flags(report: Report) -> list[tuple[TagReport | None, Flag]]:
 def time_of_day(value: datetime | None) -> str:
     """Return ``value`` as ``HH:MM:SS.mmm`` in its own offset, or ``-``."""
     return value.strftime("%H:%M:%S.%f")[:-3] if value is not None else "-"
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """Return what a person checks for ``evidence``, in one line of plain text.
+
+    The cookie's name and domain, the request's method and shortened URL, its time and
+    page, and the JSON pointer; a value evidence gives its (masked) value.
+
+    >>> evidence_text(Evidence(kind="cookie", input=1, name="_ga", domain="shop.example"))
+    'cookie _ga on shop.example'
+    """
+    parts: list[str] = []
+    if evidence.kind == "cookie":
+        parts.append(f"cookie {evidence.name or '?'}"
+                     + (f" on {evidence.domain}" if evidence.domain else ""))
+    elif evidence.kind == "value":
+        text = evidence.name or ""
+        if evidence.value is not None:
+            text += f"={evidence.value}" if text else evidence.value
+        return f"value {text}" if text else "value"
+    if evidence.method is not None and evidence.url is not None:
+        parts.append(("set by " if evidence.kind == "cookie" else "")
+                     + f"{evidence.method} {evidence.url}")
+    if evidence.time is not None:
+        parts.append(f"at {time_of_day(evidence.time)}")
+    if evidence.page is not None:
+        parts.append(f"on page {evidence.page}")
+    if evidence.pointer is not None:
+        parts.append(f"({evidence.pointer})")
+    return " ".join(parts) if parts else evidence.kind
+
+
+def verdict(report: Report) -> tuple[Severity | None, str]:
+    """Return the most serious severity among the flags that count, and what it asks for.
+
+    Waived flags do not count. ``(None, ...)`` when no high or medium flag counts.
+    """
+    counted = [flag for _, flag in all_flags(report) if flag.waiver is None]
+    high = sum(1 for f in counted if f.severity == "high")
+    medium = sum(1 for f in counted if f.severity == "medium")
+    tags = len({f.tag for f in counted if f.severity in {"high", "medium"}})
+    if high:
+        return "high", (f"Action needed: {high} high-severity finding{'s' if high != 1 else ''}"
+                        + (f" and {medium} medium" if medium else "")
+                        + f", about {tags} tag{'s' if tags != 1 else ''} or the site.")
+    if medium:
+        return "medium", (f"Review needed: {medium} medium-severity "
+                          f"finding{'s' if medium != 1 else ''}, about {tags} "
+                          f"tag{'s' if tags != 1 else ''} or the site.")
+    return None, "No high or medium finding."
+
+
+def provenance(report: Report) -> str:
+    """Return which tagsig, signature database and Public Suffix List made ``report``."""
+    signatures = report.signatures
+    if signatures is None:
+        database = "signatures built in memory"
+    else:
+        database = f"signatures {signatures.version}" + (
+            f" of {signatures.date}" if signatures.date else "")
+        if signatures.layers > 1:
+            database += f" ({signatures.layers} layers)"
+    psl = public_suffix_list().date
+    return f"tagsig {__version__}; {database}; Public Suffix List {psl or 'undated'}"

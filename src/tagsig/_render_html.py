@@ -7,6 +7,7 @@ and its Content-Security-Policy forbids them. Every string that comes from a cap
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from html import escape
@@ -16,22 +17,27 @@ from tagsig._render_common import (
     SITE,
     all_flags,
     cookie_lifetime,
+    evidence_text,
     first_party_summary,
     loaded_by,
     no_tag_summary,
     own_tags,
+    provenance,
     size,
     tag_name,
     tags_by_weight,
     time_of_day,
+    verdict,
 )
-from tagsig._report import Evidence, Report, TagCookie, TagReport
-from tagsig._version import __version__
+from tagsig._report import Evidence, Flag, Report, Severity, TagCookie, TagReport
+from tagsig._rules._registry import rule_info
 
 __all__ = ["render_html", "render_html_body"]
 
 _MAX_CHART_ROWS = 40
 """Tags drawn in a chart; the rest are counted under it."""
+_MAX_VERDICT_TAGS = 12
+"""Tags named in the verdict at the top; the findings list them all."""
 
 _CSS = """
 .tagsig-report{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -44,12 +50,30 @@ padding-bottom:4px}
 .tagsig-report .card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;
 min-width:120px}
 .tagsig-report .card b{display:block;font-size:22px}
+.tagsig-report .scroll{overflow-x:auto;max-width:100%}
 .tagsig-report table{border-collapse:collapse;width:100%;margin:6px 0}
 .tagsig-report th,.tagsig-report td{border-bottom:1px solid #d8dee4;padding:4px 8px;
-text-align:left;vertical-align:top;overflow-wrap:anywhere}
-.tagsig-report th{background:#f6f8fa;font-weight:600;overflow-wrap:normal}
-.tagsig-report td.n,.tagsig-report th.n{text-align:right;white-space:nowrap}
-.tagsig-report code{font-size:12px;background:#f6f8fa;padding:1px 4px;border-radius:4px}
+text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;hyphens:none}
+.tagsig-report th{background:#f6f8fa;font-weight:600}
+.tagsig-report td.n,.tagsig-report th.n,.tagsig-report td.t{text-align:right;
+white-space:nowrap}
+.tagsig-report code{font-size:12px;background:#f6f8fa;padding:1px 4px;border-radius:4px;
+overflow-wrap:break-word}
+.tagsig-report td code,.tagsig-report .id{white-space:nowrap}
+.tagsig-report .verdict{border:1px solid #d0d7de;border-left-width:6px;border-radius:6px;
+padding:10px 14px;margin:12px 0}
+.tagsig-report .verdict-high{border-left-color:#cf222e}
+.tagsig-report .verdict-medium{border-left-color:#fb8f44}
+.tagsig-report .verdict-none{border-left-color:#1a7f37}
+.tagsig-report .verdict p{margin:0 0 6px;font-size:16px;font-weight:600;color:#1f2328}
+.tagsig-report .verdict ul{margin:4px 0 0;padding-left:20px;color:#1f2328}
+.tagsig-report details{margin:6px 0}
+.tagsig-report details>summary{cursor:pointer;padding:2px 0}
+.tagsig-report details.severity>summary{font-size:16px;font-weight:600}
+.tagsig-report details.tag{margin-left:16px;border-left:2px solid #d8dee4;padding-left:10px}
+.tagsig-report .finding{margin:8px 0}
+.tagsig-report .finding ul,.tagsig-report .mistakes ul{margin:4px 0;padding-left:20px}
+.tagsig-report .mistakes{background:#f6f8fa;border-radius:6px;padding:6px 10px;margin:8px 0}
 .tagsig-report .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;
 font-weight:600;white-space:nowrap}
 .tagsig-report .essential{background:#dafbe1;color:#116329}
@@ -64,12 +88,21 @@ font-weight:600;white-space:nowrap}
 .tagsig-report .warning{border-left:4px solid #d4a72c;background:#fff8c5;padding:6px 10px;
 margin:6px 0}
 .tagsig-report svg{display:block;max-width:100%;height:auto}
+.tagsig-report a{color:#0969da}
 .tagsig-report svg text{font:12px system-ui,sans-serif;fill:#1f2328}
 """
 
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+_HYPHENATED = re.compile(r"\S*-\S*")
+
+
+def _t(value: object) -> str:
+    """Escape ``value`` for a table cell, keeping each hyphenated word on one line."""
+    return _HYPHENATED.sub(lambda m: f"<span class=\"id\">{m.group(0)}</span>", _e(value))
 
 
 def render_html(report: Report) -> str:
@@ -90,12 +123,14 @@ def render_html(report: Report) -> str:
 def render_html_body(report: Report) -> str:
     """Render ``report`` as one ``<div>`` with its own scoped style (for Jupyter or embedding).
 
-    Sections: summary, warnings, charts (weight per tag; first request of each tag against
-    the consent signals), tag inventory, flags, cookies, consent signals, unknown third
-    parties, inputs.
+    Sections: the verdict (what needs action), summary, warnings, charts (weight per tag;
+    first request of each tag against the consent signals; the site's own tags left out),
+    tag inventory, findings grouped by severity and tag (folded, linking to their rule
+    pages, with evidence and the catalogue's common mistakes), cookies, consent signals,
+    unknown third parties, inputs.
     """
     parts = [f"<div class=\"tagsig-report\">\n<style>{_CSS}</style>\n", _header(report),
-             _summary(report), _warnings(report)]
+             _verdict(report), _summary(report), _warnings(report)]
     if report.tags:
         parts.append("<h2>Weight per tag</h2>\n"
                      "<p class=\"muted\">Bytes on the wire (blue) and requests (orange).</p>\n")
@@ -113,7 +148,34 @@ def _header(report: Report) -> str:
     own = own_tags(report)
     own_line = ("<br>The site's own: " + ", ".join(_e(tag_name(t)) for t in own)) if own else ""
     return (f"<h1>Third-party tags</h1>\n<p class=\"muted\">{paths}<br>First party: "
-            f"{first_party}{own_line} &middot; tagsig {_e(__version__)}</p>\n")
+            f"{first_party}{own_line}<br>{_e(provenance(report))}</p>\n")
+
+
+def _verdict(report: Report) -> str:
+    """Say first what needs action: the verdict and the tags with serious findings."""
+    severity, words = verdict(report)
+    serious: dict[str, list[Flag]] = {}
+    names: dict[str, str] = {}
+    for tag, flag in all_flags(report):
+        if flag.waiver is None and flag.severity in {"high", "medium"}:
+            key = tag.id if tag else SITE
+            serious.setdefault(key, []).append(flag)
+            names[key] = tag_name(tag) if tag else "The site"
+    items = "".join(
+        f"<li><a href=\"#{_anchor(flags[0].severity, key)}\">{_e(names[key])}</a>: "
+        + ", ".join(f"{_e(rule)} ({count})" if count > 1 else _e(rule) for rule, count in
+                    Counter(f.rule for f in flags).items())
+        + "</li>" for key, flags in list(serious.items())[:_MAX_VERDICT_TAGS])
+    if len(serious) > _MAX_VERDICT_TAGS:
+        items += (f"<li><a href=\"#findings\">{len(serious) - _MAX_VERDICT_TAGS} more "
+                  "tags</a></li>")
+    listing = f"<ul>{items}</ul>" if items else ""
+    return (f"<div class=\"verdict verdict-{severity or 'none'}\"><p>{_e(words)}</p>"
+            f"{listing}</div>\n")
+
+
+def _anchor(severity: Severity, key: str) -> str:
+    return "f-" + severity + "-" + "".join(c if c.isalnum() or c == "-" else "_" for c in key)
 
 
 def _summary(report: Report) -> str:
@@ -148,8 +210,11 @@ def _warnings(report: Report) -> str:
 def _weight_chart(report: Report) -> str:
     tags = tags_by_weight(report)
     shown = tags[:_MAX_CHART_ROWS]
-    label_w, bar_w, row_h, top = 230, 560, 30, 8
-    width = label_w + bar_w + 150
+    label_w = _label_column([t.signature.name for t in shown])
+    bar_w, row_h, top = 560, 30, 8
+    width = round(label_w + bar_w + 16 + max(
+        (max(text_width(size(t.weight.transfer_bytes, t.weight.sizes_recorded)),
+             text_width(f"{t.weight.requests} req", 11)) for t in shown), default=0.0))
     height = top + row_h * len(shown) + 8
     max_bytes = max((t.weight.transfer_bytes for t in shown), default=0) or 1
     max_requests = max((t.weight.requests for t in shown), default=0) or 1
@@ -160,7 +225,7 @@ def _weight_chart(report: Report) -> str:
         requests_w = round(bar_w * tag.weight.requests / max_requests, 1)
         rows.append(
             f"<text x=\"{label_w - 8}\" y=\"{y + 14}\" text-anchor=\"end\">"
-            f"{_e(_clip(tag.signature.name, 32))}</text>"
+            f"{_e(_clip(tag.signature.name, _MAX_LABEL_PX))}</text>"
             f"<rect x=\"{label_w}\" y=\"{y + 2}\" width=\"{bytes_w}\" height=\"12\" "
             f"fill=\"#0969da\"><title>{_e(tag.signature.name)}: "
             f"{tag.weight.transfer_bytes} bytes</title></rect>"
@@ -179,8 +244,51 @@ def _weight_chart(report: Report) -> str:
             f"viewBox=\"0 0 {width} {height}\">{''.join(rows)}</svg>\n{more}")
 
 
-def _clip(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "\u2026"
+_NARROW = frozenset("ijl|.,:;!'`")
+_SLIM = frozenset("ftrI()[]{} -/\\\"")
+_WIDE = frozenset("mwMW@%")
+_FONT_PX = 12
+_MAX_LABEL_PX = 340
+"""Widest label column of a chart; longer names are cut with an ellipsis."""
+
+
+def text_width(text: str, size: float = _FONT_PX) -> float:
+    """Return a generous estimate of ``text``'s width in pixels, in a sans-serif font.
+
+    An estimate, not a measure (the page has no script): per-character widths of common
+    sans-serif fonts, rounded up, so a label column sized with it holds its labels.
+
+    >>> text_width("Hotjar") < text_width("Google Campaign Manager 360")
+    True
+    """
+    em = 0.0
+    for char in text:
+        if char in _NARROW:
+            em += 0.32
+        elif char in _SLIM:
+            em += 0.42
+        elif char in _WIDE:
+            em += 1.0
+        elif char.isascii():
+            em += 0.74 if char.isupper() else 0.64
+        else:
+            em += 1.05
+    return em * size
+
+
+def _clip(text: str, max_px: float, size: float = _FONT_PX) -> str:
+    """Return ``text`` cut with an ellipsis to fit in ``max_px`` pixels."""
+    if text_width(text, size) <= max_px:
+        return text
+    while text and text_width(text + "\u2026", size) > max_px:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+def _label_column(names: list[str]) -> float:
+    """Return the width of a chart's label column: its widest label, padded."""
+    widest = max((text_width(_clip(n, _MAX_LABEL_PX)) for n in names), default=0.0)
+    return float(round(widest + 16))
 
 
 def _offset(value: datetime, start: datetime) -> float:
@@ -188,7 +296,7 @@ def _offset(value: datetime, start: datetime) -> float:
 
 
 def _timeline(report: Report) -> str:
-    fired = sorted((t for t in report.tags if t.first_seen is not None),
+    fired = sorted((t for t in report.third_party_tags if t.first_seen is not None),
                    key=lambda t: (t.first_seen, t.id))[:_MAX_CHART_ROWS]
     signals = [s for s in report.consent.signals if s.time is not None]
     if not fired:
@@ -197,8 +305,9 @@ def _timeline(report: Report) -> str:
     times += [s.time for s in signals if s.time is not None]
     start, end = min(times), max(times)
     span = max(_offset(end, start), 1.0)
-    label_w, plot_w, row_h, top = 230, 640, 22, 34
-    width = label_w + plot_w + 60
+    label_w = _label_column([t.signature.name for t in fired])
+    plot_w, row_h, top = 640, 22, 34
+    width = round(label_w + plot_w + 40)
     height = top + row_h * len(fired) + 30
 
     def x(value: datetime) -> float:
@@ -215,11 +324,15 @@ def _timeline(report: Report) -> str:
         if signal.time is None:  # pragma: no cover - filtered above
             continue
         sx = x(signal.time)
+        kind = _clip(signal.kind, 160)
+        # A label that would run past the right edge is drawn to the left of its line.
+        fits = sx + 3 + text_width(kind) <= width
+        anchor = f"x=\"{sx + 3}\"" if fits else f"x=\"{sx - 3}\" text-anchor=\"end\""
         items.append(f"<line x1=\"{sx}\" y1=\"{top - 8}\" x2=\"{sx}\" y2=\"{height - 24}\" "
                      f"stroke=\"#8250df\" stroke-dasharray=\"4 3\"><title>consent signal "
                      f"{_e(signal.kind)} at {_e(time_of_day(signal.time))}</title></line>"
-                     f"<text x=\"{sx + 3}\" y=\"{10 + 12 * (n % 2)}\" fill=\"#8250df\">"
-                     f"{_e(_clip(signal.kind, 24))}</text>")
+                     f"<text {anchor} y=\"{13 + 12 * (n % 2)}\" fill=\"#8250df\">"
+                     f"{_e(kind)}</text>")
     for n, tag in enumerate(fired):
         if tag.first_seen is None:  # pragma: no cover - filtered above
             continue
@@ -231,7 +344,7 @@ def _timeline(report: Report) -> str:
         note = " (before consent was given)" if early else ""
         items.append(
             f"<text x=\"{label_w - 8}\" y=\"{y + 4}\" text-anchor=\"end\">"
-            f"{_e(_clip(tag.signature.name, 32))}</text>"
+            f"{_e(_clip(tag.signature.name, _MAX_LABEL_PX))}</text>"
             f"<line x1=\"{label_w}\" y1=\"{y}\" x2=\"{label_w + plot_w}\" y2=\"{y}\" "
             f"stroke=\"#eaeef2\"/>"
             f"<circle cx=\"{x(tag.first_seen)}\" cy=\"{y}\" r=\"5\" fill=\"{colour}\">"
@@ -263,7 +376,7 @@ def _inventory(report: Report) -> str:
             "<th class=\"n\">Wire</th><th class=\"n\">Script</th><th class=\"n\">Cookies</th>"
             "<th class=\"n\">Flags</th><th>Loaded by</th><th>First request</th></tr>")
     rows = "".join(_inventory_row(tag, report) for tag in tags_by_weight(report))
-    return f"<h2>Tags</h2>\n<table>\n{head}\n{rows}</table>\n"
+    return f"<h2>Tags</h2>\n<div class=\"scroll\"><table>\n{head}\n{rows}</table></div>\n"
 
 
 def _inventory_row(tag: TagReport, report: Report) -> str:
@@ -273,7 +386,7 @@ def _inventory_row(tag: TagReport, report: Report) -> str:
         vendor += f" ({_e(signature.vendor.country)})"
     return (
         f"<tr><td><b>{_e(signature.name)}</b><br><code>{_e(signature.id)}</code></td>"
-        f"<td>{vendor}{_owned_by(tag)}</td><td>{_e(signature.category)}</td>"
+        f"<td>{vendor}{_owned_by(tag)}</td><td class=\"id\">{_e(signature.category)}</td>"
         f"<td><span class=\"badge {_e(signature.consent)}\">{_e(signature.consent)}</span></td>"
         f"<td class=\"n\">{tag.weight.requests}</td>"
         f"<td class=\"n\">{tag.requests_per_page:.1f}</td>"
@@ -281,36 +394,62 @@ def _inventory_row(tag: TagReport, report: Report) -> str:
         f"<td class=\"n\">{_e(size(tag.weight.script_bytes, tag.weight.sizes_recorded))}</td>"
         f"<td class=\"n\">{len({c.name for c in tag.cookies})}</td>"
         f"<td class=\"n\">{len(tag.flags)}</td>"
-        f"<td>{_e(loaded_by(report, tag.loaded_by))}</td>"
+        f"<td class=\"id\">{_e(loaded_by(report, tag.loaded_by))}</td>"
         f"<td class=\"n\">{_e(time_of_day(tag.first_seen))}</td></tr>\n"
     )
 
 
 def _evidence(evidence: Evidence) -> str:
-    if evidence.kind == "entry" and evidence.index is not None:
-        return f"entry <code>/log/entries/{evidence.index}</code>"
-    if evidence.kind == "cookie" and evidence.name is not None:
-        return f"cookie <code>{_e(evidence.name)}</code>"
-    text = evidence.name or ""
-    if evidence.value is not None:
-        text += f"={evidence.value}" if text else evidence.value
-    return f"<code>{_e(text)}</code>" if text else _e(evidence.kind)
+    return f"<code>{_e(evidence_text(evidence))}</code>"
 
 
 def _flags(report: Report) -> str:
+    """Render the findings grouped by severity then tag, folded; the serious groups open."""
     flags = all_flags(report)
     if not flags:
-        return "<h2>Flags</h2>\n<p>No flag raised.</p>\n"
-    rows = "".join(
-        f"<tr><td><span class=\"badge {_e(flag.severity)}\">{_e(flag.severity)}</span></td>"
-        f"<td>{_e(tag.signature.name if tag else SITE)}</td><td><code>{_e(flag.rule)}</code></td>"
-        f"<td>{_e(flag.message)}</td>"
-        f"<td>{', '.join(_evidence(e) for e in flag.evidence[:5])}"
-        f"{' &hellip;' if len(flag.evidence) > 5 else ''}</td></tr>\n"
-        for tag, flag in flags
-    )
-    return ("<h2>Flags</h2>\n<table>\n<tr><th>Severity</th><th>Tag</th><th>Rule</th>"
-            f"<th>Finding</th><th>Evidence</th></tr>\n{rows}</table>\n")
+        return "<h2>Findings</h2>\n<p>No flag raised.</p>\n"
+    parts = ["<h2 id=\"findings\">Findings</h2>\n"]
+    shown_mistakes: set[str] = set()
+    for severity in SEVERITY_ORDER:
+        group = [(t, f) for t, f in flags if f.severity == severity]
+        if not group:
+            continue
+        by_tag: dict[str, list[tuple[TagReport | None, Flag]]] = {}
+        for tag, flag in group:
+            by_tag.setdefault(tag.id if tag else SITE, []).append((tag, flag))
+        is_open = " open" if severity in {"high", "medium"} else ""
+        parts.append(f"<details class=\"severity\"{is_open}><summary><span class=\"badge "
+                     f"{_e(severity)}\">{_e(severity)}</span> {len(group)} "
+                     f"finding{'s' if len(group) != 1 else ''} about {len(by_tag)} "
+                     f"tag{'s' if len(by_tag) != 1 else ''}</summary>\n")
+        for key, items in by_tag.items():
+            tag = items[0][0]
+            name = tag_name(tag) if tag else "The site as a whole"
+            parts.append(f"<details class=\"tag\" id=\"{_anchor(severity, key)}\"{is_open}>"
+                         f"<summary><b>{_e(name)}</b> &middot; {len(items)} "
+                         f"finding{'s' if len(items) != 1 else ''}</summary>\n")
+            parts.extend(_finding(flag) for _, flag in items)
+            if tag is not None and tag.signature.mistakes and tag.id not in shown_mistakes:
+                shown_mistakes.add(tag.id)
+                parts.append("<div class=\"mistakes\"><b>Common mistakes with "
+                             f"{_e(tag.signature.name)}</b><ul>"
+                             + "".join(f"<li>{_e(m)}</li>" for m in tag.signature.mistakes)
+                             + "</ul></div>\n")
+            parts.append("</details>\n")
+        parts.append("</details>\n")
+    return "".join(parts)
+
+
+def _finding(flag: Flag) -> str:
+    info = rule_info(flag.rule)
+    waived = (f" <span class=\"muted\">(waived: {_e(flag.waiver)})</span>"
+              if flag.waiver is not None else "")
+    evidence = "".join(f"<li>{_evidence(e)}</li>" for e in flag.evidence[:5])
+    if len(flag.evidence) > 5:
+        evidence += f"<li>and {len(flag.evidence) - 5} more</li>"
+    return (f"<div class=\"finding\"><a href=\"{_e(info.help_uri)}\" title=\"{_e(info.short)}\">"
+            f"<code>{_e(flag.rule)}</code></a> {_e(flag.message)}{waived}"
+            f"{f'<ul>{evidence}</ul>' if evidence else ''}</div>\n")
 
 
 def _cookies(report: Report) -> str:
@@ -319,15 +458,16 @@ def _cookies(report: Report) -> str:
         return "<h2>Cookies</h2>\n<p>No cookie tied to a tag.</p>\n"
 
     rows = "".join(
-        f"<tr><td>{_e(tag.signature.name)}</td><td><code>{_e(cookie.name)}</code></td>"
-        f"<td>{_e(cookie.domain or '?')}</td><td>{_e(cookie.source)}</td>"
-        f"<td>{'third-party' if cookie.third_party else 'first-party'}</td>"
-        f"<td>{_e(cookie_lifetime(cookie))}</td><td>{_e(_attributes(cookie))}</td></tr>\n"
+        f"<tr><td>{_t(tag.signature.name)}</td><td><code>{_e(cookie.name)}</code></td>"
+        f"<td>{_t(cookie.domain or '?')}</td><td>{_t(cookie.source)}</td>"
+        f"<td>{_t('third-party' if cookie.third_party else 'first-party')}</td>"
+        f"<td>{_t(cookie_lifetime(cookie))}</td><td>{_t(_attributes(cookie))}</td></tr>\n"
         for tag, cookie in pairs
     )
-    return ("<h2>Cookies</h2>\n<table>\n<tr><th>Tag</th><th>Cookie</th><th>Domain</th>"
+    return ("<h2>Cookies</h2>\n<div class=\"scroll\">"
+            "<table>\n<tr><th>Tag</th><th>Cookie</th><th>Domain</th>"
             "<th>Seen in</th><th>Party</th><th>Lifetime</th><th>Attributes</th></tr>\n"
-            f"{rows}</table>\n")
+            f"{rows}</table></div>\n")
 
 
 def _attributes(cookie: TagCookie) -> str:
@@ -340,13 +480,14 @@ def _signals(report: Report) -> str:
     if not report.consent.signals:
         return ""
     rows = "".join(
-        f"<tr><td>{_e(s.kind)}</td><td>{_e(time_of_day(s.time))}</td>"
+        f"<tr><td class=\"id\">{_e(s.kind)}</td><td class=\"t\">{_e(time_of_day(s.time))}</td>"
         f"<td>{'' if s.entry is None else f'<code>/log/entries/{s.entry}</code>'}</td>"
         f"<td>{'; '.join(f'{_e(k)}={_e(v)}' for k, v in s.detail)}</td></tr>\n"
         for s in report.consent.signals
     )
-    return ("<h2>Consent signals</h2>\n<table>\n<tr><th>Signal</th><th>First seen</th>"
-            f"<th>Entry</th><th>Detail</th></tr>\n{rows}</table>\n")
+    return ("<h2>Consent signals</h2>\n<div class=\"scroll\">"
+            "<table>\n<tr><th>Signal</th><th>First seen</th>"
+            f"<th>Entry</th><th>Detail</th></tr>\n{rows}</table></div>\n")
 
 
 def _unattributed(report: Report) -> str:
@@ -355,13 +496,14 @@ def _unattributed(report: Report) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(h.host)}</code></td><td class=\"n\">{h.requests}</td>"
         f"<td class=\"n\">{_e(size(h.transfer_bytes, report.has_sizes))}</td>"
-        f"<td>{_e(h.initiated_by or _unknown_loader(report))}</td></tr>\n"
+        f"<td>{_t(h.initiated_by or _unknown_loader(report))}</td></tr>\n"
         for h in report.unattributed
     )
     return ("<h2>Unknown third parties</h2>\n<p class=\"muted\">Third-party hosts no signature "
-            "claims, with the known tag that loaded them.</p>\n<table>\n<tr><th>Host</th>"
+            "claims, with the known tag that loaded them.</p>\n<div class=\"scroll\">"
+            "<table>\n<tr><th>Host</th>"
             "<th class=\"n\">Requests</th><th class=\"n\">Wire</th><th>Loaded by</th></tr>\n"
-            f"{rows}</table>\n")
+            f"{rows}</table></div>\n")
 
 
 def _unknown_loader(report: Report) -> str:
@@ -378,22 +520,23 @@ def _probable(report: Report) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(p.host)}</code></td><td class=\"n\">{p.requests}</td>"
         f"<td class=\"n\">{_e(size(p.transfer_bytes, report.has_sizes))}</td>"
-        f"<td>{_e(p.reason)}</td></tr>\n"
+        f"<td>{_t(p.reason)}</td></tr>\n"
         for p in report.probably_first_party
     )
     return ("<h2>Probably first party</h2>\n<p class=\"muted\">Unknown hosts that behave like "
             "the site's own static hosts; confirm them with <code>--first-party</code>.</p>\n"
-            "<table>\n<tr><th>Host</th><th class=\"n\">Requests</th><th class=\"n\">Wire</th>"
-            f"<th>Why</th></tr>\n{rows}</table>\n")
+            "<div class=\"scroll\"><table>\n<tr><th>Host</th><th class=\"n\">Requests</th>"
+            f"<th class=\"n\">Wire</th><th>Why</th></tr>\n{rows}</table></div>\n")
 
 
 def _inputs(report: Report) -> str:
     rows = "".join(
-        f"<tr><td><code>{_e(i.path)}</code></td><td>{_e(i.kind)}</td><td>{_e(i.producer)}</td>"
+        f"<tr><td><code>{_e(i.path)}</code></td><td>{_t(i.kind)}</td><td>{_t(i.producer)}</td>"
         f"<td class=\"n\">{i.entries}</td><td class=\"n\">{i.pages}</td>"
-        f"<td class=\"n\">{len(i.problems)}</td><td>{_e(no_tag_summary(i) or '-')}</td></tr>\n"
+        f"<td class=\"n\">{len(i.problems)}</td><td>{_t(no_tag_summary(i) or '-')}</td></tr>\n"
         for i in report.inputs
     )
-    return ("<h2>Inputs</h2>\n<table>\n<tr><th>File</th><th>Kind</th><th>Producer</th>"
+    return ("<h2>Inputs</h2>\n<div class=\"scroll\">"
+            "<table>\n<tr><th>File</th><th>Kind</th><th>Producer</th>"
             "<th class=\"n\">Entries</th><th class=\"n\">Pages</th>"
-            f"<th class=\"n\">Problems</th><th>No tag</th></tr>\n{rows}</table>\n")
+            f"<th class=\"n\">Problems</th><th>No tag</th></tr>\n{rows}</table></div>\n")

@@ -14,8 +14,10 @@ from pathlib import PurePath, PurePosixPath
 from typing import Literal
 from urllib.parse import quote
 
+from tagsig._psl import public_suffix_list
 from tagsig._render_common import SITE, all_flags
 from tagsig._report import Evidence, Flag, Report, Severity, TagReport
+from tagsig._rules._registry import PROJECT_URL, rule_info
 from tagsig._version import __version__
 
 __all__ = ["SARIF_LEVELS", "SARIF_SCHEMA", "render_sarif", "sarif_document"]
@@ -81,10 +83,25 @@ def _location(report: Report, tag: TagReport | None, evidence: Evidence) -> (
     if evidence.kind == "cookie" and evidence.name is not None:
         logical.append({"name": evidence.name, "kind": "variable"})
     location: JSONObject = {"physicalLocation": {"artifactLocation": artifact},
-                            "message": _text(f"{_owner(tag)}: {evidence.kind}")}
+                            "message": _text(f"{_owner(tag)}: {_evidence_text(evidence)}")}
     if logical:
         location["logicalLocations"] = logical
     return location
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    """Say what a person checks: the cookie, the request, its time and page."""
+    parts: list[str] = [evidence.kind]
+    if evidence.kind == "cookie" and evidence.name is not None:
+        parts.append(evidence.name + (f" on {evidence.domain}" if evidence.domain else ""))
+    if evidence.method is not None and evidence.url is not None:
+        parts.append(f"{'set by ' if evidence.kind == 'cookie' else ''}"
+                     f"{evidence.method} {evidence.url}")
+    if evidence.time is not None:
+        parts.append(f"at {evidence.time.isoformat()}")
+    if evidence.page is not None:
+        parts.append(f"on page {evidence.page}")
+    return " ".join(parts)
 
 
 def _owner(tag: TagReport | None) -> str:
@@ -125,6 +142,32 @@ def _properties(tag: TagReport | None, flag: Flag) -> JSONObject:
             "consent": tag.signature.consent, "severity": flag.severity}
 
 
+def _descriptor(rule: str, worst: Flag) -> JSONObject:
+    """Describe ``rule`` from the rule registry; its default level is its worst flag's."""
+    info = rule_info(rule)
+    return {
+        "id": rule,
+        "name": "".join(word.capitalize() for word in rule.split("-")),
+        "shortDescription": {"text": info.short},
+        "fullDescription": {"text": info.full},
+        "help": {"text": info.help,
+                 "markdown": f"{info.help} See [{rule}]({info.help_uri})."},
+        "helpUri": info.help_uri,
+        "defaultConfiguration": {"level": SARIF_LEVELS[worst.severity]},
+    }
+
+
+def _data_versions(report: Report) -> JSONObject:
+    """Return the data the analysis used: the signature database and the suffix list."""
+    signatures = report.signatures
+    return {
+        "signatureDatabase": None if signatures is None else {
+            "version": signatures.version, "date": signatures.date,
+            "layers": signatures.layers},
+        "publicSuffixListDate": public_suffix_list().date,
+    }
+
+
 def sarif_document(report: Report) -> JSONObject:
     """Return ``report``'s flags as a SARIF 2.1.0 log object (see ``docs/formats.md``)."""
     flags = all_flags(report)
@@ -133,16 +176,7 @@ def sarif_document(report: Report) -> JSONObject:
     worst: dict[str, Flag] = {}
     for _, flag in flags:
         worst.setdefault(flag.rule, flag)  # flags come most serious first
-    rules = [
-        {
-            "id": rule,
-            "name": "".join(word.capitalize() for word in rule.split("-")),
-            "shortDescription": {"text": rule.replace("-", " ")},
-            "fullDescription": _text(worst[rule].message),
-            "defaultConfiguration": {"level": SARIF_LEVELS[worst[rule].severity]},
-        }
-        for rule in rule_ids
-    ]
+    rules = [_descriptor(rule, worst[rule]) for rule in rule_ids]
     artifacts: list[JSONObject] = []
     for position in range(len(report.inputs)):
         location = _artifact_location(report, position)
@@ -155,12 +189,14 @@ def sarif_document(report: Report) -> JSONObject:
     ]
     run: JSONObject = {
         "tool": {"driver": {"name": "tagsig", "version": __version__,
-                            "semanticVersion": __version__, "rules": rules}},
+                            "semanticVersion": __version__, "informationUri": PROJECT_URL,
+                            "rules": rules}},
         "artifacts": artifacts,
         "results": [_result(report, index[flag.rule], tag, flag) for tag, flag in flags],
         "invocations": [{"executionSuccessful": True,
                          "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
+        "properties": _data_versions(report),
     }
     if any(_uri(i.path)[1] is not None for i in report.inputs):
         run["originalUriBaseIds"] = {"%SRCROOT%": {

@@ -6,28 +6,35 @@ import io
 
 from rich import box
 from rich.console import Console, JustifyMethod
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tagsig._render_common import (
+    SEVERITY_ORDER,
     SITE,
     all_flags,
     cookie_lifetime,
+    evidence_text,
     first_party_summary,
     loaded_by,
     no_tag_summary,
     own_tags,
     printable,
+    provenance,
     size,
     tag_name,
     tags_by_weight,
     time_of_day,
+    verdict,
 )
 from tagsig._report import Report
 
-__all__ = ["render_text"]
+__all__ = ["explain_tag", "render_text"]
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_MAX_EVIDENCE = 3
+"""Evidence items shown per flag in the details."""
 
 
 def _table(title: str) -> Table:
@@ -60,6 +67,9 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         console.print(Text(f"{printable(item.path)}: {producer}, {item.entries} {what}{pages}"))
         if no_tag_summary(item):
             console.print(Text(f"  {no_tag_summary(item)}"))
+    console.print(Text(provenance(report)))
+    severity, words = verdict(report)
+    console.print(Text(words, style=_SEVERITY_STYLE[severity] if severity else "bold"))
     if report.first_party:
         console.print(Text(f"first party: {printable(first_party_summary(report))}"))
     own = own_tags(report)
@@ -114,6 +124,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
         console.print()
         console.print(table)
 
+    _details(console, report)
+
     if report.consent.signals:
         table = _table("Consent signals")
         for name in ("kind", "time", "input", "entry"):
@@ -156,4 +168,92 @@ def render_text(report: Report, *, color: bool = False, width: int = 120) -> str
             console.print(Text(f"  {warning.code}: {printable(warning.message)}",
                                style="yellow"))
     # Tables pad every cell to the column width; the padding at line ends is noise.
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def _details(console: Console, report: Report) -> None:
+    """Print, per tag with flags, each flag's evidence and the catalogue's common mistakes."""
+    flagged = sorted((t for t in report.tags if t.flags), key=lambda t: (
+        min(SEVERITY_ORDER[f.severity] for f in t.flags), t.id))
+    if not flagged and not report.flags:
+        return
+    console.print()
+    console.print(Text("Details (evidence and common mistakes, per tag)", style="bold"))
+    owners = [(printable(f"{tag_name(t)} ({t.id})"), t.flags, t.signature.mistakes)
+              for t in flagged]
+    if report.flags:
+        owners.append((SITE, report.flags, ()))
+    for owner, flags, mistakes in owners:
+        console.print()
+        console.print(Text(owner, style="bold"))
+        for flag in flags:
+            console.print(Padding(Text.assemble(
+                (flag.severity, _SEVERITY_STYLE[flag.severity]),
+                f" {flag.rule}: {printable(flag.message)}"), (0, 0, 0, 2)))
+            lines = [printable(evidence_text(e)) for e in flag.evidence[:_MAX_EVIDENCE]]
+            if len(flag.evidence) > _MAX_EVIDENCE:
+                lines.append(f"and {len(flag.evidence) - _MAX_EVIDENCE} more")
+            for line in lines:
+                console.print(Padding(Text(line), (0, 0, 0, 6)))
+        if mistakes:
+            console.print(Padding(Text("common mistakes:"), (0, 0, 0, 2)))
+            for mistake in mistakes:
+                console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 4)))
+
+
+def explain_tag(report: Report, tag_id: str, *, width: int = 120) -> str:
+    """Return everything the report says about one tag, for a person to check.
+
+    Its vendor, purpose and weight, who loaded it, its cookies, every flag with all its
+    evidence, and the catalogue's common mistakes.
+
+    Raises:
+        KeyError: The report has no tag ``tag_id``.
+
+    """
+    tag = report.tag(tag_id)
+    if tag is None:
+        raise KeyError(tag_id)
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
+                      emoji=False, highlight=False, soft_wrap=False)
+    signature = tag.signature
+    console.print(Text(printable(f"{tag_name(tag)} ({tag.id})"), style="bold"))
+    vendor = signature.vendor.name + (f" ({signature.vendor.country})"
+                                      if signature.vendor.country else "")
+    facts = [
+        ("vendor", vendor),
+        ("category", signature.category),
+        ("consent purpose", signature.consent),
+        ("the site's own", "yes" if tag.own else "no"),
+        ("requests", f"{tag.weight.requests} on {tag.pages} page"
+                     f"{'s' if tag.pages != 1 else ''}"),
+        ("on the wire", size(tag.weight.transfer_bytes, tag.weight.sizes_recorded)),
+        ("script", size(tag.weight.script_bytes, tag.weight.sizes_recorded)),
+        ("first request", time_of_day(tag.first_seen)),
+        ("loaded by", tag.loaded_by or ("the page (or not recorded)" if report.has_initiators
+                                        else "unknown")),
+    ]
+    for label, value in facts:
+        console.print(Padding(Text(f"{label}: {printable(value)}"), (0, 0, 0, 2)))
+    if tag.cookies:
+        console.print(Padding(Text("cookies:"), (0, 0, 0, 2)))
+        for cookie in tag.cookies:
+            console.print(Padding(Text(printable(
+                f"{cookie.name} on {cookie.domain or '?'} ({cookie.source}, "
+                f"{'third-party' if cookie.third_party else 'first-party'}, "
+                f"{cookie_lifetime(cookie)})")), (0, 0, 0, 4)))
+    console.print()
+    if not tag.flags:
+        console.print(Text("No flag."))
+    for flag in tag.flags:
+        waived = f" (waived: {printable(flag.waiver)})" if flag.waiver is not None else ""
+        console.print(Text(f"{flag.severity} {flag.rule}: {printable(flag.message)}{waived}"))
+        for evidence in flag.evidence:
+            console.print(Padding(Text(printable(evidence_text(evidence))), (0, 0, 0, 4)))
+    if signature.mistakes:
+        console.print()
+        console.print(Text("Common mistakes:"))
+        for mistake in signature.mistakes:
+            console.print(Padding(Text(f"- {printable(mistake)}"), (0, 0, 0, 2)))
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

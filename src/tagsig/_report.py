@@ -13,6 +13,7 @@ from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
 from tagsig._party import SiteEvidence
 from tagsig._signature_model import Signature
+from tagsig._signatures import SignatureVersion
 from tagsig._traffic import NoTagReason
 
 __all__ = [
@@ -55,6 +56,23 @@ class Evidence:
     """Cookie or parameter name."""
     value: str | None = None
     """The matched value, masked where it is personal data."""
+    method: str | None = None
+    """The request's method, for entries and cookies observed in an entry."""
+    url: str | None = None
+    """The request's URL, shortened for reading: a long path or query is cut, and the
+    values of a request that carries personal data are masked as in
+    ``pii-to-third-party`` (see :func:`tagsig._rules.short_url`)."""
+    time: datetime | None = None
+    """When the request started (for a cookie, when it was observed)."""
+    page: str | None = None
+    """The page the request belongs to: its title (often its URL), else its id."""
+    domain: str | None = None
+    """The cookie's domain (its host for a host-only cookie), for cookies."""
+
+    @property
+    def pointer(self) -> str | None:
+        """The JSON pointer of the entry in its capture (``/log/entries/3``), if any."""
+        return f"/log/entries/{self.index}" if self.index is not None else None
 
 
 @frozen(kw_only=True)
@@ -69,6 +87,8 @@ class Flag:
     evidence: tuple[Evidence, ...] = ()
     waiver: str | None = None
     """The reason a policy gives for ignoring this flag; ``None`` when it counts."""
+    tag: str | None = None
+    """Id of the tag the flag is about; ``None`` for a flag about the site as a whole."""
 
 
 @frozen(kw_only=True)
@@ -305,6 +325,9 @@ class Report:
     :attr:`unattributed`."""
     no_tag: tuple[NoTagEntry, ...] = ()
     """Requests that are no tag of the site, with the reason, in input then entry order."""
+    signatures: SignatureVersion | None = None
+    """The signature database the analysis used (its version and date); ``None`` for a
+    database built in memory."""
 
     @property
     def has_initiators(self) -> bool:

@@ -93,7 +93,24 @@ SUPPORTED_SCHEMA_VERSIONS: Final = (1, 2)
 """The ``schema_version`` values this tagsig reads."""
 
 def _compile_if_regex(text: str, match: str) -> re.Pattern[str] | None:
-    return re.compile(text) if match == "regex" else None
+    """Compile ``text`` when ``match`` is ``regex``, as a signature's pattern.
+
+    A pattern that does not compile is a :class:`~tagsig.SignatureError`, as the loader
+    reports it.
+
+    >>> CookiePattern(name="(", match="regex")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tagsig._exceptions.SignatureError: expected a valid regular expression, found '(': ...
+    """
+    if match != "regex":
+        return None
+    try:
+        return re.compile(text)
+    except (re.error, OverflowError, RecursionError) as e:
+        detail = f"{e.msg} at position {e.pos}" if isinstance(e, re.error) else str(e)
+        raise SignatureError(f"expected a valid regular expression, found {text!r}: "
+                             f"{detail}") from e
 
 
 @frozen(kw_only=True)

@@ -17,12 +17,14 @@ domain that a later layer gives to another organisation is taken over in the sam
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from attrs import evolve
+import msgspec
+from attrs import evolve, frozen
 
 from tagsig._exceptions import InvalidSignatureDB, SignatureError
 from tagsig._organisation_file import reference_problems
@@ -30,7 +32,7 @@ from tagsig._resources import data_file
 from tagsig._signature_file import Layer, read_layer
 from tagsig._signature_model import Organisation, Signature, SignatureDB
 
-__all__ = ["load_signatures"]
+__all__ = ["SignatureVersion", "load_signatures", "signature_version"]
 
 _BUNDLED_NAME: Final = "signatures.json"
 
@@ -195,3 +197,65 @@ def _check_references(
         sources = {problem.path for problem in problems}
         path = sources.pop() if len(sources) == 1 else None
         raise InvalidSignatureDB("invalid signature database", problems, path=path)
+
+
+# --- Version ----------------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class SignatureVersion:
+    """Which signature database an analysis used: a content hash and the date it records."""
+
+    version: str
+    """``sha256:`` and the first 16 hex digits of a SHA-256 over the database files' bytes,
+    in layer order: the same files give the same version on every machine."""
+    date: str | None = None
+    """The ``date`` (``YYYY-MM-DD``) the last file that records one gives; ``None`` when no
+    file records one (the bundled database records none yet)."""
+    layers: int = 1
+    """How many files were layered."""
+
+
+class _Dated(msgspec.Struct):
+    date: str | None = None
+
+
+def _source_bytes(source: str) -> bytes:
+    try:
+        bundled = data_file(_BUNDLED_NAME)
+    except FileNotFoundError:
+        bundled = None
+    if bundled is not None and source == str(bundled):
+        return bundled.read_bytes()
+    return Path(source).read_bytes()
+
+
+@functools.cache
+def _version_of(sources: tuple[str, ...]) -> SignatureVersion | None:
+    digest = hashlib.sha256()
+    date = None
+    for source in sources:
+        try:
+            content = _source_bytes(source)
+        except OSError:
+            return None
+        digest.update(hashlib.sha256(content).digest())
+        try:
+            recorded = msgspec.json.decode(content, type=_Dated).date
+        except msgspec.DecodeError:
+            recorded = None
+        date = recorded or date
+    return SignatureVersion(version="sha256:" + digest.hexdigest()[:16], date=date,
+                            layers=len(sources))
+
+
+def signature_version(db: SignatureDB) -> SignatureVersion | None:
+    """Return the version of ``db``, computed once per set of files.
+
+    ``None`` for a database built in memory rather than read from files, or whose files
+    can no longer be read.
+
+    >>> signature_version(SignatureDB(signatures=())) is None
+    True
+    """
+    return _version_of(db.sources) if db.sources else None

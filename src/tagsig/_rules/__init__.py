@@ -34,6 +34,7 @@ from tagsig._rules._cookies import (
     insecure_cookie,
     third_party_cookie,
 )
+from tagsig._rules._evidence import detail_flags, short_url
 from tagsig._rules._inventory import over_weight, unknown_third_party
 from tagsig._rules._pii import pii_to_third_party
 from tagsig._rules._policy import policy_rules
@@ -51,6 +52,7 @@ __all__ = [
     "TagView",
     "VendorCheck",
     "evaluate",
+    "short_url",
     "sort_flags",
 ]
 
@@ -118,6 +120,7 @@ def evaluate(attribution: Attribution, *, identifiers: Sequence[str] = (),
     for _, rule in RULES:
         for finding in rule(context):
             by_tag[finding.tag].append(finding.flag)
+    by_tag.update(detail_flags(by_tag, attribution))
     tag_flags = {tag: sort_flags(waive(flags, policy, tag))
                  for tag, flags in by_tag.items() if tag is not None}
     return Evaluation(tag_flags=tag_flags,
