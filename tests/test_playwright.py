@@ -230,3 +230,21 @@ class TestMinimalMode:
         assert all(tag.weight.sizes_recorded for tag in report.tags)
         assert "unknown  unknown" not in render(report, "text")
         assert "no-sizes" not in {w.code for w in report.warnings}
+
+
+class TestInspect:
+    """``tagsig inspect`` says what a capture did not record."""
+
+    def test_text(self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        """A minimal recording lacks initiators and sizes; a Chrome capture lacks neither."""
+        assert main(["inspect", str(asset("har/playwright-minimal.har")), str(EXAMPLE)]) == 0
+        out = capsys.readouterr().out
+        assert out.count("  not recorded: ") == 1
+        assert "  not recorded: initiators and sizes (loaded by and sizes are reported as " \
+               "unknown)\n" in out
+
+    def test_json(self, recording: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON summary carries both facts."""
+        assert main(["inspect", str(recording), "--format", "json"]) == 0
+        item = json.loads(capsys.readouterr().out)["inputs"][0]
+        assert (item["has_initiators"], item["has_sizes"]) == (False, True)

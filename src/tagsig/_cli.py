@@ -373,6 +373,11 @@ def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
         else:
             out.write("  cookies: unavailable (the capture carries no cookie headers, as in a "
                       "sanitized export): export with cookies or pass a cookie jar\n")
+        missing = [what for what, recorded in (("initiators", capture.has_initiators),
+                                               ("sizes", capture.has_sizes)) if not recorded]
+        if capture.entries and missing:
+            out.write(f"  not recorded: {' and '.join(missing)} (loaded by and sizes are "
+                      "reported as unknown)\n")
         for host, count in hosts.most_common(10):
             out.write(f"    {count:6d}  {host}\n")
         _write_problems(capture.problems, out)
@@ -420,6 +425,8 @@ def _write_json(captures: Sequence[Capture], jars: Sequence[CookieJar], out: Tex
                 "pages": len(capture.pages),
                 "entries": len(capture.entries),
                 "has_cookie_evidence": capture.has_cookie_evidence,
+                "has_initiators": capture.has_initiators,
+                "has_sizes": capture.has_sizes,
                 "problems": [str(p) for p in capture.problems],
             }
             for capture in captures
