@@ -200,3 +200,34 @@ def test_rules_index_is_whole() -> None:
         assert all(cell.count("(") == cell.count(")") for cell in cells), row
         assert cells[3], row
         assert not cells[3].endswith(("(", "`")), row
+
+
+_DATA_BLOCKS = [b for page in _PAGES for b in _blocks(page)
+                if b.lang in {"json", "toml"} and b.no_run is None]
+
+
+@pytest.mark.parametrize("block", _DATA_BLOCKS, ids=[f"{b.page.name}:{b.line}"
+                                                     for b in _DATA_BLOCKS])
+def test_data_blocks_read(block: _Block, tmp_path: Path) -> None:
+    """A JSON or TOML block parses; a whole signature file loads, a policy loads.
+
+    A member shown alone parses inside braces.
+    """
+    import json
+    import tomllib
+
+    if block.lang == "toml":
+        tomllib.loads(block.body)
+        path = tmp_path / "policy.toml"
+        path.write_text(block.body, encoding="utf-8")
+        tagsig.load_policy(path)
+        return
+    try:
+        document = json.loads(block.body)
+    except json.JSONDecodeError:
+        document = json.loads("{" + block.body + "}")
+    # A layout sketch ("...": "...") only parses; a whole file loads.
+    if isinstance(document, dict) and "signatures" in document and '"..."' not in block.body:
+        path = tmp_path / "signatures.json"
+        path.write_text(block.body, encoding="utf-8")
+        tagsig.load_signatures(path)
