@@ -9,8 +9,8 @@ import sys
 import pytest
 from attrs import evolve
 
-from tagsig import render
-from tagsig._render_csv import COOKIE_COLUMNS, CSV_COLUMNS, TAG_COLUMNS
+from tagsig import Flag, render
+from tagsig._render_csv import COOKIE_COLUMNS, CSV_COLUMNS, FLAG_COLUMNS, TAG_COLUMNS
 
 from .reports import example_report
 
@@ -88,6 +88,22 @@ class TestPandas:
         frame = report.to_pandas("cookies")
         assert tuple(frame.columns) == COOKIE_COLUMNS
         assert len(frame) == sum(len(t.cookies) for t in report.tags)
+
+    def test_flags(self) -> None:
+        """The flags table has a row per flag: the site's (no tag), then each tag's."""
+        pytest.importorskip("pandas")
+        site = Flag(rule="unknown-third-party", severity="low", message="unknown host")
+        report = evolve(example_report(), flags=(site,))
+        frame = report.to_pandas("flags")
+        assert tuple(frame.columns) == FLAG_COLUMNS
+        tag_flags = [(t.id, f.rule) for t in report.tags for f in t.flags]
+        assert len(frame) == len(report.flags) + len(tag_flags)
+        rows = list(zip(frame["tag_id"], frame["rule"], strict=True))
+        assert rows[len(report.flags):] == tag_flags
+        assert frame["tag_id"].isna().tolist() == [True] + [False] * len(tag_flags)
+        assert rows[0][1] == "unknown-third-party"
+        assert frame["evidence"].tolist() == [0] + [
+            len(f.evidence) for t in report.tags for f in t.flags]
 
     def test_unknown_table(self) -> None:
         """An unknown table name is a ValueError."""

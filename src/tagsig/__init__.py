@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         diff_reports,
         render_diff,
     )
+    from tagsig._estate import CaptureRecord, Estate, EstateTable
     from tagsig._exceptions import (
         ArgumentError,
         ConsentStringError,
@@ -158,6 +159,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "diff_reports",
         "render_diff",
     ),
+    "tagsig._estate": (
+        "CaptureRecord",
+        "Estate",
+        "EstateTable",
+    ),
     "tagsig._exceptions": (
         "ArgumentError",
         "ConsentStringError",
@@ -268,6 +274,7 @@ __all__ = [
     "AttributedEntry",
     "Attribution",
     "Capture",
+    "CaptureRecord",
     "CatalogueEntry",
     "Category",
     "Complexity",
@@ -287,7 +294,9 @@ __all__ = [
     "Creator",
     "Entry",
     "EntryRef",
+    "Estate",
     "EstateSummary",
+    "EstateTable",
     "Evidence",
     "Facts",
     "Flag",

@@ -24,6 +24,7 @@ from attrs import frozen
 
 from tagsig._analyze import analyze
 from tagsig._exceptions import ArgumentError, InputError, TagsigError
+from tagsig._remote import expand_url, is_url, load_remote_har
 from tagsig._render import JSONValue, report_document
 from tagsig._signature_model import SignatureDB
 from tagsig._signatures import load_signatures
@@ -53,16 +54,21 @@ def expand_captures(arguments: Iterable[str]) -> tuple[str, ...]:
     """Return the capture paths that directories, globs and paths name, sorted, unique.
 
     A directory contributes every ``*.har`` and ``*.har.gz`` below it; a pattern with
-    ``*``, ``?`` or ``[`` is a glob (``**`` recurses); anything else is a path.
+    ``*``, ``?`` or ``[`` is a glob (``**`` recurses); anything else is a path. A URL
+    (``s3://bucket/captures/``, ``gs://...``, ``https://...``) names a folder, a glob or an
+    object in storage that fsspec reads (the ``fsspec`` extra).
 
     Raises:
-        InputError: An argument matches no file.
+        InputError: An argument matches no file, or names a URL whose filesystem is not
+            installed.
 
     """
     found: set[str] = set()
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
+        if is_url(argument):
+            matches = expand_url(argument, CAPTURE_SUFFIXES)
+        elif path.is_dir():
             matches = [str(p) for p in path.rglob("*")
                        if p.is_file() and p.name.endswith(CAPTURE_SUFFIXES)]
         elif glob.has_magic(argument):
@@ -89,7 +95,8 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     """Analyse one capture and return its batch line.
 
     Args:
-        path: The capture.
+        path: The capture: a path, or a URL that fsspec reads (see
+            :func:`expand_captures`).
         signatures: Signature database files layered on the bundled one.
         first_party: Extra first-party domains.
 
@@ -105,7 +112,8 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     """
     database = _database(tuple(signatures))
     try:
-        report = analyze(path, signatures=database, first_party=first_party)
+        capture = load_remote_har(path) if is_url(path) else path
+        report = analyze(capture, signatures=database, first_party=first_party)
         return {"path": path, "report": report_document(report)}
     except TagsigError as error:
         return {"path": path, "error": str(error)}

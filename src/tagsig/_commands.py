@@ -15,6 +15,8 @@ import msgspec
 from tagsig._exceptions import InputError
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from rich.progress import Progress
     from rich.table import Table
 
@@ -65,12 +67,15 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
                         help="worker processes (default: the usable CPUs)")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
                         help="JSON Lines file: one line per capture (- for standard output, "
-                        "the summary then going to standard error)")
+                        "the summary then going to standard error); a name ending in "
+                        ".parquet writes the estate's tables as Parquet files instead")
     parser.add_argument("--summary", metavar="FILE",
                         help="also write the estate summary as JSON to FILE")
     _analysis_options(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="format of the printed summary (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "parquet"), default="text",
+                        help="format of the printed summary (default: text); parquet "
+                        "writes --output as Parquet files (FILE.captures.parquet, "
+                        "FILE.tags.parquet, ...) and prints the text summary")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="show progress on standard error (default: only on a terminal; "
                         "elsewhere, as a line a second)")
@@ -205,31 +210,17 @@ def run_batch_command(args: argparse.Namespace) -> int:
     lines: list[Mapping[str, object]] = []
     encoder = msgspec.json.Encoder(order="sorted")
     to_stdout = args.output == STDIO
-    out: BinaryIO | None = None
-    if not to_stdout:
-        try:
-            out = open(args.output, "wb")  # noqa: SIM115 (closed below, after the pool)
-        except OSError as e:
-            raise InputError(f"cannot write the file: {e.strerror or e}",
-                             path=args.output) from e
-    with _progress(len(paths), args.progress) as advance:
-        try:
-            for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
-                                  first_party=args.first_party):
-                encoded = encoder.encode(line) + b"\n"
-                # Each line is flushed: it is kept, whatever happens to the batch later.
-                if out is None:
-                    sys.stdout.write(encoded.decode("utf-8"))
-                    sys.stdout.flush()
-                else:
-                    out.write(encoded)
-                    out.flush()
-                # Only what the summary needs is kept, not the whole report.
-                lines.append(_summary_view(line))
-                advance(printable(str(line["path"])))
-        finally:
-            if out is not None:
-                out.close()
+    parquet = args.format == "parquet" or args.output.endswith(".parquet")
+    if to_stdout and parquet:
+        raise InputError("--output -: Parquet files cannot be written to standard output")
+    sink = _batch_sink(args.output, parquet=parquet)
+    with sink, _progress(len(paths), args.progress) as advance:
+        for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
+                              first_party=args.first_party):
+            sink.write(line)
+            # Only what the summary needs is kept, not the whole report.
+            lines.append(_summary_view(line))
+            advance(printable(str(line["path"])))
     elapsed = time.perf_counter() - started
     summary = summarize_estate(lines)
     if args.summary:
@@ -248,6 +239,63 @@ def run_batch_command(args: argparse.Namespace) -> int:
           f"{jobs} job{'s' if jobs != 1 else ''}: {rate:.1f} captures/s",
           file=sys.stderr)
     return 0
+
+
+class _LineSink:
+    """Writes each batch line to a JSON Lines file, flushed as soon as it is written."""
+
+    def __init__(self, path: str) -> None:
+        self._encoder = msgspec.json.Encoder(order="sorted")
+        self._out: BinaryIO | None = None  # None: standard output
+        if path == STDIO:
+            return
+        try:
+            self._out = open(path, "wb")  # noqa: SIM115 (closed on exit, after the pool)
+        except OSError as e:
+            raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
+
+    def write(self, line: Mapping[str, object]) -> None:
+        encoded = self._encoder.encode(line) + b"\n"
+        # Each line is flushed: it is kept, whatever happens to the batch later.
+        if self._out is None:
+            sys.stdout.write(encoded.decode("utf-8"))
+            sys.stdout.flush()
+        else:
+            self._out.write(encoded)
+            self._out.flush()
+
+    def __enter__(self) -> _LineSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._out is not None:
+            self._out.close()
+
+
+class _ParquetSink:
+    """Adds each batch line's rows to the estate's Parquet files."""
+
+    def __init__(self, path: str) -> None:
+        from tagsig._parquet import ParquetWriter  # noqa: PLC0415 (pyarrow is optional)
+
+        self._writer = ParquetWriter(path)
+
+    def write(self, line: Mapping[str, object]) -> None:
+        from tagsig._estate import record_from_line  # noqa: PLC0415
+
+        # A line tagsig has just written needs no second check against the schema.
+        self._writer.write(record_from_line(line, validate=False))
+
+    def __enter__(self) -> _ParquetSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._writer.__exit__(kind, error, traceback)
+
+
+def _batch_sink(path: str, *, parquet: bool) -> _LineSink | _ParquetSink:
+    return _ParquetSink(path) if parquet else _LineSink(path)
 
 
 def _summary_view(line: Mapping[str, object]) -> Mapping[str, object]:

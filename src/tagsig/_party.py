@@ -186,6 +186,7 @@ class _UrlIndex:
 
     def __init__(self, ordered: Sequence[Entry]) -> None:
         self._ordered = ordered
+        self._by_raw: dict[str, list[Entry]] | None = None
         self._by_url: dict[str, list[Entry]] | None = None
         self._redirects: dict[str, list[Entry]] | None = None
 
@@ -204,12 +205,27 @@ class _UrlIndex:
         return found
 
     def find(self, url: str, after: Entry | None = None) -> Entry | None:
-        """Return the first entry for ``url`` (started no earlier than ``after``)."""
+        """Return the first entry for ``url`` (started no earlier than ``after``).
+
+        URLs as recorded are tried first; only a miss compares every URL reduced (case,
+        end slash, port), which costs a pass over the capture.
+        """
+        if self._by_raw is None:
+            self._by_raw = {}
+            for entry in self._ordered:
+                self._by_raw.setdefault(entry.url.raw, []).append(entry)
+        found = self._first(self._by_raw.get(url, ()), after)
+        if found is not None:
+            return found
         if self._by_url is None:
             self._by_url = {}
             for entry in self._ordered:
                 self._by_url.setdefault(_comparable(entry.url.raw), []).append(entry)
-        for entry in self._by_url.get(_comparable(url), ()):
+        return self._first(self._by_url.get(_comparable(url), ()), after)
+
+    @staticmethod
+    def _first(entries: Iterable[Entry], after: Entry | None) -> Entry | None:
+        for entry in entries:
             if after is None or (entry.index != after.index and entry.started >= after.started):
                 return entry
         return None

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from tagsig._exceptions import ArgumentError
-from tagsig._report import Report, TagCookie, TagReport
+from tagsig._report import Flag, Report, TagCookie, TagReport
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
-__all__ = ["COOKIE_COLUMNS", "CSV_COLUMNS", "TAG_COLUMNS", "render_csv", "to_dataframe"]
+    from pandas import DataFrame
+
+__all__ = [
+    "COOKIE_COLUMNS",
+    "CSV_COLUMNS",
+    "FLAG_COLUMNS",
+    "TAG_COLUMNS",
+    "Cell",
+    "Table",
+    "data_frame",
+    "flag_rows",
+    "render_csv",
+    "to_dataframe",
+]
+
+Table = Literal["tags", "cookies", "flags"]
+"""The tables of a report (and of an estate): one row per tag, per cookie, per flag."""
 
 Cell = str | int | float | bool | None
 
@@ -29,6 +45,12 @@ COOKIE_COLUMNS: tuple[str, ...] = (
     "cookie_http_only", "cookie_same_site", "input", "entry",
 )
 """Columns of a cookie row (and of ``Report.to_pandas("cookies")``)."""
+
+FLAG_COLUMNS: tuple[str, ...] = (
+    "tag_id", "tag_name", "rule", "severity", "message", "waiver", "evidence",
+)
+"""Columns of a flag row (of ``Report.to_pandas("flags")``): ``tag_id`` and ``tag_name``
+are empty for a flag about the site; ``evidence`` counts the flag's evidence."""
 
 CSV_COLUMNS: tuple[str, ...] = ("record", *TAG_COLUMNS, *COOKIE_COLUMNS[2:])
 """The CSV header: ``record`` (``tag`` or ``cookie``), then the tag and cookie columns."""
@@ -124,27 +146,67 @@ def render_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def to_dataframe(report: Report, table: Literal["tags", "cookies"] = "tags") -> Any:
-    """Return the ``tags`` or ``cookies`` table of ``report`` as a ``pandas.DataFrame``.
+def flag_row(flag: Flag, tag: TagReport | None) -> dict[str, Cell]:
+    """Return the typed cells of the row of ``flag``, raised on ``tag`` (``None``: the site)."""
+    return {
+        "tag_id": tag.id if tag is not None else None,
+        "tag_name": tag.signature.name if tag is not None else None,
+        "rule": flag.rule,
+        "severity": flag.severity,
+        "message": flag.message,
+        "waiver": flag.waiver,
+        "evidence": len(flag.evidence),
+    }
+
+
+def flag_rows(report: Report) -> list[dict[str, Cell]]:
+    """Return the flag rows of ``report``: the site's flags, then each tag's, in order."""
+    rows = [flag_row(flag, None) for flag in report.flags]
+    rows.extend(flag_row(flag, tag) for tag in report.tags for flag in tag.flags)
+    return rows
+
+
+def table_rows(report: Report, table: str) -> tuple[tuple[str, ...], list[dict[str, Cell]]]:
+    """Return the columns and rows of one table of ``report``.
+
+    Raises:
+        ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
+
+    """
+    if table == "tags":
+        return TAG_COLUMNS, [tag_row(t) for t in report.tags]
+    if table == "cookies":
+        return COOKIE_COLUMNS, [cookie_row(t, c) for t in report.tags for c in t.cookies]
+    if table == "flags":
+        return FLAG_COLUMNS, flag_rows(report)
+    raise ArgumentError(f"expected a table among 'tags', 'cookies', 'flags', found {table!r}")
+
+
+def data_frame(columns: Sequence[str], rows: Iterable[dict[str, Cell]],
+               caller: str = "Report.to_pandas()") -> DataFrame:
+    """Return ``rows`` as a ``pandas.DataFrame`` with ``columns``, in that order.
 
     Raises:
         ImportError: pandas is not installed.
-        ArgumentError: ``table`` is neither ``tags`` nor ``cookies``.
 
     """
-    rows: Sequence[dict[str, Cell]]
-    if table == "tags":
-        columns, rows = TAG_COLUMNS, [tag_row(t) for t in report.tags]
-    elif table == "cookies":
-        columns = COOKIE_COLUMNS
-        rows = [cookie_row(t, c) for t in report.tags for c in t.cookies]
-    else:
-        raise ArgumentError(f"expected a table among 'tags', 'cookies', found {table!r}")
     try:
         import pandas as pd  # noqa: PLC0415 (an optional extra, imported on use)
     except ImportError as e:
         raise ImportError(
-            "Report.to_pandas() needs pandas, which is not installed; install the extra: "
+            f"{caller} needs pandas, which is not installed; install the extra: "
             "pip install 'tagsig[pandas]'"
         ) from e
-    return pd.DataFrame(rows, columns=list(columns))
+    return pd.DataFrame(list(rows), columns=list(columns))
+
+
+def to_dataframe(report: Report, table: Table = "tags") -> DataFrame:
+    """Return the ``tags``, ``cookies`` or ``flags`` table of ``report`` as a DataFrame.
+
+    Raises:
+        ImportError: pandas is not installed.
+        ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
+
+    """
+    columns, rows = table_rows(report, table)
+    return data_frame(columns, rows)

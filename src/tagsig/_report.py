@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
@@ -15,6 +16,9 @@ from tagsig._party import SiteEvidence
 from tagsig._signature_model import Signature
 from tagsig._signatures import SignatureVersion
 from tagsig._traffic import NoTagReason
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
@@ -360,20 +364,48 @@ class Report:
 
         return render_html_body(self)
 
-    def to_pandas(self, table: Literal["tags", "cookies"] = "tags") -> Any:
-        """Return one table of the report as a :class:`pandas.DataFrame`.
+    @classmethod
+    def from_document(cls, document: Mapping[str, object], *,
+                      source: str = "<report>") -> Report:
+        """Return the report that a JSON document describes (the inverse of ``report_document``).
 
-        The columns are those of the CSV format (see ``docs/formats.md``).
+        The document is validated against the shipped ``report.schema.json`` first. A report
+        does not record its tags' patterns, so each tag's :attr:`TagReport.signature` holds
+        only what the document says of it (id, name, vendor, category, consent, typical
+        facts, common mistakes); rendered again, the report gives the same JSON.
 
         Args:
-            table: ``tags`` (one row per tag) or ``cookies`` (one row per tag cookie).
+            document: The document, as :func:`tagsig.report_document` gives it or as
+                ``json.loads`` reads the output of ``tagsig analyze --format json``.
+            source: How errors name the document (a file name).
+
+        Raises:
+            InputError: The document breaks the schema (the message names the first
+                violation, the error its JSON pointer), or holds a time that is not
+                ISO 8601 or a category tagsig does not know.
+
+        """
+        from tagsig._report_document import report_from_document  # noqa: PLC0415 (reader sits above)
+
+        return report_from_document(document, source=source)
+
+    def to_pandas(self, table: Literal["tags", "cookies", "flags"] = "tags") -> DataFrame:
+        """Return one table of the report as a :class:`pandas.DataFrame`.
+
+        The ``tags`` and ``cookies`` columns are those of the CSV format (see
+        ``docs/formats.md``); ``flags`` has one row per flag, the site's own flags (with an
+        empty ``tag_id``) first, then each tag's.
+
+        Args:
+            table: ``tags`` (one row per tag), ``cookies`` (one row per tag cookie) or
+                ``flags`` (one row per flag).
 
         Returns:
             A ``pandas.DataFrame``.
 
         Raises:
             ImportError: pandas is not installed (install the ``pandas`` extra).
-            ValueError: ``table`` is not ``tags`` or ``cookies``.
+            ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
 
         """
         from tagsig._render_csv import to_dataframe  # noqa: PLC0415 (renderers sit above)

@@ -160,20 +160,24 @@ def capture_reasons(capture: Capture) -> dict[int, NoTagReason]:
     analytics) is the tool's traffic too.
     """
     reasons: dict[int, NoTagReason] = {}
-    tool_pages: dict[str, bool] = {}
     for entry in capture.entries:
         reason = no_tag_reason(entry)
-        if reason is None:
-            cause = entry.initiator.url if entry.initiator is not None else None
-            cause = cause or entry.request_headers.get("referer")
-            if cause:
-                tool = tool_pages.get(cause)
-                if tool is None:
-                    tool = tool_pages[cause] = parse_url(cause).host in _BROWSER_HOSTS
-                if tool:
-                    reason = "browser-internal"
         if reason is not None:
             reasons[entry.index] = reason
+    if "browser-internal" not in reasons.values():
+        return reasons  # no tool's page to have caused anything
+    tool_pages: dict[str, bool] = {}
+    for entry in capture.entries:
+        if entry.index in reasons:
+            continue
+        cause = entry.initiator.url if entry.initiator is not None else None
+        cause = cause or entry.request_headers.get("referer")
+        if cause:
+            tool = tool_pages.get(cause)
+            if tool is None:
+                tool = tool_pages[cause] = parse_url(cause).host in _BROWSER_HOSTS
+            if tool:
+                reasons[entry.index] = "browser-internal"
     return reasons
 
 
