@@ -248,3 +248,15 @@ class TestInspect:
         assert main(["inspect", str(recording), "--format", "json"]) == 0
         item = json.loads(capsys.readouterr().out)["inputs"][0]
         assert (item["has_initiators"], item["has_sizes"]) == (False, True)
+
+
+def test_saved_report_keeps_what_was_not_recorded(asset: Asset) -> None:
+    """A JSON report read back still knows that initiators and sizes were not recorded."""
+    from tagsig import Report
+
+    report = analyze(asset("har/playwright-minimal.har"))
+    again = Report.from_document(json.loads(render(report, "json")))
+    assert render(again, "json") == render(report, "json")
+    assert not again.has_initiators
+    assert not again.has_sizes
+    assert not again.tags[0].weight.sizes_recorded
