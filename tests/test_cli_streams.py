@@ -198,7 +198,7 @@ class TestInterrupt:
         process = subprocess.Popen([sys.executable, "-m", "tagsig", "analyze", "-"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
-        time.sleep(2)  # imported, and reading
+        time.sleep(4)  # imported, and reading (generous: a loaded machine imports slowly)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
         assert process.returncode == EXIT_INTERRUPTED
