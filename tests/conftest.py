@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,20 @@ from hypothesis import settings
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_ENV = "TAGSIG_CORPUS"
+"""A folder of captures for the corpus tests to read instead of the shared corpus's."""
+CAPTURES = Path(os.environ[CORPUS_ENV]) if os.environ.get(CORPUS_ENV) else CORPUS / "har"
+"""The folder of real captures that the corpus tests read: ``$TAGSIG_CORPUS``, else the
+shared corpus's ``har`` folder."""
+CAPTURE_SUFFIXES = (".har", ".har.gz", ".zip")
+
+
+def corpus_captures(folder: Path = CAPTURES) -> list[Path]:
+    """Return every capture below ``folder`` (``.har``, ``.har.gz``, Playwright ``.zip``)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and path.name.endswith(CAPTURE_SUFFIXES))
 
 
 @pytest.fixture

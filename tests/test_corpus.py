@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from tagsig import HarError, load_har
 
-from .conftest import CORPUS
+from .conftest import CAPTURES, CORPUS, CORPUS_ENV, corpus_captures
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent"),
-]
+pytestmark = [pytest.mark.corpus]
+shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent")
 
 
 def _files(folder: str) -> list[Path]:
     return sorted((CORPUS / folder).glob("*.har")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not os.environ.get(CORPUS_ENV), reason=f"${CORPUS_ENV} is not set")
+def test_named_corpus_holds_captures() -> None:
+    """A folder named by $TAGSIG_CORPUS exists and holds captures: no test skips silently."""
+    assert CAPTURES.is_dir(), f"${CORPUS_ENV}={CAPTURES} is no folder"
+    assert corpus_captures(), f"${CORPUS_ENV}={CAPTURES} holds no .har, .har.gz or .zip"
 
 
 def _expected() -> dict[str, str]:
@@ -29,7 +35,8 @@ def _expected() -> dict[str, str]:
         return {row["file"]: row["expected"] for row in csv.DictReader(file, delimiter="\t")}
 
 
-@pytest.mark.parametrize("path", _files("har"), ids=lambda p: p.name)
+@pytest.mark.skipif(not corpus_captures(), reason="no corpus of captures")
+@pytest.mark.parametrize("path", corpus_captures(), ids=lambda p: p.name)
 def test_real_capture_reads(path: Path) -> None:
     """Every real capture reads without a fatal error and yields entries."""
     capture = load_har(path)
@@ -41,6 +48,7 @@ def test_real_capture_reads(path: Path) -> None:
     assert all(entry.started.tzinfo is not None for entry in capture.entries)
 
 
+@shared
 @pytest.mark.parametrize("path", _files("har-broken"), ids=lambda p: p.name)
 def test_broken_capture_behaves_as_expected(path: Path) -> None:
     """Each damaged file reads, reads with problems, or fails cleanly, as EXPECTED.tsv says."""
@@ -61,6 +69,7 @@ def test_broken_capture_behaves_as_expected(path: Path) -> None:
         assert load_har(path).problems
 
 
+@shared
 def test_corpus_cookie_evidence() -> None:
     """Splash captures carry cookies; a sanitized Chrome export is marked as such."""
     libe = CORPUS / "har" / "Lookyloo__har2tree__tests__data__libe.har"
@@ -69,6 +78,7 @@ def test_corpus_cookie_evidence() -> None:
     assert not load_har(heroku).has_cookie_evidence
 
 
+@shared
 @pytest.mark.parametrize(
     ("name", "ignored"),
     [

@@ -479,9 +479,10 @@ class TestBatch:
         started: list[int] = []
 
         class Pool(ProcessPoolExecutor):
-            def __init__(self, max_workers: int) -> None:
+            def __init__(self, max_workers: int,
+                         initializer: Callable[[], object] | None = None) -> None:
                 started.append(max_workers)
-                super().__init__(max_workers=max_workers)
+                super().__init__(max_workers=max_workers, initializer=initializer)
 
         monkeypatch.setattr(_batch, "analyze_capture", _faulty_work)
         monkeypatch.setattr(_batch, "ProcessPoolExecutor", Pool)
@@ -537,7 +538,7 @@ class TestOutputs:
 
         out = Terminal()
         monkeypatch.setattr(sys, "stderr", out)
-        progress = _commands._progress(1)
+        progress = _commands._bar(1)
         with progress:
             task = progress.add_task("", total=1)
             progress.update(task, description="[link=https://evil.example]x[/link]")

@@ -38,7 +38,7 @@ class TestEnglishIsUnchanged:
     def test_english_is_the_default(self, fmt: str) -> None:
         """Asking for English gives exactly what rendering without a language gives."""
         report = example_report()
-        assert render(report, fmt, lang="en") == render(report, fmt)  # type: ignore[arg-type]
+        assert render(report, fmt, lang="en") == render(report, fmt)
 
     def test_english_labels(self) -> None:
         """The English text report keeps its labels."""
@@ -211,7 +211,7 @@ def test_irish_reports_hold_no_english_label() -> None:
     report = evolve(report, tags=tuple(evolve(t, signature=evolve(t.signature, mistakes=()))
                                        for t in report.tags))
     for fmt in HUMAN:
-        text = html.unescape(render(report, fmt, lang="ga"))  # type: ignore[arg-type]
+        text = html.unescape(render(report, fmt, lang="ga"))
         left = sorted(label for label in labels if label in text)
         assert not left, (fmt, left)
 

@@ -23,7 +23,7 @@ def _with_site_flag() -> Report:
 @pytest.mark.parametrize("format", ["text", "json", "html", "markdown", "sarif"])
 def test_every_format_shows_site_flags(format: str) -> None:
     """The site's own flag appears in each format that lists flags."""
-    assert MESSAGE in render(_with_site_flag(), format)  # type: ignore[arg-type]
+    assert MESSAGE in render(_with_site_flag(), format)
 
 
 def test_sarif_site_flag_has_no_tag() -> None:

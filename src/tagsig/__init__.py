@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from tagsig._estate import CaptureRecord, Estate, EstateTable
     from tagsig._exceptions import (
+        ArgumentError,
         ConsentStringError,
         CookieJarError,
         HarError,
@@ -95,6 +96,7 @@ if TYPE_CHECKING:
         TagReport,
         UnattributedHost,
     )
+    from tagsig._resources import schema_path
     from tagsig._signature_model import (
         Category,
         Complexity,
@@ -163,6 +165,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EstateTable",
     ),
     "tagsig._exceptions": (
+        "ArgumentError",
         "ConsentStringError",
         "CookieJarError",
         "HarError",
@@ -216,6 +219,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render",
         "report_document",
     ),
+    "tagsig._resources": ("schema_path",),
     "tagsig._report": (
         "ConsentChange",
         "ConsentSignal",
@@ -265,6 +269,7 @@ by ``tests/test_public_api.py``)."""
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
+    "ArgumentError",
     "AttributedCookie",
     "AttributedEntry",
     "Attribution",
@@ -368,6 +373,7 @@ __all__ = [
     "render_diff",
     "report_document",
     "run_batch",
+    "schema_path",
     "summarize_estate",
     "transfer_bytes",
 ]

@@ -318,6 +318,8 @@ def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
         InputSummary(path=c.source, kind="har", producer=str(c.creator),
                      entries=len(c.entries), pages=len(c.pages), problems=c.problems,
                      has_cookie_evidence=c.has_cookie_evidence,
+                     has_initiators=c.has_initiators or not c.entries,
+                     has_sizes=c.has_sizes or not c.entries,
                      no_tag=tuple((reason, no_tag[(position, reason)])
                                   for reason in NO_TAG_REASONS if no_tag[(position, reason)]))
         for position, c in enumerate(attribution.captures)
@@ -328,6 +330,10 @@ def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
         for j in attribution.jars
     )
     return tuple(summaries)
+
+
+def _producer(capture: Capture) -> str:
+    return capture.creator.name or "its producer"
 
 
 def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
@@ -360,6 +366,23 @@ def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
                 message=f"{capture.source}: cookies unavailable: the capture carries no "
                 "cookie headers (a sanitized export); export with cookies or pass a cookie "
                 "jar",
+                input=position,
+            ))
+        # Only a capture of several hosts has a tag that another could have loaded.
+        if len({e.url.host for e in capture.entries}) > 1 and not capture.has_initiators:
+            warnings.append(ReportWarning(
+                code="no-initiators",
+                message=f"{capture.source}: initiators not recorded ({_producer(capture)} "
+                "wrote none): which tag loaded another, and what loaded each unknown third "
+                "party, is unknown",
+                input=position,
+            ))
+        if capture.entries and not capture.has_sizes:
+            warnings.append(ReportWarning(
+                code="no-sizes",
+                message=f"{capture.source}: sizes not recorded ({_producer(capture)} wrote "
+                "none, as Playwright's record_har_mode=\"minimal\" does): the bytes of every "
+                "tag are unknown, not 0",
                 input=position,
             ))
     inputs: list[tuple[str, tuple[Problem, ...]]] = [

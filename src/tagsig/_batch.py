@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,7 +23,7 @@ from pathlib import Path
 from attrs import frozen
 
 from tagsig._analyze import analyze
-from tagsig._exceptions import InputError, TagsigError
+from tagsig._exceptions import ArgumentError, InputError, TagsigError
 from tagsig._remote import expand_url, is_url, load_remote_har
 from tagsig._render import JSONValue, report_document
 from tagsig._signature_model import SignatureDB
@@ -140,11 +141,11 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
 
     Raises:
         SignatureError: A signature database file is invalid.
-        ValueError: ``jobs`` is less than 1.
+        ArgumentError: ``jobs`` is less than 1.
 
     """
     if jobs < 1:
-        raise ValueError(f"expected at least 1 job, found {jobs}")
+        raise ArgumentError(f"expected at least 1 job, found {jobs}")
     # Validate the signature files once, here, rather than once per worker.
     _database(tuple(signatures))
     work: Callable[[str], BatchLine] = partial(
@@ -178,35 +179,52 @@ def _parallel(work: Callable[[str], BatchLine], paths: Sequence[str],
     queue.reverse()
     while queue:
         in_doubt: list[int] = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(queue))) as pool:
+        with _pool(min(jobs, len(queue))) as pool:
             running: dict[Future[BatchLine], int] = {}
-            while queue or running:
-                while queue and len(running) < jobs and not in_doubt:
-                    index = queue.pop()
-                    running[pool.submit(work, paths[index])] = index
-                if not running:
-                    break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    index = running.pop(future)
-                    try:
-                        yield index, future.result()
-                    except BrokenProcessPool:
-                        in_doubt.append(index)
-                    except Exception as error:  # the line says what failed
-                        yield index, _failed(paths[index], error)
+            try:
+                while queue or running:
+                    while queue and len(running) < jobs and not in_doubt:
+                        index = queue.pop()
+                        running[pool.submit(work, paths[index])] = index
+                    if not running:
+                        break
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        index = running.pop(future)
+                        try:
+                            yield index, future.result()
+                        except BrokenProcessPool:
+                            in_doubt.append(index)
+                        except Exception as error:  # the line says what failed
+                            yield index, _failed(paths[index], error)
+            except BaseException:  # Ctrl-C, or a caller that stops reading: start no more
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         for index in sorted(in_doubt):
             yield index, _alone(work, paths[index])
 
 
 def _alone(work: Callable[[str], BatchLine], path: str) -> BatchLine:
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with _pool(1) as pool:
         try:
             return pool.submit(work, path).result()
         except BrokenProcessPool:
             return {"path": path, "error": _WORKER_DIED}
         except Exception as error:  # the line says what failed
             return _failed(path, error)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_quiet_on_interrupt)
+
+
+def _quiet_on_interrupt() -> None:
+    """In a worker: end at once on Ctrl-C, without a traceback; the parent reports it."""
+    signal.signal(signal.SIGINT, _exit_interrupted)
+
+
+def _exit_interrupted(signum: int, frame: object) -> None:
+    os._exit(128 + signum)
 
 
 def _failed(path: str, error: BaseException) -> BatchLine:

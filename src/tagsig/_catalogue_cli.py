@@ -46,7 +46,7 @@ def add_catalogue_parsers(commands: argparse._SubParsersAction[Any]) -> None:
         description="Write the catalogue of curated tags as static, self-contained HTML: an "
         "index with search and a page per tag.",
     )
-    catalogue.add_argument("--output", required=True, metavar="DIR",
+    catalogue.add_argument("--output", "-o", required=True, metavar="DIR",
                            help="directory to write the pages into (created when absent)")
     catalogue.add_argument("--lang", metavar="LANG", default=None,
                            help="language of the pages: en or ga (default: from the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import gc
+import io
 import json
 import os
 import shutil
@@ -15,22 +16,25 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from tagsig._catalogue_cli import add_catalogue_parsers, run_catalogue_command, run_show_command
 from tagsig._commands import (
+    STDIO,
     add_batch_parser,
     add_diff_parser,
     run_batch_command,
     run_diff_command,
+    write_output,
 )
 from tagsig._exceptions import InputError, TagsigError
 from tagsig._models import Capture, CookieJar
 from tagsig._psl import public_suffix_list
 from tagsig._render import FORMATS
+from tagsig._resources import docs_url
 from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
 
 if TYPE_CHECKING:
     from tagsig._report import Flag, Report
 
-__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_POLICY", "main"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_POLICY", "main"]
 
 EXIT_OK = 0
 """Success."""
@@ -38,6 +42,8 @@ EXIT_POLICY = 1
 """A policy check failed: ``analyze --fail-on`` found a flag that is not waived."""
 EXIT_INPUT = 2
 """Unreadable input or bad usage."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C): 128 plus the number of ``SIGINT``, as shells report it."""
 _MAX_ERROR = 1000
 _OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
@@ -63,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="tagsig",
         description="Audit a website's third-party tags offline, from HAR captures and "
         "cookie jars.",
+        epilog=f"Documentation: {docs_url('index.md')}",
     )
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="show the version and the Public Suffix List's date, and exit")
@@ -75,9 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         help="audit the third-party tags in captures (and cookie jars)",
         description="Attribute every request and cookie of the captures to the tag that made "
         "it, weigh each tag, and report.",
+        epilog=f"Documentation: {docs_url('cli.md')}",
     )
     analyze.add_argument("captures", nargs="+", metavar="CAPTURE",
-                         help="HAR file (.har, .har.gz, JSONP-wrapped HAR)")
+                         help="HAR file (.har, .har.gz, JSONP-wrapped HAR, Playwright .zip); "
+                         "- reads standard input")
     analyze.add_argument("--cookies", action="append", default=[], metavar="JAR",
                          help="cookie jar to include; repeatable")
     analyze.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
@@ -87,14 +96,16 @@ def _parser() -> argparse.ArgumentParser:
                          help="signature database file layered on the bundled one; "
                          "repeatable")
     analyze.add_argument("--format", choices=FORMATS, default="text",
-                         help="output format (default: text; see docs/formats.md)")
-    analyze.add_argument("--output", metavar="FILE",
-                         help="write the report to FILE instead of standard output")
+                         help="output format (default: text; see formats.md in the "
+                         "documentation)")
+    analyze.add_argument("--output", "-o", metavar="FILE",
+                         help="write the report to FILE instead of standard output (- for "
+                         "standard output)")
     analyze.add_argument("--identifier", action="append", default=[], metavar="VALUE",
                          help="a known identifier of the visitor (e-mail, user id) to find, "
                          "plain or hashed, in requests to third parties; repeatable")
     analyze.add_argument("--policy", metavar="FILE",
-                         help="policy file (TOML or JSON; see docs/policy.md)")
+                         help="policy file (TOML or JSON; see policy.md in the documentation)")
     analyze.add_argument("--fail-on", choices=("high", "medium", "low", "info"),
                          metavar="SEVERITY",
                          help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
@@ -120,12 +131,16 @@ def _parser() -> argparse.ArgumentParser:
         "producer, pages, entries, hosts, cookies and any damaged parts.",
     )
     inspect.add_argument("captures", nargs="*", metavar="CAPTURE", help="HAR file (.har, "
-                         ".har.gz, JSONP-wrapped HAR)")
+                         ".har.gz, JSONP-wrapped HAR, Playwright .zip); - reads standard "
+                         "input")
     inspect.add_argument("--cookies", action="append", default=[], metavar="JAR",
                          help="cookie jar (cookies.txt, Playwright storageState, JSON "
                          "cookie list, Chrome or Firefox SQLite); repeatable")
     inspect.add_argument("--format", choices=("text", "json"), default="text",
                          help="output format (default: text)")
+    inspect.add_argument("--output", "-o", metavar="FILE",
+                         help="write the summary to FILE instead of standard output (- for "
+                         "standard output)")
     add_diff_parser(commands)
     add_batch_parser(commands)
     add_catalogue_parsers(commands)
@@ -160,6 +175,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):
             reconfigure(errors="backslashreplace")
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C, wherever it comes: one line, never a traceback.
+        _silence_stdout()
+        print("tagsig: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.max_input_bytes is not None:
         if args.max_input_bytes < 1:
@@ -201,10 +226,12 @@ def _run(args: argparse.Namespace) -> int:
     if not args.captures and not args.cookies:
         _parser().error("inspect needs at least one CAPTURE or --cookies JAR")
     captures, jars = _read_inputs(args.captures, args.cookies)
+    out = io.StringIO()
     if args.format == "json":
-        _write_json(captures, jars, sys.stdout)
+        _write_json(captures, jars, out)
     else:
-        _write_text(captures, jars, sys.stdout)
+        _write_text(captures, jars, out)
+    write_output(args.output, out.getvalue())
     return EXIT_OK
 
 
@@ -233,10 +260,11 @@ def _analyze(args: argparse.Namespace) -> int:
     from tagsig._i18n import resolve_language  # noqa: PLC0415
     from tagsig._render import render  # noqa: PLC0415
 
-    report = analyze(args.captures, cookies=args.cookies,
+    report = analyze(_captures(args.captures), cookies=args.cookies,
                      signatures=args.signatures or None, first_party=args.first_party,
                      identifiers=args.identifier, policy=args.policy)
     lang = resolve_language(args.lang)
+    to_stdout = args.output in {None, STDIO}
     if args.explain:
         from tagsig._render_text import explain_tag  # noqa: PLC0415
 
@@ -246,7 +274,7 @@ def _analyze(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_INPUT
         text = explain_tag(report, args.explain, lang=lang)
-    elif args.format == "text" and not args.output and _is_colour_terminal(sys.stdout):
+    elif args.format == "text" and to_stdout and _is_colour_terminal(sys.stdout):
         from tagsig._render_text import render_text  # noqa: PLC0415
 
         text = render_text(report, color=True, width=shutil.get_terminal_size().columns,
@@ -257,15 +285,7 @@ def _analyze(args: argparse.Namespace) -> int:
         # Machine formats gain translated messages only when --lang asks for them.
         text = render(report, args.format, lang=args.lang if args.format in {
             "json", "sarif"} else lang)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as out:
-                out.write(text)
-        except OSError as e:
-            raise InputError(f"cannot write the report: {e.strerror or e}",
-                             path=args.output) from e
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, text, what="the report")
     if args.fail_on is not None:
         from tagsig._policy import failing_flags  # noqa: PLC0415
 
@@ -305,8 +325,30 @@ def _markdown(report: Report, args: argparse.Namespace, lang: str) -> str:
 
 
 def _is_colour_terminal(stream: TextIO) -> bool:
-    """Whether to colour output: a terminal, and ``NO_COLOR`` unset (https://no-color.org)."""
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+    """Whether to colour ``stream``.
+
+    Never when ``NO_COLOR`` is set and not empty (https://no-color.org); always when
+    ``FORCE_COLOR`` is (https://force-color.org), as for a CI log that shows colour;
+    otherwise only on a terminal.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(callable(isatty) and isatty())
+
+
+def _captures(paths: Sequence[str]) -> list[str | Capture]:
+    """Return the captures named on the command line, ``-`` read from standard input."""
+    if sum(path == STDIO for path in paths) > 1:
+        raise InputError("standard input (-) can be read only once")
+    if STDIO not in paths:
+        return list(paths)
+    from tagsig._har import load_har  # noqa: PLC0415 (keeps start-up small)
+
+    return [load_har(sys.stdin.buffer, name="<stdin>") if path == STDIO else path
+            for path in paths]
 
 
 def _error_lines(error: TagsigError) -> list[str]:
@@ -320,7 +362,8 @@ def _read_inputs(capture_paths: Sequence[str], jar_paths: Sequence[str]) -> tupl
     from tagsig._cookies import load_cookies  # noqa: PLC0415 (keeps start-up small)
     from tagsig._har import load_har  # noqa: PLC0415
 
-    return [load_har(path) for path in capture_paths], [load_cookies(p) for p in jar_paths]
+    return ([c if isinstance(c, Capture) else load_har(c) for c in _captures(capture_paths)],
+            [load_cookies(p) for p in jar_paths])
 
 
 def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
@@ -347,6 +390,11 @@ def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
         else:
             out.write("  cookies: unavailable (the capture carries no cookie headers, as in a "
                       "sanitized export): export with cookies or pass a cookie jar\n")
+        missing = [what for what, recorded in (("initiators", capture.has_initiators),
+                                               ("sizes", capture.has_sizes)) if not recorded]
+        if capture.entries and missing:
+            out.write(f"  not recorded: {' and '.join(missing)} (loaded by and sizes are "
+                      "reported as unknown)\n")
         for host, count in hosts.most_common(10):
             out.write(f"    {count:6d}  {host}\n")
         _write_problems(capture.problems, out)
@@ -394,6 +442,8 @@ def _write_json(captures: Sequence[Capture], jars: Sequence[CookieJar], out: Tex
                 "pages": len(capture.pages),
                 "entries": len(capture.entries),
                 "has_cookie_evidence": capture.has_cookie_evidence,
+                "has_initiators": capture.has_initiators,
+                "has_sizes": capture.has_sizes,
                 "problems": [str(p) for p in capture.problems],
             }
             for capture in captures

@@ -6,8 +6,9 @@ import argparse
 import io
 import sys
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import msgspec
 
@@ -22,11 +23,15 @@ if TYPE_CHECKING:
     from tagsig._batch import EstateSummary
     from tagsig._report import Report
 
-__all__ = ["EXIT_CHANGED", "add_batch_parser", "add_diff_parser", "run_batch_command",
-           "run_diff_command"]
+__all__ = ["EXIT_CHANGED", "STDIO", "add_batch_parser", "add_diff_parser", "run_batch_command",
+           "run_diff_command", "write_output"]
 
 EXIT_CHANGED = 1
 """``tagsig diff``: a tag was added or a flag appeared."""
+STDIO = "-"
+"""The name that stands for standard input (a capture) or standard output (``--output``)."""
+_PROGRESS_EVERY = 1.0
+"""Seconds between two progress lines on a standard error that is no terminal."""
 
 
 def add_diff_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -43,7 +48,8 @@ def add_diff_parser(commands: argparse._SubParsersAction[Any]) -> None:
     _analysis_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write to FILE instead of standard output (- for standard output)")
 
 
 def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -60,7 +66,8 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="worker processes (default: the usable CPUs)")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
-                        help="JSON Lines file: one line per capture; a name ending in "
+                        help="JSON Lines file: one line per capture (- for standard output, "
+                        "the summary then going to standard error); a name ending in "
                         ".parquet writes the estate's tables as Parquet files instead")
     parser.add_argument("--summary", metavar="FILE",
                         help="also write the estate summary as JSON to FILE")
@@ -69,6 +76,9 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
                         help="format of the printed summary (default: text); parquet "
                         "writes --output as Parquet files (FILE.captures.parquet, "
                         "FILE.tags.parquet, ...) and prints the text summary")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show progress on standard error (default: only on a terminal; "
+                        "elsewhere, as a line a second)")
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -78,15 +88,21 @@ def _analysis_options(parser: argparse.ArgumentParser) -> None:
                         help="signature database file layered on the bundled one; repeatable")
 
 
-def _write(path: str | None, text: str, stdout: TextIO) -> None:
-    if path is None:
-        stdout.write(text)
+def write_output(path: str | None, text: str, *, what: str = "the file") -> None:
+    """Write ``text`` to the file at ``path``, or to standard output for ``None`` or ``-``.
+
+    Raises:
+        InputError: The file cannot be written.
+
+    """
+    if path is None or path == STDIO:
+        sys.stdout.write(text)
         return
     try:
-        with open(path, "w", encoding="utf-8") as out:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as out:
             out.write(text)
     except OSError as e:
-        raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
+        raise InputError(f"cannot write {what}: {e.strerror or e}", path=path) from e
 
 
 def run_diff_command(args: argparse.Namespace) -> int:
@@ -110,11 +126,47 @@ def run_diff_command(args: argparse.Namespace) -> int:
         else:
             sides.append(document)
     diff = diff_reports(sides[0], sides[1], old_name=args.old, new_name=args.new)
-    _write(args.output, render_diff(diff, args.format), sys.stdout)
+    write_output(args.output, render_diff(diff, args.format))
     return EXIT_CHANGED if diff.is_significant else 0
 
 
-def _progress(total: int) -> Progress:
+@contextmanager
+def _progress(total: int, wanted: bool | None) -> Iterator[Callable[[str], None]]:
+    """Yield a function to call once per capture done, with the capture's name.
+
+    On a terminal (unless ``wanted`` is false) a bar; elsewhere, when ``wanted``, a line at
+    most every second and one at the end; else nothing.
+    """
+    terminal = sys.stderr.isatty()
+    if total == 0 or wanted is False or (wanted is None and not terminal):
+        yield lambda name: None
+    elif terminal:
+        with _bar(total) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda name: bar.update(task, advance=1, description=name[-40:])
+    else:
+        yield _ProgressLines(total, sys.stderr).advance
+
+
+class _ProgressLines:
+    """Progress as plain lines, for a log: a line a second at most, and the last."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self.last = time.monotonic()
+
+    def advance(self, name: str) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.done == self.total or now - self.last >= _PROGRESS_EVERY:
+            self.last = now
+            print(f"tagsig: analysed {self.done}/{self.total} captures ({name})",
+                  file=self.stream, flush=True)
+
+
+def _bar(total: int) -> Progress:
     # rich is imported on use: the command line's other paths need none of it.
     from rich.console import Console  # noqa: PLC0415
     from rich.progress import (  # noqa: PLC0415
@@ -129,8 +181,7 @@ def _progress(total: int) -> Progress:
     # The description is a file name: plain text, never rich markup ("[link=...]").
     return Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("{task.description}", markup=False),
-                    console=console,
-                    transient=True, disable=not sys.stderr.isatty() or total == 0)
+                    console=console, transient=True)
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -158,26 +209,30 @@ def run_batch_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     lines: list[Mapping[str, object]] = []
     encoder = msgspec.json.Encoder(order="sorted")
-    sink = _batch_sink(args.output, parquet=args.format == "parquet"
-                       or args.output.endswith(".parquet"))
-    with sink, _progress(len(paths)) as progress:
-        task = progress.add_task("", total=len(paths))
+    to_stdout = args.output == STDIO
+    parquet = args.format == "parquet" or args.output.endswith(".parquet")
+    if to_stdout and parquet:
+        raise InputError("--output -: Parquet files cannot be written to standard output")
+    sink = _batch_sink(args.output, parquet=parquet)
+    with sink, _progress(len(paths), args.progress) as advance:
         for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
                               first_party=args.first_party):
             sink.write(line)
             # Only what the summary needs is kept, not the whole report.
             lines.append(_summary_view(line))
-            progress.update(task, advance=1, description=printable(str(line["path"])[-40:]))
+            advance(printable(str(line["path"])))
     elapsed = time.perf_counter() - started
     summary = summarize_estate(lines)
     if args.summary:
-        _write(args.summary, msgspec.json.format(
-            encoder.encode(estate_document(summary)), indent=2).decode() + "\n", sys.stdout)
+        write_output(args.summary, msgspec.json.format(
+            encoder.encode(estate_document(summary)), indent=2).decode() + "\n")
+    # With the lines on standard output, the summary goes beside the other messages.
+    printed = sys.stderr if to_stdout else sys.stdout
     if args.format == "json":
-        sys.stdout.write(msgspec.json.format(encoder.encode(estate_document(summary)),
-                                             indent=2).decode() + "\n")
+        printed.write(msgspec.json.format(encoder.encode(estate_document(summary)),
+                                          indent=2).decode() + "\n")
     else:
-        sys.stdout.write(render_estate_text(summary))
+        printed.write(render_estate_text(summary))
     rate = len(paths) / elapsed if elapsed > 0 else 0.0
     jobs = min(args.jobs, max(1, len(paths)))
     print(f"tagsig: {len(paths)} captures ({summary.failed} failed) in {elapsed:.2f} s with "
@@ -191,20 +246,30 @@ class _LineSink:
 
     def __init__(self, path: str) -> None:
         self._encoder = msgspec.json.Encoder(order="sorted")
+        self._out: BinaryIO | None = None  # None: standard output
+        if path == STDIO:
+            return
         try:
             self._out = open(path, "wb")  # noqa: SIM115 (closed on exit, after the pool)
         except OSError as e:
             raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
 
     def write(self, line: Mapping[str, object]) -> None:
-        self._out.write(self._encoder.encode(line) + b"\n")
-        self._out.flush()  # each line is kept, whatever happens to the batch later
+        encoded = self._encoder.encode(line) + b"\n"
+        # Each line is flushed: it is kept, whatever happens to the batch later.
+        if self._out is None:
+            sys.stdout.write(encoded.decode("utf-8"))
+            sys.stdout.flush()
+        else:
+            self._out.write(encoded)
+            self._out.flush()
 
     def __enter__(self) -> _LineSink:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._out.close()
+        if self._out is not None:
+            self._out.close()
 
 
 class _ParquetSink:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from attrs import frozen
 
-from tagsig._exceptions import InputError, shown
+from tagsig._exceptions import ArgumentError, InputError, shown
 from tagsig._measure import Weight
 from tagsig._render import JSONValue, report_document
 from tagsig._render_common import human_bytes, printable
@@ -349,13 +349,13 @@ def render_diff(diff: ReportDiff, format: str = "text") -> str:
     """Render ``diff`` as ``text`` or ``json``.
 
     Raises:
-        ValueError: ``format`` is neither ``text`` nor ``json``.
+        ArgumentError: ``format`` is neither ``text`` nor ``json``.
 
     """
     if format == "json":
         return json.dumps(diff_document(diff), indent=2, sort_keys=True) + "\n"
     if format != "text":
-        raise ValueError(f"expected a format among 'text', 'json', found {format!r}")
+        raise ArgumentError(f"expected a format among 'text', 'json', found {format!r}")
     lines: list[str] = []
 
     def section(title: str, items: Sequence[str]) -> None:

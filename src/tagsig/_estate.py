@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
-from tagsig._exceptions import InputError
+from tagsig._exceptions import ArgumentError, InputError
 from tagsig._render_csv import Cell, data_frame, table_rows
 from tagsig._report import Report
 from tagsig._report_document import report_from_document
@@ -197,7 +197,7 @@ class Estate:
 
         Raises:
             ImportError: pandas is not installed (install the ``pandas`` extra).
-            ValueError: ``table`` is not one of the four.
+            ArgumentError: ``table`` is not one of the four.
 
         """
         columns = estate_columns(table)
@@ -225,7 +225,7 @@ def estate_columns(table: str) -> tuple[str, ...]:
     """Return the columns of one estate table.
 
     Raises:
-        ValueError: ``table`` is not an estate table.
+        ArgumentError: ``table`` is not an estate table.
 
     """
     if table == "captures":
@@ -233,8 +233,8 @@ def estate_columns(table: str) -> tuple[str, ...]:
     if table in ESTATE_TABLES:
         return ("capture", *table_rows(Report(inputs=(), first_party=(), tags=(),
                                               unattributed=()), table)[0])
-    raise ValueError(f"expected a table among {', '.join(map(repr, ESTATE_TABLES))}, "
-                     f"found {table!r}")
+    raise ArgumentError(f"expected a table among {', '.join(map(repr, ESTATE_TABLES))}, "
+                        f"found {table!r}")
 
 
 def _capture_row(record: CaptureRecord) -> dict[str, Cell]:
@@ -258,7 +258,7 @@ def estate_rows(records: Iterable[CaptureRecord], table: str) -> Iterator[dict[s
     """Yield the rows of one estate table for ``records``, in order.
 
     Raises:
-        ValueError: ``table`` is not an estate table.
+        ArgumentError: ``table`` is not an estate table.
 
     """
     estate_columns(table)

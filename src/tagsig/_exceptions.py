@@ -3,6 +3,7 @@
 ::
 
     TagsigError(Exception)
+    ├── ArgumentError(TagsigError, ValueError)   an argument has a value no function accepts
     ├── InputError(TagsigError, ValueError)      an input file cannot be read
     │   ├── HarError                            ... as a HAR capture
     │   ├── CookieJarError                      ... as a cookie jar
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ArgumentError",
     "ConsentStringError",
     "CookieJarError",
     "HarError",
@@ -135,6 +137,14 @@ def _rebuild(
     line: int | None,
 ) -> TagsigError:
     return cls(message, path=path, pointer=pointer, line=line)
+
+
+class ArgumentError(TagsigError, ValueError):
+    """An argument's value is none of those the function accepts (a format, a severity).
+
+    Raised for a string given where one of a few names is expected (as an ``argparse`` or
+    configuration value can be), with the names accepted in the message.
+    """
 
 
 class InputError(TagsigError, ValueError):

@@ -38,7 +38,7 @@ from tagsig._models import (
     Url,
 )
 from tagsig._setcookie import parse_cookie_header, read_set_cookie
-from tagsig._source import gunzip, read_bytes, replace_lone_surrogates
+from tagsig._source import ZIP_MAGIC, gunzip, read_bytes, replace_lone_surrogates, unzip_member
 
 __all__ = ["HarSource", "load_har"]
 
@@ -227,6 +227,12 @@ class _Reader:
     def unwrap(self, data: bytes | memoryview) -> memoryview:
         view = memoryview(gunzip(data, label=self.label, error=HarError,
                                  expected="a HAR file", limit=self.max_bytes))
+        if bytes(view[:4]) == ZIP_MAGIC:
+            # Playwright's record_har_path="x.zip": the log is har.har, next to the bodies
+            # it attaches (content._file), which no rule reads.
+            view = memoryview(unzip_member(view, names=("har.har",), suffix=".har",
+                                           label=self.label, error=HarError,
+                                           expected="a HAR file", limit=self.max_bytes))
         head = bytes(view[:4])
         if head.startswith(b"\xef\xbb\xbf"):
             view = view[3:]

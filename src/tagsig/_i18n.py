@@ -28,6 +28,8 @@ from typing import Final, TypeAlias
 
 from attrs import frozen
 
+from tagsig._exceptions import ArgumentError
+
 __all__ = [
     "DEFAULT_LANGUAGE",
     "N_",
@@ -92,14 +94,14 @@ def resolve_language(
     'en'
 
     Raises:
-        ValueError: ``language`` is given but is not a shipped language.
+        ArgumentError: ``language`` is given but is not a shipped language.
 
     """
     if language is not None:
         found = _shipped(language)
         if found is None:
-            raise ValueError(f"expected a language among {', '.join(languages())}, found "
-                             f"{language!r}")
+            raise ArgumentError(f"expected a language among {', '.join(languages())}, "
+                                f"found {language!r}")
         return found
     env = os.environ if environ is None else environ
     for variable in _ENVIRONMENT:
@@ -192,7 +194,7 @@ def translator(language: str | None = None) -> Translator:
     """Return the :class:`Translator` for ``language``, or for the locale when ``None``.
 
     Raises:
-        ValueError: ``language`` is not a shipped language.
+        ArgumentError: ``language`` is not a shipped language.
 
     """
     return Translator(resolve_language(language))

@@ -36,18 +36,27 @@ class Weight:
     """Decoded bytes of the JavaScript responses."""
     time_ms: float = 0.0
     """Sum of the requests' total times, in milliseconds."""
+    sizes_recorded: bool = True
+    """``False`` when requests were weighed but none carries a size the producer recorded
+    (Playwright's ``record_har_mode="minimal"`` omits them all): the byte counts are then 0
+    for want of data, not measured, and reports show them as unknown."""
 
 
 def weigh(entries: Iterable[Entry]) -> Weight:
     """Add up the weight of ``entries``."""
     requests = wire = decoded = script = 0
     time = 0.0
+    sized = False
     for entry in entries:
         requests += 1
         # transfer_bytes(entry), inline: this loop runs over every request several times.
         transfer = entry.transfer_size
         if transfer is None:
-            transfer = (entry.response_headers_size or 0) + (entry.response_body_size or 0)
+            headers, body = entry.response_headers_size, entry.response_body_size
+            sized = sized or headers is not None or body is not None
+            transfer = (headers or 0) + (body or 0)
+        else:
+            sized = True
         wire += transfer
         size = entry.content_size or 0
         decoded += size
@@ -55,7 +64,8 @@ def weigh(entries: Iterable[Entry]) -> Weight:
             script += size
         time += entry.time
     return Weight(requests=requests, transfer_bytes=wire, decoded_bytes=decoded,
-                  script_bytes=script, time_ms=round(time, 3))
+                  script_bytes=script, time_ms=round(time, 3),
+                  sizes_recorded=sized or requests == 0)
 
 
 def script_bytes(entries: Iterable[Entry]) -> int:

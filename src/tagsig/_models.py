@@ -345,6 +345,25 @@ class Capture:
     their values (``[24 bytes were stripped]``, as Chrome's net log and WebPageTest write
     them); their cookies are unknown and none is invented for them."""
 
+    @property
+    def has_initiators(self) -> bool:
+        """Whether any entry records what caused it (Chrome's ``_initiator``).
+
+        ``False`` for a producer that records none (Playwright): which tag loaded another
+        is then unknown, not "none".
+        """
+        return any(entry.initiator is not None for entry in self.entries)
+
+    @property
+    def has_sizes(self) -> bool:
+        """Whether any entry records its size on the wire.
+
+        ``False`` for Playwright's ``record_har_mode="minimal"``, which omits every size:
+        the weights are then unknown, not 0 bytes.
+        """
+        return any(entry.transfer_size is not None or entry.response_body_size is not None
+                   or entry.response_headers_size is not None for entry in self.entries)
+
     def entries_of(self, page: Page | str | None) -> tuple[Entry, ...]:
         """Return the entries of a page (by object or id); ``None`` gives those without one."""
         page_id = page.id if isinstance(page, Page) else page

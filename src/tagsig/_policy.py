@@ -39,7 +39,7 @@ from typing import Any, Final, get_args
 from attrs import evolve, frozen
 
 from tagsig._cmp import Purpose
-from tagsig._exceptions import PolicyError, escape_pointer
+from tagsig._exceptions import ArgumentError, PolicyError, escape_pointer
 from tagsig._report import Flag, Report, Severity
 from tagsig._resources import data_file
 from tagsig._source import read_regular_file, replace_lone_surrogates_text
@@ -218,14 +218,21 @@ def waive(flags: Iterable[Flag], policy: Policy | None, tag: str | None) -> tupl
     return tuple(result)
 
 
-def failing_flags(report: Report, severity: Severity) -> tuple[Flag, ...]:
+def failing_flags(report: Report, severity: Severity | str) -> tuple[Flag, ...]:
     """Return the flags of ``report`` at or above ``severity`` that no waiver covers.
+
+    ``severity`` may be any string (a command-line or configuration value).
 
     >>> failing_flags(Report(inputs=(), first_party=(), tags=(), unattributed=()), "low")
     ()
+
+    Raises:
+        ArgumentError: ``severity`` is none of ``high``, ``medium``, ``low``, ``info``.
+
     """
     if severity not in _RANK:
-        raise ValueError(f"expected a severity among {', '.join(_RANK)}, found {severity!r}")
+        raise ArgumentError(f"expected a severity among {', '.join(_RANK)}, found "
+                            f"{severity!r}")
     threshold = _RANK[severity]
     flags = [*report.flags, *(f for tag in report.tags for f in tag.flags)]
     return tuple(f for f in flags if f.waiver is None and _RANK[f.severity] <= threshold)

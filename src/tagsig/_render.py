@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import msgspec
 
+from tagsig._exceptions import ArgumentError
 from tagsig._i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from tagsig._measure import Weight
 from tagsig._psl import public_suffix_list
@@ -33,8 +34,16 @@ FORMATS: tuple[Format, ...] = ("text", "json", "html", "markdown", "csv", "sarif
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-def render(report: Report, format: Format = "text", *, lang: str | None = None) -> str:
+def is_format(value: str) -> TypeGuard[Format]:
+    """Return whether ``value`` names one of the :data:`FORMATS`."""
+    return value in FORMATS
+
+
+def render(report: Report, format: Format | str = "text", *, lang: str | None = None) -> str:
     """Render ``report`` in ``format``, its labels and messages in ``lang``.
+
+    ``format`` may be any string (a command-line or configuration value): one that names
+    no format is an :class:`ArgumentError`.
 
     Args:
         report: The report.
@@ -49,12 +58,16 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
             translation beside it; ``csv`` ignores it.
 
     Raises:
-        ValueError: ``format`` is not a known format, or ``lang`` not a shipped language.
+        ArgumentError: ``format`` is not a known format.
+        ValueError: ``lang`` is not a shipped language.
 
     .. versionchanged:: 0.2
        ``lang``.
 
     """
+    if not is_format(format):
+        raise ArgumentError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
+                            f"found {format!r}")
     language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
@@ -81,8 +94,7 @@ def render(report: Report, format: Format = "text", *, lang: str | None = None) 
         from tagsig._render_sarif import render_sarif  # noqa: PLC0415
 
         return render_sarif(report, lang=lang)
-    raise ValueError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
-                     f"found {format!r}")
+    raise AssertionError(format)  # every format is rendered above
 
 
 # --- JSON. ---------------------------------------------------------------------------------
@@ -165,6 +177,7 @@ def _weight(weight: Weight) -> dict[str, JSONValue]:
         "decoded_bytes": weight.decoded_bytes,
         "script_bytes": weight.script_bytes,
         "time_ms": weight.time_ms,
+        "sizes_recorded": weight.sizes_recorded,
     }
 
 
@@ -176,6 +189,8 @@ def _input(item: InputSummary) -> dict[str, JSONValue]:
         "entries": item.entries,
         "pages": item.pages,
         "has_cookie_evidence": item.has_cookie_evidence,
+        "has_initiators": item.has_initiators,
+        "has_sizes": item.has_sizes,
         "no_tag": dict(item.no_tag),
         "problems": [
             {"message": p.message, "pointer": p.pointer, "line": p.line} for p in item.problems

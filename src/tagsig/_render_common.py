@@ -30,12 +30,14 @@ __all__ = [
     "first_party_summary",
     "flag_message",
     "human_bytes",
+    "loaded_by",
     "no_tag_summary",
     "own_tags",
     "printable",
     "provenance",
     "purpose_word",
     "severity_word",
+    "size",
     "source_word",
     "tag_name",
     "tags_by_weight",
@@ -111,6 +113,26 @@ def human_bytes(count: int, tr: Translator = ENGLISH) -> str:
     if count < 1_000_000:
         return tr.gettext("{size} kB").format(size=decimal(count / 1000, 1, tr))
     return tr.gettext("{size} MB").format(size=decimal(count / 1_000_000, 1, tr))
+
+
+def size(count: int, recorded: bool = True, tr: Translator = ENGLISH) -> str:
+    """Return :func:`human_bytes` of ``count``, or ``unknown`` when sizes were not recorded.
+
+    >>> size(1500), size(0, recorded=False)
+    ('1.5 kB', 'unknown')
+    """
+    return human_bytes(count, tr) if recorded else tr.gettext("unknown")
+
+
+def loaded_by(report: Report, name: str | None, tr: Translator = ENGLISH) -> str:
+    """Return what loaded a tag or host: its name, else ``-`` for none.
+
+    When no capture of ``report`` records initiators (Playwright records none), what is
+    not named is ``unknown`` instead of ``-``.
+    """
+    if name:
+        return name
+    return "-" if report.has_initiators else tr.gettext("unknown")
 
 
 def cookie_lifetime(cookie: TagCookie, tr: Translator = ENGLISH) -> str:

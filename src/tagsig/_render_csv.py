@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Literal
 
+from tagsig._exceptions import ArgumentError
 from tagsig._report import Flag, Report, TagCookie, TagReport
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def table_rows(report: Report, table: str) -> tuple[tuple[str, ...], list[dict[s
     """Return the columns and rows of one table of ``report``.
 
     Raises:
-        ValueError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
+        ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
 
     """
     if table == "tags":
@@ -178,7 +179,7 @@ def table_rows(report: Report, table: str) -> tuple[tuple[str, ...], list[dict[s
         return COOKIE_COLUMNS, [cookie_row(t, c) for t in report.tags for c in t.cookies]
     if table == "flags":
         return FLAG_COLUMNS, flag_rows(report)
-    raise ValueError(f"expected a table among 'tags', 'cookies', 'flags', found {table!r}")
+    raise ArgumentError(f"expected a table among 'tags', 'cookies', 'flags', found {table!r}")
 
 
 def data_frame(columns: Sequence[str], rows: Iterable[dict[str, Cell]],
@@ -204,7 +205,7 @@ def to_dataframe(report: Report, table: Table = "tags") -> DataFrame:
 
     Raises:
         ImportError: pandas is not installed.
-        ValueError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
+        ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
 
     """
     columns, rows = table_rows(report, table)

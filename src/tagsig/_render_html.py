@@ -22,12 +22,13 @@ from tagsig._render_common import (
     evidence_text,
     first_party_summary,
     flag_message,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
     provenance,
     purpose_word,
     severity_word,
+    size,
     source_word,
     tag_name,
     tags_by_weight,
@@ -212,9 +213,10 @@ def _summary(report: Report, tr: Translator) -> str:
         (tr.gettext("tags"), str(len(third))),
         (tr.gettext("need consent"), str(consented)),
         (tr.gettext("requests"), str(requests)),
-        (tr.gettext("on the wire"), human_bytes(sum(t.weight.transfer_bytes for t in third),
-                                                tr)),
-        (tr.gettext("script"), human_bytes(sum(t.weight.script_bytes for t in third), tr)),
+        (tr.gettext("on the wire"), size(sum(t.weight.transfer_bytes for t in third),
+                                         report.has_sizes, tr)),
+        (tr.gettext("script"), size(sum(t.weight.script_bytes for t in third),
+                                    report.has_sizes, tr)),
         (tr.gettext("cookies"), str(cookies)),
         (tr.gettext("flags"), str(flags)),
         (tr.gettext("unknown third parties"), str(len(report.unattributed))),
@@ -246,7 +248,7 @@ def _weight_chart(report: Report, tr: Translator) -> str:
         return tr.ngettext("{count} req", "{count} req", count).format(count=count)
 
     width = round(label_w + bar_w + 16 + max(
-        (max(text_width(human_bytes(t.weight.transfer_bytes, tr)),
+        (max(text_width(size(t.weight.transfer_bytes, t.weight.sizes_recorded, tr)),
              text_width(req(t.weight.requests), 11)) for t in shown), default=0.0))
     height = top + row_h * len(shown) + 8
     max_bytes = max((t.weight.transfer_bytes for t in shown), default=0) or 1
@@ -267,7 +269,7 @@ def _weight_chart(report: Report, tr: Translator) -> str:
             f"fill=\"#0969da\"><title>{_e(tag.signature.name)}: "
             f"{_l(weight)}</title></rect>"
             f"<text x=\"{label_w + bytes_w + 6}\" y=\"{y + 13}\">"
-            f"{_e(human_bytes(tag.weight.transfer_bytes, tr))}</text>"
+            f"{_e(size(tag.weight.transfer_bytes, tag.weight.sizes_recorded, tr))}</text>"
             f"<rect x=\"{label_w}\" y=\"{y + 16}\" width=\"{requests_w}\" height=\"8\" "
             f"fill=\"#fb8f44\"><title>{_e(tag.signature.name)}: {_l(requests)}"
             f"</title></rect>"
@@ -432,11 +434,11 @@ def _inventory(report: Report, tr: Translator) -> str:
                  (N_("Req/page"), True), (N_("Wire"), True), (N_("Script"), True),
                  (N_("Cookies"), True), (N_("Flags"), True), (N_("Loaded by"), False),
                  (N_("First request"), False))
-    rows = "".join(_inventory_row(tag, tr) for tag in tags_by_weight(report))
+    rows = "".join(_inventory_row(tag, tr, report) for tag in tags_by_weight(report))
     return f"<h2>{tags}</h2>\n<div class=\"scroll\"><table>\n{head}\n{rows}</table></div>\n"
 
 
-def _inventory_row(tag: TagReport, tr: Translator) -> str:
+def _inventory_row(tag: TagReport, tr: Translator, report: Report) -> str:
     signature = tag.signature
     vendor = _e(signature.vendor.name)
     if signature.vendor.country:
@@ -448,11 +450,11 @@ def _inventory_row(tag: TagReport, tr: Translator) -> str:
         f"{_e(purpose_word(signature.consent, tr))}</span></td>"
         f"<td class=\"n\">{tag.weight.requests}</td>"
         f"<td class=\"n\">{_e(decimal(tag.requests_per_page, 1, tr))}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.transfer_bytes, tr))}</td>"
-        f"<td class=\"n\">{_e(human_bytes(tag.weight.script_bytes, tr))}</td>"
+        f"<td class=\"n\">{_e(size(tag.weight.transfer_bytes, tag.weight.sizes_recorded, tr))}</td>"
+        f"<td class=\"n\">{_e(size(tag.weight.script_bytes, tag.weight.sizes_recorded, tr))}</td>"
         f"<td class=\"n\">{len({c.name for c in tag.cookies})}</td>"
         f"<td class=\"n\">{len(tag.flags)}</td>"
-        f"<td class=\"id\">{_e(tag.loaded_by or '-')}</td>"
+        f"<td class=\"id\">{_e(loaded_by(report, tag.loaded_by, tr))}</td>"
         f"<td class=\"n\">{_e(time_of_day(tag.first_seen))}</td></tr>\n"
     )
 
@@ -561,10 +563,11 @@ def _signals(report: Report, tr: Translator) -> str:
 def _unattributed(report: Report, tr: Translator) -> str:
     if not report.unattributed:
         return ""
-    page = tr.gettext("the page (or not recorded)")
+    page = (tr.gettext("the page (or not recorded)") if report.has_initiators
+            else tr.gettext("unknown"))
     rows = "".join(
         f"<tr><td><code>{_e(h.host)}</code></td><td class=\"n\">{h.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(h.transfer_bytes, tr))}</td>"
+        f"<td class=\"n\">{_e(size(h.transfer_bytes, report.has_sizes, tr))}</td>"
         f"<td>{_t(h.initiated_by or page)}</td></tr>\n"
         for h in report.unattributed
     )
@@ -588,7 +591,8 @@ def _probable(report: Report, tr: Translator) -> str:
         return ""
     rows = "".join(
         f"<tr><td><code>{_e(p.host)}</code></td><td class=\"n\">{p.requests}</td>"
-        f"<td class=\"n\">{_e(human_bytes(p.transfer_bytes, tr))}</td><td>{_t(p.reason)}</td>"
+        f"<td class=\"n\">{_e(size(p.transfer_bytes, report.has_sizes, tr))}</td>"
+        f"<td>{_t(p.reason)}</td>"
         "</tr>\n"
         for p in report.probably_first_party
     )

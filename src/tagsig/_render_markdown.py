@@ -26,12 +26,13 @@ from tagsig._render_common import (
     evidence_text,
     first_party_summary,
     flag_message,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
     provenance,
     purpose_word,
     severity_word,
+    size,
     source_word,
     tag_name,
     tags_by_weight,
@@ -257,7 +258,7 @@ def _summary(report: Report, cwd: str, tr: Translator) -> _Section:
         "wire; {flags}; {unknown} unknown third parties.", len(third)).format(
             tags=len(third), needing=len(needing),
             requests=sum(t.weight.requests for t in third),
-            bytes=human_bytes(sum(t.weight.transfer_bytes for t in third), tr),
+            bytes=size(sum(t.weight.transfer_bytes for t in third), report.has_sizes, tr),
             flags=flag_count, unknown=len(report.unattributed)))
     lines.append("")
     paths = ", ".join(m(_relative(i.path, cwd)) for i in report.inputs) or tr.gettext("none")
@@ -361,10 +362,11 @@ def _details(report: Report, tr: Translator) -> list[_Section]:
                         tuple(tr.gettext(h) for h in tag_header), {2, 3, 4, 5, 6}),
                         [_row(f"{m(tag_name(t))} ({m(t.id)})",
                               m(purpose_word(t.signature.consent, tr)),
-                              str(t.weight.requests), human_bytes(t.weight.transfer_bytes, tr),
-                              human_bytes(t.weight.script_bytes, tr),
+                              str(t.weight.requests),
+                              size(t.weight.transfer_bytes, t.weight.sizes_recorded, tr),
+                              size(t.weight.script_bytes, t.weight.sizes_recorded, tr),
                               str(len({c.name for c in t.cookies})), str(len(t.flags)),
-                              m(t.loaded_by or "-")) for t in heaviest], tr))
+                              m(loaded_by(report, t.loaded_by, tr))) for t in heaviest], tr))
     flagged = sorted((t for t in report.tags if t.flags), key=lambda t: (
         min(SEVERITY_ORDER[f.severity] for f in t.flags), t.id))
     if flagged or report.flags:
@@ -411,8 +413,8 @@ def _details(report: Report, tr: Translator) -> list[_Section]:
                                 _header((*(tr.gettext(h) for h in host_header),
                                          tr.gettext("Loaded by")), {1, 2}),
                                 [_row(m(h.host), str(h.requests),
-                                      human_bytes(h.transfer_bytes, tr),
-                                      m(h.initiated_by or "-"))
+                                      size(h.transfer_bytes, report.has_sizes, tr),
+                                      m(loaded_by(report, h.initiated_by, tr)))
                                  for h in report.unattributed], tr))
     if report.probably_first_party:
         sections.append(_folded(
@@ -422,6 +424,7 @@ def _details(report: Report, tr: Translator) -> list[_Section]:
             [tr.gettext("Unknown hosts that behave like the site's own static hosts; "
                         "confirm them with {option}.").format(option="`--first-party`"), "",
              *_header((*(tr.gettext(h) for h in host_header), tr.gettext("Why")), {1, 2})],
-            [_row(m(p.host), str(p.requests), human_bytes(p.transfer_bytes, tr), m(p.reason))
+            [_row(m(p.host), str(p.requests), size(p.transfer_bytes, report.has_sizes, tr),
+                  m(p.reason))
              for p in report.probably_first_party], tr))
     return sections

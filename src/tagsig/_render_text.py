@@ -20,13 +20,14 @@ from tagsig._render_common import (
     evidence_text,
     first_party_summary,
     flag_message,
-    human_bytes,
+    loaded_by,
     no_tag_summary,
     own_tags,
     printable,
     provenance,
     purpose_word,
     severity_word,
+    size,
     source_word,
     tag_name,
     tags_by_weight,
@@ -107,10 +108,10 @@ def render_text(report: Report, *, color: bool = False, width: int = 120,
                 Text(printable(tag_name(tag)), style="bold"),
                 purpose_word(tag.signature.consent, tr),
                 str(tag.weight.requests), decimal(tag.requests_per_page, 1, tr),
-                human_bytes(tag.weight.transfer_bytes, tr),
-                human_bytes(tag.weight.script_bytes, tr),
+                size(tag.weight.transfer_bytes, tag.weight.sizes_recorded, tr),
+                size(tag.weight.script_bytes, tag.weight.sizes_recorded, tr),
                 str(len({c.name for c in tag.cookies})), str(len(tag.flags)),
-                tag.loaded_by or "-",
+                loaded_by(report, tag.loaded_by),
             )
         console.print(table)
     else:
@@ -166,7 +167,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 120,
             table.add_column(tr.gettext(name), justify=justify)
         for host in report.unattributed:
             table.add_row(Text(printable(host.host)), str(host.requests),
-                          human_bytes(host.transfer_bytes, tr), host.initiated_by or "-")
+                          size(host.transfer_bytes, report.has_sizes, tr),
+                          loaded_by(report, host.initiated_by, tr))
         console.print()
         console.print(table)
 
@@ -177,7 +179,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 120,
             table.add_column(tr.gettext(name), justify=justify)
         for probable in report.probably_first_party:
             table.add_row(Text(printable(probable.host)), str(probable.requests),
-                          human_bytes(probable.transfer_bytes, tr), probable.reason)
+                          size(probable.transfer_bytes, report.has_sizes, tr),
+                          probable.reason)
         console.print()
         console.print(table)
 
@@ -254,10 +257,11 @@ def explain_tag(report: Report, tag_id: str, *, width: int = 120,
         (N_("requests"), tr.ngettext("{requests} on {count} page", "{requests} on {count} pages",
                                      tag.pages).format(requests=tag.weight.requests,
                                                        count=tag.pages)),
-        (N_("on the wire"), human_bytes(tag.weight.transfer_bytes, tr)),
-        (N_("script"), human_bytes(tag.weight.script_bytes, tr)),
+        (N_("on the wire"), size(tag.weight.transfer_bytes, tag.weight.sizes_recorded, tr)),
+        (N_("script"), size(tag.weight.script_bytes, tag.weight.sizes_recorded, tr)),
         (N_("first request"), time_of_day(tag.first_seen)),
-        (N_("loaded by"), tag.loaded_by or tr.gettext("the page (or not recorded)")),
+        (N_("loaded by"), tag.loaded_by or (tr.gettext("the page (or not recorded)")
+                                            if report.has_initiators else tr.gettext("unknown"))),
     ]
     for label, value in facts:
         console.print(Padding(Text(f"{tr.gettext(label)}: {printable(value)}"), (0, 0, 0, 2)))

@@ -345,6 +345,12 @@ class InputSummary:
     has_cookie_evidence: bool = True
     no_tag: tuple[tuple[NoTagReason, int], ...] = ()
     """How many requests were no tag, per reason (reasons with none left out)."""
+    has_initiators: bool = True
+    """Whether the capture records what caused its requests (see
+    :attr:`Capture.has_initiators`); ``True`` for a cookie jar."""
+    has_sizes: bool = True
+    """Whether the capture records sizes (see :attr:`Capture.has_sizes`); ``True`` for a
+    cookie jar."""
 
 
 @frozen(kw_only=True)
@@ -373,6 +379,22 @@ class Report:
     signatures: SignatureVersion | None = None
     """The signature database the analysis used (its version and date); ``None`` for a
     database built in memory."""
+
+    @property
+    def has_initiators(self) -> bool:
+        """Whether a capture records initiators.
+
+        When one does, a tag's ``loaded_by`` of ``None`` means that no tag loaded it;
+        otherwise (Playwright records none) it means unknown.
+        """
+        captures = [i for i in self.inputs if i.kind == "har"]
+        return not captures or any(i.has_initiators for i in captures)
+
+    @property
+    def has_sizes(self) -> bool:
+        """Whether a capture records sizes; when none does, every byte count is unknown."""
+        captures = [i for i in self.inputs if i.kind == "har"]
+        return not captures or any(i.has_sizes for i in captures)
 
     @property
     def third_party_tags(self) -> tuple[TagReport, ...]:
@@ -430,7 +452,7 @@ class Report:
 
         Raises:
             ImportError: pandas is not installed (install the ``pandas`` extra).
-            ValueError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
+            ArgumentError: ``table`` is not ``tags``, ``cookies`` or ``flags``.
 
         """
         from tagsig._render_csv import to_dataframe  # noqa: PLC0415 (renderers sit above)

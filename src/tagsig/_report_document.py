@@ -181,6 +181,9 @@ class _Reader:
                            for p in doc["problems"]),
             has_cookie_evidence=doc["has_cookie_evidence"],
             no_tag=tuple(doc.get("no_tag", {}).items()),
+            # Absent from reports written before they were recorded: assumed recorded.
+            has_initiators=doc.get("has_initiators", True),
+            has_sizes=doc.get("has_sizes", True),
         )
 
     def tag(self, doc: _Object, pointer: str) -> TagReport:
@@ -282,7 +285,8 @@ def _float(value: float | None) -> float | None:
 def _weight(doc: _Object) -> Weight:
     return Weight(requests=doc["requests"], transfer_bytes=doc["transfer_bytes"],
                   decoded_bytes=doc["decoded_bytes"], script_bytes=doc["script_bytes"],
-                  time_ms=float(doc["time_ms"]))
+                  time_ms=float(doc["time_ms"]),
+                  sizes_recorded=doc.get("sizes_recorded", True))
 
 
 def _refs(items: Sequence[_Object]) -> tuple[EntryRef, ...]:

@@ -332,7 +332,8 @@ class SignatureDB:
     def _check_unique(self, _attribute: object, value: tuple[Signature, ...]) -> None:
         for previous, current in itertools.pairwise(value):
             if previous.id == current.id:
-                raise ValueError(f"expected unique signature ids, found {current.id!r} twice")
+                raise SignatureError(f"expected unique signature ids, found {current.id!r} "
+                                     "twice")
 
     @organisations.validator
     def _check_unique_organisations(
@@ -340,7 +341,7 @@ class SignatureDB:
     ) -> None:
         for previous, current in itertools.pairwise(value):
             if previous.id == current.id:
-                raise ValueError(
+                raise SignatureError(
                     f"expected unique organisation ids, found {current.id!r} twice"
                 )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import zipfile
 import zlib
 from typing import Any
 
@@ -14,15 +16,19 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "GZIP_MAGIC",
     "MAX_INPUT_ENV",
+    "ZIP_MAGIC",
     "gunzip",
     "input_limit",
     "read_bytes",
     "read_regular_file",
     "replace_lone_surrogates",
     "replace_lone_surrogates_text",
+    "unzip_member",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+"""The first bytes of a zip archive's first member (an empty archive has none)."""
 DEFAULT_MAX_INPUT_BYTES = 1 << 30
 """The most bytes an input may hold, read or inflated from gzip (1 GiB)."""
 MAX_INPUT_ENV = "TAGSIG_MAX_INPUT_BYTES"
@@ -199,6 +205,50 @@ def gunzip(data: bytes | memoryview, *, label: str, error: type[InputError],
             raise _damaged("data after the last member", label=label, error=error,
                            expected=expected)
     return memoryview(out)  # not bytes(out), a copy of what can be the whole limit
+
+
+def unzip_member(data: bytes | memoryview, *, names: tuple[str, ...], suffix: str,
+                 label: str, error: type[InputError], expected: str,
+                 limit: int | None = None) -> bytes:
+    """Return the bytes of one member of the zip archive ``data``, at most ``limit`` of them.
+
+    The member is the first of ``names`` the archive holds, else its only member whose
+    name ends with ``suffix``. It is inflated in chunks, never past ``limit`` bytes
+    whatever size the archive declares (a zip bomb stops at the limit), and its CRC is
+    checked.
+
+    Raises:
+        InputError: A damaged archive, one without such a member, an encrypted member or
+            one that inflates past ``limit`` (as ``error``).
+
+    """
+    most = input_limit(limit)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = {info.filename: info for info in archive.infolist()
+                       if not info.is_dir()}
+            chosen = next((members[name] for name in names if name in members), None)
+            if chosen is None:
+                candidates = [info for name, info in members.items() if name.endswith(suffix)]
+                if len(candidates) != 1:
+                    found = ("no member" if not candidates else
+                             f"{len(candidates)} members")
+                    raise error(f"expected {expected}: a zip archive holding "
+                                f"{' or '.join(names)} (or one *{suffix} member), found "
+                                f"{found} of that name", path=label)
+                chosen = candidates[0]
+            _check_size(chosen.file_size, most, label=label, error=error,
+                        what=f"zip member ({chosen.filename})")
+            with archive.open(chosen) as member:
+                inflated = _read_bounded(member.read, most)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise error(f"expected {expected}, found a damaged zip archive ({e})",
+                    path=label) from e
+    except (NotImplementedError, RuntimeError) as e:  # a method or encryption not supported
+        raise error(f"expected {expected}, found a zip archive that cannot be read ({e})",
+                    path=label) from e
+    _check_size(len(inflated), most, label=label, error=error, what="zip member")
+    return inflated
 
 
 def replace_lone_surrogates(document: bytes | memoryview) -> tuple[bytes | memoryview, int]:
