@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -199,3 +200,19 @@ class TestExplain:
         err = capsys.readouterr().err
         assert err.startswith("tagsig: error: no tag 'nope' in the report (tags: ")
         assert err.count("\n") == 1
+
+
+def test_main_restores_garbage_collection(capsys: pytest.CaptureFixture[str]) -> None:
+    """An in-process caller gets its garbage collector back as it was."""
+    from tagsig._cli import main
+
+    assert gc.isenabled()
+    assert main(["show", "intercom", "--format", "json"]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(["show", "intercom", "--format", "json"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    capsys.readouterr()

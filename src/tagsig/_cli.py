@@ -168,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         or bad usage.
 
     """
-    # A short-lived process that builds many acyclic objects: cycle collection only costs.
+    # A run builds many acyclic objects: cycle collection only costs. It is turned back on
+    # for a caller that runs the command line in its own process (tests, embedding tools).
+    collecting = gc.isenabled()
     gc.disable()
     for stream in (sys.stdout, sys.stderr):
         # A character no encoding of the terminal holds is escaped, never an error.
@@ -182,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         print("tagsig: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _main(argv: Sequence[str] | None) -> int:
