@@ -204,8 +204,6 @@ class TestExplain:
 
 def test_main_restores_garbage_collection(capsys: pytest.CaptureFixture[str]) -> None:
     """An in-process caller gets its garbage collector back as it was."""
-    from tagsig._cli import main
-
     assert gc.isenabled()
     assert main(["show", "intercom", "--format", "json"]) == 0
     assert gc.isenabled()
