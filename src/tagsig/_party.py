@@ -235,13 +235,12 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
                urls: _UrlIndex) -> PageSite:
     if not candidates:
         return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
-    start, evidence = _main_request(candidates, title)
-    named = _TITLE_URL.search(title) if title else None
-    if start is None and evidence == "title" and named is not None:
+    title_url = _title_url(title)
+    start, evidence = _main_request(candidates, title_url)
+    if start is None and title_url is not None:
         # The producer records the page's URL as its title, and its request is missing.
-        url = named.group(0)
-        return PageSite(page=page, domain=registrable_domain(parse_url(url).host),
-                        entry=None, url=url, evidence="title")
+        return PageSite(page=page, domain=registrable_domain(parse_url(title_url).host),
+                        entry=None, url=title_url, evidence="title")
     if start is None:
         referer, sites = _named_referer(candidates)
         if referer is not None:
@@ -255,8 +254,8 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
             # a proxy): the first party cannot be told.
             return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
         else:
-            start = next((e for e in candidates if _is_html(e)), candidates[0])
-            evidence = "html" if _is_html(start) else "request"
+            html = next((e for e in candidates if _is_html(e)), None)
+            start, evidence = (html, "html") if html is not None else (candidates[0], "request")
     chain = _redirects(start, urls)
     # The redirects that led to the first request, wherever the producer filed them.
     seen = {entry.index for entry in chain}
@@ -272,7 +271,13 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
                     hops=tuple(hop.index for hop in chain[:-1]))
 
 
-def _main_request(candidates: Sequence[Entry], title: str | None,
+def _title_url(title: str | None) -> str | None:
+    """Return the network URL a page's title names (``Run 1, First View for URL``), if any."""
+    named = _TITLE_URL.search(title) if title else None
+    return named.group(0) if named is not None and parse_url(named.group(0)).host else None
+
+
+def _main_request(candidates: Sequence[Entry], title_url: str | None,
                   ) -> tuple[Entry | None, SiteEvidence]:
     """Return the request that started the page's main document, and how it was told.
 
@@ -280,22 +285,19 @@ def _main_request(candidates: Sequence[Entry], title: str | None,
     document (a capture started late), or the producer marks navigations and marks none;
     with ``title`` when the page's title names its URL nonetheless.
     """
-    if title:
-        named = _TITLE_URL.search(title)
-        if named is not None:
-            wanted = _comparable(named.group(0))
-            host = wanted.partition("/")[0].partition("?")[0]
-            for entry in candidates:
-                if entry.url.host == host and _comparable(entry.url.raw) == wanted:
-                    return entry, "title"
+    if title_url is not None:
+        wanted = _comparable(title_url)
+        host = wanted.partition("/")[0].partition("?")[0]
+        for entry in candidates:
+            if entry.url.host == host and _comparable(entry.url.raw) == wanted:
+                return entry, "title"
     marked = False
     for entry in candidates:
         navigation = is_navigation(entry)
         if navigation:
             return entry, "navigation"
         marked = marked or navigation is not None
-    if title and (named := _TITLE_URL.search(title)) is not None and (
-            parse_url(named.group(0)).host):
+    if title_url is not None:
         return None, "title"  # the title names the page, whose request is missing
     if marked:
         return None, "none"

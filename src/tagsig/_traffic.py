@@ -54,22 +54,21 @@ _CERTIFICATE_MIME: Final = frozenset({
 _CERTIFICATE_LABEL: Final = re.compile(r"^(?:ocsp|crl|status|cacerts|aia|crt)[\w-]*$")
 _CERTIFICATE_LABELS_STRICT: Final = re.compile(r"^(?:ocsp|crl)[\w-]*$")
 _CERTIFICATE_HOSTS: Final = frozenset({
-    "symcd.com", "symcb.com", "pki.goog", "lencr.org", "o.lencr.org", "c.lencr.org",
-    "i.lencr.org", "ss.symcd.com", "sd.symcd.com", "gn.symcd.com", "sv.symcd.com",
+    # Registrable domains that serve only certificate checks: every host under them is one.
+    "symcd.com", "symcb.com", "lencr.org", "pki.goog",
+    # Hosts of authorities whose other hosts are web sites.
     "vassg141.ocsp.omniroot.com", "ocsp.omniroot.com", "oneocsp.microsoft.com",
     "ocsp.msocsp.com", "mscrl.microsoft.com", "crl.microsoft.com",
-"cacerts.digicert.com", "cacerts.thawte.com",
+    "cacerts.digicert.com", "cacerts.thawte.com",
     "cacerts.rapidssl.com", "cacerts.geotrust.com", "crt.sectigo.com", "crt.comodoca.com",
     "crt.usertrust.com", "secure.globalsign.com", "certificates.godaddy.com",
     "certificates.starfieldtech.com", "repository.certum.pl", "aia.entrust.net",
     "evsecure-ocsp.thawte.com", "evsecure-crl.thawte.com", "evintl-ocsp.verisign.com",
     "evintl-crl.verisign.com", "ocsp.verisign.com", "ocsp.ws.symantec.com",
-    "x1.c.lencr.org", "r3.o.lencr.org", "e1.o.lencr.org", "r10.o.lencr.org",
-    "r11.o.lencr.org",
 })
 """Hosts (or registrable domains) that serve only certificate checks."""
 _CERTIFICATE_DOMAINS: Final = frozenset({
-    "symcd.com", "symcb.com", "lencr.org", "pki.goog", "omniroot.com", "digicert.com",
+    "omniroot.com", "digicert.com",
     "globalsign.com", "globalsign.net", "comodoca.com", "sectigo.com", "usertrust.com",
     "godaddy.com", "starfieldtech.com", "entrust.net", "verisign.com", "thawte.com",
     "geotrust.com", "rapidssl.com", "certum.pl", "quovadisglobal.com", "swisssign.net",
