@@ -37,9 +37,9 @@ from tagsig import (
 from tagsig._batch import BatchLine, run_batch
 from tagsig._cli import main
 from tagsig._diff import diff_reports, load_report_document
-from tagsig._har_values import parse_url
 from tagsig._render_csv import CSV_COLUMNS
 from tagsig._report import REPORT_SCHEMA_VERSION, Report
+from tagsig._url import parse_url
 
 from .builders import entry, har
 from .reports import example_report

@@ -21,12 +21,12 @@ from typing import Final, Literal, Protocol
 
 from attrs import frozen
 
-from tagsig._har_values import parse_url
 from tagsig._match import Matcher
 from tagsig._models import Capture, Cookie, CookieJar, Entry
 from tagsig._party import PageSite, is_navigation, page_key, page_sites, registrable_domain
 from tagsig._signature_model import Signature
 from tagsig._traffic import NoTagReason, capture_reasons, is_local_host
+from tagsig._url import parse_url
 
 __all__ = [
     "AttributedCookie",

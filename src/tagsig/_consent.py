@@ -27,8 +27,8 @@ from tagsig._attribute import Attribution
 from tagsig._cmp import PURPOSES, Purpose, PurposeState, Reading, read_gpc
 from tagsig._cmp import read_parameters as _read_parameters
 from tagsig._cmp_cookies import consent_cookies, names_consent_cookie, read_cookies
+from tagsig._flags import ConsentChange, ConsentSignal, ConsentSummary
 from tagsig._models import Capture, Entry
-from tagsig._report import ConsentChange, ConsentSignal, ConsentSummary
 
 __all__ = ["ConsentTimeline", "consent_timeline"]
 

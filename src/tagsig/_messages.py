@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final, assert_never
 
+from tagsig._flags import Count, Evidence, Flag, Message, MessageArg, Severity
 from tagsig._i18n import N_, Translator
-from tagsig._report import Count, Evidence, Flag, Message, MessageArg, Severity
 
 __all__ = ["TEMPLATES", "TRANSLATED_RULES", "count_text", "make_flag", "message_text",
            "phrase"]

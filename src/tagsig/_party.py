@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 
 from attrs import frozen
 
-from tagsig._har_values import parse_url
 from tagsig._models import Capture, Entry
 from tagsig._psl import public_suffix_list
 from tagsig._traffic import NoTagReason, capture_reasons
+from tagsig._url import parse_url
 
 __all__ = [
     "PageSite",

@@ -40,7 +40,8 @@ from attrs import evolve, frozen
 
 from tagsig._cmp import Purpose
 from tagsig._exceptions import ArgumentError, PolicyError, escape_pointer
-from tagsig._report import Flag, Report, Severity
+from tagsig._flags import Flag, Severity
+from tagsig._report import Report
 from tagsig._resources import data_file
 from tagsig._source import read_regular_file, replace_lone_surrogates_text
 

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypeGuard
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 import msgspec
 
 from tagsig._exceptions import ArgumentError
+from tagsig._flags import ConsentSignal, Evidence, Flag
 from tagsig._i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from tagsig._measure import Weight
 from tagsig._psl import public_suffix_list
 from tagsig._report import (
-    ConsentSignal,
-    Evidence,
-    Flag,
     InputSummary,
     Report,
     TagCookie,
     TagReport,
     UnattributedHost,
+    register_renderers,
 )
 from tagsig._version import __version__
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["FORMATS", "Format", "render", "report_document"]
 
@@ -285,3 +287,20 @@ def _signal(signal: ConsentSignal) -> dict[str, JSONValue]:
         "purposes": dict(signal.purposes),
     }
 
+
+# --- What the report delegates to its renderers. -------------------------------------------
+
+
+def _html_body(report: Report) -> str:
+    from tagsig._render_html import render_html_body  # noqa: PLC0415 (imported on use)
+
+    return render_html_body(report)
+
+
+def _dataframe(report: Report, table: Literal["tags", "cookies", "flags"]) -> DataFrame:
+    from tagsig._render_csv import to_dataframe  # noqa: PLC0415 (imported on use)
+
+    return to_dataframe(report, table)
+
+
+register_renderers(html_body=_html_body, dataframe=_dataframe)

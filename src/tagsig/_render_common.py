@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Final
 
+from tagsig._flags import SEVERITY_RANK, Evidence, Flag, Severity
 from tagsig._i18n import N_, Translator
 from tagsig._messages import message_text
 from tagsig._psl import public_suffix_list
-from tagsig._report import (
-    Evidence,
-    Flag,
-    InputSummary,
-    Report,
-    Severity,
-    TagCookie,
-    TagReport,
-)
+from tagsig._report import InputSummary, Report, TagCookie, TagReport
 from tagsig._version import __version__
 
 __all__ = [
@@ -48,7 +42,7 @@ __all__ = [
 ENGLISH = Translator("en")
 """The translator of the messages as the code writes them (the renderers' default)."""
 
-SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
+SEVERITY_ORDER: Final[dict[Severity, int]] = SEVERITY_RANK
 """Sort key of severities, most serious first."""
 
 _SEVERITY_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"),

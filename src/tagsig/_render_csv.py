@@ -7,7 +7,8 @@ import io
 from typing import TYPE_CHECKING, Literal
 
 from tagsig._exceptions import ArgumentError
-from tagsig._report import Flag, Report, TagCookie, TagReport
+from tagsig._flags import Flag
+from tagsig._report import Report, TagCookie, TagReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import datetime
 from html import escape
 
+from tagsig._flags import Evidence, Flag, Severity
 from tagsig._i18n import DEFAULT_LANGUAGE, N_, Language, Translator
 from tagsig._render_common import (
     SEVERITY_ORDER,
@@ -35,7 +36,7 @@ from tagsig._render_common import (
     time_of_day,
     verdict,
 )
-from tagsig._report import Evidence, Flag, Report, Severity, TagCookie, TagReport
+from tagsig._report import Report, TagCookie, TagReport
 from tagsig._rules._registry import rule_info
 
 __all__ = ["render_html", "render_html_body"]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from tagsig._diff import ReportDiff
+from tagsig._flags import Flag
 from tagsig._i18n import DEFAULT_LANGUAGE, N_, Language, Translator
 from tagsig._render_common import (
     SEVERITY_ORDER,
@@ -39,7 +40,7 @@ from tagsig._render_common import (
     time_of_day,
     verdict,
 )
-from tagsig._report import Flag, Report, TagReport
+from tagsig._report import Report, TagReport
 from tagsig._rules._registry import rule_info
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "markdown_text", "render_markdown"]

@@ -14,10 +14,11 @@ from pathlib import PurePath, PurePosixPath
 from typing import Literal
 from urllib.parse import quote
 
+from tagsig._flags import Evidence, Flag, Severity
 from tagsig._i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from tagsig._psl import public_suffix_list
 from tagsig._render_common import SITE, all_flags, flag_message
-from tagsig._report import Evidence, Flag, Report, Severity, TagReport
+from tagsig._report import Report, TagReport
 from tagsig._rules._registry import PROJECT_URL, rule_info
 from tagsig._version import __version__
 

@@ -21,15 +21,11 @@ from attrs import fields
 
 from tagsig._attribute import EntryRef
 from tagsig._exceptions import InputError, escape_pointer
+from tagsig._flags import ConsentChange, ConsentSignal, ConsentSummary, Evidence, Flag
 from tagsig._measure import Weight
 from tagsig._models import Problem
 from tagsig._report import (
     REPORT_SCHEMA_VERSION,
-    ConsentChange,
-    ConsentSignal,
-    ConsentSummary,
-    Evidence,
-    Flag,
     InputSummary,
     NoTagEntry,
     PageWeight,

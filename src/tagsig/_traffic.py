@@ -19,8 +19,8 @@ import re
 from functools import lru_cache
 from typing import Final, Literal, TypeAlias
 
-from tagsig._har_values import parse_url
 from tagsig._models import Capture, Entry
+from tagsig._url import parse_url
 
 __all__ = ["NO_TAG_REASONS", "NoTagReason", "capture_reasons", "is_local_host", "no_tag_reason"]
 

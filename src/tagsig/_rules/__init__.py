@@ -16,8 +16,8 @@ from attrs import evolve, frozen
 
 from tagsig._attribute import Attribution
 from tagsig._consent import consent_timeline
+from tagsig._flags import ConsentSummary, Flag
 from tagsig._policy import Policy, waive
-from tagsig._report import ConsentSummary, Flag
 from tagsig._rules._base import (
     SEVERITY_RANK,
     Finding,

@@ -14,9 +14,9 @@ from attrs import field, frozen
 from tagsig._attribute import AttributedCookie, AttributedEntry, Attribution
 from tagsig._cmp import CONSENT_PURPOSES, Purpose
 from tagsig._consent import ConsentTimeline
+from tagsig._flags import SEVERITY_RANK, Evidence, Flag
 from tagsig._models import Entry
 from tagsig._policy import Policy
-from tagsig._report import Evidence, Flag, Severity
 from tagsig._rules._text import ParamReader
 from tagsig._signature_model import Signature
 
@@ -41,7 +41,6 @@ DEFAULT_COOKIE_DAYS: Final = 395.0
 """Longest cookie lifetime accepted by default: 13 months, the CNIL guideline."""
 MAX_EVIDENCE: Final = 10
 """Most evidence items attached to one flag."""
-SEVERITY_RANK: Final[dict[Severity, int]] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 """Order of severities, most serious first."""
 
 

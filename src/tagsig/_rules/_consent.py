@@ -9,8 +9,8 @@ from attrs import evolve
 
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, PurposeState
+from tagsig._flags import Count, Evidence, Flag, Message, MessageArg
 from tagsig._messages import make_flag, phrase
-from tagsig._report import Count, Evidence, Flag, Message, MessageArg
 from tagsig._rules._base import (
     MAX_EVIDENCE,
     Finding,

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
 from tagsig._attribute import AttributedCookie, AttributedEntry
+from tagsig._flags import Count, Evidence, Message, Severity
 from tagsig._messages import make_flag, message_text, phrase
 from tagsig._party import registrable_domain
-from tagsig._report import Count, Evidence, Message, Severity
 from tagsig._rules._base import (
     DEFAULT_COOKIE_DAYS,
     MAX_EVIDENCE,

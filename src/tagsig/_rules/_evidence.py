@@ -9,10 +9,10 @@ from urllib.parse import parse_qsl, unquote
 from attrs import evolve
 
 from tagsig._attribute import Attribution
-from tagsig._har_values import parse_url
+from tagsig._flags import Evidence, Flag
 from tagsig._models import Cookie, Entry, Url
-from tagsig._report import Evidence, Flag
 from tagsig._rules._pii import find_personal_data, mask_value
+from tagsig._url import parse_url
 
 __all__ = ["MAX_PATH", "MAX_QUERY", "detail_flags", "short_url"]
 
@@ -36,7 +36,7 @@ def short_url(url: Url, *, personal: bool = False) -> str:
     data are masked as ``pii-to-third-party`` shows them; with ``personal`` (a request the
     rule flagged) every query value is masked, and so is every path segment with an ``@``.
 
-    >>> from tagsig._har_values import parse_url
+    >>> from tagsig._url import parse_url
     >>> short_url(parse_url("https://t.example/c?em=jane.doe%40example.org&v=2#top"))
     'https://t.example/c?em=j***@e***.org&v=2'
     >>> short_url(parse_url("https://t.example/p?uid=abcdef123&v=2"), personal=True)

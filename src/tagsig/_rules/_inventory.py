@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from tagsig._attribute import AttributedEntry
+from tagsig._flags import Count, Message
 from tagsig._measure import script_bytes
 from tagsig._messages import make_flag, phrase
-from tagsig._report import Count, Message
 from tagsig._rules._base import Finding, RuleContext, TagView, entry_evidence
 
 __all__ = ["over_weight", "page_groups", "unknown_third_party"]

@@ -11,10 +11,10 @@ from typing import Final
 from attrs import frozen
 
 from tagsig._attribute import AttributedEntry
+from tagsig._flags import Count, Evidence, Message, Severity
 from tagsig._messages import make_flag, message_text, phrase
 from tagsig._models import Entry
 from tagsig._party import registrable_domain
-from tagsig._report import Count, Evidence, Message, Severity
 from tagsig._rules._base import MAX_EVIDENCE, Finding, RuleContext
 
 __all__ = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from tagsig._flags import Severity
 from tagsig._messages import make_flag, phrase
-from tagsig._report import Severity
 from tagsig._rules._base import Finding, RuleContext, entry_evidence
 
 __all__ = ["ADEQUATE", "EEA", "transfer_outside_eea"]

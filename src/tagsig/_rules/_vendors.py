@@ -12,8 +12,8 @@ from typing import Final
 
 from tagsig._attribute import AttributedEntry
 from tagsig._cmp import Purpose, read_parameters
+from tagsig._flags import Count, Evidence, Flag, Severity
 from tagsig._messages import make_flag, phrase
-from tagsig._report import Count, Evidence, Flag, Severity
 from tagsig._rules._base import (
     MAX_EVIDENCE,
     RuleContext,
