@@ -32,6 +32,7 @@ __all__ = [
     "VendorCheck",
     "cookie_evidence",
     "entry_evidence",
+    "page_groups",
     "plural",
 ]
 
@@ -178,3 +179,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     ('2 cookies', '1 entry')
     """
     return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def page_groups(view: TagView) -> dict[tuple[int, str | None], list[AttributedEntry]]:
+    """Group a tag's requests by page (input position and page id)."""
+    pages: dict[tuple[int, str | None], list[AttributedEntry]] = defaultdict(list)
+    for attributed in view.entries:
+        pages[(attributed.ref.input, attributed.entry.pageref)].append(attributed)
+    return pages

@@ -11,7 +11,7 @@ from attrs import evolve
 from tagsig._attribute import Attribution
 from tagsig._flags import Evidence, Flag
 from tagsig._models import Cookie, Entry, Url
-from tagsig._rules._pii import find_personal_data, mask_value
+from tagsig._rules._personal import find_personal_data, mask_value
 from tagsig._url import parse_url
 
 __all__ = ["MAX_PATH", "MAX_QUERY", "detail_flags", "short_url"]

@@ -9,9 +9,9 @@ from tagsig._attribute import AttributedEntry
 from tagsig._flags import Count, Message
 from tagsig._measure import script_bytes
 from tagsig._messages import make_flag, phrase
-from tagsig._rules._base import Finding, RuleContext, TagView, entry_evidence
+from tagsig._rules._base import Finding, RuleContext, entry_evidence, page_groups
 
-__all__ = ["over_weight", "page_groups", "unknown_third_party"]
+__all__ = ["over_weight", "unknown_third_party"]
 
 _MARGIN = 3.0
 """How many times the typical value counts as a wide margin."""
@@ -39,14 +39,6 @@ def unknown_third_party(context: RuleContext) -> Iterator[Finding]:
             message_id="unknown-third-party.caused" if causes else "unknown-third-party",
             evidence=entry_evidence(entries), host=host,
             requests=Count(len(entries), "request"), tags=names))
-
-
-def page_groups(view: TagView) -> dict[tuple[int, str | None], list[AttributedEntry]]:
-    """Group a tag's requests by page (input position and page id)."""
-    pages: dict[tuple[int, str | None], list[AttributedEntry]] = defaultdict(list)
-    for attributed in view.entries:
-        pages[(attributed.ref.input, attributed.entry.pageref)].append(attributed)
-    return pages
 
 
 def over_weight(context: RuleContext) -> Iterator[Finding]:

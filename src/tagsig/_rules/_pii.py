@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Final
-
-from attrs import frozen
+from collections.abc import Iterator, Sequence
 
 from tagsig._attribute import AttributedEntry
 from tagsig._flags import Count, Evidence, Message, Severity
-from tagsig._messages import make_flag, message_text, phrase
+from tagsig._messages import make_flag, phrase
 from tagsig._models import Entry
 from tagsig._party import registrable_domain
 from tagsig._rules._base import MAX_EVIDENCE, Finding, RuleContext
+from tagsig._rules._personal import (
+    AT_SIGN,
+    PersonalData,
+    emails_in,
+    find_personal_data,
+    hashes_of,
+    mask_email,
+    mask_value,
+)
 
 __all__ = [
     "PersonalData",
@@ -24,144 +28,6 @@ __all__ = [
     "mask_value",
     "pii_to_third_party",
 ]
-
-EMAIL: Final = re.compile(
-    r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*"
-    r"\.([A-Za-z]{2,24})(?![A-Za-z0-9])")
-_AT: Final = re.compile(r"@|%40|\\u0040", re.IGNORECASE)
-_NOT_TLDS: Final = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "js",
-                              "css", "ico", "woff", "woff2", "map"})
-_PHONE_NAME: Final = re.compile(r"(^|[._\[\]-])(phone|tel|telephone|mobile|ph)($|[._\[\]-])",
-                                re.IGNORECASE)
-_PHONE_VALUE: Final = re.compile(r"^\+?[\d\s().\-]{7,20}$")
-_E164: Final = re.compile(r"^\+[1-9][\d\s().\-]{6,18}\d$")
-_EMAIL_NAME: Final = re.compile(
-    r"(^|[._\[\]-])(em|email|e_mail|hashed_email|email_hash|sha256_email_address|"
-    r"email_sha256|eh)($|[._\[\]-])", re.IGNORECASE)
-_HEX: Final = re.compile(r"[0-9a-fA-F]{32,64}")
-_HASH_LENGTHS: Final = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
-_MIN_HASH: Final = 32
-_MIN_PHONE: Final = 7
-_MAX_PHONE: Final = 21
-
-
-def mask_email(address: str) -> str:
-    """Mask an e-mail address, keeping the first letters and the top-level domain.
-
-    >>> mask_email("jane.doe@example.org")
-    'j***@e***.org'
-    """
-    local, _, domain = address.partition("@")
-    name, _, tld = domain.rpartition(".")
-    return f"{local[:1]}***@{name[:1]}***.{tld}"
-
-
-def mask_value(value: str) -> str:
-    """Mask a phone number, hash or identifier, keeping a few characters to recognise it.
-
-    >>> mask_value("+33612345678"), mask_value("42")
-    ('+33***78', '***')
-    """
-    if "@" in value:
-        return mask_email(value)
-    if len(value) <= 4:
-        return "***"
-    if len(value) >= 32:
-        return value[:8] + "***"
-    return value[:3] + "***" + value[-2:]
-
-
-@frozen(kw_only=True)
-class PersonalData:
-    """One piece of personal data found in a request."""
-
-    kind: str
-    """``e-mail address``, ``phone number``, ``hashed e-mail address`` or ``identifier``."""
-    phrase: Message
-    """The kind as a phrase of a flag's message (translated with it)."""
-    name: str
-    """The parameter (dotted for JSON) that carries it; ``""`` for a raw body."""
-    value: str
-    """The value, masked."""
-
-
-def _hashes(value: str) -> dict[str, str]:
-    text = value.strip().lower()
-    return {
-        hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(): "MD5",
-        hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest(): "SHA-1",
-        hashlib.sha256(text.encode()).hexdigest(): "SHA-256",
-    }
-
-
-def _emails(texts: Iterable[str]) -> set[str]:
-    return {m.group(0) for text in texts if "@" in text for m in EMAIL.finditer(text)
-            if m.group(1).lower() not in _NOT_TLDS}
-
-
-def _phone_like(name: str, stripped: str) -> bool:
-    """Whether a value looks like a phone number: E.164, or digits in a phone parameter."""
-    # Both patterns take 7 to 21 characters; E.164 numbers start with a plus.
-    if not _MIN_PHONE <= len(stripped) <= _MAX_PHONE:
-        return False
-    if stripped[0] == "+" and _E164.match(stripped):
-        return True
-    # The value test first: the case-insensitive name search is the slower.
-    return bool(_PHONE_VALUE.match(stripped) and _PHONE_NAME.search(name))
-
-
-def find_personal_data(pairs: Sequence[tuple[str, str]], *,
-                       known_hashes: Mapping[str, Message],
-                       identifiers: Sequence[str] = ()) -> list[PersonalData]:
-    """Find personal data in the ``(name, value)`` pairs a request sends.
-
-    Args:
-        pairs: What the request sends (see ``entry_params``).
-        known_hashes: Hex digests of known e-mail addresses and identifiers (lower-case),
-            each with the phrase to report (``SHA-256 of j***@e***.org``).
-        identifiers: Known identifiers to find as whole words.
-
-    Returns:
-        What was found, masked, one item per kind and value (named by the most
-        specific parameter carrying it).
-
-    """
-    found: dict[tuple[str, str], PersonalData] = {}
-
-    def add(kind: Message, name: str, value: str) -> None:
-        text = message_text(kind.id, kind.args)
-        # A parameter holding JSON is searched whole and field by field: keep the field.
-        previous = found.get((text, value))
-        if previous is None or len(name) > len(previous.name):
-            found[(text, value)] = PersonalData(kind=text, phrase=kind, name=name,
-                                                value=value)
-
-    words = [(i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
-             for i in identifiers if i.strip()]
-    for name, value in pairs:
-        if "@" in value:
-            for address in sorted(_emails([value])):
-                add(phrase("pii.email"), name, mask_email(address))
-        # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
-        if len(value) >= _MIN_PHONE:
-            stripped = value.strip()
-            if (len(stripped) <= _MAX_PHONE and _phone_like(name, stripped)
-                    and 7 <= sum(map(str.isdigit, stripped)) <= 15):
-                add(phrase("pii.phone"), name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
-            for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
-                digest = match.group(0).lower()
-                if digest in known_hashes:
-                    add(phrase("pii.hashed", hash=known_hashes[digest]), name,
-                        mask_value(digest))
-                elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
-                        len(digest) == len(stripped) or digest == stripped[-len(digest):]):
-                    add(phrase("pii.hash-of-email", algorithm=_HASH_LENGTHS[len(digest)]),
-                        name, mask_value(digest))
-        for identifier, pattern in words:
-            if pattern.search(value) and "@" not in identifier:
-                add(phrase("pii.identifier"), name, mask_value(identifier))
-    return list(found.values())
-
 
 def _may_carry_email(entry: Entry, referer: str | None) -> bool:
     """Whether ``entry`` could send an e-mail address (an ``@``, plain or encoded).
@@ -178,28 +44,28 @@ def _may_carry_email(entry: Entry, referer: str | None) -> bool:
 
 
 def _has_at(text: str) -> bool:
-    """Whether ``text`` holds an ``@``, plain or encoded (as ``_AT`` finds it)."""
+    """Whether ``text`` holds an ``@``, plain or encoded (as ``AT_SIGN`` finds it)."""
     # The case-insensitive search is slow: settle the cases without letters first.
     if "@" in text or "%40" in text:
         return True
-    return "0040" in text and _AT.search(text) is not None
+    return "0040" in text and AT_SIGN.search(text) is not None
 
 
 def _known_hashes(context: RuleContext) -> dict[str, Message]:
     # Every request is searched for addresses, to recognise their hashes anywhere; the
     # quick test spares decoding the requests that cannot hold one.
-    addresses = _emails(text for a in context.attribution.entries
+    addresses = emails_in(text for a in context.attribution.entries
                         if _may_carry_email(a.entry, context.referer(a.entry))
                         for text in context.texts(a.entry))
     addresses |= {i for i in context.options.identifiers if "@" in i}
     known: dict[str, Message] = {}
     for address in sorted(addresses):
         label = mask_email(address) if "@" in address else mask_value(address)
-        for digest, algorithm in _hashes(address).items():
+        for digest, algorithm in hashes_of(address).items():
             known[digest] = phrase("pii.hash-of", algorithm=algorithm, label=label)
     for identifier in context.options.identifiers:
         if "@" not in identifier and identifier.strip():
-            for digest, algorithm in _hashes(identifier).items():
+            for digest, algorithm in hashes_of(identifier).items():
                 known.setdefault(digest, phrase("pii.hash-of-identifier", algorithm=algorithm))
     return known
 

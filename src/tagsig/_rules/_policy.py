@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from tagsig._measure import weigh
 from tagsig._messages import make_flag, phrase
-from tagsig._rules._base import Finding, RuleContext, entry_evidence
-from tagsig._rules._inventory import page_groups
+from tagsig._rules._base import Finding, RuleContext, entry_evidence, page_groups
 
 __all__ = ["policy_rules"]
 

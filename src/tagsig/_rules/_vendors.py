@@ -21,7 +21,7 @@ from tagsig._rules._base import (
     VendorCheck,
     entry_evidence,
 )
-from tagsig._rules._pii import find_personal_data, mask_value
+from tagsig._rules._personal import find_personal_data, mask_value
 from tagsig._rules._text import parse_query
 
 __all__ = ["VENDOR_CHECKS"]
