@@ -17,7 +17,8 @@ from attrs import evolve, frozen
 from tagsig._attribute import Attribution
 from tagsig._consent import consent_timeline
 from tagsig._flags import ConsentSummary, Flag
-from tagsig._policy import Policy, waive
+from tagsig._policy_model import Policy
+from tagsig._policy_waive import waive
 from tagsig._rules._base import (
     SEVERITY_RANK,
     Finding,

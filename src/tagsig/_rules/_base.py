@@ -16,7 +16,7 @@ from tagsig._cmp import CONSENT_PURPOSES, Purpose
 from tagsig._consent import ConsentTimeline
 from tagsig._flags import SEVERITY_RANK, Evidence, Flag
 from tagsig._models import Entry
-from tagsig._policy import Policy
+from tagsig._policy_model import Policy
 from tagsig._rules._text import ParamReader
 from tagsig._signature_model import Signature
 
