@@ -10,7 +10,9 @@ from attrs import evolve
 
 from tagsig import analyze, render
 from tagsig._cli import main
-from tagsig._diff import diff_reports, load_report_document, render_diff
+from tagsig._diff_compare import diff_reports
+from tagsig._diff_load import load_report_document
+from tagsig._render_diff import render_diff
 
 from .builders import entry, har
 from .reports import EXAMPLE, example_report

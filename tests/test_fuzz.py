@@ -21,8 +21,10 @@ from tagsig import (
     load_signatures,
     render,
 )
-from tagsig._diff import diff_reports, load_report_document, render_diff
+from tagsig._diff_compare import diff_reports
+from tagsig._diff_load import load_report_document
 from tagsig._render import FORMATS
+from tagsig._render_diff import render_diff
 from tagsig._report import REPORT_SCHEMA_VERSION
 
 from .builders import entry, har

@@ -36,7 +36,8 @@ from tagsig import (
 )
 from tagsig._batch import BatchLine, run_batch
 from tagsig._cli import main
-from tagsig._diff import diff_reports, load_report_document
+from tagsig._diff_compare import diff_reports
+from tagsig._diff_load import load_report_document
 from tagsig._render_csv import CSV_COLUMNS
 from tagsig._report import REPORT_SCHEMA_VERSION, Report
 from tagsig._url import parse_url

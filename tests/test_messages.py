@@ -222,7 +222,8 @@ class TestMachineFormats:
 
 def test_irish_json_report_is_a_baseline(tmp_path: Path) -> None:
     """A JSON report with translations still serves as a diff baseline: nothing changed."""
-    from tagsig._diff import diff_reports, load_report_document
+    from tagsig._diff_compare import diff_reports
+    from tagsig._diff_load import load_report_document
 
     saved = tmp_path / "report.json"
     saved.write_text(render(_report(), "json", lang="ga"), encoding="utf-8")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from tagsig._diff import ReportDiff
+from tagsig._diff_compare import ReportDiff
 from tagsig._flags import Flag
 from tagsig._i18n import DEFAULT_LANGUAGE, N_, Language, Translator
 from tagsig._render_common import (
