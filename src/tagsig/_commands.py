@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -18,9 +17,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from rich.progress import Progress
-    from rich.table import Table
 
-    from tagsig._batch import EstateSummary
     from tagsig._report import Report
 
 __all__ = ["EXIT_CHANGED", "STDIO", "add_batch_parser", "add_diff_parser", "run_batch_command",
@@ -232,6 +229,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
         printed.write(msgspec.json.format(encoder.encode(estate_document(summary)),
                                           indent=2).decode() + "\n")
     else:
+        from tagsig._render_estate import render_estate_text  # noqa: PLC0415
+
         printed.write(render_estate_text(summary))
     rate = len(paths) / elapsed if elapsed > 0 else 0.0
     jobs = min(args.jobs, max(1, len(paths)))
@@ -308,69 +307,3 @@ def _summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
         "inputs": report.get("inputs", []), "tags": tags,
         "unattributed": [{"host": h.get("host")} for h in report.get("unattributed", [])
                          if isinstance(h, dict)]}}
-
-
-def render_estate_text(summary: EstateSummary, *, width: int = 120, top: int = 40) -> str:
-    """Render an estate summary as terminal tables (no colour).
-
-    Args:
-        summary: The summary.
-        width: Line width.
-        top: Most rows per table (the JSON summary has them all).
-
-    """
-    from rich import box  # noqa: PLC0415 (imported on use, see _progress)
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
-
-    from tagsig._render_common import human_bytes, printable  # noqa: PLC0415
-
-    out = io.StringIO()
-    console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
-                      emoji=False, highlight=False)
-    console.print(f"estate: {summary.captures} captures ({summary.analysed} analysed, "
-                  f"{summary.failed} failed), {summary.pages} pages, {len(summary.tags)} tags")
-
-    def table(title: str, *columns: str) -> Table:
-        result = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
-                       show_edge=False, pad_edge=False, collapse_padding=True)
-        for column in columns:
-            if column in {"tag", "host", "capture"}:
-                result.add_column(column, no_wrap=True, overflow="ellipsis", max_width=48)
-            elif column in {"consent", "rule", "severity", "tags", "error"}:
-                result.add_column(column)
-            else:
-                result.add_column(column, justify="right")
-        return result
-
-    if summary.tags:
-        tags = table("Tags across the estate", "tag", "consent", "captures", "share", "pages",
-                     "requests", "wire", "script", "flags")
-        for tag in summary.tags[:top]:
-            share = tag.captures / summary.analysed if summary.analysed else 0.0
-            tags.add_row(Text(printable(tag.name)), tag.consent, str(tag.captures),
-                         f"{share:.0%}", str(tag.pages), str(tag.requests),
-                         human_bytes(tag.transfer_bytes), human_bytes(tag.script_bytes),
-                         str(tag.flags))
-        console.print(tags)
-        if len(summary.tags) > top:
-            console.print(f"... {len(summary.tags) - top} more tags")
-    if summary.rules:
-        rules = table("Flags by rule", "rule", "severity", "flags", "captures", "tags")
-        for rule in summary.rules[:top]:
-            rules.add_row(rule.rule, rule.severity, str(rule.flags), str(rule.captures),
-                          Text(", ".join(rule.tags[:6]) + (" ..." if len(rule.tags) > 6
-                                                           else "")))
-        console.print(rules)
-    if summary.unattributed:
-        hosts = table("Unknown third parties", "host", "captures")
-        for host, count in summary.unattributed[:15]:
-            hosts.add_row(Text(printable(host)), str(count))
-        console.print(hosts)
-    if summary.errors:
-        errors = table("Failed captures", "capture", "error")
-        for path, message in summary.errors[:top]:
-            errors.add_row(Text(printable(path)), Text(printable(message)))
-        console.print(errors)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
