@@ -184,8 +184,8 @@ _TAG_DETAIL = frozenset({"entries", "per_page", "cookies"})
 def summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
     """Return what :func:`summarize_estate` reads of ``line``: it summarises the same.
 
-    A report keeps its inputs, its tags without their entries, pages and cookies, and the
-    hosts of its unknown third parties.
+    A report keeps its inputs, its tags without their entries, pages and cookies, the
+    hosts of its unknown third parties, and the rule and severity of the site's own flags.
     """
     report = line.get("report")
     if not isinstance(report, dict):
@@ -195,4 +195,6 @@ def summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
     return {"path": line["path"], "report": {
         "inputs": report.get("inputs", []), "tags": tags,
         "unattributed": [{"host": h.get("host")} for h in report.get("unattributed", [])
-                         if isinstance(h, dict)]}}
+                         if isinstance(h, dict)],
+        "flags": [{"rule": f.get("rule"), "severity": f.get("severity")}
+                  for f in report.get("flags", []) if isinstance(f, dict)]}}
