@@ -155,6 +155,22 @@ class TestCommand:
         assert "captures/s" in captured.err
         assert "\x1b" not in captured.err  # no progress bar when stderr is not a terminal
 
+    def test_summary_counts_site_flags(self, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+        """The summary the command writes counts the site's own flags, as the lines hold."""
+        (tmp_path / "a.har").write_bytes(har(
+            entry(GTM), entry("https://beacon.unknown-tracker.example/p.gif?uid=12345678")))
+        output, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+        assert main(["batch", str(tmp_path / "a.har"), "--jobs", "1", "--output", str(output),
+                     "--summary", str(summary)]) == 0
+        lines = _lines(output)
+        site_rules = {flag["rule"] for flag in lines[0]["report"]["flags"]}
+        assert "unknown-third-party" in site_rules
+        document = json.loads(summary.read_text(encoding="utf-8"))
+        assert document == estate_document(summarize_estate(lines))
+        assert site_rules <= {rule["rule"] for rule in document["rules"]}
+        assert "unknown-third-party" in capsys.readouterr().out
+
     def test_json_summary(self, estate: Path, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
         """--format json prints the summary document."""

@@ -27,6 +27,7 @@ from tagsig import (
     PolicyError,
     TagsigError,
     _batch,
+    _batch_pool,
     analyze,
     load_cookies,
     load_har,
@@ -486,7 +487,7 @@ class TestBatch:
                 super().__init__(max_workers=max_workers, initializer=initializer)
 
         monkeypatch.setattr(_batch, "analyze_capture", _faulty_work)
-        monkeypatch.setattr(_batch, "ProcessPoolExecutor", Pool)
+        monkeypatch.setattr(_batch_pool, "ProcessPoolExecutor", Pool)
         four = [p for p in captures if Path(p).stem in {"a", "b", "c", "d"}]
         lines = list(run_batch(four, jobs=40))
         assert len(lines) == 4

@@ -55,10 +55,12 @@ LAYERS: Mapping[str, int] = {
     "_render": RENDER, "_render_common": RENDER, "_render_text": RENDER,
     "_render_html": RENDER, "_render_markdown": RENDER, "_render_csv": RENDER,
     "_render_sarif": RENDER, "_render_diff": RENDER, "_render_estate": RENDER,
+    "_batch_aggregate": RENDER,
     "_render_inspect": RENDER, "_diff_compare": RENDER, "_estate": RENDER,
     "_parquet": RENDER, "_catalogue_render": RENDER, "_catalogue_html": RENDER,
     # 10 command line and public API.
-    "_batch": CLI, "_diff": CLI, "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
+    "_batch": CLI, "_batch_pool": CLI, "_batch_write": CLI,
+    "_diff": CLI, "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
     "__main__": CLI, "__init__": CLI,
 }
 """Each module of ``tagsig`` (by its name inside the package) and its layer."""
@@ -81,9 +83,6 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset({
     # registers; ``import tagsig`` is lazy, so a report can be used before any renderer
     # was imported, and the report then imports the render layer once (on first use).
     ("_report", "_render"),
-    # The estate renderer writes an EstateSummary, whose model lives in _batch (a type
-    # only). Goes when the batch's summary model moves out of the command line's layer.
-    ("_render_estate", "_batch"),
 })
 """Imports against the layer order that are known, as ``(importer, imported)``."""
 

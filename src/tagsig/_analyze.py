@@ -24,6 +24,7 @@ from tagsig._har import load_har
 from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
 from tagsig._report import (
+    Flag,
     InputSummary,
     NoTagEntry,
     PageWeight,
@@ -170,20 +171,20 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
     signatures = {a.signature.id: a.signature for a in attribution.entries
                   if a.signature is not None}
     signatures.update({c.signature.id: c.signature for c in attribution.cookies})
-    tags = tuple(
-        evolve(_tag_report(signatures[tag_id], by_tag.get(tag_id, []),
-                           cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id)),
-               own=tag_id in attribution.own_tags,
-               owner=_owner_name(signatures[tag_id], owners))
-        for tag_id in sorted(signatures)
-    )
-    first_party = sorted(frozenset().union(*attribution.first_party))
     # The rules are imported here, once the inputs are read: reading a large capture is
     # the memory peak, and modules not yet loaded do not add to it.
     from tagsig._rules import evaluate  # noqa: PLC0415
 
     evaluation = evaluate(attribution, identifiers=identifiers, policy=policy)
-    tags = tuple(evolve(tag, flags=evaluation.tag_flags.get(tag.id, ())) for tag in tags)
+    tags = tuple(
+        _tag_report(signatures[tag_id], by_tag.get(tag_id, []),
+                    cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id),
+                    flags=evaluation.tag_flags.get(tag_id, ()),
+                    own=tag_id in attribution.own_tags,
+                    owner=_owner_name(signatures[tag_id], owners))
+        for tag_id in sorted(signatures)
+    )
+    first_party = sorted(frozenset().union(*attribution.first_party))
     probable = dict(attribution.probably_first_party)
     return Report(
         inputs=_inputs(attribution),
@@ -235,7 +236,8 @@ def _probable(entries: Sequence[AttributedEntry],
 
 
 def _tag_report(signature: Signature, entries: list[AttributedEntry],
-                cookies: list[AttributedCookie], loaded_by: str | None) -> TagReport:
+                cookies: list[AttributedCookie], loaded_by: str | None, *,
+                flags: tuple[Flag, ...], own: bool, owner: str | None) -> TagReport:
     pages: dict[tuple[int, str | None], list[AttributedEntry]] = defaultdict(list)
     for attributed in entries:
         pages[(attributed.ref.input, attributed.entry.pageref)].append(attributed)
@@ -253,6 +255,9 @@ def _tag_report(signature: Signature, entries: list[AttributedEntry],
         loaded_by=loaded_by,
         per_page=per_page,
         first_seen=min((a.entry.started for a in entries), default=None),
+        flags=flags,
+        own=own,
+        owner=owner,
     )
 
 

@@ -4,32 +4,37 @@ The unit of work is :func:`analyze_capture`: a pure function from a capture's pa
 JSON-compatible line (``{"path", "report"}`` or ``{"path", "error"}``). Lines rather than
 :class:`Report` objects cross process boundaries, so nothing large is pickled, and the same
 function runs on any engine that maps a function over paths (a process pool here, a Dask
-bag in ``docs/batch.md``). :func:`summarize_estate` folds the lines into an
-:class:`EstateSummary`.
+bag in ``docs/batch.md``). This module names the captures and makes their lines;
+:mod:`tagsig._batch_pool` schedules them over worker processes,
+:mod:`tagsig._batch_aggregate` folds the lines into an :class:`EstateSummary` and
+:mod:`tagsig._batch_write` writes them.
 """
 
 from __future__ import annotations
 
 import glob
-import os
-import signal
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from functools import cache, partial
 from pathlib import Path
 
-from attrs import frozen
-
 from tagsig._analyze import analyze
+from tagsig._batch_aggregate import (
+    EstateSummary,
+    RuleEstate,
+    TagEstate,
+    estate_document,
+    summarize_estate,
+)
+from tagsig._batch_pool import BatchLine, default_jobs, failed_line, map_in_order
 from tagsig._exceptions import ArgumentError, InputError, TagsigError
 from tagsig._remote import expand_url, is_url, load_remote_har
-from tagsig._render import JSONValue, report_document
+from tagsig._render import report_document
 from tagsig._signature_model import SignatureDB
 from tagsig._signatures import load_signatures
 
 __all__ = [
+    "BatchLine",
     "EstateSummary",
     "RuleEstate",
     "TagEstate",
@@ -43,11 +48,6 @@ __all__ = [
 
 CAPTURE_SUFFIXES = (".har", ".har.gz")
 """File names a directory argument contributes."""
-
-BatchLine = dict[str, JSONValue]
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
-_WORKER_DIED = ("the worker process analysing this capture died (killed, or out of "
-                "memory), also when it was analysed alone")
 
 
 def expand_captures(arguments: Iterable[str]) -> tuple[str, ...]:
@@ -120,7 +120,7 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     except MemoryError:
         return {"path": path, "error": "out of memory while analysing the capture"}
     except Exception as error:  # a fault met on this capture only
-        return _failed(path, error)
+        return failed_line(path, error)
 
 
 def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] = (),
@@ -153,243 +153,8 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
     if jobs == 1 or len(paths) <= 1:
         yield from map(work, paths)
         return
-    yield from _in_order(_parallel(work, paths, min(jobs, len(paths))))
-
-
-def _in_order(done: Iterator[tuple[int, BatchLine]]) -> Iterator[BatchLine]:
-    """Yield lines by index from ``(index, line)`` pairs that arrive in any order."""
-    waiting: dict[int, BatchLine] = {}
-    upcoming = 0
-    for index, line in done:
-        waiting[index] = line
-        while upcoming in waiting:
-            yield waiting.pop(upcoming)
-            upcoming += 1
-
-
-def _parallel(work: Callable[[str], BatchLine], paths: Sequence[str],
-              jobs: int) -> Iterator[tuple[int, BatchLine]]:
-    """Yield ``(index, line)`` for every path, as workers finish them.
-
-    At most ``jobs`` captures are in the pool at once, so when a worker dies (which breaks
-    the whole pool) only those are in doubt: each is analysed again alone in a fresh
-    one-worker pool, the rest in a fresh pool.
-    """
-    queue = list(range(len(paths)))
-    queue.reverse()
-    while queue:
-        in_doubt: list[int] = []
-        with _pool(min(jobs, len(queue))) as pool:
-            running: dict[Future[BatchLine], int] = {}
-            try:
-                while queue or running:
-                    while queue and len(running) < jobs and not in_doubt:
-                        index = queue.pop()
-                        running[pool.submit(work, paths[index])] = index
-                    if not running:
-                        break
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        index = running.pop(future)
-                        try:
-                            yield index, future.result()
-                        except BrokenProcessPool:
-                            in_doubt.append(index)
-                        except Exception as error:  # the line says what failed
-                            yield index, _failed(paths[index], error)
-            except BaseException:  # Ctrl-C, or a caller that stops reading: start no more
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-        for index in sorted(in_doubt):
-            yield index, _alone(work, paths[index])
-
-
-def _alone(work: Callable[[str], BatchLine], path: str) -> BatchLine:
-    with _pool(1) as pool:
-        try:
-            return pool.submit(work, path).result()
-        except BrokenProcessPool:
-            return {"path": path, "error": _WORKER_DIED}
-        except Exception as error:  # the line says what failed
-            return _failed(path, error)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_quiet_on_interrupt)
-
-
-def _quiet_on_interrupt() -> None:
-    """In a worker: end at once on Ctrl-C, without a traceback; the parent reports it."""
-    signal.signal(signal.SIGINT, _exit_interrupted)
-
-
-def _exit_interrupted(signum: int, frame: object) -> None:
-    os._exit(128 + signum)
-
-
-def _failed(path: str, error: BaseException) -> BatchLine:
-    return {"path": path, "error": f"unexpected {type(error).__name__}: {error}"[:500]}
-
-
-@frozen(kw_only=True)
-class TagEstate:
-    """One tag across the estate."""
-
-    id: str
-    name: str
-    consent: str
-    captures: int
-    """Captures the tag appears in."""
-    pages: int
-    """Pages (summed over captures) where it made a request."""
-    requests: int
-    transfer_bytes: int
-    script_bytes: int
-    flags: int
-    capture_paths: tuple[str, ...]
-    """The captures it appears in, sorted."""
-
-
-@frozen(kw_only=True)
-class RuleEstate:
-    """One flag rule across the estate."""
-
-    rule: str
-    severity: str
-    """The most serious severity it was raised with."""
-    flags: int
-    captures: int
-    tags: tuple[str, ...]
-    """Ids of the tags it was raised on, sorted."""
-
-
-@frozen(kw_only=True)
-class EstateSummary:
-    """What a batch found: which tags where, how often, at what weight, with which flags."""
-
-    captures: int
-    """Lines summarised (captures attempted)."""
-    analysed: int
-    failed: int
-    pages: int
-    """Pages in the analysed captures."""
-    tags: tuple[TagEstate, ...]
-    """Most widespread first, then heaviest, then by id."""
-    rules: tuple[RuleEstate, ...]
-    """Most serious first, then most frequent."""
-    unattributed: tuple[tuple[str, int], ...]
-    """Unknown third-party hosts with the number of captures they appear in, most first."""
-    errors: tuple[tuple[str, str], ...]
-    """``(path, message)`` of each capture that failed."""
-
-
-def _mapping(value: object) -> Mapping[str, object]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []
-
-
-def _number(value: object) -> int:
-    return value if isinstance(value, int) else 0
-
-
-def summarize_estate(lines: Iterable[Mapping[str, object]]) -> EstateSummary:
-    """Fold batch lines (see :func:`analyze_capture`) into an :class:`EstateSummary`."""
-    captures = pages = 0
-    errors: list[tuple[str, str]] = []
-    names: dict[str, tuple[str, str]] = {}
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    paths: dict[str, list[str]] = defaultdict(list)
-    rules: dict[str, Counter[str]] = defaultdict(Counter)
-    rule_tags: dict[str, set[str]] = defaultdict(set)
-    rule_captures: dict[str, set[str]] = defaultdict(set)
-    severity: dict[str, str] = {}
-    hosts: Counter[str] = Counter()
-    for line in lines:
-        captures += 1
-        path = str(line.get("path", ""))
-        if "error" in line or not isinstance(line.get("report"), Mapping):
-            errors.append((path, str(line.get("error", "no report"))))
-            continue
-        report = _mapping(line.get("report"))
-        pages += sum(_number(_mapping(i).get("pages")) for i in _list(report.get("inputs")))
-        hosts.update({str(_mapping(h).get("host")) for h in _list(report.get("unattributed"))})
-        owners: list[tuple[str | None, Mapping[str, object]]] = [(None, report)]
-        for raw in _list(report.get("tags")):
-            tag = _mapping(raw)
-            if tag.get("own") is True:
-                continue  # the site's own organisation's products are no third-party tag
-            tag_id = str(tag.get("id"))
-            names.setdefault(tag_id, (str(tag.get("name")), str(tag.get("consent"))))
-            paths[tag_id].append(path)
-            for key in ("pages", "requests", "transfer_bytes", "script_bytes"):
-                counts[tag_id][key] += _number(tag.get(key))
-            owners.append((tag_id, tag))
-        # Flags by rule: the tags' flags and the site's own (unknown hosts, policy).
-        for owner_id, owner in owners:
-            for raw_flag in _list(owner.get("flags")):
-                flag = _mapping(raw_flag)
-                rule, level = str(flag.get("rule")), str(flag.get("severity"))
-                rules[rule]["flags"] += 1
-                rule_captures[rule].add(path)
-                if owner_id is not None:
-                    counts[owner_id]["flags"] += 1
-                    rule_tags[rule].add(owner_id)
-                if _SEVERITY_ORDER.get(level, 9) < _SEVERITY_ORDER.get(severity.get(rule, ""), 9):
-                    severity[rule] = level
-    tags = [
-        TagEstate(id=tag_id, name=names[tag_id][0], consent=names[tag_id][1],
-                  captures=len(set(paths[tag_id])), pages=counts[tag_id]["pages"],
-                  requests=counts[tag_id]["requests"],
-                  transfer_bytes=counts[tag_id]["transfer_bytes"],
-                  script_bytes=counts[tag_id]["script_bytes"], flags=counts[tag_id]["flags"],
-                  capture_paths=tuple(sorted(set(paths[tag_id]))))
-        for tag_id in names
-    ]
-    rule_list = [
-        RuleEstate(rule=rule, severity=severity.get(rule, "info"), flags=rules[rule]["flags"],
-                   captures=len(rule_captures[rule]), tags=tuple(sorted(rule_tags[rule])))
-        for rule in rules
-    ]
-    return EstateSummary(
-        captures=captures, analysed=captures - len(errors), failed=len(errors), pages=pages,
-        tags=tuple(sorted(tags, key=lambda t: (-t.captures, -t.transfer_bytes, t.id))),
-        rules=tuple(sorted(rule_list, key=lambda r: (
-            _SEVERITY_ORDER.get(r.severity, 9), -r.flags, r.rule))),
-        unattributed=tuple(sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0]))),
-        errors=tuple(errors),
-    )
-
-
-def estate_document(summary: EstateSummary) -> dict[str, JSONValue]:
-    """Return ``summary`` as JSON-compatible data (the ``--summary`` file's shape)."""
-    return {
-        "captures": summary.captures,
-        "analysed": summary.analysed,
-        "failed": summary.failed,
-        "pages": summary.pages,
-        "tags": [
-            {"id": t.id, "name": t.name, "consent": t.consent, "captures": t.captures,
-             "pages": t.pages, "requests": t.requests, "transfer_bytes": t.transfer_bytes,
-             "script_bytes": t.script_bytes, "flags": t.flags,
-             "capture_paths": list(t.capture_paths)}
-            for t in summary.tags
-        ],
-        "rules": [
-            {"rule": r.rule, "severity": r.severity, "flags": r.flags,
-             "captures": r.captures, "tags": list(r.tags)}
-            for r in summary.rules
-        ],
-        "unattributed": [{"host": host, "captures": n} for host, n in summary.unattributed],
-        "errors": [{"path": path, "error": message} for path, message in summary.errors],
-    }
-
-
-def default_jobs() -> int:
-    """Return the default number of worker processes: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - platforms without sched_getaffinity
-        return max(1, os.cpu_count() or 1)
+    # The workers are forked once what every capture needs (the database's look-ups, the
+    # rules' modules) is built: they inherit it. A fault here shows in the lines instead.
+    with suppress(Exception):
+        analyze((), signatures=_database(tuple(signatures)))
+    yield from map_in_order(work, paths, jobs)

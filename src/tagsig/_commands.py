@@ -1,4 +1,7 @@
-"""The ``diff`` and ``batch`` commands: arguments, progress, output files and summaries."""
+"""The ``diff`` and ``batch`` commands: arguments, progress, output and summaries.
+
+The batch's line and summary writers are in :mod:`tagsig._batch_write`.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
-
-import msgspec
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tagsig._exceptions import InputError
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from rich.progress import Progress
 
     from tagsig._report import Report
@@ -191,11 +190,12 @@ def run_batch_command(args: argparse.Namespace) -> int:
     """
     from tagsig._batch import (  # noqa: PLC0415 (keeps start-up small)
         default_jobs,
-        estate_document,
         expand_captures,
         run_batch,
         summarize_estate,
     )
+    from tagsig._batch_aggregate import summary_view  # noqa: PLC0415
+    from tagsig._batch_write import batch_sink, summary_json  # noqa: PLC0415
     from tagsig._render_common import printable  # noqa: PLC0415
 
     if args.jobs is None:
@@ -205,29 +205,24 @@ def run_batch_command(args: argparse.Namespace) -> int:
     paths = expand_captures(args.inputs)
     started = time.perf_counter()
     lines: list[Mapping[str, object]] = []
-    encoder = msgspec.json.Encoder(order="sorted")
     to_stdout = args.output == STDIO
     parquet = args.format == "parquet" or args.output.endswith(".parquet")
-    if to_stdout and parquet:
-        raise InputError("--output -: Parquet files cannot be written to standard output")
-    sink = _batch_sink(args.output, parquet=parquet)
+    sink = batch_sink(None if to_stdout else args.output, parquet=parquet)
     with sink, _progress(len(paths), args.progress) as advance:
         for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
                               first_party=args.first_party):
             sink.write(line)
             # Only what the summary needs is kept, not the whole report.
-            lines.append(_summary_view(line))
+            lines.append(summary_view(line))
             advance(printable(str(line["path"])))
     elapsed = time.perf_counter() - started
     summary = summarize_estate(lines)
     if args.summary:
-        write_output(args.summary, msgspec.json.format(
-            encoder.encode(estate_document(summary)), indent=2).decode() + "\n")
+        write_output(args.summary, summary_json(summary))
     # With the lines on standard output, the summary goes beside the other messages.
     printed = sys.stderr if to_stdout else sys.stdout
     if args.format == "json":
-        printed.write(msgspec.json.format(encoder.encode(estate_document(summary)),
-                                          indent=2).decode() + "\n")
+        printed.write(summary_json(summary))
     else:
         from tagsig._render_estate import render_estate_text  # noqa: PLC0415
 
@@ -240,70 +235,3 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return 0
 
 
-class _LineSink:
-    """Writes each batch line to a JSON Lines file, flushed as soon as it is written."""
-
-    def __init__(self, path: str) -> None:
-        self._encoder = msgspec.json.Encoder(order="sorted")
-        self._out: BinaryIO | None = None  # None: standard output
-        if path == STDIO:
-            return
-        try:
-            self._out = open(path, "wb")  # noqa: SIM115 (closed on exit, after the pool)
-        except OSError as e:
-            raise InputError(f"cannot write the file: {e.strerror or e}", path=path) from e
-
-    def write(self, line: Mapping[str, object]) -> None:
-        encoded = self._encoder.encode(line) + b"\n"
-        # Each line is flushed: it is kept, whatever happens to the batch later.
-        if self._out is None:
-            sys.stdout.write(encoded.decode("utf-8"))
-            sys.stdout.flush()
-        else:
-            self._out.write(encoded)
-            self._out.flush()
-
-    def __enter__(self) -> _LineSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._out is not None:
-            self._out.close()
-
-
-class _ParquetSink:
-    """Adds each batch line's rows to the estate's Parquet files."""
-
-    def __init__(self, path: str) -> None:
-        from tagsig._parquet import ParquetWriter  # noqa: PLC0415 (pyarrow is optional)
-
-        self._writer = ParquetWriter(path)
-
-    def write(self, line: Mapping[str, object]) -> None:
-        from tagsig._estate import record_from_line  # noqa: PLC0415
-
-        # A line tagsig has just written needs no second check against the schema.
-        self._writer.write(record_from_line(line, validate=False))
-
-    def __enter__(self) -> _ParquetSink:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self._writer.__exit__(kind, error, traceback)
-
-
-def _batch_sink(path: str, *, parquet: bool) -> _LineSink | _ParquetSink:
-    return _ParquetSink(path) if parquet else _LineSink(path)
-
-
-def _summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
-    report = line.get("report")
-    if not isinstance(report, dict):
-        return line
-    tags = [{k: v for k, v in tag.items() if k not in {"entries", "per_page", "cookies"}}
-            for tag in report.get("tags", []) if isinstance(tag, dict)]
-    return {"path": line["path"], "report": {
-        "inputs": report.get("inputs", []), "tags": tags,
-        "unattributed": [{"host": h.get("host")} for h in report.get("unattributed", [])
-                         if isinstance(h, dict)]}}

@@ -14,7 +14,7 @@ from tagsig._render_common import human_bytes, printable
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from tagsig._batch import EstateSummary
+    from tagsig._batch_aggregate import EstateSummary
 
 __all__ = ["render_estate_text"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Final
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from attrs import evolve
 
@@ -12,6 +12,7 @@ from tagsig._attribute import Attribution
 from tagsig._flags import Evidence, Flag
 from tagsig._models import Cookie, Entry, Url
 from tagsig._rules._personal import find_personal_data, mask_value
+from tagsig._rules._text import parse_query
 from tagsig._url import parse_url
 
 __all__ = ["MAX_PATH", "MAX_QUERY", "detail_flags", "short_url"]
@@ -66,18 +67,21 @@ def _masked_segment(segment: str) -> str:
 
 
 def _masked_query(query: str, *, personal: bool) -> str:
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not pairs:
+    # The fields as parse_qsl(query, keep_blank_values=True) splits them; only those
+    # shown are decoded (the rest is cut anyway).
+    fields = [field for field in query.split("&") if field]
+    if not fields:
         return query
     shown = []
     length = 0
-    for name, value in pairs:
+    for field in fields:
         if length > MAX_QUERY:  # the rest is cut anyway
             break
+        name, value = parse_query(field)[0]
         masked = value and (personal or find_personal_data([(name, value)], known_hashes={}))
         shown.append(f"{name}={mask_value(value) if masked else value}")
         length += len(shown[-1]) + 1
-    return "&".join(shown) + ("&" + _ELLIPSIS if len(shown) < len(pairs) else "")
+    return "&".join(shown) + ("&" + _ELLIPSIS if len(shown) < len(fields) else "")
 
 
 def _cookie_in(entry: Entry, name: str) -> Cookie | None:
@@ -117,12 +121,12 @@ def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, 
     if url is None:
         url = urls[(position, index)] = short_url(
             entry.url, personal=(position, index) in personal)
-    detailed = evolve(evidence, method=entry.method, time=entry.started, page=page, url=url)
     if evidence.kind == "cookie" and evidence.name is not None:
         cookie = _cookie_in(entry, evidence.name)
         domain = cookie.domain if cookie is not None and cookie.domain else entry.url.host
-        detailed = evolve(detailed, domain=domain.lstrip(".") or None)
-    return detailed
+        return evolve(evidence, method=entry.method, time=entry.started, page=page, url=url,
+                      domain=domain.lstrip(".") or None)
+    return evolve(evidence, method=entry.method, time=entry.started, page=page, url=url)
 
 
 def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
@@ -140,9 +144,17 @@ def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
         for e in flag.evidence if e.input is not None and e.index is not None)
     pages = _page_names(attribution)
     urls: dict[tuple[int, int], str] = {}  # an entry is often evidence of several flags
+    # The same evidence (an entry, a cookie) often backs several flags: detailed once.
+    detailed: dict[Evidence, Evidence] = {}
+
+    def detail(evidence: Evidence) -> Evidence:
+        known = detailed.get(evidence)
+        if known is None:
+            known = detailed[evidence] = _detail(evidence, attribution, pages, personal, urls)
+        return known
+
     return {
-        tag: [evolve(flag, tag=tag, evidence=tuple(
-            _detail(e, attribution, pages, personal, urls) for e in flag.evidence))
-            for flag in group]
+        tag: [evolve(flag, tag=tag, evidence=tuple(map(detail, flag.evidence)))
+              for flag in group]
         for tag, group in flags.items()
     }
