@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/bench_analyze.py [HAR] [--entries N] [--repeat R] [--phases] [--floor]
+    python benchmarks/bench_analyze.py --growth [--repeat R]
 
 Without a file, a synthetic capture of N entries (default 10,000, about 55 MB) is written
 with ``../shared/tools/gen_har.py``. Each command runs R times, alternating, in a fresh
@@ -22,6 +23,11 @@ msgspec decodes the log in one pass, leaving headers and cookies as raw JSON, an
 ``tagsig.Entry`` is built per request with its start time and page but no URL split,
 headers, cookies, initiator or timings. What tagsig's reader costs above it is the model's
 content.
+
+With ``--growth``, instead: synthetic captures of 1,000, 10,000 and 40,000 entries, and for
+each the whole process's CPU time per entry and peak memory per byte of the file, with the
+ratio of each to its value at 1,000 entries (1.00 is flat growth; the fixed cost of
+start-up, imports and signatures weighs most at 1,000 entries, so the ratios fall below 1).
 """
 
 from __future__ import annotations
@@ -134,6 +140,8 @@ def main() -> None:
                         help="compile every module from source in every run")
     parser.add_argument("--floor", action="store_true",
                         help="also time the floor reader (a lower bound for any reader)")
+    parser.add_argument("--growth", action="store_true",
+                        help="time per entry and memory per byte at 1k, 10k and 40k entries")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
@@ -142,13 +150,12 @@ def main() -> None:
         else:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
+        if args.growth:
+            _print_growth(Path(folder), args.repeat, env, warm=not args.no_bytecode)
+            return
         path = args.file
         if path is None:
-            if not GENERATOR.is_file():
-                sys.exit("no HAR given and no generator at ../shared/tools/gen_har.py")
-            path = Path(folder) / "synthetic.har"
-            subprocess.run([sys.executable, str(GENERATOR), str(path), str(args.entries),
-                            "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+            path = _generate(Path(folder) / "synthetic.har", args.entries)
         size = path.stat().st_size
         ours: list[tuple[float, int]] = []
         base: list[tuple[float, int]] = []
@@ -171,6 +178,36 @@ def main() -> None:
             floor = min(_run(_FLOOR, path, env)[0] for _ in range(args.repeat))
             print(f"floor reader process / orjson.loads process (CPU time): "
                   f"{floor / best_base:.2f}")
+
+
+def _generate(path: Path, entries: int) -> Path:
+    if not GENERATOR.is_file():
+        sys.exit("no HAR given and no generator at ../shared/tools/gen_har.py")
+    subprocess.run([sys.executable, str(GENERATOR), str(path), str(entries), "--seed", "1"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+GROWTH_SIZES = (1_000, 10_000, 40_000)
+
+
+def _print_growth(folder: Path, repeat: int, env: dict[str, str], *, warm: bool) -> None:
+    """Print CPU time per entry and peak memory per file byte of whole processes."""
+    rows: list[tuple[int, float, float]] = []
+    for entries in GROWTH_SIZES:
+        path = _generate(folder / f"growth-{entries}.har", entries)
+        if warm:
+            _run(_TAGSIG, path, env)  # write the bytecode
+        runs = [_run(_TAGSIG, path, env) for _ in range(repeat)]
+        size = path.stat().st_size
+        rows.append((entries, min(t for t, _ in runs) / entries,
+                     max(m for _, m in runs) / size))
+        path.unlink()
+    first_time, first_memory = rows[0][1], rows[0][2]
+    print(f"{'entries':>8} {'ms/entry':>9} {'ratio':>6} {'peak B/byte':>12} {'ratio':>6}")
+    for entries, per_entry, per_byte in rows:
+        print(f"{entries:>8,} {per_entry * 1e3:>9.3f} {per_entry / first_time:>6.2f} "
+              f"{per_byte:>12.2f} {per_byte / first_memory:>6.2f}")
 
 
 def _print_phases(path: Path, base: float, repeat: int, env: dict[str, str]) -> None:

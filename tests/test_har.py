@@ -482,3 +482,40 @@ class TestProperties:
         capture = load_har(json.dumps(document).encode())
         # Every entry is either read or reported (a repaired one is both).
         assert len(capture.entries) + len(capture.problems) >= len(entries)
+
+
+class TestModelObjects:
+    """What callers rely on in the model's objects: immutable, comparable, copyable."""
+
+    def test_entries_are_immutable_values(self, asset: Asset) -> None:
+        """Entries refuse assignment, equal reads compare and hash equal, and pickle."""
+        import pickle
+
+        first = load_har(asset("har/chrome-devtools.har")).entries[0]
+        again = load_har(asset("har/chrome-devtools.har")).entries[0]
+        with pytest.raises(AttributeError):
+            first.method = "POST"  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            first.url.host = "example.org"  # type: ignore[misc]
+        assert first == again
+        assert hash(first) == hash(again)
+        assert pickle.loads(pickle.dumps(first)) == first
+
+    def test_replace_copies_with_a_change(self, asset: Asset) -> None:
+        """``msgspec.structs.replace`` is the copy with a change (``attrs.evolve`` before)."""
+        import msgspec
+
+        first = load_har(asset("har/chrome-devtools.har")).entries[0]
+        moved = msgspec.structs.replace(first, index=7)
+        assert (moved.index, moved.url, moved.started) == (7, first.url, first.started)
+        assert first.index == 0
+
+    def test_url_cache_is_not_part_of_the_value(self) -> None:
+        """A URL whose path was read equals, hashes and shows as one whose path was not."""
+        read, unread = parse_url("https://a.example/p?q=1"), parse_url("https://a.example/p?q=1")
+        assert read.path == "/p"
+        assert read == unread
+        assert hash(read) == hash(unread)
+        assert repr(read) == repr(unread) == (
+            "Url(raw='https://a.example/p?q=1', scheme='https', host='a.example', port=None)")
+        assert read != parse_url("https://a.example/p?q=2")

@@ -1,4 +1,12 @@
-"""The immutable typed model of the inputs: captures, their entries, cookies and problems."""
+"""The immutable typed model of the inputs: captures, their entries, cookies and problems.
+
+The classes built once per request or cookie (:class:`Entry`, :class:`Url`,
+:class:`Headers`, :class:`Cookie`, :class:`Timings`, :class:`Initiator`,
+:class:`PostData`, :class:`Page`) are frozen msgspec Structs: they are built several times
+faster than attrs classes and are not tracked by the cycle collector (``gc=False``; they
+hold only strings, numbers, times and other such objects). Copy one with a change with
+:func:`msgspec.structs.replace`. The rest are attrs classes.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,9 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from attrs import field, frozen
+import msgspec
+from attrs import frozen
+from msgspec.structs import force_setattr
 
 from tagsig._exceptions import format_location
 
@@ -71,8 +81,7 @@ def _split(raw: str) -> tuple[str, str]:
     return parts.path or "/", parts.query
 
 
-@frozen(kw_only=True)
-class Url:
+class Url(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """A URL split once into the parts the analysis needs."""
 
     raw: str
@@ -84,9 +93,9 @@ class Url:
     and URLs without an authority."""
     port: int | None
     """Explicit port, or ``None`` when the URL gives none (or an invalid one)."""
-    # Path and query, split from ``raw`` on first use: most URLs of a capture never need them.
-    _parts: tuple[str, str] | None = field(default=None, init=False, repr=False, eq=False,
-                                           hash=False)
+    # Path and query, split from ``raw`` on first use: most URLs of a capture never need
+    # them. A cache, so outside equality, hash and repr (defined below on the four fields).
+    _parts: tuple[str, str] | None = None
 
     @property
     def path(self) -> str:
@@ -100,8 +109,21 @@ class Url:
 
     def _split_raw(self) -> tuple[str, str]:
         parts = _split(self.raw) if self.host else ("", "")
-        object.__setattr__(self, "_parts", parts)  # a cache: the value never changes
+        force_setattr(self, "_parts", parts)  # a cache: the value never changes
         return parts
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Url:
+            return NotImplemented
+        return (self.raw == other.raw and self.scheme == other.scheme
+                and self.host == other.host and self.port == other.port)
+
+    def __hash__(self) -> int:
+        return hash((self.raw, self.scheme, self.host, self.port))
+
+    def __repr__(self) -> str:
+        return (f"Url(raw={self.raw!r}, scheme={self.scheme!r}, host={self.host!r}, "
+                f"port={self.port!r})")
 
     @property
     def is_network(self) -> bool:
@@ -109,8 +131,7 @@ class Url:
         return self.scheme in {"http", "https", "ws", "wss"} and bool(self.host)
 
 
-@frozen
-class Headers:
+class Headers(msgspec.Struct, frozen=True, gc=False):
     """HTTP headers in their recorded order; look-ups ignore case.
 
     >>> h = Headers((("Content-Type", "text/html"), ("set-cookie", "a=1"), ("Set-Cookie", "b=2")))
@@ -150,8 +171,7 @@ class Headers:
         return len(self.items)
 
 
-@frozen(kw_only=True)
-class Cookie:
+class Cookie(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One cookie, from a HAR request or response or from a cookie jar."""
 
     name: str
@@ -189,8 +209,7 @@ class Cookie:
         return self.expires is None
 
 
-@frozen(kw_only=True)
-class Timings:
+class Timings(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Network phases of a request in milliseconds; ``None`` where not applicable (-1)."""
 
     blocked: float | None = None
@@ -202,8 +221,7 @@ class Timings:
     receive: float | None = None
 
 
-@frozen(kw_only=True)
-class Initiator:
+class Initiator(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """What caused a request, as the producer recorded it (Chrome's ``_initiator``)."""
 
     type: str
@@ -217,8 +235,7 @@ class Initiator:
     """Every distinct script URL on the initiating call stack, innermost first."""
 
 
-@frozen(kw_only=True)
-class PostData:
+class PostData(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """The body of a request, as far as the producer recorded it."""
 
     mime_type: str
@@ -229,8 +246,7 @@ class PostData:
     """Form parameters as ``(name, value)`` pairs, when recorded."""
 
 
-@frozen(kw_only=True)
-class Page:
+class Page(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """A page (navigation) of a capture."""
 
     id: str
@@ -245,8 +261,7 @@ class Page:
     """Milliseconds from start to the load event, when recorded."""
 
 
-@frozen(kw_only=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One request/response pair of a capture."""
 
     index: int
