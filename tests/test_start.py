@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import io
 import json
 import os
 import subprocess
@@ -110,6 +111,17 @@ class TestGarbageCollection:
         assert main(["analyze", EXAMPLE_HAR]) == 130
         assert gc.isenabled()
         assert capsys.readouterr().err == "tagsig: interrupted\n"
+
+    def test_before_the_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Collection is only paused once the run starts: a failing stream leaves it on."""
+        class Detached(io.StringIO):
+            def reconfigure(self, **options: object) -> None:
+                raise ValueError("underlying buffer has been detached")
+
+        monkeypatch.setattr(sys, "stdout", Detached())
+        with pytest.raises(ValueError, match="detached"):
+            main(["analyze", EXAMPLE_HAR])
+        assert gc.isenabled()
 
     def test_left_off_when_it_was_off(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A caller that turned collection off finds it off, after an error too."""
