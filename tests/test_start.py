@@ -28,7 +28,7 @@ LOCALE = REPO / "src" / "tagsig" / "locale"
 NOT_LOADED = ("rich", "babel", "jsonschema", "pandas", "pyarrow", "tagsig._render_text",
               "tagsig._render_html", "tagsig._render_markdown", "tagsig._render_csv",
               "tagsig._render_sarif", "tagsig._render_common", "tagsig._catalogue",
-              "tagsig._batch", "tagsig._diff")
+              "tagsig._batch", "tagsig._diff", "importlib.resources")
 """Modules a ``--format json`` analysis has no use for (packages with their submodules)."""
 _RUN = """
 import io, json, sys
@@ -189,6 +189,16 @@ class TestCached:
         monkeypatch.setattr(sys, "dont_write_bytecode", True)
         assert _resources.cached("test-1", b"x", lambda: 1) == 1
         assert not cache.exists()
+
+
+def test_package_folder_of_a_zipped_package(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package that is no folder on disk (zipped) is read through importlib.resources."""
+    from importlib import resources
+
+    assert _resources.package_folder("locale") == REPO / "src" / "tagsig" / "locale"
+    monkeypatch.setattr(_resources, "_PACKAGE", tmp_path / "tagsig.zip" / "tagsig")
+    assert _resources.package_folder("locale") == resources.files("tagsig") / "locale"
 
 
 class TestPublicSuffixListKept:

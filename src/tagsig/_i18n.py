@@ -24,14 +24,15 @@ import gettext as _gettext
 import io
 import os
 from collections.abc import Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from attrs import frozen
 
 from tagsig._exceptions import ArgumentError
-from tagsig._resources import cached
+from tagsig._resources import cached, package_folder
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -56,7 +57,7 @@ _ENVIRONMENT: Final = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def _locale_folder() -> Traversable:
-    return resources.files("tagsig") / "locale"
+    return package_folder("locale")
 
 
 @functools.cache

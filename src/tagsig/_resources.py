@@ -12,14 +12,16 @@ import marshal
 import os
 import sys
 from collections.abc import Callable
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from tagsig._exceptions import ArgumentError
 
-__all__ = ["DOCS_URL", "SCHEMAS", "cached", "data_file", "docs_url", "schema_path"]
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+__all__ = ["DOCS_URL", "SCHEMAS", "cached", "data_file", "docs_url", "package_folder",
+           "schema_path"]
 
 _T = TypeVar("_T")
 
@@ -30,8 +32,24 @@ SCHEMAS = ("report", "signatures", "policy", "catalogue")
 
 # A source checkout (editable install) keeps the data at the repository's top level;
 # built wheels map it into the package as ``tagsig/data/``.
-_SOURCE_DATA = Path(__file__).resolve().parent.parent.parent / "data"
-_CACHE = Path(__file__).resolve().parent / "__pycache__"
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCE_DATA = _PACKAGE.parent.parent / "data"
+_CACHE = _PACKAGE / "__pycache__"
+
+
+def package_folder(name: str) -> Traversable:
+    """Return the folder ``name`` of the package (``data``, ``locale``).
+
+    An installed package is a folder on disk, read without :mod:`importlib.resources`
+    (whose import costs more than the rest of this module); one imported from a zip
+    archive is read through it.
+    """
+    folder = _PACKAGE / name
+    if folder.is_dir() or _PACKAGE.is_dir():
+        return folder
+    from importlib import resources  # noqa: PLC0415 (only for a zipped package)
+
+    return resources.files("tagsig") / name
 
 
 def data_file(name: str) -> Traversable:
@@ -41,7 +59,7 @@ def data_file(name: str) -> Traversable:
         FileNotFoundError: The file is in neither place (a broken installation).
 
     """
-    packaged = resources.files("tagsig") / "data" / name
+    packaged = package_folder("data") / name
     if packaged.is_file():
         return packaged
     source = _SOURCE_DATA / name
