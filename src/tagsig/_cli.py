@@ -167,13 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     # A run builds many acyclic objects: cycle collection only costs. It is turned back on
     # for a caller that runs the command line in its own process (tests, embedding tools).
-    collecting = gc.isenabled()
-    gc.disable()
     for stream in (sys.stdout, sys.stderr):
         # A character no encoding of the terminal holds is escaped, never an error.
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):
             reconfigure(errors="backslashreplace")
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _main(argv)
     except KeyboardInterrupt:
