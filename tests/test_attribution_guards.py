@@ -21,6 +21,7 @@ from tagsig import (
     attribute,
     load_cookies,
     load_har,
+    registrable_domain,
 )
 
 from .builders import entry, har
@@ -211,3 +212,53 @@ class TestFirstPartyJarCookies:
         result = attribute([capture], [_jar((".bigco.example", "_px"))], MATCHER)
         assert _found(result) == [("_px", "pixel", "name", 1)]
         assert [c.third_party for c in result.cookies] == [False]
+
+
+class _TwoOwners:
+    """Organisation data in which the pixel's owner and one third-party site's differ."""
+
+    def site_owner(self, host: str) -> str | None:
+        return "org:aaa" if host.endswith("aaa.example") else None
+
+    def tag_owner(self, signature: Signature) -> str | None:
+        return "org:zzz" if signature.id == "pixel" else None
+
+    def related_domains(self, host: str) -> frozenset[str]:
+        return frozenset({registrable_domain(host)})
+
+    def hosting_platform(self, host: str) -> str | None:
+        return None
+
+    def organisation_name(self, org_id: str) -> str | None:
+        return None
+
+
+class TestCookiesOfOneRequest:
+    """Each cookie of a request or response is decided on its own."""
+
+    def test_unattributed_cookie_before_a_tags_cookie(self) -> None:
+        """A cookie no tag owns does not hide the cookies after it."""
+        capture = load_har(har(entry(PAGE, request_headers={"Cookie": "session=1; _px=2"}),
+                               entry("https://t.pixel.example/p.gif")))
+        assert _found(attribute([capture], [], MATCHER)) == [("_px", "pixel", "name", 0)]
+
+    def test_recorded_domains(self) -> None:
+        """A set cookie's domain is the host that set it; a sent cookie records none."""
+        capture = load_har(har(
+            entry(PAGE),
+            entry("https://t.pixel.example/p.gif", request_headers={"Cookie": "_px=1"},
+                  response_headers={"Set-Cookie": "_px=2"})))
+        result = attribute([capture], [], MATCHER)
+        assert [(c.cookie.source, c.domain) for c in result.cookies] == [
+            ("request", None), ("response", "t.pixel.example")]
+
+    def test_name_does_not_take_a_cookie_from_its_domains_owner(self) -> None:
+        """A third-party cookie on a site another organisation owns is not a tag's by name."""
+        capture = load_har(har(entry(PAGE), entry("https://t.pixel.example/p.gif"),
+                               entry("https://www.aaa.example/x",
+                                     request_headers={"Cookie": "_px=1"}),
+                               entry("https://www.bbb.example/x",
+                                     request_headers={"Cookie": "_px=1"})))
+        result = attribute([capture], [], MATCHER, owners=_TwoOwners())
+        assert [(c.cookie.name, c.cookie.entry, c.signature.id) for c in result.cookies] == [
+            ("_px", 3, "pixel")]
