@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -60,19 +62,88 @@ def test_ruff() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.slow
-def test_wheel_contains_data(tmp_path: Path) -> None:
-    """The built wheel ships the signature data, its schema and py.typed."""
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the project's wheel once for the packaging tests."""
+    folder = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path), str(REPO)],
+         str(folder), str(REPO)],
         capture_output=True, text=True, check=False, timeout=600,
     )
     if result.returncode != 0 and "hatchling" in result.stderr:
         pytest.skip("hatchling is not installed in this environment")
     assert result.returncode == 0, result.stderr
-    (wheel,) = tmp_path.glob("tagsig-*.whl")
+    (built,) = folder.glob("tagsig-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_contains_data(wheel: Path) -> None:
+    """The built wheel ships the signature data, its schema and py.typed."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"tagsig/data/signatures.json", "tagsig/data/signatures.schema.json",
             "tagsig/data/related-website-sets.json",
             "tagsig/py.typed", "tagsig/__init__.py"} <= names
+
+
+_WHEEL_PROBE = """
+import json, sys
+from importlib import resources
+import tagsig
+from tagsig._i18n import gettext
+from tagsig._resources import data_file, schema_path
+mo = resources.files("tagsig") / "locale" / "ga" / "LC_MESSAGES" / "tagsig.mo"
+print(json.dumps({
+    "package": tagsig.__file__,
+    "signatures": str(data_file("signatures.json")),
+    "schema": str(schema_path("report")),
+    "mo": str(mo) if mo.is_file() else None,
+    "irish": gettext("Overview", "ga"),
+    "path": sys.path,
+}))
+"""
+
+
+def _run_in(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in ``folder`` with a bare environment (no PYTHONPATH, no venv)."""
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False,
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
+    """Installed in a new environment, the wheel runs from its own files, not the checkout.
+
+    The environment sees the dependencies of this one through a ``.pth`` file (no network),
+    but not the checkout: the package, its data, its schemas and its compiled ``.mo``
+    catalogues must all come from the installed wheel.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=300)
+    python = venv / "bin" / "python"
+    (site_packages,) = (venv / "lib").glob("python*/site-packages")
+    # The dependencies' folders only: a folder named by a .pth line has its own .pth files
+    # (this environment's editable install of the checkout) left unread.
+    (site_packages / "dependencies.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+         "--no-index", "--quiet", str(wheel)],
+        capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    probe = _run_in(tmp_path, str(python), "-c", _WHEEL_PROBE)
+    assert probe.returncode == 0, probe.stderr
+    found = json.loads(probe.stdout)
+    installed = str(site_packages.resolve())
+    assert not any(str(REPO / "src") in entry for entry in found["path"])
+    for key in ("package", "signatures", "schema", "mo"):
+        assert found[key] is not None, key
+        assert str(Path(found[key]).resolve()).startswith(installed), (key, found[key])
+    assert found["irish"] != "Overview"
+    report = _run_in(tmp_path, str(venv / "bin" / "tagsig"), "analyze",
+                     str(REPO / "examples" / "shop.har"), "--format", "json")
+    assert report.returncode == 0, report.stderr
+    document = json.loads(report.stdout)
+    assert document["tags"], "the bundled signatures attribute the example's tags"

@@ -73,10 +73,12 @@ class Reading:
 
 
 def all_states(state: PurposeState) -> States:
+    """Return ``state`` for every consent purpose."""
     return tuple((p, state) for p in PURPOSES)
 
 
 def bool_state(value: object) -> PurposeState:
+    """Read a consent manager's yes or no (``true``, ``"1"``, ``denied``...) as a purpose state."""
     if value in {True, "1", "true", "yes", "allow", "allowed", "granted"}:
         return "granted"
     if value in {False, "0", "false", "no", "deny", "denied"}:
@@ -85,10 +87,12 @@ def bool_state(value: object) -> PurposeState:
 
 
 def purpose_states(mapping: Mapping[Purpose, PurposeState]) -> States:
+    """Return the known states of ``mapping`` in the order of the consent purposes."""
     return tuple((p, mapping[p]) for p in PURPOSES if mapping.get(p, "unknown") != "unknown")
 
 
 def json_value(text: str) -> Any:
+    """Parse ``text`` as JSON, as is or URL-decoded; ``None`` when neither parses."""
     for candidate in (text, unquote(text)):
         try:
             return json.loads(candidate)
@@ -98,6 +102,7 @@ def json_value(text: str) -> Any:
 
 
 def b64json_value(text: str) -> Any:
+    """Parse ``text`` as base64 JSON (URL-safe or not, padded or not); ``None`` if it is not."""
     cleaned = unquote(text).strip().replace("-", "+").replace("_", "/")
     try:
         raw = base64.b64decode(cleaned + "=" * (-len(cleaned) % 4))
@@ -107,6 +112,7 @@ def b64json_value(text: str) -> Any:
 
 
 def decision_time(value: object) -> datetime | None:
+    """Read a decision's time: epoch seconds or milliseconds, or ISO 8601 (naive: UTC)."""
     try:
         if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
             number = float(value)
@@ -153,6 +159,7 @@ def _ids(values: Iterable[int]) -> str:
 
 
 def tcf_reading(text: str, source: str) -> Reading:
+    """Read a TCF v2 consent string found in ``source``; an undecodable one is read as an error."""
     decoded: TCString | None = parse_tc_string(text) if text else None
     if decoded is None:
         return Reading(kind="tcf-v2", detail=(("source", source), (
@@ -173,6 +180,7 @@ def tcf_reading(text: str, source: str) -> Reading:
 
 
 def us_privacy(value: str, source: str) -> Reading:
+    """Read an IAB CCPA ``usprivacy`` string (``1YNN``) found in ``source``."""
     text = unquote(value).strip().upper()
     detail = [("source", source), ("string", text)]
     states: States = ()

@@ -16,6 +16,7 @@ _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
 def json_type(value: object) -> str:
+    """Name the JSON type of a decoded ``value`` (``array``, ``string``...), for messages."""
     if isinstance(value, list):
         return "array"
     if isinstance(value, str):
@@ -28,6 +29,7 @@ def json_type(value: object) -> str:
 
 
 def validation_message(error: msgspec.ValidationError, what: str) -> str:
+    """Reword a msgspec error as ``expected ..., found ...`` about ``what``, without its path."""
     text = _MSGSPEC_PATH.sub("", str(error))
     text = text.replace("`", '"')
     if text.startswith("Object missing required field"):
@@ -41,6 +43,7 @@ def validation_message(error: msgspec.ValidationError, what: str) -> str:
 
 
 def path_parts(error: msgspec.ValidationError) -> list[str]:
+    """Return the member names and array indexes of the path a msgspec error names."""
     match = _MSGSPEC_PATH.search(str(error))
     if match is None:
         return []
@@ -48,10 +51,12 @@ def path_parts(error: msgspec.ValidationError) -> list[str]:
 
 
 def pointer_of(error: msgspec.ValidationError, base: str) -> str:
+    """Return the JSON Pointer, under ``base``, of the value a msgspec error names."""
     return base + "".join("/" + escape_pointer(part) for part in path_parts(error))
 
 
 def delete(document: Any, parts: list[str]) -> None:
+    """Remove the value at the path ``parts`` (member names and array indexes) from ``document``."""
     *parents, last = parts
     for part in parents:
         document = document[int(part)] if isinstance(document, list) else document[part]

@@ -40,11 +40,15 @@ Scalar: TypeAlias = str | float | bool | None
 
 
 class NameValue(msgspec.Struct, gc=False):
+    """A header: name and value."""
+
     name: str = ""
     value: str = ""
 
 
 class RawCookie(msgspec.Struct, gc=False):
+    """A cookie of a request's or response's ``cookies`` list, as recorded."""
+
     name: Scalar = ""
     value: Scalar = ""
     path: str | None = None
@@ -59,17 +63,23 @@ Cookies: TypeAlias = list[RawCookie] | dict[str, Any] | None
 
 
 class Param(msgspec.Struct, gc=False):
+    """A parameter of posted form data."""
+
     name: Scalar = ""
     value: Scalar = ""
 
 
 class PostData(msgspec.Struct, gc=False):
+    """A request's posted body: its MIME type, text and form parameters."""
+
     mimeType: str | None = None  # noqa: N815
     text: str | None = None
     params: list[Param] | None = None
 
 
 class Request(msgspec.Struct, gc=False):
+    """A HAR request, as recorded."""
+
     url: str
     method: str | None = None
     httpVersion: str | None = None  # noqa: N815
@@ -81,11 +91,15 @@ class Request(msgspec.Struct, gc=False):
 
 
 class Content(msgspec.Struct, gc=False):
+    """A response body's size and MIME type."""
+
     size: Num = None
     mimeType: str | None = None  # noqa: N815
 
 
 class Response(msgspec.Struct, gc=False):
+    """A HAR response, as recorded (with Chrome's ``_transferSize`` and ``_error``)."""
+
     status: Num = None
     statusText: str | None = None  # noqa: N815
     httpVersion: str | None = None  # noqa: N815
@@ -100,6 +114,8 @@ class Response(msgspec.Struct, gc=False):
 
 
 class Timings(msgspec.Struct, gc=False):
+    """The phases of a request's time, in milliseconds (``-1`` or absent: unknown)."""
+
     blocked: Num = None
     dns: Num = None
     connect: Num = None
@@ -110,16 +126,22 @@ class Timings(msgspec.Struct, gc=False):
 
 
 class Frame(msgspec.Struct, gc=False):
+    """One call frame of an initiator's stack: the script's URL and line."""
+
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
 
 
 class Stack(msgspec.Struct, gc=False):
+    """The call frames of an initiator's stack, and the asynchronous stack that caused it."""
+
     callFrames: list[Frame] | None = None  # noqa: N815
     parent: Stack | None = None
 
 
 class Initiator(msgspec.Struct, gc=False):
+    """Chrome's ``_initiator``: what caused a request (parser, script, redirect...)."""
+
     type: str | None = None
     url: str | None = None
     lineNumber: float | None = None  # noqa: N815
@@ -127,6 +149,8 @@ class Initiator(msgspec.Struct, gc=False):
 
 
 class Entry(msgspec.Struct, gc=False):
+    """A HAR entry, as recorded, with the members Chrome and Firefox add."""
+
     startedDateTime: str  # noqa: N815
     request: Request
     response: Response | None = None
@@ -142,11 +166,15 @@ class Entry(msgspec.Struct, gc=False):
 
 
 class PageTimings(msgspec.Struct, gc=False):
+    """When a page's DOM content and the page itself finished loading."""
+
     onContentLoad: Num = None  # noqa: N815
     onLoad: Num = None  # noqa: N815
 
 
 class Page(msgspec.Struct, gc=False):
+    """A HAR page, as recorded."""
+
     id: Scalar = None
     title: str | None = None
     startedDateTime: str | None = None  # noqa: N815
@@ -154,11 +182,15 @@ class Page(msgspec.Struct, gc=False):
 
 
 class Creator(msgspec.Struct, gc=False):
+    """The program that wrote a HAR (``creator`` or ``browser``): name and version."""
+
     name: str | None = None
     version: Scalar = None
 
 
 class Log(msgspec.Struct, gc=False):
+    """A HAR's ``log``; entries and pages stay raw, to be decoded one by one."""
+
     entries: list[msgspec.Raw] | None = None
     pages: list[msgspec.Raw] | None = None
     version: Scalar = None
@@ -167,6 +199,8 @@ class Log(msgspec.Struct, gc=False):
 
 
 class Har(msgspec.Struct, gc=False):
+    """A HAR document: its ``log``."""
+
     log: Log
 
 

@@ -66,6 +66,7 @@ def is_stripped(value: str) -> bool:
 
 
 def text(value: object) -> str:
+    """Return a HAR scalar as text: ``""`` for none, a whole float without ``.0``."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -74,12 +75,14 @@ def text(value: object) -> str:
 
 
 def creator(raw: har.Creator | None) -> Creator | None:
+    """Return the program a HAR names, or ``None`` when it names none."""
     if raw is None or not raw.name:
         return None
     return Creator(name=raw.name, version=text(raw.version))
 
 
 def size(value: har.Num) -> int | None:
+    """Return a HAR size in bytes, or ``None`` when unknown (negative, absent or absurd)."""
     # -1 means "unknown" in HAR; any negative or non-finite size is treated the same.
     if value is None or not 0 <= value < _MAX_SIZE:
         return None
@@ -87,12 +90,14 @@ def size(value: har.Num) -> int | None:
 
 
 def duration(value: har.Num) -> float | None:
+    """Return a HAR time in milliseconds, or ``None`` when unknown (negative, absent or absurd)."""
     if value is None or not 0 <= value < _MAX_SIZE:
         return None
     return value
 
 
 def total_time(value: har.Num, timings: har.Timings) -> float:
+    """Return an entry's time: as recorded, else the sum of its known phases."""
     total = duration(value)
     if total is not None:
         return total
@@ -102,16 +107,19 @@ def total_time(value: har.Num, timings: har.Timings) -> float:
 
 
 def status(value: har.Num) -> int:
+    """Return an HTTP status code, or ``0`` when none is recorded or it is out of range."""
     if value is None or not 0 <= value < 1000:
         return 0
     return int(value)
 
 
 def mime(value: str) -> str:
+    """Return a MIME type without its parameters, in lower case."""
     return value.split(";", 1)[0].strip().lower()
 
 
 def server_ip(value: str | None) -> str | None:
+    """Return the server's IP address without IPv6 brackets, or ``None`` when not recorded."""
     if not value:
         return None
     return value.strip().strip("[]") or None
@@ -119,6 +127,7 @@ def server_ip(value: str | None) -> str | None:
 
 def redirect(recorded: str | None, headers: Headers, request_url: str, status: int) -> (
         str | None):
+    """Return the absolute URL a response redirects to, or ``None``."""
     # Location only means a redirect on a 3xx response (a 201 may carry one too).
     target = recorded or (headers.get("location") if 300 <= status < 400 else None)
     if not target:
@@ -130,6 +139,7 @@ def redirect(recorded: str | None, headers: Headers, request_url: str, status: i
 
 
 def post_data(raw: har.PostData | None) -> PostData | None:
+    """Return a request's posted body, or ``None`` when none is recorded."""
     if raw is None:
         return None
     params = tuple((text(p.name), text(p.value)) for p in raw.params or ())

@@ -48,6 +48,7 @@ class DomainChecker:
     """Domain -> (organisation id, pointer) of its first claim in the file."""
 
     def problem(self, message: str, pointer: str) -> None:
+        """Record a problem of the organisation file at ``pointer``."""
         self.problems.append(SignatureError(message, path=self.source, pointer=pointer))
 
     def domain(self, raw: Any, pointer: str, *, suffix_allowed: bool = False) -> str | None:
