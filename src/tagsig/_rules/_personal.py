@@ -89,6 +89,10 @@ class PersonalData:
 
 
 def hashes_of(value: str) -> dict[str, str]:
+    """Map the MD5, SHA-1 and SHA-256 digests of a trimmed, lower-cased value to their names.
+
+    A hashed identifier in a request is then told by its digest.
+    """
     text = value.strip().lower()
     return {
         hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(): "MD5",
@@ -98,6 +102,7 @@ def hashes_of(value: str) -> dict[str, str]:
 
 
 def emails_in(texts: Iterable[str]) -> set[str]:
+    """Return the e-mail addresses that appear in any of ``texts`` (known non-TLDs left out)."""
     return {m.group(0) for text in texts if "@" in text for m in EMAIL.finditer(text)
             if m.group(1).lower() not in _NOT_TLDS}
 
