@@ -206,3 +206,72 @@ class TestErrorTree:
         assert [str(e) for e in caught] == ["db.json#/a: x"]
         again = pickle.loads(pickle.dumps(group))
         assert [str(e) for e in again.exceptions] == ["db.json#/a: x"]
+
+
+def _loose(annotation: str, namespace: dict[str, object],
+           seen: frozenset[str] = frozenset()) -> list[str]:
+    """Return the parts of ``annotation`` that are ``Any`` or ``| object``, via aliases."""
+    tree = ast.parse(annotation, mode="eval")
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name == "Any":
+                found.append(annotation)
+            alias = None if name in seen else namespace.get(name)
+            if isinstance(alias, str):  # a TypeAlias written as a string
+                found += _loose(alias, namespace, seen | {name})
+            elif alias is not None and not isinstance(alias, type | ModuleType):
+                found += _loose(repr(alias).replace("typing.", ""), namespace, seen | {name})
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            if any(isinstance(side, ast.Name) and side.id == "object"
+                   for side in (node.left, node.right)):
+                found.append(annotation)
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+              and node.value.id in {"Union", "Optional"}):
+            found += [annotation for sub in ast.walk(node.slice)
+                      if isinstance(sub, ast.Name) and sub.id == "object"]
+    return found
+
+
+def _annotations(obj: object) -> Iterator[tuple[str, str]]:
+    """(where, annotation) for a public function, or a public class's public members."""
+    if inspect.isfunction(obj):
+        for key, value in obj.__annotations__.items():
+            yield key, value if isinstance(value, str) else repr(value)
+        return
+    if not isinstance(obj, type):
+        return
+    for klass in obj.__mro__:
+        if not klass.__module__.startswith("tagsig"):
+            continue
+        for key, value in getattr(klass, "__annotations__", {}).items():
+            if not key.startswith("_"):
+                yield key, value if isinstance(value, str) else repr(value)
+        for key, member in vars(klass).items():
+            if key.startswith("_") and key != "__init__":
+                continue
+            function = member.fget if isinstance(member, property) else getattr(
+                member, "__func__", member)
+            if inspect.isfunction(function):
+                for where, value in _annotations(function):
+                    yield f"{key}.{where}", value
+
+
+def test_loose_annotation_check_can_fail() -> None:
+    """The check below does find ``Any`` and ``| object``, through aliases too."""
+    assert _loose("Mapping[str, Any]", {})
+    assert _loose("str | object", {})
+    assert _loose("Source", {"Source": "int | Mapping[str, Any]"})
+    assert not _loose("Mapping[str, object] | None", {})
+
+
+@pytest.mark.parametrize(("public", "name", "obj"), list(_public()))
+def test_public_signatures_are_precise(public: str, name: str, obj: object) -> None:
+    """No public signature, field or property says ``Any`` or ``| object``."""
+    table = tagsig._EXPORTS if public == "tagsig" else tagsig._ENGINE_EXPORTS
+    module = next(module for module, names in table.items() if name in names)
+    namespace = vars(sys.modules[module])
+    loose = [(where, annotation) for where, annotation in _annotations(obj)
+             if _loose(annotation, namespace)]
+    assert not loose, f"{public}.{name}: {loose}"
