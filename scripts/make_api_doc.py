@@ -9,12 +9,13 @@ import inspect
 import sys
 
 import tagsig
+import tagsig.engine
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Reading inputs": ("load_har", "load_cookies", "parse_url", "registrable_domain",
-                       "first_party_domains", "is_third_party"),
+                       "is_third_party"),
     "Signatures": ("load_signatures", "is_generic_cookie_name"),
-    "Analysis": ("analyze", "attribute", "render", "report_document", "transfer_bytes"),
+    "Analysis": ("analyze", "render", "report_document"),
     "Consent and policy": ("decode_tc_string", "parse_tc_string", "load_policy",
                            "failing_flags"),
 }
@@ -23,6 +24,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
 def _summary(obj: object) -> str:
     doc = inspect.getdoc(obj) or ""
     return doc.split("\n\n", 1)[0].replace("\n", " ")
+
+
+def _rest(obj: object) -> str:
+    doc = inspect.getdoc(obj) or ""
+    return doc.split("\n\n", 2)[1].replace("\n", " ") if doc.count("\n\n") else ""
 
 
 def _signature(obj: object) -> str:
@@ -60,6 +66,13 @@ def main() -> None:
     out.write("\n## Types and constants\n\n")
     for name in others:
         out.write(f"- `tagsig.{name}`\n")
+    out.write("\n## Experimental: `tagsig.engine`\n\n"
+              f"{_summary(tagsig.engine)} {_rest(tagsig.engine)}\n")
+    for name in tagsig.engine.__all__:
+        obj = getattr(tagsig.engine, name)
+        signature = _signature(obj) if inspect.isfunction(obj) else ""
+        summary = _summary(obj) or f"`{obj!r}`"
+        out.write(f"\n### `tagsig.engine.{name}{signature}`\n\n{summary}\n")
 
 
 if __name__ == "__main__":

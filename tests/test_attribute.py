@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tagsig import (
-    Attribution,
     SignatureDB,
     load_cookies,
     load_har,
@@ -16,6 +15,7 @@ from tagsig import (
     parse_url,
 )
 from tagsig._attribute import _parents, attribute
+from tagsig.engine import Attribution
 
 from .builders import entry, har, parser_initiator, script_initiator
 

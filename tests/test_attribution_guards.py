@@ -12,17 +12,15 @@ import json
 from typing import Any
 
 from tagsig import (
-    Attribution,
     CookieJar,
     CookiePattern,
-    Matcher,
     Signature,
     Vendor,
-    attribute,
     load_cookies,
     load_har,
     registrable_domain,
 )
+from tagsig.engine import Attribution, Matcher, attribute
 
 from .builders import entry, har
 

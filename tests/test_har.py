@@ -233,7 +233,7 @@ class TestErrors:
     def test_wrong_argument_type(self) -> None:
         """A source of an unsupported type is a programming error."""
         with pytest.raises(TypeError):
-            load_har(42)
+            load_har(42)  # type: ignore[arg-type]
 
 
 class TestSources:

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig import first_party_domains, is_third_party, load_har, registrable_domain, render
+from tagsig import is_third_party, load_har, registrable_domain, render
 from tagsig._psl import PublicSuffixList, public_suffix_list
+from tagsig.engine import first_party_domains
 
 from .audits import audit
 from .audits import document as page_document

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tagsig
-from tagsig import Entry, load_har, transfer_bytes
+from tagsig import Entry, load_har
 from tagsig._measure import weigh
+from tagsig.engine import transfer_bytes
 from tests import builders
 
 

@@ -8,20 +8,14 @@ captures never loads the rules or the renderers.
 from __future__ import annotations
 
 import importlib
+import sys
+from types import FunctionType
 from typing import TYPE_CHECKING
 
 from tagsig._version import __version__
 
 if TYPE_CHECKING:
     from tagsig._analyze import analyze
-    from tagsig._attribute import (
-        AttributedCookie,
-        AttributedEntry,
-        Attribution,
-        CookieEvidence,
-        EntryRef,
-        attribute,
-    )
     from tagsig._batch import (
         EstateSummary,
         RuleEstate,
@@ -60,8 +54,7 @@ if TYPE_CHECKING:
     )
     from tagsig._har import load_har
     from tagsig._har_values import parse_url
-    from tagsig._match import CookieMatch, Matcher
-    from tagsig._measure import Weight, transfer_bytes
+    from tagsig._measure import Weight
     from tagsig._models import (
         Capture,
         Cookie,
@@ -78,7 +71,7 @@ if TYPE_CHECKING:
         Timings,
         Url,
     )
-    from tagsig._party import first_party_domains, is_third_party, registrable_domain
+    from tagsig._party import is_third_party, registrable_domain
     from tagsig._policy import Policy, Waiver, failing_flags, load_policy
     from tagsig._render import Format, render, report_document
     from tagsig._report import (
@@ -120,14 +113,6 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "tagsig._analyze": (
         "analyze",
-    ),
-    "tagsig._attribute": (
-        "AttributedCookie",
-        "AttributedEntry",
-        "Attribution",
-        "CookieEvidence",
-        "EntryRef",
-        "attribute",
     ),
     "tagsig._batch": (
         "EstateSummary",
@@ -179,14 +164,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "tagsig._har": ("load_har",),
     "tagsig._har_values": ("parse_url",),
-    "tagsig._match": (
-        "CookieMatch",
-        "Matcher",
-    ),
-    "tagsig._measure": (
-        "Weight",
-        "transfer_bytes",
-    ),
+    "tagsig._measure": ("Weight",),
     "tagsig._models": (
         "Capture",
         "Cookie",
@@ -204,7 +182,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Url",
     ),
     "tagsig._party": (
-        "first_party_domains",
         "is_third_party",
         "registrable_domain",
     ),
@@ -268,11 +245,34 @@ by ``tests/test_public_api.py``)."""
 
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
+_ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "tagsig._attribute": (
+        "AttributedCookie",
+        "AttributedEntry",
+        "Attribution",
+        "CookieEvidence",
+        "EntryRef",
+        "attribute",
+    ),
+    "tagsig._match": (
+        "CookieMatch",
+        "Matcher",
+    ),
+    "tagsig._measure": ("transfer_bytes",),
+    "tagsig._party": ("first_party_domains",),
+}
+"""The private module of each name of :mod:`tagsig.engine` (which reads it from here, so
+that either namespace can name the objects of both)."""
+
+_PUBLIC_MODULE = {
+    **{(module, name): "tagsig" for module, names in _EXPORTS.items() for name in names},
+    **{(module, name): "tagsig.engine"
+       for module, names in _ENGINE_EXPORTS.items() for name in names},
+}
+"""The public module (``tagsig`` or ``tagsig.engine``) of each private (module, name)."""
+
 __all__ = [
     "ArgumentError",
-    "AttributedCookie",
-    "AttributedEntry",
-    "Attribution",
     "Capture",
     "CaptureRecord",
     "CatalogueEntry",
@@ -285,15 +285,12 @@ __all__ = [
     "ConsentSummary",
     "Cookie",
     "CookieChange",
-    "CookieEvidence",
     "CookieJar",
     "CookieJarError",
-    "CookieMatch",
     "CookiePattern",
     "CookieSource",
     "Creator",
     "Entry",
-    "EntryRef",
     "Estate",
     "EstateSummary",
     "EstateTable",
@@ -309,7 +306,6 @@ __all__ = [
     "InputSummary",
     "InvalidSignatureDB",
     "MatchKind",
-    "Matcher",
     "Organisation",
     "OrganisationKind",
     "OrganisationSource",
@@ -351,7 +347,6 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_capture",
-    "attribute",
     "catalogue_entries",
     "catalogue_entry",
     "decode_tc_string",
@@ -359,7 +354,6 @@ __all__ = [
     "estate_document",
     "expand_captures",
     "failing_flags",
-    "first_party_domains",
     "is_generic_cookie_name",
     "is_third_party",
     "load_cookies",
@@ -375,15 +369,39 @@ __all__ = [
     "run_batch",
     "schema_path",
     "summarize_estate",
-    "transfer_bytes",
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULE_OF.get(name)
+def _publish() -> None:
+    """Name every loaded public class and function by its public module.
+
+    So ``repr``, ``help`` and pickles say ``tagsig.Report``, not ``tagsig._report.Report``.
+
+    Only modules already imported are touched: an object can only reach a caller through
+    a public name, whose look-up runs this after importing the module that defines it.
+    """
+    modules = sys.modules
+    for (module_name, name), public in _PUBLIC_MODULE.items():
+        module = modules.get(module_name)
+        if module is None:
+            continue
+        value = module.__dict__.get(name)
+        if isinstance(value, type | FunctionType) and value.__module__ == module_name:
+            value.__module__ = public
+
+
+def _load(name: str, table: dict[str, str], namespace: str) -> object:
+    """Import the private module that defines ``name`` and return the object."""
+    module = table.get(name)
     if module is None:
-        raise AttributeError(f"module 'tagsig' has no attribute {name!r}")
+        raise AttributeError(f"module {namespace!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
+    _publish()
+    return value
+
+
+def __getattr__(name: str) -> object:
+    value = _load(name, _MODULE_OF, "tagsig")
     globals()[name] = value  # later look-ups skip this function
     return value
 

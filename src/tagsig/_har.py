@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
-from typing import IO, Any, TypeAlias, TypeVar
+from typing import IO, Any, Protocol, TypeAlias, TypeVar
 
 import msgspec
 
@@ -42,8 +42,25 @@ from tagsig._source import ZIP_MAGIC, gunzip, read_bytes, replace_lone_surrogate
 
 __all__ = ["HarSource", "load_har"]
 
-HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, Any]"  # noqa: E501
+HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, object]"  # noqa: E501
 """What :func:`load_har` accepts (besides haralyzer objects)."""
+
+
+class HaralyzerParser(Protocol):
+    """What :func:`load_har` reads of a ``haralyzer.HarParser``: its parsed ``log``."""
+
+    @property
+    def har_data(self) -> Mapping[str, object]: ...
+
+
+class HaralyzerPage(Protocol):
+    """What :func:`load_har` reads of a ``haralyzer.HarPage``: its parser and page id."""
+
+    @property
+    def parser(self) -> HaralyzerParser: ...
+
+    @property
+    def page_id(self) -> str: ...
 
 _ANY_DECODER = msgspec.json.Decoder()
 
@@ -61,7 +78,7 @@ _MAX_DIGITS = 30
 # --- Public entry point. ------------------------------------------------------------------
 
 
-def load_har(source: HarSource | object, *, name: str | None = None,
+def load_har(source: HarSource | HaralyzerParser | HaralyzerPage, *, name: str | None = None,
              max_bytes: int | None = None) -> Capture:
     """Read a HAR capture into a :class:`Capture`.
 

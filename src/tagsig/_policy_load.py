@@ -52,7 +52,7 @@ _MAX_SHOWN: Final = 200
 """Longest schema message quoted in an error (a wrong value can be megabytes long)."""
 
 
-def policy_from_mapping(cls: type[Policy], document: Mapping[str, Any], *,
+def policy_from_mapping(cls: type[Policy], document: Mapping[str, object], *,
                         source: str = "<policy>") -> Policy:
     """Build a ``cls`` from a parsed document (see :meth:`Policy.from_mapping`).
 
@@ -71,20 +71,21 @@ def policy_from_mapping(cls: type[Policy], document: Mapping[str, Any], *,
             message = message[:_MAX_SHOWN - 3] + "..."
         raise PolicyError(f"expected a valid policy, found: {message}",
                           path=source, pointer=pointer or "/")
-    tags = document.get("tags", {})
-    purposes = document.get("consent", {}).get("purposes")
+    valid: Mapping[str, Any] = document  # the schema fixes the shapes read below
+    tags = valid.get("tags", {})
+    purposes = valid.get("consent", {}).get("purposes")
     known = get_args(Purpose)
     return cls(
         allowed_tags=_maybe(tags.get("allowed")),
         denied_tags=tuple(tags.get("denied", ())),
         required_tags=tuple(tags.get("required", ())),
-        allowed_countries=_maybe(document.get("transfers", {}).get("allowed_countries")),
-        max_cookie_days=document.get("cookies", {}).get("max_lifetime_days"),
-        max_tag_bytes=document.get("weight", {}).get("max_bytes_per_tag"),
+        allowed_countries=_maybe(valid.get("transfers", {}).get("allowed_countries")),
+        max_cookie_days=valid.get("cookies", {}).get("max_lifetime_days"),
+        max_tag_bytes=valid.get("weight", {}).get("max_bytes_per_tag"),
         consent_purposes=None if purposes is None else tuple(
             p for p in known if p in purposes),
         ignore=tuple(Waiver(rule=w["rule"], reason=w["reason"],
-                            tags=tuple(w.get("tags", ()))) for w in document.get(
+                            tags=tuple(w.get("tags", ()))) for w in valid.get(
                                 "ignore", ())),
         source=source,
     )

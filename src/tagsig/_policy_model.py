@@ -8,7 +8,6 @@ consent readers (``_cmp``); reading a policy file is ``_policy_load``'s job.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from attrs import frozen
 
@@ -62,7 +61,7 @@ class Policy:
         return next((w for w in self.ignore if w.covers(rule, tag)), None)
 
     @classmethod
-    def from_mapping(cls, document: Mapping[str, Any], *, source: str = "<policy>") -> Policy:
+    def from_mapping(cls, document: Mapping[str, object], *, source: str = "<policy>") -> Policy:
         """Build a policy from a parsed document, validating it against the schema.
 
         Raises:
