@@ -11,6 +11,8 @@ number of bound rules.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -20,7 +22,7 @@ from tagsig._regex import is_self_contained, literal_prefix
 
 if TYPE_CHECKING:
     from tagsig._models import Url
-    from tagsig._signature_model import CookiePattern, Signature, UrlPattern
+    from tagsig._signature_model import CookiePattern, Signature, SignatureDB, UrlPattern
 
 __all__ = ["CookieMatch", "Matcher"]
 
@@ -343,9 +345,17 @@ def _combine(
     return combined, numbers, solo
 
 
+_COMPILED: Final[weakref.WeakKeyDictionary[SignatureDB, Matcher]] = weakref.WeakKeyDictionary()
+"""The matcher of each database, kept as long as the database lives."""
+_COMPILING: Final = threading.Lock()
+
+
 @frozen(kw_only=True, eq=False)
 class Matcher:
-    """A signature database compiled into look-up tables; build it with :meth:`from_signatures`.
+    """A signature database compiled into look-up tables.
+
+    :meth:`compile` compiles a :class:`~tagsig.SignatureDB` once and keeps the result for as
+    long as the database lives; :meth:`from_signatures` compiles any signatures.
 
     Host patterns: ``example.com`` matches that host only; ``*.example.com`` matches
     ``example.com`` and every subdomain. An exact pattern beats a wildcard one, and a
@@ -378,6 +388,31 @@ class Matcher:
     )
     _bound_indexes: dict[str, _CookieIndex] = field(factory=dict, init=False, repr=False)
     """The index of each domain's bound patterns, built when a cookie of it is looked up."""
+
+    @classmethod
+    def compile(cls, db: SignatureDB) -> Matcher:
+        """Return the matcher of ``db``: compiled on the first call, the same one afterwards.
+
+        >>> from tagsig._signatures import load_signatures
+        >>> db = load_signatures()
+        >>> Matcher.compile(db).match_host("www.google-analytics.com").id
+        'google-analytics'
+
+        Args:
+            db: The signature database.
+
+        Returns:
+            The compiled matcher, shared by every caller for as long as ``db`` lives.
+
+        """
+        found = _COMPILED.get(db)
+        if found is not None:
+            return found
+        with _COMPILING:  # one build per database, even when threads ask at once
+            found = _COMPILED.get(db)
+            if found is None:
+                found = _COMPILED[db] = cls.from_signatures(db.signatures)
+        return found
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:

@@ -3,8 +3,8 @@
 A signature database is a JSON file (format ``schema_version`` 2, or 1 without
 organisations) listing the organisations that own tags and domains and the third-party tags
 tagsig recognises. :func:`load_signatures` reads the bundled database, layers custom
-files on top of it and returns an immutable :class:`SignatureDB`; its
-:attr:`SignatureDB.matcher` compiles the database once into fast look-ups.
+files on top of it and returns an immutable :class:`SignatureDB`;
+:meth:`Matcher.compile` compiles it once into fast look-ups.
 
 Layering: files apply in order. An entry whose ``id`` already exists replaces the earlier
 entry, an entry ``{"id": "x", "disabled": true}`` removes ``x``, any other entry is added.
