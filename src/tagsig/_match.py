@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from attrs import field, frozen
 
-from tagsig._regex import is_self_contained, literal_prefix
+from tagsig._regex import is_self_contained, literal_prefix, longest_literal
 
 if TYPE_CHECKING:
     from tagsig._models import Url
@@ -76,23 +76,41 @@ def _host_candidates(host: str) -> Iterable[tuple[bool, str]]:
 class _UrlRules:
     """The URL patterns of one host pattern: longest prefix first, then regexes."""
 
-    prefixes: tuple[tuple[str, Signature, UrlPattern], ...]
+    prefixes: dict[str, Signature]
+    """The first signature, in database order, of each prefix path."""
+    prefix_heads: frozenset[str]
+    prefix_long: dict[str, tuple[str, ...]]
     regexes: tuple[tuple[re.Pattern[str], Signature, UrlPattern], ...]
 
     @classmethod
     def build(cls, items: Sequence[tuple[Signature, UrlPattern]]) -> _UrlRules:
-        prefixes = [(p.path, s, p) for s, p in items if p.match == "prefix"]
-        # Stable sort: equal lengths keep database order.
-        prefixes.sort(key=lambda item: -len(item[0]))
+        prefixes: dict[str, Signature] = {}
+        for signature, pattern in items:
+            if pattern.match == "prefix":
+                prefixes.setdefault(pattern.path, signature)
         regexes = tuple(
             (p.pattern, s, p) for s, p in items if p.match == "regex" and p.pattern is not None
         )
-        return cls(prefixes=tuple(prefixes), regexes=regexes)
+        return cls(prefixes=prefixes, prefix_heads=_heads(prefixes),
+                   prefix_long=_long(prefixes, at_end=False), regexes=regexes)
 
     def find(self, target: str) -> Signature | None:
-        for path, signature, _pattern in self.prefixes:
-            if target.startswith(path):
-                return signature
+        # The longest matching prefix wins (equally long ones are the same path: the first
+        # in database order). Walk along the target while some prefix still starts that
+        # way: the walk is as long as the shared start, whatever the number of prefixes.
+        prefixes, heads = self.prefixes, self.prefix_heads
+        found = prefixes.get("")
+        for end in range(1, min(len(target), _HEAD) + 1):
+            head = target[:end]
+            if head not in heads:
+                break
+            found = prefixes.get(head, found)
+        else:
+            for path in self.prefix_long.get(target[:_HEAD], ()):
+                if target.startswith(path):
+                    return prefixes[path]
+        if found is not None:
+            return found
         for regex, signature, _pattern in self.regexes:
             if regex.match(target):
                 return signature
@@ -157,8 +175,13 @@ class _CookieIndex:
     regex_by_prefix: dict[str, tuple[_RegexAlternative, ...]]
     regex_prefix_heads: frozenset[str]
     regex_prefix_long: dict[str, tuple[str, ...]]
+    regex_by_literal: dict[str, tuple[_RegexAlternative, ...]]
+    """Regexes with no literal prefix, by a literal every match contains."""
+    regex_literal_grams: dict[str, tuple[str, ...]]
+    """The literals of ``regex_by_literal``, keyed by their first ``_GRAM`` characters."""
     regex_combined: re.Pattern[str] | None
-    """One alternation of the regexes with no literal prefix."""
+    """One alternation of the regexes with neither a literal prefix nor a literal of at
+    least ``_GRAM`` characters."""
     regex_groups: dict[int, _RegexAlternative]
     """Group number of each branch of ``regex_combined``."""
     regex_solo: tuple[_RegexAlternative, ...]
@@ -197,13 +220,21 @@ class _CookieIndex:
             if (compiled := entries[0][1].pattern) is not None
         ]
         by_prefix: dict[str, list[_RegexAlternative]] = {}
+        by_literal: dict[str, list[_RegexAlternative]] = {}
         unanchored: list[_RegexAlternative] = []
         for alternative in alternatives:
             prefix = literal_prefix(alternative.pattern)
             if prefix:
                 by_prefix.setdefault(prefix, []).append(alternative)
+                continue
+            literal = longest_literal(alternative.pattern.pattern)
+            if len(literal) >= _GRAM:
+                by_literal.setdefault(literal, []).append(alternative)
             else:
                 unanchored.append(alternative)
+        literal_grams: dict[str, list[str]] = {}
+        for literal in by_literal:
+            literal_grams.setdefault(literal[:_GRAM], []).append(literal)
         combined, numbers, solo = _combine(unanchored)
         return cls(
             exact=_freeze(groups["exact"]),
@@ -219,6 +250,8 @@ class _CookieIndex:
             regex_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
             regex_prefix_heads=_heads(by_prefix),
             regex_prefix_long=_long(by_prefix, at_end=False),
+            regex_by_literal={k: tuple(v) for k, v in by_literal.items()},
+            regex_literal_grams={k: tuple(v) for k, v in literal_grams.items()},
             regex_combined=combined,
             regex_groups=numbers,
             regex_solo=solo,
@@ -306,6 +339,8 @@ class _CookieIndex:
                     alternative.pattern.match(name)
                 ):
                     best = alternative
+        if self.regex_literal_grams:
+            best = self._find_regex_by_literal(name, best)
         if self.regex_combined is not None:
             found = self.regex_combined.match(name)
             if found is not None and found.lastindex is not None:
@@ -316,6 +351,24 @@ class _CookieIndex:
             if (best is None or alternative.order < best.order) and alternative.pattern.match(name):
                 best = alternative
         return () if best is None else best.entries
+
+    def _find_regex_by_literal(
+        self, name: str, best: _RegexAlternative | None
+    ) -> _RegexAlternative | None:
+        """Try the regexes whose required literal occurs in ``name``; keep the first."""
+        grams, by_literal = self.regex_literal_grams, self.regex_by_literal
+        seen: set[str] = set()
+        for start in range(len(name) - _GRAM + 1):
+            for literal in grams.get(name[start : start + _GRAM], ()):
+                if literal in seen or not name.startswith(literal, start):
+                    continue
+                seen.add(literal)
+                for alternative in by_literal[literal]:
+                    if (best is None or alternative.order < best.order) and (
+                        alternative.pattern.match(name)
+                    ):
+                        best = alternative
+        return best
 
 
 def _combine(
