@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 import tagsig._signature_file as signature_file_module
 import tagsig._signatures as signatures_module
+from tagsig._cli import main as cli_main
+from tagsig._cookie_names import is_generic_cookie_name
 from tagsig._exceptions import (
     InvalidSignatureDB,
     SignatureError,
@@ -361,6 +363,39 @@ class TestLoadErrors:
             f"{path}#/signatures/0/cookies/1/name: expected a valid regular expression, "
             "found '_acme_(': missing ), unterminated subpattern at position 6"
         )
+
+    def test_invalid_cookie_regex_alone(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A cookie regex that does not compile is one SignatureError, and one CLI line."""
+        document = {
+            "schema_version": 1,
+            "signatures": [signature_json(
+                "acme", vendor={"name": "Example", "country": None, "dpf": None},
+                cookies=[{"name": "_acme_[0-9", "match": "regex"}])],
+        }
+        path = write_json(tmp_path / "db.json", document)
+        with pytest.raises(InvalidSignatureDB) as excinfo:
+            load(path)
+        (error,) = excinfo.value.exceptions
+        assert isinstance(error, SignatureError)
+        assert isinstance(error.__cause__, re.error)
+        message = (f"{path}#/signatures/0/cookies/0/name: expected a valid regular "
+                   "expression, found '_acme_[0-9': unterminated character set at position 6")
+        assert str(error) == message
+        capsys.readouterr()
+        code = cli_main(["analyze", "--signatures", str(path),
+                         str(fixture("../har/chrome-devtools.har"))])
+        captured = capsys.readouterr()
+        assert code == 2
+        assert captured.err == f"tagsig: error: {message}\n"
+        assert captured.out == ""
+
+    def test_generic_name_check_of_a_broken_regex(self) -> None:
+        """The generic-name check reports a regex that does not compile as its own error."""
+        with pytest.raises(SignatureError, match=r"found '_acme_\(': missing \)") as excinfo:
+            is_generic_cookie_name("_acme_(", "regex")
+        assert isinstance(excinfo.value.__cause__, re.error)
 
     def test_ambiguous_regex(self, tmp_path: Path) -> None:
         """A regex that ``re`` warns about (FutureWarning) is refused, not warned about."""
