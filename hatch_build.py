@@ -1,12 +1,15 @@
-"""Build hook: compile the gettext catalogues (``.po``) to ``.mo`` files inside the wheel.
+"""Build hook: compile the gettext catalogues and the bundled signature database.
 
-A source checkout and an editable install compile the ``.po`` files in memory instead
-(``tagsig._i18n``), so the hook only runs for regular wheels.
+The wheel ships ``.mo`` files built from the ``.po`` files, and ``signatures.index``, the
+records of ``data/signatures.json`` built once (``tagsig._signature_index``). A source
+checkout and an editable install compile both in memory instead (``tagsig._i18n``,
+``tagsig._signatures``), so the hook only runs for regular wheels.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,20 @@ from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 LOCALE = Path("src") / "tagsig" / "locale"
+SIGNATURES = Path("data") / "signatures.json"
+
+
+def write_signature_index(root: Path, out: Path) -> None:
+    """Build ``data/signatures.json`` as tagsig reads it and write its index to ``out``."""
+    sys.path.insert(0, str(root / "src"))
+    try:
+        from tagsig._signature_file import read_layer  # noqa: PLC0415 - the tree being built
+        from tagsig._signature_index import encode_layer  # noqa: PLC0415
+    finally:
+        sys.path.remove(str(root / "src"))
+    source = root / SIGNATURES
+    layer = read_layer(source, schema=None, validate=False)
+    out.write_bytes(encode_layer(layer, source.read_bytes()))
 
 
 class CompileCatalogues(BuildHookInterface[BuilderConfig]):
@@ -39,6 +56,9 @@ class CompileCatalogues(BuildHookInterface[BuilderConfig]):
                 write_mo(out, catalog)
             build_data["force_include"][str(mo)] = (
                 f"tagsig/locale/{language}/LC_MESSAGES/tagsig.mo")
+        index = self._scratch / "signatures.index"
+        write_signature_index(Path(self.root), index)
+        build_data["force_include"][str(index)] = "tagsig/data/signatures.index"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the scratch folder."""

@@ -99,12 +99,13 @@ marks = [("start", clock())]
 from tagsig._analyze import build_report
 from tagsig._attribute import attribute
 from tagsig._har import load_har
+from tagsig._match import Matcher
 from tagsig._render import render
 from tagsig._signatures import load_signatures
 marks.append(("imports", clock()))
 capture = load_har(sys.argv[1])
 marks.append(("reading", clock()))
-matcher = load_signatures().matcher
+matcher = Matcher.compile(load_signatures())
 marks.append(("signatures", clock()))
 attribution = attribute((capture,), (), matcher, ())
 marks.append(("attribution", clock()))

@@ -1,8 +1,12 @@
 """Measure matcher look-ups per second on synthetic databases of N and 10 x N signatures.
 
-Run with ``python benchmarks/bench_match.py [N]``. The workload is fixed: the same hosts,
-URLs and cookie names (hits and misses) are looked up against both databases, so the
-ratio of the two timings shows how look-up cost grows with the database (ideally 1).
+Run with ``python benchmarks/bench_match.py [N]``; ``--growth`` instead times one look-up
+against 10, 100 and 1,000 cookie regexes and 1, 10, 100 and 1,000 URL prefixes on one
+host, and prints the ratio of the largest to the smallest (ideally 1).
+
+The workload is fixed: the same hosts, URLs and cookie names (hits and misses) are looked
+up against both databases, so the ratio of the two timings shows how look-up cost grows
+with the database (ideally 1).
 Every fourth signature also has generic cookie names bound to its own domain (``uid``,
 ``ts``), so that cookie look-ups with a domain also walk the bound rules.
 """
@@ -155,7 +159,60 @@ def measure(
     return results
 
 
+GROWTH_NAMES = 2_000
+
+
+def _per_lookup(call: Callable[[str], object], items: Sequence[str]) -> float:
+    """Best microseconds per call over three rounds, each on a fresh cache-free path."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for item in items:
+            call(item)
+        best = min(best, time.perf_counter() - start)
+    return best / len(items) * 1e6
+
+
+def growth() -> None:
+    """Time cold cookie look-ups against N regexes and URL look-ups against N prefixes."""
+    rng = random.Random(4)
+    print(f"{'look-up':<34}{'patterns':>10}{'us/look-up':>14}")
+    regex_times = []
+    for count in (10, 100, 1_000):
+        # Regexes without a literal start (the shape that cannot be indexed by prefix).
+        cookies = tuple(CookiePattern(name=f"[a-z]+_{word(rng, 6, 6)}{i}_[0-9]+$",
+                                      match="regex") for i in range(count))
+        signature = Signature(id="sig", name="S", vendor=Vendor(name="V"),
+                              category="analytics", consent="analytics", cookies=cookies)
+        names = [f"ab_{word(rng, 6, 6)}_{i}" for i in range(GROWTH_NAMES // 2)]
+        names += [cookies[rng.randrange(count)].name.replace("[a-z]+", "xy")
+                  .replace("[0-9]+$", "42") for _ in range(GROWTH_NAMES // 2)]
+        matcher = Matcher.from_signatures([signature])
+        # The bare index, without the per-name memo, so every look-up is cold.
+        index = matcher._cookies
+        regex_times.append(_per_lookup(index.find, names))
+        print(f"{'cookie name vs regexes':<34}{count:>10,}{regex_times[-1]:>14.2f}")
+    url_times = []
+    for count in (1, 10, 100, 1_000):
+        urls = tuple(UrlPattern(host="cdn.example.com", path=f"/{word(rng, 3, 8)}/{i}/")
+                     for i in range(count))
+        signature = Signature(id="sig", name="S", vendor=Vendor(name="V"),
+                              category="cdn", consent="functional", urls=urls)
+        matcher = Matcher.from_signatures([signature])
+        (rules,) = matcher._url_rules.values()
+        targets = [f"/{word(rng)}/x.js" for _ in range(GROWTH_NAMES // 2)]
+        targets += [urls[rng.randrange(count)].path + "app.js" for _ in range(GROWTH_NAMES // 2)]
+        url_times.append(_per_lookup(rules.find, targets))
+        print(f"{'URL path vs prefixes on one host':<34}{count:>10,}{url_times[-1]:>14.2f}")
+    print(f"ratio largest/smallest: cookie regexes {regex_times[-1] / regex_times[0]:.1f}, "
+          f"URL prefixes {url_times[-1] / url_times[0]:.1f}")
+
+
 def main() -> None:
+    if "--growth" in sys.argv[1:]:
+        gc.disable()
+        growth()
+        return
     # As timeit does: keep collector pauses, which grow with the heap, out of the timings.
     gc.disable()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000

@@ -42,7 +42,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 _PHASES = (
     ("import CLI", "import tagsig._cli"),
     ("load DB", "from tagsig._signatures import load_signatures; db = load_signatures()"),
-    ("compile matcher", "db.matcher"),
+    ("compile matcher", "from tagsig._match import Matcher; Matcher.compile(db)"),
     ("PSL", "from tagsig._psl import public_suffix_list; public_suffix_list()"),
     ("i18n", "from tagsig._i18n import resolve_language; resolve_language(None)"),
     ("read", "from tagsig._har import load_har; capture = load_har(PATH)"),

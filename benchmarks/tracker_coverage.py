@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--missing", action="store_true")
     args = parser.parse_args()
     db = load_signatures(args.database, bundled=False) if args.database else load_signatures()
-    matcher = db.matcher
+    matcher = Matcher.compile(db)
     domains = read_domains(args.list)
     missing = [domain for domain in domains if not recognised(matcher, domain)]
     print(f"tracker domains checked: {len(domains)}")

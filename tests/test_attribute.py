@@ -15,7 +15,7 @@ from tagsig import (
     parse_url,
 )
 from tagsig._attribute import _parents, attribute
-from tagsig.engine import Attribution
+from tagsig.engine import Attribution, Matcher
 
 from .builders import entry, har, parser_initiator, script_initiator
 
@@ -34,7 +34,7 @@ def _attribution(db: SignatureDB, *entries: dict[str, object], jar: bytes | None
                  first_party: tuple[str, ...] = ()) -> Attribution:
     capture = load_har(har(*entries))
     jars = [load_cookies(jar)] if jar is not None else []
-    return attribute([capture], jars, db.matcher, first_party)
+    return attribute([capture], jars, Matcher.compile(db), first_party)
 
 
 def _tags(attribution: Attribution) -> list[str | None]:
@@ -64,7 +64,7 @@ class TestRequests:
 
     def test_bundled_database_is_psl_correct(self) -> None:
         """foo.github.io is not GitHub's, though github.com is."""
-        matcher = load_signatures().matcher
+        matcher = Matcher.compile(load_signatures())
         found = matcher.match_url(parse_url("https://foo.github.io/x.js"))
         assert found is None or "github" not in found.id
 
@@ -235,7 +235,7 @@ class TestCookies:
         # A vendor that made no request in the capture gets no cookie of the jar.
         assert _attribution(db, entry(PAGE), jar=jar).cookies == ()
         # A jar alone is read by name and domain.
-        alone = attribute([], [load_cookies(jar)], db.matcher)
+        alone = attribute([], [load_cookies(jar)], Matcher.compile(db))
         assert {c.cookie.name for c in alone.cookies} == {"_px", "other"}
         # Lifetime counts from the capture's start (2024-05-01 10:00 UTC).
         assert {c.lifetime_days for c in result.cookies} == {245.0}

@@ -30,7 +30,8 @@ LAYERS: Mapping[str, int] = {
     # 2 signatures: the signature model, its files and the catalogue of them.
     "_related_sets": SIGNATURES, "_cookie_names": SIGNATURES,
     "_organisation_file": SIGNATURES, "_signature_model": SIGNATURES,
-    "_signature_file": SIGNATURES, "_signatures": SIGNATURES, "_catalogue": SIGNATURES,
+    "_signature_file": SIGNATURES, "_signatures": SIGNATURES,
+    "_signature_index": SIGNATURES, "_catalogue": SIGNATURES,
     "_ownership": SIGNATURES,
     # 3 matching: the signatures compiled for matching requests and cookies.
     "_match": MATCHING,
@@ -61,7 +62,7 @@ LAYERS: Mapping[str, int] = {
     # 10 command line and public API.
     "_batch": CLI, "_batch_pool": CLI, "_batch_write": CLI,
     "_diff": CLI, "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
-    "__main__": CLI, "__init__": CLI,
+    "__main__": CLI, "__init__": CLI, "engine": CLI,
 }
 """Each module of ``tagsig`` (by its name inside the package) and its layer."""
 
@@ -73,12 +74,6 @@ RULE_FAMILIES = frozenset({
 one another."""
 
 ALLOWED: frozenset[tuple[str, str]] = frozenset({
-    # SignatureDB.matcher compiles the database: the model imports the matcher. Goes when
-    # the matcher compiles a database itself (Matcher.compile(db)).
-    ("_signature_model", "_match"),
-    # Ownership (the database's organisation queries) takes normalise_host, a host helper
-    # that lives in the matcher. Goes when that helper moves below both (with _url).
-    ("_ownership", "_match"),
     # Report._repr_html_ and Report.to_pandas call the renderers that tagsig._render
     # registers; ``import tagsig`` is lazy, so a report can be used before any renderer
     # was imported, and the report then imports the render layer once (on first use).
@@ -95,13 +90,15 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def imported_modules(source: str, name: str) -> Iterator[tuple[str, int]]:
+def imported_modules(source: str, name: str,
+                     layers: Mapping[str, int] | None = None) -> Iterator[tuple[str, int]]:
     """Yield the package modules that ``source`` (module ``name``) imports, with the line.
 
     Every import counts, wherever it stands. ``from tagsig import _x`` and
     ``from . import _x`` name the module ``_x``; an import of the package itself
     (``import tagsig``) names ``__init__``.
     """
+    layers = LAYERS if layers is None else layers
     package = name.split(".")[:-1] if name != "__init__" else []
     if name in {"_rules"}:
         package = ["_rules"]
@@ -122,8 +119,10 @@ def imported_modules(source: str, name: str) -> Iterator[tuple[str, int]]:
                 module = inside
             for alias in node.names:
                 sub = f"{module}.{alias.name}" if module else alias.name
-                yield (sub if sub in LAYERS or not module else module) or "__init__", \
-                    node.lineno
+                if not module:  # from tagsig import X: a module if listed, else a name
+                    yield (sub if sub in layers else "__init__"), node.lineno
+                else:
+                    yield (sub if sub in layers else module), node.lineno
 
 
 def _inside(dotted: str) -> str | None:
@@ -141,7 +140,7 @@ def violations(sources: Mapping[str, str], layers: Mapping[str, int],
     for name, source in sorted(sources.items()):
         if name not in layers:
             continue
-        for target, line in sorted(set(imported_modules(source, name))):
+        for target, line in sorted(set(imported_modules(source, name, layers))):
             layer = layers.get(target)
             if layer is None:
                 found.append(f"{name}:{line} imports {target}, which has no layer")

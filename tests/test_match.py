@@ -11,9 +11,10 @@ from attrs import evolve
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tagsig._match import CookieMatch, Matcher, normalise_host
+from tagsig._match import CookieMatch, Matcher
 from tagsig._models import Url
 from tagsig._signature_model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
+from tagsig._url import normalise_host
 
 
 def make(
@@ -358,6 +359,78 @@ def test_cookie_precedence_agrees_with_brute_force(groups: list[list[tuple[str, 
     answer = None if found is None else (found.signature.id, found.pattern.name,
                                          found.pattern.match)
     assert answer == _reference(signatures, name)
+
+
+# Regexes with a literal start, a literal inside (three characters or more, indexed by
+# it), a short literal only, or none (both tried as one alternation), and some that cannot
+# join an alternation (named groups, inline flags).
+_regex_parts = st.sampled_from(["ab", "ba_", "abba", "b", "[ab]+", "[0-9]*", "a?", ".",
+                                "(a|b)", "_", "9"])
+_regexes = st.builds(
+    lambda parts, tail, shape: shape.format("".join(parts)) + tail,
+    st.lists(_regex_parts, min_size=1, max_size=5),
+    st.sampled_from(["", "$"]),
+    st.sampled_from(["{}", "[ab]*{}", "[0-9]?{}", "(?P<g>{})", "(?s){}", "(?i){}"]),
+)
+
+
+@settings(max_examples=500)
+@given(groups=st.lists(st.lists(_regexes, min_size=1, max_size=6), min_size=1, max_size=4),
+       name=st.text(alphabet="ab_9", max_size=10))
+def test_regex_index_agrees_with_trying_every_regex(groups: list[list[str]],
+                                                    name: str) -> None:
+    """Indexing regexes by a required literal keeps the first match in database order."""
+    signatures = [make(f"s{i}", cookies=tuple((r, "regex") for r in group))
+                  for i, group in enumerate(groups)]
+    found = Matcher.from_signatures(signatures).match_cookie(name)
+    answer = None if found is None else (found.signature.id, found.pattern.name,
+                                         found.pattern.match)
+    assert answer == _reference(signatures, name)
+
+
+@pytest.mark.parametrize("order", [("[a-z]*_abc_[0-9]+", "[a-z]*_abc_1"),
+                                   ("[a-z]*_abc_1", "[a-z]*_abc_[0-9]+")])
+def test_regexes_sharing_a_literal_keep_database_order(order: tuple[str, str]) -> None:
+    """Two regexes found by the same inner literal: the first in database order wins."""
+    signatures = [make("s0", cookies=((order[0], "regex"),)),
+                  make("s1", cookies=((order[1], "regex"),))]
+    found = Matcher.from_signatures(signatures).match_cookie("x_abc_1")
+    assert found is not None
+    assert (found.signature.id, found.pattern.name) == ("s0", order[0])
+
+
+def _url_reference(signatures: list[Signature], target: str) -> str | None:
+    """Answer with the longest prefix (equal lengths: database order), then the first regex."""
+    items = [(s, p) for s in signatures for p in s.urls]
+    prefixes = [(s, p) for s, p in items if p.match == "prefix" and target.startswith(p.path)]
+    if prefixes:
+        longest = max(len(p.path) for _, p in prefixes)
+        return next(s.id for s, p in prefixes if len(p.path) == longest)
+    return next((s.id for s, p in items if p.match == "regex" and p.matches_path(target)),
+                None)
+
+
+_paths = st.lists(st.sampled_from(["/", "a", "b", "/a", "/b/", "x" * 70]), max_size=4).map(
+    "".join)
+
+
+@settings(max_examples=500)
+@given(groups=st.lists(st.lists(st.tuples(_paths, st.sampled_from(["prefix", "prefix",
+                                                                     "regex"])),
+                                max_size=5), min_size=1, max_size=4),
+       target=_paths)
+def test_url_prefix_walk_agrees_with_trying_every_prefix(
+    groups: list[list[tuple[str, Any]]], target: str
+) -> None:
+    """Walking prefixes along the path keeps the longest, then database order."""
+    signatures = [make(f"s{i}", urls=tuple(("cdn.example", re.escape(path) if kind == "regex"
+                                            else path, kind) for path, kind in group))
+                  for i, group in enumerate(groups)]
+    rules = Matcher.from_signatures(signatures)
+    found = rules.match_url(url(f"https://cdn.example{'' if target.startswith('/') else '/'}"
+                                f"{target}"))
+    full = target if target.startswith("/") else f"/{target}"
+    assert (None if found is None else found.id) == _url_reference(signatures, full)
 
 
 def test_regex_pattern_without_compiled_form_is_skipped() -> None:

@@ -84,7 +84,16 @@ def test_wheel_contains_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"tagsig/data/signatures.json", "tagsig/data/signatures.schema.json",
             "tagsig/data/related-website-sets.json",
-            "tagsig/py.typed", "tagsig/__init__.py"} <= names
+            "tagsig/py.typed", "tagsig/__init__.py", "tagsig/data/signatures.index"} <= names
+    # The compiled signature index matches the JSON file shipped beside it.
+    from tagsig._signature_index import decode_layer
+
+    with zipfile.ZipFile(wheel) as archive:
+        index = archive.read("tagsig/data/signatures.index")
+        source = archive.read("tagsig/data/signatures.json")
+    layer = decode_layer(index, source, "signatures.json")
+    assert layer is not None
+    assert len(layer.signatures) > 1_000
 
 
 _WHEEL_PROBE = """

@@ -127,9 +127,6 @@ _ENGINE_AT_IMPORT = pytest.mark.xfail(
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [
     "Capture", "CookieJar", "Problem", "Url",
-    pytest.param("SignatureDB", marks=pytest.mark.xfail(
-        reason="tagsig._signature_model imports the matcher for SignatureDB.matcher",
-        strict=True)),
     "Severity",
     "Policy",
     pytest.param("Report", marks=_ENGINE_AT_IMPORT),

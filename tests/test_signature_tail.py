@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tagsig import load_signatures
+from tagsig._match import Matcher
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ from tagsig import load_signatures
 )
 def test_tracker_host(host: str, signature_id: str) -> None:
     """Each host of the long tail is attributed to its vendor's signature."""
-    found = load_signatures().matcher.match_host(host)
+    found = Matcher.compile(load_signatures()).match_host(host)
     assert found is not None
     assert found.id == signature_id
 
@@ -91,7 +92,7 @@ def test_tracker_host(host: str, signature_id: str) -> None:
 )
 def test_tracking_cookie(cookie: str, signature_id: str) -> None:
     """Each tracking cookie named by real captures goes to the vendor that sets it."""
-    found = load_signatures().matcher.match_cookie(cookie)
+    found = Matcher.compile(load_signatures()).match_cookie(cookie)
     assert found is not None
     assert found.signature.id == signature_id
 
@@ -107,7 +108,7 @@ def test_tracking_cookie(cookie: str, signature_id: str) -> None:
 )
 def test_documented_lifetime(cookie: str, signature_id: str, days: int) -> None:
     """Cookies whose default lifetime the vendor documents carry it."""
-    found = load_signatures().matcher.match_cookie(cookie)
+    found = Matcher.compile(load_signatures()).match_cookie(cookie)
     assert found is not None
     assert found.signature.id == signature_id
     assert found.pattern.lifetime_days == days
@@ -138,7 +139,7 @@ def test_well_known_tracker_domains() -> None:
     lines = TRACKER_LIST.read_text(encoding="utf-8").splitlines()
     domains = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     assert len(domains) == len(set(domains)) >= 450
-    matcher = load_signatures().matcher
+    matcher = Matcher.compile(load_signatures())
     found = [
         domain
         for domain in domains

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+import weakref
 from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 
 import tagsig._signature_file as signature_file_module
 import tagsig._signatures as signatures_module
+from tagsig._cli import main as cli_main
+from tagsig._cookie_names import is_generic_cookie_name
 from tagsig._exceptions import (
     InvalidSignatureDB,
     SignatureError,
@@ -360,6 +364,39 @@ class TestLoadErrors:
             "found '_acme_(': missing ), unterminated subpattern at position 6"
         )
 
+    def test_invalid_cookie_regex_alone(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A cookie regex that does not compile is one SignatureError, and one CLI line."""
+        document = {
+            "schema_version": 1,
+            "signatures": [signature_json(
+                "acme", vendor={"name": "Example", "country": None, "dpf": None},
+                cookies=[{"name": "_acme_[0-9", "match": "regex"}])],
+        }
+        path = write_json(tmp_path / "db.json", document)
+        with pytest.raises(InvalidSignatureDB) as excinfo:
+            load(path)
+        (error,) = excinfo.value.exceptions
+        assert isinstance(error, SignatureError)
+        assert isinstance(error.__cause__, re.error)
+        message = (f"{path}#/signatures/0/cookies/0/name: expected a valid regular "
+                   "expression, found '_acme_[0-9': unterminated character set at position 6")
+        assert str(error) == message
+        capsys.readouterr()
+        code = cli_main(["analyze", "--signatures", str(path),
+                         str(fixture("../har/chrome-devtools.har"))])
+        captured = capsys.readouterr()
+        assert code == 2
+        assert captured.err == f"tagsig: error: {message}\n"
+        assert captured.out == ""
+
+    def test_generic_name_check_of_a_broken_regex(self) -> None:
+        """The generic-name check reports a regex that does not compile as its own error."""
+        with pytest.raises(SignatureError, match=r"found '_acme_\(': missing \)") as excinfo:
+            is_generic_cookie_name("_acme_(", "regex")
+        assert isinstance(excinfo.value.__cause__, re.error)
+
     def test_ambiguous_regex(self, tmp_path: Path) -> None:
         """A regex that ``re`` warns about (FutureWarning) is refused, not warned about."""
         document = {
@@ -582,20 +619,20 @@ class TestLayering:
         db = load("valid-minimal.json", "layer-override.json")
         assert db["gamma"].hosts == ("cdn.acme.net", "gamma.com")
         assert db["acme-analytics"].hosts == ("*.acme-analytics.com", "acme.io")
-        assert db.matcher.match_host("cdn.acme.net") == db["gamma"]
+        assert Matcher.compile(db).match_host("cdn.acme.net") == db["gamma"]
 
     def test_host_taken_from_untouched_signature(self, tmp_path: Path) -> None:
         """A signature not replaced by the later layer loses only the host taken over."""
         layer = {"schema_version": 1, "signatures": [signature_json("new", hosts=["ads.beta.com"])]}
         db = load("valid-minimal.json", write_json(tmp_path / "layer.json", layer))
         assert db["beta-ads"].hosts == ("*.beta-cdn.com",)
-        assert db.matcher.match_host("ads.beta.com") == db["new"]
+        assert Matcher.compile(db).match_host("ads.beta.com") == db["new"]
 
     def test_disable(self) -> None:
         """A disabling entry removes the id from earlier layers."""
         db = load("valid-minimal.json", "layer-disable.json")
         assert [s.id for s in db] == ["acme-analytics"]
-        assert db.matcher.match_host("ads.beta.com") is None
+        assert Matcher.compile(db).match_host("ads.beta.com") is None
 
     def test_disable_unknown(self) -> None:
         """Disabling an id no earlier layer defines is an error in the disabling file."""
@@ -635,7 +672,7 @@ class TestBundled:
         assert [s.id for s in db] == ["acme-analytics", "beta-ads"]
         assert db.sources == (str(fake_data["signatures.json"]),)
         assert load_signatures() is db
-        assert db.matcher is load_signatures().matcher
+        assert Matcher.compile(load_signatures()).signatures == db.signatures
 
     def test_layered_on_bundled(self, fake_data: dict[str, Path]) -> None:
         """Custom files are validated with the shipped schema and layered on the bundle."""
@@ -775,7 +812,7 @@ class TestBundled:
         layer = read_layer(resource, schema=None, validate=True)
         db = load_signatures()
         assert len(db) == len(layer.signatures)
-        assert isinstance(db.matcher, Matcher)
+        assert isinstance(Matcher.compile(db), Matcher)
 
     @pytest.mark.parametrize(
         "name",
@@ -824,10 +861,37 @@ class TestSignatureDB:
         with pytest.raises(KeyError, match="nope"):
             db["nope"]
 
-    def test_matcher_memoised(self, db: SignatureDB) -> None:
-        """The matcher is built once per database."""
-        assert db.matcher is db.matcher
-        assert db.matcher.signatures == db.signatures
+    def test_matcher_compiled_once(
+        self, db: SignatureDB, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``Matcher.compile`` builds once per database; another database gets its own."""
+        builds: list[int] = []
+        build = Matcher.from_signatures.__func__  # type: ignore[attr-defined]
+
+        def counting(cls: type[Matcher], signatures: Any) -> Matcher:
+            builds.append(1)
+            built: Matcher = build(cls, signatures)
+            return built
+
+        monkeypatch.setattr(Matcher, "from_signatures", classmethod(counting))
+        first = Matcher.compile(db)
+        assert len(builds) == 1
+        assert Matcher.compile(db) is first
+        assert len(builds) == 1
+        assert first.signatures == db.signatures
+        other = SignatureDB(signatures=db.signatures)
+        assert Matcher.compile(other) is not first
+        assert len(builds) == 2
+        assert Matcher.compile(other).match_host("ads.beta.com") == first.match_host(
+            "ads.beta.com")
+
+    def test_matcher_released_with_database(self) -> None:
+        """A compiled matcher lives no longer than its database."""
+        db = SignatureDB(signatures=())
+        matcher = weakref.ref(Matcher.compile(db))
+        del db
+        gc.collect()
+        assert matcher() is None
 
     def test_sorted_on_construction(self, db: SignatureDB) -> None:
         """Constructing a database sorts its signatures by id."""

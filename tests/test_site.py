@@ -22,6 +22,7 @@ from tagsig import (
 )
 from tagsig._analyze import build_report
 from tagsig._attribute import Attribution, attribute
+from tagsig._match import Matcher
 from tagsig._party import is_navigation, page_sites
 from tagsig._signature_model import Signature
 from tagsig._traffic import is_local_host, no_tag_reason
@@ -132,7 +133,7 @@ class TestPageSites:
         )
         (site,) = page_sites(capture)
         assert (site.domain, site.entry, site.hops) == ("shop.example", 1, (0,))
-        attribution = attribute([capture], [], load_signatures().matcher)
+        attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [a.no_tag for a in attribution.entries] == ["navigation", None]
 
     def test_relative_redirect(self) -> None:
@@ -151,7 +152,7 @@ class TestPageSites:
             entry("https://www.other.example/x.png", mime="image/png", started=_started(6),
                   page=None),
             pages=(("page_1", "Shop"), ("page_2", "Other"))))
-        attribution = attribute([capture], [], load_signatures().matcher)
+        attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [s.domain for s in attribution.sites[0]] == ["shop.example", "other.example"]
         assert [a.third_party for a in attribution.entries] == [False, False, False]
 
@@ -186,7 +187,7 @@ class TestPageSites:
         )
         (site,) = page_sites(capture)
         assert site.domain == "localhost"
-        attribution = attribute([capture], [], load_signatures().matcher)
+        attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [a.no_tag for a in attribution.entries] == [None, None, None]
 
 
@@ -250,7 +251,7 @@ class TestNoTag:
                   request_headers={"Referer": "https://www.bigco.example/"}),
             entry(SHOP + "next", started=_started(3), page="page_3"),
             pages=(("page_1", "Shop"),)))
-        attribution = attribute([capture], [], db.matcher)
+        attribution = attribute([capture], [], Matcher.compile(db))
         assert [a.no_tag for a in attribution.entries] == [
             None, "navigation", "navigation", None]
         assert attribution.first_party == (frozenset({"shop.example"}),)
@@ -291,7 +292,7 @@ class TestNoTag:
                   started=_started(1), request_headers={"Referer": marker}),
             entry(SHOP, page=None, started=_started(2)),
             pages=()))
-        attribution = attribute([capture], [], db.matcher)
+        attribution = attribute([capture], [], Matcher.compile(db))
         assert [a.no_tag for a in attribution.entries] == [
             "browser-internal", "browser-internal", None]
         assert attribution.sites[0][0].domain == "shop.example"
@@ -304,7 +305,7 @@ class TestNoTag:
             _with(entry("https://www.bigco.example/", started=_started(1), status=0),
                   _resourceType="document", _initiator={"type": "other"}),
         )
-        attribution = attribute([capture], [], db.matcher)
+        attribution = attribute([capture], [], Matcher.compile(db))
         assert [(a.no_tag, a.signature) for a in attribution.entries] == [
             (None, None), ("navigation", None)]
 
@@ -342,7 +343,7 @@ class _Owners:
 def _attribution(db: SignatureDB, *entries: dict[str, Any], jar: bytes | None = None,
                  owners: _Owners | None = None) -> Attribution:
     jars = [load_cookies(jar)] if jar is not None else []
-    return attribute([load_har(har(*entries))], jars, db.matcher, (), owners)
+    return attribute([load_har(har(*entries))], jars, Matcher.compile(db), (), owners)
 
 
 class TestOwnOrganisation:
@@ -363,7 +364,7 @@ class TestOwnOrganisation:
                                entry("https://cdn.tagmgr.example/tm.js",
                                      mime="application/javascript"),
                                pages=(("page_1", "https://www.bigco.example/"),)))
-        attribution = attribute([capture], [], db.matcher, (), owners)
+        attribution = attribute([capture], [], Matcher.compile(db), (), owners)
         assert attribution.own_tags == frozenset({"bigco", "pixel"})
         report = build_report(attribution, owners=owners)
         pixel = report.tag("pixel")
@@ -460,7 +461,7 @@ class TestCookieOwner:
                b".unknown.example\tTRUE\t/\tFALSE\t1735725600\t_px\t2\n")
         capture = load_har(har(entry("https://www.bigco.example/"), entry(PIXEL),
                                pages=(("page_1", "https://www.bigco.example/"),)))
-        result = attribute([capture], [load_cookies(jar)], db.matcher, (), _Owners())
+        result = attribute([capture], [load_cookies(jar)], Matcher.compile(db), (), _Owners())
         assert [(c.cookie.value, c.signature.id) for c in result.cookies] == [("2", "pixel")]
 
     def test_first_party_cookie_by_name(self, db: SignatureDB) -> None:
@@ -476,7 +477,7 @@ class TestCookieOwner:
         capture = load_har(har(entry(SHOP, response_headers={"Set-Cookie": "_px=1"}),
                                entry("https://img.shop.example/a.png", mime="image/png",
                                      request_headers={"Cookie": "px_id_9=2"})))
-        assert attribute([capture], [], db.matcher).cookies == ()
+        assert attribute([capture], [], Matcher.compile(db)).cookies == ()
 
 
 class TestAnyHostUrlRules:

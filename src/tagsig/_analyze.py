@@ -21,6 +21,7 @@ from tagsig._attribute import (
 )
 from tagsig._cookies import load_cookies
 from tagsig._har import load_har
+from tagsig._match import Matcher
 from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
 from tagsig._report import (
@@ -95,7 +96,7 @@ def analyze(
     else:
         db = load_signatures(*signatures)
     owners = database_owners(db)
-    attribution = attribute(read_captures, jars, db.matcher, first_party, owners)
+    attribution = attribute(read_captures, jars, Matcher.compile(db), first_party, owners)
     if isinstance(policy, str | os.PathLike):
         from tagsig._policy import load_policy  # noqa: PLC0415 (see build_report)
 

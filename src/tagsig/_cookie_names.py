@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from tagsig._exceptions import SignatureError
 from tagsig._regex import longest_literal
 
 if TYPE_CHECKING:
@@ -97,10 +98,10 @@ def is_generic_cookie_name(name: str, match: MatchKind = "exact") -> bool:
         Whether a rule with this name needs ``domains`` to be accepted.
 
     Raises:
-        re.error: ``match`` is ``"regex"`` and ``name`` does not compile.
+        SignatureError: ``match`` is ``"regex"`` and ``name`` does not compile.
 
     """
-    literal = longest_literal(name) if match == "regex" else name
+    literal = _regex_literal(name) if match == "regex" else name
     if literal in DISTINCTIVE_SHORT_NAMES:
         return False
     core = literal.lstrip("_").strip(_SEPARATORS)
@@ -109,3 +110,12 @@ def is_generic_cookie_name(name: str, match: MatchKind = "exact") -> bool:
     if core.lower() in GENERIC_WORDS or literal.lstrip("_").lower() in GENERIC_WORDS:
         return True
     return _LOAD_BALANCER.match(core) is not None
+
+
+def _regex_literal(pattern: str) -> str:
+    try:
+        return longest_literal(pattern)
+    except (re.error, OverflowError, RecursionError) as e:
+        detail = f"{e.msg} at position {e.pos}" if isinstance(e, re.error) else str(e)
+        raise SignatureError(f"expected a valid regular expression, found {pattern!r}: "
+                             f"{detail}") from e

@@ -50,17 +50,24 @@ class HaralyzerParser(Protocol):
     """What :func:`load_har` reads of a ``haralyzer.HarParser``: its parsed ``log``."""
 
     @property
-    def har_data(self) -> Mapping[str, object]: ...
+    def har_data(self) -> Mapping[str, object]:
+        """The parsed HAR ``log`` object."""
+        ...
 
 
 class HaralyzerPage(Protocol):
     """What :func:`load_har` reads of a ``haralyzer.HarPage``: its parser and page id."""
 
     @property
-    def parser(self) -> HaralyzerParser: ...
+    def parser(self) -> HaralyzerParser:
+        """The parser of the capture the page belongs to."""
+        ...
 
     @property
-    def page_id(self) -> str: ...
+    def page_id(self) -> str:
+        """The page's ``id`` in the capture."""
+        ...
+
 
 _ANY_DECODER = msgspec.json.Decoder()
 

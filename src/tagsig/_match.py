@@ -11,16 +11,19 @@ number of bound rules.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from attrs import field, frozen
 
-from tagsig._regex import is_self_contained, literal_prefix
+from tagsig._regex import is_self_contained, literal_prefix, longest_literal
+from tagsig._url import normalise_host
 
 if TYPE_CHECKING:
     from tagsig._models import Url
-    from tagsig._signature_model import CookiePattern, Signature, UrlPattern
+    from tagsig._signature_model import CookiePattern, Signature, SignatureDB, UrlPattern
 
 __all__ = ["CookieMatch", "Matcher"]
 
@@ -49,16 +52,6 @@ class CookieMatch:
     """The cookie pattern that matched."""
 
 
-def normalise_host(host: str) -> str:
-    """Return ``host`` lower-cased, without a trailing dot.
-
-    >>> normalise_host("WWW.Example.COM.")
-    'www.example.com'
-    """
-    host = host.lower()
-    return host[:-1] if host.endswith(".") else host
-
-
 def _host_candidates(host: str) -> Iterable[tuple[bool, str]]:
     """Yield ``(is_exact, key)`` in the order host patterns are tried for ``host``."""
     yield True, host
@@ -74,23 +67,41 @@ def _host_candidates(host: str) -> Iterable[tuple[bool, str]]:
 class _UrlRules:
     """The URL patterns of one host pattern: longest prefix first, then regexes."""
 
-    prefixes: tuple[tuple[str, Signature, UrlPattern], ...]
+    prefixes: dict[str, Signature]
+    """The first signature, in database order, of each prefix path."""
+    prefix_heads: frozenset[str]
+    prefix_long: dict[str, tuple[str, ...]]
     regexes: tuple[tuple[re.Pattern[str], Signature, UrlPattern], ...]
 
     @classmethod
     def build(cls, items: Sequence[tuple[Signature, UrlPattern]]) -> _UrlRules:
-        prefixes = [(p.path, s, p) for s, p in items if p.match == "prefix"]
-        # Stable sort: equal lengths keep database order.
-        prefixes.sort(key=lambda item: -len(item[0]))
+        prefixes: dict[str, Signature] = {}
+        for signature, pattern in items:
+            if pattern.match == "prefix":
+                prefixes.setdefault(pattern.path, signature)
         regexes = tuple(
             (p.pattern, s, p) for s, p in items if p.match == "regex" and p.pattern is not None
         )
-        return cls(prefixes=tuple(prefixes), regexes=regexes)
+        return cls(prefixes=prefixes, prefix_heads=_heads(prefixes),
+                   prefix_long=_long(prefixes, at_end=False), regexes=regexes)
 
     def find(self, target: str) -> Signature | None:
-        for path, signature, _pattern in self.prefixes:
-            if target.startswith(path):
-                return signature
+        # The longest matching prefix wins (equally long ones are the same path: the first
+        # in database order). Walk along the target while some prefix still starts that
+        # way: the walk is as long as the shared start, whatever the number of prefixes.
+        prefixes, heads = self.prefixes, self.prefix_heads
+        found = prefixes.get("")
+        for end in range(1, min(len(target), _HEAD) + 1):
+            head = target[:end]
+            if head not in heads:
+                break
+            found = prefixes.get(head, found)
+        else:
+            for path in self.prefix_long.get(target[:_HEAD], ()):
+                if target.startswith(path):
+                    return prefixes[path]
+        if found is not None:
+            return found
         for regex, signature, _pattern in self.regexes:
             if regex.match(target):
                 return signature
@@ -155,8 +166,13 @@ class _CookieIndex:
     regex_by_prefix: dict[str, tuple[_RegexAlternative, ...]]
     regex_prefix_heads: frozenset[str]
     regex_prefix_long: dict[str, tuple[str, ...]]
+    regex_by_literal: dict[str, tuple[_RegexAlternative, ...]]
+    """Regexes with no literal prefix, by a literal every match contains."""
+    regex_literal_grams: dict[str, tuple[str, ...]]
+    """The literals of ``regex_by_literal``, keyed by their first ``_GRAM`` characters."""
     regex_combined: re.Pattern[str] | None
-    """One alternation of the regexes with no literal prefix."""
+    """One alternation of the regexes with neither a literal prefix nor a literal of at
+    least ``_GRAM`` characters."""
     regex_groups: dict[int, _RegexAlternative]
     """Group number of each branch of ``regex_combined``."""
     regex_solo: tuple[_RegexAlternative, ...]
@@ -195,13 +211,21 @@ class _CookieIndex:
             if (compiled := entries[0][1].pattern) is not None
         ]
         by_prefix: dict[str, list[_RegexAlternative]] = {}
+        by_literal: dict[str, list[_RegexAlternative]] = {}
         unanchored: list[_RegexAlternative] = []
         for alternative in alternatives:
             prefix = literal_prefix(alternative.pattern)
             if prefix:
                 by_prefix.setdefault(prefix, []).append(alternative)
+                continue
+            literal = longest_literal(alternative.pattern.pattern)
+            if len(literal) >= _GRAM:
+                by_literal.setdefault(literal, []).append(alternative)
             else:
                 unanchored.append(alternative)
+        literal_grams: dict[str, list[str]] = {}
+        for literal in by_literal:
+            literal_grams.setdefault(literal[:_GRAM], []).append(literal)
         combined, numbers, solo = _combine(unanchored)
         return cls(
             exact=_freeze(groups["exact"]),
@@ -217,6 +241,8 @@ class _CookieIndex:
             regex_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
             regex_prefix_heads=_heads(by_prefix),
             regex_prefix_long=_long(by_prefix, at_end=False),
+            regex_by_literal={k: tuple(v) for k, v in by_literal.items()},
+            regex_literal_grams={k: tuple(v) for k, v in literal_grams.items()},
             regex_combined=combined,
             regex_groups=numbers,
             regex_solo=solo,
@@ -304,6 +330,8 @@ class _CookieIndex:
                     alternative.pattern.match(name)
                 ):
                     best = alternative
+        if self.regex_literal_grams:
+            best = self._find_regex_by_literal(name, best)
         if self.regex_combined is not None:
             found = self.regex_combined.match(name)
             if found is not None and found.lastindex is not None:
@@ -314,6 +342,24 @@ class _CookieIndex:
             if (best is None or alternative.order < best.order) and alternative.pattern.match(name):
                 best = alternative
         return () if best is None else best.entries
+
+    def _find_regex_by_literal(
+        self, name: str, best: _RegexAlternative | None
+    ) -> _RegexAlternative | None:
+        """Try the regexes whose required literal occurs in ``name``; keep the first."""
+        grams, by_literal = self.regex_literal_grams, self.regex_by_literal
+        seen: set[str] = set()
+        for start in range(len(name) - _GRAM + 1):
+            for literal in grams.get(name[start : start + _GRAM], ()):
+                if literal in seen or not name.startswith(literal, start):
+                    continue
+                seen.add(literal)
+                for alternative in by_literal[literal]:
+                    if (best is None or alternative.order < best.order) and (
+                        alternative.pattern.match(name)
+                    ):
+                        best = alternative
+        return best
 
 
 def _combine(
@@ -343,9 +389,17 @@ def _combine(
     return combined, numbers, solo
 
 
+_COMPILED: Final[weakref.WeakKeyDictionary[SignatureDB, Matcher]] = weakref.WeakKeyDictionary()
+"""The matcher of each database, kept as long as the database lives."""
+_COMPILING: Final = threading.Lock()
+
+
 @frozen(kw_only=True, eq=False)
 class Matcher:
-    """A signature database compiled into look-up tables; build it with :meth:`from_signatures`.
+    """A signature database compiled into look-up tables.
+
+    :meth:`compile` compiles a :class:`~tagsig.SignatureDB` once and keeps the result for as
+    long as the database lives; :meth:`from_signatures` compiles any signatures.
 
     Host patterns: ``example.com`` matches that host only; ``*.example.com`` matches
     ``example.com`` and every subdomain. An exact pattern beats a wildcard one, and a
@@ -378,6 +432,31 @@ class Matcher:
     )
     _bound_indexes: dict[str, _CookieIndex] = field(factory=dict, init=False, repr=False)
     """The index of each domain's bound patterns, built when a cookie of it is looked up."""
+
+    @classmethod
+    def compile(cls, db: SignatureDB) -> Matcher:
+        """Return the matcher of ``db``: compiled on the first call, the same one afterwards.
+
+        >>> from tagsig._signatures import load_signatures
+        >>> db = load_signatures()
+        >>> Matcher.compile(db).match_host("www.google-analytics.com").id
+        'google-analytics'
+
+        Args:
+            db: The signature database.
+
+        Returns:
+            The compiled matcher, shared by every caller for as long as ``db`` lives.
+
+        """
+        found = _COMPILED.get(db)
+        if found is not None:
+            return found
+        with _COMPILING:  # one build per database, even when threads ask at once
+            found = _COMPILED.get(db)
+            if found is None:
+                found = _COMPILED[db] = cls.from_signatures(db.signatures)
+        return found
 
     @classmethod
     def from_signatures(cls, signatures: Iterable[Signature]) -> Matcher:

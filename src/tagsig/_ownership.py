@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Final
 
 from attrs import field, frozen
 
-from tagsig._match import normalise_host
 from tagsig._psl import public_suffix_list
+from tagsig._url import normalise_host
 
 if TYPE_CHECKING:
     from tagsig._signature_model import Organisation, Signature

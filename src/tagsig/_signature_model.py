@@ -12,7 +12,6 @@ from typing import Final, Literal, TypeAlias
 from attrs import Factory, field, frozen
 
 from tagsig._exceptions import SignatureError
-from tagsig._match import Matcher
 from tagsig._ownership import Ownership
 from tagsig._related_sets import related_website_sets
 
@@ -348,11 +347,6 @@ class SignatureDB:
     @functools.cached_property
     def _by_id(self) -> Mapping[str, Signature]:
         return {signature.id: signature for signature in self.signatures}
-
-    @functools.cached_property
-    def matcher(self) -> Matcher:
-        """The database compiled into fast look-ups, built on first use and kept."""
-        return Matcher.from_signatures(self.signatures)
 
     @functools.cached_property
     def _ownership(self) -> Ownership:

@@ -3,8 +3,8 @@
 A signature database is a JSON file (format ``schema_version`` 2, or 1 without
 organisations) listing the organisations that own tags and domains and the third-party tags
 tagsig recognises. :func:`load_signatures` reads the bundled database, layers custom
-files on top of it and returns an immutable :class:`SignatureDB`; its
-:attr:`SignatureDB.matcher` compiles the database once into fast look-ups.
+files on top of it and returns an immutable :class:`SignatureDB`;
+:meth:`Matcher.compile` compiles it once into fast look-ups.
 
 Layering: files apply in order. An entry whose ``id`` already exists replaces the earlier
 entry, an entry ``{"id": "x", "disabled": true}`` removes ``x``, any other entry is added.
@@ -21,7 +21,7 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 from attrs import evolve, frozen
@@ -30,7 +30,11 @@ from tagsig._exceptions import InvalidSignatureDB, SignatureError
 from tagsig._organisation_file import reference_problems
 from tagsig._resources import data_file
 from tagsig._signature_file import Layer, read_layer
+from tagsig._signature_index import INDEX_NAME, decode_layer
 from tagsig._signature_model import Organisation, Signature, SignatureDB
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["SignatureVersion", "load_signatures", "signature_version"]
 
@@ -100,8 +104,21 @@ def _bundled_layer() -> Layer:
             "(the installation is incomplete)"
         ) from e
     # The test suite validates the bundled database in full; at run time it is only
-    # compiled, which keeps start-up fast.
+    # compiled, which keeps start-up fast. A wheel ships it compiled (signatures.index),
+    # used when it was written from these very bytes.
+    indexed = _indexed_layer(resource)
+    if indexed is not None:
+        return indexed
     return read_layer(resource, schema=None, validate=False)
+
+
+def _indexed_layer(resource: Traversable) -> Layer | None:
+    try:
+        index = data_file(INDEX_NAME).read_bytes()
+        source = resource.read_bytes()
+    except OSError:  # FileNotFoundError: a source checkout, which has no index
+        return None
+    return decode_layer(index, source, str(resource))
 
 
 @functools.cache

@@ -1,0 +1,128 @@
+"""Tests for the compiled signature index shipped in the wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tagsig._signatures as signatures_module
+from tagsig._match import Matcher
+from tagsig._resources import data_file
+from tagsig._signature_file import Layer, read_layer
+from tagsig._signature_index import INDEX_NAME, decode_layer, encode_layer
+
+
+@pytest.fixture(scope="module")
+def bundled() -> tuple[Layer, bytes]:
+    """Return the bundled database read from its JSON file, and that file's bytes."""
+    resource = data_file("signatures.json")
+    return read_layer(resource, schema=None, validate=False), resource.read_bytes()
+
+
+def test_round_trip_gives_the_same_records(bundled: tuple[Layer, bytes]) -> None:
+    """The index holds every signature, organisation and pointer, regexes compiled again."""
+    layer, source = bundled
+    decoded = decode_layer(encode_layer(layer, source), source, layer.source)
+    assert decoded == layer
+    assert decoded is not None
+    patterns = [(c.name, c.pattern.pattern if c.pattern else None)
+                for s, _ in decoded.signatures for c in s.cookies]
+    patterns += [(u.path, u.pattern.pattern if u.pattern else None)
+                 for s, _ in decoded.signatures for u in s.urls]
+    expected = [(c.name, c.pattern.pattern if c.pattern else None)
+                for s, _ in layer.signatures for c in s.cookies]
+    expected += [(u.path, u.pattern.pattern if u.pattern else None)
+                 for s, _ in layer.signatures for u in s.urls]
+    assert patterns == expected
+    matcher = Matcher.from_signatures(s for s, _ in decoded.signatures)
+    found = matcher.match_cookie("_ga_ABC123")
+    assert found is not None
+    assert found.signature.id == "google-analytics"
+
+
+def test_stale_index_is_ignored(bundled: tuple[Layer, bytes]) -> None:
+    """An index written from other bytes of the JSON file is not used."""
+    layer, source = bundled
+    index = encode_layer(layer, source)
+    assert decode_layer(index, source + b" ", layer.source) is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda index: index[:-1],
+    lambda index: index[:-10] + bytes(10),
+    lambda index: b"not an index",
+    lambda index: b"",
+    lambda index: index[:60],
+])
+def test_damaged_index_is_ignored(bundled: tuple[Layer, bytes], damage: object) -> None:
+    """A truncated, altered or foreign index is not trusted."""
+    layer, source = bundled
+    index = encode_layer(layer, source)
+    assert callable(damage)
+    assert decode_layer(damage(index), source, layer.source) is None
+
+
+def test_intact_index_of_a_wrong_shape_is_ignored(bundled: tuple[Layer, bytes]) -> None:
+    """Marshal data of another shape under a valid header is refused, not half-read."""
+    import hashlib
+    import marshal
+
+    from tagsig._signature_index import _MAGIC, source_key
+
+    _layer, source = bundled
+    payload = marshal.dumps((2, ((("only-an-id",), "/signatures/0"),), ()))
+    index = _MAGIC + source_key(source) + hashlib.sha256(payload).digest() + payload
+    assert decode_layer(index, source, "x") is None
+
+
+def _fake_data(monkeypatch: pytest.MonkeyPatch, files: dict[str, Path]) -> None:
+    def fake_data_file(name: str) -> Path:
+        if name not in files:
+            raise FileNotFoundError(name)
+        return files[name]
+
+    monkeypatch.setattr(signatures_module, "data_file", fake_data_file)
+
+
+@pytest.fixture
+def clean_caches() -> object:
+    """Forget the memoised bundled database before and after a test."""
+    caches = (signatures_module._bundled_layer, signatures_module._bundled_db)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_bundled_database_is_read_from_a_matching_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_caches: None,
+    bundled: tuple[Layer, bytes],
+) -> None:
+    """With a matching index the JSON file is not parsed; with a stale one it is."""
+    layer, source = bundled
+    json_file = tmp_path / "signatures.json"
+    json_file.write_bytes(source)
+    index_file = tmp_path / INDEX_NAME
+    index_file.write_bytes(encode_layer(layer, source))
+    _fake_data(monkeypatch, {"signatures.json": json_file, INDEX_NAME: index_file})
+    parsed: list[str] = []
+    real_read_layer = read_layer
+
+    def counting_read_layer(*args: object, **kwargs: object) -> Layer:
+        parsed.append("json")
+        return real_read_layer(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(signatures_module, "read_layer", counting_read_layer)
+    db = signatures_module.load_signatures()
+    assert parsed == []
+    assert db.signatures == tuple(sorted((s for s, _ in layer.signatures), key=lambda s: s.id))
+    assert db.sources == (str(json_file),)
+
+    signatures_module._bundled_layer.cache_clear()
+    signatures_module._bundled_db.cache_clear()
+    json_file.write_bytes(source.replace(b'"schema_version": 2', b'"schema_version":  2', 1))
+    stale = signatures_module.load_signatures()
+    assert parsed == ["json"]
+    assert stale.signatures == db.signatures
