@@ -626,7 +626,7 @@ class PublicSuffixes:
         return f"{parts.domain}.{parts.suffix}"
 
 
-def normalise_host(raw: str, psl: PublicSuffixes) -> str | None:
+def normalize_host(raw: str, psl: PublicSuffixes) -> str | None:
     """Return a valid host pattern for ``raw``, or None when it cannot be used."""
     host = raw.strip().strip(".").lower()
     try:
@@ -712,7 +712,7 @@ def load_curated(path: Path, psl: PublicSuffixes) -> list[Signature]:
         for host in entry["hosts"] + [
             rule["host"] for rule in entry.get("urls", []) if rule["host"] != "*"
         ]:
-            if normalise_host(host, psl) != host:
+            if normalize_host(host, psl) != host:
                 raise InputFileError(f"{where}: invalid host pattern {host!r}")
         for cookie in entry.get("cookies", []):
             if cookie["match"] == "regex":
@@ -807,7 +807,7 @@ class Builder:
             name = TPW_NAME_CORRECTIONS.get(source_name, source_name)
             hosts: list[str] = []
             for raw in entity.get("domains", []):
-                host = normalise_host(str(raw), self.psl)
+                host = normalize_host(str(raw), self.psl)
                 if host is None:
                     self.stats["tpw hosts dropped (invalid or public suffix)"] += 1
                 elif host in TPW_EXCLUDED_HOSTS:
@@ -1081,7 +1081,7 @@ class Builder:
                 candidate = token.strip().strip(".")
                 if not candidate or "." not in candidate:
                     continue
-                host = normalise_host("*." + candidate, self.psl)
+                host = normalize_host("*." + candidate, self.psl)
                 if host is not None and host not in hosts:
                     hosts.append(host)
         return sorted(hosts)

@@ -15,8 +15,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Reading inputs": ("load_har", "load_cookies", "parse_url", "registrable_domain",
                        "is_third_party"),
     "Signatures": ("load_signatures", "is_generic_cookie_name"),
-    "Analysis": ("analyze", "render", "report_document"),
-    "Consent and policy": ("decode_tc_string", "parse_tc_string", "load_policy",
+    "Analysis": ("analyze", "render", "report_to_document"),
+    "Consent and policy": ("decode_tc_string", "try_decode_tc_string", "load_policy",
                            "failing_flags"),
 }
 

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tagsig import Report, analyze, load_har, load_signatures, render, report_document
+from tagsig import Report, analyze, load_har, load_signatures, render, report_to_document
 from tagsig._resources import data_file
 
 from .builders import entry, har, script_initiator
@@ -34,7 +34,7 @@ def _valid(report: Report) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render(report, "json"))
     errors = sorted(_validator().iter_errors(document), key=str)
     assert not errors, [f"{e.json_path}: {e.message}" for e in errors[:5]]
-    assert document == json.loads(json.dumps(report_document(report)))
+    assert document == json.loads(json.dumps(report_to_document(report)))
     return document
 
 

@@ -11,7 +11,7 @@ import pytest
 from tagsig import InputError
 from tagsig._batch import (
     analyze_capture,
-    estate_document,
+    estate_to_document,
     expand_captures,
     run_batch,
     summarize_estate,
@@ -128,7 +128,7 @@ class TestSummary:
             "before-consent", "high", 3, 2, ("x", "y"))
         assert summary.pages == 3
         assert summary.unattributed == (("h", 1),)
-        assert estate_document(summary)["rules"] == [
+        assert estate_to_document(summary)["rules"] == [
             {"rule": "before-consent", "severity": "high", "flags": 3, "captures": 2,
              "tags": ["x", "y"]}]
 
@@ -167,7 +167,7 @@ class TestCommand:
         site_rules = {flag["rule"] for flag in lines[0]["report"]["flags"]}
         assert "unknown-third-party" in site_rules
         document = json.loads(summary.read_text(encoding="utf-8"))
-        assert document == estate_document(summarize_estate(lines))
+        assert document == estate_to_document(summarize_estate(lines))
         assert site_rules <= {rule["rule"] for rule in document["rules"]}
         assert "unknown-third-party" in capsys.readouterr().out
 

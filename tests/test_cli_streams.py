@@ -106,29 +106,29 @@ class TestOutput:
 class TestColour:
     """``NO_COLOR`` and ``FORCE_COLOR``."""
 
-    def test_no_colour_into_a_pipe(self) -> None:
+    def test_no_color_into_a_pipe(self) -> None:
         """A pipe gets plain text."""
         result = _tagsig("analyze", str(EXAMPLE_HAR))
         assert result.returncode == 0
         assert ESCAPE not in result.stdout.decode()
 
-    def test_force_colour(self) -> None:
+    def test_force_color(self) -> None:
         """``FORCE_COLOR`` colours even a pipe (a CI log that shows colour)."""
         result = _tagsig("analyze", str(EXAMPLE_HAR), env={"FORCE_COLOR": "1"})
         assert result.returncode == 0
         assert ESCAPE in result.stdout.decode()
 
-    def test_no_colour_wins(self) -> None:
+    def test_no_color_wins(self) -> None:
         """``NO_COLOR`` wins over ``FORCE_COLOR``."""
         result = _tagsig("analyze", str(EXAMPLE_HAR), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
         assert ESCAPE not in result.stdout.decode()
 
-    def test_empty_force_colour_is_unset(self) -> None:
+    def test_empty_force_color_is_unset(self) -> None:
         """An empty ``FORCE_COLOR`` forces nothing."""
         result = _tagsig("analyze", str(EXAMPLE_HAR), env={"FORCE_COLOR": ""})
         assert ESCAPE not in result.stdout.decode()
 
-    def test_force_colour_not_into_a_file(self, tmp_path: Path) -> None:
+    def test_force_color_not_into_a_file(self, tmp_path: Path) -> None:
         """A report written to a file is never coloured."""
         target = tmp_path / "report.txt"
         result = _tagsig("analyze", str(EXAMPLE_HAR), "-o", str(target),

@@ -57,7 +57,7 @@ class TestRecords:
     def test_reports_and_errors(self, estate: Estate, estate_dir: Path) -> None:
         """Analysed captures carry their Report, failed ones their error, in batch order."""
         assert [Path(r.path).name for r in estate.records] == ["a.har", "b.har", "broken.har"]
-        assert [r.is_analysed for r in estate.records] == [True, True, False]
+        assert [r.is_analyzed for r in estate.records] == [True, True, False]
         report = estate.records[1].report
         assert isinstance(report, Report)
         assert {t.id for t in report.tags} == {"google-tag-manager", "meta-pixel"}

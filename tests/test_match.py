@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tagsig._match import CookieMatch, Matcher
 from tagsig._models import Url
 from tagsig._signature_model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
-from tagsig._url import normalise_host
+from tagsig._url import normalize_host
 
 
 def make(
@@ -150,10 +150,10 @@ class TestMatchHost:
         assert empty.match_url(url("https://example.com/")) is None
         assert empty.match_cookie("_ga") is None
 
-    def test_normalise_host(self) -> None:
+    def test_normalize_host(self) -> None:
         """Normalisation lower-cases and drops one trailing dot."""
-        assert normalise_host("A.B.") == "a.b"
-        assert normalise_host("a") == "a"
+        assert normalize_host("A.B.") == "a.b"
+        assert normalize_host("a") == "a"
 
 
 class TestMatchUrl:

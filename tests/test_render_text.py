@@ -8,7 +8,7 @@ import pytest
 from attrs import evolve
 
 from tagsig import analyze, render
-from tagsig._cli import _is_colour_terminal, main
+from tagsig._cli import _is_color_terminal, main
 from tagsig._render_text import render_text
 
 from .builders import entry, har
@@ -32,13 +32,13 @@ class TestRenderText:
         text = render(example_report(), "text")
         assert text.index("Google Tag Manager") < text.index("Hotjar")
 
-    def test_no_colour_by_default(self) -> None:
+    def test_no_color_by_default(self) -> None:
         """Rendering for a file emits no escape sequence and no trailing blanks."""
         text = render(example_report(), "text")
         assert "\x1b" not in text
         assert all(line == line.rstrip() for line in text.splitlines())
 
-    def test_colour_on_request(self) -> None:
+    def test_color_on_request(self) -> None:
         """With colour, severities are styled with ANSI sequences."""
         assert "\x1b[" in render_text(example_report(), color=True)
 
@@ -117,18 +117,18 @@ class TestColourChoice:
     def test_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A terminal gets colour."""
         monkeypatch.delenv("NO_COLOR", raising=False)
-        assert _is_colour_terminal(self._Tty())
+        assert _is_color_terminal(self._Tty())
 
     def test_no_color(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """NO_COLOR turns colour off."""
         monkeypatch.setenv("NO_COLOR", "1")
-        assert not _is_colour_terminal(self._Tty())
+        assert not _is_color_terminal(self._Tty())
 
     def test_pipe(self) -> None:
         """A pipe or file gets no colour."""
-        assert not _is_colour_terminal(io.StringIO())
+        assert not _is_color_terminal(io.StringIO())
 
-    def test_cli_output_has_no_colour(self, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cli_output_has_no_color(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``tagsig analyze`` to a captured stdout writes plain text."""
         assert main(["analyze", str(EXAMPLE)]) == 0
         out = capsys.readouterr().out

@@ -18,7 +18,7 @@ from tagsig import (
     analyze,
     load_signatures,
     render,
-    report_document,
+    report_to_document,
 )
 from tagsig._render import FORMATS
 
@@ -54,10 +54,10 @@ class TestRoundTrip:
         assert render(back, "json") == render(report, "json")
 
     def test_from_python_document(self) -> None:
-        """report_document's own value (ints where JSON has 2.0) reads back the same."""
+        """report_to_document's own value (ints where JSON has 2.0) reads back the same."""
         report = example_report()
-        back = Report.from_document(report_document(report))
-        assert report_document(back) == report_document(report)
+        back = Report.from_document(report_to_document(report))
+        assert report_to_document(back) == report_to_document(report)
         assert back.tags[0].signature.name == report.tags[0].signature.name
 
     @pytest.mark.corpus

@@ -291,7 +291,7 @@ class TestLoadValid:
         cookies = load("valid-minimal.json")["acme-analytics"].cookies
         assert [c.pattern for c in cookies] == [None, None, re.compile("_acme_[0-9]+$")]
 
-    def test_hosts_normalised(self, tmp_path: Path) -> None:
+    def test_hosts_normalized(self, tmp_path: Path) -> None:
         """Host patterns are lower-cased and lose a trailing dot at load."""
         document = {
             "schema_version": 1,

@@ -7,7 +7,15 @@ import json
 import pytest
 from attrs import evolve
 
-from tagsig import Evidence, Flag, Report, diff_reports, render, report_document, summarize_estate
+from tagsig import (
+    Evidence,
+    Flag,
+    Report,
+    diff_reports,
+    render,
+    report_to_document,
+    summarize_estate,
+)
 
 from .reports import example_report
 
@@ -45,7 +53,7 @@ def test_diff_sees_new_site_flags() -> None:
 def test_estate_counts_site_flags() -> None:
     """The estate summary counts site flags by rule, without a tag."""
     line = {"path": "a.har", "report": json.loads(json.dumps(
-        report_document(_with_site_flag())))}
+        report_to_document(_with_site_flag())))}
     summary = summarize_estate([line])
     (rule,) = [r for r in summary.rules if r.rule == "unknown-third-party"]
     assert (rule.flags, rule.captures, rule.tags) == (1, 1, ())

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig import ConsentStringError, TagsigError, TCString, decode_tc_string, parse_tc_string
+from tagsig import ConsentStringError, TagsigError, TCString, decode_tc_string, try_decode_tc_string
 
 # The example of the IAB's "Consent string and vendor list formats v2" document: a core
 # segment and a disclosed-vendors segment.
@@ -171,7 +171,7 @@ class TestDecode:
         with pytest.raises(ConsentStringError) as caught:
             decode_tc_string(text)
         assert str(caught.value) == message
-        assert parse_tc_string(text) is None
+        assert try_decode_tc_string(text) is None
 
     def test_type_error(self) -> None:
         """A non-string is a programmer's mistake: TypeError."""
@@ -397,4 +397,4 @@ class TestProperties:
         try:
             decode_tc_string(text)
         except TagsigError:
-            assert parse_tc_string(text) is None
+            assert try_decode_tc_string(text) is None

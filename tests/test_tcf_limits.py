@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tagsig import ConsentStringError, decode_tc_string, parse_tc_string
+from tagsig import ConsentStringError, decode_tc_string, try_decode_tc_string
 
 # The example of the IAB's "Consent string and vendor list formats v2" document.
 _IAB_CORE = "COw4XqLOw4XqLAAAAAENAXCAAAAAAAAAAAAAAAAAAAAA"
@@ -17,7 +17,7 @@ def test_longest_string_refused() -> None:
         decode_tc_string(text)
     assert str(caught.value) == (
         "expected a TC string of at most 100000 characters, found 100001")
-    assert parse_tc_string(text) is None
+    assert try_decode_tc_string(text) is None
 
 
 def test_longest_string_allowed() -> None:

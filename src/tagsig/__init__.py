@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         RuleEstate,
         TagEstate,
         analyze_capture,
-        estate_document,
+        estate_to_document,
         expand_captures,
         run_batch,
         summarize_estate,
@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     )
     from tagsig._party import is_third_party, registrable_domain
     from tagsig._policy import Policy, Waiver, failing_flags, load_policy
-    from tagsig._render import Format, render, report_document
+    from tagsig._render import Format, render, report_to_document
     from tagsig._report import (
         ConsentChange,
         ConsentSignal,
@@ -108,7 +108,7 @@ if TYPE_CHECKING:
         Vendor,
     )
     from tagsig._signatures import SignatureVersion, load_signatures
-    from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, parse_tc_string
+    from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, try_decode_tc_string
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "tagsig._analyze": (
@@ -123,7 +123,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EstateSummary",
         "RuleEstate",
         "TagEstate",
-        "estate_document",
+        "estate_to_document",
         "summarize_estate",
     ),
     "tagsig._catalogue": (
@@ -210,7 +210,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "tagsig._render": (
         "Format",
         "render",
-        "report_document",
+        "report_to_document",
     ),
     "tagsig._render_diff": (
         "render_diff",
@@ -252,7 +252,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "PublisherRestriction",
         "TCString",
         "decode_tc_string",
-        "parse_tc_string",
+        "try_decode_tc_string",
     ),
     "tagsig._url": (
         "parse_url",
@@ -373,7 +373,7 @@ __all__ = [
     "catalogue_entry",
     "decode_tc_string",
     "diff_reports",
-    "estate_document",
+    "estate_to_document",
     "expand_captures",
     "failing_flags",
     "is_generic_cookie_name",
@@ -382,15 +382,15 @@ __all__ = [
     "load_har",
     "load_policy",
     "load_signatures",
-    "parse_tc_string",
     "parse_url",
     "registrable_domain",
     "render",
     "render_diff",
-    "report_document",
+    "report_to_document",
     "run_batch",
     "schema_path",
     "summarize_estate",
+    "try_decode_tc_string",
 ]
 
 

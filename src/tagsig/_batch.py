@@ -23,13 +23,13 @@ from tagsig._batch_aggregate import (
     EstateSummary,
     RuleEstate,
     TagEstate,
-    estate_document,
+    estate_to_document,
     summarize_estate,
 )
 from tagsig._batch_pool import BatchLine, default_jobs, failed_line, map_in_order
 from tagsig._exceptions import ArgumentError, InputError, TagsigError
 from tagsig._remote import expand_url, is_url, load_remote_har
-from tagsig._render import report_document
+from tagsig._render import report_to_document
 from tagsig._signature_model import SignatureDB
 from tagsig._signatures import load_signatures
 
@@ -40,7 +40,7 @@ __all__ = [
     "TagEstate",
     "analyze_capture",
     "default_jobs",
-    "estate_document",
+    "estate_to_document",
     "expand_captures",
     "run_batch",
     "summarize_estate",
@@ -114,7 +114,7 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
     try:
         capture = load_remote_har(path) if is_url(path) else path
         report = analyze(capture, signatures=database, first_party=first_party)
-        return {"path": path, "report": report_document(report)}
+        return {"path": path, "report": report_to_document(report)}
     except TagsigError as error:
         return {"path": path, "error": str(error)}
     except MemoryError:

@@ -15,7 +15,7 @@ from attrs import frozen
 
 from tagsig._render import JSONValue
 
-__all__ = ["EstateSummary", "RuleEstate", "TagEstate", "estate_document", "summarize_estate",
+__all__ = ["EstateSummary", "RuleEstate", "TagEstate", "estate_to_document", "summarize_estate",
            "summary_view"]
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -153,7 +153,7 @@ def summarize_estate(lines: Iterable[Mapping[str, object]]) -> EstateSummary:
     )
 
 
-def estate_document(summary: EstateSummary) -> dict[str, JSONValue]:
+def estate_to_document(summary: EstateSummary) -> dict[str, JSONValue]:
     """Return ``summary`` as JSON-compatible data (the ``--summary`` file's shape)."""
     return {
         "captures": summary.captures,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import msgspec
 
-from tagsig._batch_aggregate import EstateSummary, estate_document
+from tagsig._batch_aggregate import EstateSummary, estate_to_document
 from tagsig._exceptions import InputError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ _ENCODER = msgspec.json.Encoder(order="sorted")
 
 def summary_json(summary: EstateSummary) -> str:
     """Return ``summary`` as indented JSON with sorted keys, ending in a line break."""
-    return msgspec.json.format(_ENCODER.encode(estate_document(summary)),
+    return msgspec.json.format(_ENCODER.encode(estate_to_document(summary)),
                                indent=2).decode() + "\n"
 
 

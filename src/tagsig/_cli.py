@@ -273,7 +273,7 @@ def _analyze(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_INPUT
         text = explain_tag(report, args.explain, lang=lang)
-    elif args.format == "text" and to_stdout and _is_colour_terminal(sys.stdout):
+    elif args.format == "text" and to_stdout and _is_color_terminal(sys.stdout):
         from tagsig._render_text import render_text  # noqa: PLC0415
 
         text = render_text(report, color=True, width=shutil.get_terminal_size().columns,
@@ -323,7 +323,7 @@ def _markdown(report: Report, args: argparse.Namespace, lang: str) -> str:
     return render_markdown(report, max_chars=args.max_chars or None, baseline=diff, lang=lang)
 
 
-def _is_colour_terminal(stream: TextIO) -> bool:
+def _is_color_terminal(stream: TextIO) -> bool:
     """Whether to colour ``stream``.
 
     Never when ``NO_COLOR`` is set and not empty (https://no-color.org); always when

@@ -20,7 +20,7 @@ from attrs import frozen
 
 from tagsig._exceptions import ConsentStringError
 from tagsig._gpp import decode_gpp_string, section_name, sid_ids, us_opt_outs
-from tagsig._tcf import TCString, decode_tc_string, parse_tc_string
+from tagsig._tcf import TCString, decode_tc_string, try_decode_tc_string
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -160,7 +160,7 @@ def _ids(values: Iterable[int]) -> str:
 
 def tcf_reading(text: str, source: str) -> Reading:
     """Read a TCF v2 consent string found in ``source``; an undecodable one is read as an error."""
-    decoded: TCString | None = parse_tc_string(text) if text else None
+    decoded: TCString | None = try_decode_tc_string(text) if text else None
     if decoded is None:
         return Reading(kind="tcf-v2", detail=(("source", source), (
             "error", "the consent string cannot be decoded" if text else "empty")))

@@ -1,6 +1,6 @@
 """Compare two reports: tags added and removed, weight and cookie changes, new flags.
 
-Both sides are reduced to their JSON documents (:func:`report_document`), so a saved JSON
+Both sides are reduced to their JSON documents (:func:`report_to_document`), so a saved JSON
 report and a fresh analysis compare alike. A difference *matters* (exit code 1 of
 ``tagsig diff``) when a tag was added or a flag appeared.
 """

@@ -1,6 +1,6 @@
 """Compare two reports: tags added and removed, weight and cookie changes, new flags.
 
-Both sides are reduced to their JSON documents (:func:`report_document`), so a saved JSON
+Both sides are reduced to their JSON documents (:func:`report_to_document`), so a saved JSON
 report and a fresh analysis compare alike. A difference *matters* (exit code 1 of
 ``tagsig diff``) when a tag was added or a flag appeared.
 
@@ -19,7 +19,7 @@ from attrs import frozen
 from tagsig._exceptions import InputError, shown
 from tagsig._flags import SEVERITY_RANK
 from tagsig._measure import Weight
-from tagsig._render import report_document
+from tagsig._render import report_to_document
 from tagsig._report import REPORT_SCHEMA_VERSION, Report
 
 __all__ = [
@@ -221,7 +221,7 @@ def _side(document: Mapping[str, object], source: str) -> _Side:
 
 
 def _document(report: ReportLike) -> Mapping[str, object]:
-    return report_document(report) if isinstance(report, Report) else report
+    return report_to_document(report) if isinstance(report, Report) else report
 
 
 def diff_reports(old: ReportLike, new: ReportLike, *, old_name: str = "<old>",
@@ -229,7 +229,7 @@ def diff_reports(old: ReportLike, new: ReportLike, *, old_name: str = "<old>",
     """Compare ``old`` with ``new``.
 
     Args:
-        old: The earlier report, or its JSON document (as :func:`report_document` gives or
+        old: The earlier report, or its JSON document (as :func:`report_to_document` gives or
             ``tagsig analyze --format json`` writes).
         new: The later report, or its JSON document.
         old_name: How errors name ``old``.

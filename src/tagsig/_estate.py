@@ -61,7 +61,7 @@ class CaptureRecord:
     """Why the capture could not be analysed; ``None`` when it was."""
 
     @property
-    def is_analysed(self) -> bool:
+    def is_analyzed(self) -> bool:
         """Whether the capture has a report."""
         return self.report is not None
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from attrs import field, frozen
 
 from tagsig._regex import is_self_contained, literal_prefix, longest_literal
-from tagsig._url import normalise_host
+from tagsig._url import normalize_host
 
 if TYPE_CHECKING:
     from tagsig._models import Url
@@ -522,7 +522,7 @@ class Matcher:
         found = cache.get(host, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        # normalise_host inlined (a cold look-up is a few dict probes; a call would be a
+        # normalize_host inlined (a cold look-up is a few dict probes; a call would be a
         # third of its cost): exact patterns first, then `*.` patterns by label suffix.
         key = host.lower()
         if key[-1:] == ".":
@@ -576,7 +576,7 @@ class Matcher:
         cache = self._url_rules_cache
         found = cache.get(host)
         if found is None:
-            candidates = _host_candidates(normalise_host(host))
+            candidates = _host_candidates(normalize_host(host))
             found = tuple(rules for rules in map(self._url_rules.get, candidates)
                           if rules is not None)
             if len(cache) >= _CACHE_SIZE:
@@ -628,7 +628,7 @@ class Matcher:
 
     def _match_cookie(self, name: str, domain: str | None) -> CookieMatch | None:
         if self._bound_cookies and domain:
-            bound = self._match_bound(name, normalise_host(domain.lstrip(".")))
+            bound = self._match_bound(name, normalize_host(domain.lstrip(".")))
             if bound is not None:
                 return bound
         # The unbound patterns a name matches do not depend on the domain: a cookie seen
@@ -644,7 +644,7 @@ class Matcher:
             return None
         chosen = entries[0]
         if len(entries) > 1 and domain:
-            host = normalise_host(domain.lstrip("."))
+            host = normalize_host(domain.lstrip("."))
             for entry in entries:
                 if self._claims(entry[0].id, host):
                     chosen = entry
@@ -681,7 +681,7 @@ def _bound_index(signatures: Sequence[Signature]) -> dict[str, tuple[_Entry, ...
     for signature in sorted(signatures, key=lambda s: s.id):
         for pattern in signature.cookies:
             for domain in pattern.domains:
-                by_domain.setdefault(normalise_host(domain), []).append((signature, pattern))
+                by_domain.setdefault(normalize_host(domain), []).append((signature, pattern))
     return _freeze(by_domain)
 
 
@@ -690,7 +690,7 @@ _ANY_HOST_KEY: Final = (False, "*")
 
 def _host_key(pattern: str) -> tuple[bool, str]:
     """Split a host pattern into ``(is_exact, host or wildcard suffix)``."""
-    pattern = normalise_host(pattern)
+    pattern = normalize_host(pattern)
     if pattern.startswith("*."):
         return False, pattern[2:]
     return True, pattern

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 from attrs import field, frozen
 
 from tagsig._psl import public_suffix_list
-from tagsig._url import normalise_host
+from tagsig._url import normalize_host
 
 if TYPE_CHECKING:
     from tagsig._signature_model import Organisation, Signature
@@ -89,7 +89,7 @@ class Ownership:
             if owner is None:
                 continue
             for pattern in signature.hosts:
-                name = normalise_host(pattern.removeprefix("*."))
+                name = normalize_host(pattern.removeprefix("*."))
                 if name not in owners:
                     pattern_owners.setdefault(name, owner)
         return cls(
@@ -131,7 +131,7 @@ class Ownership:
         cache = self._registrable
         found = cache.get(host, _MISSING)
         if found is _MISSING:
-            name = normalise_host(host)
+            name = normalize_host(host)
             found = public_suffix_list().registrable_domain(name) if name else None
             if len(cache) >= _CACHE_SIZE:
                 cache.clear()
@@ -140,7 +140,7 @@ class Ownership:
 
     def hosting_platform(self, host: str) -> Organisation | None:
         """Return the organisation whose ``hosting`` covers ``host``, or ``None``."""
-        entry = self._hosting_entry(normalise_host(host))
+        entry = self._hosting_entry(normalize_host(host))
         return None if entry is None else self.hosting[entry]
 
     def _hosting_entry(self, name: str) -> str | None:
@@ -156,7 +156,7 @@ class Ownership:
 
     def domain_owner(self, host: str) -> Organisation | None:
         """Return the organisation owning the registrable domain of ``host``, or ``None``."""
-        name = normalise_host(host)
+        name = normalize_host(host)
         if self._hosting_entry(name) is not None:
             return None
         domain = self.registrable_domain(name)
@@ -168,7 +168,7 @@ class Ownership:
         A host under a hosting entry is a customer's site: the entry plus one label stands
         for its registrable domain, as if the entry were a public suffix.
         """
-        name = normalise_host(host)
+        name = normalize_host(host)
         entry = self._hosting_entry(name)
         if entry is not None:
             if name == entry:

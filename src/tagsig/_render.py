@@ -25,7 +25,7 @@ from tagsig._version import __version__
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-__all__ = ["FORMATS", "Format", "render", "report_document"]
+__all__ = ["FORMATS", "Format", "render", "report_to_document"]
 
 Format = Literal["text", "json", "html", "markdown", "csv", "sarif"]
 """The output formats :func:`render` knows (see ``docs/formats.md``)."""
@@ -73,7 +73,7 @@ def render(report: Report, format: Format | str = "text", *, lang: str | None = 
     language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
-        encoded = msgspec.json.encode(report_document(report, lang=lang), order="sorted")
+        encoded = msgspec.json.encode(report_to_document(report, lang=lang), order="sorted")
         return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
     # Each renderer is imported on use: the command line renders one format per run.
     if format == "text":
@@ -102,7 +102,7 @@ def render(report: Report, format: Format | str = "text", *, lang: str | None = 
 # --- JSON. ---------------------------------------------------------------------------------
 
 
-def report_document(report: Report, *, lang: str | None = None) -> dict[str, JSONValue]:
+def report_to_document(report: Report, *, lang: str | None = None) -> dict[str, JSONValue]:
     """Return the report as JSON-compatible data, in the shape ``report.schema.json`` gives.
 
     With ``lang`` other than English, the document names it (``lang``) and each flag

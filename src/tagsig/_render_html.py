@@ -384,7 +384,7 @@ def _timeline(report: Report, tr: Translator) -> str:
         # Red exactly where the consent rules found it too early (the rules follow the
         # consent timeline per purpose, and inheritance through the loading tag).
         early = any(flag.rule == "before-consent" for flag in tag.flags)
-        colour = "#cf222e" if early else "#1a7f37"
+        color = "#cf222e" if early else "#1a7f37"
         title = tr.gettext("{tag} ({purpose}) first request at {time}").format(
             tag=tag.signature.name, purpose=purpose_word(tag.signature.consent, tr),
             time=time_of_day(tag.first_seen))
@@ -395,7 +395,7 @@ def _timeline(report: Report, tr: Translator) -> str:
             f"{_e(_clip(tag.signature.name, _MAX_LABEL_PX))}</text>"
             f"<line x1=\"{label_w}\" y1=\"{y}\" x2=\"{label_w + plot_w}\" y2=\"{y}\" "
             f"stroke=\"#eaeef2\"/>"
-            f"<circle cx=\"{x(tag.first_seen)}\" cy=\"{y}\" r=\"5\" fill=\"{colour}\">"
+            f"<circle cx=\"{x(tag.first_seen)}\" cy=\"{y}\" r=\"5\" fill=\"{color}\">"
             f"<title>{_e(title)}</title></circle>"
         )
     if signals:

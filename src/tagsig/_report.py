@@ -74,7 +74,7 @@ class TagCookie:
     """Whether its domain lies outside the first party."""
     evidence: Literal["name", "response", "host"]
     """How it was tied to the tag, in the report's first terms (see
-    :data:`tagsig.CookieEvidence`); :attr:`by` says it more precisely."""
+    :data:`tagsig.engine.CookieEvidence`); :attr:`by` says it more precisely."""
     input: int
     """Input position it was observed in."""
     entry: int | None = None
@@ -284,7 +284,7 @@ class Report:
     @classmethod
     def from_document(cls, document: Mapping[str, object], *,
                       source: str = "<report>") -> Report:
-        """Return the report that a JSON document describes (the inverse of ``report_document``).
+        """Return the report that a JSON document describes (the inverse of ``report_to_document``).
 
         The document is validated against the shipped ``report.schema.json`` first. A report
         does not record its tags' patterns, so each tag's :attr:`TagReport.signature` holds
@@ -292,7 +292,7 @@ class Report:
         facts, common mistakes); rendered again, the report gives the same JSON.
 
         Args:
-            document: The document, as :func:`tagsig.report_document` gives it or as
+            document: The document, as :func:`tagsig.report_to_document` gives it or as
                 ``json.loads`` reads the output of ``tagsig analyze --format json``.
             source: How errors name the document (a file name).
 

@@ -92,7 +92,7 @@ def report_from_document(document: Mapping[str, object], *, source: str = "<repo
     """Return the :class:`Report` that ``document`` (a report's JSON document) describes.
 
     Args:
-        document: The document, as :func:`tagsig.report_document` gives it or as
+        document: The document, as :func:`tagsig.report_to_document` gives it or as
             ``json.loads`` reads ``tagsig analyze --format json``'s output.
         source: How errors name the document (a file name).
         validate: Whether to check the document against the schema; only a document

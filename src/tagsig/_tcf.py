@@ -27,7 +27,7 @@ from attrs import evolve, frozen
 
 from tagsig._exceptions import ConsentStringError
 
-__all__ = ["PublisherRestriction", "TCString", "decode_tc_string", "parse_tc_string"]
+__all__ = ["PublisherRestriction", "TCString", "decode_tc_string", "try_decode_tc_string"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_LENGTH = 100_000
@@ -319,7 +319,7 @@ def _read_segment(core: TCString, kind: int, reader: _Bits) -> TCString:
     )
 
 
-def parse_tc_string(text: str) -> TCString | None:
+def try_decode_tc_string(text: str) -> TCString | None:
     """Decode ``text`` like :func:`decode_tc_string`, returning ``None`` when it is invalid."""
     try:
         return decode_tc_string(text)

@@ -12,7 +12,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from tagsig._models import Url
 
-__all__ = ["normalise_host", "parse_url", "url_fault"]
+__all__ = ["normalize_host", "parse_url", "url_fault"]
 
 # The host is one possessive character class, not labels repeated as a group: a repeated
 # group keeps a mark per repetition, about 90 bytes per label (a 100 MB host of dotted
@@ -106,10 +106,10 @@ def _idna(host: str) -> str:
         return host
 
 
-def normalise_host(host: str) -> str:
+def normalize_host(host: str) -> str:
     """Return ``host`` lower-cased, without a trailing dot.
 
-    >>> normalise_host("WWW.Example.COM.")
+    >>> normalize_host("WWW.Example.COM.")
     'www.example.com'
     """
     host = host.lower()
