@@ -9,13 +9,8 @@ from typing import Any
 import pytest
 
 from tagsig import InputError
-from tagsig._batch import (
-    analyze_capture,
-    estate_to_document,
-    expand_captures,
-    run_batch,
-    summarize_estate,
-)
+from tagsig._batch import analyze_capture, expand_captures, run_batch
+from tagsig._batch_aggregate import estate_to_document, summarize_estate
 from tagsig._cli import main
 
 from .builders import entry, har

@@ -35,7 +35,8 @@ from tagsig import (
     load_signatures,
     render,
 )
-from tagsig._batch import BatchLine, run_batch
+from tagsig._batch import run_batch
+from tagsig._batch_pool import BatchLine
 from tagsig._cli import main
 from tagsig._diff_compare import diff_reports
 from tagsig._diff_load import load_report_document

@@ -50,7 +50,7 @@ LAYERS: Mapping[str, int] = {
     # 7 report: the result of an analysis, and reading its JSON document back.
     "_report": REPORT, "_report_document": REPORT,
     # 8 analysis: running the audit; policy queries on reports; reading saved reports.
-    "_analyze": ANALYSIS, "_policy_query": ANALYSIS, "_policy": ANALYSIS,
+    "_analyze": ANALYSIS, "_policy_query": ANALYSIS,
     "_diff_load": ANALYSIS,
     # 9 render: every output format, the JSON document, diffs of documents, estates.
     "_render": RENDER, "_render_common": RENDER, "_render_text": RENDER,
@@ -61,7 +61,7 @@ LAYERS: Mapping[str, int] = {
     "_parquet": RENDER, "_catalogue_render": RENDER, "_catalogue_html": RENDER,
     # 10 command line and public API.
     "_batch": CLI, "_batch_pool": CLI, "_batch_write": CLI,
-    "_diff": CLI, "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
+    "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
     "__main__": CLI, "__init__": CLI, "engine": CLI,
 }
 """Each module of ``tagsig`` (by its name inside the package) and its layer."""

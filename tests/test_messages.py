@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from tagsig import Flag, Report, analyze, render
 from tagsig._cli import main
+from tagsig._flags import Count, Message
 from tagsig._i18n import Translator
 from tagsig._messages import TEMPLATES, TRANSLATED_RULES, count_text, make_flag, message_text
 from tagsig._render_common import flag_message
-from tagsig._report import Count, Message
 from tagsig._resources import data_file
 from tagsig._rules._registry import rule_info
 

@@ -119,17 +119,12 @@ _HEAVY = ("tagsig._match", "tagsig._attribute", "tagsig._psl", "tagsig._party",
           "tagsig._signatures")
 
 
-_ENGINE_AT_IMPORT = pytest.mark.xfail(
-    reason="tagsig._report (and tagsig._policy through it) imports the attribution and the "
-           "party modules at run time; the model layer must stop doing so", strict=True)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [
     "Capture", "CookieJar", "Problem", "Url",
     "Severity",
     "Policy",
-    pytest.param("Report", marks=_ENGINE_AT_IMPORT),
+    "Report",
     "Flag",
 ])
 def test_model_types_load_no_engine(name: str) -> None:

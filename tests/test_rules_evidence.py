@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from tagsig import failing_flags, render
 from tagsig._resources import data_file
-from tagsig._rules import short_url
-from tagsig._rules._evidence import MAX_PATH, MAX_QUERY
+from tagsig._rules._evidence import MAX_PATH, MAX_QUERY, short_url
 from tagsig._url import parse_url
 
 from .audits import SITE, audit, document, flags, hit

@@ -28,7 +28,7 @@ LOCALE = REPO / "src" / "tagsig" / "locale"
 NOT_LOADED = ("rich", "babel", "jsonschema", "pandas", "pyarrow", "tagsig._render_text",
               "tagsig._render_html", "tagsig._render_markdown", "tagsig._render_csv",
               "tagsig._render_sarif", "tagsig._render_common", "tagsig._catalogue",
-              "tagsig._batch", "tagsig._diff", "importlib.resources")
+              "tagsig._batch", "tagsig._diff_compare", "importlib.resources")
 """Modules a ``--format json`` analysis has no use for (packages with their submodules)."""
 _RUN = """
 import io, json, sys

@@ -16,27 +16,24 @@ from tagsig._version import __version__
 
 if TYPE_CHECKING:
     from tagsig._analyze import analyze
-    from tagsig._batch import (
+    from tagsig._batch import analyze_capture, expand_captures, run_batch
+    from tagsig._batch_aggregate import (
         EstateSummary,
         RuleEstate,
         TagEstate,
-        analyze_capture,
         estate_to_document,
-        expand_captures,
-        run_batch,
         summarize_estate,
     )
     from tagsig._catalogue import CatalogueEntry, catalogue_entries, catalogue_entry
     from tagsig._cookie_names import is_generic_cookie_name
     from tagsig._cookies import load_cookies
-    from tagsig._diff import (
+    from tagsig._diff_compare import (
         CookieChange,
         FlagChange,
         ReportDiff,
         TagSummary,
         WeightChange,
         diff_reports,
-        render_diff,
     )
     from tagsig._estate import CaptureRecord, Estate, EstateTable
     from tagsig._exceptions import (
@@ -52,8 +49,15 @@ if TYPE_CHECKING:
         UnknownTagError,
         UnsupportedSchemaError,
     )
+    from tagsig._flags import (
+        ConsentChange,
+        ConsentSignal,
+        ConsentSummary,
+        Evidence,
+        Flag,
+        Severity,
+    )
     from tagsig._har import load_har
-    from tagsig._har_values import parse_url
     from tagsig._measure import Weight
     from tagsig._models import (
         Capture,
@@ -72,19 +76,16 @@ if TYPE_CHECKING:
         Url,
     )
     from tagsig._party import is_third_party, registrable_domain
-    from tagsig._policy import Policy, Waiver, failing_flags, load_policy
+    from tagsig._policy_load import load_policy
+    from tagsig._policy_model import Policy, Waiver
+    from tagsig._policy_query import failing_flags
     from tagsig._render import Format, render, report_to_document
+    from tagsig._render_diff import render_diff
     from tagsig._report import (
-        ConsentChange,
-        ConsentSignal,
-        ConsentSummary,
-        Evidence,
-        Flag,
         InputSummary,
         PageWeight,
         Report,
         ReportWarning,
-        Severity,
         TagCookie,
         TagReport,
         UnattributedHost,
@@ -109,6 +110,7 @@ if TYPE_CHECKING:
     )
     from tagsig._signatures import SignatureVersion, load_signatures
     from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, try_decode_tc_string
+    from tagsig._url import parse_url
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "tagsig._analyze": (

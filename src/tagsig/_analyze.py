@@ -20,12 +20,12 @@ from tagsig._attribute import (
     attribute,
 )
 from tagsig._cookies import load_cookies
+from tagsig._flags import Flag
 from tagsig._har import load_har
 from tagsig._match import Matcher
 from tagsig._measure import weigh
 from tagsig._models import Capture, CookieJar, Problem
 from tagsig._report import (
-    Flag,
     InputSummary,
     NoTagEntry,
     PageWeight,
@@ -42,7 +42,7 @@ from tagsig._signatures import load_signatures, signature_version
 from tagsig._traffic import NO_TAG_REASONS
 
 if TYPE_CHECKING:
-    from tagsig._policy import Policy
+    from tagsig._policy_model import Policy
 
 __all__ = ["analyze"]
 
@@ -98,7 +98,7 @@ def analyze(
     owners = database_owners(db)
     attribution = attribute(read_captures, jars, Matcher.compile(db), first_party, owners)
     if isinstance(policy, str | os.PathLike):
-        from tagsig._policy import load_policy  # noqa: PLC0415 (see build_report)
+        from tagsig._policy_load import load_policy  # noqa: PLC0415 (see build_report)
 
         policy = load_policy(policy)
     report = build_report(attribution, identifiers=identifiers, policy=policy, owners=owners)

@@ -19,14 +19,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from tagsig._analyze import analyze
-from tagsig._batch_aggregate import (
-    EstateSummary,
-    RuleEstate,
-    TagEstate,
-    estate_to_document,
-    summarize_estate,
-)
-from tagsig._batch_pool import BatchLine, default_jobs, failed_line, map_in_order
+from tagsig._batch_pool import BatchLine, failed_line, map_in_order
 from tagsig._exceptions import ArgumentError, InputError, TagsigError
 from tagsig._remote import expand_url, is_url, load_remote_har
 from tagsig._render import report_to_document
@@ -34,16 +27,9 @@ from tagsig._signature_model import SignatureDB
 from tagsig._signatures import load_signatures
 
 __all__ = [
-    "BatchLine",
-    "EstateSummary",
-    "RuleEstate",
-    "TagEstate",
     "analyze_capture",
-    "default_jobs",
-    "estate_to_document",
     "expand_captures",
     "run_batch",
-    "summarize_estate",
 ]
 
 CAPTURE_SUFFIXES = (".har", ".har.gz")

@@ -29,7 +29,8 @@ from tagsig._source import MAX_INPUT_ENV
 from tagsig._version import __version__
 
 if TYPE_CHECKING:
-    from tagsig._report import Flag, Report
+    from tagsig._flags import Flag
+    from tagsig._report import Report
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_POLICY", "main"]
 
@@ -286,7 +287,7 @@ def _analyze(args: argparse.Namespace) -> int:
             "json", "sarif"} else lang)
     write_output(args.output, text, what="the report")
     if args.fail_on is not None:
-        from tagsig._policy import failing_flags  # noqa: PLC0415
+        from tagsig._policy_query import failing_flags  # noqa: PLC0415
 
         failing = failing_flags(report, args.fail_on)
         if failing:
@@ -310,7 +311,8 @@ def _failing_tags(flags: Sequence[Flag], most: int = 10) -> str:
 
 
 def _markdown(report: Report, args: argparse.Namespace, lang: str) -> str:
-    from tagsig._diff import diff_reports, load_report_document  # noqa: PLC0415
+    from tagsig._diff_compare import diff_reports  # noqa: PLC0415
+    from tagsig._diff_load import load_report_document  # noqa: PLC0415
     from tagsig._render_markdown import render_markdown  # noqa: PLC0415
 
     diff = None

@@ -109,7 +109,9 @@ def run_diff_command(args: argparse.Namespace) -> int:
 
     """
     from tagsig._analyze import analyze  # noqa: PLC0415 (keeps start-up small)
-    from tagsig._diff import diff_reports, load_report_document, render_diff  # noqa: PLC0415
+    from tagsig._diff_compare import diff_reports  # noqa: PLC0415
+    from tagsig._diff_load import load_report_document  # noqa: PLC0415
+    from tagsig._render_diff import render_diff  # noqa: PLC0415
     from tagsig._signatures import load_signatures  # noqa: PLC0415
 
     sides: list[Report | dict[str, object]] = []
@@ -188,13 +190,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
             cannot be written.
 
     """
-    from tagsig._batch import (  # noqa: PLC0415 (keeps start-up small)
-        default_jobs,
-        expand_captures,
-        run_batch,
-        summarize_estate,
-    )
-    from tagsig._batch_aggregate import summary_view  # noqa: PLC0415
+    from tagsig._batch import expand_captures, run_batch  # noqa: PLC0415
+    from tagsig._batch_aggregate import summarize_estate, summary_view  # noqa: PLC0415
+    from tagsig._batch_pool import default_jobs  # noqa: PLC0415 (keeps start-up small)
     from tagsig._batch_write import batch_sink, summary_json  # noqa: PLC0415
     from tagsig._render_common import printable  # noqa: PLC0415
 

@@ -60,7 +60,7 @@ class Evidence:
     url: str | None = None
     """The request's URL, shortened for reading: a long path or query is cut, and the
     values of a request that carries personal data are masked as in
-    ``pii-to-third-party`` (see :func:`tagsig._rules.short_url`)."""
+    ``pii-to-third-party`` (see :func:`tagsig._rules._evidence.short_url`)."""
     time: datetime | None = None
     """When the request started (for a cookie, when it was observed)."""
     page: str | None = None

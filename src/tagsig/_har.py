@@ -39,6 +39,7 @@ from tagsig._models import (
 )
 from tagsig._setcookie import parse_cookie_header, read_set_cookie
 from tagsig._source import ZIP_MAGIC, gunzip, read_bytes, replace_lone_surrogates, unzip_member
+from tagsig._url import parse_url, url_fault
 
 __all__ = ["HarSource", "load_har"]
 
@@ -470,10 +471,10 @@ class _Reader:
             self.problem("entry skipped: expected a request URL, found an empty string",
                          f"{log_pointer}/entries/{index}/request/url")
             return None
-        url = values.parse_url(request.url)
+        url = parse_url(request.url)
         if not url.host and url.scheme in _NETWORK_SCHEMES:
             self.problem(f"entry kept without a host: expected a host name in the request "
-                         f"URL, found {values.url_fault(request.url)}",
+                         f"URL, found {url_fault(request.url)}",
                          f"{log_pointer}/entries/{index}/request/url")
         if raw.response is None:
             self.problem('entry without a "response": kept as a request that got no '

@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 
 from tagsig import _har_format as har
 from tagsig._models import Creator, Headers, PostData
-from tagsig._url import parse_url, url_fault  # re-exported: the readers' old import path
 
 __all__ = [
     "call_stack",
@@ -23,7 +22,6 @@ __all__ = [
     "is_stripped",
     "mime",
     "parse_started",
-    "parse_url",
     "post_data",
     "redirect",
     "server_ip",
@@ -31,7 +29,6 @@ __all__ = [
     "status",
     "text",
     "total_time",
-    "url_fault",
 ]
 
 _MAX_SIZE = float(2**62)

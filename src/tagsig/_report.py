@@ -8,46 +8,32 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from attrs import frozen
 
-from tagsig._attribute import CookieBy, EntryRef
 from tagsig._exceptions import TagsigError
 from tagsig._flags import (
-    ConsentChange,
-    ConsentSignal,
     ConsentSummary,
-    Count,
-    Evidence,
     Flag,
-    Message,
-    MessageArg,
-    Severity,
 )
-from tagsig._measure import Weight
 from tagsig._models import CookieSource, Problem
-from tagsig._party import SiteEvidence
-from tagsig._signature_model import Signature
-from tagsig._signatures import SignatureVersion
-from tagsig._traffic import NoTagReason
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
+    # Field types only: the report is read without the audit's modules.
+    from tagsig._attribute import CookieBy, EntryRef
+    from tagsig._measure import Weight
+    from tagsig._party import SiteEvidence
+    from tagsig._signature_model import Signature
+    from tagsig._signatures import SignatureVersion
+    from tagsig._traffic import NoTagReason
+
 __all__ = [
     "REPORT_SCHEMA_VERSION",
-    "ConsentChange",
-    "ConsentSignal",
-    "ConsentSummary",
-    "Count",
-    "Evidence",
-    "Flag",
     "InputSummary",
-    "Message",
-    "MessageArg",
     "NoTagEntry",
     "PageWeight",
     "ProbableFirstParty",
     "Report",
     "ReportWarning",
-    "Severity",
     "SiteReport",
     "TagCookie",
     "TagReport",

@@ -16,18 +16,10 @@ from attrs import evolve, frozen
 
 from tagsig._attribute import Attribution
 from tagsig._consent import consent_timeline
-from tagsig._flags import ConsentSummary, Flag
+from tagsig._flags import SEVERITY_RANK, ConsentSummary, Flag
 from tagsig._policy_model import Policy
 from tagsig._policy_waive import waive
-from tagsig._rules._base import (
-    SEVERITY_RANK,
-    Finding,
-    Rule,
-    RuleContext,
-    RuleOptions,
-    TagView,
-    VendorCheck,
-)
+from tagsig._rules._base import Finding, Rule, RuleContext, RuleOptions
 from tagsig._rules._consent import before_consent
 from tagsig._rules._cookies import (
     cookie_lifetime,
@@ -35,7 +27,7 @@ from tagsig._rules._cookies import (
     insecure_cookie,
     third_party_cookie,
 )
-from tagsig._rules._evidence import detail_flags, short_url
+from tagsig._rules._evidence import detail_flags
 from tagsig._rules._inventory import over_weight, unknown_third_party
 from tagsig._rules._pii import pii_to_third_party
 from tagsig._rules._policy import policy_rules
@@ -44,16 +36,8 @@ from tagsig._rules._vendors import VENDOR_CHECKS
 
 __all__ = [
     "RULES",
-    "VENDOR_CHECKS",
     "Evaluation",
-    "Finding",
-    "Rule",
-    "RuleContext",
-    "RuleOptions",
-    "TagView",
-    "VendorCheck",
     "evaluate",
-    "short_url",
     "sort_flags",
 ]
 

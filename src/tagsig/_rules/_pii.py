@@ -22,10 +22,6 @@ from tagsig._rules._personal import (
 )
 
 __all__ = [
-    "PersonalData",
-    "find_personal_data",
-    "mask_email",
-    "mask_value",
     "pii_to_third_party",
 ]
 
