@@ -1,9 +1,9 @@
 """Build hook: compile the gettext catalogues and the bundled signature database.
 
 The wheel ships ``.mo`` files built from the ``.po`` files, and ``signatures.index``, the
-records of ``data/signatures.json`` built once (``tagsig._signature_index``). A source
+records of ``data/signatures.json`` built once (``tagsig._signatures.index``). A source
 checkout and an editable install compile both in memory instead (``tagsig._i18n``,
-``tagsig._signatures``), so the hook only runs for regular wheels.
+``tagsig._signatures.load``), so the hook only runs for regular wheels.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def write_signature_index(root: Path, out: Path) -> None:
     """Build ``data/signatures.json`` as tagsig reads it and write its index to ``out``."""
     sys.path.insert(0, str(root / "src"))
     try:
-        from tagsig._signature_file import read_layer  # noqa: PLC0415 - the tree being built
-        from tagsig._signature_index import encode_layer  # noqa: PLC0415
+        from tagsig._signatures.file import read_layer  # noqa: PLC0415 - the tree being built
+        from tagsig._signatures.index import encode_layer  # noqa: PLC0415
     finally:
         sys.path.remove(str(root / "src"))
     source = root / SIGNATURES

@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO.parent / "shared" / "tools" / "gen_har.py"
 
-_TAGSIG = ("import sys; from tagsig._cli import main; "
+_TAGSIG = ("import sys; from tagsig._cli.main import main; "
            "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
            "'/dev/null']))")
 _ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
@@ -52,7 +52,7 @@ import gc, sys
 gc.disable()
 from datetime import datetime
 import msgspec
-from tagsig._models import Entry, Headers, Url
+from tagsig._inputs.models import Entry, Headers, Url
 
 class Request(msgspec.Struct):
     url: str
@@ -96,12 +96,12 @@ import gc, sys, time
 gc.disable()
 clock = time.process_time
 marks = [("start", clock())]
-from tagsig._analyze import build_report
-from tagsig._attribute import attribute
-from tagsig._har import load_har
-from tagsig._match import Matcher
-from tagsig._render import render
-from tagsig._signatures import load_signatures
+from tagsig._analysis.analyze import build_report
+from tagsig._audit.attribute import attribute
+from tagsig._inputs.har.reader import load_har
+from tagsig._signatures.match import Matcher
+from tagsig._render.formats import render
+from tagsig._signatures.load import load_signatures
 marks.append(("imports", clock()))
 capture = load_har(sys.argv[1])
 marks.append(("reading", clock()))

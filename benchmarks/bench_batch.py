@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "har"
 _RATE = re.compile(r"(\d+) captures \(\d+ failed\) in [\d.]+ s with \d+ jobs?: ([\d.]+) captures/s")
-_COMMAND = "import sys; from tagsig._cli import main; sys.exit(main(sys.argv[1:]))"
+_COMMAND = "import sys; from tagsig._cli.main import main; sys.exit(main(sys.argv[1:]))"
 
 
 def _run(folder: Path, output: Path, source: str | None) -> tuple[float, float, int]:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from tests.builders import entry, har  # noqa: E402
 
 import tagsig  # noqa: E402
-from tagsig._url import parse_url  # noqa: E402
+from tagsig._inputs.url import parse_url  # noqa: E402
 
 
 def _measure(name: str, work: Callable[[], object]) -> None:

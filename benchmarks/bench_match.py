@@ -25,15 +25,9 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from tagsig._match import Matcher
-from tagsig._models import Url
-from tagsig._signature_model import (
-    CookiePattern,
-    MatchKind,
-    Signature,
-    UrlPattern,
-    Vendor,
-)
+from tagsig._inputs.models import Url
+from tagsig._signatures.match import Matcher
+from tagsig._signatures.model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
 
 KINDS: tuple[MatchKind, ...] = (
     "exact",

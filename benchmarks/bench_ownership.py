@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from tagsig._signature_model import SignatureDB
-from tagsig._signatures import _bundled_db
+from tagsig._signatures.load import _bundled_db
+from tagsig._signatures.model import SignatureDB
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "har"
 WORKLOAD = 10_000

@@ -33,7 +33,7 @@ _HOSTS = (
 )
 _VARIANTS = {
     "tagsig": (
-        "from tagsig._psl import public_suffix_list\n"
+        "from tagsig._inputs.psl import public_suffix_list\n"
         "psl = public_suffix_list()\n",
         "for h in hosts: psl.registrable_domain(h)\n",
     ),
@@ -44,7 +44,7 @@ _VARIANTS = {
     ),
     "tldextract-snapshot": (
         "import importlib.util, pathlib\n"
-        "from tagsig._psl import PublicSuffixList\n"
+        "from tagsig._inputs.psl import PublicSuffixList\n"
         "spec = importlib.util.find_spec('tldextract')\n"
         "path = pathlib.Path(next(iter(spec.submodule_search_locations))) / '.tld_set_snapshot'\n"
         "psl = PublicSuffixList.parse(path.read_text(encoding='utf-8'))\n",

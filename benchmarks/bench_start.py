@@ -40,14 +40,14 @@ from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
 _PHASES = (
-    ("import CLI", "import tagsig._cli"),
-    ("load DB", "from tagsig._signatures import load_signatures; db = load_signatures()"),
-    ("compile matcher", "from tagsig._match import Matcher; Matcher.compile(db)"),
-    ("PSL", "from tagsig._psl import public_suffix_list; public_suffix_list()"),
+    ("import CLI", "import tagsig._cli.main"),
+    ("load DB", "from tagsig._signatures.load import load_signatures; db = load_signatures()"),
+    ("compile matcher", "from tagsig._signatures.match import Matcher; Matcher.compile(db)"),
+    ("PSL", "from tagsig._inputs.psl import public_suffix_list; public_suffix_list()"),
     ("i18n", "from tagsig._i18n import resolve_language; resolve_language(None)"),
-    ("read", "from tagsig._har import load_har; capture = load_har(PATH)"),
-    ("analyse", "from tagsig._analyze import analyze; report = analyze([capture])"),
-    ("render", "from tagsig._render import render; render(report, 'json')"),
+    ("read", "from tagsig._inputs.har.reader import load_har; capture = load_har(PATH)"),
+    ("analyse", "from tagsig._analysis.analyze import analyze; report = analyze([capture])"),
+    ("render", "from tagsig._render.formats import render; render(report, 'json')"),
 )
 _PHASE_SCRIPT = """
 import sys, time, json
@@ -61,7 +61,7 @@ print(json.dumps(times))
 """
 _MODULES_SCRIPT = """
 import sys
-from tagsig._cli import main
+from tagsig._cli.main import main
 sys.stdout = open('/dev/null', 'w')
 main(['analyze', sys.argv[1], '--format', 'json'])
 sys.stdout = sys.__stdout__

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from tagsig import load_signatures
-from tagsig._match import Matcher
+from tagsig._signatures.match import Matcher
 
 DEFAULT_LIST = Path(__file__).with_name("tracker-domains.txt")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tagsig._setcookie as setcookie
-from tagsig._models import Cookie
+from tagsig._inputs.cookies import setcookie
+from tagsig._inputs.models import Cookie
 
 if not hasattr(setcookie, "read_set_cookie"):
 

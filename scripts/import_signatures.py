@@ -54,8 +54,8 @@ import tldextract
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from tagsig._cookie_names import is_generic_cookie_name
-from tagsig._signature_model import MatchKind
+from tagsig._signatures.cookie_names import is_generic_cookie_name
+from tagsig._signatures.model import MatchKind
 
 SCHEMA_VERSION: Final = 2
 SOURCE_CURATED: Final = "curated"

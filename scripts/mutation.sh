@@ -3,8 +3,8 @@
 #
 #   scripts/mutation.sh [MODULE...]
 #
-# MODULE defaults to the module-path of scripts/mutation.toml (src/tagsig/_match.py and
-# src/tagsig/_attribute.py). Every mutant that the tests of test-command do not kill is
+# MODULE defaults to the module-path of scripts/mutation.toml (src/tagsig/_signatures/match.py and
+# src/tagsig/_audit/attribute.py). Every mutant that the tests of test-command do not kill is
 # listed at the end; the exit status is 1 when any survived. The session database is kept
 # in $MUTATION_OUT (default: a new temporary folder) for `cr-report` and `cr-html`.
 # MUTATION_LINES=FILE:FIRST-LAST keeps the mutants of those lines only (a quick run), and

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tagsig._party import registrable_domain
+from tagsig._audit.party import registrable_domain
 
 
 def _strings(value: object) -> list[str]:

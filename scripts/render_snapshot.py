@@ -13,8 +13,8 @@ import argparse
 from pathlib import Path
 
 from tagsig import Report, analyze, render
-from tagsig._render import FORMATS
-from tagsig._render_text import explain_tag
+from tagsig._render.formats import FORMATS
+from tagsig._render.text import explain_tag
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,7 +19,7 @@ from tagsig import (
     analyze,
     load_har,
 )
-from tagsig._rules._evidence import short_url
+from tagsig._compliance.rules.evidence import short_url
 
 from .conftest import REPO
 

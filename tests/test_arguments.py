@@ -15,7 +15,7 @@ from tagsig import (
     render_diff,
     run_batch,
 )
-from tagsig._render import FORMATS
+from tagsig._render.formats import FORMATS
 
 from .reports import example_report
 

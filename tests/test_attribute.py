@@ -14,7 +14,7 @@ from tagsig import (
     load_signatures,
     parse_url,
 )
-from tagsig._attribute import _parents, attribute
+from tagsig._audit.attribute import _parents, attribute
 from tagsig.engine import Attribution, Matcher
 
 from .builders import entry, har, parser_initiator, script_initiator

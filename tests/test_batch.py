@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from tagsig import InputError
-from tagsig._batch import analyze_capture, expand_captures, run_batch
-from tagsig._batch_aggregate import estate_to_document, summarize_estate
-from tagsig._cli import main
+from tagsig._batch.run import analyze_capture, expand_captures, run_batch
+from tagsig._cli.main import main
+from tagsig._render.estate_summary import estate_to_document, summarize_estate
 
 from .builders import entry, har
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tagsig import Estate
-from tagsig._batch import analyze_capture, expand_captures, run_batch
-from tagsig._batch_aggregate import summarize_estate
+from tagsig._batch.run import analyze_capture, expand_captures, run_batch
+from tagsig._render.estate_summary import summarize_estate
 
 from .builders import entry, har
 

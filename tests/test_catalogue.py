@@ -22,15 +22,15 @@ from tagsig import (
     catalogue_entries,
     catalogue_entry,
 )
-from tagsig._catalogue import Prose, cookie_display_name
-from tagsig._catalogue_html import render_entry_html, write_catalogue
-from tagsig._catalogue_render import (
+from tagsig._cli.main import main
+from tagsig._i18n import Translator
+from tagsig._render.catalogue import (
     render_entry_markdown,
     render_entry_text,
     render_list_text,
 )
-from tagsig._cli import main
-from tagsig._i18n import Translator
+from tagsig._render.catalogue_html import render_entry_html, write_catalogue
+from tagsig._signatures.catalogue import Prose, cookie_display_name
 
 EN = Translator("en")
 GA = Translator("ga")
@@ -382,13 +382,15 @@ class TestSite:
 def test_analyze_never_loads_the_catalogue() -> None:
     """Running the CLI for analysis imports none of the catalogue modules."""
     example = Path(__file__).resolve().parents[1] / "examples" / "shop.har"
-    code = ("import sys, io, contextlib; from tagsig._cli import main; "
+    code = ("import sys, io, contextlib; from tagsig._cli.main import main; "
+            "CATALOGUE = {'tagsig._signatures.catalogue', 'tagsig._render.catalogue', "
+            "'tagsig._render.catalogue_html'}; "
             "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
             f"main(['analyze', {str(example)!r}]); ctx.__exit__(None, None, None); "
-            "print(sorted(m for m in sys.modules if m.startswith('tagsig._catalogue')))")
+            "print(sorted(m for m in sys.modules if m in CATALOGUE))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=60)
-    assert result.stdout.strip() == "['tagsig._catalogue_cli']"
+    assert result.stdout.strip() == "[]"
 
 
 _OFFLINE = """
@@ -402,7 +404,7 @@ socket.socket.connect_ex = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 
-from tagsig._cli import main
+from tagsig._cli.main import main
 
 assert main(["show", "intercom", "--lang", "ga", "--format", "html"]) == 0
 assert main(["catalogue", "--output", sys.argv[1], "--lang", "ga"]) == 0
@@ -433,7 +435,7 @@ def test_show_html_is_one_page(capsys: pytest.CaptureFixture[str]) -> None:
 def test_uncurated_transfer_only_where_the_vendor_settles_it(
         country: str | None, dpf: bool | None, expected: str | None) -> None:
     """Without catalogue data: EEA vendors need no transfer, DPF ones use it, else unknown."""
-    from tagsig._catalogue import _transfer
+    from tagsig._signatures.catalogue import _transfer
 
     assert _transfer(country, dpf) == expected
     uncurated = [e for e in catalogue_entries(curated_only=False) if not e.is_curated]
@@ -442,7 +444,7 @@ def test_uncurated_transfer_only_where_the_vendor_settles_it(
 
 def test_missing_catalogue_file_is_a_tagsig_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A broken installation without the catalogue file raises SignatureError."""
-    from tagsig import _catalogue
+    from tagsig._signatures import catalogue as _catalogue
 
     def missing(name: str) -> Path:
         raise FileNotFoundError(name)

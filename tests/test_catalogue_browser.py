@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._catalogue_html import write_catalogue
 from tagsig._i18n import Translator
+from tagsig._render.catalogue_html import write_catalogue
 
 from .test_render_browser import _console_errors, _png_size, _run, chromium
 

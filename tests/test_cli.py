@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cli import main
+from tagsig._cli.main import main
 
 from .builders import entry, har
 from .conftest import REPO

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cli import EXIT_INTERRUPTED, main
+from tagsig._cli.main import EXIT_INTERRUPTED, main
 
 from .conftest import REPO
 
@@ -177,7 +177,7 @@ class TestInterrupt:
         """An interrupt during a batch: the lines written are kept, one line, 130."""
         shutil.copy(EXAMPLE_HAR, tmp_path / "a.har")
         shutil.copy(EXAMPLE_HAR, tmp_path / "b.har")
-        from tagsig import _batch
+        from tagsig._batch import run as _batch
 
         real = _batch.run_batch
 

@@ -11,8 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import analyze, render
-from tagsig._cmp import read_gpc, read_parameters, tcf_purposes
-from tagsig._cmp_cookies import consent_cookies, names_consent_cookie, read_cookies
+from tagsig._compliance.consent.cmp_cookies import (
+    consent_cookies,
+    names_consent_cookie,
+    read_cookies,
+)
+from tagsig._compliance.consent.signals import read_gpc, read_parameters, tcf_purposes
 
 from .audits import at, audit, document, flags, hit, onetrust_cookie
 from .conftest import REPO

@@ -15,7 +15,7 @@ from typing import TypedDict
 import pytest
 
 from tagsig import ConsentStringError, TCString, decode_tc_string
-from tagsig._gpp import SECTION_NAMES, decode_gpp_string, us_opt_outs
+from tagsig._compliance.consent.gpp import SECTION_NAMES, decode_gpp_string, us_opt_outs
 
 from .conftest import FIXTURES
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cookies import load_cookies
-from tagsig._models import Cookie
-from tagsig._setcookie import parse_cookie_date, read_set_cookie
-from tagsig._url import parse_url
+from tagsig._inputs.cookies.jars import load_cookies
+from tagsig._inputs.cookies.setcookie import parse_cookie_date, read_set_cookie
+from tagsig._inputs.models import Cookie
+from tagsig._inputs.url import parse_url
 
 SUITES = Path(__file__).resolve().parent / "fixtures" / "suites"
 # A fixed clock before every date the vectors mean as the future (the http-state suite was

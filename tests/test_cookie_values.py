@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import load_har
-from tagsig._cookie_values import expiry, expiry_from_epoch, same_site
-from tagsig._cookies import load_cookies
-from tagsig._models import Cookie
-from tagsig._setcookie import LATEST_EXPIRY
+from tagsig._inputs.cookies.jars import load_cookies
+from tagsig._inputs.cookies.setcookie import LATEST_EXPIRY
+from tagsig._inputs.cookies.values import expiry, expiry_from_epoch, same_site
+from tagsig._inputs.models import Cookie
 
 from .builders import entry, har
 

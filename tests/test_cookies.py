@@ -16,16 +16,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig._cookies import load_cookies
 from tagsig._exceptions import CookieJarError
-from tagsig._models import Cookie, Problem
-from tagsig._setcookie import (
+from tagsig._inputs.cookies.jars import load_cookies
+from tagsig._inputs.cookies.setcookie import (
     EARLIEST_EXPIRY,
     LATEST_EXPIRY,
     parse_cookie_date,
     parse_cookie_header,
     parse_set_cookie,
 )
+from tagsig._inputs.models import Cookie, Problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cookies"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "cookies"

@@ -9,10 +9,10 @@ import pytest
 from attrs import evolve
 
 from tagsig import analyze, render
-from tagsig._cli import main
-from tagsig._diff_compare import diff_reports
-from tagsig._diff_load import load_report_document
-from tagsig._render_diff import render_diff
+from tagsig._analysis.saved import load_report_document
+from tagsig._cli.main import main
+from tagsig._render.compare import diff_reports
+from tagsig._render.diff import render_diff
 
 from .builders import entry, har
 from .reports import EXAMPLE, example_report

@@ -35,7 +35,7 @@ def test_duckdb_query(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page's DuckDB query runs on the Parquet files tagsig batch writes."""
     duckdb = pytest.importorskip("duckdb")
     pytest.importorskip("pyarrow")
-    from tagsig._cli import main
+    from tagsig._cli.main import main
 
     monkeypatch.chdir(folder)
     assert main(["batch", "captures", "--jobs", "1", "--output", "estate.parquet"]) == 0

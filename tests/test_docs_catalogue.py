@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cli import main
+from tagsig._cli.main import main
 
 from .conftest import REPO
 

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagsig import CaptureRecord, Estate, InputError, Report, render
-from tagsig._batch import expand_captures, run_batch
-from tagsig._cli import main
-from tagsig._estate import CAPTURE_COLUMNS, estate_columns
-from tagsig._render_csv import COOKIE_COLUMNS, FLAG_COLUMNS, TAG_COLUMNS
+from tagsig._batch.run import expand_captures, run_batch
+from tagsig._cli.main import main
+from tagsig._render.csv import COOKIE_COLUMNS, FLAG_COLUMNS, TAG_COLUMNS
+from tagsig._render.estate_tables import CAPTURE_COLUMNS, estate_columns
 
 from .builders import entry, har
 

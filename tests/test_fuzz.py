@@ -21,11 +21,11 @@ from tagsig import (
     load_signatures,
     render,
 )
-from tagsig._diff_compare import diff_reports
-from tagsig._diff_load import load_report_document
-from tagsig._render import FORMATS
-from tagsig._render_diff import render_diff
-from tagsig._report import REPORT_SCHEMA_VERSION
+from tagsig._analysis.saved import load_report_document
+from tagsig._render.compare import diff_reports
+from tagsig._render.diff import render_diff
+from tagsig._render.formats import FORMATS
+from tagsig._report.model import REPORT_SCHEMA_VERSION
 
 from .builders import entry, har
 

@@ -9,10 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import ConsentStringError
-from tagsig._cli import main
-from tagsig._cmp import gpp, read_parameters
-from tagsig._cmp_cookies import read_cookies
-from tagsig._gpp import SECTION_NAMES, decode_gpp_string, section_name, us_opt_outs
+from tagsig._cli.main import main
+from tagsig._compliance.consent.cmp_cookies import read_cookies
+from tagsig._compliance.consent.gpp import (
+    SECTION_NAMES,
+    decode_gpp_string,
+    section_name,
+    us_opt_outs,
+)
+from tagsig._compliance.consent.signals import gpp, read_parameters
 
 from .audits import document, hit
 from .builders import har

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tagsig import Capture, HarError, TagsigError, analyze, load_har
-from tagsig._url import parse_url, url_fault
+from tagsig._inputs.url import parse_url, url_fault
 
 from .builders import entry, har
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import Capture, load_har
-from tagsig._url import parse_url, url_fault
+from tagsig._inputs.url import parse_url, url_fault
 from tests import builders
 
 

@@ -26,8 +26,6 @@ from tagsig import (
     InputError,
     PolicyError,
     TagsigError,
-    _batch,
-    _batch_pool,
     analyze,
     load_cookies,
     load_har,
@@ -35,14 +33,16 @@ from tagsig import (
     load_signatures,
     render,
 )
-from tagsig._batch import run_batch
-from tagsig._batch_pool import BatchLine
-from tagsig._cli import main
-from tagsig._diff_compare import diff_reports
-from tagsig._diff_load import load_report_document
-from tagsig._render_csv import CSV_COLUMNS
-from tagsig._report import REPORT_SCHEMA_VERSION, Report
-from tagsig._url import parse_url
+from tagsig._analysis.saved import load_report_document
+from tagsig._batch import pool as _batch_pool
+from tagsig._batch import run as _batch
+from tagsig._batch.pool import BatchLine
+from tagsig._batch.run import run_batch
+from tagsig._cli.main import main
+from tagsig._inputs.url import parse_url
+from tagsig._render.compare import diff_reports
+from tagsig._render.csv import CSV_COLUMNS
+from tagsig._report.model import REPORT_SCHEMA_VERSION, Report
 
 from .builders import entry, har
 from .reports import example_report
@@ -533,7 +533,7 @@ class TestOutputs:
 
     def test_progress_is_plain_text(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """The batch progress bar reads file names as text, never as rich markup."""
-        from tagsig import _commands
+        from tagsig._cli import commands as _commands
 
         class Terminal(io.StringIO):
             def isatty(self) -> bool:

@@ -23,7 +23,7 @@ from tagsig._i18n import Translator, compile_po, languages, resolve_language
 from .conftest import REPO
 
 LOCALE = REPO / "src" / "tagsig" / "locale"
-SOURCES = sorted((REPO / "src" / "tagsig").glob("*.py"))
+SOURCES = sorted((REPO / "src" / "tagsig").rglob("*.py"))
 
 
 def _read(path: Path) -> Catalog:
@@ -114,7 +114,8 @@ class TestCatalogues:
         pybabel = Path(sys.executable).parent / "pybabel"
         out = tmp_path / "tagsig.pot"
         subprocess.run([str(pybabel), "extract", "-F", str(REPO / "babel.cfg"), "-k", "N_",
-                        "--no-location", "--sort-output", "-o", str(out),
+                        "--no-location", "--sort-output", "--ignore-dirs", ".* __pycache__",
+                        "-o", str(out),
                         str(REPO / "src" / "tagsig")], check=True, capture_output=True,
                        timeout=120)
         with out.open("rb") as f:
@@ -245,7 +246,7 @@ def test_a_language_is_one_po_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_cli_refuses_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> None:
     """--lang with a language that is not shipped is a usage error, exit 2."""
-    from tagsig._cli import main
+    from tagsig._cli.main import main
 
     with pytest.raises(SystemExit) as caught:
         main(["show", "intercom", "--lang", "xx"])

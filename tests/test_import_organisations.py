@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tagsig._signatures import _load_signatures
+from tagsig._signatures.load import _load_signatures
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTER = ROOT / "scripts" / "import_signatures.py"

@@ -1,107 +1,111 @@
 """The package's layers: every module imports only modules of its own layer or below.
 
 The flow is inputs -> signatures -> audit -> compliance -> report -> analysis -> render ->
-command line. Each private module is given its layer here; the test parses every module's
-imports (module-level, inside functions, under ``TYPE_CHECKING``) and fails on an import
-of a higher layer, on a rule family importing another, and on a module not listed.
+batch and command line. Each private subpackage is one layer (``docs/architecture.md``
+draws them); a few modules inside a package sit one step above their package (the matcher
+above the signature model, the rules above the flags they make). The test parses every
+module's imports (module-level, inside functions, under ``TYPE_CHECKING``) and fails on an
+import of a higher layer, on one rule family importing another, and on a module that no
+layer covers.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "tagsig"
 
-BASE, INPUTS, SIGNATURES, MATCHING, AUDIT, COMPLIANCE, RULES, REPORT, ANALYSIS, RENDER, CLI = \
+BASE, INPUTS, SIGNATURES, MATCHING, AUDIT, COMPLIANCE, RULES, REPORT, ANALYSIS, RENDER, CLI = (
     range(11)
+)
 
 LAYERS: Mapping[str, int] = {
     # 0 base: errors, version, packaged files, translations.
-    "_exceptions": BASE, "_version": BASE, "_resources": BASE, "_i18n": BASE,
-    "_regex": BASE, "_psl": BASE,
-    # 1 inputs: the models of captures and jars, and their readers.
-    "_models": INPUTS, "_source": INPUTS, "_url": INPUTS, "_setcookie": INPUTS,
-    "_cookie_values": INPUTS, "_cookies": INPUTS, "_har": INPUTS, "_har_errors": INPUTS,
-    "_har_format": INPUTS, "_har_values": INPUTS, "_remote": INPUTS,
-    # 2 signatures: the signature model, its files and the catalogue of them.
-    "_related_sets": SIGNATURES, "_cookie_names": SIGNATURES,
-    "_organisation_file": SIGNATURES, "_signature_model": SIGNATURES,
-    "_signature_file": SIGNATURES, "_signatures": SIGNATURES,
-    "_signature_index": SIGNATURES, "_catalogue": SIGNATURES,
-    "_ownership": SIGNATURES,
-    # 3 matching: the signatures compiled for matching requests and cookies.
-    "_match": MATCHING,
+    "_exceptions": BASE,
+    "_version": BASE,
+    "_resources": BASE,
+    "_i18n": BASE,
+    # 1 inputs: the models of captures and jars, their readers, URLs and the suffix list.
+    "_inputs": INPUTS,
+    # 2 signatures: the database, its files and index, organisations, the catalogue.
+    "_signatures": SIGNATURES,
+    # 3 matching: the database compiled into look-ups.
+    "_signatures.match": MATCHING,
     # 4 audit: what the traffic is, whose it is, what it weighs.
-    "_traffic": AUDIT, "_party": AUDIT, "_attribute": AUDIT, "_measure": AUDIT,
+    "_audit": AUDIT,
     # 5 compliance: consent strings and signals, flags and their messages, policies.
-    "_tcf": COMPLIANCE, "_gpp": COMPLIANCE, "_cmp": COMPLIANCE, "_cmp_cookies": COMPLIANCE,
-    "_consent": COMPLIANCE, "_flags": COMPLIANCE, "_messages": COMPLIANCE,
-    "_policy_model": COMPLIANCE, "_policy_load": COMPLIANCE, "_policy_waive": COMPLIANCE,
+    "_compliance": COMPLIANCE,
     # 6 rules: the rule families, on their shared helpers (see RULE_FAMILIES).
-    "_rules": RULES, "_rules._base": RULES, "_rules._text": RULES,
-    "_rules._registry": RULES, "_rules._personal": RULES, "_rules._consent": RULES,
-    "_rules._cookies": RULES,
-    "_rules._evidence": RULES, "_rules._inventory": RULES, "_rules._pii": RULES,
-    "_rules._policy": RULES, "_rules._transfer": RULES, "_rules._vendors": RULES,
+    "_compliance.rules": RULES,
     # 7 report: the result of an analysis, and reading its JSON document back.
-    "_report": REPORT, "_report_document": REPORT,
-    # 8 analysis: running the audit; policy queries on reports; reading saved reports.
-    "_analyze": ANALYSIS, "_policy_query": ANALYSIS,
-    "_diff_load": ANALYSIS,
-    # 9 render: every output format, the JSON document, diffs of documents, estates.
-    "_render": RENDER, "_render_common": RENDER, "_render_text": RENDER,
-    "_render_html": RENDER, "_render_markdown": RENDER, "_render_csv": RENDER,
-    "_render_sarif": RENDER, "_render_diff": RENDER, "_render_estate": RENDER,
-    "_batch_aggregate": RENDER,
-    "_render_inspect": RENDER, "_diff_compare": RENDER, "_estate": RENDER,
-    "_parquet": RENDER, "_catalogue_render": RENDER, "_catalogue_html": RENDER,
-    # 10 command line and public API.
-    "_batch": CLI, "_batch_pool": CLI, "_batch_write": CLI,
-    "_commands": CLI, "_catalogue_cli": CLI, "_cli": CLI,
-    "__main__": CLI, "__init__": CLI, "engine": CLI,
+    "_report": REPORT,
+    # 8 analysis: running the audit; policy queries; reading saved reports.
+    "_analysis": ANALYSIS,
+    # 9 render: every output format, the JSON document, diffs, estates, catalogue pages.
+    "_render": RENDER,
+    # 10 batch, command line and public API.
+    "_batch": CLI,
+    "_cli": CLI,
+    "__main__": CLI,
+    "__init__": CLI,
+    "engine": CLI,
 }
-"""Each module of ``tagsig`` (by its name inside the package) and its layer."""
+"""Each package or module of ``tagsig`` (by its name inside the package) and its layer; a
+module takes the layer of the longest name here that it is, or lies inside."""
 
 RULE_FAMILIES = frozenset({
-    "_rules._consent", "_rules._cookies", "_rules._evidence", "_rules._inventory",
-    "_rules._pii", "_rules._policy", "_rules._transfer", "_rules._vendors",
+    "_compliance.rules.consent",
+    "_compliance.rules.cookies",
+    "_compliance.rules.evidence",
+    "_compliance.rules.inventory",
+    "_compliance.rules.pii",
+    "_compliance.rules.policy",
+    "_compliance.rules.transfer",
+    "_compliance.rules.vendors",
 })
-"""Rule families import the rules' helpers (``_base``, ``_text``, ``_registry``), never
-one another."""
+"""Rule families import the rules' helpers (``base``, ``text``, ``registry``,
+``personal``), never one another."""
 
 ALLOWED: frozenset[tuple[str, str]] = frozenset({
-    # Report._repr_html_ and Report.to_pandas call the renderers that tagsig._render
+    # Report._repr_html_ and Report.to_pandas call the renderers that the render layer
     # registers; ``import tagsig`` is lazy, so a report can be used before any renderer
     # was imported, and the report then imports the render layer once (on first use).
-    ("_report", "_render"),
+    ("_report.model", "_render.formats"),
 })
 """Imports against the layer order that are known, as ``(importer, imported)``."""
 
 
+def layer_of(name: str, layers: Mapping[str, int] = LAYERS) -> int | None:
+    """Return the layer of module ``name``: that of the longest entry it is or lies in."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        layer = layers.get(".".join(parts[:end]))
+        if layer is not None:
+            return layer
+    return None
+
+
 def module_name(path: Path, root: Path) -> str:
-    """Return the name inside the package of the module at ``path`` (``_rules._base``)."""
+    """Return the name inside the package of the module at ``path`` (``_inputs.har.reader``)."""
     parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__" and len(parts) > 1:
         parts.pop()
     return ".".join(parts)
 
 
-def imported_modules(source: str, name: str,
-                     layers: Mapping[str, int] | None = None) -> Iterator[tuple[str, int]]:
+def imported_modules(source: str, name: str, modules: Set[str], *,
+                     is_package: bool = False) -> Iterator[tuple[str, int]]:
     """Yield the package modules that ``source`` (module ``name``) imports, with the line.
 
-    Every import counts, wherever it stands. ``from tagsig import _x`` and
-    ``from . import _x`` name the module ``_x``; an import of the package itself
-    (``import tagsig``) names ``__init__``.
+    Every import counts, wherever it stands. ``from tagsig._x import y`` names the module
+    ``_x.y`` when there is one, else ``_x``; an import of the package itself
+    (``import tagsig``, ``from tagsig import name``) names ``__init__``.
     """
-    layers = LAYERS if layers is None else layers
-    package = name.split(".")[:-1] if name != "__init__" else []
-    if name in {"_rules"}:
-        package = ["_rules"]
+    package = name.split(".") if is_package else name.split(".")[:-1]
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -119,10 +123,10 @@ def imported_modules(source: str, name: str,
                 module = inside
             for alias in node.names:
                 sub = f"{module}.{alias.name}" if module else alias.name
-                if not module:  # from tagsig import X: a module if listed, else a name
-                    yield (sub if sub in layers else "__init__"), node.lineno
+                if sub in modules:
+                    yield sub, node.lineno
                 else:
-                    yield (sub if sub in layers else module), node.lineno
+                    yield module or "__init__", node.lineno
 
 
 def _inside(dotted: str) -> str | None:
@@ -134,21 +138,25 @@ def _inside(dotted: str) -> str | None:
 
 def violations(sources: Mapping[str, str], layers: Mapping[str, int],
                allowed: frozenset[tuple[str, str]] = frozenset(),
-               families: frozenset[str] = frozenset()) -> list[str]:
+               families: frozenset[str] = frozenset(),
+               packages: Set[str] = frozenset()) -> list[str]:
     """Return every import of ``sources`` (module name -> text) that breaks the layers."""
-    found = [f"{name}: not given a layer" for name in sorted(sources) if name not in layers]
+    found = [f"{name}: not given a layer" for name in sorted(sources)
+             if layer_of(name, layers) is None]
+    modules = set(sources)
     for name, source in sorted(sources.items()):
-        if name not in layers:
+        own = layer_of(name, layers)
+        if own is None:
             continue
-        for target, line in sorted(set(imported_modules(source, name, layers))):
-            layer = layers.get(target)
-            if layer is None:
+        imports = imported_modules(source, name, modules, is_package=name in packages)
+        for target, line in sorted(set(imports)):
+            layer = layer_of(target, layers)
+            if layer is None or (target not in modules and target != "__init__"):
                 found.append(f"{name}:{line} imports {target}, which has no layer")
             elif (name, target) in allowed:
                 continue
-            elif layer > layers[name]:
-                found.append(f"{name}:{line} imports {target} (layer {layer} above "
-                             f"{layers[name]})")
+            elif layer > own:
+                found.append(f"{name}:{line} imports {target} (layer {layer} above {own})")
             elif name in families and target in families and target != name:
                 found.append(f"{name}:{line} imports {target}, another rule family")
     return found
@@ -160,22 +168,41 @@ def package_sources(root: Path = PACKAGE) -> dict[str, str]:
             for p in sorted(root.rglob("*.py"))}
 
 
+def package_names(root: Path = PACKAGE) -> set[str]:
+    """Return the names of the subpackages (folders with an ``__init__.py``)."""
+    return {module_name(p, root) for p in root.rglob("__init__.py") if p.parent != root}
+
+
 def test_imports_follow_the_layers() -> None:
     """No module imports a module of a higher layer, except the known ones."""
-    assert violations(package_sources(), LAYERS, ALLOWED, RULE_FAMILIES) == []
+    assert violations(package_sources(), LAYERS, ALLOWED, RULE_FAMILIES, package_names()) == []
 
 
 def test_allowed_imports_are_needed() -> None:
     """Every import allowed against the order still exists (the list only shrinks)."""
     sources = package_sources()
     for importer, imported in ALLOWED:
-        assert imported in {t for t, _ in imported_modules(sources[importer], importer)}, \
-            (importer, imported)
+        found = imported_modules(sources[importer], importer, set(sources))
+        assert imported in {t for t, _ in found}, (importer, imported)
 
 
-def test_every_listed_module_exists() -> None:
-    """The layer table names no module that is gone."""
-    assert set(LAYERS) - set(package_sources()) == set()
+def test_every_layer_names_a_module() -> None:
+    """The layer table names no package or module that is gone."""
+    sources = package_sources()
+    assert set(LAYERS) - set(sources) == set()
+
+
+def test_every_subpackage_says_its_job() -> None:
+    """Each private subpackage opens with a docstring (its job, what it may import)."""
+    for name in package_names():
+        docstring = ast.get_docstring(ast.parse(package_sources()[name]))
+        assert docstring, name
+        assert "TODO" not in docstring, name
+
+
+def test_rule_families_exist() -> None:
+    """The rule families named above are modules of the rules package."""
+    assert set(package_sources()) >= RULE_FAMILIES
 
 
 SYNTHETIC = {
@@ -205,12 +232,21 @@ def test_checker_finds_offending_imports(importer: str, source: str,
     assert violations(sources, layers) == expected
 
 
+def test_checker_gives_a_package_layer_to_its_modules() -> None:
+    """A module inside a package takes the package's layer unless it has its own."""
+    layers = {"_low": 0, "_low.top": 2, "_high": 1}
+    sources = {"_low": "", "_low.inner": "from tagsig._high import y\n",
+               "_low.top": "from tagsig._high import y\n", "_high": ""}
+    assert violations(sources, layers, packages={"_low"}) == [
+        "_low.inner:1 imports _high (layer 1 above 0)"]
+
+
 def test_checker_honours_the_allowed_list_and_families() -> None:
     """An allowed import passes; one rule family importing another does not."""
-    layers = {"_low": 0, "_high": 1, "_rules._a": 1, "_rules._b": 1, "_rules._base": 1}
-    sources = {"_low": "from tagsig._high import y\n", "_high": "",
-               "_rules._a": "from tagsig._rules._b import f\nfrom tagsig._rules._base import g\n",
-               "_rules._b": "", "_rules._base": ""}
+    layers = {"_low": 0, "_high": 1, "_rules": 1}
+    sources = {"_low": "from tagsig._high import y\n", "_high": "", "_rules": "",
+               "_rules.a": "from tagsig._rules.b import f\nfrom tagsig._rules import base\n",
+               "_rules.b": "", "_rules.base": ""}
     assert violations(sources, layers, frozenset({("_low", "_high")}),
-                      frozenset({"_rules._a", "_rules._b"})) == [
-        "_rules._a:1 imports _rules._b, another rule family"]
+                      frozenset({"_rules.a", "_rules.b"}), {"_rules"}) == [
+        "_rules.a:1 imports _rules.b, another rule family"]

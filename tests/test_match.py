@@ -11,10 +11,10 @@ from attrs import evolve
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tagsig._match import CookieMatch, Matcher
-from tagsig._models import Url
-from tagsig._signature_model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
-from tagsig._url import normalize_host
+from tagsig._inputs.models import Url
+from tagsig._inputs.url import normalize_host
+from tagsig._signatures.match import CookieMatch, Matcher
+from tagsig._signatures.model import CookiePattern, MatchKind, Signature, UrlPattern, Vendor
 
 
 def make(
@@ -138,7 +138,7 @@ class TestMatchHost:
 
     def test_cache_bound(self, monkeypatch: pytest.MonkeyPatch, matcher: Matcher) -> None:
         """The cache is emptied when full, and answers stay right."""
-        monkeypatch.setattr("tagsig._match._CACHE_SIZE", 4)
+        monkeypatch.setattr("tagsig._signatures.match._CACHE_SIZE", 4)
         hosts = [f"h{i}.hotjar.com" for i in range(10)]
         assert all(matcher.match_host(h) == HOTJAR for h in hosts)
         assert all(matcher.match_cookie(f"_hj{i}") is not None for i in range(10))

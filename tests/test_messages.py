@@ -14,13 +14,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import Flag, Report, analyze, render
-from tagsig._cli import main
-from tagsig._flags import Count, Message
+from tagsig._cli.main import main
+from tagsig._compliance.flags import Count, Message
+from tagsig._compliance.messages import (
+    TEMPLATES,
+    TRANSLATED_RULES,
+    count_text,
+    make_flag,
+    message_text,
+)
+from tagsig._compliance.rules.registry import rule_info
 from tagsig._i18n import Translator
-from tagsig._messages import TEMPLATES, TRANSLATED_RULES, count_text, make_flag, message_text
-from tagsig._render_common import flag_message
+from tagsig._render.common import flag_message
 from tagsig._resources import data_file
-from tagsig._rules._registry import rule_info
 
 from .conftest import CORPUS, FIXTURES, REPO
 
@@ -73,8 +79,8 @@ class TestTranslatedRules:
         """Every rule the rule modules raise is translated."""
         import re
 
-        source = "\n".join(p.read_text(encoding="utf-8")
-                           for p in (REPO / "src" / "tagsig" / "_rules").glob("*.py"))
+        rules = REPO / "src" / "tagsig" / "_compliance" / "rules"
+        source = "\n".join(p.read_text(encoding="utf-8") for p in rules.glob("*.py"))
         assert set(re.findall(r'rule="([a-z0-9-]+)"', source)) == TRANSLATED_RULES
 
     def test_flags_carry_ids_exactly_for_listed_rules(self) -> None:
@@ -222,8 +228,8 @@ class TestMachineFormats:
 
 def test_irish_json_report_is_a_baseline(tmp_path: Path) -> None:
     """A JSON report with translations still serves as a diff baseline: nothing changed."""
-    from tagsig._diff_compare import diff_reports
-    from tagsig._diff_load import load_report_document
+    from tagsig._analysis.saved import load_report_document
+    from tagsig._render.compare import diff_reports
 
     saved = tmp_path / "report.json"
     saved.write_text(render(_report(), "json", lang="ga"), encoding="utf-8")

@@ -23,7 +23,7 @@ _SCRIPT = textwrap.dedent(
     socket.getaddrinfo = refuse
 
     import tagsig
-    from tagsig._cli import main
+    from tagsig._cli.main import main
 
     capture = tagsig.load_har(sys.argv[1])
     hosts = {tagsig.registrable_domain(e.url.host) for e in capture.entries}

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tagsig._party import registrable_domain
-from tagsig._psl import public_suffix_list
+from tagsig._audit.party import registrable_domain
+from tagsig._inputs.psl import public_suffix_list
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGANISATIONS = ROOT / "scripts" / "organisations.json"

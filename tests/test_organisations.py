@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tagsig import is_generic_cookie_name
-from tagsig._cookie_names import DISTINCTIVE_SHORT_NAMES, GENERIC_WORDS
 from tagsig._exceptions import InvalidSignatureDB, SignatureError, TagsigError
-from tagsig._match import Matcher
-from tagsig._related_sets import parse_related_website_sets, related_website_sets
-from tagsig._signature_model import (
+from tagsig._signatures.cookie_names import DISTINCTIVE_SHORT_NAMES, GENERIC_WORDS
+from tagsig._signatures.load import _load_signatures, load_signatures
+from tagsig._signatures.match import Matcher
+from tagsig._signatures.model import (
     CookiePattern,
     MatchKind,
     Organisation,
@@ -24,7 +24,7 @@ from tagsig._signature_model import (
     SignatureDB,
     Vendor,
 )
-from tagsig._signatures import _load_signatures, load_signatures
+from tagsig._signatures.related_sets import parse_related_website_sets, related_website_sets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signatures"
 ORGANISATIONS = FIXTURES / "organisations.json"

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import is_third_party, load_har, registrable_domain, render
-from tagsig._psl import PublicSuffixList, public_suffix_list
+from tagsig._inputs.psl import PublicSuffixList, public_suffix_list
 from tagsig.engine import first_party_domains
 
 from .audits import audit

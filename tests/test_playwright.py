@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import HarError, analyze, load_har, render
-from tagsig._cli import main
+from tagsig._cli.main import main
 from tagsig._resources import data_file
 
 from .builders import entry, har

@@ -18,7 +18,7 @@ from tagsig import (
     load_policy,
     render,
 )
-from tagsig._cli import main
+from tagsig._cli.main import main
 
 from .audits import audit, document, flags, hit
 from .conftest import REPO
@@ -172,7 +172,7 @@ def test_every_rule_has_a_docs_page() -> None:
     import re
 
     source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (REPO / "src" / "tagsig" / "_rules").glob("*.py"))
+                       for p in (REPO / "src" / "tagsig" / "_compliance" / "rules").glob("*.py"))
     rules = set(re.findall(r'rule="([a-z0-9-]+)"', source))
     assert len(rules) >= 20
     index = (REPO / "docs" / "rules" / "index.md").read_text(encoding="utf-8")

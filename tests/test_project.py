@@ -86,7 +86,7 @@ def test_wheel_contains_data(wheel: Path) -> None:
             "tagsig/data/related-website-sets.json",
             "tagsig/py.typed", "tagsig/__init__.py", "tagsig/data/signatures.index"} <= names
     # The compiled signature index matches the JSON file shipped beside it.
-    from tagsig._signature_index import decode_layer
+    from tagsig._signatures.index import decode_layer
 
     with zipfile.ZipFile(wheel) as archive:
         index = archive.read("tagsig/data/signatures.index")

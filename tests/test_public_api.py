@@ -115,8 +115,8 @@ def test_results_pickle_by_their_public_names() -> None:
         assert pickle.loads(pickle.dumps(value)) == value
 
 
-_HEAVY = ("tagsig._match", "tagsig._attribute", "tagsig._psl", "tagsig._party",
-          "tagsig._signatures")
+_HEAVY = ("tagsig._signatures.match", "tagsig._audit.attribute", "tagsig._inputs.psl",
+          "tagsig._audit.party", "tagsig._signatures.load")
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tagsig._regex import find_unsafe_construct, is_self_contained, literal_prefix
+from tagsig._signatures.regex import find_unsafe_construct, is_self_contained, literal_prefix
 
 
 class TestFindUnsafeConstruct:

@@ -10,7 +10,7 @@ import pytest
 from attrs import evolve
 
 from tagsig import Flag, render
-from tagsig._render_csv import COOKIE_COLUMNS, CSV_COLUMNS, FLAG_COLUMNS, TAG_COLUMNS
+from tagsig._render.csv import COOKIE_COLUMNS, CSV_COLUMNS, FLAG_COLUMNS, TAG_COLUMNS
 
 from .reports import example_report
 

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from attrs import evolve
 
 from tagsig import analyze, render
-from tagsig._render_html import text_width
-from tagsig._rules._registry import DOCS_URL
+from tagsig._compliance.rules.registry import DOCS_URL
+from tagsig._render.html import text_width
 
 from .builders import entry, har
 from .reports import EXAMPLE, HOSTILE, example_report, hostile_report

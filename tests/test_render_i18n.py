@@ -9,13 +9,13 @@ import pytest
 from attrs import evolve
 
 from tagsig import Flag, Report, render
-from tagsig._cli import main
+from tagsig._cli.main import main
 from tagsig._i18n import Translator
-from tagsig._render_common import cookie_lifetime, decimal, human_bytes, verdict
-from tagsig._render_html import render_html
-from tagsig._render_markdown import render_markdown
-from tagsig._render_text import explain_tag, render_text
-from tagsig._report import TagCookie
+from tagsig._render.common import cookie_lifetime, decimal, human_bytes, verdict
+from tagsig._render.html import render_html
+from tagsig._render.markdown import render_markdown
+from tagsig._render.text import explain_tag, render_text
+from tagsig._report.model import TagCookie
 
 from .reports import EXAMPLE, EXAMPLE_JAR, example_report
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cli import main
-from tagsig._cookies import load_cookies
+from tagsig._cli.main import main
 from tagsig._exceptions import ArgumentError
-from tagsig._har import load_har
-from tagsig._render_inspect import render_inspect
+from tagsig._inputs.cookies.jars import load_cookies
+from tagsig._inputs.har.reader import load_har
+from tagsig._render.inspect import render_inspect
 
 ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e")
 

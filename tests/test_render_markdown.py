@@ -10,8 +10,8 @@ from attrs import evolve
 from markdown_it import MarkdownIt
 
 from tagsig import analyze, diff_reports, render
-from tagsig._render_markdown import GITHUB_COMMENT_LIMIT, markdown_text, render_markdown
-from tagsig._rules._registry import DOCS_URL
+from tagsig._compliance.rules.registry import DOCS_URL
+from tagsig._render.markdown import GITHUB_COMMENT_LIMIT, markdown_text, render_markdown
 
 from .conftest import CORPUS, REPO
 from .reports import EXAMPLE, EXAMPLE_JAR, example_report, hostile_report

@@ -10,9 +10,9 @@ import jsonschema
 from attrs import evolve
 
 from tagsig import analyze, render
-from tagsig._psl import public_suffix_list
-from tagsig._render_sarif import SARIF_LEVELS, SARIF_SCHEMA
-from tagsig._rules._registry import DOCS_URL, PROJECT_URL, RULE_INFO
+from tagsig._compliance.rules.registry import DOCS_URL, PROJECT_URL, RULE_INFO
+from tagsig._inputs.psl import public_suffix_list
+from tagsig._render.sarif import SARIF_LEVELS, SARIF_SCHEMA
 
 from .conftest import REPO
 from .reports import example_report, hostile_report

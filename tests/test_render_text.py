@@ -8,8 +8,8 @@ import pytest
 from attrs import evolve
 
 from tagsig import analyze, render
-from tagsig._cli import _is_color_terminal, main
-from tagsig._render_text import render_text
+from tagsig._cli.main import _is_color_terminal, main
+from tagsig._render.text import render_text
 
 from .builders import entry, har
 from .reports import EXAMPLE, HOSTILE, example_report, hostile_report

@@ -20,7 +20,7 @@ from tagsig import (
     render,
     report_to_document,
 )
-from tagsig._render import FORMATS
+from tagsig._render.formats import FORMATS
 
 from .conftest import CORPUS
 from .reports import example_report, hostile_report

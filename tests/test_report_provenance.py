@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tagsig import SignatureDB, analyze, load_signatures, render
-from tagsig._signatures import signature_version
+from tagsig._signatures.load import signature_version
 
 from .conftest import REPO
 

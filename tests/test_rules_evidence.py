@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import failing_flags, render
+from tagsig._compliance.rules.evidence import MAX_PATH, MAX_QUERY, short_url
+from tagsig._inputs.url import parse_url
 from tagsig._resources import data_file
-from tagsig._rules._evidence import MAX_PATH, MAX_QUERY, short_url
-from tagsig._url import parse_url
 
 from .audits import SITE, audit, document, flags, hit
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig._rules._personal import find_personal_data, mask_email, mask_value
+from tagsig._compliance.rules.personal import find_personal_data, mask_email, mask_value
 
 from .audits import audit, document, flags, hit
 from .builders import entry

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig._rules._text import parse_query
+from tagsig._compliance.rules.text import parse_query
 
 _QUERY_CHARS = st.sampled_from(list("ab=&+%2541Ff0é\x00 ;?#"))
 

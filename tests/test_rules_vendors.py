@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from tagsig import load_signatures
-from tagsig._rules._vendors import VENDOR_CHECKS
+from tagsig._compliance.rules.vendors import VENDOR_CHECKS
 
 from .audits import TWO_PAGES, audit, document, flags, hit
 from .builders import entry

@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tagsig import load_har
-from tagsig._models import Cookie
-from tagsig._setcookie import (
+from tagsig._inputs.cookies.setcookie import (
     EARLIEST_EXPIRY,
     LATEST_EXPIRY,
     parse_cookie_date,
     parse_set_cookie,
     read_set_cookie,
 )
+from tagsig._inputs.models import Cookie
 
 from .builders import entry, har
 

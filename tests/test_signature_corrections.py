@@ -20,7 +20,7 @@ import pytest
 import tldextract
 
 from tagsig import load_signatures
-from tagsig._match import Matcher
+from tagsig._signatures.match import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "signatures.json"

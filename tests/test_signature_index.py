@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import tagsig._signatures as signatures_module
-from tagsig._match import Matcher
+import tagsig._signatures.load as signatures_module
 from tagsig._resources import data_file
-from tagsig._signature_file import Layer, read_layer
-from tagsig._signature_index import INDEX_NAME, decode_layer, encode_layer
+from tagsig._signatures.file import Layer, read_layer
+from tagsig._signatures.index import INDEX_NAME, decode_layer, encode_layer
+from tagsig._signatures.match import Matcher
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_intact_index_of_a_wrong_shape_is_ignored(bundled: tuple[Layer, bytes]) 
     import hashlib
     import marshal
 
-    from tagsig._signature_index import _MAGIC, source_key
+    from tagsig._signatures.index import _MAGIC, source_key
 
     _layer, source = bundled
     payload = marshal.dumps((2, ((("only-an-id",), "/signatures/0"),), ()))

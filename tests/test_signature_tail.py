@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tagsig import load_signatures
-from tagsig._match import Matcher
+from tagsig._signatures.match import Matcher
 
 
 @pytest.mark.parametrize(

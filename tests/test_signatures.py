@@ -16,20 +16,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tagsig._signature_file as signature_file_module
-import tagsig._signatures as signatures_module
-from tagsig._cli import main as cli_main
-from tagsig._cookie_names import is_generic_cookie_name
+import tagsig._signatures.file as signature_file_module
+import tagsig._signatures.load as signatures_module
+from tagsig._cli.main import main as cli_main
 from tagsig._exceptions import (
     InvalidSignatureDB,
     SignatureError,
     TagsigError,
     UnsupportedSchemaError,
 )
-from tagsig._match import Matcher
 from tagsig._resources import data_file
-from tagsig._signature_file import read_layer
-from tagsig._signature_model import (
+from tagsig._signatures.cookie_names import is_generic_cookie_name
+from tagsig._signatures.file import read_layer
+from tagsig._signatures.load import _load_signatures, load_signatures
+from tagsig._signatures.match import Matcher
+from tagsig._signatures.model import (
     SUPPORTED_SCHEMA_VERSIONS,
     CookiePattern,
     Facts,
@@ -38,7 +39,6 @@ from tagsig._signature_model import (
     UrlPattern,
     Vendor,
 )
-from tagsig._signatures import _load_signatures, load_signatures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signatures"
 

@@ -20,12 +20,12 @@ from tagsig import (
     load_har,
     load_signatures,
 )
-from tagsig._analyze import build_report
-from tagsig._attribute import Attribution, attribute
-from tagsig._match import Matcher
-from tagsig._party import is_navigation, page_sites
-from tagsig._signature_model import Signature
-from tagsig._traffic import is_local_host, no_tag_reason
+from tagsig._analysis.analyze import build_report
+from tagsig._audit.attribute import Attribution, attribute
+from tagsig._audit.party import is_navigation, page_sites
+from tagsig._audit.traffic import is_local_host, no_tag_reason
+from tagsig._signatures.match import Matcher
+from tagsig._signatures.model import Signature
 
 from .builders import entry, har, parser_initiator
 

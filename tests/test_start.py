@@ -15,24 +15,26 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tagsig import _cli, _i18n, _psl, _resources
-from tagsig._analyze import analyze
-from tagsig._cli import main
-from tagsig._psl import PublicSuffixList, public_suffix_list
-from tagsig._render import render
+from tagsig import _i18n, _resources
+from tagsig._analysis.analyze import analyze
+from tagsig._cli import main as _cli
+from tagsig._cli.main import main
+from tagsig._inputs import psl as _psl
+from tagsig._inputs.psl import PublicSuffixList, public_suffix_list
+from tagsig._render.formats import render
 
 from .conftest import REPO
 
 EXAMPLE_HAR = str(REPO / "examples" / "shop.har")
 LOCALE = REPO / "src" / "tagsig" / "locale"
-NOT_LOADED = ("rich", "babel", "jsonschema", "pandas", "pyarrow", "tagsig._render_text",
-              "tagsig._render_html", "tagsig._render_markdown", "tagsig._render_csv",
-              "tagsig._render_sarif", "tagsig._render_common", "tagsig._catalogue",
-              "tagsig._batch", "tagsig._diff_compare", "importlib.resources")
+NOT_LOADED = ("rich", "babel", "jsonschema", "pandas", "pyarrow", "tagsig._render.text",
+              "tagsig._render.html", "tagsig._render.markdown", "tagsig._render.csv",
+              "tagsig._render.sarif", "tagsig._render.common", "tagsig._signatures.catalogue",
+              "tagsig._batch.run", "tagsig._render.compare", "importlib.resources")
 """Modules a ``--format json`` analysis has no use for (packages with their submodules)."""
 _RUN = """
 import io, json, sys
-import tagsig._cli as cli
+import tagsig._cli.main as cli
 out = io.StringIO()
 sys.stdout = out
 code = cli.main(sys.argv[1:])
@@ -61,7 +63,7 @@ def test_json_analysis_loads_no_renderer_rich_or_babel() -> None:
     code, output, modules = _fresh_run("analyze", EXAMPLE_HAR, "--format", "json")
     assert code == 0
     assert [name for name in NOT_LOADED if _loaded(modules, name)] == []
-    assert "tagsig._render" in modules  # the run did render, in a fresh interpreter
+    assert "tagsig._render.formats" in modules  # the run did render, in a fresh interpreter
     assert output == render(analyze(EXAMPLE_HAR), "json", lang=None)
 
 
@@ -70,7 +72,7 @@ def test_text_analysis_still_renders_text() -> None:
     """The modules left out of a JSON run are loaded when a run needs them."""
     code, output, modules = _fresh_run("analyze", EXAMPLE_HAR)
     assert code == 0
-    assert "tagsig._render_text" in modules
+    assert "tagsig._render.text" in modules
     assert output == render(analyze(EXAMPLE_HAR), "text", lang="en")
 
 

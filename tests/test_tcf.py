@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tagsig import ConsentStringError, TagsigError, TCString, decode_tc_string, try_decode_tc_string
+from tagsig import (
+    ConsentStringError,
+    TagsigError,
+    TCString,
+    decode_tc_string,
+    try_decode_tc_string,
+)
 
 # The example of the IAB's "Consent string and vendor list formats v2" document: a core
 # segment and a disclosed-vendors segment.

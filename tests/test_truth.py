@@ -11,7 +11,7 @@ import pytest
 from attrs import evolve
 
 from tagsig import analyze, load_har
-from tagsig._party import registrable_domain
+from tagsig._audit.party import registrable_domain
 
 from .builders import entry, har
 from .truth import (

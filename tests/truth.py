@@ -38,7 +38,7 @@ from typing import Literal, cast
 from attrs import frozen
 
 from tagsig import Capture, Report, SignatureDB, analyze, load_har, load_signatures
-from tagsig._party import registrable_domain
+from tagsig._audit.party import registrable_domain
 
 __all__ = [
     "CORPUS",

@@ -15,27 +15,27 @@ from typing import TYPE_CHECKING
 from tagsig._version import __version__
 
 if TYPE_CHECKING:
-    from tagsig._analyze import analyze
-    from tagsig._batch import analyze_capture, expand_captures, run_batch
-    from tagsig._batch_aggregate import (
-        EstateSummary,
-        RuleEstate,
-        TagEstate,
-        estate_to_document,
-        summarize_estate,
+    from tagsig._analysis.analyze import analyze
+    from tagsig._analysis.policy import failing_flags
+    from tagsig._audit.measure import Weight
+    from tagsig._audit.party import is_third_party, registrable_domain
+    from tagsig._batch.run import analyze_capture, expand_captures, run_batch
+    from tagsig._compliance.consent.tcf import (
+        PublisherRestriction,
+        TCString,
+        decode_tc_string,
+        try_decode_tc_string,
     )
-    from tagsig._catalogue import CatalogueEntry, catalogue_entries, catalogue_entry
-    from tagsig._cookie_names import is_generic_cookie_name
-    from tagsig._cookies import load_cookies
-    from tagsig._diff_compare import (
-        CookieChange,
-        FlagChange,
-        ReportDiff,
-        TagSummary,
-        WeightChange,
-        diff_reports,
+    from tagsig._compliance.flags import (
+        ConsentChange,
+        ConsentSignal,
+        ConsentSummary,
+        Evidence,
+        Flag,
+        Severity,
     )
-    from tagsig._estate import CaptureRecord, Estate, EstateTable
+    from tagsig._compliance.policy.load import load_policy
+    from tagsig._compliance.policy.model import Policy, Waiver
     from tagsig._exceptions import (
         ArgumentError,
         ConsentStringError,
@@ -49,17 +49,9 @@ if TYPE_CHECKING:
         UnknownTagError,
         UnsupportedSchemaError,
     )
-    from tagsig._flags import (
-        ConsentChange,
-        ConsentSignal,
-        ConsentSummary,
-        Evidence,
-        Flag,
-        Severity,
-    )
-    from tagsig._har import load_har
-    from tagsig._measure import Weight
-    from tagsig._models import (
+    from tagsig._inputs.cookies.jars import load_cookies
+    from tagsig._inputs.har.reader import load_har
+    from tagsig._inputs.models import (
         Capture,
         Cookie,
         CookieJar,
@@ -75,13 +67,26 @@ if TYPE_CHECKING:
         Timings,
         Url,
     )
-    from tagsig._party import is_third_party, registrable_domain
-    from tagsig._policy_load import load_policy
-    from tagsig._policy_model import Policy, Waiver
-    from tagsig._policy_query import failing_flags
-    from tagsig._render import Format, render, report_to_document
-    from tagsig._render_diff import render_diff
-    from tagsig._report import (
+    from tagsig._inputs.url import parse_url
+    from tagsig._render.compare import (
+        CookieChange,
+        FlagChange,
+        ReportDiff,
+        TagSummary,
+        WeightChange,
+        diff_reports,
+    )
+    from tagsig._render.diff import render_diff
+    from tagsig._render.estate_summary import (
+        EstateSummary,
+        RuleEstate,
+        TagEstate,
+        estate_to_document,
+        summarize_estate,
+    )
+    from tagsig._render.estate_tables import CaptureRecord, Estate, EstateTable
+    from tagsig._render.formats import Format, render, report_to_document
+    from tagsig._report.model import (
         InputSummary,
         PageWeight,
         Report,
@@ -91,7 +96,14 @@ if TYPE_CHECKING:
         UnattributedHost,
     )
     from tagsig._resources import schema_path
-    from tagsig._signature_model import (
+    from tagsig._signatures.catalogue import (
+        CatalogueEntry,
+        catalogue_entries,
+        catalogue_entry,
+    )
+    from tagsig._signatures.cookie_names import is_generic_cookie_name
+    from tagsig._signatures.load import SignatureVersion, load_signatures
+    from tagsig._signatures.model import (
         Category,
         Complexity,
         ConsentPurpose,
@@ -108,38 +120,35 @@ if TYPE_CHECKING:
         UrlPattern,
         Vendor,
     )
-    from tagsig._signatures import SignatureVersion, load_signatures
-    from tagsig._tcf import PublisherRestriction, TCString, decode_tc_string, try_decode_tc_string
-    from tagsig._url import parse_url
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "tagsig._analyze": (
+    "tagsig._analysis.analyze": (
         "analyze",
     ),
-    "tagsig._batch": (
+    "tagsig._batch.run": (
         "analyze_capture",
         "expand_captures",
         "run_batch",
     ),
-    "tagsig._batch_aggregate": (
+    "tagsig._render.estate_summary": (
         "EstateSummary",
         "RuleEstate",
         "TagEstate",
         "estate_to_document",
         "summarize_estate",
     ),
-    "tagsig._catalogue": (
+    "tagsig._signatures.catalogue": (
         "CatalogueEntry",
         "catalogue_entries",
         "catalogue_entry",
     ),
-    "tagsig._cookie_names": (
+    "tagsig._signatures.cookie_names": (
         "is_generic_cookie_name",
     ),
-    "tagsig._cookies": (
+    "tagsig._inputs.cookies.jars": (
         "load_cookies",
     ),
-    "tagsig._diff_compare": (
+    "tagsig._render.compare": (
         "CookieChange",
         "FlagChange",
         "ReportDiff",
@@ -147,7 +156,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "WeightChange",
         "diff_reports",
     ),
-    "tagsig._estate": (
+    "tagsig._render.estate_tables": (
         "CaptureRecord",
         "Estate",
         "EstateTable",
@@ -165,7 +174,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UnknownTagError",
         "UnsupportedSchemaError",
     ),
-    "tagsig._flags": (
+    "tagsig._compliance.flags": (
         "ConsentChange",
         "ConsentSignal",
         "ConsentSummary",
@@ -173,13 +182,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Flag",
         "Severity",
     ),
-    "tagsig._har": (
+    "tagsig._inputs.har.reader": (
         "load_har",
     ),
-    "tagsig._measure": (
+    "tagsig._audit.measure": (
         "Weight",
     ),
-    "tagsig._models": (
+    "tagsig._inputs.models": (
         "Capture",
         "Cookie",
         "CookieJar",
@@ -195,29 +204,29 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Timings",
         "Url",
     ),
-    "tagsig._party": (
+    "tagsig._audit.party": (
         "is_third_party",
         "registrable_domain",
     ),
-    "tagsig._policy_load": (
+    "tagsig._compliance.policy.load": (
         "load_policy",
     ),
-    "tagsig._policy_model": (
+    "tagsig._compliance.policy.model": (
         "Policy",
         "Waiver",
     ),
-    "tagsig._policy_query": (
+    "tagsig._analysis.policy": (
         "failing_flags",
     ),
-    "tagsig._render": (
+    "tagsig._render.formats": (
         "Format",
         "render",
         "report_to_document",
     ),
-    "tagsig._render_diff": (
+    "tagsig._render.diff": (
         "render_diff",
     ),
-    "tagsig._report": (
+    "tagsig._report.model": (
         "InputSummary",
         "PageWeight",
         "Report",
@@ -229,7 +238,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "tagsig._resources": (
         "schema_path",
     ),
-    "tagsig._signature_model": (
+    "tagsig._signatures.model": (
         "Category",
         "Complexity",
         "ConsentPurpose",
@@ -246,17 +255,17 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UrlPattern",
         "Vendor",
     ),
-    "tagsig._signatures": (
+    "tagsig._signatures.load": (
         "SignatureVersion",
         "load_signatures",
     ),
-    "tagsig._tcf": (
+    "tagsig._compliance.consent.tcf": (
         "PublisherRestriction",
         "TCString",
         "decode_tc_string",
         "try_decode_tc_string",
     ),
-    "tagsig._url": (
+    "tagsig._inputs.url": (
         "parse_url",
     ),
 }
@@ -266,7 +275,7 @@ by ``tests/test_public_api.py``)."""
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 _ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
-    "tagsig._attribute": (
+    "tagsig._audit.attribute": (
         "AttributedCookie",
         "AttributedEntry",
         "Attribution",
@@ -274,14 +283,14 @@ _ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
         "EntryRef",
         "attribute",
     ),
-    "tagsig._match": (
+    "tagsig._signatures.match": (
         "CookieMatch",
         "Matcher",
     ),
-    "tagsig._measure": (
+    "tagsig._audit.measure": (
         "transfer_bytes",
     ),
-    "tagsig._party": (
+    "tagsig._audit.party": (
         "first_party_domains",
     ),
 }
@@ -399,7 +408,7 @@ __all__ = [
 def _publish() -> None:
     """Name every loaded public class and function by its public module.
 
-    So ``repr``, ``help`` and pickles say ``tagsig.Report``, not ``tagsig._report.Report``.
+    So ``repr``, ``help`` and pickles say ``tagsig.Report``, not ``tagsig._report.model.Report``.
 
     Only modules already imported are touched: an object can only reach a caller through
     a public name, whose look-up runs this after importing the module that defines it.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tagsig import _ENGINE_EXPORTS, _load
 
 if TYPE_CHECKING:
-    from tagsig._attribute import (
+    from tagsig._audit.attribute import (
         AttributedCookie,
         AttributedEntry,
         Attribution,
@@ -22,9 +22,9 @@ if TYPE_CHECKING:
         EntryRef,
         attribute,
     )
-    from tagsig._match import CookieMatch, Matcher
-    from tagsig._measure import transfer_bytes
-    from tagsig._party import first_party_domains
+    from tagsig._audit.measure import transfer_bytes
+    from tagsig._audit.party import first_party_domains
+    from tagsig._signatures.match import CookieMatch, Matcher
 
 _MODULE_OF = {name: module for module, names in _ENGINE_EXPORTS.items() for name in names}
 
