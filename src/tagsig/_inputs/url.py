@@ -96,6 +96,8 @@ def url_fault(raw: str) -> str | None:
     host = parts.hostname or ""
     if not host:
         return "none"
+    if not host.rstrip("."):  # parse_url drops the trailing dots: nothing is left
+        return f"{host!r}, which names no host"
     return _host_fault(parts, host if host.isascii() else _idna(host))
 
 
