@@ -43,3 +43,14 @@ def test_explain_tag_without_flags() -> None:
     report = example_report()
     tag = next(t for t in report.tags if not t.flags)
     assert "No flag." in explain_tag(report, tag.id)
+
+
+def test_explain_tag_without_cookies_or_mistakes() -> None:
+    """A tag without cookies or recorded mistakes is explained without those sections."""
+    report = example_report()
+    tag = next(t for t in report.tags if t.cookies)
+    bare = evolve(tag, cookies=(), signature=evolve(tag.signature, mistakes=()))
+    report = evolve(report, tags=tuple(bare if t is tag else t for t in report.tags))
+    text = explain_tag(report, tag.id)
+    assert "cookies:" not in text
+    assert "Common mistakes:" not in text
