@@ -60,7 +60,6 @@ def _translator(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Tr
         return Translator(resolve_language(args.lang))
     except ValueError as e:
         parser.error(f"--lang: {e}")
-        raise  # parser.error exits
 
 
 def run_show_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

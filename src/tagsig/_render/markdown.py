@@ -111,7 +111,7 @@ def _relative(path: str, cwd: str | None) -> str:
         return path
     try:
         relative = os.path.relpath(path, cwd)
-    except ValueError:  # another drive
+    except ValueError:  # pragma: no cover - only Windows paths on another drive fail here
         return path
     return path if relative.startswith(os.pardir) else relative
 
