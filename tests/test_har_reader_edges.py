@@ -109,3 +109,21 @@ class TestRemote:
         monkeypatch.setattr(memory, "isdir", refuse)
         with pytest.raises(InputError, match="expected storage that can be listed"):
             expand_url(f"{bucket}/a.har", (".har",))
+
+
+class TestHaralyzerPage:
+    """A haralyzer page is read as its parser's log, only that page's entries kept."""
+
+    def test_only_the_page_entries(self) -> None:
+        """Entries of other pages are left out."""
+        document = json.loads(builders.har(
+            builders.entry("https://a.example/1", page="page_1"),
+            builders.entry("https://a.example/2", page="page_2"),
+            pages=(("page_1", "https://a.example/"), ("page_2", "https://a.example/b"))))
+        parser = type("HarParser", (), {"__module__": "haralyzer.assets",
+                                        "har_data": document["log"]})()
+        page = type("HarPage", (), {"__module__": "haralyzer.assets", "parser": parser,
+                                    "page_id": "page_2"})()
+        capture = load_har(page)
+        assert [e.url.raw for e in capture.entries] == ["https://a.example/2"]
+        assert len(load_har(parser).entries) == 2
