@@ -127,3 +127,9 @@ class TestHaralyzerPage:
         capture = load_har(page)
         assert [e.url.raw for e in capture.entries] == ["https://a.example/2"]
         assert len(load_har(parser).entries) == 2
+
+
+def test_jsonp_head_without_tail_is_read_as_json() -> None:
+    """A JSONP head with no closing call is left in place, and the text is no JSON."""
+    with pytest.raises(HarError, match="invalid JSON"):
+        load_har(b'onInputData({"log": {"entries": []}}')
