@@ -87,9 +87,10 @@ class DomainChecker:
         return raw
 
     def claim(self, domain: str, organisation_id: str, pointer: str) -> None:
-        """Record that ``organisation_id`` claims ``domain``; report a second claimant."""
-        if not self.validate:
-            return
+        """Record that ``organisation_id`` claims ``domain``; report a second claimant.
+
+        Only validated files claim domains: the bundled database is taken as written.
+        """
         owner, first = self.claims.setdefault(domain, (organisation_id, pointer))
         if first == pointer:
             return
