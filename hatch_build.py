@@ -54,8 +54,7 @@ class CompileCatalogues(BuildHookInterface[BuilderConfig]):
                 catalog = read_po(source)
             with mo.open("wb") as out:
                 write_mo(out, catalog)
-            build_data["force_include"][str(mo)] = (
-                f"tagsig/locale/{language}/LC_MESSAGES/tagsig.mo")
+            build_data["force_include"][str(mo)] = f"tagsig/locale/{language}/LC_MESSAGES/tagsig.mo"
         index = self._scratch / "signatures.index"
         write_signature_index(Path(self.root), index)
         build_data["force_include"][str(index)] = "tagsig/data/signatures.index"

@@ -42,9 +42,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO.parent / "shared" / "tools" / "gen_har.py"
 
-_TAGSIG = ("import sys; from tagsig._cli.main import main; "
-           "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
-           "'/dev/null']))")
+_TAGSIG = (
+    "import sys; from tagsig._cli.main import main; "
+    "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
+    "'/dev/null']))"
+)
 _ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
 # The floor reader of --floor (see the module documentation).
 _FLOOR = """
@@ -118,14 +120,21 @@ for (_, before), (name, after) in zip(marks, marks[1:]):
 """
 # Runs a command; prints its CPU time (user + system, seconds) and peak resident set (kB).
 # CPU time rather than wall time: it varies far less when other work shares the machine.
-_MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-            "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
-            "print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
+_MEASURE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(r.ru_utime + r.ru_stime, r.ru_maxrss)"
+)
 
 
 def _run(code: str, path: Path, env: dict[str, str]) -> tuple[float, int]:
-    result = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-c", code,
-                             str(path)], check=True, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-c", code, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     cpu, peak = result.stdout.split()[-2:]
     return float(cpu), int(peak) * 1024
 
@@ -135,14 +144,22 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--phases", action="store_true",
-                        help="also print where the time goes, phase by phase")
-    parser.add_argument("--no-bytecode", action="store_true",
-                        help="compile every module from source in every run")
-    parser.add_argument("--floor", action="store_true",
-                        help="also time the floor reader (a lower bound for any reader)")
-    parser.add_argument("--growth", action="store_true",
-                        help="time per entry and memory per byte at 1k, 10k and 40k entries")
+    parser.add_argument(
+        "--phases", action="store_true", help="also print where the time goes, phase by phase"
+    )
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="compile every module from source in every run"
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the floor reader (a lower bound for any reader)",
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="time per entry and memory per byte at 1k, 10k and 40k entries",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
@@ -168,8 +185,9 @@ def main() -> None:
             base.append(_run(_ORJSON, path, env))
         best_ours, best_base = min(t for t, _ in ours), min(t for t, _ in base)
         print(f"capture: {size / 1e6:.1f} MB")
-        print(f"tagsig analyze process / orjson.loads process (CPU time): "
-              f"{best_ours / best_base:.2f}")
+        print(
+            f"tagsig analyze process / orjson.loads process (CPU time): {best_ours / best_base:.2f}"
+        )
         print(f"tagsig analyze peak memory / file size: {max(m for _, m in ours) / size:.2f}")
         print(f"orjson.loads peak memory / file size:   {max(m for _, m in base) / size:.2f}")
         if args.phases:
@@ -177,15 +195,19 @@ def main() -> None:
         if args.floor:
             _run(_FLOOR, path, env)  # write its bytecode
             floor = min(_run(_FLOOR, path, env)[0] for _ in range(args.repeat))
-            print(f"floor reader process / orjson.loads process (CPU time): "
-                  f"{floor / best_base:.2f}")
+            print(
+                f"floor reader process / orjson.loads process (CPU time): {floor / best_base:.2f}"
+            )
 
 
 def _generate(path: Path, entries: int) -> Path:
     if not GENERATOR.is_file():
         sys.exit("no HAR given and no generator at ../shared/tools/gen_har.py")
-    subprocess.run([sys.executable, str(GENERATOR), str(path), str(entries), "--seed", "1"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), str(path), str(entries), "--seed", "1"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return path
 
 
@@ -201,22 +223,28 @@ def _print_growth(folder: Path, repeat: int, env: dict[str, str], *, warm: bool)
             _run(_TAGSIG, path, env)  # write the bytecode
         runs = [_run(_TAGSIG, path, env) for _ in range(repeat)]
         size = path.stat().st_size
-        rows.append((entries, min(t for t, _ in runs) / entries,
-                     max(m for _, m in runs) / size))
+        rows.append((entries, min(t for t, _ in runs) / entries, max(m for _, m in runs) / size))
         path.unlink()
     first_time, first_memory = rows[0][1], rows[0][2]
     print(f"{'entries':>8} {'ms/entry':>9} {'ratio':>6} {'peak B/byte':>12} {'ratio':>6}")
     for entries, per_entry, per_byte in rows:
-        print(f"{entries:>8,} {per_entry * 1e3:>9.3f} {per_entry / first_time:>6.2f} "
-              f"{per_byte:>12.2f} {per_byte / first_memory:>6.2f}")
+        print(
+            f"{entries:>8,} {per_entry * 1e3:>9.3f} {per_entry / first_time:>6.2f} "
+            f"{per_byte:>12.2f} {per_byte / first_memory:>6.2f}"
+        )
 
 
 def _print_phases(path: Path, base: float, repeat: int, env: dict[str, str]) -> None:
     """Print each phase's best CPU time over ``repeat`` runs, as a multiple of ``base``."""
     best: dict[str, float] = {}
     for _ in range(repeat):
-        result = subprocess.run([sys.executable, "-c", _PHASES, str(path)], check=True,
-                                capture_output=True, text=True, env=env)
+        result = subprocess.run(
+            [sys.executable, "-c", _PHASES, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         for line in result.stdout.splitlines():
             name, _, text = line.rpartition(" ")
             best[name] = min(best.get(name, float("inf")), float(text))

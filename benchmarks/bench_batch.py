@@ -41,9 +41,23 @@ def _run(folder: Path, output: Path, source: str | None) -> tuple[float, float, 
         env["PYTHONPATH"] = source + os.pathsep + env.get("PYTHONPATH", "")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
-        [sys.executable, "-c", _COMMAND, "batch", str(folder), "--jobs", "1",
-         "--output", str(output), "--no-progress"],
-        env=env, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            _COMMAND,
+            "batch",
+            str(folder),
+            "--jobs",
+            "1",
+            "--output",
+            str(output),
+            "--no-progress",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     found = _RATE.search(done.stderr)
     if found is None:
@@ -57,8 +71,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline", metavar="SRC",
-                        help="src folder of another checkout, run alternately")
+    parser.add_argument(
+        "--baseline", metavar="SRC", help="src folder of another checkout, run alternately"
+    )
     args = parser.parse_args()
     sides: dict[str, str | None] = {"this checkout": None}
     if args.baseline:
@@ -74,12 +89,16 @@ def main() -> None:
                 rates[name].append(rate)
                 cpus[name].append(cpu)
     for name in sides:
-        print(f"{name}: {count} captures, best {max(rates[name]):.1f} captures/s "
-              f"(runs: {', '.join(f'{r:.1f}' for r in rates[name])}); process CPU "
-              f"{min(cpus[name]) / count * 1000:.1f} ms per capture (best of {args.repeat})")
+        print(
+            f"{name}: {count} captures, best {max(rates[name]):.1f} captures/s "
+            f"(runs: {', '.join(f'{r:.1f}' for r in rates[name])}); process CPU "
+            f"{min(cpus[name]) / count * 1000:.1f} ms per capture (best of {args.repeat})"
+        )
     if args.baseline:
-        print(f"CPU time ratio, this checkout / baseline: "
-              f"{min(cpus['this checkout']) / min(cpus['baseline']):.2f}")
+        print(
+            f"CPU time ratio, this checkout / baseline: "
+            f"{min(cpus['this checkout']) / min(cpus['baseline']):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,11 @@ def _measure(name: str, work: Callable[[], object]) -> None:
 
 
 def _long_pattern(directory: Path, kind: str, length: int) -> tagsig.SignatureDB:
-    document = json.loads((REPO / "tests" / "fixtures" / "signatures" /
-                           "layer-override.json").read_text(encoding="utf-8"))
+    document = json.loads(
+        (REPO / "tests" / "fixtures" / "signatures" / "layer-override.json").read_text(
+            encoding="utf-8"
+        )
+    )
     signature = document["signatures"][0]
     signature["cookies"] = [{"name": "ab" * (length // 2), "match": kind, "lifetime_days": 1}]
     document["signatures"] = [signature]
@@ -60,12 +63,18 @@ def _long_pattern(directory: Path, kind: str, length: int) -> tagsig.SignatureDB
 def _jar(directory: Path, rows: int) -> Path:
     path = directory / "Cookies"
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE cookies (host_key TEXT, name TEXT, value TEXT, "
-                           "path TEXT, expires_utc INTEGER, is_secure INTEGER, "
-                           "is_httponly INTEGER, samesite INTEGER, is_persistent INTEGER)")
-        connection.executemany("INSERT INTO cookies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-            (f".s{i % 1000}.example", f"n{i}", "v", "/", 13_300_000_000_000_000, 0, 0, 1, 1)
-            for i in range(rows)))
+        connection.execute(
+            "CREATE TABLE cookies (host_key TEXT, name TEXT, value TEXT, "
+            "path TEXT, expires_utc INTEGER, is_secure INTEGER, "
+            "is_httponly INTEGER, samesite INTEGER, is_persistent INTEGER)"
+        )
+        connection.executemany(
+            "INSERT INTO cookies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (f".s{i % 1000}.example", f"n{i}", "v", "/", 13_300_000_000_000_000, 0, 0, 1, 1)
+                for i in range(rows)
+            ),
+        )
     connection.close()
     return path
 
@@ -74,8 +83,13 @@ def _tiny_entries(directory: Path, count: int) -> Path:
     path = directory / "tiny.har"
     with path.open("w", encoding="utf-8") as out:
         out.write('{"log": {"entries": [')
-        out.write(",".join('{"startedDateTime": "2024-01-01T00:00:00Z", "request": '
-                           f'{{"url": "https://a.example/{i}"}}}}' for i in range(count)))
+        out.write(
+            ",".join(
+                '{"startedDateTime": "2024-01-01T00:00:00Z", "request": '
+                f'{{"url": "https://a.example/{i}"}}}}'
+                for i in range(count)
+            )
+        )
         out.write("]}}")
     return path
 
@@ -96,28 +110,40 @@ def main() -> None:
         _measure(f"host of {labels:,} dotted labels", lambda: parse_url(url))
         pieces = n(40_000)
         value = ".".join(["a1b2c3d4"] * pieces)
-        capture = har(entry("https://www.googletagmanager.com/gtm.js?id=GTM-1",
-                            request_headers={"Cookie": f"_ga={value}"}),
-                      entry(f"https://www.google-analytics.com/g/collect?cid={value}"))
-        _measure(f"cookie value of {pieces:,} dotted pieces",
-                 lambda: tagsig.analyze(capture, signatures=database))
+        capture = har(
+            entry(
+                "https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                request_headers={"Cookie": f"_ga={value}"},
+            ),
+            entry(f"https://www.google-analytics.com/g/collect?cid={value}"),
+        )
+        _measure(
+            f"cookie value of {pieces:,} dotted pieces",
+            lambda: tagsig.analyze(capture, signatures=database),
+        )
         for kind in ("prefix", "suffix", "regex"):
             length = n(40_000)
             patterns = _long_pattern(directory, kind, length)
             name = "ab" * (length // 2) + "x"
             named = har(entry("https://acme.io/", request_headers={"Cookie": f"{name}=1"}))
-            _measure(f"{length:,}-character {kind} cookie pattern",
-                     functools.partial(tagsig.analyze, named, signatures=patterns))
+            _measure(
+                f"{length:,}-character {kind} cookie pattern",
+                functools.partial(tagsig.analyze, named, signatures=patterns),
+            )
         rows = n(300_000)
         jar = _jar(directory, rows)
         _measure(f"Chrome jar of {rows:,} rows", lambda: tagsig.load_cookies(jar))
         count = n(200_000)
         tiny = _tiny_entries(directory, count)
-        _measure(f"capture of {count:,} tiny entries ({tiny.stat().st_size / 2**20:.0f} MiB)",
-                 lambda: tagsig.load_har(tiny))
+        _measure(
+            f"capture of {count:,} tiny entries ({tiny.stat().st_size / 2**20:.0f} MiB)",
+            lambda: tagsig.load_har(tiny),
+        )
         bomb = gzip.compress(b" " * n(200_000_000))
-        _measure(f"gzip bomb of {n(200_000_000):,} bytes, limit 100 MB",
-                 lambda: tagsig.load_har(bomb, max_bytes=100_000_000))
+        _measure(
+            f"gzip bomb of {n(200_000_000):,} bytes, limit 100 MB",
+            lambda: tagsig.load_har(bomb, max_bytes=100_000_000),
+        )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,9 @@ def build(count: int, seed: int) -> list[Signature]:
                 name = f"{name}_[0-9a-f]+$"
             cookies.append(CookiePattern(name=name, match=kind))
         if index % 4 == 0:
-            cookies.extend(CookiePattern(name=generic, domains=(domain,))
-                           for generic in ("uid", "ts"))
+            cookies.extend(
+                CookiePattern(name=generic, domains=(domain,)) for generic in ("uid", "ts")
+            )
         signatures.append(
             Signature(
                 id=f"sig-{index:06d}",
@@ -140,8 +141,9 @@ def measure(
     results["host (cold)"] = cold("match_host", unique_hosts)
     results["cookie (cold)"] = cold("match_cookie", unique_names)
     # The same names with the host they were seen on, plus the generic "uid" there.
-    pairs = list(dict.fromkeys([*zip(names, hosts, strict=True),
-                                *(("uid", host) for host in hosts)]))
+    pairs = list(
+        dict.fromkeys([*zip(names, hosts, strict=True), *(("uid", host) for host in hosts)])
+    )
     fresh = [matcher_factory() for _ in range(3)]
     times = []
     for matcher in fresh:
@@ -174,13 +176,23 @@ def growth() -> None:
     regex_times = []
     for count in (10, 100, 1_000):
         # Regexes without a literal start (the shape that cannot be indexed by prefix).
-        cookies = tuple(CookiePattern(name=f"[a-z]+_{word(rng, 6, 6)}{i}_[0-9]+$",
-                                      match="regex") for i in range(count))
-        signature = Signature(id="sig", name="S", vendor=Vendor(name="V"),
-                              category="analytics", consent="analytics", cookies=cookies)
+        cookies = tuple(
+            CookiePattern(name=f"[a-z]+_{word(rng, 6, 6)}{i}_[0-9]+$", match="regex")
+            for i in range(count)
+        )
+        signature = Signature(
+            id="sig",
+            name="S",
+            vendor=Vendor(name="V"),
+            category="analytics",
+            consent="analytics",
+            cookies=cookies,
+        )
         names = [f"ab_{word(rng, 6, 6)}_{i}" for i in range(GROWTH_NAMES // 2)]
-        names += [cookies[rng.randrange(count)].name.replace("[a-z]+", "xy")
-                  .replace("[0-9]+$", "42") for _ in range(GROWTH_NAMES // 2)]
+        names += [
+            cookies[rng.randrange(count)].name.replace("[a-z]+", "xy").replace("[0-9]+$", "42")
+            for _ in range(GROWTH_NAMES // 2)
+        ]
         matcher = Matcher.from_signatures([signature])
         # The bare index, without the per-name memo, so every look-up is cold.
         index = matcher._cookies
@@ -188,18 +200,28 @@ def growth() -> None:
         print(f"{'cookie name vs regexes':<34}{count:>10,}{regex_times[-1]:>14.2f}")
     url_times = []
     for count in (1, 10, 100, 1_000):
-        urls = tuple(UrlPattern(host="cdn.example.com", path=f"/{word(rng, 3, 8)}/{i}/")
-                     for i in range(count))
-        signature = Signature(id="sig", name="S", vendor=Vendor(name="V"),
-                              category="cdn", consent="functional", urls=urls)
+        urls = tuple(
+            UrlPattern(host="cdn.example.com", path=f"/{word(rng, 3, 8)}/{i}/")
+            for i in range(count)
+        )
+        signature = Signature(
+            id="sig",
+            name="S",
+            vendor=Vendor(name="V"),
+            category="cdn",
+            consent="functional",
+            urls=urls,
+        )
         matcher = Matcher.from_signatures([signature])
         (rules,) = matcher._url_rules.values()
         targets = [f"/{word(rng)}/x.js" for _ in range(GROWTH_NAMES // 2)]
         targets += [urls[rng.randrange(count)].path + "app.js" for _ in range(GROWTH_NAMES // 2)]
         url_times.append(_per_lookup(rules.find, targets))
         print(f"{'URL path vs prefixes on one host':<34}{count:>10,}{url_times[-1]:>14.2f}")
-    print(f"ratio largest/smallest: cookie regexes {regex_times[-1] / regex_times[0]:.1f}, "
-          f"URL prefixes {url_times[-1] / url_times[0]:.1f}")
+    print(
+        f"ratio largest/smallest: cookie regexes {regex_times[-1] / regex_times[0]:.1f}, "
+        f"URL prefixes {url_times[-1] / url_times[0]:.1f}"
+    )
 
 
 def main() -> None:

@@ -57,16 +57,20 @@ def main() -> None:
     gc.disable()
     hosts = workload()
     bundled = _bundled_db()
-    print(f"{len(set(hosts)):,} distinct hosts, {len(hosts):,} look-ups each; "
-          f"{len(bundled.organisations):,} organisations, {len(bundled):,} signatures")
+    print(
+        f"{len(set(hosts)):,} distinct hosts, {len(hosts):,} look-ups each; "
+        f"{len(bundled.organisations):,} organisations, {len(bundled):,} signatures"
+    )
 
     def fresh() -> SignatureDB:
         return SignatureDB(signatures=bundled.signatures, organisations=bundled.organisations)
 
     db = fresh()
     print(f"index build: {timed(lambda: db.organisation('google')) * 1000:.1f} ms")
-    print(f"first related_domains (reads the suffix list and the Related Website Sets): "
-          f"{timed(lambda: db.related_domains('example.com')) * 1000:.1f} ms")
+    print(
+        f"first related_domains (reads the suffix list and the Related Website Sets): "
+        f"{timed(lambda: db.related_domains('example.com')) * 1000:.1f} ms"
+    )
     for name in ("domain_owner", "hosting_platform", "related_domains"):
         cold_db = fresh()
         cold_db.organisation("google")
@@ -79,8 +83,10 @@ def main() -> None:
 
         cold = timed(ask)
         warm = timed(ask)
-        print(f"{name:<18} cold {cold * 1000:7.1f} ms   warm {warm * 1000:7.1f} ms"
-              f"   ({cold / len(hosts) * 1e6:.2f} us per cold look-up)")
+        print(
+            f"{name:<18} cold {cold * 1000:7.1f} ms   warm {warm * 1000:7.1f} ms"
+            f"   ({cold / len(hosts) * 1e6:.2f} us per cold look-up)"
+        )
 
 
 if __name__ == "__main__":

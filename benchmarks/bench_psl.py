@@ -33,13 +33,11 @@ _HOSTS = (
 )
 _VARIANTS = {
     "tagsig": (
-        "from tagsig._inputs.psl import public_suffix_list\n"
-        "psl = public_suffix_list()\n",
+        "from tagsig._inputs.psl import public_suffix_list\npsl = public_suffix_list()\n",
         "for h in hosts: psl.registrable_domain(h)\n",
     ),
     "publicsuffixlist": (
-        "from publicsuffixlist import PublicSuffixList\n"
-        "psl = PublicSuffixList()\n",
+        "from publicsuffixlist import PublicSuffixList\npsl = PublicSuffixList()\n",
         "for h in hosts: psl.privatesuffix(h)\n",
     ),
     "tldextract-snapshot": (
@@ -66,8 +64,9 @@ _TIMED = (
 
 def _run(setup: str, lookup: str, hosts: int) -> tuple[float, float] | None:
     code = _TIMED.format(setup=setup, hosts=_HOSTS.replace("{n}", str(hosts)), lookup=lookup)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         return None
     start, look = result.stdout.split()
@@ -91,12 +90,14 @@ def main() -> None:
             continue
         start = min(r[0] for r in runs)
         look = min(r[1] for r in runs)
-        print(f"{name:22} start-up {start * 1000:7.1f} ms   {args.hosts} look-ups "
-              f"{look * 1000:7.1f} ms")
-    many = ("name = 'a.' * 80_000 + 'example.co.uk'\n"
-            "for _ in range(10): psl.registrable_domain(name)\n")
-    best = min(r[1] for _ in range(args.repeat)
-               if (r := _run(_VARIANTS["tagsig"][0], many, 1)))
+        print(
+            f"{name:22} start-up {start * 1000:7.1f} ms   {args.hosts} look-ups "
+            f"{look * 1000:7.1f} ms"
+        )
+    many = (
+        "name = 'a.' * 80_000 + 'example.co.uk'\nfor _ in range(10): psl.registrable_domain(name)\n"
+    )
+    best = min(r[1] for _ in range(args.repeat) if (r := _run(_VARIANTS["tagsig"][0], many, 1)))
     print(f"{'tagsig, 80,000 labels':22} one look-up {best * 100:7.2f} ms")
 
 

@@ -51,10 +51,14 @@ def _in_process(paths: list[Path], repeat: int) -> None:
         base_json = _best(lambda d=data: json.loads(d.decode("utf-8-sig")), repeat)  # type: ignore[misc]
         base_orjson = _best(lambda d=data: orjson.loads(d.removeprefix(b"\xef\xbb\xbf")), repeat)  # type: ignore[misc]
         totals = [totals[0] + ours, totals[1] + base_json, totals[2] + base_orjson]
-        print(f"{path.name[:52]:52} {len(data) / 1e6:6.1f} {ours / base_json:8.2f} "
-              f"{ours / base_orjson:9.2f}")
-    print(f"{'all files (sum of times)':52} {'':6} {totals[0] / totals[1]:8.2f} "
-          f"{totals[0] / totals[2]:9.2f}")
+        print(
+            f"{path.name[:52]:52} {len(data) / 1e6:6.1f} {ours / base_json:8.2f} "
+            f"{ours / base_orjson:9.2f}"
+        )
+    print(
+        f"{'all files (sum of times)':52} {'':6} {totals[0] / totals[1]:8.2f} "
+        f"{totals[0] / totals[2]:9.2f}"
+    )
 
 
 def main() -> None:
@@ -71,9 +75,18 @@ def main() -> None:
         generator = SHARED / "tools" / "gen_har.py"
         if args.synthetic and generator.is_file():
             synthetic = Path(folder) / f"synthetic-{args.synthetic}.har"
-            subprocess.run([sys.executable, str(generator), str(synthetic),
-                            str(args.synthetic), "--seed", "1"], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(generator),
+                    str(synthetic),
+                    str(args.synthetic),
+                    "--seed",
+                    "1",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             paths.append(synthetic)
         if not paths:
             sys.exit("no HAR files to read: pass some, or provide ../shared")

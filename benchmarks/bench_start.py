@@ -89,8 +89,14 @@ def _importtime(command: list[str], repeat: int, env: dict[str, str]) -> dict[st
     """Return the best self time (microseconds) of each module that ``command`` imports."""
     best: dict[str, int] = {}
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-X", "importtime", *command], check=True,
-                              capture_output=True, text=True, cwd=_ROOT, env=env)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", *command],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=_ROOT,
+            env=env,
+        )
         for line in done.stderr.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
@@ -106,8 +112,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--capture", default="examples/shop.har")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--as-is", action="store_true",
-                        help="keep PYTHONDONTWRITEBYTECODE if it is set")
+    parser.add_argument(
+        "--as-is", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if it is set"
+    )
     args = parser.parse_args()
     env = dict(os.environ)
     if not args.as_is:
@@ -115,8 +122,11 @@ def main() -> None:
     capture = str((_ROOT / args.capture).resolve())
     commands = {
         "tagsig": [*_tagsig(), "analyze", capture, "--format", "json"],
-        "json.load": [sys.executable, "-c",
-                      f"import json; json.load(open({capture!r}, encoding='utf-8'))"],
+        "json.load": [
+            sys.executable,
+            "-c",
+            f"import json; json.load(open({capture!r}, encoding='utf-8'))",
+        ],
         "pass": [sys.executable, "-c", "pass"],
     }
     for command in commands.values():
@@ -131,34 +141,52 @@ def main() -> None:
     print(f"best of {args.repeat}, {args.capture}:")
     for name in commands:
         print(f"  {name:10s} wall {walls[name] * 1000:7.1f} ms   cpu {cpus[name] * 1000:7.1f} ms")
-    print(f"  ratio tagsig / json.load: wall {walls['tagsig'] / walls['json.load']:.1f}x, "
-          f"cpu {cpus['tagsig'] / cpus['json.load']:.1f}x (target: at most 5x)")
+    print(
+        f"  ratio tagsig / json.load: wall {walls['tagsig'] / walls['json.load']:.1f}x, "
+        f"cpu {cpus['tagsig'] / cpus['json.load']:.1f}x (target: at most 5x)"
+    )
 
-    own = _importtime(["-m", "tagsig", "analyze", capture, "--format", "json"], args.repeat,
-                      env)
+    own = _importtime(["-m", "tagsig", "analyze", capture, "--format", "json"], args.repeat, env)
     print(f"\nslowest imports (self time, -X importtime, best of {args.repeat}):")
-    for module, micros in sorted(own.items(), key=lambda item: -item[1])[:args.top]:
+    for module, micros in sorted(own.items(), key=lambda item: -item[1])[: args.top]:
         print(f"  {micros / 1000:7.1f} ms  {module}")
     print(f"  {sum(own.values()) / 1000:7.1f} ms  all {len(own)} modules")
 
     phases: dict[str, tuple[float, float]] = {}
     script = [sys.executable, "-c", _PHASE_SCRIPT, capture, json.dumps(_PHASES)]
     for _ in range(args.repeat):
-        done = subprocess.run(script, check=True, capture_output=True, text=True, cwd=_ROOT,
-                              env={**env, "LANG": "C.UTF-8"})
+        done = subprocess.run(
+            script,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=_ROOT,
+            env={**env, "LANG": "C.UTF-8"},
+        )
         for name, (wall, cpu) in json.loads(done.stdout).items():
             best_wall, best_cpu = phases.get(name, (wall, cpu))
             phases[name] = (min(best_wall, wall), min(best_cpu, cpu))
     print(f"\nphases (each in turn in one interpreter, best of {args.repeat}):")
     for name, (wall, cpu) in phases.items():
         print(f"  wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms  {name}")
-    print(f"  wall {sum(w for w, _ in phases.values()) * 1000:7.1f} ms   "
-          f"cpu {sum(c for _, c in phases.values()) * 1000:7.1f} ms  total")
+    print(
+        f"  wall {sum(w for w, _ in phases.values()) * 1000:7.1f} ms   "
+        f"cpu {sum(c for _, c in phases.values()) * 1000:7.1f} ms  total"
+    )
 
-    done = subprocess.run([sys.executable, "-c", _MODULES_SCRIPT, capture], check=True,
-                          capture_output=True, text=True, cwd=_ROOT, env=env)
-    packages = {name for name in set(done.stdout.split()) - set(sys.stdlib_module_names)
-                if not name.startswith("_") and name != "tagsig"}
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_SCRIPT, capture],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=_ROOT,
+        env=env,
+    )
+    packages = {
+        name
+        for name in set(done.stdout.split()) - set(sys.stdlib_module_names)
+        if not name.startswith("_") and name != "tagsig"
+    }
     print(f"\nthird-party packages a JSON run imports: {', '.join(sorted(packages))}")
 
 

@@ -20,12 +20,25 @@ from tagsig._inputs.models import Cookie
 
 if not hasattr(setcookie, "read_set_cookie"):
 
-    def _read_set_cookie(header: str, *, seen: datetime | None, request_host: str,
-                         request_path: str | None = None, request_scheme: str | None = None,
-                         entry: int | None = None, file: str | None = None) -> Cookie | str:
+    def _read_set_cookie(
+        header: str,
+        *,
+        seen: datetime | None,
+        request_host: str,
+        request_path: str | None = None,
+        request_scheme: str | None = None,
+        entry: int | None = None,
+        file: str | None = None,
+    ) -> Cookie | str:
         del request_scheme  # not taken by the older parser
-        cookie = setcookie.parse_set_cookie(header, seen=seen, request_host=request_host,
-                                            request_path=request_path, entry=entry, file=file)
+        cookie = setcookie.parse_set_cookie(
+            header,
+            seen=seen,
+            request_host=request_host,
+            request_path=request_path,
+            entry=entry,
+            file=file,
+        )
         return "ignored" if cookie is None else cookie
 
     setcookie.read_set_cookie = _read_set_cookie

@@ -1291,15 +1291,11 @@ class OrganisationAssigner:
         for org in curated:
             for name in [org["name"], *org.get("aliases", [])]:
                 self.by_key.setdefault(organisation_key(name), org["id"])
-        self.claimed: set[str] = {
-            domain for org in curated for domain in org.get("domains", [])
-        }
+        self.claimed: set[str] = {domain for org in curated for domain in org.get("domains", [])}
         self.domain_owners: dict[str, str] = {
             domain: org["id"] for org in curated for domain in org.get("domains", [])
         }
-        self.hosting: set[str] = {
-            domain for org in curated for domain in org.get("hosting", [])
-        }
+        self.hosting: set[str] = {domain for org in curated for domain in org.get("hosting", [])}
         self.stats: collections.Counter[str] = collections.Counter()
 
     def assign(self, signatures: Sequence[Signature]) -> list[Organisation]:
@@ -1533,9 +1529,7 @@ def _canonical(signature: Signature) -> dict[str, object]:
     return out
 
 
-def render(
-    signatures: Sequence[Signature], organisations: Sequence[Organisation] = ()
-) -> str:
+def render(signatures: Sequence[Signature], organisations: Sequence[Organisation] = ()) -> str:
     """Serialise the database: one record per line, so diffs stay readable."""
     lines = [
         "{",
@@ -1546,11 +1540,13 @@ def render(
         '  "organisations": [',
     ]
     separators = (", ", ": ")
-    lines.append(",\n".join(
-        "    " + json.dumps(_canonical_organisation(org), ensure_ascii=False,
-                            separators=separators)
-        for org in organisations
-    ))
+    lines.append(
+        ",\n".join(
+            "    "
+            + json.dumps(_canonical_organisation(org), ensure_ascii=False, separators=separators)
+            for org in organisations
+        )
+    )
     lines.extend(["  ],", '  "signatures": ['])
     body = [
         "    " + json.dumps(_canonical(sig), ensure_ascii=False, separators=separators)

@@ -89,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 unclaimed[registrable_domain(name)] += 1
         share = (claimed + under_hosting) / total if total else 0.0
-        print(f"corpus requests: {total}; owned domain {claimed}, hosting {under_hosting} "
-              f"({share:.1%} explained)")
+        print(
+            f"corpus requests: {total}; owned domain {claimed}, hosting {under_hosting} "
+            f"({share:.1%} explained)"
+        )
         print(f"unclaimed registrable domains: {len(unclaimed)}; most requested:")
         for domain, count in unclaimed.most_common(args.top):
             print(f"  {count:5d}  {domain}")

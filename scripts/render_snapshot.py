@@ -20,9 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _reports() -> dict[str, Report]:
-    reports = {"shop": analyze(ROOT / "examples" / "shop.har",
-                               cookies=[ROOT / "examples" / "cookies.txt"],
-                               policy=ROOT / "tests" / "fixtures" / "policy" / "strict.toml")}
+    reports = {
+        "shop": analyze(
+            ROOT / "examples" / "shop.har",
+            cookies=[ROOT / "examples" / "cookies.txt"],
+            policy=ROOT / "tests" / "fixtures" / "policy" / "strict.toml",
+        )
+    }
     for har in sorted((ROOT.parent / "shared" / "corpus" / "har").glob("*.har")):
         reports[har.stem] = analyze(har)
     return reports
@@ -38,12 +42,14 @@ def main() -> None:
     for name, report in _reports().items():
         # Without --lang, called as a checkout without languages would call them.
         for fmt in FORMATS:
-            text = (render(report, fmt) if args.lang is None
-                    else render(report, fmt, lang=args.lang))
+            text = render(report, fmt) if args.lang is None else render(report, fmt, lang=args.lang)
             (args.out / f"{name}.{fmt}").write_text(text, encoding="utf-8")
         for tag in report.tags:
-            text = (explain_tag(report, tag.id) if args.lang is None
-                    else explain_tag(report, tag.id, lang=args.lang))
+            text = (
+                explain_tag(report, tag.id)
+                if args.lang is None
+                else explain_tag(report, tag.id, lang=args.lang)
+            )
             (args.out / f"{name}.explain.{tag.id}").write_text(text, encoding="utf-8")
 
 

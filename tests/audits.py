@@ -22,8 +22,9 @@ def at(seconds: float) -> str:
 
 def document(seconds: float = 0.0, page: str = "page_1", **kwargs: Any) -> JSON:
     """Return the site's document request."""
-    return entry(SITE if page == "page_1" else SITE + "p2", started=at(seconds), page=page,
-                 **kwargs)
+    return entry(
+        SITE if page == "page_1" else SITE + "p2", started=at(seconds), page=page, **kwargs
+    )
 
 
 def hit(url: str, seconds: float, page: str = "page_1", **kwargs: Any) -> JSON:
@@ -31,12 +32,16 @@ def hit(url: str, seconds: float, page: str = "page_1", **kwargs: Any) -> JSON:
     return entry(url, started=at(seconds), page=page, mime="image/gif", size=43, **kwargs)
 
 
-def audit(*entries: JSON, pages: Iterable[tuple[str, str]] = PAGE, jar: str | None = None,
-          identifiers: Sequence[str] = (), policy: Policy | None = None) -> Report:
+def audit(
+    *entries: JSON,
+    pages: Iterable[tuple[str, str]] = PAGE,
+    jar: str | None = None,
+    identifiers: Sequence[str] = (),
+    policy: Policy | None = None,
+) -> Report:
     """Analyse a capture of ``entries`` (and a Netscape cookie jar text)."""
     jars = [jar.encode()] if jar is not None else []
-    return analyze(har(*entries, pages=pages), cookies=jars, identifiers=identifiers,
-                   policy=policy)
+    return analyze(har(*entries, pages=pages), cookies=jars, identifiers=identifiers, policy=policy)
 
 
 def flags(report: Report, rule: str, tag: str | None = None) -> list[Flag]:

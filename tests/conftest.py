@@ -24,8 +24,11 @@ def corpus_captures(folder: Path = CAPTURES) -> list[Path]:
     """Return every capture below ``folder`` (``.har``, ``.har.gz``, Playwright ``.zip``)."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*")
-                  if path.is_file() and path.name.endswith(CAPTURE_SUFFIXES))
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and path.name.endswith(CAPTURE_SUFFIXES)
+    )
 
 
 @pytest.fixture

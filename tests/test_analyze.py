@@ -27,7 +27,8 @@ def _validator() -> jsonschema.Draft202012Validator:
     schema = json.loads(data_file("report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _valid(report: Report) -> dict[str, Any]:
@@ -45,8 +46,14 @@ class TestExample:
         """The example's tags are all found, with who loaded them."""
         report = analyze(EXAMPLE, cookies=[EXAMPLE_JAR])
         ids = {tag.id for tag in report.tags}
-        assert {"google-tag-manager", "meta-pixel", "google-analytics", "intercom", "hotjar",
-                "onetrust"} <= ids
+        assert {
+            "google-tag-manager",
+            "meta-pixel",
+            "google-analytics",
+            "intercom",
+            "hotjar",
+            "onetrust",
+        } <= ids
         meta = report.tag("meta-pixel")
         assert meta is not None
         assert meta.loaded_by == "google-tag-manager"
@@ -59,7 +66,10 @@ class TestExample:
         report = analyze(EXAMPLE)
         (host,) = report.unattributed
         assert (host.host, host.initiated_by, host.requests) == (
-            "cdn.example-tracker.net", "google-tag-manager", 1)
+            "cdn.example-tracker.net",
+            "google-tag-manager",
+            1,
+        )
 
     def test_json_validates(self) -> None:
         """The JSON report validates against the shipped schema."""
@@ -79,14 +89,32 @@ class TestWeight:
         """_transferSize wins; else headersSize + bodySize with unknown parts as 0."""
         capture = har(
             entry("https://www.shop.example/"),
-            entry("https://www.googletagmanager.com/gtm.js?id=GTM-1", transfer=5000,
-                  mime="application/javascript", size=20000),
-            entry("https://www.googletagmanager.com/gtm.js?id=GTM-2", headers_size=300,
-                  body_size=7000, mime="text/javascript", size=21000, page="page_2"),
-            entry("https://www.googletagmanager.com/gtm.js?id=GTM-3", headers_size=-1,
-                  body_size=-1, mime="image/gif", size=-1, page="page_2"),
-            pages=[("page_1", "https://www.shop.example/"),
-                   ("page_2", "https://www.shop.example/b")],
+            entry(
+                "https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                transfer=5000,
+                mime="application/javascript",
+                size=20000,
+            ),
+            entry(
+                "https://www.googletagmanager.com/gtm.js?id=GTM-2",
+                headers_size=300,
+                body_size=7000,
+                mime="text/javascript",
+                size=21000,
+                page="page_2",
+            ),
+            entry(
+                "https://www.googletagmanager.com/gtm.js?id=GTM-3",
+                headers_size=-1,
+                body_size=-1,
+                mime="image/gif",
+                size=-1,
+                page="page_2",
+            ),
+            pages=[
+                ("page_1", "https://www.shop.example/"),
+                ("page_2", "https://www.shop.example/b"),
+            ],
         )
         report = analyze(capture)
         gtm = report.tag("google-tag-manager")
@@ -96,7 +124,9 @@ class TestWeight:
         assert gtm.weight.script_bytes == 41000
         assert (gtm.weight.requests, gtm.pages, gtm.requests_per_page) == (3, 2, 1.5)
         assert [(p.page, p.weight.requests, p.weight.transfer_bytes) for p in gtm.per_page] == [
-            ("page_1", 1, 5000), ("page_2", 2, 7300)]
+            ("page_1", 1, 5000),
+            ("page_2", 2, 7300),
+        ]
         _valid(report)
 
     def test_sanitized_capture_warns(self, asset: Asset) -> None:
@@ -109,14 +139,22 @@ class TestWeight:
 
     def test_stripped_cookies_warn(self) -> None:
         """A capture whose cookie headers were stripped gets a stripped-cookies warning."""
-        report = analyze(har(
-            entry("https://www.shop.example/", request_headers={
-                "Cookie": "[427 bytes were stripped]"}),
-            entry("https://www.shop.example/a", response_headers={
-                "Set-Cookie": "[40 bytes were stripped]"})))
+        report = analyze(
+            har(
+                entry(
+                    "https://www.shop.example/",
+                    request_headers={"Cookie": "[427 bytes were stripped]"},
+                ),
+                entry(
+                    "https://www.shop.example/a",
+                    response_headers={"Set-Cookie": "[40 bytes were stripped]"},
+                ),
+            )
+        )
         assert [w.code for w in report.warnings] == ["stripped-cookies"]
         assert "stripped the values of the cookie headers of 2 entries" in (
-            report.warnings[0].message)
+            report.warnings[0].message
+        )
         assert not report.inputs[0].has_cookie_evidence
         assert all(c.name for t in report.tags for c in t.cookies)
         _valid(report)
@@ -134,20 +172,44 @@ class TestInputs:
 
     def test_several_captures_and_custom_signatures(self, tmp_path: Path) -> None:
         """Entry references name their input; custom signatures layer on the bundled ones."""
-        first = har(entry("https://www.shop.example/"),
-                    entry("https://cdn.inhouse-tags.example/t.js",
-                          initiator=script_initiator("https://www.googletagmanager.com/gtm.js")))
-        second = load_har(har(entry("https://www.shop.example/b"),
-                              entry("https://cdn.inhouse-tags.example/t.js")))
+        first = har(
+            entry("https://www.shop.example/"),
+            entry(
+                "https://cdn.inhouse-tags.example/t.js",
+                initiator=script_initiator("https://www.googletagmanager.com/gtm.js"),
+            ),
+        )
+        second = load_har(
+            har(entry("https://www.shop.example/b"), entry("https://cdn.inhouse-tags.example/t.js"))
+        )
         custom = tmp_path / "ours.json"
-        custom.write_text(json.dumps({"schema_version": 1, "signatures": [{
-            "id": "inhouse-tags", "name": "In-house tags",
-            "vendor": {"name": "Shop", "country": "DE", "dpf": None},
-            "category": "analytics", "consent": "analytics",
-            "hosts": ["*.inhouse-tags.example"],
-            "facts": {"sets_cookies": False, "sends_pii": False, "cross_site_tracking": False,
-                      "complexity": "low", "script_kb": 5, "requests_per_page": 1},
-            "sources": ["curated"]}]}), encoding="utf-8")
+        custom.write_text(
+            json.dumps(
+                {
+                    "schema_version": 1,
+                    "signatures": [
+                        {
+                            "id": "inhouse-tags",
+                            "name": "In-house tags",
+                            "vendor": {"name": "Shop", "country": "DE", "dpf": None},
+                            "category": "analytics",
+                            "consent": "analytics",
+                            "hosts": ["*.inhouse-tags.example"],
+                            "facts": {
+                                "sets_cookies": False,
+                                "sends_pii": False,
+                                "cross_site_tracking": False,
+                                "complexity": "low",
+                                "script_kb": 5,
+                                "requests_per_page": 1,
+                            },
+                            "sources": ["curated"],
+                        }
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
         report = analyze([first, second], signatures=[custom])
         tag = report.tag("inhouse-tags")
         assert tag is not None
@@ -160,8 +222,9 @@ class TestInputs:
 
     def test_first_party_aliases(self) -> None:
         """Aliases make an own CDN first party."""
-        capture = har(entry("https://www.shop.example/"),
-                      entry("https://static.shopcdn.example/app.js"))
+        capture = har(
+            entry("https://www.shop.example/"), entry("https://static.shopcdn.example/app.js")
+        )
         assert [h.host for h in analyze(capture).unattributed] == ["static.shopcdn.example"]
         assert analyze(capture, first_party=["shopcdn.example"]).unattributed == ()
 
@@ -185,8 +248,11 @@ class TestCorpus:
             expected = 0
             for ref in tag.entries:
                 e = by_index[ref.index]
-                expected += e.transfer_size if e.transfer_size is not None else (
-                    (e.response_headers_size or 0) + (e.response_body_size or 0))
+                expected += (
+                    e.transfer_size
+                    if e.transfer_size is not None
+                    else ((e.response_headers_size or 0) + (e.response_body_size or 0))
+                )
             assert tag.weight.transfer_bytes == expected, tag.id
 
     def test_recall_against_third_party_web(self) -> None:
@@ -194,8 +260,16 @@ class TestCorpus:
         source = CORPUS.parent / "data" / "sources" / "third-party-web-entities.json"
         if not source.is_file():
             pytest.skip("the third-party-web entity list is absent")
-        categories = {"ad", "analytics", "social", "marketing", "customer-success",
-                      "tag-manager", "consent-provider", "video"}
+        categories = {
+            "ad",
+            "analytics",
+            "social",
+            "marketing",
+            "customer-success",
+            "tag-manager",
+            "consent-provider",
+            "video",
+        }
         exact: dict[str, str] = {}
         wildcard: dict[str, str] = {}
         for entity in json.loads(source.read_text(encoding="utf-8")):
@@ -225,8 +299,11 @@ class TestCorpus:
             # it loads, certificate checks, navigations away) are out of the count.
             no_tag = {item.index for item in report.no_tag}
             for e in capture.entries:
-                if (e.url.is_network and category(e.url.host) in categories
-                        and e.index not in no_tag):
+                if (
+                    e.url.is_network
+                    and category(e.url.host) in categories
+                    and e.index not in no_tag
+                ):
                     total += 1
                     if e.index not in attributed:
                         missed.append(f"{path.name}: {e.url.host}")

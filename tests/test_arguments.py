@@ -49,7 +49,8 @@ def test_render_refuses_an_unknown_format(value: str) -> None:
         render(example_report(), value)
     assert str(info.value) == (
         "expected a format among 'text', 'json', 'html', 'markdown', 'csv', 'sarif', "
-        f"found {value!r}")
+        f"found {value!r}"
+    )
 
 
 def test_failing_flags_takes_a_plain_string() -> None:

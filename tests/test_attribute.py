@@ -30,8 +30,12 @@ def db() -> SignatureDB:
     return load_signatures(path, bundled=False)
 
 
-def _attribution(db: SignatureDB, *entries: dict[str, object], jar: bytes | None = None,
-                 first_party: tuple[str, ...] = ()) -> Attribution:
+def _attribution(
+    db: SignatureDB,
+    *entries: dict[str, object],
+    jar: bytes | None = None,
+    first_party: tuple[str, ...] = (),
+) -> Attribution:
     capture = load_har(har(*entries))
     jars = [load_cookies(jar)] if jar is not None else []
     return attribute([capture], jars, Matcher.compile(db), first_party)
@@ -58,8 +62,12 @@ class TestRequests:
 
     def test_public_suffix_hosts_are_not_the_platform(self, db: SignatureDB) -> None:
         """An exact host pattern does not claim its siblings under a private suffix."""
-        result = _attribution(db, entry(PAGE), entry("https://pages.example.io/a.js"),
-                              entry("https://someone.example.io/b.js"))
+        result = _attribution(
+            db,
+            entry(PAGE),
+            entry("https://pages.example.io/a.js"),
+            entry("https://someone.example.io/b.js"),
+        )
         assert _tags(result) == [None, "hosting", None]
 
     def test_bundled_database_is_psl_correct(self) -> None:
@@ -70,15 +78,23 @@ class TestRequests:
 
     def test_third_party_flag(self, db: SignatureDB) -> None:
         """Requests outside the first document's registrable domain are third party."""
-        result = _attribution(db, entry(PAGE), entry("https://img.shop.example/a.png"),
-                              entry("https://cdn.tagmgr.example/tm.js"))
+        result = _attribution(
+            db,
+            entry(PAGE),
+            entry("https://img.shop.example/a.png"),
+            entry("https://cdn.tagmgr.example/tm.js"),
+        )
         assert [a.third_party for a in result.entries] == [False, False, True]
         assert result.first_party == (frozenset({"shop.example"}),)
 
     def test_third_party_whatever_came_first(self, db: SignatureDB) -> None:
         """A request that is no network request does not decide for its host."""
-        result = _attribution(db, entry(PAGE), entry("ftp://cdn.tagmgr.example/tm.js"),
-                              entry("https://cdn.tagmgr.example/tm.js"))
+        result = _attribution(
+            db,
+            entry(PAGE),
+            entry("ftp://cdn.tagmgr.example/tm.js"),
+            entry("https://cdn.tagmgr.example/tm.js"),
+        )
         assert [a.third_party for a in result.entries] == [False, False, True]
 
 
@@ -91,11 +107,16 @@ class TestInitiators:
             db,
             entry(PAGE),
             entry("https://cdn.tagmgr.example/tm.js", initiator=parser_initiator(PAGE)),
-            entry("https://js.pixel.example/px.js",
-                  initiator=script_initiator("https://cdn.tagmgr.example/tm.js")),
-            entry("https://t.pixel.example/hit",
-                  initiator=script_initiator("https://js.pixel.example/px.js",
-                                             "https://cdn.tagmgr.example/tm.js")),
+            entry(
+                "https://js.pixel.example/px.js",
+                initiator=script_initiator("https://cdn.tagmgr.example/tm.js"),
+            ),
+            entry(
+                "https://t.pixel.example/hit",
+                initiator=script_initiator(
+                    "https://js.pixel.example/px.js", "https://cdn.tagmgr.example/tm.js"
+                ),
+            ),
         )
         assert result.loaded_by("pixel") == "tagmgr"
         assert result.loaded_by("tagmgr") is None
@@ -108,10 +129,14 @@ class TestInitiators:
             db,
             entry(PAGE),
             entry("https://cdn.tagmgr.example/tm.js", initiator=parser_initiator(PAGE)),
-            entry("https://x.unknown-one.example/a.js",
-                  initiator=script_initiator("https://cdn.tagmgr.example/tm.js")),
-            entry("https://y.unknown-two.example/b.gif",
-                  initiator=script_initiator("https://x.unknown-one.example/a.js")),
+            entry(
+                "https://x.unknown-one.example/a.js",
+                initiator=script_initiator("https://cdn.tagmgr.example/tm.js"),
+            ),
+            entry(
+                "https://y.unknown-two.example/b.gif",
+                initiator=script_initiator("https://x.unknown-one.example/a.js"),
+            ),
         )
         assert [a.initiated_by for a in result.entries] == [None, None, "tagmgr", "tagmgr"]
 
@@ -120,30 +145,45 @@ class TestInitiators:
         result = _attribution(
             db,
             entry(PAGE),
-            entry("https://t.pixel.example/sync", status=302,
-                  redirect="https://match.unknown.example/sync?id=1"),
+            entry(
+                "https://t.pixel.example/sync",
+                status=302,
+                redirect="https://match.unknown.example/sync?id=1",
+            ),
             entry("https://match.unknown.example/sync?id=1"),
-            entry("https://frame.unknown.example/ad.html",
-                  request_headers={"Referer": "https://ads.pixel.example/frame.html"}),
+            entry(
+                "https://frame.unknown.example/ad.html",
+                request_headers={"Referer": "https://ads.pixel.example/frame.html"},
+            ),
         )
         assert [a.initiated_by for a in result.entries] == [None, None, "pixel", "pixel"]
 
     def test_causes_nearest_first(self) -> None:
         """Causes run initiator, its stack (no repeats), redirect; Referer only alone."""
-        capture = load_har(har(
-            entry("https://a.unknown.example/a.js", redirect="https://c.unknown.example/c"),
-            entry("https://c.unknown.example/c",
-                  initiator={"type": "script", "url": "https://a.unknown.example/a.js",
-                             "stack": script_initiator("https://a.unknown.example/a.js",
-                                                       "https://b.unknown.example/b.js")
-                             ["stack"]},
-                  request_headers={"Referer": PAGE}),
-            entry("https://d.unknown.example/d", request_headers={"Referer": PAGE}),
-        ))
+        capture = load_har(
+            har(
+                entry("https://a.unknown.example/a.js", redirect="https://c.unknown.example/c"),
+                entry(
+                    "https://c.unknown.example/c",
+                    initiator={
+                        "type": "script",
+                        "url": "https://a.unknown.example/a.js",
+                        "stack": script_initiator(
+                            "https://a.unknown.example/a.js", "https://b.unknown.example/b.js"
+                        )["stack"],
+                    },
+                    request_headers={"Referer": PAGE},
+                ),
+                entry("https://d.unknown.example/d", request_headers={"Referer": PAGE}),
+            )
+        )
         redirected_from = {"https://c.unknown.example/c": capture.entries[0]}
         assert [_parents(e, redirected_from) for e in capture.entries[1:]] == [
-            ("https://a.unknown.example/a.js", "https://b.unknown.example/b.js",
-             "https://a.unknown.example/a.js"),
+            (
+                "https://a.unknown.example/a.js",
+                "https://b.unknown.example/b.js",
+                "https://a.unknown.example/a.js",
+            ),
             (PAGE,),
         ]
 
@@ -152,9 +192,12 @@ class TestInitiators:
         result = _attribution(
             db,
             entry(PAGE),
-            entry("https://x.unknown.example/a.js",
-                  initiator=script_initiator("https://www.shop.example/app.js",
-                                             "https://cdn.tagmgr.example/tm.js")),
+            entry(
+                "https://x.unknown.example/a.js",
+                initiator=script_initiator(
+                    "https://www.shop.example/app.js", "https://cdn.tagmgr.example/tm.js"
+                ),
+            ),
         )
         assert result.entries[1].initiated_by is None
 
@@ -163,10 +206,14 @@ class TestInitiators:
         result = _attribution(
             db,
             entry(PAGE),
-            entry("https://a.unknown.example/a.js",
-                  initiator=script_initiator("https://b.unknown.example/b.js")),
-            entry("https://b.unknown.example/b.js",
-                  initiator=script_initiator("https://a.unknown.example/a.js")),
+            entry(
+                "https://a.unknown.example/a.js",
+                initiator=script_initiator("https://b.unknown.example/b.js"),
+            ),
+            entry(
+                "https://b.unknown.example/b.js",
+                initiator=script_initiator("https://a.unknown.example/a.js"),
+            ),
         )
         assert [a.initiated_by for a in result.entries] == [None, None, None]
 
@@ -179,13 +226,16 @@ class TestCookies:
         result = _attribution(
             db,
             entry(PAGE, request_headers={"Cookie": "_px=1; session=abc"}),
-            entry("https://t.pixel.example/hit",
-                  response_headers=[("Set-Cookie", "uid=9; Max-Age=86400; Secure"),
-                                    ("Set-Cookie", "px_id_42=7; Max-Age=172800")]),
+            entry(
+                "https://t.pixel.example/hit",
+                response_headers=[
+                    ("Set-Cookie", "uid=9; Max-Age=86400; Secure"),
+                    ("Set-Cookie", "px_id_42=7; Max-Age=172800"),
+                ],
+            ),
             entry("https://www.bigco.example/search", request_headers={"Cookie": "NID=5"}),
         )
-        found = {(c.cookie.name, c.signature.id, c.by, c.third_party)
-                 for c in result.cookies}
+        found = {(c.cookie.name, c.signature.id, c.by, c.third_party) for c in result.cookies}
         assert found == {
             ("_px", "pixel", "name", False),
             ("uid", "pixel", "response", True),
@@ -203,35 +253,47 @@ class TestCookies:
         result = _attribution(
             db,
             entry(PAGE),
-            *(entry(f"https://www.bigco.example/search?q={n}",
+            *(
+                entry(
+                    f"https://www.bigco.example/search?q={n}",
                     request_headers={"Cookie": "NID=5; _px=1"},
-                    response_headers={"Set-Cookie": f"uid={n}"}) for n in range(3)),
+                    response_headers={"Set-Cookie": f"uid={n}"},
+                )
+                for n in range(3)
+            ),
         )
-        assert [(c.cookie.entry, c.cookie.name, c.signature.id, c.by)
-                for c in result.cookies] == [
-            (n, name, "bigco", by) for n in (1, 2, 3)
+        assert [(c.cookie.entry, c.cookie.name, c.signature.id, c.by) for c in result.cookies] == [
+            (n, name, "bigco", by)
+            for n in (1, 2, 3)
             for name, by in (("NID", "domain"), ("_px", "domain"), ("uid", "response"))
         ]
 
-    def test_first_party_cookie_without_signature_is_not_attributed(
-            self, db: SignatureDB) -> None:
+    def test_first_party_cookie_without_signature_is_not_attributed(self, db: SignatureDB) -> None:
         """The site's own cookies stay unattributed."""
-        result = _attribution(db, entry(PAGE, request_headers={"Cookie": "session=abc"},
-                                        response_headers={"Set-Cookie": "cart=1"}))
+        result = _attribution(
+            db,
+            entry(
+                PAGE,
+                request_headers={"Cookie": "session=abc"},
+                response_headers={"Set-Cookie": "cart=1"},
+            ),
+        )
         assert result.cookies == ()
 
     def test_jar_cookies(self, db: SignatureDB) -> None:
         """Jar cookies match by name, or by a third-party tag domain."""
-        jar = (b"# Netscape HTTP Cookie File\n"
-               b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
-               b".pixel.example\tTRUE\t/\tTRUE\t1735725600\tother\t2\n"
-               b".shop.example\tTRUE\t/\tFALSE\t1735725600\tsession\t3\n")
-        result = _attribution(db, entry(PAGE), entry("https://t.pixel.example/p.gif"),
-                              jar=jar)
-        found = {(c.cookie.name, c.signature.id, c.evidence, c.third_party, c.input)
-                 for c in result.cookies}
-        assert found == {("_px", "pixel", "name", False, 1),
-                         ("other", "pixel", "host", True, 1)}
+        jar = (
+            b"# Netscape HTTP Cookie File\n"
+            b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
+            b".pixel.example\tTRUE\t/\tTRUE\t1735725600\tother\t2\n"
+            b".shop.example\tTRUE\t/\tFALSE\t1735725600\tsession\t3\n"
+        )
+        result = _attribution(db, entry(PAGE), entry("https://t.pixel.example/p.gif"), jar=jar)
+        found = {
+            (c.cookie.name, c.signature.id, c.evidence, c.third_party, c.input)
+            for c in result.cookies
+        }
+        assert found == {("_px", "pixel", "name", False, 1), ("other", "pixel", "host", True, 1)}
         # A vendor that made no request in the capture gets no cookie of the jar.
         assert _attribution(db, entry(PAGE), jar=jar).cookies == ()
         # A jar alone is read by name and domain.

@@ -24,8 +24,9 @@ def estate(tmp_path: Path) -> Path:
     """Return a directory of three captures (one nested), a broken one and a non-capture."""
     (tmp_path / "site" / "deep").mkdir(parents=True)
     (tmp_path / "site" / "a.har").write_bytes(har(entry(GTM, transfer=1000)))
-    (tmp_path / "site" / "b.har").write_bytes(har(entry(GTM, transfer=2000),
-                                                  entry(PIXEL, transfer=500)))
+    (tmp_path / "site" / "b.har").write_bytes(
+        har(entry(GTM, transfer=2000), entry(PIXEL, transfer=500))
+    )
     (tmp_path / "site" / "deep" / "c.har").write_bytes(har(entry(PIXEL, transfer=700)))
     (tmp_path / "site" / "broken.har").write_text("{not json", encoding="utf-8")
     (tmp_path / "site" / "notes.json").write_text("{}", encoding="utf-8")
@@ -46,8 +47,7 @@ class TestExpand:
 
     def test_glob_and_duplicates(self, estate: Path) -> None:
         """Globs expand (** recurses) and duplicates collapse."""
-        paths = expand_captures([f"{estate}/*.har", str(estate / "a.har"),
-                                 f"{estate}/**/c.har"])
+        paths = expand_captures([f"{estate}/*.har", str(estate / "a.har"), f"{estate}/**/c.har"])
         assert [Path(p).name for p in paths] == ["a.har", "b.har", "broken.har", "c.har"]
 
     def test_nothing_matches(self, tmp_path: Path) -> None:
@@ -67,7 +67,9 @@ class TestAnalyzeCapture:
         assert isinstance(report, dict)
         assert isinstance(report["tags"], list)
         assert {t["id"] for t in report["tags"] if isinstance(t, dict)} == {
-            "google-tag-manager", "meta-pixel"}
+            "google-tag-manager",
+            "meta-pixel",
+        }
 
     def test_error_line(self, estate: Path) -> None:
         """A bad capture gives an error line instead of raising."""
@@ -112,32 +114,69 @@ class TestSummary:
         flag = {"rule": "before-consent", "severity": "high", "message": "m", "evidence": []}
         low = {**flag, "severity": "low"}
         lines = [
-            {"path": "a", "report": {"inputs": [{"pages": 1}], "unattributed": [],
-                                     "tags": [{"id": "x", "name": "X", "flags": [flag, low]}]}},
-            {"path": "b", "report": {"inputs": [{"pages": 2}], "unattributed": [{"host": "h"}],
-                                     "tags": [{"id": "y", "name": "Y", "flags": [low]}]}},
+            {
+                "path": "a",
+                "report": {
+                    "inputs": [{"pages": 1}],
+                    "unattributed": [],
+                    "tags": [{"id": "x", "name": "X", "flags": [flag, low]}],
+                },
+            },
+            {
+                "path": "b",
+                "report": {
+                    "inputs": [{"pages": 2}],
+                    "unattributed": [{"host": "h"}],
+                    "tags": [{"id": "y", "name": "Y", "flags": [low]}],
+                },
+            },
         ]
         summary = summarize_estate(lines)
         (rule,) = summary.rules
         assert (rule.rule, rule.severity, rule.flags, rule.captures, rule.tags) == (
-            "before-consent", "high", 3, 2, ("x", "y"))
+            "before-consent",
+            "high",
+            3,
+            2,
+            ("x", "y"),
+        )
         assert summary.pages == 3
         assert summary.unattributed == (("h", 1),)
         assert estate_to_document(summary)["rules"] == [
-            {"rule": "before-consent", "severity": "high", "flags": 3, "captures": 2,
-             "tags": ["x", "y"]}]
+            {
+                "rule": "before-consent",
+                "severity": "high",
+                "flags": 3,
+                "captures": 2,
+                "tags": ["x", "y"],
+            }
+        ]
 
 
 class TestCommand:
     """``tagsig batch``."""
 
     @pytest.mark.parametrize("jobs", ["1", "2"])
-    def test_output_and_summary(self, estate: Path, tmp_path: Path, jobs: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+    def test_output_and_summary(
+        self, estate: Path, tmp_path: Path, jobs: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """One JSON line per capture, the summary printed and written, throughput on stderr."""
         output, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
-        assert main(["batch", str(estate), "--jobs", jobs, "--output", str(output),
-                     "--summary", str(summary)]) == 0
+        assert (
+            main(
+                [
+                    "batch",
+                    str(estate),
+                    "--jobs",
+                    jobs,
+                    "--output",
+                    str(output),
+                    "--summary",
+                    str(summary),
+                ]
+            )
+            == 0
+        )
         lines = _lines(output)
         assert len(lines) == 4
         assert sum("error" in line for line in lines) == 1
@@ -150,14 +189,29 @@ class TestCommand:
         assert "captures/s" in captured.err
         assert "\x1b" not in captured.err  # no progress bar when stderr is not a terminal
 
-    def test_summary_counts_site_flags(self, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+    def test_summary_counts_site_flags(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """The summary the command writes counts the site's own flags, as the lines hold."""
-        (tmp_path / "a.har").write_bytes(har(
-            entry(GTM), entry("https://beacon.unknown-tracker.example/p.gif?uid=12345678")))
+        (tmp_path / "a.har").write_bytes(
+            har(entry(GTM), entry("https://beacon.unknown-tracker.example/p.gif?uid=12345678"))
+        )
         output, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
-        assert main(["batch", str(tmp_path / "a.har"), "--jobs", "1", "--output", str(output),
-                     "--summary", str(summary)]) == 0
+        assert (
+            main(
+                [
+                    "batch",
+                    str(tmp_path / "a.har"),
+                    "--jobs",
+                    "1",
+                    "--output",
+                    str(output),
+                    "--summary",
+                    str(summary),
+                ]
+            )
+            == 0
+        )
         lines = _lines(output)
         site_rules = {flag["rule"] for flag in lines[0]["report"]["flags"]}
         assert "unknown-third-party" in site_rules
@@ -166,29 +220,48 @@ class TestCommand:
         assert site_rules <= {rule["rule"] for rule in document["rules"]}
         assert "unknown-third-party" in capsys.readouterr().out
 
-    def test_json_summary(self, estate: Path, tmp_path: Path,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+    def test_json_summary(
+        self, estate: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """--format json prints the summary document."""
-        assert main(["batch", f"{estate}/a.har", "--jobs", "1", "--output",
-                     str(tmp_path / "o.jsonl"), "--format", "json"]) == 0
+        assert (
+            main(
+                [
+                    "batch",
+                    f"{estate}/a.har",
+                    "--jobs",
+                    "1",
+                    "--output",
+                    str(tmp_path / "o.jsonl"),
+                    "--format",
+                    "json",
+                ]
+            )
+            == 0
+        )
         document = json.loads(capsys.readouterr().out)
         assert [t["id"] for t in document["tags"]] == ["google-tag-manager"]
 
     def test_no_input(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """No matching capture exits 2."""
-        assert main(["batch", str(tmp_path / "none-*.har"), "--output",
-                     str(tmp_path / "o.jsonl")]) == 2
+        assert (
+            main(["batch", str(tmp_path / "none-*.har"), "--output", str(tmp_path / "o.jsonl")])
+            == 2
+        )
         assert "no capture found" in capsys.readouterr().err
 
-    def test_bad_jobs(self, estate: Path, tmp_path: Path,
-                      capsys: pytest.CaptureFixture[str]) -> None:
+    def test_bad_jobs(
+        self, estate: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """--jobs 0 exits 2."""
-        assert main(["batch", str(estate), "--jobs", "0", "--output",
-                     str(tmp_path / "o.jsonl")]) == 2
+        assert (
+            main(["batch", str(estate), "--jobs", "0", "--output", str(tmp_path / "o.jsonl")]) == 2
+        )
         assert "--jobs" in capsys.readouterr().err
 
-    def test_unwritable_output(self, estate: Path, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    def test_unwritable_output(
+        self, estate: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An output file that cannot be written exits 2."""
         assert main(["batch", str(estate), "--output", str(tmp_path / "no" / "o.jsonl")]) == 2
         assert "cannot write the file" in capsys.readouterr().err

@@ -19,9 +19,13 @@ dask_bag = pytest.importorskip("dask.bag")
 @pytest.fixture
 def captures(tmp_path: Path) -> tuple[str, ...]:
     """Three small captures."""
-    for n, url in enumerate(["https://www.googletagmanager.com/gtm.js?id=GTM-A",
-                             "https://connect.facebook.net/en_US/fbevents.js",
-                             "https://static.hotjar.com/c/hotjar-1.js"]):
+    for n, url in enumerate(
+        [
+            "https://www.googletagmanager.com/gtm.js?id=GTM-A",
+            "https://connect.facebook.net/en_US/fbevents.js",
+            "https://static.hotjar.com/c/hotjar-1.js",
+        ]
+    ):
         (tmp_path / f"{n}.har").write_bytes(har(entry(url, transfer=100 * (n + 1))))
     return expand_captures([str(tmp_path)])
 
@@ -40,9 +44,16 @@ def test_bag_matches_process_pool(captures: tuple[str, ...], scheduler: str) -> 
 def test_local_cluster_of_worker_processes(captures: tuple[str, ...]) -> None:
     """On a dask.distributed LocalCluster of two worker processes the lines are run_batch's."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster, \
-            distributed.Client(cluster, timeout="60s") as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        ) as cluster,
+        distributed.Client(cluster, timeout="60s") as client,
+    ):
         assert len(client.scheduler_info(n_workers=-1)["workers"]) == 2
         bag = dask_bag.from_sequence(captures, npartitions=3).map(analyze_capture)
         futures = client.compute(bag)

@@ -27,13 +27,18 @@ def _work(path: str) -> BatchLine:
 
 def test_dead_worker_and_raising_work(tmp_path: Path) -> None:
     """Each path gets its line in order: a dead worker's, a raising work's, the rest's."""
-    paths = [str(tmp_path / name) for name in ("die.har", "ok.har", "raise.har",
-                                                "once.har", "ok2.har")]
+    paths = [
+        str(tmp_path / name) for name in ("die.har", "ok.har", "raise.har", "once.har", "ok2.har")
+    ]
     lines = list(map_in_order(_work, paths, 1))
     assert [line["path"] for line in lines] == paths
     assert [line["error"] for line in lines] == [
-        WORKER_DIED, "fine", "unexpected ValueError: no luck",
-        "unexpected ValueError: second try", "fine"]
+        WORKER_DIED,
+        "fine",
+        "unexpected ValueError: no luck",
+        "unexpected ValueError: second try",
+        "fine",
+    ]
 
 
 def test_caller_stops_reading(tmp_path: Path) -> None:

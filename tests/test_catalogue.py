@@ -44,12 +44,21 @@ class TestLookUp:
         """Id and name are found whatever their case and surrounding space."""
         assert catalogue_entry(query).id == "intercom"
 
-    @pytest.mark.parametrize(("query", "expected"), [
-        ("GTM", "google-tag-manager"), ("google tag manager", "google-tag-manager"),
-        ("Typekit", "adobe-fonts"), ("AddThis", "addthis"), ("AppNexus", "xandr"),
-        ("facebook pixel", "meta-pixel"), ("Krux", "salesforce-audience-studio"),
-        ("Dotomi", "conversant"), ("SharedID", "prebid-sharedid"),
-        ("Webtrekk", "mapp-intelligence")])
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("GTM", "google-tag-manager"),
+            ("google tag manager", "google-tag-manager"),
+            ("Typekit", "adobe-fonts"),
+            ("AddThis", "addthis"),
+            ("AppNexus", "xandr"),
+            ("facebook pixel", "meta-pixel"),
+            ("Krux", "salesforce-audience-studio"),
+            ("Dotomi", "conversant"),
+            ("SharedID", "prebid-sharedid"),
+            ("Webtrekk", "mapp-intelligence"),
+        ],
+    )
     def test_aliases_and_bracketed_names(self, query: str, expected: str) -> None:
         """Aliases of the catalogue and names in brackets of the signature name find it."""
         assert catalogue_entry(query).id == expected
@@ -70,7 +79,8 @@ class TestLookUp:
             catalogue_entry("intercon")
         assert "Intercom" in caught.value.suggestions
         assert str(caught.value).startswith(
-            "expected the id, name or alias of a tag, found 'intercon' (did you mean ")
+            "expected the id, name or alias of a tag, found 'intercon' (did you mean "
+        )
         assert isinstance(caught.value, tagsig.TagsigError)
 
     def test_far_miss_has_no_suggestion(self) -> None:
@@ -108,10 +118,16 @@ class TestIntercom:
         entry = catalogue_entry("intercom")
         assert (entry.category, entry.complexity) == ("chat", "high")
         assert (entry.sets_cookies, entry.sends_pii, entry.cross_site_tracking) == (
-            True, False, False)
+            True,
+            False,
+            False,
+        )
         assert (entry.consent, entry.consent_required) == ("functional", True)
         assert [c.name for c in entry.cookies] == [
-            "intercom-id-XXXXX", "intercom-session-XXXXX", "intercom-device-id-XXXXX"]
+            "intercom-id-XXXXX",
+            "intercom-session-XXXXX",
+            "intercom-device-id-XXXXX",
+        ]
         assert (entry.performance.script_kb, entry.performance.requests_per_page) == (250, 2)
         assert len(entry.mistakes) == 5
 
@@ -119,9 +135,11 @@ class TestIntercom:
         """Intercom, Inc. in the US, under the EU-US Data Privacy Framework."""
         compliance = catalogue_entry("intercom").compliance
         assert (compliance.owner, compliance.country, compliance.transfer) == (
-            "Intercom, Inc.", "US", "dpf")
-        assert ("functional", "consent") in [(b.purpose, b.basis) for b in
-                                             compliance.legal_basis]
+            "Intercom, Inc.",
+            "US",
+            "dpf",
+        )
+        assert ("functional", "consent") in [(b.purpose, b.basis) for b in compliance.legal_basis]
 
     def test_detection(self) -> None:
         """Detection counts the host and cookie patterns and names the methods."""
@@ -162,8 +180,7 @@ class TestEntries:
         """--category and --consent filter; results are sorted by name."""
         chosen = catalogue_entries(category="consent", consent="essential")
         assert chosen
-        assert all(e.category == "consent" and e.consent == "essential"
-                              for e in chosen)
+        assert all(e.category == "consent" and e.consent == "essential" for e in chosen)
         names = [e.name.casefold() for e in chosen]
         assert names == sorted(names)
         assert len(catalogue_entries(curated_only=False)) > len(catalogue_entries())
@@ -179,21 +196,25 @@ class TestEntries:
 class TestCookieNames:
     """Wildcards written as the catalogue writes them."""
 
-    @pytest.mark.parametrize(("pattern", "expected"), [
-        (CookiePattern(name="_ga"), "_ga"),
-        (CookiePattern(name="_ga_", match="prefix"), "_ga_XXXXX"),
-        (CookiePattern(name="_sid", match="suffix"), "XXXXX_sid"),
-        (CookiePattern(name="abc", match="contains"), "XXXXXabcXXXXX"),
-        (CookiePattern(name=r"^_hj\w+$", match="regex"), "_hjXXXXX"),
-        (CookiePattern(name=r"ab\.c[0-9]{2,8}", match="regex"), "ab.cXXXXX"),
-        (CookiePattern(name="x(a|b)", match="regex"), "/x(a|b)/"),
-    ])
+    @pytest.mark.parametrize(
+        ("pattern", "expected"),
+        [
+            (CookiePattern(name="_ga"), "_ga"),
+            (CookiePattern(name="_ga_", match="prefix"), "_ga_XXXXX"),
+            (CookiePattern(name="_sid", match="suffix"), "XXXXX_sid"),
+            (CookiePattern(name="abc", match="contains"), "XXXXXabcXXXXX"),
+            (CookiePattern(name=r"^_hj\w+$", match="regex"), "_hjXXXXX"),
+            (CookiePattern(name=r"ab\.c[0-9]{2,8}", match="regex"), "ab.cXXXXX"),
+            (CookiePattern(name="x(a|b)", match="regex"), "/x(a|b)/"),
+        ],
+    )
     def test_rendering(self, pattern: CookiePattern, expected: str) -> None:
         """Prefix, suffix, contains and simple regular expressions become XXXXX."""
         assert cookie_display_name(pattern) == expected
 
-    @given(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), st.from_regex(r"[a-z_]{1,8}",
-                                                                          fullmatch=True))
+    @given(
+        st.from_regex(r"[a-z_]{1,8}", fullmatch=True), st.from_regex(r"[a-z_]{1,8}", fullmatch=True)
+    )
     def test_simple_regex_reads_like_the_name_it_matches(self, head: str, tail: str) -> None:
         """A regex head + any run + tail renders as head + XXXXX + tail."""
         pattern = CookiePattern(name=f"{head}[A-Za-z0-9]+{tail}", match="regex")
@@ -205,24 +226,45 @@ class TestCookieNames:
 class TestRenderers:
     """Text, Markdown and JSON show the page's sections in its order, in both languages."""
 
-    ORDER_EN = ("Sets cookies", "Sends PII", "Cross-site tracking", "Consent required",
-                "Cookies", "Overview", "Detected capabilities", "Performance impact",
-                "Common mistakes", "Compliance considerations", "Related services")
-    ORDER_GA = ("Socraíonn fianáin", "Seolann PII", "Rianú trassuímh", "Toiliú riachtanach",
-                "Fianáin", "Forbhreathnú", "Cumais Braite", "Tionchar Feidhmíochta",
-                "Botúin Choitianta", "Breithnithe Comhlíontachta", "Seirbhísí Gaolmhara")
+    ORDER_EN = (
+        "Sets cookies",
+        "Sends PII",
+        "Cross-site tracking",
+        "Consent required",
+        "Cookies",
+        "Overview",
+        "Detected capabilities",
+        "Performance impact",
+        "Common mistakes",
+        "Compliance considerations",
+        "Related services",
+    )
+    ORDER_GA = (
+        "Socraíonn fianáin",
+        "Seolann PII",
+        "Rianú trassuímh",
+        "Toiliú riachtanach",
+        "Fianáin",
+        "Forbhreathnú",
+        "Cumais Braite",
+        "Tionchar Feidhmíochta",
+        "Botúin Choitianta",
+        "Breithnithe Comhlíontachta",
+        "Seirbhísí Gaolmhara",
+    )
 
-    @pytest.mark.parametrize("render", [render_entry_text, render_entry_markdown,
-                                        render_entry_html])
+    @pytest.mark.parametrize(
+        "render", [render_entry_text, render_entry_markdown, render_entry_html]
+    )
     @pytest.mark.parametrize(("tr", "labels"), [(EN, ORDER_EN), (GA, ORDER_GA)])
-    def test_sections_in_page_order(self, render: object, tr: Translator,
-                                    labels: tuple[str, ...]) -> None:
+    def test_sections_in_page_order(
+        self, render: object, tr: Translator, labels: tuple[str, ...]
+    ) -> None:
         """Every section label appears, in the order of the catalogue page."""
         assert callable(render)
         text = str(render(catalogue_entry("intercom"), tr))
         positions = [text.find(label) for label in labels]
-        assert -1 not in positions, [lb for lb, p in zip(labels, positions, strict=True)
-                                      if p < 0]
+        assert -1 not in positions, [lb for lb, p in zip(labels, positions, strict=True) if p < 0]
         assert positions == sorted(positions)
 
     def test_irish_text_page(self) -> None:
@@ -239,8 +281,10 @@ class TestRenderers:
         """A tag with Irish prose shows it on the Irish page, with no English note for it."""
         entry = catalogue_entry("hotjar")
         assert entry.overview is not None
-        assert entry.overview.text("ga") == ("Teasmhapaí, taifeadtaí seisiún agus suirbhéanna.",
-                                              "ga")
+        assert entry.overview.text("ga") == (
+            "Teasmhapaí, taifeadtaí seisiún agus suirbhéanna.",
+            "ga",
+        )
         assert "Teasmhapaí" in render_entry_text(entry, GA)
         assert "Heatmaps" in render_entry_text(entry, EN)
 
@@ -282,15 +326,20 @@ class TestCommands:
         assert main(["show", "intercom", "--format", "json", "--lang", "ga"]) == 0
         document = json.loads(capsys.readouterr().out)
         assert document["category"] == "chat"
-        assert document["facts"] == {"sets_cookies": True, "sends_pii": False,
-                                     "cross_site_tracking": False, "consent_required": True,
-                                     "consent": "functional"}
+        assert document["facts"] == {
+            "sets_cookies": True,
+            "sends_pii": False,
+            "cross_site_tracking": False,
+            "consent_required": True,
+            "consent": "functional",
+        }
         assert document["compliance"]["transfer"] == "dpf"
         assert document["overview_language"] == "ga"
         assert document["cookies"][0]["name"] == "intercom-id-XXXXX"
 
-    def test_show_language_from_the_locale(self, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_show_language_from_the_locale(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Without --lang the locale decides."""
         for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
             monkeypatch.delenv(variable, raising=False)
@@ -303,13 +352,16 @@ class TestCommands:
         assert main(["show", "intercon"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1
-        assert err.startswith("tagsig: error: expected the id, name or alias of a tag, found "
-                              "'intercon' (did you mean 'Intercom'")
+        assert err.startswith(
+            "tagsig: error: expected the id, name or alias of a tag, found "
+            "'intercon' (did you mean 'Intercom'"
+        )
 
-    @pytest.mark.parametrize("argv", [["show"], ["show", "intercom", "--list"],
-                                      ["show", "intercom", "--category", "chat"]])
-    def test_show_usage_errors(self, argv: list[str],
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    @pytest.mark.parametrize(
+        "argv",
+        [["show"], ["show", "intercom", "--list"], ["show", "intercom", "--category", "chat"]],
+    )
+    def test_show_usage_errors(self, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
         """TAG and --list exclude each other; filters go with --list."""
         with pytest.raises(SystemExit) as caught:
             main(argv)
@@ -319,14 +371,30 @@ class TestCommands:
     @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])
     def test_show_list(self, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
         """Show --list filters by category and consent in every format."""
-        assert main(["show", "--list", "--category", "chat", "--consent", "functional",
-                     "--format", fmt, "--lang", "en"]) == 0
+        assert (
+            main(
+                [
+                    "show",
+                    "--list",
+                    "--category",
+                    "chat",
+                    "--consent",
+                    "functional",
+                    "--format",
+                    fmt,
+                    "--lang",
+                    "en",
+                ]
+            )
+            == 0
+        )
         out = capsys.readouterr().out
         assert "Intercom" in out
         assert "Drift" not in out
 
-    def test_catalogue_writes_pages(self, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+    def test_catalogue_writes_pages(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """Catalogue --output writes the index and one page per curated tag."""
         assert main(["catalogue", "--output", str(tmp_path / "site"), "--lang", "ga"]) == 0
         pages = sorted(p.name for p in (tmp_path / "site").iterdir())
@@ -335,8 +403,9 @@ class TestCommands:
         assert len(pages) == len(catalogue_entries()) + 1
         assert f"({len(pages) - 1} clib)" in capsys.readouterr().out
 
-    def test_catalogue_unwritable_output(self, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def test_catalogue_unwritable_output(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An output path that cannot be a directory is one error line, exit 2."""
         blocker = tmp_path / "file"
         blocker.write_text("x", encoding="utf-8")
@@ -382,14 +451,17 @@ class TestSite:
 def test_analyze_never_loads_the_catalogue() -> None:
     """Running the CLI for analysis imports none of the catalogue modules."""
     example = Path(__file__).resolve().parents[1] / "examples" / "shop.har"
-    code = ("import sys, io, contextlib; from tagsig._cli.main import main; "
-            "CATALOGUE = {'tagsig._signatures.catalogue', 'tagsig._render.catalogue', "
-            "'tagsig._render.catalogue_html'}; "
-            "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
-            f"main(['analyze', {str(example)!r}]); ctx.__exit__(None, None, None); "
-            "print(sorted(m for m in sys.modules if m in CATALOGUE))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, timeout=60)
+    code = (
+        "import sys, io, contextlib; from tagsig._cli.main import main; "
+        "CATALOGUE = {'tagsig._signatures.catalogue', 'tagsig._render.catalogue', "
+        "'tagsig._render.catalogue_html'}; "
+        "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+        f"main(['analyze', {str(example)!r}]); ctx.__exit__(None, None, None); "
+        "print(sorted(m for m in sys.modules if m in CATALOGUE))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -414,8 +486,13 @@ print("offline ok")
 
 def test_catalogue_is_offline(tmp_path: Path) -> None:
     """Showing a tag and writing the catalogue work with sockets refused."""
-    result = subprocess.run([sys.executable, "-c", _OFFLINE, str(tmp_path / "site")],
-                            capture_output=True, text=True, check=False, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _OFFLINE, str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "offline ok" in result.stdout
 
@@ -429,11 +506,20 @@ def test_show_html_is_one_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'href="zendesk.html"' not in page
 
 
-@pytest.mark.parametrize(("country", "dpf", "expected"), [
-    ("IE", None, "eea"), ("NO", None, "eea"), ("US", True, "dpf"), ("US", False, None),
-    ("GB", None, None), (None, None, None)])
+@pytest.mark.parametrize(
+    ("country", "dpf", "expected"),
+    [
+        ("IE", None, "eea"),
+        ("NO", None, "eea"),
+        ("US", True, "dpf"),
+        ("US", False, None),
+        ("GB", None, None),
+        (None, None, None),
+    ],
+)
 def test_uncurated_transfer_only_where_the_vendor_settles_it(
-        country: str | None, dpf: bool | None, expected: str | None) -> None:
+    country: str | None, dpf: bool | None, expected: str | None
+) -> None:
     """Without catalogue data: EEA vendors need no transfer, DPF ones use it, else unknown."""
     from tagsig._signatures.catalogue import _transfer
 
@@ -452,8 +538,11 @@ def test_missing_catalogue_file_is_a_tagsig_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(_catalogue, "data_file", missing)
     _catalogue._extras.cache_clear()
     try:
-        with pytest.raises(tagsig.SignatureError, match=r"expected a readable bundled "
-                           r"'catalogue\.json'"):
+        with pytest.raises(
+            tagsig.SignatureError,
+            match=r"expected a readable bundled "
+            r"'catalogue\.json'",
+        ):
             _catalogue._extras()
     finally:
         monkeypatch.undo()

@@ -38,18 +38,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _dump(chromium: str, tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / "profile-dump"
     command = [
-        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-        "--dump-dom", url,
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        url,
     ]
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
 
 def _rows(dom: str) -> list[tuple[str, bool]]:
     """Each table row of the index: the page it links and whether it is hidden."""
-    return [(link, bool(hidden)) for hidden, link in re.findall(
-        r'<tr data-search="[^"]*"( hidden(?:="")?)?><td><a href="([^"]+)"', dom)]
+    return [
+        (link, bool(hidden))
+        for hidden, link in re.findall(
+            r'<tr data-search="[^"]*"( hidden(?:="")?)?><td><a href="([^"]+)"', dom
+        )
+    ]
 
 
 def test_tag_page_renders_with_screenshot(chromium: str, site: Path, tmp_path: Path) -> None:
@@ -85,8 +99,7 @@ def test_index_search_ignores_accents(chromium: str, site: Path, tmp_path: Path)
     assert [link for link, hidden in _rows(result.stdout) if not hidden] == ["intercom.html"]
 
 
-def test_index_without_search_shows_every_tag(chromium: str, site: Path,
-                                              tmp_path: Path) -> None:
+def test_index_without_search_shows_every_tag(chromium: str, site: Path, tmp_path: Path) -> None:
     """With no search words every row stays visible; the count is the number of pages."""
     result = _dump(chromium, tmp_path, (site / "index.html").as_uri())
     assert result.returncode == 0, result.stderr[-2000:]

@@ -15,9 +15,40 @@ CATALOGUE = ROOT / "data" / "catalogue.json"
 SCHEMA = ROOT / "data" / "catalogue.schema.json"
 SIGNATURES = ROOT / "data" / "signatures.json"
 
-EEA = frozenset(("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
-                 "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
-                 "SE", "IS", "LI", "NO"))
+EEA = frozenset(
+    (
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    )
+)
 
 
 @functools.cache
@@ -44,17 +75,27 @@ def test_matches_its_schema() -> None:
     """The catalogue validates against its JSON Schema, itself a valid 2020-12 schema."""
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in jsonschema.Draft202012Validator(schema).iter_errors(catalogue())]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in jsonschema.Draft202012Validator(schema).iter_errors(catalogue())
+    ]
     assert errors == []
 
 
 def test_schema_rejects_an_entry_without_english() -> None:
     """An overview with no English text is invalid (English is the fallback)."""
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    bad = {"schema_version": 1, "entries": {"x": {
-        "overview": {"ga": "Téacs"}, "configure": {"en": "Do this."},
-        "legal_basis": [{"purpose": "analytics", "basis": "consent"}], "transfer": "dpf"}}}
+    bad = {
+        "schema_version": 1,
+        "entries": {
+            "x": {
+                "overview": {"ga": "Téacs"},
+                "configure": {"en": "Do this."},
+                "legal_basis": [{"purpose": "analytics", "basis": "consent"}],
+                "transfer": "dpf",
+            }
+        },
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
 
@@ -115,10 +156,24 @@ def test_intercom_as_the_issue_describes_it() -> None:
     assert "complexity" not in intercom  # the signature already says "high"
 
 
-COMMON_TAGS = ("google-tag-manager", "google-analytics", "meta-pixel", "hotjar", "onetrust",
-               "cookiebot", "linkedin-insight", "tiktok-pixel", "microsoft-clarity",
-               "youtube-embed", "google-maps", "recaptcha", "stripe", "google-ads",
-               "doubleclick", "facebook")
+COMMON_TAGS = (
+    "google-tag-manager",
+    "google-analytics",
+    "meta-pixel",
+    "hotjar",
+    "onetrust",
+    "cookiebot",
+    "linkedin-insight",
+    "tiktok-pixel",
+    "microsoft-clarity",
+    "youtube-embed",
+    "google-maps",
+    "recaptcha",
+    "stripe",
+    "google-ads",
+    "doubleclick",
+    "facebook",
+)
 
 
 def test_common_tags_have_irish_text() -> None:

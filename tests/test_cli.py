@@ -43,23 +43,31 @@ class TestInspect:
         assert (jar["kind"], jar["cookies"]) == ("cookies", 9)
 
     def test_sanitized_capture_says_cookies_unavailable(
-            self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        self, asset: Asset, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A capture without cookie evidence is reported as such, not as cookie-free."""
         assert main(["inspect", str(asset("har/chrome-sanitized.har"))]) == 0
         assert "cookies: unavailable" in capsys.readouterr().out
 
     def test_stripped_capture_says_cookies_unavailable(
-            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A capture whose cookie headers were stripped says so, not that it has none."""
         path = tmp_path / "wpt.har"
-        path.write_bytes(har(entry("https://www.shop.example/", request_headers={
-            "Cookie": "[427 bytes were stripped]"})))
+        path.write_bytes(
+            har(
+                entry(
+                    "https://www.shop.example/",
+                    request_headers={"Cookie": "[427 bytes were stripped]"},
+                )
+            )
+        )
         assert main(["inspect", str(path)]) == 0
-        assert ("cookies: unavailable (the producer stripped the cookie headers of 1 "
-                "entry)") in capsys.readouterr().out
+        assert (
+            "cookies: unavailable (the producer stripped the cookie headers of 1 entry)"
+        ) in capsys.readouterr().out
 
-    def test_problems_are_listed(self, asset: Asset,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def test_problems_are_listed(self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
         """Damaged parts are listed with their pointers."""
         assert main(["inspect", str(asset("har/damaged-entries.har"))]) == 0
         assert "#/log/entries/1/request: entry skipped" in capsys.readouterr().out
@@ -94,14 +102,20 @@ class TestErrors:
         with pytest.raises(SystemExit) as info:
             main(["--version"])
         assert info.value.code == 0
-        assert re.fullmatch(r"tagsig \S+ \(Public Suffix List \d{4}-\d{2}-\d{2}\)\n",
-                            capsys.readouterr().out)
+        assert re.fullmatch(
+            r"tagsig \S+ \(Public Suffix List \d{4}-\d{2}-\d{2}\)\n", capsys.readouterr().out
+        )
 
 
 def test_module_entry_point() -> None:
     """``python -m tagsig`` runs the command line."""
-    result = subprocess.run([sys.executable, "-m", "tagsig", "inspect", EXAMPLE_HAR],
-                            capture_output=True, text=True, check=False, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tagsig", "inspect", EXAMPLE_HAR],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "entries: 14" in result.stdout
 
@@ -127,12 +141,17 @@ class TestAnalyze:
 
     def test_first_party_option(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--first-party removes a host from the unknown third parties."""
-        assert main(["analyze", EXAMPLE_HAR, "--first-party", "example-tracker.net",
-                     "--format", "json"]) == 0
+        assert (
+            main(
+                ["analyze", EXAMPLE_HAR, "--first-party", "example-tracker.net", "--format", "json"]
+            )
+            == 0
+        )
         assert json.loads(capsys.readouterr().out)["unattributed"] == []
 
     def test_invalid_signatures_one_line_each(
-            self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
+        self, asset: Asset, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An invalid signature file exits 2 with one line per problem."""
         path = asset("signatures/invalid-regex.json")
         assert main(["analyze", EXAMPLE_HAR, "--signatures", str(path)]) == 2
@@ -140,8 +159,7 @@ class TestAnalyze:
         assert lines
         assert all(line.startswith(f"tagsig: error: {path}#/signatures/") for line in lines)
 
-    def test_unwritable_output(self, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    def test_unwritable_output(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """An output file that cannot be written exits 2."""
         target = tmp_path / "missing" / "report.json"
         assert main(["analyze", EXAMPLE_HAR, "--output", str(target)]) == 2
@@ -153,8 +171,7 @@ class TestMarkdownBound:
 
     def test_max_chars(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The Markdown stays within ``--max-chars`` and says what it left out."""
-        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--max-chars",
-                     "2500"]) == 0
+        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--max-chars", "2500"]) == 0
         out = capsys.readouterr().out
         assert len(out) <= 2500
         assert "> **Note**: to stay within 2,500 characters" in out
@@ -162,21 +179,36 @@ class TestMarkdownBound:
     def test_baseline(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A JSON report as baseline gives the change in the summary."""
         baseline = tmp_path / "old.json"
-        assert main(["analyze", EXAMPLE_HAR, "--format", "json", "--output",
-                     str(baseline)]) == 0
-        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--format",
-                     "markdown", "--baseline", str(baseline)]) == 0
+        assert main(["analyze", EXAMPLE_HAR, "--format", "json", "--output", str(baseline)]) == 0
+        assert (
+            main(
+                [
+                    "analyze",
+                    EXAMPLE_HAR,
+                    "--cookies",
+                    EXAMPLE_JAR,
+                    "--format",
+                    "markdown",
+                    "--baseline",
+                    str(baseline),
+                ]
+            )
+            == 0
+        )
         out = capsys.readouterr().out
         assert "## Change against the baseline" in out
         assert "- Tags added: none" in out
 
     def test_baseline_not_a_report(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A baseline that is no JSON report ends with one error line and exit 2."""
-        assert main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--baseline",
-                     EXAMPLE_HAR]) == 2
+        assert (
+            main(["analyze", EXAMPLE_HAR, "--format", "markdown", "--baseline", EXAMPLE_HAR]) == 2
+        )
         err = capsys.readouterr().err
-        assert err == (f"tagsig: error: {EXAMPLE_HAR}: expected a tagsig JSON report "
-                       "(--format json) as the baseline\n")
+        assert err == (
+            f"tagsig: error: {EXAMPLE_HAR}: expected a tagsig JSON report "
+            "(--format json) as the baseline\n"
+        )
 
 
 class TestExplain:
@@ -184,8 +216,9 @@ class TestExplain:
 
     def test_one_tag_in_full(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The tag's facts, every flag with its evidence, and its common mistakes."""
-        assert main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--explain",
-                     "intercom"]) == 0
+        assert (
+            main(["analyze", EXAMPLE_HAR, "--cookies", EXAMPLE_JAR, "--explain", "intercom"]) == 0
+        )
         out = capsys.readouterr().out
         assert out.startswith("Intercom (intercom)\n")
         assert "  consent purpose: functional\n" in out

@@ -34,11 +34,14 @@ def test_max_input_bytes_below_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--max-input-bytes: expected at least 1, found 0" in capsys.readouterr().err
 
 
-def test_capture_from_standard_input(monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_capture_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``-`` reads the capture from standard input."""
-    data = har(entry("https://www.shop.example/"),
-               entry("https://www.google-analytics.com/g/collect?v=2&tid=G-1"))
+    data = har(
+        entry("https://www.shop.example/"),
+        entry("https://www.google-analytics.com/g/collect?v=2&tid=G-1"),
+    )
     monkeypatch.setattr(sys, "stdin", _Stdin(data))
     assert main(["analyze", "-", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -46,8 +49,7 @@ def test_capture_from_standard_input(monkeypatch: pytest.MonkeyPatch,
     assert "google-analytics" in [t["id"] for t in report["tags"]]
 
 
-def test_forced_colour(monkeypatch: pytest.MonkeyPatch,
-                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_forced_colour(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """FORCE_COLOR colours the text report even when standard output is no terminal."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("FORCE_COLOR", "1")
@@ -64,8 +66,9 @@ def test_streams_without_reconfigure(monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(out.getvalue())["schema_version"] == 1
 
 
-def test_full_standard_output(monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_standard_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A standard output that cannot be written (a full device) is one line on stderr."""
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
@@ -73,19 +76,31 @@ def test_full_standard_output(monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setattr(sys, "stdout", full)
         assert main(["analyze", EXAMPLE_HAR, "--format", "json"]) == 2
         monkeypatch.undo()
-    assert capsys.readouterr().err.strip().endswith(
-        "<stdout>: cannot write the output: No space left on device")
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("<stdout>: cannot write the output: No space left on device")
+    )
 
 
-@pytest.mark.parametrize(("error", "shown"), [
-    (PermissionError(errno.EACCES, "Permission denied"),
-     "unexpected PermissionError: [Errno 13] Permission denied"),
-    (RuntimeError("broken renderer"), "unexpected RuntimeError: broken renderer"),
-])
-def test_unexpected_error_is_one_line(error: Exception, shown: str,
-                                      monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            PermissionError(errno.EACCES, "Permission denied"),
+            "unexpected PermissionError: [Errno 13] Permission denied",
+        ),
+        (RuntimeError("broken renderer"), "unexpected RuntimeError: broken renderer"),
+    ],
+)
+def test_unexpected_error_is_one_line(
+    error: Exception,
+    shown: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """An error no reader turned into a tagsig error is one line, never a traceback."""
+
     def broken(*args: object, **kwargs: object) -> str:
         raise error
 

@@ -22,12 +22,21 @@ EXAMPLE_HAR = REPO / "examples" / "shop.har"
 ESCAPE = "\x1b["
 
 
-def _tagsig(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None,
-            ) -> subprocess.CompletedProcess[bytes]:
+def _tagsig(
+    *args: str,
+    stdin: bytes = b"",
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     environment = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "tagsig", *args], input=stdin,
-                          capture_output=True, check=False, timeout=120, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "tagsig", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=120,
+        env=environment,
+    )
 
 
 class TestStandardInput:
@@ -60,26 +69,30 @@ class TestStandardInput:
         """Standard input cannot stand for two captures."""
         assert main(["analyze", "-", "-"]) == 2
         assert capsys.readouterr().err == (
-            "tagsig: error: standard input (-) can be read only once\n")
+            "tagsig: error: standard input (-) can be read only once\n"
+        )
 
 
 class TestOutput:
     """``--output`` and its short form ``-o``."""
 
     @pytest.mark.parametrize("option", ["--output", "-o"])
-    def test_dash_is_standard_output(self, option: str,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+    def test_dash_is_standard_output(self, option: str, capsys: pytest.CaptureFixture[str]) -> None:
         """``--output -`` writes the report on standard output."""
         assert main(["analyze", str(EXAMPLE_HAR), "--format", "json", option, "-"]) == 0
         assert json.loads(capsys.readouterr().out)["schema_version"] == 1
 
-    @pytest.mark.parametrize("command", [
-        ["analyze", str(EXAMPLE_HAR)],
-        ["inspect", str(EXAMPLE_HAR)],
-        ["diff", str(EXAMPLE_HAR), str(EXAMPLE_HAR)],
-    ])
-    def test_short_form_writes_the_file(self, command: list[str], tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["analyze", str(EXAMPLE_HAR)],
+            ["inspect", str(EXAMPLE_HAR)],
+            ["diff", str(EXAMPLE_HAR), str(EXAMPLE_HAR)],
+        ],
+    )
+    def test_short_form_writes_the_file(
+        self, command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """``-o FILE`` writes the file and leaves standard output empty."""
         target = tmp_path / "out.json"
         assert main([*command, "--format", "json", "-o", str(target)]) == 0
@@ -91,8 +104,9 @@ class TestOutput:
         assert main(["catalogue", "-o", str(tmp_path / "site"), "--lang", "en"]) == 0
         assert (tmp_path / "site" / "index.html").is_file()
 
-    def test_batch_lines_on_standard_output(self, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def test_batch_lines_on_standard_output(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """``batch -o -``: the JSON lines on standard output, the summary on standard error."""
         shutil.copy(EXAMPLE_HAR, tmp_path / "a.har")
         shutil.copy(EXAMPLE_HAR, tmp_path / "b.har")
@@ -131,8 +145,7 @@ class TestColour:
     def test_force_color_not_into_a_file(self, tmp_path: Path) -> None:
         """A report written to a file is never coloured."""
         target = tmp_path / "report.txt"
-        result = _tagsig("analyze", str(EXAMPLE_HAR), "-o", str(target),
-                         env={"FORCE_COLOR": "1"})
+        result = _tagsig("analyze", str(EXAMPLE_HAR), "-o", str(target), env={"FORCE_COLOR": "1"})
         assert result.returncode == 0
         assert ESCAPE not in target.read_text(encoding="utf-8")
 
@@ -147,21 +160,38 @@ class TestProgress:
     def test_lines_when_asked(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """With --progress, plain lines count the captures done; the last says all."""
         self._estate(tmp_path, 3)
-        assert main(["batch", str(tmp_path), "-j", "1", "-o", str(tmp_path / "lines.jsonl"),
-                     "--progress"]) == 0
-        progress = [line for line in capsys.readouterr().err.splitlines()
-                    if line.startswith("tagsig: analysed")]
+        assert (
+            main(
+                [
+                    "batch",
+                    str(tmp_path),
+                    "-j",
+                    "1",
+                    "-o",
+                    str(tmp_path / "lines.jsonl"),
+                    "--progress",
+                ]
+            )
+            == 0
+        )
+        progress = [
+            line
+            for line in capsys.readouterr().err.splitlines()
+            if line.startswith("tagsig: analysed")
+        ]
         assert progress
         assert progress[-1].startswith("tagsig: analysed 3/3 captures (")
         assert ESCAPE not in "".join(progress)
 
     @pytest.mark.parametrize("option", [[], ["--no-progress"]])
-    def test_none_by_default(self, option: list[str], tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+    def test_none_by_default(
+        self, option: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """Without it (or with --no-progress), a log gets no progress lines."""
         self._estate(tmp_path, 2)
-        assert main(["batch", str(tmp_path), "-j", "1", "-o", str(tmp_path / "l.jsonl"),
-                     *option]) == 0
+        assert (
+            main(["batch", str(tmp_path), "-j", "1", "-o", str(tmp_path / "l.jsonl"), *option]) == 0
+        )
         assert "tagsig: analysed" not in capsys.readouterr().err
 
 
@@ -172,8 +202,9 @@ class TestInterrupt:
         for number in range(count):
             shutil.copy(EXAMPLE_HAR, folder / f"{number:03d}.har")
 
-    def test_in_process(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                        capsys: pytest.CaptureFixture[str]) -> None:
+    def test_in_process(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An interrupt during a batch: the lines written are kept, one line, 130."""
         shutil.copy(EXAMPLE_HAR, tmp_path / "a.har")
         shutil.copy(EXAMPLE_HAR, tmp_path / "b.har")
@@ -195,9 +226,12 @@ class TestInterrupt:
     @pytest.mark.slow
     def test_waiting_for_standard_input(self) -> None:
         """Ctrl-C while ``analyze -`` waits for its input."""
-        process = subprocess.Popen([sys.executable, "-m", "tagsig", "analyze", "-"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tagsig", "analyze", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(4)  # imported, and reading (generous: a loaded machine imports slowly)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -213,12 +247,15 @@ class TestInterrupt:
         self._estate(estate, 400)
         target = tmp_path / "lines.jsonl"
         process = subprocess.Popen(
-            [sys.executable, "-m", "tagsig", "batch", str(estate), "-j", "2", "-o",
-             str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True)
+            [sys.executable, "-m", "tagsig", "batch", str(estate), "-j", "2", "-o", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (
-                not target.is_file() or not target.read_bytes().count(b"\n")):
+            not target.is_file() or not target.read_bytes().count(b"\n")
+        ):
             time.sleep(0.05)
         os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
         _, err = process.communicate(timeout=60)
@@ -231,8 +268,9 @@ class TestHelp:
     """``--help`` points at documentation a wheel does not ship: online, never a path."""
 
     @pytest.mark.parametrize("command", [[], ["analyze"]])
-    def test_online_documentation(self, command: list[str],
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+    def test_online_documentation(
+        self, command: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """The help ends with the online address of an existing page."""
         from tagsig._resources import DOCS_URL
 

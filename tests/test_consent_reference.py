@@ -41,34 +41,50 @@ def _vectors(name: str) -> list[Vector]:
 TCF_VECTORS = _vectors("tcf-reference.json")
 GPP_VECTORS = _vectors("gpp-reference.json")
 
-_CMP_ID = ("the reference refuses CmpId 0 and 1 (its model requires more than 1); the "
-           "specification sets no minimum and its own example string has CmpId 0, so tagsig "
-           "reads what the string says")
+_CMP_ID = (
+    "the reference refuses CmpId 0 and 1 (its model requires more than 1); the "
+    "specification sets no minimum and its own example string has CmpId 0, so tagsig "
+    "reads what the string says"
+)
 TCF_DISAGREEMENTS: dict[str, str] = {
-    **dict.fromkeys((
-        "iabgpp-es 6", "iabgpp-es 8", "iabgpp-es 9", "iabgpp-es 10", "iabgpp-es 11",
-        "iabgpp-es 14", "iabgpp-es 15", "iabgpp-es 16", "IAB TCF v2 specification example"),
-        _CMP_ID),
+    **dict.fromkeys(
+        (
+            "iabgpp-es 6",
+            "iabgpp-es 8",
+            "iabgpp-es 9",
+            "iabgpp-es 10",
+            "iabgpp-es 11",
+            "iabgpp-es 14",
+            "iabgpp-es 15",
+            "iabgpp-es 16",
+            "IAB TCF v2 specification example",
+        ),
+        _CMP_ID,
+    ),
     "restriction vendor id 0": "vendor ids start at 1; the reference stores a vendor 0",
     "restriction purpose and type twice": (
         "a CMP writes each purpose and restriction type once with all its vendors; the "
         "reference merges repeats, which lets a short string name a restriction thousands of "
-        "times over"),
+        "times over"
+    ),
     "vendor range past MaxVendorId": (
-        "MaxVendorId is the section's highest vendor id; the reference keeps ids past it"),
+        "MaxVendorId is the section's highest vendor id; the reference keeps ids past it"
+    ),
     "vendor range reversed": "a range ends at or after its start; the reference reads none",
     "ConsentLanguage letter 26": "letters are A-Z as 0-25; the reference gives '['",
     "ConsentLanguage letter 63": "letters are A-Z as 0-25; the reference gives '\\x80'",
     "PublisherCC letter 26": "letters are A-Z as 0-25; the reference gives '['",
     "version 1": "tagsig decodes TCF v2 only (v1 strings were retired in 2020)",
     "disclosed vendors segment twice": (
-        "each optional segment appears once; the reference keeps the last"),
+        "each optional segment appears once; the reference keeps the last"
+    ),
 }
 GPP_DISAGREEMENTS: dict[str, str] = {
-    "header 2,5000": ("no section id past 27 is assigned; tagsig refuses ids past 1000, "
-                      "where the reference reads them"),
-    "usnat, value 3": ("a two-bit field of a US section is 0, 1 or 2; the reference passes "
-                       "3 on"),
+    "header 2,5000": (
+        "no section id past 27 is assigned; tagsig refuses ids past 1000, "
+        "where the reference reads them"
+    ),
+    "usnat, value 3": ("a two-bit field of a US section is 0, 1 or 2; the reference passes 3 on"),
 }
 
 
@@ -84,8 +100,11 @@ def _ranges(ids: tuple[int, ...] | None) -> Ranges:
 
 def _restrictions(decoded: TCString) -> list[list[int | Ranges]]:
     # The reference lists a restriction only once a vendor is under it.
-    found = [(r.purpose, r.restriction, [list(pair) for pair in r.vendor_ranges])
-             for r in decoded.publisher_restrictions if r.vendor_ranges]
+    found = [
+        (r.purpose, r.restriction, [list(pair) for pair in r.vendor_ranges])
+        for r in decoded.publisher_restrictions
+        if r.vendor_ranges
+    ]
     return [[purpose, kind, ranges] for purpose, kind, ranges in sorted(found)]
 
 
@@ -96,9 +115,12 @@ def _milliseconds(moment: datetime) -> int:
 def tcf_fields(decoded: TCString) -> dict[str, Value]:
     """Return what tagsig decodes, in the reference's field names and shapes."""
     return {
-        "version": decoded.version, "created": _milliseconds(decoded.created),
-        "lastUpdated": _milliseconds(decoded.updated), "cmpId": decoded.cmp_id,
-        "cmpVersion": decoded.cmp_version, "consentScreen": decoded.consent_screen,
+        "version": decoded.version,
+        "created": _milliseconds(decoded.created),
+        "lastUpdated": _milliseconds(decoded.updated),
+        "cmpId": decoded.cmp_id,
+        "cmpVersion": decoded.cmp_version,
+        "consentScreen": decoded.consent_screen,
         "consentLanguage": decoded.consent_language,
         "vendorListVersion": decoded.vendor_list_version,
         "policyVersion": decoded.policy_version,
@@ -119,7 +141,8 @@ def tcf_fields(decoded: TCString) -> dict[str, Value]:
         "numCustomPurposes": decoded.publisher_custom_purposes or 0,
         "publisherCustomConsents": _ranges(decoded.publisher_custom_purposes_consent),
         "publisherCustomLegitimateInterests": _ranges(
-            decoded.publisher_custom_purposes_legitimate_interest),
+            decoded.publisher_custom_purposes_legitimate_interest
+        ),
     }
 
 
@@ -136,8 +159,7 @@ def gpp_fields(text: str) -> dict[str, object]:
     """Return what tagsig reads from a GPP string, in the reference's shape."""
     split = decode_gpp_string(text)
     known = [i for i in split.section_ids if i in SECTION_NAMES]
-    result: dict[str, object] = {"sectionIds": known,
-                                 "sections": [SECTION_NAMES[i] for i in known]}
+    result: dict[str, object] = {"sectionIds": known, "sections": [SECTION_NAMES[i] for i in known]}
     tcf = split.section(2)
     if tcf is not None:
         try:
@@ -172,7 +194,8 @@ def gpp_agrees(vector: Vector) -> bool:
     if errors != {key for key in found if key.endswith("Error")}:
         return False
     return {k: v for k, v in found.items() if k not in errors} == {
-        k: v for k, v in expected.items() if k not in errors}
+        k: v for k, v in expected.items() if k not in errors
+    }
 
 
 class TestTcfReference:

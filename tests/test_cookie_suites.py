@@ -66,8 +66,13 @@ class Store:
         # An LF ends a header line in HTTP: what follows is no part of this header.
         line = header.split("\n", 1)[0]
         request = parse_url(url)
-        cookie = read_set_cookie(line, seen=NOW, request_host=request.host,
-                                 request_path=request.path, request_scheme=request.scheme)
+        cookie = read_set_cookie(
+            line,
+            seen=NOW,
+            request_host=request.host,
+            request_path=request.path,
+            request_scheme=request.scheme,
+        )
         if isinstance(cookie, str):
             return
         key = (cookie.name, cookie.domain, cookie.path)
@@ -82,9 +87,13 @@ class Store:
         request = parse_url(url)
         secure = request.scheme in {"https", "wss"}
         chosen = sorted(
-            ((cookie, created) for cookie, created in self.cookies.values()
-             if _domain_match(request.host, cookie) and _path_match(request.path, cookie.path)
-             and (secure or not cookie.secure)),
+            (
+                (cookie, created)
+                for cookie, created in self.cookies.values()
+                if _domain_match(request.host, cookie)
+                and _path_match(request.path, cookie.path)
+                and (secure or not cookie.secure)
+            ),
             key=lambda item: (-len(item[0].path or ""), item[1]),
         )
         return "; ".join(f"{c.name}={c.value}" if c.name else c.value for c, _ in chosen)
@@ -127,19 +136,40 @@ NAMELESS = (
 )
 HTTP_STATE_DISAGREE = {
     **dict.fromkeys(
-        ["0004", "0021", "0023", "0024", "0025", "0026", "0027", "0028", "chromium0009",
-         "chromium0010", "chromium0012", "mozilla0012", "mozilla0014", "mozilla0015",
-         "mozilla0016", "mozilla0017", "name0017", "name0023", "name0025", "name0028",
-         "name0031", "name0032", "name0033"],
+        [
+            "0004",
+            "0021",
+            "0023",
+            "0024",
+            "0025",
+            "0026",
+            "0027",
+            "0028",
+            "chromium0009",
+            "chromium0010",
+            "chromium0012",
+            "mozilla0012",
+            "mozilla0014",
+            "mozilla0015",
+            "mozilla0016",
+            "mozilla0017",
+            "name0017",
+            "name0023",
+            "name0025",
+            "name0028",
+            "name0031",
+            "name0032",
+            "name0033",
+        ],
         NAMELESS,
     ),
     "disabled-chromium0022": "disabled in the suite: a NUL inside the line; RFC 6265bis section "
-                             "5.6 ignores a line holding a control character, rather than "
-                             "cutting it there",
+    "5.6 ignores a line holding a control character, rather than "
+    "cutting it there",
     "disabled-chromium0023": "disabled in the suite: a CR inside the line, ignored as "
-                             "RFC 6265bis section 5.6 says, as for the NUL above",
+    "RFC 6265bis section 5.6 says, as for the NUL above",
     "disabled-path0029": "disabled in the suite: the request path `/cookie-parser-result/f%6Fo` "
-                         "is not percent-decoded before path-matching (RFC 6265 section 5.1.4)",
+    "is not percent-decoded before path-matching (RFC 6265 section 5.1.4)",
 }
 
 
@@ -151,8 +181,11 @@ def http_state_results() -> Iterator[tuple[str, bool]]:
         for header in texts(vector["set-cookie"]):
             store.receive(header, f"http://home.example.org:8888/cookie-parser?{vector_id}")
         location = vector["location"] or f"/cookie-parser-result?{vector_id}"
-        target = f"http://home.example.org:8888{location}" if str(location).startswith(
-            "/") else str(location)
+        target = (
+            f"http://home.example.org:8888{location}"
+            if str(location).startswith("/")
+            else str(location)
+        )
         yield vector_id, store.send(target) == vector["cookie"]
 
 
@@ -178,8 +211,10 @@ def wpt_results() -> Iterator[tuple[str, bool]]:
         store = Store()
         for header in texts(vector["set-cookie"]):
             store.receive(header, str(vector["set-url"]))
-        yield (f"{vector['file']}: {vector['name']}",
-               store.send(str(vector["read-url"])) == vector["cookie"])
+        yield (
+            f"{vector['file']}: {vector['name']}",
+            store.send(str(vector["read-url"])) == vector["cookie"],
+        )
 
 
 # --------------------------------------------------------------------------- curl, yt-dlp
@@ -198,17 +233,36 @@ def _jar_rows(path: Path) -> list[tuple[int, tuple[object, ...]]]:
             rows.append((number, ("damaged", len(fields))))
             continue
         domain, subdomains, cookie_path, secure, expiry, name, value = fields
-        rows.append((number, (
-            domain.removeprefix(".").lower(), subdomains == "FALSE", cookie_path,
-            secure == "TRUE", None if int(expiry or 0) <= 0 else int(expiry), name, value,
-            http_only)))
+        rows.append(
+            (
+                number,
+                (
+                    domain.removeprefix(".").lower(),
+                    subdomains == "FALSE",
+                    cookie_path,
+                    secure == "TRUE",
+                    None if int(expiry or 0) <= 0 else int(expiry),
+                    name,
+                    value,
+                    http_only,
+                ),
+            )
+        )
     return rows
 
 
 def _tagsig_row(cookie: Cookie) -> tuple[object, ...]:
     expiry = None if cookie.expires is None else round(cookie.expires.timestamp())
-    return (cookie.domain, cookie.host_only, cookie.path, cookie.secure, expiry, cookie.name,
-            cookie.value, cookie.http_only)
+    return (
+        cookie.domain,
+        cookie.host_only,
+        cookie.path,
+        cookie.secure,
+        expiry,
+        cookie.name,
+        cookie.value,
+        cookie.http_only,
+    )
 
 
 CURL_JAR_DISAGREE: dict[str, str] = {}
@@ -229,12 +283,22 @@ TRAILING_SLASH = (
 )
 CURL_SET_COOKIE_DISAGREE = {
     "test31: ": "`nodomainnovalue` has no `=`: curl ignores it as RFC 6265 did; tagsig keeps a "
-                "nameless cookie, as RFC 6265bis section 5.6 step 3 says",
-    **{f"test31: {name}": TRAILING_SLASH
-       for name in ["ISMATCH", "ismatch", "httpo1", "httpo2", "httpo3", "httpo4", "httponly",
-                    "magic"]},
+    "nameless cookie, as RFC 6265bis section 5.6 step 3 says",
+    **{
+        f"test31: {name}": TRAILING_SLASH
+        for name in [
+            "ISMATCH",
+            "ismatch",
+            "httpo1",
+            "httpo2",
+            "httpo3",
+            "httpo4",
+            "httponly",
+            "magic",
+        ]
+    },
     "test31: overwrite": TRAILING_SLASH + "; so curl takes `/overwrite/` and `/overwrite` for "
-                         "one cookie and keeps the second, where tagsig keeps two cookies",
+    "one cookie and keeps the second, where tagsig keeps two cookies",
     **dict.fromkeys(
         [f"test444: cookie-{n}" for n in range(51, 81)],
         "curl accepts at most 50 Set-Cookie headers in one response (a limit of its own); "
@@ -245,12 +309,12 @@ CURL_SET_COOKIE_DISAGREE = {
         "a tab inside the name or value: curl refuses the cookie; RFC 6265bis section 5.6 "
         "refuses control characters other than the tab, and tagsig keeps it",
     ),
-    "test1105: mismatch": "`path=\"/silly/\"`: curl removes the quotes (and the trailing `/`); "
-                          "RFC 6265 section 5.2.4 takes a value not starting with `/` as no "
-                          "Path, so the default path `/we/want` applies",
+    "test1105: mismatch": '`path="/silly/"`: curl removes the quotes (and the trailing `/`); '
+    "RFC 6265 section 5.2.4 takes a value not starting with `/` as no "
+    "Path, so the default path `/we/want` applies",
     "test483: name4": "an Expires value of about 100 characters: curl ignores it as longer "
-                      "than its own limit and keeps a session cookie; RFC 6265bis ignores only "
-                      "values over 1024 octets, and the date parses (2132)",
+    "than its own limit and keeps a session cookie; RFC 6265bis ignores only "
+    "values over 1024 octets, and the date parses (2132)",
 }
 
 
@@ -282,15 +346,17 @@ def curl_set_cookie_results() -> Iterator[tuple[str, bool]]:
         pairs = [header.split(";", 1)[0] for header in headers]
         sent = {pair.partition("=")[0].strip(" \t") if "=" in pair else "" for pair in pairs}
         for name in sorted(sent | ours.keys() | theirs.keys()):
-            yield (f"test{case['test']}: {name}",
-                   sorted(ours.get(name, [])) == sorted(theirs.get(name, [])))
+            yield (
+                f"test{case['test']}: {name}",
+                sorted(ours.get(name, [])) == sorted(theirs.get(name, [])),
+            )
 
 
 YT_DLP_DISAGREE = {
     "malformed_cookies.txt:6": "a line of six fields: yt-dlp skips it; tagsig reads it with an "
-                               "empty value, as curl does, and reports it as a problem",
+    "empty value, as curl does, and reports it as a problem",
     "malformed_cookies.txt:9": "an expiry of 1.8e308 seconds: yt-dlp skips the line; tagsig "
-                               "keeps the cookie and clamps its expiry to the end of year 9999",
+    "keeps the cookie and clamps its expiry to the end of year 9999",
 }
 
 

@@ -46,8 +46,11 @@ class TestSameAnswer:
             ("expires", 1_900_000_000_000, datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC)),
             ("expires", 1_900_000_000, datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC)),
             ("expires", 1_900_000_000.5, datetime(2030, 3, 17, 17, 46, 40, 500000, tzinfo=UTC)),
-            ("expires", "Sun, 17 Mar 2030 17:46:40 GMT",
-             datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC)),
+            (
+                "expires",
+                "Sun, 17 Mar 2030 17:46:40 GMT",
+                datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC),
+            ),
             ("expires", "2030-03-17T17:46:40.000Z", datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC)),
             ("expires", "1900000000", datetime(2030, 3, 17, 17, 46, 40, tzinfo=UTC)),
             ("expires", 253402214401, datetime(9999, 12, 31, 0, 0, 1, tzinfo=UTC)),
@@ -84,11 +87,17 @@ class TestSameAnswer:
     @pytest.mark.parametrize(
         ("key", "value", "message"),
         [
-            ("expires", "next tuesday",
-             "expected 'expires' to be seconds since 1970 or a date, found 'next tuesday'"),
-            ("sameSite", "sometimes",
-             "expected 'sameSite' to be Strict, Lax, None, no_restriction or unspecified, "
-             "found 'sometimes'"),
+            (
+                "expires",
+                "next tuesday",
+                "expected 'expires' to be seconds since 1970 or a date, found 'next tuesday'",
+            ),
+            (
+                "sameSite",
+                "sometimes",
+                "expected 'sameSite' to be Strict, Lax, None, no_restriction or unspecified, "
+                "found 'sometimes'",
+            ),
             ("secure", "maybe", "expected 'secure' to be true or false, found 'maybe'"),
             ("httpOnly", "on", "expected 'httpOnly' to be true or false, found 'on'"),
         ],
@@ -104,7 +113,8 @@ class TestSameAnswer:
         from_jar, jar_problems = jar_cookie(record)
         assert from_har is not None
         assert har_problems == [
-            f"c.har#/log/entries/0/response/cookies/0/{key}: member ignored: {message}"]
+            f"c.har#/log/entries/0/response/cookies/0/{key}: member ignored: {message}"
+        ]
         assert from_jar is None
         assert jar_problems == [f"j.json#/0/{key}: {message}"]
 
@@ -118,17 +128,21 @@ class TestSameAnswer:
         """A recorded cookie with neither name nor value is skipped, with a problem."""
         cookie, problems = har_cookie({"name": "", "value": ""})
         assert cookie is None
-        assert problems == ["c.har#/log/entries/0/response/cookies/0: cookie skipped: expected "
-                            "a name or a value, found neither"]
+        assert problems == [
+            "c.har#/log/entries/0/response/cookies/0: cookie skipped: expected "
+            "a name or a value, found neither"
+        ]
 
     def test_request_cookie_pointer(self) -> None:
         """A request cookie's damaged member points into the request."""
         document = json.loads(har(entry("https://www.example.com/")))
         document["log"]["entries"][0]["request"]["cookies"] = [
-            {"name": "a", "value": "1", "sameSite": "odd"}]
+            {"name": "a", "value": "1", "sameSite": "odd"}
+        ]
         capture = load_har(document, name="c.har")
         assert [p.pointer for p in capture.problems] == [
-            "/log/entries/0/request/cookies/0/sameSite"]
+            "/log/entries/0/request/cookies/0/sameSite"
+        ]
         assert [c.name for c in capture.entries[0].request_cookies] == ["a"]
 
 
@@ -156,8 +170,9 @@ class TestLastDayOf9999:
         path = tmp_path / "cookies.sqlite"
         with sqlite3.connect(path) as connection:
             connection.execute("CREATE TABLE moz_cookies (name, value, host, path, expiry)")
-            connection.execute("INSERT INTO moz_cookies VALUES ('a', 'b', '.example.com', '/',"
-                               " 253402300799)")
+            connection.execute(
+                "INSERT INTO moz_cookies VALUES ('a', 'b', '.example.com', '/', 253402300799)"
+            )
         connection.close()
         (cookie,) = load_cookies(path)
         assert cookie.expires == LATEST_EXPIRY
@@ -172,8 +187,16 @@ class TestLastDayOf9999:
 class TestProperties:
     """The normaliser reads what it can and refuses the rest with ``ValueError``."""
 
-    @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(),
-                     st.lists(st.integers(), max_size=2)))
+    @given(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(),
+            st.text(),
+            st.lists(st.integers(), max_size=2),
+        )
+    )
     def test_expiry_raises_only_value_error(self, value: object) -> None:
         """Any JSON value gives a date in range, a session, or ``ValueError``."""
         try:

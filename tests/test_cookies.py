@@ -99,8 +99,8 @@ class TestNetscape:
         """Six fields are a cookie with an empty value and a problem; no expiry is session."""
         jar = load_cookies(asset("netscape-six-fields.txt"), name="six")
         assert [str(p) for p in jar.problems] == [
-            "six:3: expected 7 tab-separated fields, found 6: read as a cookie with an empty "
-            "value"]
+            "six:3: expected 7 tab-separated fields, found 6: read as a cookie with an empty value"
+        ]
         assert [(c.name, c.value, c.expires, c.line) for c in jar] == [
             ("flag", "", T, 3),
             ("empty-expiry", "v", None, 4),
@@ -1129,8 +1129,10 @@ class TestCorpus:
     def test_six_field_lines_are_reported(self) -> None:
         """Each six-field line of a real jar is a problem, with its line number."""
         found = {}
-        for name in ("spacewander__quick__testdata__cookies.txt",
-                     "ytdl-org__youtube-dl__test__testdata__cookies__malformed_cookies.txt"):
+        for name in (
+            "spacewander__quick__testdata__cookies.txt",
+            "ytdl-org__youtube-dl__test__testdata__cookies__malformed_cookies.txt",
+        ):
             path = CORPUS / name
             if not path.is_file():
                 pytest.skip(f"no corpus file {path}")

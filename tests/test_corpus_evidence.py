@@ -22,8 +22,9 @@ FERGUSON = HAR / "sitespeedio__pagexray__test__files__contentTypes__ferguson.har
 
 def _rules(path: Path, rule: str) -> list[tuple[str, str]]:
     report = analyze(path)
-    return [(tag.id, flag.severity) for tag in report.tags for flag in tag.flags
-            if flag.rule == rule]
+    return [
+        (tag.id, flag.severity) for tag in report.tags for flag in tag.flags if flag.rule == rule
+    ]
 
 
 def test_empty_consent_parameters_are_no_signal() -> None:
@@ -38,14 +39,16 @@ def test_empty_consent_parameters_are_no_signal() -> None:
     assert ("meta-pixel", "medium") in silent
 
 
-WEBPAGETEST = [HAR / name for name in (
-    "sitespeedio__pagexray__test__files__www.nytimes.com.har",
-    "sitespeedio__pagexray__test__files__requests__expressen.har",
-    "sitespeedio__pagexray__test__files__contentTypes__aftonbladet.se.har",
-    "sitespeedio__pagexray__test__files__en.wikipedia.org.spdy-wpt.har",
-)]
-COOKIE_RULES = {"cookie-lifetime", "third-party-cookie", "cross-site-tracking",
-                "insecure-cookie"}
+WEBPAGETEST = [
+    HAR / name
+    for name in (
+        "sitespeedio__pagexray__test__files__www.nytimes.com.har",
+        "sitespeedio__pagexray__test__files__requests__expressen.har",
+        "sitespeedio__pagexray__test__files__contentTypes__aftonbladet.se.har",
+        "sitespeedio__pagexray__test__files__en.wikipedia.org.spdy-wpt.har",
+    )
+]
+COOKIE_RULES = {"cookie-lifetime", "third-party-cookie", "cross-site-tracking", "insecure-cookie"}
 
 
 @pytest.mark.parametrize("path", WEBPAGETEST, ids=lambda p: p.name)
@@ -85,6 +88,5 @@ def test_stripped_webpagetest_capture_judges_no_cookie() -> None:
     assert not report.inputs[0].has_cookie_evidence
     assert all(c.name for t in report.tags for c in t.cookies)
     assert [f for t in report.tags for f in t.flags if f.rule in COOKIE_RULES] == []
-    assert sorted(f.rule for f in report.flags if f.rule in COOKIE_RULES) == sorted(
-        COOKIE_RULES)
+    assert sorted(f.rule for f in report.flags if f.rule in COOKIE_RULES) == sorted(COOKIE_RULES)
     assert {f.severity for f in report.flags if f.rule in COOKIE_RULES} == {"info"}

@@ -48,8 +48,14 @@ def _render(seed: str, inputs: Path, out: Path) -> dict[str, bytes]:
     }
     for name, arguments in commands.items():
         result = subprocess.run(
-            [str(_SCRIPT), *arguments, "--output", str(out / name)], cwd=inputs,
-            env=env, capture_output=True, text=True, check=False, timeout=600)
+            [str(_SCRIPT), *arguments, "--output", str(out / name)],
+            cwd=inputs,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
         assert result.returncode in {0, 1}, result.stderr  # 1: a flag failed the audit
     return {name: (out / name).read_bytes() for name in commands}
 

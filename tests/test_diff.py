@@ -24,8 +24,12 @@ PIXEL = "https://connect.facebook.net/en_US/fbevents.js"
 
 def _capture(tmp_path: Path, name: str, *urls: str, size: int = 1000) -> Path:
     path = tmp_path / name
-    path.write_bytes(har(entry("https://www.shop.example/"), *(
-        entry(url, mime="application/javascript", size=size, transfer=size) for url in urls)))
+    path.write_bytes(
+        har(
+            entry("https://www.shop.example/"),
+            *(entry(url, mime="application/javascript", size=size, transfer=size) for url in urls),
+        )
+    )
     return path
 
 
@@ -41,10 +45,18 @@ class TestDiffReports:
 
     def test_tags_added_and_removed(self) -> None:
         """Tags only in the new report are added; only in the old, removed."""
-        old = analyze(har(entry(GTM, mime="application/javascript"),
-                          entry(HOTJAR, mime="application/javascript")))
-        new = analyze(har(entry(GTM, mime="application/javascript"),
-                          entry(PIXEL, mime="application/javascript")))
+        old = analyze(
+            har(
+                entry(GTM, mime="application/javascript"),
+                entry(HOTJAR, mime="application/javascript"),
+            )
+        )
+        new = analyze(
+            har(
+                entry(GTM, mime="application/javascript"),
+                entry(PIXEL, mime="application/javascript"),
+            )
+        )
         diff = diff_reports(old, new)
         assert [t.id for t in diff.added] == ["meta-pixel"]
         assert [t.id for t in diff.removed] == ["hotjar"]
@@ -56,7 +68,10 @@ class TestDiffReports:
         new = analyze(har(entry(GTM, transfer=5000), entry(GTM + "&x=1", transfer=10)))
         (change,) = diff_reports(old, new).weight_changes
         assert (change.id, change.transfer_bytes, change.requests) == (
-            "google-tag-manager", 4010, 1)
+            "google-tag-manager",
+            4010,
+            1,
+        )
         assert not diff_reports(old, new).is_significant
 
     def test_new_and_resolved_flags(self) -> None:
@@ -66,7 +81,8 @@ class TestDiffReports:
         diff = diff_reports(clean, report)
         assert [(f.tag, f.rule, f.severity) for f in diff.flags_added] == [
             ("meta-pixel", "before-consent", "high"),
-            ("google-analytics", "cookie-lifetime", "medium")]
+            ("google-analytics", "cookie-lifetime", "medium"),
+        ]
         assert diff.is_significant
         back = diff_reports(report, clean)
         assert len(back.flags_resolved) == 2
@@ -75,10 +91,22 @@ class TestDiffReports:
     def test_flags_matched_despite_entry_index(self) -> None:
         """A flag on another entry of the same tag and rule is the same flag."""
         report = example_report()
-        moved = evolve(report, tags=tuple(
-            evolve(t, flags=tuple(evolve(f, evidence=tuple(
-                evolve(e, index=(e.index or 0) + 5) for e in f.evidence)) for f in t.flags))
-            for t in report.tags))
+        moved = evolve(
+            report,
+            tags=tuple(
+                evolve(
+                    t,
+                    flags=tuple(
+                        evolve(
+                            f,
+                            evidence=tuple(evolve(e, index=(e.index or 0) + 5) for e in f.evidence),
+                        )
+                        for f in t.flags
+                    ),
+                )
+                for t in report.tags
+            ),
+        )
         assert diff_reports(report, moved).is_empty
 
     def test_cookie_changes(self) -> None:
@@ -100,13 +128,14 @@ class TestDiffReports:
         """A document of an unknown schema or shape is an InputError with a pointer."""
         from tagsig import InputError
 
-        with pytest.raises(InputError, match=r"old\.json#/schema_version: not a tagsig JSON "
-                           r"report: expected schema_version 1, found 9"):
-            diff_reports({"schema_version": 9, "tags": []}, example_report(),
-                         old_name="old.json")
+        with pytest.raises(
+            InputError,
+            match=r"old\.json#/schema_version: not a tagsig JSON "
+            r"report: expected schema_version 1, found 9",
+        ):
+            diff_reports({"schema_version": 9, "tags": []}, example_report(), old_name="old.json")
         with pytest.raises(InputError, match=r"#/tags/0: .*expected 'id' of type str"):
-            diff_reports({"schema_version": 1, "tags": [{}], "unattributed": []},
-                         example_report())
+            diff_reports({"schema_version": 1, "tags": [{}], "unattributed": []}, example_report())
 
     def test_render_json(self) -> None:
         """The JSON form lists every kind of change and whether it matters."""
@@ -114,12 +143,19 @@ class TestDiffReports:
         clean = evolve(report, tags=tuple(evolve(t, flags=()) for t in report.tags))
         document = json.loads(render_diff(diff_reports(clean, report), "json"))
         assert document["significant"] is True
-        assert {f["rule"] for f in document["flags_added"]} == {"before-consent",
-                                                                 "cookie-lifetime"}
-        assert set(document) == {"significant", "tags_added", "tags_removed",
-                                 "weight_changes", "cookies_added", "cookies_removed",
-                                 "flags_added", "flags_resolved", "unattributed_added",
-                                 "unattributed_removed"}
+        assert {f["rule"] for f in document["flags_added"]} == {"before-consent", "cookie-lifetime"}
+        assert set(document) == {
+            "significant",
+            "tags_added",
+            "tags_removed",
+            "weight_changes",
+            "cookies_added",
+            "cookies_removed",
+            "flags_added",
+            "flags_resolved",
+            "unattributed_added",
+            "unattributed_removed",
+        }
 
     def test_render_unknown_format(self) -> None:
         """Only text and json are known."""
@@ -187,8 +223,9 @@ class TestCommand:
         assert main(["diff", str(old), str(new), "--format", "json"]) == 1
         assert json.loads(capsys.readouterr().out)["significant"] is True
 
-    def test_report_against_capture(self, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+    def test_report_against_capture(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A JSON report compares with a capture; output goes to --output."""
         old = tmp_path / "old.json"
         old.write_text(render(analyze(EXAMPLE), "json"), encoding="utf-8")

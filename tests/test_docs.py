@@ -17,16 +17,24 @@ from .conftest import FIXTURES, REPO
 
 def test_api_page_is_current() -> None:
     """docs/api.md is what scripts/make_api_doc.py writes from the docstrings."""
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "make_api_doc.py")],
-                            capture_output=True, text=True, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "make_api_doc.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert (REPO / "docs" / "api.md").read_text(encoding="utf-8") == result.stdout
 
 
 def test_every_public_name_is_documented() -> None:
     """Every public name appears on the API page."""
     page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
-    missing = [n for n in tagsig.__all__ if n != "__version__" and f"`{n}" not in page
-               and f"tagsig.{n}" not in page]
+    missing = [
+        n
+        for n in tagsig.__all__
+        if n != "__version__" and f"`{n}" not in page and f"tagsig.{n}" not in page
+    ]
     assert missing == []
 
 
@@ -71,10 +79,17 @@ def _blocks(page: Path) -> list[_Block]:
     text = page.read_text(encoding="utf-8")
     found = []
     for match in _FENCE.finditer(text):
-        before = text[:match.start()]
+        before = text[: match.start()]
         marker = NO_RUN.search(before[-200:]) if before.endswith(") -->\n") else None
-        found.append(_Block(page, before.count("\n") + 1, match["lang"], match["body"],
-                            marker["reason"] if marker else None))
+        found.append(
+            _Block(
+                page,
+                before.count("\n") + 1,
+                match["lang"],
+                match["body"],
+                marker["reason"] if marker else None,
+            )
+        )
     return found
 
 
@@ -83,13 +98,17 @@ def _firefox_jar(path: Path) -> None:
 
     db = sqlite3.connect(path)
     with db:
-        db.execute("CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT "
-                   "NOT NULL DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry "
-                   "INTEGER, lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, "
-                   "isHttpOnly INTEGER, sameSite INTEGER DEFAULT 0)")
-        db.execute("INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed, "
-                   "creationTime, isSecure, isHttpOnly) VALUES ('_ga', 'GA1.1.1.2', "
-                   "'.example-shop.com', '/', 1900000000, 0, 0, 1, 0)")
+        db.execute(
+            "CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT "
+            "NOT NULL DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry "
+            "INTEGER, lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, "
+            "isHttpOnly INTEGER, sameSite INTEGER DEFAULT 0)"
+        )
+        db.execute(
+            "INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed, "
+            "creationTime, isSecure, isHttpOnly) VALUES ('_ga', 'GA1.1.1.2', "
+            "'.example-shop.com', '/', 1900000000, 0, 0, 1, 0)"
+        )
     db.close()
 
 
@@ -121,8 +140,15 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(command: list[str], cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=cwd, input=stdin.decode(), capture_output=True,
-                          text=True, check=False, timeout=600)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        input=stdin.decode(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 def test_no_run_markers_stand_before_a_block_with_a_reason() -> None:
@@ -131,46 +157,64 @@ def test_no_run_markers_stand_before_a_block_with_a_reason() -> None:
         text = page.read_text(encoding="utf-8")
         for marker in NO_RUN.finditer(text):
             assert marker["reason"].strip(), f"{page.name}: a no-run marker without a reason"
-            assert text[marker.end():].startswith("```"), (
-                f"{page.name}:{text[:marker.start()].count(chr(10)) + 1}: a no-run marker "
-                "before no code block")
+            assert text[marker.end() :].startswith("```"), (
+                f"{page.name}:{text[: marker.start()].count(chr(10)) + 1}: a no-run marker "
+                "before no code block"
+            )
         stray = text.count("<!-- docs: no-run") - len(NO_RUN.findall(text))
         assert stray == 0, f"{page.name}: a malformed no-run marker"
 
 
 def test_every_shell_block_runs_or_says_why_not() -> None:
     """A shell block holds a tagsig command the tests run, or is marked no-run."""
-    unmarked = [f"{b.page.name}:{b.line}" for page in _PAGES for b in _blocks(page)
-                if b.lang in _SHELL and b.no_run is None and not _commands(b.body)]
+    unmarked = [
+        f"{b.page.name}:{b.line}"
+        for page in _PAGES
+        for b in _blocks(page)
+        if b.lang in _SHELL and b.no_run is None and not _commands(b.body)
+    ]
     assert unmarked == []
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", [p for p in _PAGES if any(
-    b.lang == "python" and b.no_run is None for b in _blocks(p))], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page",
+    [p for p in _PAGES if any(b.lang == "python" and b.no_run is None for b in _blocks(p))],
+    ids=lambda p: p.name,
+)
 def test_python_blocks_run(page: Path, workspace: Path) -> None:
     """The Python blocks of a page run in order, as one script, beside the example files."""
     blocks = [b for b in _blocks(page) if b.lang == "python" and b.no_run is None]
     script = workspace / f"{page.stem}_blocks.py"
-    script.write_text("\n\n".join(f"# {page.name}:{b.line}\n{b.body}" for b in blocks),
-                      encoding="utf-8")
+    script.write_text(
+        "\n\n".join(f"# {page.name}:{b.line}\n{b.body}" for b in blocks), encoding="utf-8"
+    )
     result = _run([sys.executable, str(script)], workspace)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
 def _commands(body: str) -> list[str]:
     lines = body.replace("\\\n", " ").splitlines()
-    return [line.removeprefix("$ ") for line in lines
-            if line.removeprefix("$ ").startswith("tagsig ")]
+    return [
+        line.removeprefix("$ ") for line in lines if line.removeprefix("$ ").startswith("tagsig ")
+    ]
 
 
-_SHELL_COMMANDS = [(b, command) for page in _PAGES for b in _blocks(page)
-                   if b.lang in _SHELL and b.no_run is None for command in _commands(b.body)]
+_SHELL_COMMANDS = [
+    (b, command)
+    for page in _PAGES
+    for b in _blocks(page)
+    if b.lang in _SHELL and b.no_run is None
+    for command in _commands(b.body)
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("block", "command"), _SHELL_COMMANDS,
-                         ids=[f"{b.page.name}:{b.line}:{c[:40]}" for b, c in _SHELL_COMMANDS])
+@pytest.mark.parametrize(
+    ("block", "command"),
+    _SHELL_COMMANDS,
+    ids=[f"{b.page.name}:{b.line}:{c[:40]}" for b, c in _SHELL_COMMANDS],
+)
 def test_tagsig_commands_run(block: _Block, command: str, workspace: Path) -> None:
     """Each ``tagsig`` line of a shell block runs on the examples, without an error."""
     import shlex
@@ -180,7 +224,7 @@ def test_tagsig_commands_run(block: _Block, command: str, workspace: Path) -> No
     if "<" in words:
         at = words.index("<")
         stdin = (workspace / words[at + 1]).read_bytes()
-        del words[at:at + 2]
+        del words[at : at + 2]
     result = _run([sys.executable, "-m", "tagsig", *words[1:]], workspace, stdin)
     # 1 is an answer (a failing policy, a change), not an error; 2 is an error.
     assert result.returncode in {0, 1}, result.stderr[-2000:]
@@ -202,12 +246,14 @@ def test_rules_index_is_whole() -> None:
         assert not cells[3].endswith(("(", "`")), row
 
 
-_DATA_BLOCKS = [b for page in _PAGES for b in _blocks(page)
-                if b.lang in {"json", "toml"} and b.no_run is None]
+_DATA_BLOCKS = [
+    b for page in _PAGES for b in _blocks(page) if b.lang in {"json", "toml"} and b.no_run is None
+]
 
 
-@pytest.mark.parametrize("block", _DATA_BLOCKS, ids=[f"{b.page.name}:{b.line}"
-                                                     for b in _DATA_BLOCKS])
+@pytest.mark.parametrize(
+    "block", _DATA_BLOCKS, ids=[f"{b.page.name}:{b.line}" for b in _DATA_BLOCKS]
+)
 def test_data_blocks_read(block: _Block, tmp_path: Path) -> None:
     """A JSON or TOML block parses; a whole signature file loads, a policy loads.
 

@@ -24,9 +24,13 @@ def folder(tmp_path: Path) -> Path:
     """Return a working folder whose captures/ holds three small captures."""
     captures = tmp_path / "captures"
     captures.mkdir()
-    for n, url in enumerate(["https://www.googletagmanager.com/gtm.js?id=GTM-A",
-                             "https://connect.facebook.net/en_US/fbevents.js",
-                             "https://static.hotjar.com/c/hotjar-1.js"]):
+    for n, url in enumerate(
+        [
+            "https://www.googletagmanager.com/gtm.js?id=GTM-A",
+            "https://connect.facebook.net/en_US/fbevents.js",
+            "https://static.hotjar.com/c/hotjar-1.js",
+        ]
+    ):
         (captures / f"{n}.har").write_bytes(har(entry(url, transfer=100 * (n + 1))))
     return tmp_path
 
@@ -41,8 +45,11 @@ def test_duckdb_query(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["batch", "captures", "--jobs", "1", "--output", "estate.parquet"]) == 0
     [query] = re.findall(r"```sql\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.DOTALL)
     rows = duckdb.sql(query).fetchall()
-    assert sorted(rows) == [("google-tag-manager", 1, 100), ("hotjar", 1, 300),
-                            ("meta-pixel", 1, 200)]
+    assert sorted(rows) == [
+        ("google-tag-manager", 1, 100),
+        ("hotjar", 1, 300),
+        ("meta-pixel", 1, 200),
+    ]
 
 
 def test_the_page_has_the_examples() -> None:
@@ -62,8 +69,14 @@ def test_example_runs_as_a_script(folder: Path, number: int) -> None:
     pytest.importorskip("pyarrow")
     script = folder / "example.py"
     script.write_text(_examples()[number], encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], cwd=folder, capture_output=True,
-                            text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     if number == 1:
         assert result.stdout.strip() == "3 captures analysed, 3 tags"

@@ -26,7 +26,7 @@ def _blocks(page: str) -> list[tuple[str, str, str | None]]:
     for index, match in enumerate(found):
         expected = None
         if index + 1 < len(found):
-            between = text[match.end():found[index + 1].start()].strip()
+            between = text[match.end() : found[index + 1].start()].strip()
             if between == "prints" and not found[index + 1].group(1):
                 expected = found[index + 1].group(2)
         blocks.append((match.group(1), match.group(2), expected))
@@ -55,8 +55,9 @@ def test_inline_prints_are_true() -> None:
     assert caught.value.suggestions[0] == "Intercom"
 
 
-def test_shell_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_shell_block_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Every command of the catalogue page's shell block exits 0."""
     monkeypatch.chdir(tmp_path)
     (shell,) = [code for lang, code, _ in _blocks("catalogue.md") if lang == "sh"]

@@ -24,7 +24,8 @@ def _undocumented(source: str, where: str) -> list[str]:
         return any(
             (isinstance(d, ast.Name) and d.id == "overload")
             or (isinstance(d, ast.Attribute) and d.attr in {"setter", "overload"})
-            for d in node.decorator_list)
+            for d in node.decorator_list
+        )
 
     def walk(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
@@ -41,16 +42,23 @@ def _undocumented(source: str, where: str) -> list[str]:
 
 def test_package_code_is_documented() -> None:
     """No module, public class or public function of src/tagsig lacks a docstring."""
-    missing = [m for path in sorted((REPO / "src" / "tagsig").rglob("*.py"))
-               for m in _undocumented(path.read_text(encoding="utf-8"),
-                                      str(path.relative_to(REPO)))]
+    missing = [
+        m
+        for path in sorted((REPO / "src" / "tagsig").rglob("*.py"))
+        for m in _undocumented(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))
+    ]
     assert missing == []
 
 
 def test_the_check_sees_private_modules() -> None:
     """The check reports what it should in a private module, and only that."""
-    source = ('def public():\n    pass\n\ndef _private():\n    pass\n\n'
-              'class Shown:\n    """A class."""\n\n    def method(self):\n        pass\n\n'
-              'class _Hidden:\n    def method(self):\n        pass\n')
+    source = (
+        "def public():\n    pass\n\ndef _private():\n    pass\n\n"
+        'class Shown:\n    """A class."""\n\n    def method(self):\n        pass\n\n'
+        "class _Hidden:\n    def method(self):\n        pass\n"
+    )
     assert _undocumented(source, "_x.py") == [
-        "_x.py: module", "_x.py:1: public", "_x.py:10: Shown.method"]
+        "_x.py: module",
+        "_x.py:1: public",
+        "_x.py:10: Shown.method",
+    ]

@@ -14,18 +14,24 @@ import tagsig.engine
 # Looking every public name up names its object by its public module (``tagsig.Report``),
 # as a program sees it; doctest then finds those objects only through that module.
 PUBLIC = [(tagsig, name) for name in tagsig.__all__ if name != "__version__"] + [
-    (tagsig.engine, name) for name in tagsig.engine.__all__]
-DEFINED_IN = {**{name: module for module, names in tagsig._EXPORTS.items() for name in names},
-              **{name: module
-                 for module, names in tagsig._ENGINE_EXPORTS.items() for name in names}}
+    (tagsig.engine, name) for name in tagsig.engine.__all__
+]
+DEFINED_IN = {
+    **{name: module for module, names in tagsig._EXPORTS.items() for name in names},
+    **{name: module for module, names in tagsig._ENGINE_EXPORTS.items() for name in names},
+}
 for _namespace, _name in PUBLIC:
     getattr(_namespace, _name)
 
 # tagsig.__main__ runs the command line when imported.
-MODULES = ["tagsig", *sorted(
-    name for _, name, _ in pkgutil.walk_packages(tagsig.__path__, prefix="tagsig.")
-    if name != "tagsig.__main__"
-)]
+MODULES = [
+    "tagsig",
+    *sorted(
+        name
+        for _, name, _ in pkgutil.walk_packages(tagsig.__path__, prefix="tagsig.")
+        if name != "tagsig.__main__"
+    ),
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -48,9 +54,11 @@ def _public_tests() -> list[doctest.DocTest]:
         if not isinstance(obj, type):
             continue
         globs = vars(importlib.import_module(DEFINED_IN[name]))
-        tests += [test for test in finder.find(obj, f"{namespace.__name__}.{name}",
-                                               module=False, globs=globs)
-                  if test.examples]
+        tests += [
+            test
+            for test in finder.find(obj, f"{namespace.__name__}.{name}", module=False, globs=globs)
+            if test.examples
+        ]
     return tests
 
 

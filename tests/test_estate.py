@@ -29,8 +29,9 @@ TABLES = ("captures", "tags", "cookies", "flags")
 def _captures() -> dict[str, bytes]:
     return {
         "a.har": har(entry(GTM, transfer=1000)),
-        "b.har": har(entry(GTM, transfer=2000),
-                     entry(PIXEL, transfer=500, response_headers=[PIXEL_COOKIE])),
+        "b.har": har(
+            entry(GTM, transfer=2000), entry(PIXEL, transfer=500, response_headers=[PIXEL_COOKIE])
+        ),
         "broken.har": b"{not json",
     }
 
@@ -62,8 +63,7 @@ class TestRecords:
         assert isinstance(report, Report)
         assert {t.id for t in report.tags} == {"google-tag-manager", "meta-pixel"}
         assert [c.name for t in report.tags for c in t.cookies] == ["_fbp"]
-        assert estate.errors == ((str(estate_dir / "broken.har"),
-                                  estate.records[2].error),)
+        assert estate.errors == ((str(estate_dir / "broken.har"), estate.records[2].error),)
         assert "broken.har" in (estate.records[2].error or "")
         assert [p for p, _ in estate.reports] == [r.path for r in estate.records[:2]]
 
@@ -74,22 +74,32 @@ class TestRecords:
         path, report = estate.reports[1]
         assert render(report, "json") == render(analyze(path), "json")
 
-    @pytest.mark.parametrize(("line", "message"), [
-        ({"report": {}}, "found no path"),
-        ({"path": "x.har"}, 'with a "report" object or an "error" string'),
-        ({"path": "x.har", "report": [], "error": None}, '"report" object'),
-        ({"path": "x.har", "report": {"schema_version": 1}, "error": "both"}, '"report"'),
-    ])
+    @pytest.mark.parametrize(
+        ("line", "message"),
+        [
+            ({"report": {}}, "found no path"),
+            ({"path": "x.har"}, 'with a "report" object or an "error" string'),
+            ({"path": "x.har", "report": [], "error": None}, '"report" object'),
+            ({"path": "x.har", "report": {"schema_version": 1}, "error": "both"}, '"report"'),
+        ],
+    )
     def test_not_a_line(self, line: dict[str, object], message: str) -> None:
         """A mapping that is no batch line is an InputError."""
         with pytest.raises(InputError, match=message):
             CaptureRecord.from_line(line)
 
     @settings(max_examples=80)
-    @given(st.dictionaries(st.sampled_from(["path", "report", "error", "x"]),
-                           st.none() | st.booleans() | st.integers() | st.text(max_size=5)
-                           | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
-                           max_size=4))
+    @given(
+        st.dictionaries(
+            st.sampled_from(["path", "report", "error", "x"]),
+            st.none()
+            | st.booleans()
+            | st.integers()
+            | st.text(max_size=5)
+            | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+            max_size=4,
+        )
+    )
     def test_any_mapping_is_a_record_or_an_input_error(self, line: dict[str, object]) -> None:
         """Whatever a line holds, reading it gives a record or an InputError."""
         try:
@@ -111,7 +121,8 @@ class TestRecords:
         lines = list(run_batch(expand_captures([str(estate_dir)])))
         trusted = Estate.from_lines(lines, validate=False)
         assert [render(r, "json") for _, r in trusted.reports] == [
-            render(r, "json") for _, r in estate.reports]
+            render(r, "json") for _, r in estate.reports
+        ]
         report = lines[0]["report"]
         assert isinstance(report, dict)
         report["warnings"] = [{"code": "BAD CODE", "message": "m", "input": None}]
@@ -126,14 +137,22 @@ class TestRecords:
         read = Estate.from_path(output)
         direct = Estate.from_lines(run_batch(expand_captures([str(estate_dir)])))
         assert [(r.path, r.error) for r in read.records] == [
-            (r.path, r.error) for r in direct.records]
+            (r.path, r.error) for r in direct.records
+        ]
         assert [render(r, "json") for _, r in read.reports] == [
-            render(r, "json") for _, r in direct.reports]
+            render(r, "json") for _, r in direct.reports
+        ]
 
-    @pytest.mark.parametrize(("text", "message"), [
-        ('{"path": "a.har", "error": "x"}\n[1]\n', "b.jsonl:2: expected a JSON object, found list"),
-        ('{"path": "a.har", "error": "x"}\n\n{oops\n', "b.jsonl:3: expected a JSON object on"),
-    ])
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            (
+                '{"path": "a.har", "error": "x"}\n[1]\n',
+                "b.jsonl:2: expected a JSON object, found list",
+            ),
+            ('{"path": "a.har", "error": "x"}\n\n{oops\n', "b.jsonl:3: expected a JSON object on"),
+        ],
+    )
     def test_from_path_bad_line(self, tmp_path: Path, text: str, message: str) -> None:
         """A line that is not a JSON object is refused with its line number."""
         path = tmp_path / "b.jsonl"
@@ -150,10 +169,11 @@ class TestRecords:
 class TestPandas:
     """``Estate.to_pandas``: one row per (capture, tag), (capture, cookie), (capture, flag)."""
 
-    @pytest.mark.parametrize(("table", "columns"), [
-        ("tags", TAG_COLUMNS), ("cookies", COOKIE_COLUMNS), ("flags", FLAG_COLUMNS)])
-    def test_rows_per_capture(self, estate: Estate, table: str,
-                              columns: tuple[str, ...]) -> None:
+    @pytest.mark.parametrize(
+        ("table", "columns"),
+        [("tags", TAG_COLUMNS), ("cookies", COOKIE_COLUMNS), ("flags", FLAG_COLUMNS)],
+    )
+    def test_rows_per_capture(self, estate: Estate, table: str, columns: tuple[str, ...]) -> None:
         """Each table is the capture column, then the report's table, capture by capture."""
         pd = pytest.importorskip("pandas")
         frame = estate.to_pandas(table)  # type: ignore[arg-type]
@@ -221,7 +241,8 @@ class TestParquet:
         """An estate without cookies still writes a cookies file with typed columns."""
         pq = pytest.importorskip("pyarrow.parquet")
         paths = Estate(records=(CaptureRecord(path="x.har", error="bad"),)).to_parquet(
-            tmp_path / "e")
+            tmp_path / "e"
+        )
         table = pq.read_table(paths[2])
         assert table.num_rows == 0
         assert table.schema.names == ["capture", *COOKIE_COLUMNS]
@@ -233,16 +254,22 @@ class TestParquet:
         with pytest.raises(InputError, match=r"pip install 'tagsig\[parquet\]'"):
             Estate(records=()).to_parquet(tmp_path / "e.parquet")
 
-    def test_command_without_pyarrow(self, estate_dir: Path, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+    def test_command_without_pyarrow(
+        self,
+        estate_dir: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """Without pyarrow the batch command exits 2 with one line naming the extra."""
         monkeypatch.setitem(sys.modules, "pyarrow", None)
         output = tmp_path / "out.parquet"
         assert main(["batch", str(estate_dir), "--jobs", "1", "--output", str(output)]) == 2
         err = capsys.readouterr().err
-        assert err == (f"tagsig: error: {output}: writing Parquet needs pyarrow, which is not "
-                       "installed; install the extra: pip install 'tagsig[parquet]'\n")
+        assert err == (
+            f"tagsig: error: {output}: writing Parquet needs pyarrow, which is not "
+            "installed; install the extra: pip install 'tagsig[parquet]'\n"
+        )
         assert list(tmp_path.iterdir()) == [estate_dir]
 
     def test_unwritable(self, tmp_path: Path) -> None:
@@ -251,10 +278,17 @@ class TestParquet:
         with pytest.raises(InputError, match="cannot write the file"):
             Estate(records=()).to_parquet(tmp_path / "no" / "e.parquet")
 
-    @pytest.mark.parametrize("arguments", [["--output", "{dir}/out.parquet"],
-                                           ["--output", "{dir}/out", "--format", "parquet"]])
-    def test_command(self, estate_dir: Path, tmp_path: Path, arguments: list[str],
-                     capsys: pytest.CaptureFixture[str]) -> None:
+    @pytest.mark.parametrize(
+        "arguments",
+        [["--output", "{dir}/out.parquet"], ["--output", "{dir}/out", "--format", "parquet"]],
+    )
+    def test_command(
+        self,
+        estate_dir: Path,
+        tmp_path: Path,
+        arguments: list[str],
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """The batch command writes the four tables for an output ending in .parquet."""
         pd = pytest.importorskip("pandas")
         pytest.importorskip("pyarrow")
@@ -262,8 +296,7 @@ class TestParquet:
         assert main(["batch", str(estate_dir), "--jobs", "2", *argv]) == 0
         assert "estate: 3 captures (2 analysed, 1 failed)" in capsys.readouterr().out
         tags = pd.read_parquet(tmp_path / "out.tags.parquet")
-        assert sorted(tags["tag_id"]) == ["google-tag-manager", "google-tag-manager",
-                                          "meta-pixel"]
+        assert sorted(tags["tag_id"]) == ["google-tag-manager", "google-tag-manager", "meta-pixel"]
         captures = pd.read_parquet(tmp_path / "out.captures.parquet")
         assert len(captures) == 3
         assert not (tmp_path / "out").exists()
@@ -286,9 +319,12 @@ class TestFsspec:
     def test_expand(self, bucket: str) -> None:
         """A folder URL gives its captures' URLs, a glob those it matches, sorted."""
         assert expand_captures([bucket]) == tuple(
-            f"memory:///tagsig-tests/estate/{n}" for n in ("a.har", "b.har", "broken.har"))
+            f"memory:///tagsig-tests/estate/{n}" for n in ("a.har", "b.har", "broken.har")
+        )
         assert expand_captures([f"{bucket}/b*.har"]) == (
-            "memory:///tagsig-tests/estate/b.har", "memory:///tagsig-tests/estate/broken.har")
+            "memory:///tagsig-tests/estate/b.har",
+            "memory:///tagsig-tests/estate/broken.har",
+        )
         with pytest.raises(InputError, match="no capture found"):
             expand_captures([f"{bucket}/none.har"])
 
@@ -296,7 +332,8 @@ class TestFsspec:
         """Captures read by URL give the reports of the same files read from disk."""
         remote = Estate.from_lines(run_batch(expand_captures([bucket])))
         assert [render(r, "json").replace(p, "") for p, r in remote.reports] == [
-            render(r, "json").replace(p, "") for p, r in estate.reports]
+            render(r, "json").replace(p, "") for p, r in estate.reports
+        ]
         assert remote.records[2].error is not None
         assert remote.records[2].error.startswith("memory:///tagsig-tests/estate/broken.har")
 
@@ -317,12 +354,14 @@ class TestFsspec:
         with pytest.raises(InputError, match=r"pip install 'tagsig\[fsspec\]'"):
             expand_captures(["s3://bucket/captures/"])
 
-    def test_command(self, bucket: str, tmp_path: Path,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+    def test_command(self, bucket: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """The batch command reads a URL argument like a folder."""
         output = tmp_path / "lines.jsonl"
         assert main(["batch", bucket, "--jobs", "1", "--output", str(output)]) == 0
         lines = [json.loads(t) for t in output.read_text(encoding="utf-8").splitlines()]
         assert [line["path"].rsplit("/", 1)[1] for line in lines] == [
-            "a.har", "b.har", "broken.har"]
+            "a.har",
+            "b.har",
+            "broken.har",
+        ]
         assert "3 captures (1 failed)" in capsys.readouterr().err

@@ -31,13 +31,40 @@ from .builders import entry, har
 
 FUZZ = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
-_SCALARS = (st.none() | st.booleans() | st.integers(-(2**70), 2**70)
-            | st.floats(allow_nan=False) | st.text(max_size=12))
-_KEYS = st.sampled_from(["log", "entries", "pages", "request", "response", "url", "name",
-                         "value", "cookies", "headers", "startedDateTime", "status",
-                         "domain", "expires", "version", "tags", "schema_version",
-                         "signatures", "id", "hosts", "cookies", "ignore", "rule"]) | st.text(
-    max_size=6)
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+)
+_KEYS = st.sampled_from(
+    [
+        "log",
+        "entries",
+        "pages",
+        "request",
+        "response",
+        "url",
+        "name",
+        "value",
+        "cookies",
+        "headers",
+        "startedDateTime",
+        "status",
+        "domain",
+        "expires",
+        "version",
+        "tags",
+        "schema_version",
+        "signatures",
+        "id",
+        "hosts",
+        "cookies",
+        "ignore",
+        "rule",
+    ]
+) | st.text(max_size=6)
 JSON_VALUES = st.recursive(
     _SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
@@ -113,18 +140,44 @@ def test_readers_take_any_bytes(reader: str, data: bytes, value: object, cut: in
 
 # --- Captures damaged member by member, then analysed and rendered in every format. ---
 
-_BASE = json.loads(har(
-    entry("https://www.googletagmanager.com/gtm.js?id=GTM-1",
-          response_headers={"Set-Cookie": "_ga=GA1.1.1; Max-Age=63072000; Domain=.shop.example"},
-          request_headers={"Cookie": "_fbp=fb.1.2"}),
-    entry("https://connect.facebook.net/en_US/fbevents.js",
-          initiator={"type": "script", "stack": {"callFrames": [
-              {"url": "https://www.googletagmanager.com/gtm.js?id=GTM-1", "lineNumber": 1}]}}),
-))
-_HOSTILE_TEXT = st.sampled_from([
-    "\x1b[31m", "[link=https://x]a[/link]", "[t](https://x)", "\r=1+1", "\ud800", "\x00",
-    "a" * 5000, "9" * 5000, "..." * 300, "%ff", "\u202e", "NaN", "-1", "",
-]) | st.text(max_size=20)
+_BASE = json.loads(
+    har(
+        entry(
+            "https://www.googletagmanager.com/gtm.js?id=GTM-1",
+            response_headers={"Set-Cookie": "_ga=GA1.1.1; Max-Age=63072000; Domain=.shop.example"},
+            request_headers={"Cookie": "_fbp=fb.1.2"},
+        ),
+        entry(
+            "https://connect.facebook.net/en_US/fbevents.js",
+            initiator={
+                "type": "script",
+                "stack": {
+                    "callFrames": [
+                        {"url": "https://www.googletagmanager.com/gtm.js?id=GTM-1", "lineNumber": 1}
+                    ]
+                },
+            },
+        ),
+    )
+)
+_HOSTILE_TEXT = st.sampled_from(
+    [
+        "\x1b[31m",
+        "[link=https://x]a[/link]",
+        "[t](https://x)",
+        "\r=1+1",
+        "\ud800",
+        "\x00",
+        "a" * 5000,
+        "9" * 5000,
+        "..." * 300,
+        "%ff",
+        "\u202e",
+        "NaN",
+        "-1",
+        "",
+    ]
+) | st.text(max_size=20)
 _HOSTILE_VALUES = _SCALARS | _HOSTILE_TEXT | JSON_VALUES
 
 
@@ -177,14 +230,29 @@ def test_analysis_and_renderers(data: bytes) -> None:
 
 
 @FUZZ
-@given(tag=st.dictionaries(st.sampled_from(["requests", "transfer_bytes", "time_ms", "name",
-                                            "id", "cookies", "flags"]), _HOSTILE_VALUES,
-                           max_size=3))
+@given(
+    tag=st.dictionaries(
+        st.sampled_from(
+            ["requests", "transfer_bytes", "time_ms", "name", "id", "cookies", "flags"]
+        ),
+        _HOSTILE_VALUES,
+        max_size=3,
+    )
+)
 def test_diff_of_saved_reports(tag: dict[str, object]) -> None:
     """A saved report with hostile members is compared, or refused with a tagsig error."""
     base: dict[str, object] = {
-        "id": "t", "name": "T", "consent": "analytics", "requests": 1, "transfer_bytes": 10,
-        "decoded_bytes": 10, "script_bytes": 0, "time_ms": 1.0, "cookies": [], "flags": []}
+        "id": "t",
+        "name": "T",
+        "consent": "analytics",
+        "requests": 1,
+        "transfer_bytes": 10,
+        "decoded_bytes": 10,
+        "script_bytes": 0,
+        "time_ms": 1.0,
+        "cookies": [],
+        "flags": [],
+    }
     old = {"schema_version": REPORT_SCHEMA_VERSION, "tags": [base], "unattributed": []}
     new = {**old, "tags": [{**base, **tag}]}
     try:
@@ -198,14 +266,31 @@ def test_diff_of_saved_reports(tag: dict[str, object]) -> None:
             json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
 
 
-_FIELDS = st.sampled_from(["TRUE", "FALSE", ".x.example", "/", "0", "-1", "1e999", "9" * 400,
-                           "nan", "inf", "#HttpOnly_.x.example", "\x00", "\ud800", ""]) | \
-    st.text(max_size=8)
+_FIELDS = st.sampled_from(
+    [
+        "TRUE",
+        "FALSE",
+        ".x.example",
+        "/",
+        "0",
+        "-1",
+        "1e999",
+        "9" * 400,
+        "nan",
+        "inf",
+        "#HttpOnly_.x.example",
+        "\x00",
+        "\ud800",
+        "",
+    ]
+) | st.text(max_size=8)
 
 
 @FUZZ
-@given(lines=st.lists(st.lists(_FIELDS, min_size=1, max_size=9), min_size=1, max_size=6),
-       header=st.booleans())
+@given(
+    lines=st.lists(st.lists(_FIELDS, min_size=1, max_size=9), min_size=1, max_size=6),
+    header=st.booleans(),
+)
 def test_netscape_lines(lines: list[list[str]], header: bool) -> None:
     """Netscape jars of hostile fields are read or refused with a tagsig error."""
     text = "\n".join("\t".join(fields) for fields in lines)

@@ -57,7 +57,7 @@ def header(ids: list[int], *, ranges: bool = True, kind: int = 3, version: int =
             bits += "1" + fibonacci(group[0] - last) + fibonacci(group[-1] - group[0])
         last = group[-1]
     bits += "0" * (-len(bits) % 6)
-    return "".join(_ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+    return "".join(_ALPHABET[int(bits[i : i + 6], 2)] for i in range(0, len(bits), 6))
 
 
 class TestHeader:
@@ -68,8 +68,9 @@ class TestHeader:
         assert decode_gpp_string(f"DBABMA~{_TCF}").section_ids == (2,)
         assert header([2]) == "DBABM"  # the same bits, without the reference's padding
 
-    @pytest.mark.parametrize("ids", [[2], [2, 6], [6, 7, 8, 9, 10], [7, 12, 13, 27],
-                                     list(range(2, 28))])
+    @pytest.mark.parametrize(
+        "ids", [[2], [2, 6], [6, 7, 8, 9, 10], [7, 12, 13, 27], list(range(2, 28))]
+    )
     def test_ids(self, ids: list[int]) -> None:
         """Single ids and ranges both decode, in order."""
         for ranges in (True, False):
@@ -79,28 +80,54 @@ class TestHeader:
     def test_names(self) -> None:
         """Sections are named as the IAB's reference implementation names them."""
         assert [section_name(i) for i in range(13, 28)] == [
-            "usfl", "usmt", "usor", "ustx", "usde", "usia", "usne", "usnh", "usnj", "ustn",
-            "usmn", "usmd", "usin", "usky", "usri"]
+            "usfl",
+            "usmt",
+            "usor",
+            "ustx",
+            "usde",
+            "usia",
+            "usne",
+            "usnh",
+            "usnj",
+            "ustn",
+            "usmn",
+            "usmd",
+            "usin",
+            "usky",
+            "usri",
+        ]
         assert section_name(2) == "tcfeuv2"
         assert section_name(6) == "uspv1"
         assert section_name(40) == "40"
         assert len(SECTION_NAMES) == 25
 
-    @pytest.mark.parametrize(("text", "message"), [
-        ("~x", "expected a base64url GPP header, found ''"),
-        ("DB+BMA~x", "expected a base64url GPP header, found 'DB+BMA'"),
-        ("EBABMA~x", "expected a GPP header of type 3 and version 1, found type 4 and "
-         "version 1"),
-        ("DCABMA~x", "expected a GPP header of type 3 and version 1, found type 3 and "
-         "version 2"),
-        ("DB", "expected 12 bits for SectionIds entries at bit 12 of the GPP header, found "
-         "only 0"),
-        ("DBABMA", "expected 1 sections after the GPP header, found 0"),
-        ("DBABMA~a~b", "expected 1 sections after the GPP header, found 2"),
-        ("DBABMA~ ", "expected an encoded tcfeuv2 section, found none"),
-        ("DBABAA~x", "expected a Fibonacci integer for SectionIds at bit 25 of the GPP "
-         "header, found none"),
-    ])
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("~x", "expected a base64url GPP header, found ''"),
+            ("DB+BMA~x", "expected a base64url GPP header, found 'DB+BMA'"),
+            (
+                "EBABMA~x",
+                "expected a GPP header of type 3 and version 1, found type 4 and version 1",
+            ),
+            (
+                "DCABMA~x",
+                "expected a GPP header of type 3 and version 1, found type 3 and version 2",
+            ),
+            (
+                "DB",
+                "expected 12 bits for SectionIds entries at bit 12 of the GPP header, found only 0",
+            ),
+            ("DBABMA", "expected 1 sections after the GPP header, found 0"),
+            ("DBABMA~a~b", "expected 1 sections after the GPP header, found 2"),
+            ("DBABMA~ ", "expected an encoded tcfeuv2 section, found none"),
+            (
+                "DBABAA~x",
+                "expected a Fibonacci integer for SectionIds at bit 25 of the GPP "
+                "header, found none",
+            ),
+        ],
+    )
     def test_errors(self, text: str, message: str) -> None:
         """A header that cannot be read, or does not match what follows, is an error."""
         with pytest.raises(ConsentStringError) as caught:
@@ -113,7 +140,7 @@ class TestHeader:
             decode_gpp_string(header([2, 5000]) + "~x~y")
         long_code = "000011" + "000001" + format(1, "012b") + "0" + "0" * 40 + "11"
         long_code += "0" * (-len(long_code) % 6)
-        text = "".join(_ALPHABET[int(long_code[i:i + 6], 2)] for i in range(0, len(long_code), 6))
+        text = "".join(_ALPHABET[int(long_code[i : i + 6], 2)] for i in range(0, len(long_code), 6))
         with pytest.raises(ConsentStringError, match="expected a Fibonacci integer"):
             decode_gpp_string(text + "~x")
 
@@ -123,7 +150,7 @@ def usva(*values: int, length: int = 40) -> str:
     bits = "000001" + "".join(format(v, "02b") for v in values)
     bits += "0" * (length - len(bits))
     bits += "0" * (-len(bits) % 6)
-    return "".join(_ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+    return "".join(_ALPHABET[int(bits[i : i + 6], 2)] for i in range(0, len(bits), 6))
 
 
 class TestUsSections:
@@ -132,19 +159,33 @@ class TestUsSections:
     def test_opt_outs(self) -> None:
         """Sale and targeted advertising opt-outs of usva are read in field order."""
         assert us_opt_outs(9, usva(1, 1, 1, 1, 2)) == (
-            ("sale_opt_out", 1), ("targeted_advertising_opt_out", 2))
+            ("sale_opt_out", 1),
+            ("targeted_advertising_opt_out", 2),
+        )
         assert us_opt_outs(9, usva(1, 1, 1, 0, 0) + ".YA") == (
-            ("sale_opt_out", 0), ("targeted_advertising_opt_out", 0))
+            ("sale_opt_out", 0),
+            ("targeted_advertising_opt_out", 0),
+        )
         assert us_opt_outs(6, "1YNN") is None
 
-    @pytest.mark.parametrize(("text", "message"), [
-        (usva(1, 1, 1, 3, 2), "expected 0, 1 or 2 for sale_opt_out in the usva section, found 3"),
-        (usva(3, 1, 1, 1, 2), "expected 0, 1 or 2 for sharing_notice in the usva section, "
-         "found 3"),
-        (usva(1, 1, 1, 1, 2, length=36), "expected 40 bits for the core of the usva section, "
-         "found only 36"),
-        ("B!AA", "expected a base64url usva section, found 'B!AA'"),
-    ])
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            (
+                usva(1, 1, 1, 3, 2),
+                "expected 0, 1 or 2 for sale_opt_out in the usva section, found 3",
+            ),
+            (
+                usva(3, 1, 1, 1, 2),
+                "expected 0, 1 or 2 for sharing_notice in the usva section, found 3",
+            ),
+            (
+                usva(1, 1, 1, 1, 2, length=36),
+                "expected 40 bits for the core of the usva section, found only 36",
+            ),
+            ("B!AA", "expected a base64url usva section, found 'B!AA'"),
+        ],
+    )
     def test_errors(self, text: str, message: str) -> None:
         """A field of 3, a core cut short or a foreign character is an error."""
         with pytest.raises(ConsentStringError) as caught:
@@ -185,8 +226,7 @@ class TestReading:
 
     def test_partial_sid(self) -> None:
         """A gpp_sid naming only the US section does not make the TC string us_privacy."""
-        (reading,) = read_parameters([("gpp", f"{header([2, 6])}~{_TCF}~1YNN"),
-                                      ("gpp_sid", "6")])
+        (reading,) = read_parameters([("gpp", f"{header([2, 6])}~{_TCF}~1YNN"), ("gpp_sid", "6")])
         detail = dict(reading.detail)
         assert detail["tcfeuv2_purposes_consent"] == "1,3,4"
         assert detail["opt_out_sale"] == "N"
@@ -231,8 +271,10 @@ class TestReading:
         assert dict(reading.purposes)["marketing"] == "granted"
         assert dict(gpp("", "", "cookie").detail)["sections"] == ""
 
-    @given(ids=st.lists(st.integers(1, 1000), min_size=1, max_size=30, unique=True),
-           ranges=st.booleans())
+    @given(
+        ids=st.lists(st.integers(1, 1000), min_size=1, max_size=30, unique=True),
+        ranges=st.booleans(),
+    )
     def test_round_trip(self, ids: list[int], ranges: bool) -> None:
         """Any ascending ids the encoder writes come back, singly or as ranges."""
         ids.sort()
@@ -248,14 +290,18 @@ class TestReading:
 class TestAnalyze:
     """Hostile GPP values in a capture, through the whole command."""
 
-    @pytest.mark.parametrize(("gpp_value", "sid"), [
-        (f"{header([2, 6])}~{_TCF}~1YYN", "9" * 4301),
-        ("D" * 50_000, "2"),
-        (f"{header([2, 5000])}~{_TCF}~x", "2,5000"),
-        (_TCF, "6"),
-    ])
-    def test_analyze(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], gpp_value: str,
-                     sid: str) -> None:
+    @pytest.mark.parametrize(
+        ("gpp_value", "sid"),
+        [
+            (f"{header([2, 6])}~{_TCF}~1YYN", "9" * 4301),
+            ("D" * 50_000, "2"),
+            (f"{header([2, 5000])}~{_TCF}~x", "2,5000"),
+            (_TCF, "6"),
+        ],
+    )
+    def test_analyze(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], gpp_value: str, sid: str
+    ) -> None:
         """The analyze command reports, whatever the GPP parameters hold."""
         capture = tmp_path / "gpp.har"
         capture.write_bytes(har(document(), hit(f"{_META}&gpp={gpp_value}&gpp_sid={sid}", 1.0)))

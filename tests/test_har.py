@@ -67,7 +67,12 @@ class TestChromeDevtools:
         ]
         (sid,) = first.response_cookies
         assert (sid.name, sid.source, sid.secure, sid.http_only, sid.same_site) == (
-            "sid", "response", True, True, "lax")
+            "sid",
+            "response",
+            True,
+            True,
+            "lax",
+        )
         assert sid.entry == 0
         assert sid.seen == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -75,7 +80,11 @@ class TestChromeDevtools:
         """The URL is parsed once; server IP loses its brackets."""
         first, script, _ = load_har(asset("har/chrome-devtools.har")).entries
         assert (script.url.scheme, script.url.host, script.url.path, script.url.query) == (
-            "https", "www.googletagmanager.com", "/gtm.js", "id=GTM-X")
+            "https",
+            "www.googletagmanager.com",
+            "/gtm.js",
+            "id=GTM-X",
+        )
         assert first.server_ip == "2001:db8::1"
         assert first.connection == "1234"
         assert first.status == 200
@@ -141,8 +150,9 @@ class TestDialects:
         api, data, blob = capture.entries
         assert api.pageref is None
         assert [(c.name, c.value) for c in api.request_cookies] == [("token", "xyz")]
-        assert api.started == datetime(2024, 5, 1, 10, 0, 0, 123456,
-                                       tzinfo=timezone(timedelta(hours=5, minutes=30)))
+        assert api.started == datetime(
+            2024, 5, 1, 10, 0, 0, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30))
+        )
         assert (data.url.scheme, data.url.host, data.url.is_network) == ("data", "", False)
         assert (blob.url.scheme, blob.url.host) == ("blob", "")
         assert capture.entries_of(None) == capture.entries
@@ -156,22 +166,28 @@ class TestDamage:
         path = asset("har/damaged-entries.har")
         capture = load_har(path)
         assert [e.url.raw for e in capture.entries] == [
-            "https://ok.example.com/1", "https://ok.example.com/3", "https://ok.example.com/4"]
+            "https://ok.example.com/1",
+            "https://ok.example.com/3",
+            "https://ok.example.com/4",
+        ]
         assert [(p.pointer, p.message) for p in capture.problems] == [
             ("/log/pages/1", 'page skipped: expected an "id", found none'),
-            ("/log/entries/1/request",
-             'entry skipped: expected entry member "url", found none'),
-            ("/log/entries/2/startedDateTime",
-             "entry skipped: expected an ISO 8601 date-time, found 'yesterday at noon'"),
+            ("/log/entries/1/request", 'entry skipped: expected entry member "url", found none'),
+            (
+                "/log/entries/2/startedDateTime",
+                "entry skipped: expected an ISO 8601 date-time, found 'yesterday at noon'",
+            ),
             ("/log/entries/3", 'entry skipped: expected "object", got "str"'),
-            ("/log/entries/4/response/status",
-             'member ignored: expected "float | null", got "str"'),
+            (
+                "/log/entries/4/response/status",
+                'member ignored: expected "float | null", got "str"',
+            ),
             ("/log/entries/5/request/url", 'entry skipped: expected "str", got "int"'),
         ]
         assert all(p.source == str(path) for p in capture.problems)
         assert str(capture.problems[1]) == (
-            f'{path}#/log/entries/1/request: entry skipped: expected entry member "url", '
-            "found none")
+            f'{path}#/log/entries/1/request: entry skipped: expected entry member "url", found none'
+        )
 
     def test_member_ignored_keeps_entry(self, asset: Asset) -> None:
         """A damaged non-essential member is dropped, not the entry."""
@@ -192,7 +208,8 @@ class TestDamage:
         assert capture.entries == ()
         (problem,) = capture.problems
         assert problem.message == (
-            'the log has no "entries" array: read as a capture without entries')
+            'the log has no "entries" array: read as a capture without entries'
+        )
 
 
 class TestErrors:
@@ -201,12 +218,19 @@ class TestErrors:
     @pytest.mark.parametrize(
         ("name", "message"),
         [
-            ("har/not-json.har", ":4: expected a HAR file (JSON), found invalid JSON: "
-             "expected ',' or '}'"),
-            ("har/single-entry.har", ': expected a HAR file with a top-level "log" object, '
-             "found a single HAR entry (an object with request and response)"),
-            ("har/array.har", ': expected a HAR file (a JSON object with a "log" member), '
-             "found a JSON array"),
+            (
+                "har/not-json.har",
+                ":4: expected a HAR file (JSON), found invalid JSON: expected ',' or '}'",
+            ),
+            (
+                "har/single-entry.har",
+                ': expected a HAR file with a top-level "log" object, '
+                "found a single HAR entry (an object with request and response)",
+            ),
+            (
+                "har/array.har",
+                ': expected a HAR file (a JSON object with a "log" member), found a JSON array',
+            ),
         ],
     )
     def test_not_a_har(self, asset: Asset, name: str, message: str) -> None:
@@ -250,7 +274,8 @@ class TestSources:
         assert from_mapping.source == "<mapping>"
         for other in (from_file, from_mapping):
             assert [(e.url, e.request_headers, e.timings) for e in other.entries] == [
-                (e.url, e.request_headers, e.timings) for e in from_bytes.entries]
+                (e.url, e.request_headers, e.timings) for e in from_bytes.entries
+            ]
         assert load_har(data, name="shop.har").source == "shop.har"
 
     def test_haralyzer_parser_and_page(self, asset: Asset) -> None:
@@ -271,28 +296,42 @@ class TestEvidenceNotThere:
 
     def test_broken_urls_are_problems_not_hosts(self) -> None:
         """URLs that producers break give an entry without a host and a problem."""
-        broken = ["http://www.example.cnhttp://www.example.cn/a.js",
-                  "https://fonts.example.com400,700", "http:///nowhere"]
-        capture = load_har(har(entry("https://www.shop.example/"),
-                               *(entry(url) for url in broken)))
+        broken = [
+            "http://www.example.cnhttp://www.example.cn/a.js",
+            "https://fonts.example.com400,700",
+            "http:///nowhere",
+        ]
+        capture = load_har(har(entry("https://www.shop.example/"), *(entry(url) for url in broken)))
         assert [e.url.host for e in capture.entries] == ["www.shop.example", "", "", ""]
         assert [e.url.raw for e in capture.entries[1:]] == broken
         assert not any(e.url.is_network for e in capture.entries[1:])
         assert [(p.pointer, p.message) for p in capture.problems] == [
-            ("/log/entries/1/request/url", "entry kept without a host: expected a host "
-             "name in the request URL, found two URLs run together ('www.example.cnhttp' "
-             "is no host)"),
-            ("/log/entries/2/request/url", "entry kept without a host: expected a host "
-             "name in the request URL, found 'fonts.example.com400,700', which holds "
-             "characters no host name holds"),
-            ("/log/entries/3/request/url", "entry kept without a host: expected a host "
-             "name in the request URL, found none"),
+            (
+                "/log/entries/1/request/url",
+                "entry kept without a host: expected a host "
+                "name in the request URL, found two URLs run together ('www.example.cnhttp' "
+                "is no host)",
+            ),
+            (
+                "/log/entries/2/request/url",
+                "entry kept without a host: expected a host "
+                "name in the request URL, found 'fonts.example.com400,700', which holds "
+                "characters no host name holds",
+            ),
+            (
+                "/log/entries/3/request/url",
+                "entry kept without a host: expected a host name in the request URL, found none",
+            ),
         ]
 
     def test_broken_host_is_no_third_party(self) -> None:
         """An entry without a usable host is neither a tag nor an unknown third party."""
-        report = analyze(har(entry("https://www.shop.example/"),
-                             entry("https://www.google-analytics.com400,700/g/collect")))
+        report = analyze(
+            har(
+                entry("https://www.shop.example/"),
+                entry("https://www.google-analytics.com400,700/g/collect"),
+            )
+        )
         assert report.tags == ()
         assert report.unattributed == ()
         assert report.inputs[0].problems[0].pointer == "/log/entries/1/request/url"
@@ -305,10 +344,17 @@ class TestEvidenceNotThere:
         nulled["response"] = None
         capture = load_har(har(entry("https://www.shop.example/"), unanswered, nulled))
         assert [(e.url.host, e.status) for e in capture.entries] == [
-            ("www.shop.example", 200), ("cdn.example.net", 0), ("cdn.example.net", 0)]
+            ("www.shop.example", 200),
+            ("cdn.example.net", 0),
+            ("cdn.example.net", 0),
+        ]
         assert [(p.pointer, p.message) for p in capture.problems] == [
-            (f"/log/entries/{n}", 'entry without a "response": kept as a request that got '
-             "no answer (status 0)") for n in (1, 2)]
+            (
+                f"/log/entries/{n}",
+                'entry without a "response": kept as a request that got no answer (status 0)',
+            )
+            for n in (1, 2)
+        ]
 
     def test_stripped_cookie_values_give_no_cookies(self) -> None:
         """Stripped cookie headers (WebPageTest, Chrome's net log) give no cookie at all.
@@ -316,27 +362,36 @@ class TestEvidenceNotThere:
         Not one with an empty name and the placeholder as its value: the capture is
         marked as lacking cookie evidence, and counts the entries concerned.
         """
-        sent = entry("https://www.shop.example/", request_headers={
-            "Cookie": "[427 bytes were stripped]"}, response_headers=[
-            ("Set-Cookie", "[52 bytes were stripped]"),
-            ("Set-Cookie", "[18 bytes were stripped]")])
+        sent = entry(
+            "https://www.shop.example/",
+            request_headers={"Cookie": "[427 bytes were stripped]"},
+            response_headers=[
+                ("Set-Cookie", "[52 bytes were stripped]"),
+                ("Set-Cookie", "[18 bytes were stripped]"),
+            ],
+        )
         sent["request"]["cookies"] = [{"name": "[427 bytes were stripped]", "value": ""}]
         sent["response"]["cookies"] = [{"name": "", "value": "[52 bytes were stripped]"}]
-        other = entry("https://cdn.example.net/a.js", request_headers={
-            "cookie": "[12 bytes were stripped]"})
+        other = entry(
+            "https://cdn.example.net/a.js", request_headers={"cookie": "[12 bytes were stripped]"}
+        )
         capture = load_har(har(sent, other, entry("https://cdn.example.net/b.js")))
-        assert [(e.request_cookies, e.response_cookies) for e in capture.entries] == [
-            ((), ())] * 3
+        assert [(e.request_cookies, e.response_cookies) for e in capture.entries] == [((), ())] * 3
         assert not capture.has_cookie_evidence
         assert capture.cookies_stripped == 2
         assert capture.problems == ()
 
     def test_stripped_headers_beside_real_cookies(self) -> None:
         """Real cookies are read; one stripped header still leaves the evidence partial."""
-        capture = load_har(har(
-            entry("https://www.shop.example/", request_headers={"Cookie": "a=1"}),
-            entry("https://www.shop.example/x", response_headers={
-                "Set-Cookie": "[9 bytes were stripped]"})))
+        capture = load_har(
+            har(
+                entry("https://www.shop.example/", request_headers={"Cookie": "a=1"}),
+                entry(
+                    "https://www.shop.example/x",
+                    response_headers={"Set-Cookie": "[9 bytes were stripped]"},
+                ),
+            )
+        )
         assert [c.name for c in capture.entries[0].request_cookies] == ["a"]
         assert capture.entries[1].response_cookies == ()
         assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
@@ -349,34 +404,47 @@ class TestEvidenceNotThere:
         assert capture.entries[0].request_cookies == ()
         assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
 
-    @given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", " ", "\t"]),
-           st.sampled_from(["Cookie", "cookie", "Set-Cookie", "set-cookie"]))
-    def test_any_stripped_header_gives_no_cookie(self, size: int, space: str,
-                                                 name: str) -> None:
+    @given(
+        st.integers(min_value=0, max_value=10**9),
+        st.sampled_from(["", " ", "\t"]),
+        st.sampled_from(["Cookie", "cookie", "Set-Cookie", "set-cookie"]),
+    )
+    def test_any_stripped_header_gives_no_cookie(self, size: int, space: str, name: str) -> None:
         """Whatever the length and spacing, a stripped header yields no cookie."""
         value = f"{space}[{size} bytes were stripped]{space}"
-        capture = load_har(har(entry("https://www.shop.example/",
-                                     request_headers=[(name, value)],
-                                     response_headers=[(name, value)])))
+        capture = load_har(
+            har(
+                entry(
+                    "https://www.shop.example/",
+                    request_headers=[(name, value)],
+                    response_headers=[(name, value)],
+                )
+            )
+        )
         (read,) = capture.entries
         assert (read.request_cookies, read.response_cookies) == ((), ())
         assert (capture.has_cookie_evidence, capture.cookies_stripped) == (False, 1)
 
-    @given(st.sampled_from(["http://", "https://", "wss://"]),
-           st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,2}", fullmatch=True),
-           st.sampled_from(["http://", "https://"]), st.text(max_size=20))
-    def test_run_together_urls_have_no_host(self, scheme: str, host: str, second: str,
-                                            rest: str) -> None:
+    @given(
+        st.sampled_from(["http://", "https://", "wss://"]),
+        st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,2}", fullmatch=True),
+        st.sampled_from(["http://", "https://"]),
+        st.text(max_size=20),
+    )
+    def test_run_together_urls_have_no_host(
+        self, scheme: str, host: str, second: str, rest: str
+    ) -> None:
         """A URL followed by another one (``hosthttp://...``) never gives a host."""
         raw = f"{scheme}{host}{second}{rest}"
         assert parse_url(raw).host == ""
         assert url_fault(raw) is not None
 
-    @given(st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True),
-           st.sampled_from(list(",'\"!$&()*+;=~{}|%` ")),
-           st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True))
-    def test_host_with_foreign_characters_has_no_host(self, head: str, bad: str,
-                                                      tail: str) -> None:
+    @given(
+        st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True),
+        st.sampled_from(list(",'\"!$&()*+;=~{}|%` ")),
+        st.from_regex(r"[a-z0-9.-]{0,8}", fullmatch=True),
+    )
+    def test_host_with_foreign_characters_has_no_host(self, head: str, bad: str, tail: str) -> None:
         """A host holding a character no host name holds is no host."""
         raw = f"https://{head}{bad}{tail}/x"
         url = parse_url(raw)
@@ -398,8 +466,7 @@ class TestParseUrl:
     @pytest.mark.parametrize(
         ("raw", "scheme", "host", "port", "path", "query"),
         [
-            ("https://WWW.Example.com:8443/a?x=1#f", "https", "www.example.com", 8443, "/a",
-             "x=1"),
+            ("https://WWW.Example.com:8443/a?x=1#f", "https", "www.example.com", 8443, "/a", "x=1"),
             ("http://example.com", "http", "example.com", None, "/", ""),
             ("https://[2001:db8::1]:80/x", "https", "2001:db8::1", 80, "/x", ""),
             ("https://user:pw@example.com/", "https", "example.com", None, "/", ""),
@@ -415,7 +482,12 @@ class TestParseUrl:
         """Scheme, host, port, path and query come out normalised."""
         url = parse_url(raw)
         assert (url.scheme, url.host, url.port, url.path, url.query) == (
-            scheme, host, port, path, query)
+            scheme,
+            host,
+            port,
+            path,
+            query,
+        )
         assert url.raw == raw
 
     @given(st.text(max_size=80))
@@ -423,11 +495,12 @@ class TestParseUrl:
         """Any text gives a Url."""
         assert parse_url(raw).raw == raw
 
-    @given(st.sampled_from(["https://", "http://user@", "wss://"]),
-           st.sampled_from(["www.example.com", "a.b:8443", "[2001:db8::1]"]),
-           st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
-    def test_path_and_query_agree_with_urlsplit(self, scheme: str, host: str,
-                                                rest: str) -> None:
+    @given(
+        st.sampled_from(["https://", "http://user@", "wss://"]),
+        st.sampled_from(["www.example.com", "a.b:8443", "[2001:db8::1]"]),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    )
+    def test_path_and_query_agree_with_urlsplit(self, scheme: str, host: str, rest: str) -> None:
         """Path and query, derived on access, are what urlsplit gives."""
         raw = scheme + host + rest
         try:
@@ -445,10 +518,30 @@ _JSON = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["log", "entries", "pages", "request", "url", "response",
-                                       "startedDateTime", "headers", "cookies", "name",
-                                       "value", "status", "x"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "log",
+                    "entries",
+                    "pages",
+                    "request",
+                    "url",
+                    "response",
+                    "startedDateTime",
+                    "headers",
+                    "cookies",
+                    "name",
+                    "value",
+                    "status",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -516,6 +609,9 @@ class TestModelObjects:
         assert read.path == "/p"
         assert read == unread
         assert hash(read) == hash(unread)
-        assert repr(read) == repr(unread) == (
-            "Url(raw='https://a.example/p?q=1', scheme='https', host='a.example', port=None)")
+        assert (
+            repr(read)
+            == repr(unread)
+            == ("Url(raw='https://a.example/p?q=1', scheme='https', host='a.example', port=None)")
+        )
         assert read != parse_url("https://a.example/p?q=2")

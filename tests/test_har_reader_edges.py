@@ -97,8 +97,9 @@ class TestRemote:
         with pytest.raises(InputError, match="needs a package not installed"):
             expand_url("s3://bucket/a.har", (".har",))
 
-    def test_storage_that_cannot_be_listed(self, bucket: str,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_storage_that_cannot_be_listed(
+        self, bucket: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """An OSError while listing is an InputError naming the URL."""
         fsspec = pytest.importorskip("fsspec")
         memory = type(fsspec.filesystem("memory"))
@@ -116,14 +117,19 @@ class TestHaralyzerPage:
 
     def test_only_the_page_entries(self) -> None:
         """Entries of other pages are left out."""
-        document = json.loads(builders.har(
-            builders.entry("https://a.example/1", page="page_1"),
-            builders.entry("https://a.example/2", page="page_2"),
-            pages=(("page_1", "https://a.example/"), ("page_2", "https://a.example/b"))))
-        parser = type("HarParser", (), {"__module__": "haralyzer.assets",
-                                        "har_data": document["log"]})()
-        page = type("HarPage", (), {"__module__": "haralyzer.assets", "parser": parser,
-                                    "page_id": "page_2"})()
+        document = json.loads(
+            builders.har(
+                builders.entry("https://a.example/1", page="page_1"),
+                builders.entry("https://a.example/2", page="page_2"),
+                pages=(("page_1", "https://a.example/"), ("page_2", "https://a.example/b")),
+            )
+        )
+        parser = type(
+            "HarParser", (), {"__module__": "haralyzer.assets", "har_data": document["log"]}
+        )()
+        page = type(
+            "HarPage", (), {"__module__": "haralyzer.assets", "parser": parser, "page_id": "page_2"}
+        )()
         capture = load_har(page)
         assert [e.url.raw for e in capture.entries] == ["https://a.example/2"]
         assert len(load_har(parser).entries) == 2

@@ -63,13 +63,23 @@ def _capture_with(old: bytes, new: bytes) -> bytes:
 class TestDeepNesting:
     """JSON nested far deeper than the interpreter's recursion limit."""
 
-    @pytest.mark.parametrize("data", [
-        _nested(DEEP),
-        b'{"log": {"entries": [], "x": ' + _nested(DEEP) + b"}}",
-        _capture_with(b'"cache": {}', b'"cache": ' + _nested(DEEP)),
-        _capture_with(b'"cache": {}', b'"_initiator": {"type": "script", "stack": '
-                      + b'{"parent": ' * 5000 + b"null" + b"}" * 5000 + b"}"),
-    ], ids=["document", "log member", "entry member", "initiator stack"])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            _nested(DEEP),
+            b'{"log": {"entries": [], "x": ' + _nested(DEEP) + b"}}",
+            _capture_with(b'"cache": {}', b'"cache": ' + _nested(DEEP)),
+            _capture_with(
+                b'"cache": {}',
+                b'"_initiator": {"type": "script", "stack": '
+                + b'{"parent": ' * 5000
+                + b"null"
+                + b"}" * 5000
+                + b"}",
+            ),
+        ],
+        ids=["document", "log member", "entry member", "initiator stack"],
+    )
     def test_capture(self, data: bytes) -> None:
         """A capture is refused with a HarError that says why."""
         with pytest.raises(HarError, match="nested too deeply"):
@@ -109,7 +119,9 @@ class TestNumbers:
         capture = load_har(data)
         assert len(capture.entries) == 1
         assert {p.pointer for p in capture.problems} == {
-            "/log/entries/0/time", "/log/entries/0/response/status"}
+            "/log/entries/0/time",
+            "/log/entries/0/response/status",
+        }
 
     def test_log_member(self) -> None:
         """Outside the entries, such a number refuses the capture with a HarError."""
@@ -138,8 +150,11 @@ class TestText:
     @pytest.mark.parametrize("escape", [rb"\ud800", rb"\udfff", rb"x\ud83d"])
     def test_lone_surrogate_in_body(self, escape: bytes) -> None:
         """A lone surrogate inside ``content.text`` no longer rejects the capture."""
-        capture = load_har(_capture_with(b'"mimeType": "text/html"}',
-                                         b'"mimeType": "text/html", "text": "' + escape + b'"}'))
+        capture = load_har(
+            _capture_with(
+                b'"mimeType": "text/html"}', b'"mimeType": "text/html", "text": "' + escape + b'"}'
+            )
+        )
         assert len(capture.entries) == 1
         assert "surrogate" in capture.problems[0].message
 
@@ -175,8 +190,9 @@ class TestSizes:
         with pytest.raises(HarError, match="at most 100 bytes"):
             load_har(gzip.compress(har(entry("https://www.shop.example/"))))
 
-    def test_command_line_option(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def test_command_line_option(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """``tagsig --max-input-bytes N`` sets the limit for the run."""
         monkeypatch.setenv("TAGSIG_MAX_INPUT_BYTES", "")  # restored after the test
         path = tmp_path / "x.har.gz"
@@ -257,12 +273,18 @@ class TestSqlite:
         """
         path = tmp_path / "Cookies"
         with sqlite3.connect(path) as connection:
-            connection.execute("CREATE TABLE cookies (host_key TEXT, name TEXT, value TEXT, "
-                               "path TEXT, expires_utc INTEGER, is_secure INTEGER, "
-                               "is_httponly INTEGER, samesite INTEGER, is_persistent INTEGER)")
-            connection.executemany("INSERT INTO cookies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (".x.example", f"n{i}", "v", "/", 13_300_000_000_000_000, 0, 0, 1, 1)
-                for i in range(20)])
+            connection.execute(
+                "CREATE TABLE cookies (host_key TEXT, name TEXT, value TEXT, "
+                "path TEXT, expires_utc INTEGER, is_secure INTEGER, "
+                "is_httponly INTEGER, samesite INTEGER, is_persistent INTEGER)"
+            )
+            connection.executemany(
+                "INSERT INTO cookies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (".x.example", f"n{i}", "v", "/", 13_300_000_000_000_000, 0, 0, 1, 1)
+                    for i in range(20)
+                ],
+            )
         connection.close()
         data = path.read_bytes()
         for offset in range(len(data)):
@@ -277,8 +299,9 @@ class TestSqlite:
 class TestCommandLine:
     """What the command line prints for hostile inputs."""
 
-    def test_control_characters_in_error(self, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def test_control_characters_in_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """An error naming a hostile key prints no escape sequence."""
         path = tmp_path / "x.har"
         path.write_text(json.dumps({"\x1b]0;owned\x07": {"log": {"entries": 3}}}))
@@ -289,8 +312,7 @@ class TestCommandLine:
         assert err.count("\n") == 1
         assert err.startswith("tagsig: error: ")
 
-    def test_huge_key_in_error(self, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    def test_huge_key_in_error(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """An error naming a key of a megabyte prints one short line."""
         path = tmp_path / "x.har"
         path.write_text(json.dumps({"k" * 1_000_000: {"log": {"entries": 3}}}))
@@ -299,8 +321,9 @@ class TestCommandLine:
         assert err.count("\n") == 1
         assert len(err) < 1100
 
-    def test_control_characters_in_inspect(self, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+    def test_control_characters_in_inspect(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """``inspect`` neutralises control characters from the capture."""
         path = tmp_path / "x.har"
         path.write_bytes(har(entry("https://www.shop.example/"), creator="\x1b[2J\x9bevil"))
@@ -316,30 +339,38 @@ class TestCommandLine:
         path = tmp_path / "x.har"
         path.write_bytes(har(entry("https://www.shop.example/")))
         with open("/dev/full", "w") as full:
-            result = subprocess.run([sys.executable, "-m", "tagsig", "inspect", str(path)],
-                                    stdout=full, stderr=subprocess.PIPE, text=True,
-                                    check=False, timeout=120)
+            result = subprocess.run(
+                [sys.executable, "-m", "tagsig", "inspect", str(path)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                timeout=120,
+            )
         assert result.returncode == 2
         assert result.stderr.splitlines() == [
-            "tagsig: error: <stdout>: cannot write the output: No space left on device"]
+            "tagsig: error: <stdout>: cannot write the output: No space left on device"
+        ]
 
 
 class TestPolicies:
     """Policy files that pass a schema check yet mean nothing, or cannot be read."""
 
-    @pytest.mark.parametrize(("name", "text"), [
-        ("p.toml", "version = 1\n[cookies]\nmax_lifetime_days = nan\n"),
-        ("p.toml", "version = 1\n[weight]\nmax_bytes_per_tag = -inf\n"),
-        ("p.json", '{"version": 1, "cookies": {"max_lifetime_days": NaN}}'),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [
+            ("p.toml", "version = 1\n[cookies]\nmax_lifetime_days = nan\n"),
+            ("p.toml", "version = 1\n[weight]\nmax_bytes_per_tag = -inf\n"),
+            ("p.json", '{"version": 1, "cookies": {"max_lifetime_days": NaN}}'),
+        ],
+    )
     def test_non_finite_number(self, tmp_path: Path, name: str, text: str) -> None:
         """``nan`` and ``inf`` are refused with the pointer of the value."""
         path = tmp_path / name
         path.write_text(text)
         with pytest.raises(PolicyError, match="expected a finite number") as caught:
             load_policy(path)
-        assert caught.value.pointer in {"/cookies/max_lifetime_days",
-                                        "/weight/max_bytes_per_tag"}
+        assert caught.value.pointer in {"/cookies/max_lifetime_days", "/weight/max_bytes_per_tag"}
 
     def test_long_wrong_value_is_shortened(self, tmp_path: Path) -> None:
         """A wrong value of megabytes is not echoed whole."""
@@ -349,11 +380,14 @@ class TestPolicies:
             load_policy(path)
         assert len(str(caught.value)) < 400
 
-    @pytest.mark.parametrize(("name", "text"), [
-        ("p.json", "[" * DEEP + "]" * DEEP),
-        ("p.json", '{"a": ' * DEEP + "1" + "}" * DEEP),
-        ("p.toml", "a = " + "[" * DEEP + "]" * DEEP),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [
+            ("p.json", "[" * DEEP + "]" * DEEP),
+            ("p.json", '{"a": ' * DEEP + "1" + "}" * DEEP),
+            ("p.toml", "a = " + "[" * DEEP + "]" * DEEP),
+        ],
+    )
     def test_deep_nesting(self, tmp_path: Path, name: str, text: str) -> None:
         """JSON and TOML nested too deeply are a PolicyError."""
         path = tmp_path / name
@@ -383,11 +417,23 @@ class TestSavedReports:
     @staticmethod
     def _report(tmp_path: Path, **tag: object) -> Path:
         base: dict[str, object] = {
-            "id": "t", "name": "T", "consent": "analytics", "requests": 1,
-            "transfer_bytes": 10, "decoded_bytes": 10, "script_bytes": 0, "time_ms": 1.0,
-            "cookies": [], "flags": []}
-        document = {"schema_version": REPORT_SCHEMA_VERSION, "tags": [{**base, **tag}],
-                    "unattributed": [], "flags": []}
+            "id": "t",
+            "name": "T",
+            "consent": "analytics",
+            "requests": 1,
+            "transfer_bytes": 10,
+            "decoded_bytes": 10,
+            "script_bytes": 0,
+            "time_ms": 1.0,
+            "cookies": [],
+            "flags": [],
+        }
+        document = {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "tags": [{**base, **tag}],
+            "unattributed": [],
+            "flags": [],
+        }
         path = tmp_path / f"r{len(list(tmp_path.iterdir()))}.json"
         path.write_text(json.dumps(document))
         return path
@@ -399,8 +445,15 @@ class TestSavedReports:
         with pytest.raises(InputError, match="nested too deeply"):
             load_report_document(path)
 
-    @pytest.mark.parametrize("tag", [{"transfer_bytes": 10**3999}, {"time_ms": 10**3999},
-                                     {"time_ms": float("nan")}, {"time_ms": float("inf")}])
+    @pytest.mark.parametrize(
+        "tag",
+        [
+            {"transfer_bytes": 10**3999},
+            {"time_ms": 10**3999},
+            {"time_ms": float("nan")},
+            {"time_ms": float("inf")},
+        ],
+    )
     def test_numbers(self, tmp_path: Path, tag: dict[str, object]) -> None:
         """A huge count or a non-finite time is an InputError, not an OverflowError."""
         old, new = self._report(tmp_path), self._report(tmp_path, **tag)
@@ -449,12 +502,12 @@ class TestBatch:
     @pytest.fixture
     def captures(self, tmp_path: Path) -> list[str]:
         """Return six capture paths (the files need not exist for the stand-in work)."""
-        return [str(tmp_path / f"{name}.har") for name in
-                ("a", "b", "kill", "c", "raise", "d")]
+        return [str(tmp_path / f"{name}.har") for name in ("a", "b", "kill", "c", "raise", "d")]
 
     @pytest.mark.parametrize("jobs", [2, 3])
-    def test_killed_worker(self, captures: list[str], jobs: int,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_killed_worker(
+        self, captures: list[str], jobs: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A worker killed with SIGKILL is replaced; every other capture has its line."""
         monkeypatch.setattr(_batch, "analyze_capture", _faulty_work)
         monkeypatch.setattr(_batch, "analyze", _unexpected)
@@ -465,8 +518,9 @@ class TestBatch:
         assert "ZeroDivisionError" in str(by_name["raise"]["error"])
         assert all("worker" in by_name[name] for name in "abcd")
 
-    def test_unexpected_error_is_a_line(self, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_unexpected_error_is_a_line(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """An error that is no tagsig error, or running out of memory, is the capture's line."""
         path = tmp_path / "a.har"
         path.write_bytes(har(entry("https://www.shop.example/")))
@@ -476,14 +530,16 @@ class TestBatch:
         monkeypatch.setattr(_batch, "analyze", _out_of_memory)
         assert "out of memory" in str(_batch.analyze_capture(str(path))["error"])
 
-    def test_workers_at_most_captures(self, captures: list[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_workers_at_most_captures(
+        self, captures: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """``jobs=40`` for four captures starts at most four workers."""
         started: list[int] = []
 
         class Pool(ProcessPoolExecutor):
-            def __init__(self, max_workers: int,
-                         initializer: Callable[[], object] | None = None) -> None:
+            def __init__(
+                self, max_workers: int, initializer: Callable[[], object] | None = None
+            ) -> None:
                 started.append(max_workers)
                 super().__init__(max_workers=max_workers, initializer=initializer)
 
@@ -506,7 +562,7 @@ def _out_of_memory(*args: object, **kwargs: object) -> object:
 class TestOutputs:
     """Renderers given text a hostile capture controls."""
 
-    @pytest.mark.parametrize("name", ["a\r=HYPERLINK(\"x\")", "a\n=1+1", "a\r\nb", 'a"b,c'])
+    @pytest.mark.parametrize("name", ['a\r=HYPERLINK("x")', "a\n=1+1", "a\r\nb", 'a"b,c'])
     def test_csv_cell_with_line_break(self, name: str) -> None:
         """A cell with a carriage return or line feed is quoted: no row starts inside it."""
         report = example_report()
@@ -571,10 +627,14 @@ class TestQuadratic:
     def test_cookie_value_of_dotted_pieces(self) -> None:
         """A cookie value of 20,000 dotted pieces is searched for identifiers in linear time."""
         value = ".".join(["a1b2c3d4"] * 20_000)
-        data = har(entry("https://www.googletagmanager.com/gtm.js?id=GTM-1",
-                         request_headers={"Cookie": f"_ga={value}"},
-                         response_headers={"Set-Cookie": f"_ga={value}; Max-Age=100"}),
-                   entry(f"https://www.google-analytics.com/g/collect?cid={value}"))
+        data = har(
+            entry(
+                "https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                request_headers={"Cookie": f"_ga={value}"},
+                response_headers={"Set-Cookie": f"_ga={value}; Max-Age=100"},
+            ),
+            entry(f"https://www.google-analytics.com/g/collect?cid={value}"),
+        )
         database = load_signatures()
         assert _peak_bytes(lambda: analyze(data, signatures=database)) < 60_000_000
 
@@ -582,8 +642,9 @@ class TestQuadratic:
     def test_long_literal_pattern(self, tmp_path: Path, kind: str) -> None:
         """A 20,000-character cookie pattern is indexed and matched in linear memory."""
         literal = "ab" * 10_000
-        document = json.loads((Path(__file__).parent / "fixtures" / "signatures" /
-                               "layer-override.json").read_text())
+        document = json.loads(
+            (Path(__file__).parent / "fixtures" / "signatures" / "layer-override.json").read_text()
+        )
         signature = document["signatures"][0]
         signature["cookies"] = [{"name": literal, "match": kind, "lifetime_days": 1}]
         document["signatures"] = [signature]

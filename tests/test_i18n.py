@@ -46,8 +46,7 @@ class TestCatalogues:
         ids = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
         assert set(ids) == _template_ids()
         for message in ids.values():
-            strings = message.string if isinstance(message.string, tuple) else (
-                message.string,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
             assert all(strings), message.id
             assert not message.fuzzy, message.id
             assert len(strings) in (1, catalog.num_plurals), message.id
@@ -60,12 +59,13 @@ class TestCatalogues:
             if not message.id:
                 continue
             source = message.id if isinstance(message.id, str) else message.id[0]
-            strings = message.string if isinstance(message.string, tuple) else (
-                message.string,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
             for string in strings:
                 assert isinstance(string, str)
-                assert set(re.findall(r"{\w+}", string)) == set(
-                    re.findall(r"{\w+}", source)), (language, source)
+                assert set(re.findall(r"{\w+}", string)) == set(re.findall(r"{\w+}", source)), (
+                    language,
+                    source,
+                )
 
     def test_irish_plural_rule_is_cldr(self) -> None:
         """The Irish header carries CLDR's five forms: one, two, few (3-6), many (7-10)."""
@@ -80,8 +80,12 @@ class TestCatalogues:
         category = Locale.parse("ga").plural_form(count)
         order = ["one", "two", "few", "many", "other"]
         form = _i18n.ngettext("{count} tag", "{count} tags", count, "ga")
-        assert form == ["{count} chlib", "{count} chlib", "{count} chlib",
-                            "{count} gclib", "{count} clib"][order.index(category)]
+        assert (
+            form
+            == ["{count} chlib", "{count} chlib", "{count} chlib", "{count} gclib", "{count} clib"][
+                order.index(category)
+            ]
+        )
 
     def test_glossary_terms_are_used(self) -> None:
         """The page labels of the shared glossary are translated with its exact terms."""
@@ -98,12 +102,14 @@ class TestCatalogues:
         used: set[str] = set()
         for path in SOURCES:
             for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                if (isinstance(node, ast.Call) and node.args
-                        and isinstance(node.args[0], ast.Constant)
-                        and isinstance(node.args[0].value, str)):
+                if (
+                    isinstance(node, ast.Call)
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
                     func = node.func
-                    name = func.attr if isinstance(func, ast.Attribute) else getattr(
-                        func, "id", "")
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                     if name in ("gettext", "ngettext", "N_") and path.name != "_i18n.py":
                         used.add(node.args[0].value)
         assert used
@@ -113,11 +119,26 @@ class TestCatalogues:
         """``pybabel extract`` with the repository's config writes the shipped template."""
         pybabel = Path(sys.executable).parent / "pybabel"
         out = tmp_path / "tagsig.pot"
-        subprocess.run([str(pybabel), "extract", "-F", str(REPO / "babel.cfg"), "-k", "N_",
-                        "--no-location", "--sort-output", "--ignore-dirs", ".* __pycache__",
-                        "-o", str(out),
-                        str(REPO / "src" / "tagsig")], check=True, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            [
+                str(pybabel),
+                "extract",
+                "-F",
+                str(REPO / "babel.cfg"),
+                "-k",
+                "N_",
+                "--no-location",
+                "--sort-output",
+                "--ignore-dirs",
+                ".* __pycache__",
+                "-o",
+                str(out),
+                str(REPO / "src" / "tagsig"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         with out.open("rb") as f:
             extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
         assert extracted == _template_ids()
@@ -128,24 +149,35 @@ class TestTranslation:
 
     def test_untranslated_message_falls_back_to_english(self) -> None:
         """A message no catalogue holds comes back as written."""
-        assert _i18n.gettext("A message nobody translated", "ga") == (
-            "A message nobody translated")
+        assert _i18n.gettext("A message nobody translated", "ga") == ("A message nobody translated")
 
     def test_compiled_catalogue_leaves_out_untranslated(self) -> None:
         """An empty or fuzzy msgstr compiles to nothing, so English shows."""
-        po = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
-              b'"Plural-Forms: nplurals=5; plural=(n==1 ? 0 : n==2 ? 1 : n<7 ? 2 : '
-              b'n<11 ? 3 : 4);\\n"\n\n'
-              b'msgid "Overview"\nmsgstr ""\n\n#, fuzzy\nmsgid "Cookies"\nmsgstr "Fian\xc3\xa1in"\n'
-              b'\nmsgid "Yes"\nmsgstr "T\xc3\xa1"\n')
+        po = (
+            b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+            b'"Plural-Forms: nplurals=5; plural=(n==1 ? 0 : n==2 ? 1 : n<7 ? 2 : '
+            b'n<11 ? 3 : 4);\\n"\n\n'
+            b'msgid "Overview"\nmsgstr ""\n\n#, fuzzy\nmsgid "Cookies"\nmsgstr "Fian\xc3\xa1in"\n'
+            b'\nmsgid "Yes"\nmsgstr "T\xc3\xa1"\n'
+        )
         translations = gettext.GNUTranslations(io.BytesIO(compile_po(po)))
         assert translations.gettext("Overview") == "Overview"
         assert translations.gettext("Cookies") == "Cookies"
         assert translations.gettext("Yes") == "Tá"
 
-    @pytest.mark.parametrize(("count", "expected"), [
-        (1, "1 phatrún"), (2, "2 phatrún"), (3, "3 phatrún"), (6, "6 phatrún"),
-        (7, "7 bpatrún"), (10, "10 bpatrún"), (11, "11 patrún"), (0, "0 patrún")])
+    @pytest.mark.parametrize(
+        ("count", "expected"),
+        [
+            (1, "1 phatrún"),
+            (2, "2 phatrún"),
+            (3, "3 phatrún"),
+            (6, "6 phatrún"),
+            (7, "7 bpatrún"),
+            (10, "10 bpatrún"),
+            (11, "11 patrún"),
+            (0, "0 patrún"),
+        ],
+    )
     def test_irish_has_five_forms(self, count: int, expected: str) -> None:
         """Irish numbers lenite after 1-6, eclipse after 7-10, leave 0 and 11+ plain."""
         text = Translator("ga").ngettext("{count} pattern", "{count} patterns", count)
@@ -154,8 +186,9 @@ class TestTranslation:
     def test_english_has_two_forms(self) -> None:
         """English: singular for one, plural for any other count."""
         tr = Translator("en")
-        assert [tr.ngettext("{count} tag", "{count} tags", n).format(count=n)
-                for n in (0, 1, 2)] == ["0 tags", "1 tag", "2 tags"]
+        assert [
+            tr.ngettext("{count} tag", "{count} tags", n).format(count=n) for n in (0, 1, 2)
+        ] == ["0 tags", "1 tag", "2 tags"]
 
     def test_numbers_and_dates_follow_the_locale(self) -> None:
         """Babel formats numbers and dates per language."""
@@ -170,17 +203,20 @@ class TestTranslation:
 class TestLanguageChoice:
     """--lang, then the locale variables gettext reads, then English."""
 
-    @pytest.mark.parametrize(("environ", "expected"), [
-        ({}, "en"),
-        ({"LANG": "ga_IE.UTF-8"}, "ga"),
-        ({"LANG": "ga"}, "ga"),
-        ({"LC_MESSAGES": "ga_IE", "LANG": "en_GB.UTF-8"}, "ga"),
-        ({"LC_ALL": "en_IE.UTF-8", "LC_MESSAGES": "ga_IE"}, "en"),
-        ({"LANGUAGE": "de:ga", "LC_ALL": "en_IE.UTF-8"}, "ga"),
-        ({"LANG": "fr_FR.UTF-8"}, "en"),
-        ({"LANG": "C"}, "en"),
-        ({"LANG": "ga_IE@euro"}, "ga"),
-    ])
+    @pytest.mark.parametrize(
+        ("environ", "expected"),
+        [
+            ({}, "en"),
+            ({"LANG": "ga_IE.UTF-8"}, "ga"),
+            ({"LANG": "ga"}, "ga"),
+            ({"LC_MESSAGES": "ga_IE", "LANG": "en_GB.UTF-8"}, "ga"),
+            ({"LC_ALL": "en_IE.UTF-8", "LC_MESSAGES": "ga_IE"}, "en"),
+            ({"LANGUAGE": "de:ga", "LC_ALL": "en_IE.UTF-8"}, "ga"),
+            ({"LANG": "fr_FR.UTF-8"}, "en"),
+            ({"LANG": "C"}, "en"),
+            ({"LANG": "ga_IE@euro"}, "ga"),
+        ],
+    )
     def test_from_the_environment(self, environ: dict[str, str], expected: str) -> None:
         """The first shipped language named by the locale variables wins."""
         assert resolve_language(environ=environ) == expected
@@ -202,8 +238,22 @@ def test_wheel_ships_compiled_catalogues(tmp_path: Path) -> None:
     import zipfile
 
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path), str(REPO)], capture_output=True, text=True, check=False, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     if result.returncode != 0 and "hatchling" in result.stderr:
         pytest.skip("hatchling is not installed in this environment")
     assert result.returncode == 0, result.stderr
@@ -224,13 +274,16 @@ def test_a_language_is_one_po_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         folder = tmp_path / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / "tagsig.po").write_bytes(
-            (LOCALE / language / "LC_MESSAGES" / "tagsig.po").read_bytes())
+            (LOCALE / language / "LC_MESSAGES" / "tagsig.po").read_bytes()
+        )
     french = tmp_path / "fr" / "LC_MESSAGES"
     french.mkdir(parents=True)
     (french / "tagsig.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
         '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
-        'msgid "Overview"\nmsgstr "Aperçu"\n', encoding="utf-8")
+        'msgid "Overview"\nmsgstr "Aperçu"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(_i18n, "_locale_folder", lambda: tmp_path)
     for cached in (_i18n.languages, _i18n._translations):
         cached.cache_clear()
@@ -254,8 +307,11 @@ def test_cli_refuses_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> 
     assert "expected a language among en, ga, found 'xx'" in capsys.readouterr().err
 
 
-@given(st.dictionaries(st.sampled_from(["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]),
-                       st.text(max_size=20)))
+@given(
+    st.dictionaries(
+        st.sampled_from(["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]), st.text(max_size=20)
+    )
+)
 def test_any_locale_resolves_to_a_shipped_language(environ: dict[str, str]) -> None:
     """Whatever the locale variables hold, the answer is a shipped language, never an error."""
     assert resolve_language(environ=environ) in languages()

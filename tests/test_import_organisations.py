@@ -39,11 +39,19 @@ def importer() -> Any:
 def imported(importer: Any, signature_id: str, vendor: str, hosts: list[str]) -> Any:
     """Return an imported (third-party-web) signature dict."""
     return {
-        "id": signature_id, "name": signature_id, "category": "advertising",
-        "consent": "marketing", "hosts": hosts, "urls": [], "cookies": [],
+        "id": signature_id,
+        "name": signature_id,
+        "category": "advertising",
+        "consent": "marketing",
+        "hosts": hosts,
+        "urls": [],
+        "cookies": [],
         "vendor": {"name": vendor, "country": None, "dpf": None},
-        "facts": importer._empty_facts(), "checks": [], "mistakes": [],
-        "sources": ["third-party-web"], "provenance": {},
+        "facts": importer._empty_facts(),
+        "checks": [],
+        "mistakes": [],
+        "sources": ["third-party-web"],
+        "provenance": {},
     }
 
 
@@ -53,10 +61,18 @@ def assign(importer: Any) -> tuple[list[Any], dict[str, Any]]:
     signatures = importer.load_curated(fixture("curated.json"), psl)
     signatures += [
         imported(importer, "rubric-ads", "Rubric Project", ["*.rubric-fixture.com"]),
-        imported(importer, "tiny-pixel", "Tiny Pixel S.A.",
-                 ["*.tinypixel-fixture.com", "px.partner-fixture.com"]),
-        imported(importer, "tiny-tags", "Tiny Pixel SA",
-                 ["*.tinytags-fixture.com", "*.shop.cloudcoapps-fixture.com"]),
+        imported(
+            importer,
+            "tiny-pixel",
+            "Tiny Pixel S.A.",
+            ["*.tinypixel-fixture.com", "px.partner-fixture.com"],
+        ),
+        imported(
+            importer,
+            "tiny-tags",
+            "Tiny Pixel SA",
+            ["*.tinytags-fixture.com", "*.shop.cloudcoapps-fixture.com"],
+        ),
         imported(importer, "bigco-video", "BigCo Search (BigCo Holdings)", []),
     ]
     assigner = importer.OrganisationAssigner(
@@ -71,9 +87,16 @@ class TestOrganisations:
 
     @pytest.mark.parametrize(
         ("name", "key"),
-        [("Vox Media, LLC", "voxmedia"), ("vox media", "voxmedia"), ("Vox-Media Inc.", "voxmedia"),
-         ("Tiny Pixel S.A.", "tinypixel"), ("Tiny Pixel SA", "tinypixel"),
-         ("Acme GmbH & Co. KG", "acme"), ("Co", "co"), ("Société Générale", "societegenerale")],
+        [
+            ("Vox Media, LLC", "voxmedia"),
+            ("vox media", "voxmedia"),
+            ("Vox-Media Inc.", "voxmedia"),
+            ("Tiny Pixel S.A.", "tinypixel"),
+            ("Tiny Pixel SA", "tinypixel"),
+            ("Acme GmbH & Co. KG", "acme"),
+            ("Co", "co"),
+            ("Société Générale", "societegenerale"),
+        ],
     )
     def test_key(self, importer: Any, name: str, key: str) -> None:
         """Names compare without case, punctuation or legal form."""
@@ -89,21 +112,33 @@ class TestOrganisations:
         assert by_id["tiny-pixel"]["organisation"] == by_id["tiny-tags"]["organisation"]
         generated = {org["id"]: org for org in organisations}[by_id["tiny-pixel"]["organisation"]]
         assert generated == {
-            "id": "tiny-pixel", "name": "Tiny Pixel S.A.", "sources": ["third-party-web"],
+            "id": "tiny-pixel",
+            "name": "Tiny Pixel S.A.",
+            "sources": ["third-party-web"],
             "domains": ["tinypixel-fixture.com", "tinytags-fixture.com"],
         }
         lonely = {org["id"]: org for org in organisations}["lonely"]
-        assert lonely == {"id": "lonely", "name": "Lonely GmbH", "country": "DE",
-                          "sources": ["curated"]}
+        assert lonely == {
+            "id": "lonely",
+            "name": "Lonely GmbH",
+            "country": "DE",
+            "sources": ["curated"],
+        }
         assert [org["id"] for org in organisations] == sorted(org["id"] for org in organisations)
 
     def test_vendor_filled(self, importer: Any) -> None:
         """Imported vendors take the organisation's facts; curated ones keep their own."""
         _, by_id = assign(importer)
-        assert by_id["rubric-ads"]["vendor"] == {"name": "Magnum Inc.", "country": "US",
-                                                 "dpf": None}
-        assert by_id["bigco-analytics"]["vendor"] == {"name": "BigCo, LLC.", "country": "US",
-                                                      "dpf": True}
+        assert by_id["rubric-ads"]["vendor"] == {
+            "name": "Magnum Inc.",
+            "country": "US",
+            "dpf": None,
+        }
+        assert by_id["bigco-analytics"]["vendor"] == {
+            "name": "BigCo, LLC.",
+            "country": "US",
+            "dpf": True,
+        }
 
     def test_domains(self, importer: Any) -> None:
         """Wildcard patterns of a registrable domain that nobody claims become owned."""
@@ -120,8 +155,14 @@ class TestOrganisations:
         signatures.append(imported(importer, "cloud-cdn", "CloudCo Inc", ["*.cloudco-fixture.com"]))
         organisations = importer.OrganisationAssigner([], psl, strict=False).assign(signatures)
         cloudco = {org["id"]: org for org in organisations}["cloudco"]
-        assert cloudco == {"id": "cloudco", "name": "CloudCo, Inc.", "country": "US", "dpf": True,
-                           "sources": ["curated"], "domains": ["cloudco-fixture.com"]}
+        assert cloudco == {
+            "id": "cloudco",
+            "name": "CloudCo, Inc.",
+            "country": "US",
+            "dpf": True,
+            "sources": ["curated"],
+            "domains": ["cloudco-fixture.com"],
+        }
         assert {sig["id"]: sig["organisation"] for sig in signatures}["cloud-cdn"] == "cloudco"
 
     def test_unknown_named_organisation(self, importer: Any) -> None:
@@ -144,8 +185,11 @@ class TestGenericCookies:
         by_id = {sig["id"]: sig for sig in signatures}
         assert by_id["bigco-analytics"]["cookies"] == [
             {"name": "_bca_id", "match": "exact"},
-            {"name": "sid", "match": "exact",
-             "domains": ["bigco-analytics-fixture.com", "bigco-fixture.com"]},
+            {
+                "name": "sid",
+                "match": "exact",
+                "domains": ["bigco-analytics-fixture.com", "bigco-fixture.com"],
+            },
         ]
         assert by_id["lonely-widget"]["cookies"] == [{"name": "lonely_pref", "match": "exact"}]
         assert stats == {
@@ -164,7 +208,9 @@ class TestGenericCookies:
         assert "domains" not in cookies["simpli_seg"]
         assert "uuid" not in cookies
         assert builder.by_id["rubric-ads"]["cookies"][1] == {
-            "name": "u", "match": "exact", "lifetime_days": 365,
+            "name": "u",
+            "match": "exact",
+            "lifetime_days": 365,
             "domains": ["rubric-fixture.com"],
         }
         assert builder.stats["ocd generic cookies bound to their domain"] == 2
@@ -181,13 +227,20 @@ def test_deterministic_with_organisations(tmp_path: Path, importer: Any) -> None
     outputs = []
     for run in (1, 2):
         output = tmp_path / f"run{run}.json"
-        status = importer.main([
-            "--curated", str(ROOT / "scripts" / "curated_signatures.json"),
-            "--third-party-web", str(SOURCES / "third-party-web-entities.json"),
-            "--open-cookie-database", str(SOURCES / "open-cookie-database.csv"),
-            "--organisations", str(ROOT / "scripts" / "organisations.json"),
-            "--output", str(output),
-        ])
+        status = importer.main(
+            [
+                "--curated",
+                str(ROOT / "scripts" / "curated_signatures.json"),
+                "--third-party-web",
+                str(SOURCES / "third-party-web-entities.json"),
+                "--open-cookie-database",
+                str(SOURCES / "open-cookie-database.csv"),
+                "--organisations",
+                str(ROOT / "scripts" / "organisations.json"),
+                "--output",
+                str(output),
+            ]
+        )
         assert status == 0
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1]

@@ -53,7 +53,8 @@ class TestExpiry:
         east = timezone(timedelta(hours=2))
         assert expiry("2030-01-01T02:00:00+02:00") == datetime(2030, 1, 1, tzinfo=UTC)
         assert expiry(datetime(2030, 1, 1, 2, tzinfo=east).isoformat()) == datetime(
-            2030, 1, 1, tzinfo=UTC)
+            2030, 1, 1, tzinfo=UTC
+        )
 
     def test_overflow_is_latest(self) -> None:
         """The last hours of year 9999 west of UTC cannot be held in UTC."""
@@ -78,8 +79,9 @@ class TestDataFile:
             data_file("no-such-file.json")
 
 
-def test_main_module_runs_the_command_line(monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_module_runs_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``python -m tagsig --version`` prints the version and exits 0."""
     from tagsig import __version__
 
@@ -93,26 +95,29 @@ def test_main_module_runs_the_command_line(monkeypatch: pytest.MonkeyPatch,
 class TestPackagedFiles:
     """A built wheel keeps data and compiled catalogues inside the package."""
 
-    def test_data_file_from_the_package(self, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_data_file_from_the_package(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A data file inside the package is found there first."""
         (tmp_path / "data").mkdir()
         (tmp_path / "data" / "x.json").write_text("{}", encoding="utf-8")
         monkeypatch.setattr(_resources, "_PACKAGE", tmp_path)
         assert data_file("x.json") == tmp_path / "data" / "x.json"
 
-    def test_compiled_catalogue_is_read(self, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_compiled_catalogue_is_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A compiled .mo catalogue is read without compiling the .po."""
-        po = (Path(_i18n.__file__).parent / "locale" / "ga" / "LC_MESSAGES" / "tagsig.po")
+        po = Path(_i18n.__file__).parent / "locale" / "ga" / "LC_MESSAGES" / "tagsig.po"
         folder = tmp_path / "ga" / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / "tagsig.mo").write_bytes(_i18n.compile_po(po.read_bytes()))
         monkeypatch.setattr(_i18n, "_locale_folder", lambda: tmp_path)
         assert _i18n._translations.__wrapped__("ga").gettext("Overview") == "Forbhreathnú"
 
-    def test_language_without_catalogue_is_english(self, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_language_without_catalogue_is_english(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A language folder without a catalogue translates nothing."""
         monkeypatch.setattr(_i18n, "_locale_folder", lambda: tmp_path)
         assert _i18n._translations.__wrapped__("ga").gettext("Overview") == "Overview"

@@ -19,8 +19,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "tagsig"
 
-BASE, INPUTS, SIGNATURES, MATCHING, AUDIT, COMPLIANCE, RULES, REPORT, ANALYSIS, RENDER, CLI = (
-    range(11)
+BASE, INPUTS, SIGNATURES, MATCHING, AUDIT, COMPLIANCE, RULES, REPORT, ANALYSIS, RENDER, CLI = range(
+    11
 )
 
 LAYERS: Mapping[str, int] = {
@@ -57,25 +57,29 @@ LAYERS: Mapping[str, int] = {
 """Each package or module of ``tagsig`` (by its name inside the package) and its layer; a
 module takes the layer of the longest name here that it is, or lies inside."""
 
-RULE_FAMILIES = frozenset({
-    "_compliance.rules.consent",
-    "_compliance.rules.cookies",
-    "_compliance.rules.evidence",
-    "_compliance.rules.inventory",
-    "_compliance.rules.pii",
-    "_compliance.rules.policy",
-    "_compliance.rules.transfer",
-    "_compliance.rules.vendors",
-})
+RULE_FAMILIES = frozenset(
+    {
+        "_compliance.rules.consent",
+        "_compliance.rules.cookies",
+        "_compliance.rules.evidence",
+        "_compliance.rules.inventory",
+        "_compliance.rules.pii",
+        "_compliance.rules.policy",
+        "_compliance.rules.transfer",
+        "_compliance.rules.vendors",
+    }
+)
 """Rule families import the rules' helpers (``base``, ``text``, ``registry``,
 ``personal``), never one another."""
 
-ALLOWED: frozenset[tuple[str, str]] = frozenset({
-    # Report._repr_html_ and Report.to_pandas call the renderers that the render layer
-    # registers; ``import tagsig`` is lazy, so a report can be used before any renderer
-    # was imported, and the report then imports the render layer once (on first use).
-    ("_report.model", "_render.formats"),
-})
+ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {
+        # Report._repr_html_ and Report.to_pandas call the renderers that the render layer
+        # registers; ``import tagsig`` is lazy, so a report can be used before any renderer
+        # was imported, and the report then imports the render layer once (on first use).
+        ("_report.model", "_render.formats"),
+    }
+)
 """Imports against the layer order that are known, as ``(importer, imported)``."""
 
 
@@ -97,8 +101,9 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def imported_modules(source: str, name: str, modules: Set[str], *,
-                     is_package: bool = False) -> Iterator[tuple[str, int]]:
+def imported_modules(
+    source: str, name: str, modules: Set[str], *, is_package: bool = False
+) -> Iterator[tuple[str, int]]:
     """Yield the package modules that ``source`` (module ``name``) imports, with the line.
 
     Every import counts, wherever it stands. ``from tagsig._x import y`` names the module
@@ -114,7 +119,7 @@ def imported_modules(source: str, name: str, modules: Set[str], *,
                     yield target or "__init__", node.lineno
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - (node.level - 1)]
+                base = package[: len(package) - (node.level - 1)]
                 module = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 inside = _inside(node.module or "")
@@ -136,13 +141,17 @@ def _inside(dotted: str) -> str | None:
     return dotted.removeprefix("tagsig.") if dotted.startswith("tagsig.") else None
 
 
-def violations(sources: Mapping[str, str], layers: Mapping[str, int],
-               allowed: frozenset[tuple[str, str]] = frozenset(),
-               families: frozenset[str] = frozenset(),
-               packages: Set[str] = frozenset()) -> list[str]:
+def violations(
+    sources: Mapping[str, str],
+    layers: Mapping[str, int],
+    allowed: frozenset[tuple[str, str]] = frozenset(),
+    families: frozenset[str] = frozenset(),
+    packages: Set[str] = frozenset(),
+) -> list[str]:
     """Return every import of ``sources`` (module name -> text) that breaks the layers."""
-    found = [f"{name}: not given a layer" for name in sorted(sources)
-             if layer_of(name, layers) is None]
+    found = [
+        f"{name}: not given a layer" for name in sorted(sources) if layer_of(name, layers) is None
+    ]
     modules = set(sources)
     for name, source in sorted(sources.items()):
         own = layer_of(name, layers)
@@ -164,8 +173,7 @@ def violations(sources: Mapping[str, str], layers: Mapping[str, int],
 
 def package_sources(root: Path = PACKAGE) -> dict[str, str]:
     """Return the text of every module of the package, by name inside the package."""
-    return {module_name(p, root): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*.py"))}
+    return {module_name(p, root): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.py"))}
 
 
 def package_names(root: Path = PACKAGE) -> set[str]:
@@ -212,20 +220,32 @@ SYNTHETIC = {
 }
 
 
-@pytest.mark.parametrize(("importer", "source", "expected"), [
-    ("_low", "from tagsig._high import y\n", ["_low:1 imports _high (layer 1 above 0)"]),
-    ("_low", "def f():\n    from tagsig import _high\n",
-     ["_low:2 imports _high (layer 1 above 0)"]),
-    ("_low", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import tagsig._high\n",
-     ["_low:3 imports _high (layer 1 above 0)"]),
-    ("_low", "from ._high import y\n", ["_low:1 imports _high (layer 1 above 0)"]),
-    ("_low", "import tagsig\n", ["_low:1 imports __init__ (layer 2 above 0)"]),
-    ("_low", "from tagsig._nowhere import z\n", ["_low:1 imports _nowhere, which has no layer"]),
-    ("_new", "", ["_new: not given a layer"]),
-    ("_high", "from tagsig._low import x\nimport json\n", []),
-])
-def test_checker_finds_offending_imports(importer: str, source: str,
-                                         expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("importer", "source", "expected"),
+    [
+        ("_low", "from tagsig._high import y\n", ["_low:1 imports _high (layer 1 above 0)"]),
+        (
+            "_low",
+            "def f():\n    from tagsig import _high\n",
+            ["_low:2 imports _high (layer 1 above 0)"],
+        ),
+        (
+            "_low",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import tagsig._high\n",
+            ["_low:3 imports _high (layer 1 above 0)"],
+        ),
+        ("_low", "from ._high import y\n", ["_low:1 imports _high (layer 1 above 0)"]),
+        ("_low", "import tagsig\n", ["_low:1 imports __init__ (layer 2 above 0)"]),
+        (
+            "_low",
+            "from tagsig._nowhere import z\n",
+            ["_low:1 imports _nowhere, which has no layer"],
+        ),
+        ("_new", "", ["_new: not given a layer"]),
+        ("_high", "from tagsig._low import x\nimport json\n", []),
+    ],
+)
+def test_checker_finds_offending_imports(importer: str, source: str, expected: list[str]) -> None:
     """The checker reports an import of a higher layer, wherever it stands."""
     sources = {**SYNTHETIC, importer: source}
     layers = {"_low": 0, "_high": 1, "__init__": 2}
@@ -235,18 +255,32 @@ def test_checker_finds_offending_imports(importer: str, source: str,
 def test_checker_gives_a_package_layer_to_its_modules() -> None:
     """A module inside a package takes the package's layer unless it has its own."""
     layers = {"_low": 0, "_low.top": 2, "_high": 1}
-    sources = {"_low": "", "_low.inner": "from tagsig._high import y\n",
-               "_low.top": "from tagsig._high import y\n", "_high": ""}
+    sources = {
+        "_low": "",
+        "_low.inner": "from tagsig._high import y\n",
+        "_low.top": "from tagsig._high import y\n",
+        "_high": "",
+    }
     assert violations(sources, layers, packages={"_low"}) == [
-        "_low.inner:1 imports _high (layer 1 above 0)"]
+        "_low.inner:1 imports _high (layer 1 above 0)"
+    ]
 
 
 def test_checker_honours_the_allowed_list_and_families() -> None:
     """An allowed import passes; one rule family importing another does not."""
     layers = {"_low": 0, "_high": 1, "_rules": 1}
-    sources = {"_low": "from tagsig._high import y\n", "_high": "", "_rules": "",
-               "_rules.a": "from tagsig._rules.b import f\nfrom tagsig._rules import base\n",
-               "_rules.b": "", "_rules.base": ""}
-    assert violations(sources, layers, frozenset({("_low", "_high")}),
-                      frozenset({"_rules.a", "_rules.b"}), {"_rules"}) == [
-        "_rules.a:1 imports _rules.b, another rule family"]
+    sources = {
+        "_low": "from tagsig._high import y\n",
+        "_high": "",
+        "_rules": "",
+        "_rules.a": "from tagsig._rules.b import f\nfrom tagsig._rules import base\n",
+        "_rules.b": "",
+        "_rules.base": "",
+    }
+    assert violations(
+        sources,
+        layers,
+        frozenset({("_low", "_high")}),
+        frozenset({"_rules.a", "_rules.b"}),
+        {"_rules"},
+    ) == ["_rules.a:1 imports _rules.b, another rule family"]

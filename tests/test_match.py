@@ -349,23 +349,25 @@ def _reference(signatures: list[Signature], name: str) -> tuple[str, str, str] |
 
 
 @settings(max_examples=500)
-@given(groups=st.lists(_patterns, min_size=1, max_size=4),
-       name=st.text(alphabet="ab", max_size=6))
-def test_cookie_precedence_agrees_with_brute_force(groups: list[list[tuple[str, MatchKind]]],
-                                                   name: str) -> None:
+@given(groups=st.lists(_patterns, min_size=1, max_size=4), name=st.text(alphabet="ab", max_size=6))
+def test_cookie_precedence_agrees_with_brute_force(
+    groups: list[list[tuple[str, MatchKind]]], name: str
+) -> None:
     """Exact, then the longest prefix, suffix and substring, then the first regex."""
     signatures = [make(f"s{i}", cookies=tuple(group)) for i, group in enumerate(groups)]
     found = Matcher.from_signatures(signatures).match_cookie(name)
-    answer = None if found is None else (found.signature.id, found.pattern.name,
-                                         found.pattern.match)
+    answer = (
+        None if found is None else (found.signature.id, found.pattern.name, found.pattern.match)
+    )
     assert answer == _reference(signatures, name)
 
 
 # Regexes with a literal start, a literal inside (three characters or more, indexed by
 # it), a short literal only, or none (both tried as one alternation), and some that cannot
 # join an alternation (named groups, inline flags).
-_regex_parts = st.sampled_from(["ab", "ba_", "abba", "b", "[ab]+", "[0-9]*", "a?", ".",
-                                "(a|b)", "_", "9"])
+_regex_parts = st.sampled_from(
+    ["ab", "ba_", "abba", "b", "[ab]+", "[0-9]*", "a?", ".", "(a|b)", "_", "9"]
+)
 _regexes = st.builds(
     lambda parts, tail, shape: shape.format("".join(parts)) + tail,
     st.lists(_regex_parts, min_size=1, max_size=5),
@@ -375,25 +377,31 @@ _regexes = st.builds(
 
 
 @settings(max_examples=500)
-@given(groups=st.lists(st.lists(_regexes, min_size=1, max_size=6), min_size=1, max_size=4),
-       name=st.text(alphabet="ab_9", max_size=10))
-def test_regex_index_agrees_with_trying_every_regex(groups: list[list[str]],
-                                                    name: str) -> None:
+@given(
+    groups=st.lists(st.lists(_regexes, min_size=1, max_size=6), min_size=1, max_size=4),
+    name=st.text(alphabet="ab_9", max_size=10),
+)
+def test_regex_index_agrees_with_trying_every_regex(groups: list[list[str]], name: str) -> None:
     """Indexing regexes by a required literal keeps the first match in database order."""
-    signatures = [make(f"s{i}", cookies=tuple((r, "regex") for r in group))
-                  for i, group in enumerate(groups)]
+    signatures = [
+        make(f"s{i}", cookies=tuple((r, "regex") for r in group)) for i, group in enumerate(groups)
+    ]
     found = Matcher.from_signatures(signatures).match_cookie(name)
-    answer = None if found is None else (found.signature.id, found.pattern.name,
-                                         found.pattern.match)
+    answer = (
+        None if found is None else (found.signature.id, found.pattern.name, found.pattern.match)
+    )
     assert answer == _reference(signatures, name)
 
 
-@pytest.mark.parametrize("order", [("[a-z]*_abc_[0-9]+", "[a-z]*_abc_1"),
-                                   ("[a-z]*_abc_1", "[a-z]*_abc_[0-9]+")])
+@pytest.mark.parametrize(
+    "order", [("[a-z]*_abc_[0-9]+", "[a-z]*_abc_1"), ("[a-z]*_abc_1", "[a-z]*_abc_[0-9]+")]
+)
 def test_regexes_sharing_a_literal_keep_database_order(order: tuple[str, str]) -> None:
     """Two regexes found by the same inner literal: the first in database order wins."""
-    signatures = [make("s0", cookies=((order[0], "regex"),)),
-                  make("s1", cookies=((order[1], "regex"),))]
+    signatures = [
+        make("s0", cookies=((order[0], "regex"),)),
+        make("s1", cookies=((order[1], "regex"),)),
+    ]
     found = Matcher.from_signatures(signatures).match_cookie("x_abc_1")
     assert found is not None
     assert (found.signature.id, found.pattern.name) == ("s0", order[0])
@@ -406,29 +414,39 @@ def _url_reference(signatures: list[Signature], target: str) -> str | None:
     if prefixes:
         longest = max(len(p.path) for _, p in prefixes)
         return next(s.id for s, p in prefixes if len(p.path) == longest)
-    return next((s.id for s, p in items if p.match == "regex" and p.matches_path(target)),
-                None)
+    return next((s.id for s, p in items if p.match == "regex" and p.matches_path(target)), None)
 
 
-_paths = st.lists(st.sampled_from(["/", "a", "b", "/a", "/b/", "x" * 70]), max_size=4).map(
-    "".join)
+_paths = st.lists(st.sampled_from(["/", "a", "b", "/a", "/b/", "x" * 70]), max_size=4).map("".join)
 
 
 @settings(max_examples=500)
-@given(groups=st.lists(st.lists(st.tuples(_paths, st.sampled_from(["prefix", "prefix",
-                                                                     "regex"])),
-                                max_size=5), min_size=1, max_size=4),
-       target=_paths)
+@given(
+    groups=st.lists(
+        st.lists(st.tuples(_paths, st.sampled_from(["prefix", "prefix", "regex"])), max_size=5),
+        min_size=1,
+        max_size=4,
+    ),
+    target=_paths,
+)
 def test_url_prefix_walk_agrees_with_trying_every_prefix(
     groups: list[list[tuple[str, Any]]], target: str
 ) -> None:
     """Walking prefixes along the path keeps the longest, then database order."""
-    signatures = [make(f"s{i}", urls=tuple(("cdn.example", re.escape(path) if kind == "regex"
-                                            else path, kind) for path, kind in group))
-                  for i, group in enumerate(groups)]
+    signatures = [
+        make(
+            f"s{i}",
+            urls=tuple(
+                ("cdn.example", re.escape(path) if kind == "regex" else path, kind)
+                for path, kind in group
+            ),
+        )
+        for i, group in enumerate(groups)
+    ]
     rules = Matcher.from_signatures(signatures)
-    found = rules.match_url(url(f"https://cdn.example{'' if target.startswith('/') else '/'}"
-                                f"{target}"))
+    found = rules.match_url(
+        url(f"https://cdn.example{'' if target.startswith('/') else '/'}{target}")
+    )
     full = target if target.startswith("/") else f"/{target}"
     assert (None if found is None else found.id) == _url_reference(signatures, full)
 
@@ -448,20 +466,29 @@ def test_regex_pattern_without_compiled_form_is_skipped() -> None:
     assert isinstance(re.compile("x"), re.Pattern)
 
 
-def bound(signature_id: str, hosts: tuple[str, ...],
-          cookies: tuple[tuple[str, MatchKind, tuple[str, ...]], ...]) -> Signature:
+def bound(
+    signature_id: str,
+    hosts: tuple[str, ...],
+    cookies: tuple[tuple[str, MatchKind, tuple[str, ...]], ...],
+) -> Signature:
     """Build a signature whose cookie rules may be bound to domains."""
     return Signature(
-        id=signature_id, name=signature_id, vendor=Vendor(name="Example"),
-        category="advertising", consent="marketing", hosts=hosts,
-        cookies=tuple(CookiePattern(name=name, match=kind, domains=domains)
-                      for name, kind, domains in cookies),
+        id=signature_id,
+        name=signature_id,
+        vendor=Vendor(name="Example"),
+        category="advertising",
+        consent="marketing",
+        hosts=hosts,
+        cookies=tuple(
+            CookiePattern(name=name, match=kind, domains=domains) for name, kind, domains in cookies
+        ),
     )
 
 
 SIMPLIFI = bound("simpli-fi", ("*.simpli.fi",), (("uid", "exact", ("simpli.fi",)),))
-ADDTHIS = bound("addthis", ("*.addthis.com",), (("uid", "exact", ("addthis.com",)),
-                                                 ("__atuvc", "exact", ())))
+ADDTHIS = bound(
+    "addthis", ("*.addthis.com",), (("uid", "exact", ("addthis.com",)), ("__atuvc", "exact", ()))
+)
 GENERIC_PREFIX = bound("wide", (), (("ui", "prefix", ()),))
 NESTED = bound("nested", (), (("uid", "exact", ("eu.simpli.fi",)),))
 
@@ -530,8 +557,10 @@ def _covers(domains: tuple[str, ...], host: str) -> bool:
 @given(
     rules=st.lists(_bound_rules, min_size=1, max_size=4),
     name=st.sampled_from(["uid", "u", "id", "uidx", "xsess", "ts", "tsid", "none"]),
-    domain=st.none() | st.sampled_from(["a.example", "x.a.example", "x.sub.a.example",
-                                        "b.example", "c.example", ".b.example"]),
+    domain=st.none()
+    | st.sampled_from(
+        ["a.example", "x.a.example", "x.sub.a.example", "b.example", "c.example", ".b.example"]
+    ),
 )
 @settings(max_examples=300, deadline=None)
 def test_bound_rules_property(
@@ -544,7 +573,9 @@ def test_bound_rules_property(
     found = Matcher.from_signatures(signatures).match_cookie(name, domain)
     host = (domain or "").lstrip(".")
     applicable = [
-        pattern for signature in signatures for pattern in signature.cookies
+        pattern
+        for signature in signatures
+        for pattern in signature.cookies
         if pattern.domains and host and _covers(pattern.domains, host) and pattern.matches(name)
     ]
     if applicable:
@@ -560,5 +591,4 @@ def test_bound_rules_property(
             assert found is None
         else:
             assert found is not None
-            assert (found.signature.id, found.pattern) == (expected.signature.id,
-                                                           expected.pattern)
+            assert (found.signature.id, found.pattern) == (expected.signature.id, expected.pattern)

@@ -61,14 +61,30 @@ class TestTranslatedRules:
     def test_the_list(self) -> None:
         """Every family: policy, transfer, inventory, vendors, cookies, PII, consent."""
         assert sorted(TRANSLATED_RULES) == [
-            "before-consent", "cookie-lifetime", "cross-site-tracking",
-            "disabled-by-consent-mode", "ga-ip-anonymization-missing", "ga-personal-data",
-            "google-ads-personal-data", "identity-verification-missing", "insecure-cookie",
-            "loaded-on-every-page", "meta-advanced-matching", "no-consent-signal",
-            "over-weight", "pii-to-third-party", "policy-country", "policy-denied-tag",
-            "policy-missing-tag", "policy-tag-bytes", "policy-unlisted-tag",
-            "session-replay-unmasked", "third-party-cookie", "transfer-outside-eea",
-            "unknown-third-party"]
+            "before-consent",
+            "cookie-lifetime",
+            "cross-site-tracking",
+            "disabled-by-consent-mode",
+            "ga-ip-anonymization-missing",
+            "ga-personal-data",
+            "google-ads-personal-data",
+            "identity-verification-missing",
+            "insecure-cookie",
+            "loaded-on-every-page",
+            "meta-advanced-matching",
+            "no-consent-signal",
+            "over-weight",
+            "pii-to-third-party",
+            "policy-country",
+            "policy-denied-tag",
+            "policy-missing-tag",
+            "policy-tag-bytes",
+            "policy-unlisted-tag",
+            "session-replay-unmasked",
+            "third-party-cookie",
+            "transfer-outside-eea",
+            "unknown-third-party",
+        ]
 
     def test_listed_rules_exist(self) -> None:
         """Each listed rule is a registered rule."""
@@ -87,8 +103,14 @@ class TestTranslatedRules:
         """A flag of a listed rule has a message id; any other rule's flag has none."""
         flags = _flags(_report())
         assert {f.rule for f in flags if f.message_id is not None} >= {
-            "policy-country", "policy-tag-bytes", "transfer-outside-eea", "over-weight",
-            "identity-verification-missing", "policy-missing-tag", "unknown-third-party"}
+            "policy-country",
+            "policy-tag-bytes",
+            "transfer-outside-eea",
+            "over-weight",
+            "identity-verification-missing",
+            "policy-missing-tag",
+            "unknown-third-party",
+        }
         for flag in flags:
             assert (flag.message_id is not None) == (flag.rule in TRANSLATED_RULES), flag.rule
 
@@ -111,8 +133,10 @@ class TestEnglish:
         assert flags
         for flag in flags:
             assert message_text(flag.message_id or "", flag.message_args) == flag.message
-            assert message_text(flag.message_id or "", flag.message_args,
-                                Translator("ga")) != flag.message
+            assert (
+                message_text(flag.message_id or "", flag.message_args, Translator("ga"))
+                != flag.message
+            )
 
     def test_ids_take_no_part_in_equality(self) -> None:
         """Two flags with the same content are equal whatever their message id."""
@@ -134,16 +158,26 @@ class TestIrish:
         """Each template has an Irish text of its own."""
         ga = Translator("ga")
         # Punctuation only, or words Irish shares ("in"):
-        same = {"{script}; {requests}", "{cookie} ({domain})", "{first}; {rest}",
-                "{kind} in {name} ({value})"}
+        same = {
+            "{script}; {requests}",
+            "{cookie} ({domain})",
+            "{first}; {rest}",
+            "{kind} in {name} ({value})",
+        }
         for template in TEMPLATES.values():
             if template not in same:
                 assert ga.gettext(template) != template, template
 
-    @pytest.mark.parametrize(("count", "expected"), [
-        (1, "1 fhianán tríú páirtí"), (2, "2 fhianán tríú páirtí"),
-        (4, "4 fhianán tríú páirtí"), (9, "9 bhfianán tríú páirtí"),
-        (40, "40 fianán tríú páirtí")])
+    @pytest.mark.parametrize(
+        ("count", "expected"),
+        [
+            (1, "1 fhianán tríú páirtí"),
+            (2, "2 fhianán tríú páirtí"),
+            (4, "4 fhianán tríú páirtí"),
+            (9, "9 bhfianán tríú páirtí"),
+            (40, "40 fianán tríú páirtí"),
+        ],
+    )
     def test_counts(self, count: int, expected: str) -> None:
         """A count takes the Irish form its number calls for."""
         assert count_text(Count(count, "third-party cookie"), Translator("ga")) == expected
@@ -151,11 +185,17 @@ class TestIrish:
 
     def test_nested_phrase(self) -> None:
         """A phrase inside a message is translated with it."""
-        args = (("tag", "Hotjar"), ("vendor", "Hotjar Ltd"), ("country", "IL"),
-                ("basis", Message("transfer-outside-eea.adequate")))
+        args = (
+            ("tag", "Hotjar"),
+            ("vendor", "Hotjar Ltd"),
+            ("country", "IL"),
+            ("basis", Message("transfer-outside-eea.adequate")),
+        )
         text = message_text("transfer-outside-eea", args, Translator("ga"))
-        assert text == ("Seolann Hotjar sonraí chuig Hotjar Ltd, atá lonnaithe in IL "
-                        "(lasmuigh den LEE), tír a bhfuil cinneadh leordhóthanachta AE aici.")
+        assert text == (
+            "Seolann Hotjar sonraí chuig Hotjar Ltd, atá lonnaithe in IL "
+            "(lasmuigh den LEE), tír a bhfuil cinneadh leordhóthanachta AE aici."
+        )
 
     def test_flag_message_falls_back_to_english(self) -> None:
         """A flag without an id (an untranslated rule, JSON read back) stays English."""
@@ -210,12 +250,11 @@ class TestMachineFormats:
         assert all(not r["message"]["text"].startswith("Éilíonn") for r in results)
         plain: dict[str, Any] = json.loads(render(_report(), "sarif"))
         assert "lang" not in plain["runs"][0]["properties"]
-        assert all("message_translated" not in r["properties"]
-                   for r in plain["runs"][0]["results"])
+        assert all("message_translated" not in r["properties"] for r in plain["runs"][0]["results"])
 
     def test_cli_adds_translations_only_when_asked(
-            self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-            tmp_path: Path) -> None:
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
         """An Irish locale leaves JSON English; ``--lang ga`` adds the translations."""
         monkeypatch.setenv("LANG", "ga_IE.UTF-8")
         args = ["analyze", str(EXAMPLE), "--policy", str(STRICT), "--format", "json"]
@@ -238,8 +277,13 @@ def test_irish_json_report_is_a_baseline(tmp_path: Path) -> None:
     assert diff_reports(document, _report()).is_empty
 
 
-_IRISH_REQUESTS = {"one": "{n} iarratas", "two": "{n} iarratas", "few": "{n} iarratas",
-                   "many": "{n} n-iarratas", "other": "{n} iarratas"}
+_IRISH_REQUESTS = {
+    "one": "{n} iarratas",
+    "two": "{n} iarratas",
+    "few": "{n} iarratas",
+    "many": "{n} n-iarratas",
+    "other": "{n} iarratas",
+}
 
 
 @given(st.integers(min_value=0, max_value=100_000))
@@ -247,6 +291,8 @@ def test_counts_follow_cldr_for_any_number(count: int) -> None:
     """Any count takes the form of its CLDR plural category in Irish, and English's two."""
     category = Locale.parse("ga").plural_form(count)
     assert count_text(Count(count, "request"), Translator("ga")) == (
-        _IRISH_REQUESTS[category].format(n=count))
+        _IRISH_REQUESTS[category].format(n=count)
+    )
     assert count_text(Count(count, "request")) == (
-        f"{count} request" if count == 1 else f"{count} requests")
+        f"{count} request" if count == 1 else f"{count} requests"
+    )

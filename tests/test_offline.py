@@ -41,9 +41,18 @@ def test_no_network_and_no_cache_written(tmp_path: Path) -> None:
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
     result = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, str(REPO / "examples" / "shop.har"),
-         str(REPO / "examples" / "cookies.txt")],
-        capture_output=True, text=True, env=env, check=False, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            _SCRIPT,
+            str(REPO / "examples" / "shop.har"),
+            str(REPO / "examples" / "cookies.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "offline ok" in result.stdout

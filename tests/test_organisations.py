@@ -82,8 +82,10 @@ class TestLoad:
         )
         cloud = db.organisation("cloudco")
         assert cloud is not None
-        assert (cloud.kind, cloud.hosting) == ("hosting", ("cloudco-cdn.example",
-                                                           "cloudcoapps.example"))
+        assert (cloud.kind, cloud.hosting) == (
+            "hosting",
+            ("cloudco-cdn.example", "cloudcoapps.example"),
+        )
         assert [o.id for o in db.organisations] == sorted(o.id for o in db.organisations)
 
     def test_signature_members(self, db: SignatureDB) -> None:
@@ -106,8 +108,9 @@ class TestLoad:
         data["schema_version"] = 1
         del data["signatures"][1:]
         found = problems_of(write(tmp_path / "v1.json", data))
-        expected = "expected no {!r} in a schema_version 1 file, found one " \
-            "(it needs schema_version 2)"
+        expected = (
+            "expected no {!r} in a schema_version 1 file, found one (it needs schema_version 2)"
+        )
         assert found == [
             ("/organisations", expected.format("organisations")),
             ("/signatures/0/cookies/1/domains", expected.format("domains")),
@@ -129,40 +132,48 @@ class TestLoadErrors:
         """A parent id that no organisation has is an error at its ``parent``."""
         data = document()
         data["organisations"][1]["parent"] = "megacorp"
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/organisations/1/parent",
-            "expected the id of an organisation as parent, found 'megacorp', "
-            "which no organisation has",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/organisations/1/parent",
+                "expected the id of an organisation as parent, found 'megacorp', "
+                "which no organisation has",
+            )
+        ]
 
     def test_unknown_organisation(self, tmp_path: Path) -> None:
         """In a version 2 file, a signature naming an unknown organisation is an error."""
         data = document()
         data["signatures"][2]["organisation"] = "simplifi"
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/signatures/2/organisation",
-            "expected the id of an organisation, found 'simplifi', which no organisation has",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/signatures/2/organisation",
+                "expected the id of an organisation, found 'simplifi', which no organisation has",
+            )
+        ]
 
     def test_parent_cycle(self, tmp_path: Path) -> None:
         """A cycle is reported once, at its member with the smallest id."""
         data = document()
         data["organisations"][0]["parent"] = "oldads"
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/organisations/0/parent",
-            "expected a parent chain that ends at an independent organisation, found the "
-            "cycle bigco -> oldads -> tube -> bigco",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/organisations/0/parent",
+                "expected a parent chain that ends at an independent organisation, found the "
+                "cycle bigco -> oldads -> tube -> bigco",
+            )
+        ]
 
     def test_own_parent(self, tmp_path: Path) -> None:
         """An organisation that is its own parent is a cycle."""
         data = document()
         data["organisations"][4]["parent"] = "simpli"
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/organisations/4/parent",
-            "expected a parent chain that ends at an independent organisation, found the "
-            "cycle simpli -> simpli",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/organisations/4/parent",
+                "expected a parent chain that ends at an independent organisation, found the "
+                "cycle simpli -> simpli",
+            )
+        ]
 
     def test_domain_claimed_twice(self, tmp_path: Path) -> None:
         """A domain belongs to one organisation; hosting entries count as claims."""
@@ -170,29 +181,45 @@ class TestLoadErrors:
         data["organisations"][5]["domains"].append("tube.example")
         data["organisations"][3]["domains"].append("cloudcoapps.example")
         assert problems_of(write(tmp_path / "db.json", data)) == [
-            ("/organisations/3/hosting/1",
-             "expected each domain once in an organisation, found 'cloudcoapps.example' "
-             "again (first at /organisations/3/domains/1)"),
-            ("/organisations/5/domains/2",
-             "expected each domain in one organisation, found 'tube.example' also claimed "
-             "by 'tube' (at /organisations/1/domains/0)"),
+            (
+                "/organisations/3/hosting/1",
+                "expected each domain once in an organisation, found 'cloudcoapps.example' "
+                "again (first at /organisations/3/domains/1)",
+            ),
+            (
+                "/organisations/5/domains/2",
+                "expected each domain in one organisation, found 'tube.example' also claimed "
+                "by 'tube' (at /organisations/1/domains/0)",
+            ),
         ]
 
     @pytest.mark.parametrize(
         ("member", "domain", "message"),
         [
-            ("domains", "github.io",
-             "expected a registrable domain, found 'github.io', which is a public suffix "
-             "(list it under an organisation's 'hosting' if customers' sites live there)"),
-            ("domains", "co.uk",
-             "expected a registrable domain, found 'co.uk', which is a public suffix "
-             "(list it under an organisation's 'hosting' if customers' sites live there)"),
-            ("domains", "cdn.news.example",
-             "expected a registrable domain, found 'cdn.news.example', whose registrable "
-             "domain is 'news.example'"),
-            ("hosting", "eu.cloudco-cdn.example",
-             "expected a registrable domain or a public suffix, found "
-             "'eu.cloudco-cdn.example', whose registrable domain is 'cloudco-cdn.example'"),
+            (
+                "domains",
+                "github.io",
+                "expected a registrable domain, found 'github.io', which is a public suffix "
+                "(list it under an organisation's 'hosting' if customers' sites live there)",
+            ),
+            (
+                "domains",
+                "co.uk",
+                "expected a registrable domain, found 'co.uk', which is a public suffix "
+                "(list it under an organisation's 'hosting' if customers' sites live there)",
+            ),
+            (
+                "domains",
+                "cdn.news.example",
+                "expected a registrable domain, found 'cdn.news.example', whose registrable "
+                "domain is 'news.example'",
+            ),
+            (
+                "hosting",
+                "eu.cloudco-cdn.example",
+                "expected a registrable domain or a public suffix, found "
+                "'eu.cloudco-cdn.example', whose registrable domain is 'cloudco-cdn.example'",
+            ),
         ],
     )
     def test_bad_domains(self, tmp_path: Path, member: str, domain: str, message: str) -> None:
@@ -220,23 +247,32 @@ class TestLoadErrors:
         path = write(tmp_path / "db.json", data)
         with pytest.raises(InvalidSignatureDB) as excinfo:
             _load_signatures([path], bundled=False, schema={})
-        found = [(e.pointer, e.message) for e in excinfo.value.exceptions
-                 if isinstance(e, SignatureError)]
+        found = [
+            (e.pointer, e.message)
+            for e in excinfo.value.exceptions
+            if isinstance(e, SignatureError)
+        ]
         assert found == [
-            ("/organisations/3/domains/0",
-             "expected a lower-case domain name without '*.', found '*.cloudco.example'"),
-            ("/signatures/0/cookies/1/domains/0",
-             "expected a lower-case domain name without '*.', found 'Bigco.example'"),
+            (
+                "/organisations/3/domains/0",
+                "expected a lower-case domain name without '*.', found '*.cloudco.example'",
+            ),
+            (
+                "/signatures/0/cookies/1/domains/0",
+                "expected a lower-case domain name without '*.', found 'Bigco.example'",
+            ),
         ]
 
     def test_duplicate_organisation_id(self, tmp_path: Path) -> None:
         """Two records with one id are an error at the second."""
         data = document()
         data["organisations"].append({"id": "bigco", "name": "Other BigCo"})
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/organisations/6/id",
-            "expected unique organisation ids, found 'bigco' again (first at /organisations/0)",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/organisations/6/id",
+                "expected unique organisation ids, found 'bigco' again (first at /organisations/0)",
+            )
+        ]
 
     def test_generic_unbound_rule_refused(self, tmp_path: Path) -> None:
         """A generic name without ``domains`` is refused, saying why and how to fix it."""
@@ -244,16 +280,20 @@ class TestLoadErrors:
         del data["signatures"][1]["cookies"][0]["domains"]
         data["signatures"][1]["cookies"].append({"name": "JSESSIONID", "match": "exact"})
         assert problems_of(write(tmp_path / "db.json", data)) == [
-            ("/signatures/1/cookies/0/name",
-             "expected a cookie name that identifies one vendor, found 'uid' (exact), which "
-             "is generic: many sites and vendors use it; bind the rule to the vendor's "
-             "registrable domains with \"domains\" (schema_version 2) or write a more "
-             "specific pattern"),
-            ("/signatures/1/cookies/2/name",
-             "expected a cookie name that identifies one vendor, found 'JSESSIONID' (exact), "
-             "which is generic: many sites and vendors use it; bind the rule to the vendor's "
-             "registrable domains with \"domains\" (schema_version 2) or write a more "
-             "specific pattern"),
+            (
+                "/signatures/1/cookies/0/name",
+                "expected a cookie name that identifies one vendor, found 'uid' (exact), which "
+                "is generic: many sites and vendors use it; bind the rule to the vendor's "
+                'registrable domains with "domains" (schema_version 2) or write a more '
+                "specific pattern",
+            ),
+            (
+                "/signatures/1/cookies/2/name",
+                "expected a cookie name that identifies one vendor, found 'JSESSIONID' (exact), "
+                "which is generic: many sites and vendors use it; bind the rule to the vendor's "
+                'registrable domains with "domains" (schema_version 2) or write a more '
+                "specific pattern",
+            ),
         ]
 
     def test_references_with_other_problems(self, tmp_path: Path) -> None:
@@ -262,18 +302,21 @@ class TestLoadErrors:
         data["organisations"][1]["parent"] = "megacorp"
         data["signatures"][0]["cookies"][0] = {"name": "uid", "match": "exact"}
         assert [pointer for pointer, _ in problems_of(write(tmp_path / "db.json", data))] == [
-            "/organisations/1/parent", "/signatures/0/cookies/0/name",
+            "/organisations/1/parent",
+            "/signatures/0/cookies/0/name",
         ]
 
     def test_cookie_domain_public_suffix(self, tmp_path: Path) -> None:
         """A cookie rule is bound to registrable domains, never to a public suffix."""
         data = document()
         data["signatures"][2]["cookies"][0]["domains"] = ["co.uk"]
-        assert problems_of(write(tmp_path / "db.json", data)) == [(
-            "/signatures/2/cookies/0/domains/0",
-            "expected a registrable domain, found 'co.uk', which is a public suffix "
-            "(list it under an organisation's 'hosting' if customers' sites live there)",
-        )]
+        assert problems_of(write(tmp_path / "db.json", data)) == [
+            (
+                "/signatures/2/cookies/0/domains/0",
+                "expected a registrable domain, found 'co.uk', which is a public suffix "
+                "(list it under an organisation's 'hosting' if customers' sites live there)",
+            )
+        ]
 
 
 class TestLayering:
@@ -303,15 +346,28 @@ class TestLayering:
         """A signature of a later layer may name an organisation of an earlier one."""
         layer = {
             "schema_version": 2,
-            "signatures": [{
-                "id": "bigco-maps", "name": "BigCo Maps", "organisation": "bigco",
-                "vendor": {"name": "BigCo LLC", "country": "US", "dpf": True},
-                "category": "content", "consent": "functional",
-                "hosts": ["maps.bigco.example"],
-                "facts": dict.fromkeys(["sets_cookies", "sends_pii", "cross_site_tracking",
-                                        "complexity", "script_kb", "requests_per_page"]),
-                "sources": ["curated"],
-            }],
+            "signatures": [
+                {
+                    "id": "bigco-maps",
+                    "name": "BigCo Maps",
+                    "organisation": "bigco",
+                    "vendor": {"name": "BigCo LLC", "country": "US", "dpf": True},
+                    "category": "content",
+                    "consent": "functional",
+                    "hosts": ["maps.bigco.example"],
+                    "facts": dict.fromkeys(
+                        [
+                            "sets_cookies",
+                            "sends_pii",
+                            "cross_site_tracking",
+                            "complexity",
+                            "script_kb",
+                            "requests_per_page",
+                        ]
+                    ),
+                    "sources": ["curated"],
+                }
+            ],
         }
         db = load(ORGANISATIONS, write(tmp_path / "layer.json", layer))
         assert db.organisation_of(db["bigco-maps"]) == db.organisation("bigco")
@@ -322,9 +378,32 @@ class TestGenericNames:
 
     @pytest.mark.parametrize(
         "name",
-        ["u", "c", "id", "ts", "sp", "ab", "cid", "sid", "_s", "MR", "__ut", "uid", "uuid",
-         "user", "session", "token", "lang", "JSESSIONID", "PHPSESSID", "ASP.NET_SessionId",
-         "TS01a2b3c4", "TS0123abcd", "_session_", "Session"],
+        [
+            "u",
+            "c",
+            "id",
+            "ts",
+            "sp",
+            "ab",
+            "cid",
+            "sid",
+            "_s",
+            "MR",
+            "__ut",
+            "uid",
+            "uuid",
+            "user",
+            "session",
+            "token",
+            "lang",
+            "JSESSIONID",
+            "PHPSESSID",
+            "ASP.NET_SessionId",
+            "TS01a2b3c4",
+            "TS0123abcd",
+            "_session_",
+            "Session",
+        ],
     )
     def test_generic_exact(self, name: str) -> None:
         """Short names, common words and framework session names are generic."""
@@ -332,8 +411,15 @@ class TestGenericNames:
 
     @pytest.mark.parametrize(
         ("name", "match"),
-        [("fw_", "prefix"), ("TS01", "prefix"), ("_session", "suffix"), ("token", "contains"),
-         ("id", "contains"), (r"uid_[0-9]+$", "regex"), (r"[a-z]+_sess$", "regex")],
+        [
+            ("fw_", "prefix"),
+            ("TS01", "prefix"),
+            ("_session", "suffix"),
+            ("token", "contains"),
+            ("id", "contains"),
+            (r"uid_[0-9]+$", "regex"),
+            (r"[a-z]+_sess$", "regex"),
+        ],
     )
     def test_generic_patterns(self, name: str, match: MatchKind) -> None:
         """Short prefixes and patterns whose literal part is generic are generic."""
@@ -341,10 +427,19 @@ class TestGenericNames:
 
     @pytest.mark.parametrize(
         ("name", "match"),
-        [("intercom-session-", "prefix"), ("_hjSession_", "prefix"), ("OptanonConsent", "exact"),
-         ("euconsent-v2", "exact"), (r"mp_[0-9a-f]+_mixpanel$", "regex"), ("_ga", "exact"),
-         ("_ga_", "prefix"), ("_fbp", "exact"), ("__qca", "exact"), ("TSLA_pref", "exact"),
-         ("_pk_id", "prefix")],
+        [
+            ("intercom-session-", "prefix"),
+            ("_hjSession_", "prefix"),
+            ("OptanonConsent", "exact"),
+            ("euconsent-v2", "exact"),
+            (r"mp_[0-9a-f]+_mixpanel$", "regex"),
+            ("_ga", "exact"),
+            ("_ga_", "prefix"),
+            ("_fbp", "exact"),
+            ("__qca", "exact"),
+            ("TSLA_pref", "exact"),
+            ("_pk_id", "prefix"),
+        ],
     )
     def test_distinctive(self, name: str, match: MatchKind) -> None:
         """Long vendor-specific names and the listed well-known short names are not."""
@@ -366,9 +461,15 @@ class TestGenericNames:
 
 
 def _signature(signature_id: str, organisation: str | None, *hosts: str) -> Signature:
-    return Signature(id=signature_id, name=signature_id, vendor=Vendor(name="V"),
-                     category="advertising", consent="marketing", hosts=hosts,
-                     organisation=organisation)
+    return Signature(
+        id=signature_id,
+        name=signature_id,
+        vendor=Vendor(name="V"),
+        category="advertising",
+        consent="marketing",
+        hosts=hosts,
+        organisation=organisation,
+    )
 
 
 class TestOwnership:
@@ -409,8 +510,16 @@ class TestOwnership:
 
     def test_related_domains(self, db: SignatureDB) -> None:
         """The current owner's domains, subsidiaries included, for any of its hosts."""
-        family = frozenset({"bigco.example", "bigco-static.example", "tube.example",
-                            "tubeimg.example", "oldads.example", "bigco-analytics.example"})
+        family = frozenset(
+            {
+                "bigco.example",
+                "bigco-static.example",
+                "tube.example",
+                "tubeimg.example",
+                "oldads.example",
+                "bigco-analytics.example",
+            }
+        )
         assert db.related_domains("www.tube.example") == family
         assert db.related_domains("x.oldads.example") == family
         assert db.related_domains("unknown.example") == frozenset({"unknown.example"})
@@ -430,12 +539,19 @@ class TestOwnership:
 
     def test_parse_related_sets(self) -> None:
         """Every kind of member joins the set; broken members are skipped."""
-        sets = parse_related_website_sets({"sets": [
-            {"primary": "https://a.example", "associatedSites": ["https://b.example", 3],
-             "serviceSites": ["https://c.example/"],
-             "ccTLDs": {"https://a.example": ["https://a.example.de"]}},
-            "broken",
-        ]})
+        sets = parse_related_website_sets(
+            {
+                "sets": [
+                    {
+                        "primary": "https://a.example",
+                        "associatedSites": ["https://b.example", 3],
+                        "serviceSites": ["https://c.example/"],
+                        "ccTLDs": {"https://a.example": ["https://a.example.de"]},
+                    },
+                    "broken",
+                ]
+            }
+        )
         assert sets["c.example"] == frozenset(
             {"a.example", "b.example", "c.example", "a.example.de"}
         )
@@ -444,11 +560,15 @@ class TestOwnership:
     def test_built_in_code(self) -> None:
         """A database built in code answers too; first signature by id owns a domain."""
         db = SignatureDB(
-            signatures=[_signature("b", "org-b", "*.shared.example"),
-                        _signature("a", "org-a", "shared.example"),
-                        _signature("c", "missing", "*.c.example")],
-            organisations=[Organisation(id="org-a", name="A"),
-                           Organisation(id="org-b", name="B", parent="org-b")],
+            signatures=[
+                _signature("b", "org-b", "*.shared.example"),
+                _signature("a", "org-a", "shared.example"),
+                _signature("c", "missing", "*.c.example"),
+            ],
+            organisations=[
+                Organisation(id="org-a", name="A"),
+                Organisation(id="org-b", name="B", parent="org-b"),
+            ],
         )
         assert db.domain_owner("shared.example") == db.organisation("org-a")
         assert db.domain_owner("c.example") is None
@@ -465,15 +585,18 @@ class TestBundled:
         assert db.organisations
         assert [s.id for s in db if db.organisation_of(s) is None] == []
         used = {s.organisation for s in db} | {o.parent for o in db.organisations}
-        idle = [o.id for o in db.organisations
-                if o.id not in used and not o.domains and not o.hosting]
+        idle = [
+            o.id for o in db.organisations if o.id not in used and not o.domains and not o.hosting
+        ]
         assert idle == []
 
     def test_generic_names_are_bound(self) -> None:
         """No bundled cookie rule with a generic name is left unbound."""
         db = load_signatures()
         unbound = [
-            (s.id, p.name) for s in db for p in s.cookies
+            (s.id, p.name)
+            for s in db
+            for p in s.cookies
             if not p.domains and is_generic_cookie_name(p.name, p.match)
         ]
         assert unbound == []
@@ -492,28 +615,43 @@ class TestBundled:
 
 
 _value = st.one_of(
-    st.none(), st.booleans(), st.integers(-2, 2), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.text(max_size=12),
     st.sampled_from(["co.uk", "github.io", "bigco", "a..b", "UPPER.example", "x.example"]),
-    st.lists(st.sampled_from(["tube.example", "co.uk", "*.x.example", "", "b.example"]),
-             max_size=3),
+    st.lists(
+        st.sampled_from(["tube.example", "co.uk", "*.x.example", "", "b.example"]), max_size=3
+    ),
     st.dictionaries(st.sampled_from(["id", "name", "a"]), st.text(max_size=5), max_size=2),
 )
 _organisation_members = st.sampled_from(
-    ["id", "name", "parent", "aliases", "country", "dpf", "domains", "hosting", "kind",
-     "homepage", "sources", "extra"]
+    [
+        "id",
+        "name",
+        "parent",
+        "aliases",
+        "country",
+        "dpf",
+        "domains",
+        "hosting",
+        "kind",
+        "homepage",
+        "sources",
+        "extra",
+    ]
 )
 _signature_members = st.sampled_from(["organisation", "provenance", "cookies", "hosts"])
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     organisation_edits=st.lists(
         st.tuples(st.integers(0, 5), _organisation_members, _value), max_size=4
     ),
-    signature_edits=st.lists(
-        st.tuples(st.integers(0, 3), _signature_members, _value), max_size=3
-    ),
+    signature_edits=st.lists(st.tuples(st.integers(0, 3), _signature_members, _value), max_size=3),
     version=st.sampled_from([1, 2]),
 )
 def test_near_valid_never_leaks(

@@ -19,4 +19,5 @@ def test_no_owners_knows_no_organisation() -> None:
 def test_query_of_separators_only() -> None:
     """A query of separators alone is kept as it is."""
     assert short_url(parse_url("https://t.example/c?&&"), personal=True) == (
-        "https://t.example/c?&&")
+        "https://t.example/c?&&"
+    )

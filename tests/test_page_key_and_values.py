@@ -13,11 +13,17 @@ from .builders import entry, har
 
 def test_entry_without_pageref_joins_the_latest_page_started() -> None:
     """An entry without pageref belongs to the last page started before it, else the first."""
-    document = json.loads(har(
-        entry("https://www.shop.example/early", started="2024-05-01T09:59:00.000Z", page=None),
-        entry("https://www.shop.example/a", started="2024-05-01T10:00:05.000Z", page=None),
-        entry("https://www.shop.example/b", started="2024-05-01T10:01:05.000Z", page=None),
-        pages=(("page_1", "https://www.shop.example/"), ("page_2", "https://www.shop.example/2"))))
+    document = json.loads(
+        har(
+            entry("https://www.shop.example/early", started="2024-05-01T09:59:00.000Z", page=None),
+            entry("https://www.shop.example/a", started="2024-05-01T10:00:05.000Z", page=None),
+            entry("https://www.shop.example/b", started="2024-05-01T10:01:05.000Z", page=None),
+            pages=(
+                ("page_1", "https://www.shop.example/"),
+                ("page_2", "https://www.shop.example/2"),
+            ),
+        )
+    )
     document["log"]["pages"][1]["startedDateTime"] = "2024-05-01T10:01:00Z"
     capture = load_har(json.dumps(document).encode())
     key = page_key(capture)

@@ -27,14 +27,14 @@ def test_row_group_per_capture(tmp_path: Path) -> None:
             writer.write(record)
     captures = pq.ParquetFile(tmp_path / "e.captures.parquet")
     assert captures.metadata.num_row_groups == 3
-    assert captures.read().column("capture").to_pylist() == ["site0.har", "site1.har",
-                                                            "site2.har"]
+    assert captures.read().column("capture").to_pylist() == ["site0.har", "site1.har", "site2.har"]
     tags = pq.read_table(tmp_path / "e.tags.parquet")
     assert tags.num_rows == 3 * len(example_report().tags)
 
 
 def test_error_inside_leaves_no_file(tmp_path: Path) -> None:
     """An error while writing leaves neither the files nor their partial copies."""
+
     def write_then_fail() -> None:
         with ParquetWriter(str(tmp_path / "e.parquet")) as writer:
             writer.write(_records(1)[0])

@@ -58,26 +58,30 @@ def _full_scan(psl: PublicSuffixList, name: str) -> str | None:
     labels = name.split(".")
     if "" in labels:
         return None
-    written = [label.encode("ascii").decode("idna") if label.startswith("xn--") else label
-               for label in labels]
+    written = [
+        label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+        for label in labels
+    ]
     length = 1
     for start in range(len(labels)):
         candidate = ".".join(written[start:])
         if candidate in psl.exceptions:
             length = len(labels) - start - 1
             break
-        if candidate in psl.rules or (start + 1 < len(labels)
-                                      and ".".join(written[start + 1:]) in psl.wildcards):
+        if candidate in psl.rules or (
+            start + 1 < len(labels) and ".".join(written[start + 1 :]) in psl.wildcards
+        ):
             length = len(labels) - start
             break
-    return None if length >= len(labels) else ".".join(labels[-length - 1:])
+    return None if length >= len(labels) else ".".join(labels[-length - 1 :])
 
 
 class TestPublicSuffixList:
     """The reader of the list's text format and its look-up."""
 
-    @pytest.mark.parametrize("name", [".com", ".example.com", ".example.example", "a..b.com",
-                                      "example.com.", ""])
+    @pytest.mark.parametrize(
+        "name", [".com", ".example.com", ".example.example", "a..b.com", "example.com.", ""]
+    )
     def test_empty_label(self, name: str) -> None:
         """A name with an empty label has no registrable domain and is no suffix."""
         assert public_suffix_list().registrable_domain(name) is None
@@ -105,12 +109,18 @@ class TestPublicSuffixList:
         assert psl.registrable_domain("x.y.z.w.example.co.uk") == "example.co.uk"
         assert PublicSuffixList.parse("").registrable_domain("a.b") == "a.b"
 
-    @given(labels=st.lists(st.sampled_from(["a", "www", "xn--55qx5d", "city", "ck", "co"]),
-                           max_size=6),
-           rule=st.sampled_from(sorted(
-               sorted(public_suffix_list().rules)[::20]
-               + [f"x.{w}" for w in sorted(public_suffix_list().wildcards)]
-               + sorted(public_suffix_list().exceptions))))
+    @given(
+        labels=st.lists(
+            st.sampled_from(["a", "www", "xn--55qx5d", "city", "ck", "co"]), max_size=6
+        ),
+        rule=st.sampled_from(
+            sorted(
+                sorted(public_suffix_list().rules)[::20]
+                + [f"x.{w}" for w in sorted(public_suffix_list().wildcards)]
+                + sorted(public_suffix_list().exceptions)
+            )
+        ),
+    )
     def test_same_as_full_scan(self, labels: list[str], rule: str) -> None:
         """Reading only the last labels answers as a scan of every label does."""
         psl = public_suffix_list()
@@ -160,10 +170,16 @@ class TestRegistrableDomain:
         """Any text gives a string."""
         assert isinstance(registrable_domain(host), str)
 
-    @given(labels=st.lists(st.from_regex(r"[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", fullmatch=True),
-                           min_size=1, max_size=3),
-           rule=st.sampled_from(sorted(rule for rule in public_suffix_list().rules
-                                       if not rule.isascii())))
+    @given(
+        labels=st.lists(
+            st.from_regex(r"[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", fullmatch=True),
+            min_size=1,
+            max_size=3,
+        ),
+        rule=st.sampled_from(
+            sorted(rule for rule in public_suffix_list().rules if not rule.isascii())
+        ),
+    )
     def test_punycode_and_unicode_names_agree(self, labels: list[str], rule: str) -> None:
         """Under an internationalised suffix, punycode and Unicode names answer alike."""
         name = ".".join([*labels, rule])

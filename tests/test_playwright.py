@@ -27,8 +27,13 @@ Asset = Callable[[str], Path]
 EXAMPLE = REPO / "examples" / "shop.har"
 
 
-def _zip(har_bytes: bytes, *, name: str = "har.har", bodies: bool = True,
-         method: int = zipfile.ZIP_DEFLATED) -> bytes:
+def _zip(
+    har_bytes: bytes,
+    *,
+    name: str = "har.har",
+    bodies: bool = True,
+    method: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     """Return a zip laid out as Playwright writes it: the bodies first, then the log."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=method) as archive:
@@ -80,12 +85,12 @@ class TestZip:
         assert main(["analyze", str(recording), "--format", "json"]) == 0
         document = _document(capsys.readouterr().out)
         assert {"google-analytics", "google-tag-manager", "meta-pixel"} <= {
-            t["id"] for t in document["tags"]}
+            t["id"] for t in document["tags"]
+        }
 
     def test_single_har_member_of_another_name(self, asset: Asset) -> None:
         """An archive without har.har but with one .har member reads that member."""
-        data = _zip(asset("har/playwright-attach.har").read_bytes(), name="site.har",
-                    bodies=False)
+        data = _zip(asset("har/playwright-attach.har").read_bytes(), name="site.har", bodies=False)
         assert len(load_har(data).entries) == 6
 
     def test_stored_members(self, asset: Asset) -> None:
@@ -98,8 +103,11 @@ class TestZip:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("trace.trace", b"{}")
-        with pytest.raises(HarError, match=r"a zip archive holding har\.har \(or one \*\.har "
-                           r"member\), found no member of that name"):
+        with pytest.raises(
+            HarError,
+            match=r"a zip archive holding har\.har \(or one \*\.har "
+            r"member\), found no member of that name",
+        ):
             load_har(buffer.getvalue(), name="x.zip")
 
     def test_damaged_archive(self, asset: Asset) -> None:
@@ -112,29 +120,34 @@ class TestZip:
 
     def test_bomb_stops_at_the_limit(self) -> None:
         """A member that inflates past the input limit is refused, not inflated whole."""
-        log = json.dumps({"log": {"version": "1.2", "creator": {"name": "x", "version": "1"},
-                                  "entries": []}}).encode()
+        log = json.dumps(
+            {"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": []}}
+        ).encode()
         padded = log[:-1] + b" " * (8 << 20) + b"}"  # 8 MiB that deflate to a few kB
         data = _zip(padded, bodies=False)
         assert len(data) < 100_000
-        with pytest.raises(HarError, match="expected at most 1000000 bytes, found a larger "
-                           "zip member"):
+        with pytest.raises(
+            HarError, match="expected at most 1000000 bytes, found a larger zip member"
+        ):
             load_har(data, name="bomb.zip", max_bytes=1_000_000)
         assert load_har(data, max_bytes=10 << 20).entries == ()
 
     def test_lying_sizes_stop_at_the_limit(self) -> None:
         """A member whose header understates its size still stops at the limit."""
-        log = b'{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, ' \
-              b'"entries": []' + b" " * (4 << 20) + b"}}"
+        log = (
+            b'{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, '
+            b'"entries": []' + b" " * (4 << 20) + b"}}"
+        )
         data = bytearray(_zip(log, bodies=False))
         central = data.rindex(b"PK\x01\x02")
-        data[central + 24:central + 28] = (100).to_bytes(4, "little")  # uncompressed size
+        data[central + 24 : central + 28] = (100).to_bytes(4, "little")  # uncompressed size
         with pytest.raises(HarError) as info:
             load_har(bytes(data), name="liar.zip", max_bytes=1_000_000)
         assert str(info.value).startswith("liar.zip: expected")
 
-    def test_cli_error_is_one_line(self, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cli_error_is_one_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A broken zip on the command line is one error line and exit 2."""
         path = tmp_path / "broken.zip"
         path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
@@ -143,15 +156,24 @@ class TestZip:
         assert err.startswith(f"tagsig: error: {path}: expected a HAR file, found a damaged")
         assert err.count("\n") == 1
 
-    @given(st.lists(st.sampled_from(["https://www.shop.example/", "https://t.example/p.gif",
-                                     "https://www.googletagmanager.com/gtm.js?id=GTM-1"]),
-                    min_size=1, max_size=5),
-           st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    "https://www.shop.example/",
+                    "https://t.example/p.gif",
+                    "https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                ]
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
+    )
     def test_zipped_reads_as_unzipped(self, urls: list[str], method: int) -> None:
         """Any capture, zipped, reads exactly as it reads unzipped."""
         data = har(*(entry(url) for url in urls))
-        assert load_har(_zip(data, bodies=False, method=method), name="<bytes>") == load_har(
-            data)
+        assert load_har(_zip(data, bodies=False, method=method), name="<bytes>") == load_har(data)
 
 
 class TestNoInitiators:
@@ -177,12 +199,18 @@ class TestNoInitiators:
         """Text, Markdown and HTML say unknown; JSON says the capture has no initiators."""
         report = analyze(recording)
         assert all(tag.loaded_by is None for tag in report.tags)
-        text_rows = [line for line in render(report, "text").splitlines()  # the Tags table
-                     if line.startswith(("Google Analytics  ", "Meta Pixel  "))]
+        text_rows = [
+            line
+            for line in render(report, "text").splitlines()  # the Tags table
+            if line.startswith(("Google Analytics  ", "Meta Pixel  "))
+        ]
         assert text_rows
         assert all(row.rstrip().endswith("unknown") for row in text_rows)
-        markdown_rows = [line for line in render(report, "markdown").splitlines()
-                         if line.startswith(("| Google Analytics", "| Meta Pixel"))]
+        markdown_rows = [
+            line
+            for line in render(report, "markdown").splitlines()
+            if line.startswith(("| Google Analytics", "| Meta Pixel"))
+        ]
         assert markdown_rows
         assert all(row.endswith("| unknown |") for row in markdown_rows)
         assert re.search(r"<td[^>]*>unknown</td>", render(report, "html"))
@@ -202,8 +230,7 @@ class TestMinimalMode:
         assert report.tags
         assert not report.has_sizes
         assert all(not tag.weight.sizes_recorded for tag in report.tags)
-        assert all(not page.weight.sizes_recorded for tag in report.tags
-                   for page in tag.per_page)
+        assert all(not page.weight.sizes_recorded for tag in report.tags for page in tag.per_page)
         assert "no-sizes" in {w.code for w in report.warnings}
 
     def test_every_format(self, asset: Asset) -> None:
@@ -218,7 +245,7 @@ class TestMinimalMode:
         assert "| unknown | unknown |" in markdown
         html = render(report, "html")
         assert ">0 B<" not in html
-        assert "<td class=\"n\">unknown</td>" in html
+        assert '<td class="n">unknown</td>' in html
         document = _document(render(report, "json"))
         assert document["inputs"][0]["has_sizes"] is False
         assert all(tag["sizes_recorded"] is False for tag in document["tags"])
@@ -240,8 +267,10 @@ class TestInspect:
         assert main(["inspect", str(asset("har/playwright-minimal.har")), str(EXAMPLE)]) == 0
         out = capsys.readouterr().out
         assert out.count("  not recorded: ") == 1
-        assert "  not recorded: initiators and sizes (loaded by and sizes are reported as " \
-               "unknown)\n" in out
+        assert (
+            "  not recorded: initiators and sizes (loaded by and sizes are reported as "
+            "unknown)\n" in out
+        )
 
     def test_json(self, recording: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """The JSON summary carries both facts."""

@@ -38,8 +38,7 @@ class TestLoad:
         assert policy.allowed_countries == ("FR", "DE", "IE")
         assert policy.max_cookie_days == 180
         assert policy.max_tag_bytes == 50000
-        assert policy.ignore == (Waiver(rule="unknown-third-party",
-                                        reason="our own image CDN"),)
+        assert policy.ignore == (Waiver(rule="unknown-third-party", reason="our own image CDN"),)
 
     def test_json(self, asset: Asset) -> None:
         """A JSON policy is read too."""
@@ -48,13 +47,22 @@ class TestLoad:
         assert policy.waiver("before-consent", "hotjar") is None
         assert policy.allowed_tags is None
 
-    @pytest.mark.parametrize(("name", "pointer", "message"), [
-        ("unknown-key.toml", "/tags",
-         "expected a valid policy, found: Additional properties are not allowed "
-         "('alowed' was unexpected)"),
-        ("bad-waiver.toml", "/ignore/0",
-         "expected a valid policy, found: 'reason' is a required property"),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "pointer", "message"),
+        [
+            (
+                "unknown-key.toml",
+                "/tags",
+                "expected a valid policy, found: Additional properties are not allowed "
+                "('alowed' was unexpected)",
+            ),
+            (
+                "bad-waiver.toml",
+                "/ignore/0",
+                "expected a valid policy, found: 'reason' is a required property",
+            ),
+        ],
+    )
     def test_schema_errors(self, asset: Asset, name: str, pointer: str, message: str) -> None:
         """Schema violations name the problem and its pointer."""
         path = asset(f"policy/{name}")
@@ -81,16 +89,15 @@ class TestPolicyRules:
 
     def test_strict_policy_on_example(self, asset: Asset) -> None:
         """Denied, unlisted, missing, country and bytes flags; the waiver applies."""
-        report = analyze(EXAMPLE, cookies=[EXAMPLE_JAR],
-                         policy=asset("policy/strict.toml"))
+        report = analyze(EXAMPLE, cookies=[EXAMPLE_JAR], policy=asset("policy/strict.toml"))
         (denied,) = flags(report, "policy-denied-tag", "meta-pixel")
         assert denied.severity == "high"
-        unlisted = {t.id for t in report.tags for f in t.flags
-                    if f.rule == "policy-unlisted-tag"}
+        unlisted = {t.id for t in report.tags for f in t.flags if f.rule == "policy-unlisted-tag"}
         assert unlisted == {"google-fonts", "hotjar", "intercom"}
         assert [f.message for f in report.flags if f.rule == "policy-missing-tag"] == [
             f"The policy ({asset('policy/strict.toml')}) requires the tag cookiebot, which "
-            "the inputs do not show."]
+            "the inputs do not show."
+        ]
         (country,) = flags(report, "policy-country", "google-analytics")
         assert "based in US" in country.message
         assert flags(report, "policy-tag-bytes", "google-tag-manager")
@@ -107,29 +114,31 @@ class TestPolicyRules:
 
     def test_consent_purposes(self) -> None:
         """A policy can make functional tags need consent too."""
-        report = audit(document(0, request_headers={"Cookie": "OptanonConsent=groups="
-                                                    "C0003%3A0"}),
-                       hit("https://fonts.googleapis.com/css2?family=A", 1),
-                       policy=Policy(consent_purposes=("functional",)))
+        report = audit(
+            document(0, request_headers={"Cookie": "OptanonConsent=groups=C0003%3A0"}),
+            hit("https://fonts.googleapis.com/css2?family=A", 1),
+            policy=Policy(consent_purposes=("functional",)),
+        )
         assert len(flags(report, "before-consent", "google-fonts")) == 1
         assert report.consent.needing_consent == ("functional",)
 
     def test_needing_consent_reaches_the_renderers(self) -> None:
         """The report says which purposes needed consent, and the renderers count by it."""
-        entries = (document(0), hit("https://fonts.googleapis.com/css2?family=A", 1),
-                   hit("https://www.facebook.com/tr/?id=1", 2))
+        entries = (
+            document(0),
+            hit("https://fonts.googleapis.com/css2?family=A", 1),
+            hit("https://www.facebook.com/tr/?id=1", 2),
+        )
         default = audit(*entries)
         functional = audit(*entries, policy=Policy(consent_purposes=("functional",)))
-        assert default.consent.needing_consent == ("analytics", "marketing",
-                                                   "personalization")
+        assert default.consent.needing_consent == ("analytics", "marketing", "personalization")
         assert json.loads(render(functional, "json"))["consent"]["needing_consent"] == [
-            "functional"]
-        everything = audit(*entries, policy=Policy(
-            consent_purposes=("functional", "marketing")))
+            "functional"
+        ]
+        everything = audit(*entries, policy=Policy(consent_purposes=("functional", "marketing")))
         # Google Fonts is functional, the Meta Pixel marketing.
         for report, count in ((default, 1), (functional, 1), (everything, 2)):
-            assert f'<div class="card"><b>{count}</b>need consent</div>' in render(report,
-                                                                                  "html")
+            assert f'<div class="card"><b>{count}</b>need consent</div>' in render(report, "html")
             assert f"2 tags**, {count} needing consent" in render(report, "markdown")
 
 
@@ -150,20 +159,31 @@ class TestFailOn:
         err = capsys.readouterr().err
         assert "flags at or above high severity not waived: " in err
         assert "meta-pixel (before-consent)" in err.splitlines()[-1]
-        assert main(["analyze", EXAMPLE, "--fail-on", "high", "--format", "json",
-                     "--policy", str(asset("policy/waive-high.json"))]) == 0
+        assert (
+            main(
+                [
+                    "analyze",
+                    EXAMPLE,
+                    "--fail-on",
+                    "high",
+                    "--format",
+                    "json",
+                    "--policy",
+                    str(asset("policy/waive-high.json")),
+                ]
+            )
+            == 0
+        )
         assert main(["analyze", EXAMPLE, "--format", "json"]) == 0
 
     def test_cli_bad_policy(self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
         """An invalid policy exits 2 with the error."""
-        assert main(["analyze", EXAMPLE, "--policy",
-                     str(asset("policy/unknown-key.toml"))]) == 2
+        assert main(["analyze", EXAMPLE, "--policy", str(asset("policy/unknown-key.toml"))]) == 2
         assert "tagsig: error:" in capsys.readouterr().err
 
     def test_cli_identifier(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--identifier finds a known user id in third-party requests."""
-        assert main(["analyze", EXAMPLE, "--format", "json", "--identifier",
-                     "1234567890"]) == 0
+        assert main(["analyze", EXAMPLE, "--format", "json", "--identifier", "1234567890"]) == 0
         assert "identifier in id" in capsys.readouterr().out
 
 
@@ -171,8 +191,10 @@ def test_every_rule_has_a_docs_page() -> None:
     """Each rule id the rules can raise has docs/rules/<id>.md, listed in the index."""
     import re
 
-    source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (REPO / "src" / "tagsig" / "_compliance" / "rules").glob("*.py"))
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (REPO / "src" / "tagsig" / "_compliance" / "rules").glob("*.py")
+    )
     rules = set(re.findall(r'rule="([a-z0-9-]+)"', source))
     assert len(rules) >= 20
     index = (REPO / "docs" / "rules" / "index.md").read_text(encoding="utf-8")

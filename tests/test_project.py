@@ -26,8 +26,9 @@ def _section_command(title: str) -> str:
 
 def test_readme_starts_with_the_two_commands() -> None:
     """The README's first sections are Quick start and Running the tests."""
-    headings = re.findall(r"^## (.+)$", (REPO / "README.md").read_text(encoding="utf-8"),
-                          flags=re.MULTILINE)
+    headings = re.findall(
+        r"^## (.+)$", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.MULTILINE
+    )
     assert headings[:2] == ["Quick start", "Running the tests"]
 
 
@@ -45,20 +46,48 @@ def test_quick_start_runs_the_bundled_example() -> None:
         assert (REPO / name).is_file(), name
 
 
-@pytest.mark.skipif(shutil.which("mypy") is None and not (
-    Path(sys.executable).parent / "mypy").exists(), reason="mypy is not installed")
+@pytest.mark.skipif(
+    shutil.which("mypy") is None and not (Path(sys.executable).parent / "mypy").exists(),
+    reason="mypy is not installed",
+)
 def test_mypy_strict() -> None:
     """The package, tests, benchmarks and scripts pass mypy --strict."""
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict"], cwd=REPO,
-                            capture_output=True, text=True, check=False, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff() -> None:
     """The code passes the project's ruff rules."""
     pytest.importorskip("ruff")
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=REPO,
-                            capture_output=True, text=True, check=False, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    """The repository is formatted as ``ruff format`` writes it."""
+    pytest.importorskip("ruff")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -67,9 +96,21 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the project's wheel once for the packaging tests."""
     folder = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(folder), str(REPO)],
-        capture_output=True, text=True, check=False, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(folder),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     if result.returncode != 0 and "hatchling" in result.stderr:
         pytest.skip("hatchling is not installed in this environment")
@@ -82,9 +123,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_data(wheel: Path) -> None:
     """The built wheel ships the signature data, its schema and py.typed."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"tagsig/data/signatures.json", "tagsig/data/signatures.schema.json",
-            "tagsig/data/related-website-sets.json",
-            "tagsig/py.typed", "tagsig/__init__.py", "tagsig/data/signatures.index"} <= names
+    assert {
+        "tagsig/data/signatures.json",
+        "tagsig/data/signatures.schema.json",
+        "tagsig/data/related-website-sets.json",
+        "tagsig/py.typed",
+        "tagsig/__init__.py",
+        "tagsig/data/signatures.index",
+    } <= names
     # The compiled signature index matches the JSON file shipped beside it.
     from tagsig._signatures.index import decode_layer
 
@@ -116,8 +162,15 @@ print(json.dumps({
 
 def _run_in(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in ``folder`` with a bare environment (no PYTHONPATH, no venv)."""
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    return subprocess.run(
+        command,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
 
 
 @pytest.mark.slow
@@ -129,18 +182,34 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
     catalogues must all come from the installed wheel.
     """
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300
+    )
     python = venv / "bin" / "python"
     (site_packages,) = (venv / "lib").glob("python*/site-packages")
     # The dependencies' folders only: a folder named by a .pth line has its own .pth files
     # (this environment's editable install of the checkout) left unread.
     (site_packages / "dependencies.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--quiet", str(wheel)],
-        capture_output=True, text=True, check=False, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     probe = _run_in(tmp_path, str(python), "-c", _WHEEL_PROBE)
     assert probe.returncode == 0, probe.stderr
@@ -151,8 +220,14 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
         assert found[key] is not None, key
         assert str(Path(found[key]).resolve()).startswith(installed), (key, found[key])
     assert found["irish"] != "Overview"
-    report = _run_in(tmp_path, str(venv / "bin" / "tagsig"), "analyze",
-                     str(REPO / "examples" / "shop.har"), "--format", "json")
+    report = _run_in(
+        tmp_path,
+        str(venv / "bin" / "tagsig"),
+        "analyze",
+        str(REPO / "examples" / "shop.har"),
+        "--format",
+        "json",
+    )
     assert report.returncode == 0, report.stderr
     document = json.loads(report.stdout)
     assert document["tags"], "the bundled signatures attribute the example's tags"

@@ -61,16 +61,19 @@ def test_engine_says_it_is_experimental() -> None:
     assert "without notice" in doc
 
 
-@pytest.mark.parametrize(("module", "table"), [(tagsig, tagsig._EXPORTS),
-                                               (tagsig.engine, tagsig._ENGINE_EXPORTS)])
+@pytest.mark.parametrize(
+    ("module", "table"), [(tagsig, tagsig._EXPORTS), (tagsig.engine, tagsig._ENGINE_EXPORTS)]
+)
 def test_lazy_names_match_the_static_imports(
-        module: ModuleType, table: dict[str, tuple[str, ...]]) -> None:
+    module: ModuleType, table: dict[str, tuple[str, ...]]
+) -> None:
     """The names type checkers see (TYPE_CHECKING imports) are the names served lazily."""
     tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
     checked = next(node for node in tree.body if isinstance(node, ast.If))
     static = {
         node.module: tuple(alias.name for alias in node.names)
-        for node in checked.body if isinstance(node, ast.ImportFrom)
+        for node in checked.body
+        if isinstance(node, ast.ImportFrom)
     }
     assert static == table
 
@@ -86,7 +89,8 @@ def _public() -> Iterator[tuple[str, str, object]]:
 
 @pytest.mark.parametrize(("public", "name", "obj"), list(_public()))
 def test_public_objects_are_named_by_their_public_module(
-        public: str, name: str, obj: object) -> None:
+    public: str, name: str, obj: object
+) -> None:
     """``repr``, ``help`` and pickles say ``tagsig.Report``, not the private module."""
     if not isinstance(obj, type | types.FunctionType):
         return  # type aliases and constants carry no module of their own
@@ -97,11 +101,18 @@ def test_public_objects_are_named_by_their_public_module(
 
 def test_objects_reached_only_through_a_result_are_named_publicly() -> None:
     """A class first met as a result's type (not looked up by name) is named publicly."""
-    code = ("import tagsig; r = tagsig.analyze(tagsig.load_har(__import__('sys').argv[1])); "
-            "print(type(r).__module__, type(r.tags[0]).__module__, type(r.inputs[0]).__module__)")
+    code = (
+        "import tagsig; r = tagsig.analyze(tagsig.load_har(__import__('sys').argv[1])); "
+        "print(type(r).__module__, type(r.tags[0]).__module__, type(r.inputs[0]).__module__)"
+    )
     har = Path(__file__).parent / "fixtures" / "har" / "chrome-devtools.har"
-    result = subprocess.run([sys.executable, "-c", code, str(har)], capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(har)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert result.stdout.split() == ["tagsig", "tagsig", "tagsig"]
 
 
@@ -115,24 +126,38 @@ def test_results_pickle_by_their_public_names() -> None:
         assert pickle.loads(pickle.dumps(value)) == value
 
 
-_HEAVY = ("tagsig._signatures.match", "tagsig._audit.attribute", "tagsig._inputs.psl",
-          "tagsig._audit.party", "tagsig._signatures.load")
+_HEAVY = (
+    "tagsig._signatures.match",
+    "tagsig._audit.attribute",
+    "tagsig._inputs.psl",
+    "tagsig._audit.party",
+    "tagsig._signatures.load",
+)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [
-    "Capture", "CookieJar", "Problem", "Url",
-    "Severity",
-    "Policy",
-    "Report",
-    "Flag",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Capture",
+        "CookieJar",
+        "Problem",
+        "Url",
+        "Severity",
+        "Policy",
+        "Report",
+        "Flag",
+    ],
+)
 def test_model_types_load_no_engine(name: str) -> None:
     """Touching a model type loads neither the matcher, the attribution nor the PSL."""
-    code = (f"import sys, tagsig; tagsig.{name}; "
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith('tagsig.'))))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, timeout=60)
+    code = (
+        f"import sys, tagsig; tagsig.{name}; "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('tagsig.'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     loaded = set(result.stdout.split())
     assert f"tagsig.{name}" not in loaded
     assert not loaded & set(_HEAVY), sorted(loaded & set(_HEAVY))
@@ -140,10 +165,10 @@ def test_model_types_load_no_engine(name: str) -> None:
 
 def test_import_is_light() -> None:
     """Importing tagsig loads no implementation module until a name is used."""
-    code = ("import sys, tagsig; "
-            "print(sorted(m for m in sys.modules if m.startswith('tagsig.')))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, timeout=60)
+    code = "import sys, tagsig; print(sorted(m for m in sys.modules if m.startswith('tagsig.')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert result.stdout.strip() == "['tagsig._version']"
 
 
@@ -164,7 +189,8 @@ class TestErrorTree:
     """One base class; built-in mix-ins; context in the message."""
 
     @pytest.mark.parametrize(
-        "cls", [InputError, HarError, CookieJarError, SignatureError, UnsupportedSchemaError])
+        "cls", [InputError, HarError, CookieJarError, SignatureError, UnsupportedSchemaError]
+    )
     def test_base_and_value_error(self, cls: type[TagsigError]) -> None:
         """Every error is a TagsigError and a ValueError."""
         assert issubclass(cls, TagsigError)
@@ -173,7 +199,8 @@ class TestErrorTree:
     def test_message_with_location(self) -> None:
         """The location renders as ``path#pointer`` or ``path:line``."""
         assert str(HarError("bad", path="a.har", pointer="/log/entries/0")) == (
-            "a.har#/log/entries/0: bad")
+            "a.har#/log/entries/0: bad"
+        )
         assert str(CookieJarError("bad", path="c.txt", line=3)) == "c.txt:3: bad"
         assert str(TagsigError("bad")) == "bad"
 
@@ -185,9 +212,11 @@ class TestErrorTree:
 
     def test_group(self) -> None:
         """InvalidSignatureDB is caught as TagsigError and split by except*."""
-        group = InvalidSignatureDB("invalid signature database",
-                                   [SignatureError("x", path="db.json", pointer="/a")],
-                                   path="db.json")
+        group = InvalidSignatureDB(
+            "invalid signature database",
+            [SignatureError("x", path="db.json", pointer="/a")],
+            path="db.json",
+        )
         assert isinstance(group, TagsigError)
         assert str(group) == "db.json: invalid signature database (1 problem)"
         caught = []
@@ -200,8 +229,9 @@ class TestErrorTree:
         assert [str(e) for e in again.exceptions] == ["db.json#/a: x"]
 
 
-def _loose(annotation: str, namespace: dict[str, object],
-           seen: frozenset[str] = frozenset()) -> list[str]:
+def _loose(
+    annotation: str, namespace: dict[str, object], seen: frozenset[str] = frozenset()
+) -> list[str]:
     """Return the parts of ``annotation`` that are ``Any`` or ``| object``, via aliases."""
     tree = ast.parse(annotation, mode="eval")
     found = []
@@ -216,13 +246,21 @@ def _loose(annotation: str, namespace: dict[str, object],
             elif alias is not None and not isinstance(alias, type | ModuleType):
                 found += _loose(repr(alias).replace("typing.", ""), namespace, seen | {name})
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            if any(isinstance(side, ast.Name) and side.id == "object"
-                   for side in (node.left, node.right)):
+            if any(
+                isinstance(side, ast.Name) and side.id == "object"
+                for side in (node.left, node.right)
+            ):
                 found.append(annotation)
-        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
-              and node.value.id in {"Union", "Optional"}):
-            found += [annotation for sub in ast.walk(node.slice)
-                      if isinstance(sub, ast.Name) and sub.id == "object"]
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in {"Union", "Optional"}
+        ):
+            found += [
+                annotation
+                for sub in ast.walk(node.slice)
+                if isinstance(sub, ast.Name) and sub.id == "object"
+            ]
     return found
 
 
@@ -243,8 +281,9 @@ def _annotations(obj: object) -> Iterator[tuple[str, str]]:
         for key, member in vars(klass).items():
             if key.startswith("_") and key != "__init__":
                 continue
-            function = member.fget if isinstance(member, property) else getattr(
-                member, "__func__", member)
+            function = (
+                member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+            )
             if inspect.isfunction(function):
                 for where, value in _annotations(function):
                     yield f"{key}.{where}", value
@@ -264,6 +303,9 @@ def test_public_signatures_are_precise(public: str, name: str, obj: object) -> N
     table = tagsig._EXPORTS if public == "tagsig" else tagsig._ENGINE_EXPORTS
     module = next(module for module, names in table.items() if name in names)
     namespace = vars(sys.modules[module])
-    loose = [(where, annotation) for where, annotation in _annotations(obj)
-             if _loose(annotation, namespace)]
+    loose = [
+        (where, annotation)
+        for where, annotation in _annotations(obj)
+        if _loose(annotation, namespace)
+    ]
     assert not loose, f"{public}.{name}: {loose}"

@@ -30,8 +30,9 @@ def _install_chromium() -> str | None:
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-        result = subprocess.run(command, capture_output=True, text=True, env=env,
-                                check=False, timeout=1200)
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=env, check=False, timeout=1200
+        )
         if result.returncode != 0:
             return None
     return shutil.which("chromium")
@@ -46,14 +47,26 @@ def chromium() -> str:
     return found
 
 
-def _run(chromium: str, tmp_path: Path, page: Path, *mode: str,
-         window: tuple[int, int] = (1280, 2000)) -> subprocess.CompletedProcess[str]:
+def _run(
+    chromium: str, tmp_path: Path, page: Path, *mode: str, window: tuple[int, int] = (1280, 2000)
+) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{page.stem}-{len(mode)}"
     command = [
-        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-        f"--window-size={window[0]},{window[1]}", *mode, page.as_uri(),
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--window-size={window[0]},{window[1]}",
+        *mode,
+        page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
@@ -72,8 +85,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_console_detector_sees_errors(chromium: str, tmp_path: Path) -> None:
     """The console check itself works: a page with a failing script is caught."""
     page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><p>x</p><script>missingFunction();</script>",
-                    encoding="utf-8")
+    page.write_text("<!DOCTYPE html><p>x</p><script>missingFunction();</script>", encoding="utf-8")
     result = _run(chromium, tmp_path, page, "--dump-dom")
     assert any("missingFunction" in line for line in _console_errors(result.stderr))
 
@@ -162,9 +174,9 @@ def test_layout_fits(chromium: str, tmp_path: Path, width: int, lang: str) -> No
         html = render(report, "html", lang=lang)
         name = base if lang == "en" else f"{base}-{lang}"
         page = tmp_path / f"{name}-{width}.html"
-        measured = html.replace("default-src 'none';", "default-src 'none'; "
-                                "script-src 'unsafe-inline';").replace(
-            "</body>", _MEASURE + "</body>")
+        measured = html.replace(
+            "default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';"
+        ).replace("</body>", _MEASURE + "</body>")
         page.write_text(measured, encoding="utf-8")
         result = _run(chromium, tmp_path, page, "--dump-dom", window=(width, 2000))
         assert result.returncode == 0, result.stderr[-2000:]
@@ -178,8 +190,9 @@ def test_layout_fits(chromium: str, tmp_path: Path, width: int, lang: str) -> No
         shot_page = tmp_path / f"{name}-{width}-plain.html"
         shot_page.write_text(html, encoding="utf-8")
         screenshot = tmp_path / f"{name}-{width}.png"
-        result = _run(chromium, tmp_path, shot_page, f"--screenshot={screenshot}",
-                      window=(width, 2000))
+        result = _run(
+            chromium, tmp_path, shot_page, f"--screenshot={screenshot}", window=(width, 2000)
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         assert _console_errors(result.stderr) == []
         assert _png_size(screenshot) == (width, 2000)

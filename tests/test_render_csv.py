@@ -42,11 +42,19 @@ class TestCsv:
         assert int(meta["transfer_bytes"]) == tag.weight.transfer_bytes
         assert float(meta["time_ms"]) == tag.weight.time_ms
         assert (meta["consent"], meta["loaded_by"], meta["flags"], meta["flag_rules"]) == (
-            "marketing", "google-tag-manager", "1", "before-consent")
+            "marketing",
+            "google-tag-manager",
+            "1",
+            "before-consent",
+        )
         assert meta["cookie_name"] == ""
         fr = next(r for r in rows if r["cookie_name"] == "fr")
-        assert (fr["tag_id"], fr["cookie_domain"], fr["cookie_third_party"],
-                fr["cookie_source"]) == ("meta-pixel", "facebook.com", "true", "jar")
+        assert (
+            fr["tag_id"],
+            fr["cookie_domain"],
+            fr["cookie_third_party"],
+            fr["cookie_source"],
+        ) == ("meta-pixel", "facebook.com", "true", "jar")
         assert fr["requests"] == ""
 
     def test_quoting(self) -> None:
@@ -58,7 +66,7 @@ class TestCsv:
         rows = _rows(render(odd, "csv"))
         assert rows[1]["cookie_name"] == 'a,"b"\nc'
 
-    @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"])
+    @pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"])
     def test_formula_guard(self, name: str) -> None:
         """Text a spreadsheet would run as a formula is prefixed with a quote."""
         report = example_report()
@@ -79,7 +87,8 @@ class TestPandas:
         assert tuple(frame.columns) == TAG_COLUMNS
         assert list(frame["tag_id"]) == [t.id for t in report.tags]
         assert int(frame["transfer_bytes"].sum()) == sum(
-            t.weight.transfer_bytes for t in report.tags)
+            t.weight.transfer_bytes for t in report.tags
+        )
 
     def test_cookies(self) -> None:
         """The cookies table has a row per tag cookie."""
@@ -99,11 +108,12 @@ class TestPandas:
         tag_flags = [(t.id, f.rule) for t in report.tags for f in t.flags]
         assert len(frame) == len(report.flags) + len(tag_flags)
         rows = list(zip(frame["tag_id"], frame["rule"], strict=True))
-        assert rows[len(report.flags):] == tag_flags
+        assert rows[len(report.flags) :] == tag_flags
         assert frame["tag_id"].isna().tolist() == [True] + [False] * len(tag_flags)
         assert rows[0][1] == "unknown-third-party"
         assert frame["evidence"].tolist() == [0] + [
-            len(f.evidence) for t in report.tags for f in t.flags]
+            len(f.evidence) for t in report.tags for f in t.flags
+        ]
 
     def test_unknown_table(self) -> None:
         """An unknown table name is a ValueError."""

@@ -45,10 +45,21 @@ class TestContent:
         """Summary, charts, inventory with consent purpose, flags, cookies, hosts, warnings."""
         page = render(example_report(), "html")
         assert page.startswith("<!DOCTYPE html>")
-        for needle in ("Weight per tag", "When each tag first fired", "Consent purpose",
-                       "marketing", "before-consent", "Cookies", "_ga_XYZ987",
-                       "Unknown third parties", "cdn.example-tracker.net",
-                       "google-tag-manager", "Warnings", "sanitized-har", "Consent signals"):
+        for needle in (
+            "Weight per tag",
+            "When each tag first fired",
+            "Consent purpose",
+            "marketing",
+            "before-consent",
+            "Cookies",
+            "_ga_XYZ987",
+            "Unknown third parties",
+            "cdn.example-tracker.net",
+            "google-tag-manager",
+            "Warnings",
+            "sanitized-har",
+            "Consent signals",
+        ):
             assert needle in page, needle
 
     def test_two_inline_svg_charts(self) -> None:
@@ -70,8 +81,17 @@ class TestContent:
 
     def test_no_consent_signal_noted(self) -> None:
         """Without consent signals the timeline says it cannot compare."""
-        page = render(analyze(har(entry("https://connect.facebook.net/en_US/fbevents.js",
-                                        mime="application/javascript"))), "html")
+        page = render(
+            analyze(
+                har(
+                    entry(
+                        "https://connect.facebook.net/en_US/fbevents.js",
+                        mime="application/javascript",
+                    )
+                )
+            ),
+            "html",
+        )
         assert "No consent signal was found" in page
 
     def test_empty_report(self) -> None:
@@ -95,17 +115,30 @@ class TestSelfContained:
         """No script, link, image, font or iframe; no URL to load, links only to rule pages."""
         parsed = _parse(render(example_report(), "html"))
         names = {t for t, _ in parsed.tags}
-        assert not names & {"script", "link", "img", "iframe", "object", "embed", "audio",
-                            "video", "source"}
-        urls = [v for _, attrs in parsed.tags for k, v in attrs
-                if v and k in {"src", "action", "srcset", "poster", "data"}]
+        assert not names & {
+            "script",
+            "link",
+            "img",
+            "iframe",
+            "object",
+            "embed",
+            "audio",
+            "video",
+            "source",
+        }
+        urls = [
+            v
+            for _, attrs in parsed.tags
+            for k, v in attrs
+            if v and k in {"src", "action", "srcset", "poster", "data"}
+        ]
         assert urls == []
-        links = [v or "" for tag, attrs in parsed.tags for k, v in attrs
-                 if tag == "a" and k == "href"]
+        links = [
+            v or "" for tag, attrs in parsed.tags for k, v in attrs if tag == "a" and k == "href"
+        ]
         assert links
         assert all(link.startswith(("#", f"{DOCS_URL}rules/")) for link in links)
-        assert not [k for tag, attrs in parsed.tags if tag != "a" for k, _ in attrs
-                    if k == "href"]
+        assert not [k for tag, attrs in parsed.tags if tag != "a" for k, _ in attrs if k == "href"]
 
     def test_content_security_policy(self) -> None:
         """The page forbids every network load and every script."""
@@ -114,7 +147,7 @@ class TestSelfContained:
     def test_no_url_in_style(self) -> None:
         """The style sheet loads nothing (no url(), no @import)."""
         page = render(example_report(), "html")
-        style = page[page.index("<style>"):page.index("</style>")]
+        style = page[page.index("<style>") : page.index("</style>")]
         assert "url(" not in style
         assert "@import" not in style
 
@@ -141,7 +174,7 @@ class TestEscaping:
     def test_title_escaped(self) -> None:
         """The page title (from the input path) is escaped."""
         page = render(hostile_report(), "html")
-        title = page[page.index("<title>"):page.index("</title>")]
+        title = page[page.index("<title>") : page.index("</title>")]
         assert "<script>" not in title
 
 
@@ -161,8 +194,11 @@ class TestFindings:
         """One folded group per severity, one per tag inside; the serious ones open."""
         page = render(example_report(), "html")
         findings = page.split('<h2 id="findings">Findings</h2>', 1)[1]
-        groups = re.findall(r'<details class="severity"( open)?><summary><span class="badge '
-                            r'(\w+)">', findings)
+        groups = re.findall(
+            r'<details class="severity"( open)?><summary><span class="badge '
+            r'(\w+)">',
+            findings,
+        )
         assert groups == [(" open", "high"), (" open", "medium")]
         assert findings.count('<details class="tag"') == 2
 
@@ -183,8 +219,7 @@ class TestFindings:
         report = example_report()
         meta = report.tag("meta-pixel")
         assert meta is not None
-        own = evolve(report, tags=tuple(evolve(t, own=t.id == "meta-pixel")
-                                        for t in report.tags))
+        own = evolve(report, tags=tuple(evolve(t, own=t.id == "meta-pixel") for t in report.tags))
         charts = "".join(re.findall(r"<svg.*?</svg>", render(own, "html"), re.DOTALL))
         assert "Meta Pixel" not in charts
         assert "Hotjar" in charts
@@ -193,11 +228,12 @@ class TestFindings:
         """The label column grows with the longest tag name; no name is cut at 32 letters."""
         report = example_report()
         name = "Google Campaign Manager 360 and Display & Video 360 (DoubleClick)"
-        tags = tuple(evolve(t, signature=evolve(t.signature, name=name))
-                     if t.id == "meta-pixel" else t for t in report.tags)
+        tags = tuple(
+            evolve(t, signature=evolve(t.signature, name=name)) if t.id == "meta-pixel" else t
+            for t in report.tags
+        )
         page = render(evolve(report, tags=tags), "html")
-        label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end">Google Campaign',
-                          page)
+        label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end">Google Campaign', page)
         assert label is not None
         assert float(label.group(1)) - text_width("Google Campaign Manager 360 and") > 0
         assert "Google Campaign Manager 360 and Display" in page.split("<svg", 1)[1]

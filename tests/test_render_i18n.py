@@ -25,10 +25,13 @@ HUMAN = ("text", "markdown", "html")
 def _with_high_flags(report: Report, count: int) -> Report:
     """Return ``report`` with ``count`` high flags on its first tag and no other flag."""
     tag = report.tags[0]
-    flags = tuple(Flag(rule="before-consent", severity="high", message=f"m{n}", tag=tag.id)
-                  for n in range(count))
-    return evolve(report, tags=(evolve(tag, flags=flags),
-                                *(evolve(t, flags=()) for t in report.tags[1:])))
+    flags = tuple(
+        Flag(rule="before-consent", severity="high", message=f"m{n}", tag=tag.id)
+        for n in range(count)
+    )
+    return evolve(
+        report, tags=(evolve(tag, flags=flags), *(evolve(t, flags=()) for t in report.tags[1:]))
+    )
 
 
 class TestEnglishIsUnchanged:
@@ -54,10 +57,18 @@ class TestIrishReports:
     def test_text_labels(self) -> None:
         """Table titles, columns, the verdict and the details are Irish."""
         text = render_text(example_report(), lang="ga")
-        for label in ("Clibeanna", "Fianáin", "Bratacha", "Comharthaí toilithe", "Rabhaidh",
-                      "Mionsonraí (fianaise agus botúin choitianta, de réir clibe)",
-                      "Gníomh ag teastáil: 1 thoradh de dhéine ard agus 1 meánach",
-                      "déine", "riail", "céad pháirtí"):
+        for label in (
+            "Clibeanna",
+            "Fianáin",
+            "Bratacha",
+            "Comharthaí toilithe",
+            "Rabhaidh",
+            "Mionsonraí (fianaise agus botúin choitianta, de réir clibe)",
+            "Gníomh ag teastáil: 1 thoradh de dhéine ard agus 1 meánach",
+            "déine",
+            "riail",
+            "céad pháirtí",
+        ):
             assert label in text, label
         assert "Action needed" not in text
         assert not re.search(r"\bseverity\b", text)
@@ -66,8 +77,12 @@ class TestIrishReports:
         """The Markdown title, sections and table headers are Irish."""
         text = render_markdown(example_report(), lang="ga", cwd="/")
         assert text.startswith("# Clibeanna tríú páirtí: gníomh ag teastáil\n")
-        for label in ("## Torthaí le gníomhú orthu", "| Déine | Clib | Riail | Toradh |",
-                      "<summary>Clibeanna (", "Ionchuir: "):
+        for label in (
+            "## Torthaí le gníomhú orthu",
+            "| Déine | Clib | Riail | Toradh |",
+            "<summary>Clibeanna (",
+            "Ionchuir: ",
+        ):
             assert label in text, label
         assert "Findings to act on" not in text
 
@@ -82,9 +97,13 @@ class TestIrishReports:
         page = render_html(example_report(), lang="ga")
         assert '<html lang="ga">' in page
         assert '<div class="tagsig-report" lang="ga">' in page
-        for label in ("<h1>Clibeanna tríú páirtí</h1>", "<h2 id=\"findings\">Torthaí</h2>",
-                      "<th>Soláthraí</th>", "<h2>Meáchan de réir clibe</h2>",
-                      'aria-label="Meáchan de réir clibe"'):
+        for label in (
+            "<h1>Clibeanna tríú páirtí</h1>",
+            '<h2 id="findings">Torthaí</h2>',
+            "<th>Soláthraí</th>",
+            "<h2>Meáchan de réir clibe</h2>",
+            'aria-label="Meáchan de réir clibe"',
+        ):
             assert label in page, label
         assert "<h2>Cookies</h2>" not in page
 
@@ -115,17 +134,25 @@ class TestIrishReports:
 class TestIrishPlurals:
     """Counts choose among Irish's five forms (one, two, few, many, other)."""
 
-    @pytest.mark.parametrize(("count", "expected"), [
-        (1, "1 thoradh de dhéine ard"), (2, "2 thoradh de dhéine ard"),
-        (5, "5 thoradh de dhéine ard"), (8, "8 dtoradh de dhéine ard"),
-        (12, "12 toradh de dhéine ard")])
+    @pytest.mark.parametrize(
+        ("count", "expected"),
+        [
+            (1, "1 thoradh de dhéine ard"),
+            (2, "2 thoradh de dhéine ard"),
+            (5, "5 thoradh de dhéine ard"),
+            (8, "8 dtoradh de dhéine ard"),
+            (12, "12 toradh de dhéine ard"),
+        ],
+    )
     def test_verdict(self, count: int, expected: str) -> None:
         """The verdict's count of high findings lenites, eclipses or stays plain."""
         _, words = verdict(_with_high_flags(example_report(), count), Translator("ga"))
         assert words == f"Gníomh ag teastáil: {expected}, faoi 1 chlib nó faoin suíomh."
 
-    @pytest.mark.parametrize(("count", "expected"), [
-        (1, "1 high-severity finding, about 1 tag"), (2, "2 high-severity findings")])
+    @pytest.mark.parametrize(
+        ("count", "expected"),
+        [(1, "1 high-severity finding, about 1 tag"), (2, "2 high-severity findings")],
+    )
     def test_english_verdict(self, count: int, expected: str) -> None:
         """English keeps its two forms."""
         _, words = verdict(_with_high_flags(example_report(), count))
@@ -149,9 +176,16 @@ class TestLocaleFormats:
     def test_cookie_lifetime_date_and_days(self) -> None:
         """A lifetime in days takes its plural form; an expiry date is written in Irish."""
         expires = datetime(2027, 3, 17, tzinfo=UTC)
-        dated = TagCookie(name="_ga", domain="example.com", source="response",
-                          expires=expires, lifetime_days=None, third_party=False,
-                          evidence="name", input=0)
+        dated = TagCookie(
+            name="_ga",
+            domain="example.com",
+            source="response",
+            expires=expires,
+            lifetime_days=None,
+            third_party=False,
+            evidence="name",
+            input=0,
+        )
         assert cookie_lifetime(dated) == "until 2027-03-17"
         assert cookie_lifetime(dated, Translator("ga")) == "go dtí 17 Márta 2027"
         counted = evolve(dated, lifetime_days=8.0)
@@ -165,14 +199,14 @@ class TestCommandLine:
 
     def test_lang_option(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``--lang ga`` gives the Irish text report."""
-        assert main(["analyze", str(EXAMPLE), "--cookies", str(EXAMPLE_JAR),
-                     "--lang", "ga"]) == 0
+        assert main(["analyze", str(EXAMPLE), "--cookies", str(EXAMPLE_JAR), "--lang", "ga"]) == 0
         out = capsys.readouterr().out
         assert "Clibeanna" in out
         assert "Unknown third parties" not in out
 
-    def test_locale_chooses(self, capsys: pytest.CaptureFixture[str],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_locale_chooses(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Without ``--lang``, ``LANG=ga_IE.UTF-8`` chooses Irish; ``--lang en`` wins."""
         for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
             monkeypatch.delenv(variable, raising=False)
@@ -205,11 +239,16 @@ def test_irish_reports_hold_no_english_label() -> None:
     with (REPO / "src" / "tagsig" / "locale" / "tagsig.pot").open("rb") as f:
         template = read_po(f)
     ga = Translator("ga")
-    labels = {m.id for m in template if isinstance(m.id, str) and " " in m.id
-              and "{" not in m.id and ga.gettext(m.id) != m.id}
+    labels = {
+        m.id
+        for m in template
+        if isinstance(m.id, str) and " " in m.id and "{" not in m.id and ga.gettext(m.id) != m.id
+    }
     report = analyze_example_with_policy()
-    report = evolve(report, tags=tuple(evolve(t, signature=evolve(t.signature, mistakes=()))
-                                       for t in report.tags))
+    report = evolve(
+        report,
+        tags=tuple(evolve(t, signature=evolve(t.signature, mistakes=())) for t in report.tags),
+    )
     for fmt in HUMAN:
         text = html.unescape(render(report, fmt, lang="ga"))
         left = sorted(label for label in labels if label in text)
@@ -222,5 +261,4 @@ def analyze_example_with_policy() -> Report:
 
     from .conftest import FIXTURES
 
-    return analyze(EXAMPLE, cookies=[EXAMPLE_JAR],
-                   policy=FIXTURES / "policy" / "strict.toml")
+    return analyze(EXAMPLE, cookies=[EXAMPLE_JAR], policy=FIXTURES / "policy" / "strict.toml")

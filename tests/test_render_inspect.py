@@ -18,33 +18,56 @@ ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e")
 
 def _hostile_har(path: Path) -> Path:
     entry = {
-        "startedDateTime": "2024-01-01T00:00:00Z", "time": 1,
-        "request": {"method": "GET", "url": "https://cdn.example.com/x", "httpVersion": "HTTP/1.1",
-                    "headers": [{"name": "Cookie", "value": "c\x1b[5m=1"}], "queryString": [],
-                    "cookies": [{"name": "k\x1b[1m", "value": "v"}], "headersSize": -1,
-                    "bodySize": 0},
-        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
-                     "headers": [], "cookies": [{"name": "set\x9b31m", "value": "1"}],
-                     "content": {"size": 0, "mimeType": "text/html"}, "redirectURL": "",
-                     "headersSize": -1, "bodySize": 0},
-        "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0},
+        "startedDateTime": "2024-01-01T00:00:00Z",
+        "time": 1,
+        "request": {
+            "method": "GET",
+            "url": "https://cdn.example.com/x",
+            "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "Cookie", "value": "c\x1b[5m=1"}],
+            "queryString": [],
+            "cookies": [{"name": "k\x1b[1m", "value": "v"}],
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": 200,
+            "statusText": "OK",
+            "httpVersion": "HTTP/1.1",
+            "headers": [],
+            "cookies": [{"name": "set\x9b31m", "value": "1"}],
+            "content": {"size": 0, "mimeType": "text/html"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 0, "receive": 0},
     }
-    har = {"log": {"version": "1.2",
-                   "creator": {"name": "evil\x1b[31mproducer", "version": "1\x1b]0;title\x07"},
-                   "browser": {"name": "B\u202erowser\x1b[2J", "version": "1"},
-                   "pages": [], "entries": [entry]}}
+    har = {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "evil\x1b[31mproducer", "version": "1\x1b]0;title\x07"},
+            "browser": {"name": "B\u202erowser\x1b[2J", "version": "1"},
+            "pages": [],
+            "entries": [entry],
+        }
+    }
     path.write_text(json.dumps(har), encoding="utf-8")
     return path
 
 
 def _hostile_jar(path: Path) -> Path:
-    path.write_text("# Netscape HTTP Cookie File\n"
-                    ".example.com\tTRUE\t/\tFALSE\t0\tna\x1b[31mme\tv\n", encoding="utf-8")
+    path.write_text(
+        "# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\tna\x1b[31mme\tv\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def test_inspect_prints_no_control_characters(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_prints_no_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Escape sequences in a producer, browser or cookie name reach the terminal as ``?``."""
     har = _hostile_har(tmp_path / "capture.har")
     jar = _hostile_jar(tmp_path / "jar.txt")

@@ -16,11 +16,18 @@ from tagsig._render.markdown import GITHUB_COMMENT_LIMIT, markdown_text, render_
 from .conftest import CORPUS, REPO
 from .reports import EXAMPLE, EXAMPLE_JAR, example_report, hostile_report
 
-LARGEST = [CORPUS / "har" / name for name in (
-    "sitespeedio__sitespeed.io__test__fixtures__www-theverge-com.har",
-    "Lookyloo__har2tree__tests__data__lalibre__001.har",
-    "mrname__haralyzer__tests__data__cnn-chrome.har",
-)] if CORPUS.is_dir() else []
+LARGEST = (
+    [
+        CORPUS / "har" / name
+        for name in (
+            "sitespeedio__sitespeed.io__test__fixtures__www-theverge-com.har",
+            "Lookyloo__har2tree__tests__data__lalibre__001.har",
+            "mrname__haralyzer__tests__data__cnn-chrome.har",
+        )
+    ]
+    if CORPUS.is_dir()
+    else []
+)
 """The captures with the longest Markdown (theverge was 70,273 characters unbounded)."""
 
 
@@ -58,14 +65,25 @@ class TestContent:
         text = render(example_report(), "markdown")
         assert text.startswith("# Third-party tags: action needed\n")
         summary, _, details = text.partition("<details>")
-        for needle in ("**Action needed: 1 high-severity finding and 1 medium",
-                       "**8 tags**", "## Findings to act on", "**high**", "Meta Pixel",
-                       "## Tags that need consent", "> **Warning** (sanitized-har)",
-                       "signatures sha256:"):
+        for needle in (
+            "**Action needed: 1 high-severity finding and 1 medium",
+            "**8 tags**",
+            "## Findings to act on",
+            "**high**",
+            "Meta Pixel",
+            "## Tags that need consent",
+            "> **Warning** (sanitized-har)",
+            "signatures sha256:",
+        ):
             assert needle in summary, needle
-        for needle in ("<summary>Tags (", "<summary>Evidence and common mistakes",
-                       "<summary>Cookies (", "<summary>Consent signals (",
-                       "<summary>Unknown third parties (", "cdn.example-tracker.net"):
+        for needle in (
+            "<summary>Tags (",
+            "<summary>Evidence and common mistakes",
+            "<summary>Cookies (",
+            "<summary>Consent signals (",
+            "<summary>Unknown third parties (",
+            "cdn.example-tracker.net",
+        ):
             assert needle in details, needle
         assert text.count("<details>") == text.count("</details>")
 
@@ -77,7 +95,8 @@ class TestContent:
         assert [t for t, _ in parsed.tags].count("table") == 5
         tags = text.split("<summary>Tags (", 1)[1].split("</details>", 1)[0]
         assert sum(1 for line in tags.splitlines() if line.startswith("| ")) == (
-            2 + len(report.third_party_tags))
+            2 + len(report.third_party_tags)
+        )
 
     def test_evidence_and_mistakes_per_tag(self) -> None:
         """A tag with flags shows each flag's evidence and the catalogue's common mistakes."""
@@ -169,8 +188,7 @@ class TestBaseline:
     def test_unchanged(self) -> None:
         """The same report as baseline shows that nothing changed."""
         report = example_report()
-        assert "Nothing changed." in render_markdown(report,
-                                                     baseline=diff_reports(report, report))
+        assert "Nothing changed." in render_markdown(report, baseline=diff_reports(report, report))
 
 
 class TestEscaping:
@@ -188,8 +206,9 @@ class TestEscaping:
         names = [t for t, _ in parsed.tags]
         assert "script" not in names
         assert "img" not in names
-        assert all((attrs["href"] or "").startswith(DOCS_URL) for tag, attrs in parsed.tags
-                   if tag == "a")
+        assert all(
+            (attrs["href"] or "").startswith(DOCS_URL) for tag, attrs in parsed.tags if tag == "a"
+        )
         assert "h1" in names  # the report's own heading
         assert names.count("h1") == 1  # "# heading" inside a value stays text
         table = markdown.split("<summary>Tags (", 1)[1].split("\n\n", 1)[1]

@@ -23,13 +23,17 @@ def test_signatures_built_in_memory() -> None:
 
 def test_dated_layered_signatures() -> None:
     """A dated database of several layers names its date and its layers."""
-    report = evolve(example_report(),
-                    signatures=SignatureVersion(version="sha256:abc", date="2026-01-02",
-                                                layers=3))
+    report = evolve(
+        example_report(),
+        signatures=SignatureVersion(version="sha256:abc", date="2026-01-02", layers=3),
+    )
     text = provenance(report)
     assert "signatures sha256:abc of 2026-01-02 (3 layers)" in text
     assert json.loads(render(report, "json"))["signature_database"] == {
-        "version": "sha256:abc", "date": "2026-01-02", "layers": 3}
+        "version": "sha256:abc",
+        "date": "2026-01-02",
+        "layers": 3,
+    }
 
 
 def test_explain_unknown_tag() -> None:

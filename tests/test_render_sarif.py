@@ -18,13 +18,37 @@ from .conftest import REPO
 from .reports import example_report, hostile_report
 
 _MESSAGE = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
-_ARTIFACT_LOCATION = {"type": "object", "required": ["uri"], "properties": {
-    "uri": {"type": "string", "format": "uri-reference"}, "uriBaseId": {"type": "string"},
-    "index": {"type": "integer", "minimum": 0}}}
+_ARTIFACT_LOCATION = {
+    "type": "object",
+    "required": ["uri"],
+    "properties": {
+        "uri": {"type": "string", "format": "uri-reference"},
+        "uriBaseId": {"type": "string"},
+        "index": {"type": "integer", "minimum": 0},
+    },
+}
 _LOGICAL_LOCATION_KINDS = [
-    "function", "member", "module", "namespace", "parameter", "resource", "returnType",
-    "type", "variable", "object", "array", "property", "value", "element", "text",
-    "attribute", "comment", "declaration", "dtd", "processingInstruction"]
+    "function",
+    "member",
+    "module",
+    "namespace",
+    "parameter",
+    "resource",
+    "returnType",
+    "type",
+    "variable",
+    "object",
+    "array",
+    "property",
+    "value",
+    "element",
+    "text",
+    "attribute",
+    "comment",
+    "declaration",
+    "dtd",
+    "processingInstruction",
+]
 
 # The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json) that tagsig's logs use.
 SARIF_SUBSET: dict[str, Any] = {
@@ -33,58 +57,133 @@ SARIF_SUBSET: dict[str, Any] = {
     "properties": {
         "$schema": {"type": "string", "format": "uri"},
         "version": {"const": "2.1.0"},
-        "runs": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "required": ["tool"],
-            "properties": {
-                "tool": {"type": "object", "required": ["driver"], "properties": {
-                    "driver": {"type": "object", "required": ["name"], "properties": {
-                        "name": {"type": "string"}, "version": {"type": "string"},
-                        "rules": {"type": "array", "uniqueItems": True, "items": {
-                            "type": "object", "required": ["id"], "properties": {
-                                "id": {"type": "string"}, "name": {"type": "string"},
-                                "shortDescription": _MESSAGE, "fullDescription": _MESSAGE,
-                                "defaultConfiguration": {"type": "object", "properties": {
-                                    "level": {"enum": ["none", "note", "warning", "error"]},
-                                }},
-                            }}},
-                    }},
-                }},
-                "artifacts": {"type": "array", "items": {"type": "object", "properties": {
-                    "location": _ARTIFACT_LOCATION,
-                    "roles": {"type": "array", "items": {"type": "string"}}}}},
-                "results": {"type": "array", "items": {
-                    "type": "object",
-                    "required": ["message"],
-                    "properties": {
-                        "ruleId": {"type": "string"},
-                        "ruleIndex": {"type": "integer", "minimum": -1},
-                        "level": {"enum": ["none", "note", "warning", "error"]},
-                        "message": _MESSAGE,
-                        "locations": {"type": "array", "items": {"type": "object", "properties": {
-                            "physicalLocation": {"type": "object", "properties": {
-                                "artifactLocation": _ARTIFACT_LOCATION}},
-                            "logicalLocations": {"type": "array", "items": {
-                                "type": "object", "properties": {
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["tool"],
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {
                                     "name": {"type": "string"},
-                                    "fullyQualifiedName": {"type": "string"},
-                                    "kind": {"enum": _LOGICAL_LOCATION_KINDS}}}},
-                            "message": _MESSAGE}}},
-                        "partialFingerprints": {"type": "object",
-                                                "additionalProperties": {"type": "string"}},
-                        "properties": {"type": "object"},
+                                    "version": {"type": "string"},
+                                    "rules": {
+                                        "type": "array",
+                                        "uniqueItems": True,
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id"],
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "shortDescription": _MESSAGE,
+                                                "fullDescription": _MESSAGE,
+                                                "defaultConfiguration": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "level": {
+                                                            "enum": [
+                                                                "none",
+                                                                "note",
+                                                                "warning",
+                                                                "error",
+                                                            ]
+                                                        },
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
                     },
-                }},
-                "invocations": {"type": "array", "items": {
-                    "type": "object", "required": ["executionSuccessful"], "properties": {
-                        "executionSuccessful": {"type": "boolean"},
-                        "toolExecutionNotifications": {"type": "array", "items": {
-                            "type": "object", "required": ["message"],
-                            "properties": {"message": _MESSAGE, "level": {
-                                "enum": ["none", "note", "warning", "error"]}}}}}}},
-                "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "artifacts": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "location": _ARTIFACT_LOCATION,
+                                "roles": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "properties": {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": {"enum": ["none", "note", "warning", "error"]},
+                                "message": _MESSAGE,
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "artifactLocation": _ARTIFACT_LOCATION
+                                                },
+                                            },
+                                            "logicalLocations": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "name": {"type": "string"},
+                                                        "fullyQualifiedName": {"type": "string"},
+                                                        "kind": {"enum": _LOGICAL_LOCATION_KINDS},
+                                                    },
+                                                },
+                                            },
+                                            "message": _MESSAGE,
+                                        },
+                                    },
+                                },
+                                "partialFingerprints": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                },
+                                "properties": {"type": "object"},
+                            },
+                        },
+                    },
+                    "invocations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["executionSuccessful"],
+                            "properties": {
+                                "executionSuccessful": {"type": "boolean"},
+                                "toolExecutionNotifications": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["message"],
+                                        "properties": {
+                                            "message": _MESSAGE,
+                                            "level": {"enum": ["none", "note", "warning", "error"]},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                },
             },
-        }},
+        },
     },
 }
 
@@ -98,13 +197,15 @@ def _oasis_validator() -> jsonschema.Draft4Validator:
     schema = json.loads(OASIS_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(
-        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def _log(report: Any = None) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render(report or example_report(), "sarif"))
     validator = jsonschema.Draft202012Validator(
-        SARIF_SUBSET, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        SARIF_SUBSET, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)]
     assert not errors, errors[:5]
     errors = [f"{e.json_path}: {e.message}" for e in _oasis_validator().iter_errors(document)]
@@ -123,9 +224,12 @@ class TestSarif:
         assert run["tool"]["driver"]["name"] == "tagsig"
         assert run["tool"]["driver"]["informationUri"] == PROJECT_URL
         assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
-            "before-consent", "cookie-lifetime"]
-        assert [n["descriptor"]["id"] for n in
-                run["invocations"][0]["toolExecutionNotifications"]] == ["sanitized-har"]
+            "before-consent",
+            "cookie-lifetime",
+        ]
+        assert [
+            n["descriptor"]["id"] for n in run["invocations"][0]["toolExecutionNotifications"]
+        ] == ["sanitized-har"]
 
     def test_one_result_per_flag(self) -> None:
         """Each flag is a result whose ruleIndex points at its rule."""
@@ -141,8 +245,7 @@ class TestSarif:
         (run,) = _log()["runs"]
         levels = {r["ruleId"]: r["level"] for r in run["results"]}
         assert levels == {"before-consent": "error", "cookie-lifetime": "warning"}
-        assert SARIF_LEVELS == {"high": "error", "medium": "warning", "low": "note",
-                                "info": "note"}
+        assert SARIF_LEVELS == {"high": "error", "medium": "warning", "low": "note", "info": "note"}
 
     def test_entry_location(self) -> None:
         """An entry's evidence points at the capture with a /log/entries/N logical location."""
@@ -163,17 +266,24 @@ class TestSarif:
         result = next(r for r in run["results"] if r["ruleId"] == "cookie-lifetime")
         (location,) = result["locations"]
         assert location["physicalLocation"]["artifactLocation"]["uri"].endswith(
-            "examples/cookies.txt")
+            "examples/cookies.txt"
+        )
         assert location["logicalLocations"] == [{"name": "_ga", "kind": "variable"}]
 
     def test_relative_paths_use_a_base(self) -> None:
         """Relative input paths are relative URIs against %SRCROOT%."""
         report = example_report()
-        relative = evolve(report, inputs=tuple(evolve(i, path=f"captures/{n} x.har")
-                                               for n, i in enumerate(report.inputs)))
+        relative = evolve(
+            report,
+            inputs=tuple(
+                evolve(i, path=f"captures/{n} x.har") for n, i in enumerate(report.inputs)
+            ),
+        )
         (run,) = _log(relative)["runs"]
-        assert run["artifacts"][0]["location"] == {"uri": "captures/0%20x.har",
-                                                   "uriBaseId": "%SRCROOT%"}
+        assert run["artifacts"][0]["location"] == {
+            "uri": "captures/0%20x.har",
+            "uriBaseId": "%SRCROOT%",
+        }
         assert "%SRCROOT%" in run["originalUriBaseIds"]
 
     def test_fingerprints_stable(self) -> None:

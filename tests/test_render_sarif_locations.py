@@ -26,8 +26,9 @@ def _results(report: Report, rule: str) -> list[dict[str, object]]:
 
 def test_flag_without_evidence_points_at_the_first_request() -> None:
     """A flag about a tag as a whole points at the tag's first request."""
-    report, tag_id = _with_flag(Flag(rule="test-whole-tag", severity="low", tag=None,
-                                      message="about the whole tag"))
+    report, tag_id = _with_flag(
+        Flag(rule="test-whole-tag", severity="low", tag=None, message="about the whole tag")
+    )
     tag = report.tag(tag_id)
     assert tag is not None
     (result,) = _results(report, "test-whole-tag")
@@ -40,9 +41,15 @@ def test_flag_without_evidence_points_at_the_first_request() -> None:
 
 def test_evidence_without_a_request_has_no_logical_location() -> None:
     """Evidence of an input but no request points at the file alone."""
-    report, _ = _with_flag(Flag(rule="test-file-only", severity="low", tag=None,
-                                message="about the capture",
-                                evidence=(Evidence(kind="entry", input=0),)))
+    report, _ = _with_flag(
+        Flag(
+            rule="test-file-only",
+            severity="low",
+            tag=None,
+            message="about the capture",
+            evidence=(Evidence(kind="entry", input=0),),
+        )
+    )
     (result,) = _results(report, "test-file-only")
     locations = result["locations"]
     assert isinstance(locations, list)

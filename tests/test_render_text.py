@@ -21,10 +21,21 @@ class TestRenderText:
     def test_sections(self) -> None:
         """The text holds the tag table, cookies, flags, consent, unknown hosts, warnings."""
         text = render(example_report(), "text")
-        for needle in ("Tags", "Meta Pixel", "google-tag-manager", "Cookies", "_fbp",
-                       "398.96 days", "Flags", "before-consent", "Consent signals",
-                       "Unknown third parties", "cdn.example-tracker.net", "Warnings",
-                       "sanitized-har"):
+        for needle in (
+            "Tags",
+            "Meta Pixel",
+            "google-tag-manager",
+            "Cookies",
+            "_fbp",
+            "398.96 days",
+            "Flags",
+            "before-consent",
+            "Consent signals",
+            "Unknown third parties",
+            "cdn.example-tracker.net",
+            "Warnings",
+            "sanitized-har",
+        ):
             assert needle in text, needle
 
     def test_heaviest_tag_first(self) -> None:
@@ -56,8 +67,9 @@ class TestRenderText:
 
     def test_sanitized_capture_warns(self) -> None:
         """A capture without cookie headers says cookies are unavailable."""
-        capture = har(entry("https://www.googletagmanager.com/gtm.js?id=GTM-X",
-                            mime="application/javascript"))
+        capture = har(
+            entry("https://www.googletagmanager.com/gtm.js?id=GTM-X", mime="application/javascript")
+        )
         text = render(analyze(capture), "text")
         assert "cookies unavailable" in text
 
@@ -95,9 +107,13 @@ class TestDetails:
     def test_waived_flags_need_no_action(self) -> None:
         """Flags a policy waives do not count in the verdict."""
         report = example_report()
-        waived = evolve(report, tags=tuple(
-            evolve(t, flags=tuple(evolve(f, waiver="accepted") for f in t.flags))
-            for t in report.tags))
+        waived = evolve(
+            report,
+            tags=tuple(
+                evolve(t, flags=tuple(evolve(f, waiver="accepted") for f in t.flags))
+                for t in report.tags
+            ),
+        )
         assert "No high or medium finding." in render(waived, "text")
 
     def test_no_details_without_flags(self) -> None:

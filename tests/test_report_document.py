@@ -27,8 +27,9 @@ from .reports import example_report, hostile_report
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -46,8 +47,9 @@ def _corpus() -> list[Path]:
 class TestRoundTrip:
     """A document read back renders to the same JSON."""
 
-    @pytest.mark.parametrize("report", [example_report(), hostile_report()],
-                             ids=["example", "hostile"])
+    @pytest.mark.parametrize(
+        "report", [example_report(), hostile_report()], ids=["example", "hostile"]
+    )
     def test_built_reports(self, report: Report) -> None:
         """The test reports (flags, cookies, consent, hostile text) survive the round trip."""
         back = Report.from_document(_document(report))
@@ -95,9 +97,11 @@ class TestInvalid:
             Report.from_document(document, source="old.json")
         assert info.value.path == "old.json"
         assert info.value.pointer == "/tags/0/requests"
-        assert str(info.value) == ("old.json#/tags/0/requests: expected a report as "
-                                   "report.schema.json gives it: 'many' is not of type "
-                                   "'integer'")
+        assert str(info.value) == (
+            "old.json#/tags/0/requests: expected a report as "
+            "report.schema.json gives it: 'many' is not of type "
+            "'integer'"
+        )
 
     def test_other_schema_version(self) -> None:
         """A report of another schema version is refused before the schema is applied."""

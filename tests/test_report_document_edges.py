@@ -58,8 +58,9 @@ def test_signal_detail_not_a_string_unvalidated() -> None:
 def test_timeline_change_without_time() -> None:
     """A consent change needs the time it starts to hold."""
     document = _document()
-    _consent(document)["timeline"] = [{"input": 0, "time": None, "entry": 3,
-                                       "purposes": {"marketing": "granted"}}]
+    _consent(document)["timeline"] = [
+        {"input": 0, "time": None, "entry": 3, "purposes": {"marketing": "granted"}}
+    ]
     with pytest.raises(InputError, match="found null") as info:
         report_from_document(document, validate=False)
     assert info.value.pointer == "/consent/timeline/0/time"
@@ -68,8 +69,14 @@ def test_timeline_change_without_time() -> None:
 def test_timeline_change_reads_back() -> None:
     """A consent change with a time reads back as the one written."""
     document = _document()
-    _consent(document)["timeline"] = [{"input": 0, "time": "2026-03-14T09:26:56+00:00",
-                                       "entry": 3, "purposes": {"marketing": "granted"}}]
+    _consent(document)["timeline"] = [
+        {
+            "input": 0,
+            "time": "2026-03-14T09:26:56+00:00",
+            "entry": 3,
+            "purposes": {"marketing": "granted"},
+        }
+    ]
     report = report_from_document(document, validate=False)
     (change,) = report.consent.timeline
     assert change.entry == 3

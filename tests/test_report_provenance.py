@@ -32,8 +32,10 @@ class TestSignatureVersion:
         """Layering a file gives another version, and counts the layers."""
         path = tmp_path / "custom.json"
         path.write_text(json.dumps(LAYER), encoding="utf-8")
-        base, layered = signature_version(load_signatures()), signature_version(
-            load_signatures(path))
+        base, layered = (
+            signature_version(load_signatures()),
+            signature_version(load_signatures(path)),
+        )
         assert base is not None
         assert layered is not None
         assert layered.version != base.version
@@ -58,8 +60,11 @@ def test_report_records_the_database() -> None:
     assert report.signatures == signature_version(load_signatures())
     data = json.loads(render(report, "json"))
     assert report.signatures is not None
-    assert data["signature_database"] == {"version": report.signatures.version,
-                                          "date": None, "layers": 1}
+    assert data["signature_database"] == {
+        "version": report.signatures.version,
+        "date": None,
+        "layers": 1,
+    }
     assert "psl_date" in data
 
 

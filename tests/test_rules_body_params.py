@@ -16,8 +16,10 @@ TRACKER = "https://t.tracker.example/collect"
 def test_form_params_are_read_as_given() -> None:
     """A body the capture gives as form parameters is read from them, not from its text."""
     request = entry(TRACKER, method="POST", post="ignored=1")
-    request["request"]["postData"]["params"] = [{"name": "user", "value": "jane"},
-                                                {"name": "data", "value": '{"a": "b"}'}]
+    request["request"]["postData"]["params"] = [
+        {"name": "user", "value": "jane"},
+        {"name": "data", "value": '{"a": "b"}'},
+    ]
     (loaded,) = load_har(har(request)).entries
     assert entry_params(loaded) == (("user", "jane"), ("data", '{"a": "b"}'), ("data.a", "b"))
 

@@ -47,13 +47,15 @@ class TestBeforeConsent:
 
     def test_cookie_set_counts(self) -> None:
         """Cookies a tag sets before consent are evidence too."""
-        report = audit(document(0, request_headers={"Cookie": onetrust_cookie("C0004:0")}),
-                       hit(META, 1, response_headers={
-                           "Set-Cookie": "fr=abc; Domain=facebook.com; Max-Age=100"}))
+        report = audit(
+            document(0, request_headers={"Cookie": onetrust_cookie("C0004:0")}),
+            hit(
+                META, 1, response_headers={"Set-Cookie": "fr=abc; Domain=facebook.com; Max-Age=100"}
+            ),
+        )
         (flag,) = flags(report, "before-consent", "meta-pixel")
         assert "and set 1 cookie" in flag.message
-        assert [(e.kind, e.name) for e in flag.evidence if e.kind == "cookie"] == [
-            ("cookie", "fr")]
+        assert [(e.kind, e.name) for e in flag.evidence if e.kind == "cookie"] == [("cookie", "fr")]
 
     def test_cmp_never_flagged(self) -> None:
         """The consent manager's own requests are never flagged."""
@@ -63,8 +65,11 @@ class TestBeforeConsent:
 
     def test_functional_tag_not_flagged(self) -> None:
         """A functional tag (fonts) needs no consent by default."""
-        report = audit(document(0), hit("https://fonts.googleapis.com/css2?family=A", 1),
-                       document(5, request_headers=GRANTED))
+        report = audit(
+            document(0),
+            hit("https://fonts.googleapis.com/css2?family=A", 1),
+            document(5, request_headers=GRANTED),
+        )
         assert flags(report, "before-consent") == []
 
     def test_inherited_from_loader(self) -> None:
@@ -72,9 +77,12 @@ class TestBeforeConsent:
         report = audit(
             document(0),
             entry(META_SCRIPT, started="2024-05-01T10:00:00.500Z", mime="text/javascript"),
-            entry("https://fonts.googleapis.com/css2?family=A",
-                  started="2024-05-01T10:00:01.000Z", mime="text/css",
-                  initiator=script_initiator(META_SCRIPT)),
+            entry(
+                "https://fonts.googleapis.com/css2?family=A",
+                started="2024-05-01T10:00:01.000Z",
+                mime="text/css",
+                initiator=script_initiator(META_SCRIPT),
+            ),
             document(5, request_headers={"Cookie": onetrust_cookie("C0004:0,C0003:1")}),
         )
         (flag,) = flags(report, "before-consent", "google-fonts")
@@ -90,8 +98,12 @@ class TestBeforeConsent:
             document(0),
             entry(FONTS, started=at(0.2), mime="text/css"),
             entry(META_SCRIPT, started=at(0.5), mime="text/javascript"),
-            entry(FONTS + "&b", started=at(1), mime="text/css",
-                  initiator=script_initiator(META_SCRIPT)),
+            entry(
+                FONTS + "&b",
+                started=at(1),
+                mime="text/css",
+                initiator=script_initiator(META_SCRIPT),
+            ),
             document(5, request_headers=REFUSED_MARKETING),
         )
         fonts = report.tag("google-fonts")
@@ -104,8 +116,12 @@ class TestBeforeConsent:
         report = audit(
             document(0),
             entry(META_SCRIPT, started=at(0.2), mime="text/javascript"),
-            entry(GTM, started=at(0.4), mime="text/javascript",
-                  initiator=script_initiator(META_SCRIPT)),
+            entry(
+                GTM,
+                started=at(0.4),
+                mime="text/javascript",
+                initiator=script_initiator(META_SCRIPT),
+            ),
             entry(FONTS, started=at(1), mime="text/css", initiator=script_initiator(GTM)),
             document(5, request_headers=REFUSED_MARKETING),
         )
@@ -114,8 +130,10 @@ class TestBeforeConsent:
         assert gtm is not None
         assert (fonts.loaded_by, gtm.loaded_by) == ("google-tag-manager", "meta-pixel")
         (flag,) = flags(report, "before-consent", "google-fonts")
-        assert flag.message.endswith(" It is judged with the purpose of Meta Pixel, which "
-                                     "loaded it through Google Tag Manager.")
+        assert flag.message.endswith(
+            " It is judged with the purpose of Meta Pixel, which "
+            "loaded it through Google Tag Manager."
+        )
 
     def test_consent_manager_ends_the_chain(self) -> None:
         """A tag the consent manager loads does not inherit the purpose of the CMP's loader.
@@ -125,10 +143,13 @@ class TestBeforeConsent:
         report = audit(
             document(0),
             entry(META_SCRIPT, started=at(0.2), mime="text/javascript"),
-            entry(ONETRUST, started=at(0.4), mime="text/javascript",
-                  initiator=script_initiator(META_SCRIPT)),
-            entry(FONTS, started=at(1), mime="text/css",
-                  initiator=script_initiator(ONETRUST)),
+            entry(
+                ONETRUST,
+                started=at(0.4),
+                mime="text/javascript",
+                initiator=script_initiator(META_SCRIPT),
+            ),
+            entry(FONTS, started=at(1), mime="text/css", initiator=script_initiator(ONETRUST)),
             document(5, request_headers=REFUSED_MARKETING),
         )
         onetrust, fonts = report.tag("onetrust"), report.tag("google-fonts")
@@ -136,7 +157,6 @@ class TestBeforeConsent:
         assert fonts is not None
         assert (onetrust.loaded_by, fonts.loaded_by) == ("meta-pixel", "onetrust")
         assert {t for t, _ in _before(report)} == {"meta-pixel"}
-
 
 
 GA4_GRANTED = "https://region1.google-analytics.com/g/collect?v=2&tid=G-1&gcs=G111"
@@ -152,41 +172,54 @@ class TestWithoutCookieEvidence:
         The page sends the OneTrust cookie; the Meta Pixel fires; later a GA4 hit says
         through consent mode that storage is granted.
         """
-        return audit(document(0, request_headers={"Cookie": cookie}), hit(META, 1),
-                     hit(GA4_GRANTED, 2))
+        return audit(
+            document(0, request_headers={"Cookie": cookie}), hit(META, 1), hit(GA4_GRANTED, 2)
+        )
 
     def test_unsanitized_export_is_quiet(self) -> None:
         """With its cookies, the visit shows consent before the Meta Pixel: no flag."""
         assert _before(self._visit(onetrust_cookie())) == []
 
-    @pytest.mark.parametrize(("cookie", "how"), [
-        ("", "the capture carries no cookie headers (a sanitized export)"),
-        ("[61 bytes were stripped]", "the producer stripped the values of the capture's "
-         "cookie headers"),
-    ])
+    @pytest.mark.parametrize(
+        ("cookie", "how"),
+        [
+            ("", "the capture carries no cookie headers (a sanitized export)"),
+            (
+                "[61 bytes were stripped]",
+                "the producer stripped the values of the capture's cookie headers",
+            ),
+        ],
+    )
     def test_same_visit_without_cookies_is_downgraded(self, cookie: str, how: str) -> None:
         """The same visit without cookies gives a medium flag that says it is not proven."""
-        visit = self._visit(cookie) if cookie else audit(document(0), hit(META, 1),
-                                                          hit(GA4_GRANTED, 2))
+        visit = (
+            self._visit(cookie) if cookie else audit(document(0), hit(META, 1), hit(GA4_GRANTED, 2))
+        )
         assert _before(visit) == [("meta-pixel", "medium")]
         (flag,) = flags(visit, "before-consent", "meta-pixel")
-        assert flag.message.startswith("Meta Pixel made 1 request before consent for "
-                                       "marketing was given;")
-        assert f"This is not proven: {how} (<bytes>), so a consent kept in a cookie " \
+        assert flag.message.startswith(
+            "Meta Pixel made 1 request before consent for marketing was given;"
+        )
+        assert (
+            f"This is not proven: {how} (<bytes>), so a consent kept in a cookie "
             "cannot be seen" in flag.message
+        )
 
     def test_recorded_refusal_stays_high(self) -> None:
         """A refusal that a signal records is proof, with or without cookies."""
-        report = audit(document(0), hit(GA4_GRANTED.replace("G111", "G100"), 0.5),
-                       hit(META, 1))
+        report = audit(document(0), hit(GA4_GRANTED.replace("G111", "G100"), 0.5), hit(META, 1))
         assert ("meta-pixel", "high") in _before(report)
         (flag,) = flags(report, "before-consent", "meta-pixel")
         assert "not proven" not in flag.message
 
 
 def _before(report: Report) -> list[tuple[str, str]]:
-    return [(tag.id, flag.severity) for tag in report.tags for flag in tag.flags
-            if flag.rule == "before-consent"]
+    return [
+        (tag.id, flag.severity)
+        for tag in report.tags
+        for flag in tag.flags
+        if flag.rule == "before-consent"
+    ]
 
 
 class TestNoConsentSignal:
@@ -208,17 +241,20 @@ class TestNoConsentSignal:
 
     def test_empty_consent_parameters_are_no_signal(self) -> None:
         """A request with ``gdpr=0&gdpr_consent=`` gives no signal: the capture has none."""
-        report = audit(document(0, request_headers={"Cookie": "session=1"}), hit(META, 1),
-                       hit("https://match.adsrvr.org/track/cmf/generic?gdpr=0&gdpr_consent=",
-                           2))
+        report = audit(
+            document(0, request_headers={"Cookie": "session=1"}),
+            hit(META, 1),
+            hit("https://match.adsrvr.org/track/cmf/generic?gdpr=0&gdpr_consent=", 2),
+        )
         assert report.consent.signals == ()
         assert flags(report, "before-consent") == []
         assert flags(report, "no-consent-signal", "meta-pixel")[0].severity == "medium"
 
     def test_low_for_stripped_cookie_values(self) -> None:
         """Stripped cookie values hide a consent cookie as well: low, and said so."""
-        report = audit(document(0, request_headers={"Cookie": "[80 bytes were stripped]"}),
-                       hit(META, 1))
+        report = audit(
+            document(0, request_headers={"Cookie": "[80 bytes were stripped]"}), hit(META, 1)
+        )
         (flag,) = flags(report, "no-consent-signal", "meta-pixel")
         assert flag.severity == "low"
         assert "stripped the values of the capture's cookie headers" in flag.message
@@ -228,8 +264,8 @@ class TestNoConsentSignal:
         report = audit(
             document(0, request_headers={"Cookie": "session=1"}),
             entry(META_SCRIPT, started=at(0.5), mime="text/javascript"),
-            entry(FONTS, started=at(1), mime="text/css",
-                  initiator=script_initiator(META_SCRIPT)))
+            entry(FONTS, started=at(1), mime="text/css", initiator=script_initiator(META_SCRIPT)),
+        )
         fonts = report.tag("google-fonts")
         assert fonts is not None
         assert fonts.loaded_by == "meta-pixel"
@@ -243,8 +279,13 @@ class TestNoConsentSignal:
         assert len(flags(report, "before-consent", "meta-pixel")) == 1
 
 
-SCRIPTS = (META_SCRIPT, GTM, ONETRUST, "https://static.hotjar.com/c/hotjar-1.js",
-           "https://www.google-analytics.com/analytics.js")
+SCRIPTS = (
+    META_SCRIPT,
+    GTM,
+    ONETRUST,
+    "https://static.hotjar.com/c/hotjar-1.js",
+    "https://www.google-analytics.com/analytics.js",
+)
 _JUDGED = re.compile(r"It is judged with the purpose of (.*?)\.(?: |$)")
 _PART = re.compile(r"(.+?), which loaded it(?: through (.+))?$")
 
@@ -266,14 +307,16 @@ class TestLoaderProperty:
 
     @settings(max_examples=60)
     @given(_loads(), st.booleans())
-    def test_flag_text_follows_loaded_by(self, loads: list[tuple[str, int | None]],
-                                         signal: bool) -> None:
+    def test_flag_text_follows_loaded_by(
+        self, loads: list[tuple[str, int | None]], signal: bool
+    ) -> None:
         """Each loader a consent flag names is on the tag's ``loaded_by`` chain, in order."""
         entries = [document(0, request_headers={"Cookie": "session=1"})]
         for n, (url, parent) in enumerate(loads):
             initiator = script_initiator(loads[parent][0]) if parent is not None else None
-            entries.append(entry(url, started=at(0.1 * (n + 1)), mime="text/javascript",
-                                 initiator=initiator))
+            entries.append(
+                entry(url, started=at(0.1 * (n + 1)), mime="text/javascript", initiator=initiator)
+            )
         if signal:
             entries.append(document(5, request_headers=REFUSED_MARKETING))
         report = audit(*entries)

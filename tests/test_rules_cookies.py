@@ -14,8 +14,9 @@ JAR = "# Netscape HTTP Cookie File\n"
 
 
 def _jar(*lines: tuple[str, str, bool, int, str, str]) -> str:
-    rows = [f"{d}\tTRUE\t/\t{'TRUE' if s else 'FALSE'}\t{e}\t{n}\t{v}"
-            for d, _, s, e, n, v in lines]
+    rows = [
+        f"{d}\tTRUE\t/\t{'TRUE' if s else 'FALSE'}\t{e}\t{n}\t{v}" for d, _, s, e, n, v in lines
+    ]
     return JAR + "\n".join(rows) + "\n"
 
 
@@ -29,9 +30,14 @@ class TestCookieLifetime:
 
     def test_observed_expiry(self) -> None:
         """A Set-Cookie lifetime over 395 days is flagged, saying it was observed."""
-        report = audit(document(0), hit("https://region1.google-analytics.com/g/collect", 1,
-                                        response_headers={"Set-Cookie": "_ga=GA1.1.1.2; "
-                                                          "Max-Age=34560000; Secure"}))
+        report = audit(
+            document(0),
+            hit(
+                "https://region1.google-analytics.com/g/collect",
+                1,
+                response_headers={"Set-Cookie": "_ga=GA1.1.1.2; Max-Age=34560000; Secure"},
+            ),
+        )
         (flag,) = flags(report, "cookie-lifetime", "google-analytics")
         assert flag.severity == "medium"
         assert "lives 400 days (observed expiry in a Set-Cookie header" in flag.message
@@ -45,8 +51,9 @@ class TestCookieLifetime:
 
     def test_documented_lifetime(self) -> None:
         """A cookie only seen sent takes the signature's documented lifetime, saying so."""
-        report = audit(document(0), hit(GA4.format(cid="1.2"), 1,
-                                        request_headers={"Cookie": "_ga=GA1.1.1.2"}))
+        report = audit(
+            document(0), hit(GA4.format(cid="1.2"), 1, request_headers={"Cookie": "_ga=GA1.1.1.2"})
+        )
         (flag,) = flags(report, "cookie-lifetime", "google-analytics")
         assert "lives 730 days (documented lifetime" in flag.message
 
@@ -84,11 +91,15 @@ class TestIdentifierPropagation:
 
     def test_fires(self) -> None:
         """The _ga client id sent to Google and to an unknown tracker is flagged."""
-        jar = _jar((".shop.example", "", True, START + 90 * DAY, "_ga",
-                    "GA1.1.123456789.987654321"))
-        report = audit(document(0), hit(GA4.format(cid="123456789.987654321"), 1),
-                       hit("https://t.tracker.example/p?uid=123456789.987654321", 2),
-                       jar=jar)
+        jar = _jar(
+            (".shop.example", "", True, START + 90 * DAY, "_ga", "GA1.1.123456789.987654321")
+        )
+        report = audit(
+            document(0),
+            hit(GA4.format(cid="123456789.987654321"), 1),
+            hit("https://t.tracker.example/p?uid=123456789.987654321", 2),
+            jar=jar,
+        )
         (flag,) = flags(report, "cross-site-tracking", "google-analytics")
         assert "sent to 2 vendors: Google LLC, tracker.example" in flag.message
         assert "1234***" in flag.message
@@ -96,8 +107,9 @@ class TestIdentifierPropagation:
 
     def test_quiet_single_vendor(self) -> None:
         """Sent only to its own vendor, it is not."""
-        jar = _jar((".shop.example", "", True, START + 90 * DAY, "_ga",
-                    "GA1.1.123456789.987654321"))
+        jar = _jar(
+            (".shop.example", "", True, START + 90 * DAY, "_ga", "GA1.1.123456789.987654321")
+        )
         report = audit(document(0), hit(GA4.format(cid="123456789.987654321"), 1), jar=jar)
         assert flags(report, "cross-site-tracking") == []
 
@@ -108,16 +120,22 @@ class TestInsecureCookie:
     def test_fires(self) -> None:
         """A tracking cookie without Secure is flagged low."""
         jar = _jar((".shop.example", "", False, START + 90 * DAY, "_fbp", "fb.1.1.2"))
-        (flag,) = flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie",
-                        "meta-pixel")
+        (flag,) = flags(
+            audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie", "meta-pixel"
+        )
         assert flag.severity == "low"
         assert "_fbp" in flag.message
 
     def test_samesite_none(self) -> None:
         """SameSite=None without Secure is called out."""
-        report = audit(document(0), hit("https://www.facebook.com/tr/?id=1", 1,
-                                        response_headers={"Set-Cookie": "fr=1; Domain="
-                                                          "facebook.com; SameSite=None"}))
+        report = audit(
+            document(0),
+            hit(
+                "https://www.facebook.com/tr/?id=1",
+                1,
+                response_headers={"Set-Cookie": "fr=1; Domain=facebook.com; SameSite=None"},
+            ),
+        )
         (flag,) = flags(report, "insecure-cookie", "meta-pixel")
         assert "SameSite=None" in flag.message
 
@@ -129,15 +147,20 @@ class TestInsecureCookie:
     def test_follows_the_policy_purposes(self) -> None:
         """Tracking means serving a purpose that needs consent: the policy's, if it has them."""
         jar = _jar((".shop.example", "", False, START + 90 * DAY, "_fbp", "fb.1.1.2"))
-        assert flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie",
-                     "meta-pixel")
+        assert flags(
+            audit(document(0), hit(PIXEL_HIT, 1), jar=jar), "insecure-cookie", "meta-pixel"
+        )
         analytics_only = Policy(consent_purposes=("analytics",))
-        assert flags(audit(document(0), hit(PIXEL_HIT, 1), jar=jar, policy=analytics_only),
-                     "insecure-cookie") == []
+        assert (
+            flags(
+                audit(document(0), hit(PIXEL_HIT, 1), jar=jar, policy=analytics_only),
+                "insecure-cookie",
+            )
+            == []
+        )
 
 
-COOKIE_RULES = ("cookie-lifetime", "third-party-cookie", "cross-site-tracking",
-                "insecure-cookie")
+COOKIE_RULES = ("cookie-lifetime", "third-party-cookie", "cross-site-tracking", "insecure-cookie")
 
 
 class TestWithoutCookieEvidence:
@@ -152,24 +175,36 @@ class TestWithoutCookieEvidence:
         assert unjudged["third-party-cookie"].message == (
             "Third-party cookies could not be judged: <bytes> carries no cookie headers (a "
             "sanitized export), so which cookies the tags sent and set is unknown. Export "
-            "with cookies, or pass a cookie jar.")
+            "with cookies, or pass a cookie jar."
+        )
 
     def test_stripped_values_are_named(self) -> None:
         """Stripped cookie values are named as the reason, and no cookie flag is raised."""
-        report = audit(document(0, request_headers={"Cookie": "[44 bytes were stripped]"}),
-                       hit(GA4.format(cid="1.2"), 1, response_headers={
-                           "Set-Cookie": "[90 bytes were stripped]"}))
+        report = audit(
+            document(0, request_headers={"Cookie": "[44 bytes were stripped]"}),
+            hit(
+                GA4.format(cid="1.2"),
+                1,
+                response_headers={"Set-Cookie": "[90 bytes were stripped]"},
+            ),
+        )
         messages = [f.message for f in report.flags if f.rule == "cookie-lifetime"]
-        assert messages == ["Cookie lifetimes could not be judged: the producer stripped the "
-                            "cookie values of <bytes>, so which cookies the tags sent and set "
-                            "is unknown. Export with cookies, or pass a cookie jar."]
+        assert messages == [
+            "Cookie lifetimes could not be judged: the producer stripped the "
+            "cookie values of <bytes>, so which cookies the tags sent and set "
+            "is unknown. Export with cookies, or pass a cookie jar."
+        ]
         assert [f for t in report.tags for f in t.flags if f.rule in COOKIE_RULES] == []
 
     def test_quiet_with_cookie_evidence_or_a_jar(self) -> None:
         """With cookies in the capture, or a jar beside it, the rules judge and say nothing."""
-        with_cookies = audit(document(0, request_headers={"Cookie": "session=1"}),
-                             hit(GA4.format(cid="1.2"), 1))
-        with_jar = audit(document(0), hit(GA4.format(cid="1.2"), 1),
-                         jar=_jar(("shop.example", "", True, START + DAY, "session", "1")))
+        with_cookies = audit(
+            document(0, request_headers={"Cookie": "session=1"}), hit(GA4.format(cid="1.2"), 1)
+        )
+        with_jar = audit(
+            document(0),
+            hit(GA4.format(cid="1.2"), 1),
+            jar=_jar(("shop.example", "", True, START + DAY, "session", "1")),
+        )
         for report in (with_cookies, with_jar):
             assert [f for f in report.flags if f.rule in COOKIE_RULES] == []

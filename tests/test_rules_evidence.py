@@ -26,8 +26,9 @@ class TestFlagTag:
 
     def test_failing_flags_name_their_tag(self) -> None:
         """``failing_flags`` says which vendor failed: each flag carries its tag's id."""
-        report = audit(document(0), hit(f"{GA}?v=2&tid=G-1", 1),
-                       hit(f"{TRACKER}?u={quote(EMAIL)}", 2))
+        report = audit(
+            document(0), hit(f"{GA}?v=2&tid=G-1", 1), hit(f"{TRACKER}?u={quote(EMAIL)}", 2)
+        )
         failing = failing_flags(report, "info")
         assert failing
         by_tag = {flag: tag.id for tag in report.tags for flag in tag.flags}
@@ -61,9 +62,14 @@ class TestEvidenceDetail:
 
     def test_cookie_evidence_has_its_domain(self) -> None:
         """A cookie's evidence gives the domain it was set for."""
-        report = audit(document(0), hit("https://www.facebook.com/tr/?id=1", 1,
-                                        response_headers={"Set-Cookie": "fr=1; Domain="
-                                                          "facebook.com; SameSite=None"}))
+        report = audit(
+            document(0),
+            hit(
+                "https://www.facebook.com/tr/?id=1",
+                1,
+                response_headers={"Set-Cookie": "fr=1; Domain=facebook.com; SameSite=None"},
+            ),
+        )
         (flag,) = flags(report, "insecure-cookie", "meta-pixel")
         (cookie,) = [e for e in flag.evidence if e.kind == "cookie"]
         assert (cookie.name, cookie.domain, cookie.method) == ("fr", "facebook.com", "GET")
@@ -71,8 +77,10 @@ class TestEvidenceDetail:
 
     def test_jar_cookie_evidence_has_its_domain(self) -> None:
         """A cookie read from a jar gives the jar's domain for it."""
-        jar = ("# Netscape HTTP Cookie File\n"
-               ".shop.example\tTRUE\t/\tTRUE\t1760000000\t_ga\tGA1.1.1.2\n")
+        jar = (
+            "# Netscape HTTP Cookie File\n"
+            ".shop.example\tTRUE\t/\tTRUE\t1760000000\t_ga\tGA1.1.1.2\n"
+        )
         report = audit(document(0), hit(f"{GA}?v=2&tid=G-1&cid=1.2", 1), jar=jar)
         (flag,) = flags(report, "cookie-lifetime", "google-analytics")
         (cookie,) = [e for e in flag.evidence if e.kind == "cookie"]
@@ -91,8 +99,9 @@ class TestShortUrl:
 
     def test_long_parts_are_cut(self) -> None:
         """A long path and a long query are cut with an ellipsis, the host kept whole."""
-        url = parse_url("https://cdn.example/" + "a" * 200 + "?" + "&".join(
-            f"k{n}=v" for n in range(100)))
+        url = parse_url(
+            "https://cdn.example/" + "a" * 200 + "?" + "&".join(f"k{n}=v" for n in range(100))
+        )
         text = short_url(url)
         assert text.startswith("https://cdn.example/aaa")
         path, _, query = text.removeprefix("https://cdn.example").partition("?")
@@ -104,11 +113,14 @@ class TestShortUrl:
     def test_email_in_path_is_masked(self) -> None:
         """An address in a path segment is masked."""
         assert short_url(parse_url(f"https://t.example/u/{quote(EMAIL)}/x")) == (
-            "https://t.example/u/j***@e***.org/x")
+            "https://t.example/u/j***@e***.org/x"
+        )
 
-    @given(local=st.from_regex(r"[a-z]{3,10}", fullmatch=True),
-           name=st.from_regex(r"[a-z]{1,8}", fullmatch=True),
-           before=st.from_regex(r"[a-z0-9]{0,20}", fullmatch=True))
+    @given(
+        local=st.from_regex(r"[a-z]{3,10}", fullmatch=True),
+        name=st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+        before=st.from_regex(r"[a-z0-9]{0,20}", fullmatch=True),
+    )
     def test_an_email_never_shows(self, local: str, name: str, before: str) -> None:
         """Whatever the parameter, an e-mail address in a query never appears in clear."""
         address = f"{local}@{name}example.org"
@@ -118,12 +130,17 @@ class TestShortUrl:
         assert f"{local[:1]}***@" in text
 
 
-
 def test_json_carries_tag_and_evidence() -> None:
     """In JSON each flag names its tag and each evidence its request, schema-valid."""
-    report = audit(document(0), hit(f"{TRACKER}?u={quote(EMAIL)}", 1),
-                   hit("https://www.facebook.com/tr/?id=1", 2, response_headers={
-                       "Set-Cookie": "fr=1; Domain=facebook.com; SameSite=None"}))
+    report = audit(
+        document(0),
+        hit(f"{TRACKER}?u={quote(EMAIL)}", 1),
+        hit(
+            "https://www.facebook.com/tr/?id=1",
+            2,
+            response_headers={"Set-Cookie": "fr=1; Domain=facebook.com; SameSite=None"},
+        ),
+    )
     schema = json.loads(data_file("report.schema.json").read_text(encoding="utf-8"))
     data = json.loads(render(report, "json"))
     jsonschema.Draft202012Validator(schema).validate(data)

@@ -11,21 +11,30 @@ class TestTransfer:
 
     def test_us_with_dpf_is_low(self) -> None:
         """A DPF-certified US vendor is low, and the message says so."""
-        (flag,) = flags(audit(document(0), hit("https://www.facebook.com/tr/?id=1", 1)),
-                        "transfer-outside-eea", "meta-pixel")
+        (flag,) = flags(
+            audit(document(0), hit("https://www.facebook.com/tr/?id=1", 1)),
+            "transfer-outside-eea",
+            "meta-pixel",
+        )
         assert flag.severity == "low"
         assert "Data Privacy Framework" in flag.message
 
     def test_us_without_dpf_is_medium(self) -> None:
         """A US vendor not known to be certified is medium."""
-        (flag,) = flags(audit(document(0), hit("https://rs.fullstory.com/rec/page", 1)),
-                        "transfer-outside-eea", "fullstory")
+        (flag,) = flags(
+            audit(document(0), hit("https://rs.fullstory.com/rec/page", 1)),
+            "transfer-outside-eea",
+            "fullstory",
+        )
         assert flag.severity == "medium"
 
     def test_other_country(self) -> None:
         """A vendor in a country without adequacy is medium."""
-        (flag,) = flags(audit(document(0), hit("https://mc.yandex.ru/watch/1", 1)),
-                        "transfer-outside-eea", "yandex-metrica")
+        (flag,) = flags(
+            audit(document(0), hit("https://mc.yandex.ru/watch/1", 1)),
+            "transfer-outside-eea",
+            "yandex-metrica",
+        )
         assert "based in RU" in flag.message
 
     def test_eea_is_quiet(self) -> None:
@@ -54,8 +63,11 @@ class TestUnknownThirdParty:
             entry(gtm, started=at(0.1), mime="text/javascript"),
             entry(meta, started=at(0.2), mime="text/javascript"),
             entry(pixel + "1", started=at(1), initiator=script_initiator(gtm)),
-            *(entry(pixel + str(n), started=at(n), initiator=script_initiator(meta))
-              for n in (2, 3)))
+            *(
+                entry(pixel + str(n), started=at(n), initiator=script_initiator(meta))
+                for n in (2, 3)
+            ),
+        )
         (host,) = report.unattributed
         assert host.initiated_by == "meta-pixel"
         (flag,) = flags(report, "unknown-third-party")
@@ -72,13 +84,25 @@ class TestOverWeight:
 
     def test_fires(self) -> None:
         """Script bytes far above the typical size are flagged low."""
-        report = audit(document(0), entry("https://connect.facebook.net/en_US/fbevents.js",
-                                          mime="text/javascript", size=900_000))
+        report = audit(
+            document(0),
+            entry(
+                "https://connect.facebook.net/en_US/fbevents.js",
+                mime="text/javascript",
+                size=900_000,
+            ),
+        )
         (flag,) = flags(report, "over-weight", "meta-pixel")
         assert "900 kB of script on one page, where 80 kB is typical" in flag.message
 
     def test_quiet_when_typical(self) -> None:
         """A typical script is not."""
-        report = audit(document(0), entry("https://connect.facebook.net/en_US/fbevents.js",
-                                          mime="text/javascript", size=80_000))
+        report = audit(
+            document(0),
+            entry(
+                "https://connect.facebook.net/en_US/fbevents.js",
+                mime="text/javascript",
+                size=80_000,
+            ),
+        )
         assert flags(report, "over-weight") == []

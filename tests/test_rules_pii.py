@@ -33,23 +33,35 @@ class TestFires:
     def test_json_body(self) -> None:
         """An e-mail address inside a JSON body is found by its dotted name."""
         body = json.dumps({"user": {"contact": EMAIL}})
-        report = audit(document(0), entry(TRACKER, method="POST", post=body,
-                                          started="2024-05-01T10:00:01.000Z"))
+        report = audit(
+            document(0),
+            entry(TRACKER, method="POST", post=body, started="2024-05-01T10:00:01.000Z"),
+        )
         (flag,) = flags(report, "pii-to-third-party")
         assert "user.contact" in flag.message
 
     def test_url_encoded_json_in_parameter(self) -> None:
         """JSON inside a form parameter is searched field by field."""
         post = "a=1&data=" + quote(json.dumps({"email": EMAIL}))
-        report = audit(document(0), entry(TRACKER, method="POST", post=post,
-                                          started="2024-05-01T10:00:01.000Z"))
+        report = audit(
+            document(0),
+            entry(TRACKER, method="POST", post=post, started="2024-05-01T10:00:01.000Z"),
+        )
         (flag,) = flags(report, "pii-to-third-party")
         assert "in data.email" in flag.message
 
     def test_referer(self) -> None:
         """The page URL in the Referer header leaks the address too."""
-        report = audit(document(0), hit(TRACKER, 1, request_headers={
-            "Referer": f"https://www.shop.example/thanks?email={quote(EMAIL)}"}))
+        report = audit(
+            document(0),
+            hit(
+                TRACKER,
+                1,
+                request_headers={
+                    "Referer": f"https://www.shop.example/thanks?email={quote(EMAIL)}"
+                },
+            ),
+        )
         (flag,) = flags(report, "pii-to-third-party")
         assert "Referer" in flag.message
 
@@ -58,7 +70,8 @@ class TestFires:
         digest = hashlib.sha256(EMAIL.encode()).hexdigest()
         report = audit(
             entry("https://www.shop.example/signup", method="POST", post=f"email={EMAIL}"),
-            hit(f"{TRACKER}?h={digest}", 1))
+            hit(f"{TRACKER}?h={digest}", 1),
+        )
         (flag,) = flags(report, "pii-to-third-party")
         assert "hashed SHA-256 of j***@e***.org" in flag.message
         assert digest not in flag.message
@@ -72,16 +85,22 @@ class TestFires:
     def test_identifiers_plain_and_hashed(self) -> None:
         """Caller identifiers are found plain and as MD5."""
         digest = hashlib.md5(b"user-4711", usedforsecurity=False).hexdigest()
-        report = audit(document(0), hit(f"{TRACKER}?a=user-4711", 1),
-                       hit(f"{TRACKER}?b={digest}", 2), identifiers=["user-4711"])
+        report = audit(
+            document(0),
+            hit(f"{TRACKER}?a=user-4711", 1),
+            hit(f"{TRACKER}?b={digest}", 2),
+            identifiers=["user-4711"],
+        )
         (flag,) = flags(report, "pii-to-third-party")
         assert "identifier in a" in flag.message
         assert "hashed MD5 of a known identifier in b" in flag.message
 
     def test_functional_tag_is_medium(self) -> None:
         """Identity sent to a functional tag (a chat) is medium."""
-        report = audit(document(0), hit(
-            f"https://api-iam.intercom.io/messenger/web/ping?email={quote(EMAIL)}", 1))
+        report = audit(
+            document(0),
+            hit(f"https://api-iam.intercom.io/messenger/web/ping?email={quote(EMAIL)}", 1),
+        )
         (flag,) = flags(report, "pii-to-third-party", "intercom")
         assert flag.severity == "medium"
 

@@ -24,15 +24,30 @@ from .builders import entry, har
 SEEN = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def read(header: str, host: str = "www.example.com", *, request_scheme: str | None = None,
-         request_path: str | None = None) -> Cookie | str:
+def read(
+    header: str,
+    host: str = "www.example.com",
+    *,
+    request_scheme: str | None = None,
+    request_path: str | None = None,
+) -> Cookie | str:
     """Read ``header`` as set by ``host`` at ``SEEN``."""
-    return read_set_cookie(header, seen=SEEN, request_host=host, request_scheme=request_scheme,
-                           request_path=request_path)
+    return read_set_cookie(
+        header,
+        seen=SEEN,
+        request_host=host,
+        request_scheme=request_scheme,
+        request_path=request_path,
+    )
 
 
-def cookie(header: str, host: str = "www.example.com", *, request_scheme: str | None = None,
-           request_path: str | None = None) -> Cookie:
+def cookie(
+    header: str,
+    host: str = "www.example.com",
+    *,
+    request_scheme: str | None = None,
+    request_path: str | None = None,
+) -> Cookie:
     """Read ``header``, which must give a cookie."""
     result = read(header, host, request_scheme=request_scheme, request_path=request_path)
     assert isinstance(result, Cookie), result
@@ -57,8 +72,10 @@ class TestPublicSuffixDomain:
         assert read(header, host) == f"expected a Domain that is no public suffix, found {suffix}"
         assert parse_set_cookie(header, seen=SEEN, request_host=host) is None
 
-    @pytest.mark.parametrize(("header", "host"), [("a=b; Domain=github.io", "github.io"),
-                                                  ("a=b; Domain=.localhost", "localhost")])
+    @pytest.mark.parametrize(
+        ("header", "host"),
+        [("a=b; Domain=github.io", "github.io"), ("a=b; Domain=.localhost", "localhost")],
+    )
     def test_request_host_itself_is_host_only(self, header: str, host: str) -> None:
         """A public suffix that is the request host gives a host-only cookie."""
         result = cookie(header, host)
@@ -69,8 +86,9 @@ class TestPublicSuffixDomain:
         result = cookie("a=b; Domain=example.co.uk", "www.example.co.uk")
         assert (result.domain, result.host_only) == ("example.co.uk", False)
 
-    @pytest.mark.parametrize(("header", "host"), [("a=b; Domain=0.1", "10.0.0.1"),
-                                                  ("a=b; Domain=0.0.1", "[::1]")])
+    @pytest.mark.parametrize(
+        ("header", "host"), [("a=b; Domain=0.1", "10.0.0.1"), ("a=b; Domain=0.0.1", "[::1]")]
+    )
     def test_ip_address_matches_only_itself(self, header: str, host: str) -> None:
         """An IP address host domain-matches only itself, so its cookies are host-only."""
         assert isinstance(read(header, host), str)
@@ -98,8 +116,16 @@ class TestMaxAge:
             ("-" + "9" * 1023, EARLIEST_EXPIRY),
             ("9" * 1025, None),
         ],
-        ids=["20-zeros", "negative-zeros", "padded-60", "padded-1", "19-digits", "1024-digits",
-             "negative-1023-digits", "over-1024-octets"],
+        ids=[
+            "20-zeros",
+            "negative-zeros",
+            "padded-60",
+            "padded-1",
+            "19-digits",
+            "1024-digits",
+            "negative-1023-digits",
+            "over-1024-octets",
+        ],
     )
     def test_digits(self, value: str, expected: datetime | None) -> None:
         """Leading zeros do not count; huge values clamp, negative ones delete.
@@ -108,9 +134,12 @@ class TestMaxAge:
         """
         assert cookie(f"a=b; Max-Age={value}").expires == expected
 
-    @given(st.from_regex(r"-?[0-9]{1,60}", fullmatch=True),
-           st.datetimes(min_value=datetime(1601, 1, 1), max_value=datetime(9999, 12, 31),
-                        timezones=st.just(UTC)))
+    @given(
+        st.from_regex(r"-?[0-9]{1,60}", fullmatch=True),
+        st.datetimes(
+            min_value=datetime(1601, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC)
+        ),
+    )
     def test_never_overflows(self, value: str, seen: datetime) -> None:
         """Any Max-Age at any time deletes, or gives an expiry after ``seen`` and in range."""
         result = read_set_cookie(f"a=b; Max-Age={value}", seen=seen, request_host="h.example")
@@ -125,16 +154,23 @@ class TestMaxAge:
 class TestSizeLimits:
     """The octet limits of RFC 6265bis section 5.6."""
 
-    @pytest.mark.parametrize(("name", "value"), [("t" * 2048, "1" * 2048), ("t" * 4096, ""),
-                                                 ("", "1" * 4096), ("a", "é" * 2047)])
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [("t" * 2048, "1" * 2048), ("t" * 4096, ""), ("", "1" * 4096), ("a", "é" * 2047)],
+    )
     def test_name_and_value_up_to_4096_octets(self, name: str, value: str) -> None:
         """4096 octets of name and value together are accepted."""
         assert (cookie(f"{name}={value}").name, cookie(f"{name}={value}").value) == (name, value)
 
-    @pytest.mark.parametrize(("header", "size"), [("t" * 4097 + "=1", 4098),
-                                                  ("=" + "1" * 4097, 4097),
-                                                  ("1" * 4097, 4097),
-                                                  ("a=" + "é" * 2048, 4097)])
+    @pytest.mark.parametrize(
+        ("header", "size"),
+        [
+            ("t" * 4097 + "=1", 4098),
+            ("=" + "1" * 4097, 4097),
+            ("1" * 4097, 4097),
+            ("a=" + "é" * 2048, 4097),
+        ],
+    )
     def test_longer_is_refused(self, header: str, size: int) -> None:
         """More octets refuse the cookie; multi-byte characters count as their octets."""
         assert read(header) == f"expected at most 4096 octets of name and value, found {size}"
@@ -187,8 +223,10 @@ class TestPrefixes:
                 "__Host-id=1; Secure; Path=/docs",
                 "expected Path=/ on a cookie named __Host-..., found '/docs'",
             ),
-            ("=__Host-id=1; Secure; Path=/", "expected a nameless cookie not to look prefixed, "
-                                             "found __Host-..."),
+            (
+                "=__Host-id=1; Secure; Path=/",
+                "expected a nameless cookie not to look prefixed, found __Host-...",
+            ),
             ("__secure-x", "expected a nameless cookie not to look prefixed, found __secure-..."),
         ],
     )
@@ -199,8 +237,9 @@ class TestPrefixes:
 
     def test_without_path_attribute_even_at_root(self) -> None:
         """``__Host-`` needs the Path attribute, even where the default path is ``/``."""
-        assert isinstance(read("__Host-id=1; Secure", request_scheme="https",
-                               request_path="/"), str)
+        assert isinstance(
+            read("__Host-id=1; Secure", request_scheme="https", request_path="/"), str
+        )
 
 
 class TestSecureScheme:
@@ -209,15 +248,21 @@ class TestSecureScheme:
     def test_refused_from_http(self) -> None:
         """Browsers ignore a Secure cookie set over plain HTTP."""
         assert read("a=b; Secure", request_scheme="http") == (
-            "expected a secure request URL for a Secure cookie, found http:")
+            "expected a secure request URL for a Secure cookie, found http:"
+        )
 
-    @pytest.mark.parametrize(("scheme", "host"), [("https", "www.example.com"),
-                                                  ("wss", "www.example.com"),
-                                                  ("http", "localhost"),
-                                                  ("http", "app.localhost"),
-                                                  ("http", "127.0.0.1"),
-                                                  ("http", "[::1]"),
-                                                  (None, "www.example.com")])
+    @pytest.mark.parametrize(
+        ("scheme", "host"),
+        [
+            ("https", "www.example.com"),
+            ("wss", "www.example.com"),
+            ("http", "localhost"),
+            ("http", "app.localhost"),
+            ("http", "127.0.0.1"),
+            ("http", "[::1]"),
+            (None, "www.example.com"),
+        ],
+    )
     def test_accepted(self, scheme: str | None, host: str) -> None:
         """Secure schemes, loopback hosts, and an unknown scheme keep Secure cookies."""
         assert cookie("a=b; Secure", host, request_scheme=scheme).secure is True
@@ -235,8 +280,10 @@ class TestReasons:
         [
             ("a=b\x01c", r"expected no control character, found '\x01'"),
             (" = ; Secure", "expected a cookie name or value, found neither"),
-            ("a=b; Domain=other.com",
-             "expected a Domain that the request host www.example.com is in, found other.com"),
+            (
+                "a=b; Domain=other.com",
+                "expected a Domain that the request host www.example.com is in, found other.com",
+            ),
         ],
     )
     def test_reason(self, header: str, reason: str) -> None:
@@ -271,8 +318,11 @@ class TestHarReader:
 
     def test_refusals_are_problems(self) -> None:
         """Each refused cookie is a problem pointing at its header; the others are read."""
-        found = self.capture("http://www.example.org/", "a=1; Domain=org",
-                             "ok=1\n__Host-x=1; Secure; Path=/\nb=2; Secure")
+        found = self.capture(
+            "http://www.example.org/",
+            "a=1; Domain=org",
+            "ok=1\n__Host-x=1; Secure; Path=/\nb=2; Secure",
+        )
         assert [c.name for c in found if isinstance(c, Cookie)] == ["ok"]
         assert [str(p) for p in found if not isinstance(p, Cookie)] == [
             "c.har#/log/entries/0/response/headers/1/value: cookie ignored, as a browser "
@@ -285,8 +335,9 @@ class TestHarReader:
 
     def test_blank_folded_lines_are_no_problems(self) -> None:
         """Empty lines of a folded header are no cookies and no problems."""
-        assert [getattr(c, "name", None) for c in self.capture("https://a.example/",
-                                                               "a=1\n\n b=2 \n")] == ["a", "b"]
+        assert [
+            getattr(c, "name", None) for c in self.capture("https://a.example/", "a=1\n\n b=2 \n")
+        ] == ["a", "b"]
 
     def test_recorded_cookie_array_is_unchanged(self) -> None:
         """Without Set-Cookie headers the recorded cookies array is read as before."""
@@ -299,12 +350,17 @@ class TestHarReader:
 class TestProperties:
     """The parser answers every header with a cookie or a reason."""
 
-    @given(st.text(max_size=300), st.sampled_from(["http", "https", "wss", "ftp", ""]),
-           st.text(max_size=40), st.text(alphabet="abc.-019:[]", max_size=30))
+    @given(
+        st.text(max_size=300),
+        st.sampled_from(["http", "https", "wss", "ftp", ""]),
+        st.text(max_size=40),
+        st.text(alphabet="abc.-019:[]", max_size=30),
+    )
     def test_cookie_or_reason(self, header: str, scheme: str, path: str, host: str) -> None:
         """Any header, scheme, path and host give a cookie or an "expected" reason."""
-        result = read_set_cookie(header, seen=SEEN, request_host=host, request_path=path,
-                                 request_scheme=scheme)
+        result = read_set_cookie(
+            header, seen=SEEN, request_host=host, request_path=path, request_scheme=scheme
+        )
         if isinstance(result, str):
             assert result.startswith("expected ")
         else:

@@ -250,7 +250,8 @@ class TestRecognisers:
         bad = []
         for sig in signatures():
             hosts = list(sig["hosts"]) + [
-                rule["host"] for rule in sig.get("urls", []) if rule["host"] != "*"]
+                rule["host"] for rule in sig.get("urls", []) if rule["host"] != "*"
+            ]
             for host in hosts:
                 parts = psl()(host.removeprefix("*."))
                 if not parts.domain or not parts.suffix:
@@ -328,15 +329,17 @@ class TestImporter:
         assert rule("Site History", wildcard=False, retention="") is None
 
 
-_OWNED_ELSEWHERE: Final = frozenset({
-    # Amazon Trust Services' roots answer OCSP through Starfield's (GoDaddy's) responder.
-    ("amazon-trust-services", "o.ss2.us"),
-    # Quantcast Choice is InMobi's CMP now, still served from a Quantcast host.
-    ("quantcast-choice", "cmp.quantcast.com"),
-    # The WordPress emoji and asset hosts of w.org serve Automattic's WordPress products.
-    ("wordpress", "*.w.org"),
-    ("wordpress-com-cdn", "s.w.org"),
-})
+_OWNED_ELSEWHERE: Final = frozenset(
+    {
+        # Amazon Trust Services' roots answer OCSP through Starfield's (GoDaddy's) responder.
+        ("amazon-trust-services", "o.ss2.us"),
+        # Quantcast Choice is InMobi's CMP now, still served from a Quantcast host.
+        ("quantcast-choice", "cmp.quantcast.com"),
+        # The WordPress emoji and asset hosts of w.org serve Automattic's WordPress products.
+        ("wordpress", "*.w.org"),
+        ("wordpress-com-cdn", "s.w.org"),
+    }
+)
 
 
 def test_no_signature_claims_another_companys_domain() -> None:

@@ -26,14 +26,26 @@ def test_round_trip_gives_the_same_records(bundled: tuple[Layer, bytes]) -> None
     decoded = decode_layer(encode_layer(layer, source), source, layer.source)
     assert decoded == layer
     assert decoded is not None
-    patterns = [(c.name, c.pattern.pattern if c.pattern else None)
-                for s, _ in decoded.signatures for c in s.cookies]
-    patterns += [(u.path, u.pattern.pattern if u.pattern else None)
-                 for s, _ in decoded.signatures for u in s.urls]
-    expected = [(c.name, c.pattern.pattern if c.pattern else None)
-                for s, _ in layer.signatures for c in s.cookies]
-    expected += [(u.path, u.pattern.pattern if u.pattern else None)
-                 for s, _ in layer.signatures for u in s.urls]
+    patterns = [
+        (c.name, c.pattern.pattern if c.pattern else None)
+        for s, _ in decoded.signatures
+        for c in s.cookies
+    ]
+    patterns += [
+        (u.path, u.pattern.pattern if u.pattern else None)
+        for s, _ in decoded.signatures
+        for u in s.urls
+    ]
+    expected = [
+        (c.name, c.pattern.pattern if c.pattern else None)
+        for s, _ in layer.signatures
+        for c in s.cookies
+    ]
+    expected += [
+        (u.path, u.pattern.pattern if u.pattern else None)
+        for s, _ in layer.signatures
+        for u in s.urls
+    ]
     assert patterns == expected
     matcher = Matcher.from_signatures(s for s, _ in decoded.signatures)
     found = matcher.match_cookie("_ga_ABC123")
@@ -48,13 +60,16 @@ def test_stale_index_is_ignored(bundled: tuple[Layer, bytes]) -> None:
     assert decode_layer(index, source + b" ", layer.source) is None
 
 
-@pytest.mark.parametrize("damage", [
-    lambda index: index[:-1],
-    lambda index: index[:-10] + bytes(10),
-    lambda index: b"not an index",
-    lambda index: b"",
-    lambda index: index[:60],
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda index: index[:-1],
+        lambda index: index[:-10] + bytes(10),
+        lambda index: b"not an index",
+        lambda index: b"",
+        lambda index: index[:60],
+    ],
+)
 def test_damaged_index_is_ignored(bundled: tuple[Layer, bytes], damage: object) -> None:
     """A truncated, altered or foreign index is not trusted."""
     layer, source = bundled
@@ -97,7 +112,9 @@ def clean_caches() -> object:
 
 
 def test_bundled_database_is_read_from_a_matching_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_caches: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_caches: None,
     bundled: tuple[Layer, bytes],
 ) -> None:
     """With a matching index the JSON file is not parsed; with a stale one it is."""

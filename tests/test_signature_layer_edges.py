@@ -34,28 +34,40 @@ class TestLayers:
 
     def test_parent_cycle_across_files(self, tmp_path: Path) -> None:
         """A later file that makes an earlier parent chain a cycle is refused."""
-        first = _write(tmp_path / "a.json", {"schema_version": 2, "signatures": [],
-                                             "organisations": [_organisation("a", "b"),
-                                                               _organisation("b")]})
-        second = _write(tmp_path / "b.json", {"schema_version": 2, "signatures": [],
-                                              "organisations": [_organisation("b", "a")]})
+        first = _write(
+            tmp_path / "a.json",
+            {
+                "schema_version": 2,
+                "signatures": [],
+                "organisations": [_organisation("a", "b"), _organisation("b")],
+            },
+        )
+        second = _write(
+            tmp_path / "b.json",
+            {"schema_version": 2, "signatures": [], "organisations": [_organisation("b", "a")]},
+        )
         with pytest.raises(InvalidSignatureDB) as excinfo:
             _load_signatures([first, second], bundled=False)
         assert excinfo.value.path == str(first)
-        assert [e.message for e in excinfo.value.exceptions if isinstance(e, SignatureError)] \
-            == ["expected a parent chain that ends at an independent organisation, found the "
-                "cycle a -> b -> a"]
+        assert [e.message for e in excinfo.value.exceptions if isinstance(e, SignatureError)] == [
+            "expected a parent chain that ends at an independent organisation, found the "
+            "cycle a -> b -> a"
+        ]
 
     def test_duplicate_organisation_ids(self) -> None:
         """A database holding one organisation id twice is refused."""
         with pytest.raises(SignatureError, match="unique organisation ids, found 'a' twice"):
-            SignatureDB(signatures=(), organisations=(Organisation(id="a", name="A"),
-                                                      Organisation(id="a", name="A2")))
+            SignatureDB(
+                signatures=(),
+                organisations=(Organisation(id="a", name="A"), Organisation(id="a", name="A2")),
+            )
 
     def test_disabling_layer_has_no_index(self, tmp_path: Path) -> None:
         """A layer that disables earlier entries cannot be indexed on its own."""
-        path = _write(tmp_path / "off.json", {"schema_version": 1, "signatures": [
-            {"id": "gone", "disabled": True}]})
+        path = _write(
+            tmp_path / "off.json",
+            {"schema_version": 1, "signatures": [{"id": "gone", "disabled": True}]},
+        )
         layer = read_layer(path, schema=None)
         with pytest.raises(SignatureError, match="without disabling entries"):
             encode_layer(layer, path.read_bytes())
@@ -64,8 +76,9 @@ class TestLayers:
 class TestFiles:
     """How signature files are read."""
 
-    def test_file_past_the_input_limit(self, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_file_past_the_input_limit(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A file larger than the input limit is refused."""
         path = _write(tmp_path / "big.json", {"schema_version": 1, "signatures": []})
         monkeypatch.setenv(MAX_INPUT_ENV, "10")
@@ -102,12 +115,13 @@ class TestVersion:
         assert version is not None
         assert version.date is None
         assert version.version.startswith("sha256:")
-        assert version != signature_version(_load_signatures([self._db(tmp_path, "x.json")[1]],
-                                                             bundled=False))
+        assert version != signature_version(
+            _load_signatures([self._db(tmp_path, "x.json")[1]], bundled=False)
+        )
 
-    def test_without_bundled_data(self, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_without_bundled_data(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without the shipped database, a source is read from its path."""
+
         def missing(name: str) -> Path:
             raise FileNotFoundError(name)
 
@@ -121,6 +135,7 @@ class TestRelatedSets:
 
     def test_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A missing file is a SignatureError about the installation."""
+
         def missing(name: str) -> Path:
             raise FileNotFoundError(name)
 

@@ -22,12 +22,15 @@ def test_suggestions_name_each_tag_once() -> None:
     assert len(set(suggestions)) == len(suggestions)
 
 
-@pytest.mark.parametrize(("regex", "literal"), [
-    ("^/collect/tag", "/collect/tag"),
-    ("/collect", "/collect"),
-    ("^/a.b", "/a"),
-    ("(x)", ""),
-])
+@pytest.mark.parametrize(
+    ("regex", "literal"),
+    [
+        ("^/collect/tag", "/collect/tag"),
+        ("/collect", "/collect"),
+        ("^/a.b", "/a"),
+        ("(x)", ""),
+    ],
+)
 def test_regex_literal(regex: str, literal: str) -> None:
     """The fixed start of a path regex ends at its first special character."""
     assert _regex_literal(regex) == literal

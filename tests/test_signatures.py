@@ -370,9 +370,13 @@ class TestLoadErrors:
         """A cookie regex that does not compile is one SignatureError, and one CLI line."""
         document = {
             "schema_version": 1,
-            "signatures": [signature_json(
-                "acme", vendor={"name": "Example", "country": None, "dpf": None},
-                cookies=[{"name": "_acme_[0-9", "match": "regex"}])],
+            "signatures": [
+                signature_json(
+                    "acme",
+                    vendor={"name": "Example", "country": None, "dpf": None},
+                    cookies=[{"name": "_acme_[0-9", "match": "regex"}],
+                )
+            ],
         }
         path = write_json(tmp_path / "db.json", document)
         with pytest.raises(InvalidSignatureDB) as excinfo:
@@ -380,12 +384,15 @@ class TestLoadErrors:
         (error,) = excinfo.value.exceptions
         assert isinstance(error, SignatureError)
         assert isinstance(error.__cause__, re.error)
-        message = (f"{path}#/signatures/0/cookies/0/name: expected a valid regular "
-                   "expression, found '_acme_[0-9': unterminated character set at position 6")
+        message = (
+            f"{path}#/signatures/0/cookies/0/name: expected a valid regular "
+            "expression, found '_acme_[0-9': unterminated character set at position 6"
+        )
         assert str(error) == message
         capsys.readouterr()
-        code = cli_main(["analyze", "--signatures", str(path),
-                         str(fixture("../har/chrome-devtools.har"))])
+        code = cli_main(
+            ["analyze", "--signatures", str(path), str(fixture("../har/chrome-devtools.har"))]
+        )
         captured = capsys.readouterr()
         assert code == 2
         assert captured.err == f"tagsig: error: {message}\n"
@@ -861,9 +868,7 @@ class TestSignatureDB:
         with pytest.raises(KeyError, match="nope"):
             db["nope"]
 
-    def test_matcher_compiled_once(
-        self, db: SignatureDB, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_matcher_compiled_once(self, db: SignatureDB, monkeypatch: pytest.MonkeyPatch) -> None:
         """``Matcher.compile`` builds once per database; another database gets its own."""
         builds: list[int] = []
         build = Matcher.from_signatures.__func__  # type: ignore[attr-defined]
@@ -882,8 +887,7 @@ class TestSignatureDB:
         other = SignatureDB(signatures=db.signatures)
         assert Matcher.compile(other) is not first
         assert len(builds) == 2
-        assert Matcher.compile(other).match_host("ads.beta.com") == first.match_host(
-            "ads.beta.com")
+        assert Matcher.compile(other).match_host("ads.beta.com") == first.match_host("ads.beta.com")
 
     def test_matcher_released_with_database(self) -> None:
         """A compiled matcher lives no longer than its database."""

@@ -50,8 +50,9 @@ def _started(n: int) -> str:
     return f"2024-05-01T10:00:{n:02d}.000Z"
 
 
-def _capture(*entries: dict[str, Any], pages: tuple[tuple[str, str], ...] = (
-        ("page_1", "Shop"),)) -> Any:
+def _capture(
+    *entries: dict[str, Any], pages: tuple[tuple[str, str], ...] = (("page_1", "Shop"),)
+) -> Any:
     return load_har(har(*entries, pages=pages))
 
 
@@ -61,11 +62,19 @@ class TestPageSites:
     def test_certificate_check_first(self) -> None:
         """An OCSP request that comes first does not decide the first party."""
         capture = _capture(
-            entry("http://ocsp.digicert.com/MFEwTz", mime="application/ocsp-response",
-                  method="POST", started=_started(0)),
+            entry(
+                "http://ocsp.digicert.com/MFEwTz",
+                mime="application/ocsp-response",
+                method="POST",
+                started=_started(0),
+            ),
             entry(SHOP, started=_started(1)),
-            entry("https://cdn.other.example/a.js", mime="application/javascript",
-                  started=_started(2), request_headers={"Referer": SHOP}),
+            entry(
+                "https://cdn.other.example/a.js",
+                mime="application/javascript",
+                started=_started(2),
+                request_headers={"Referer": SHOP},
+            ),
         )
         (site,) = page_sites(capture)
         assert (site.domain, site.entry, site.evidence) == ("shop.example", 1, "html")
@@ -73,8 +82,11 @@ class TestPageSites:
     def test_browser_update_first(self) -> None:
         """Firefox's tracking-protection list update does not decide the first party."""
         capture = _capture(
-            entry("https://shavar.services.mozilla.com/downloads?client=x",
-                  mime="application/octet-stream", started=_started(0)),
+            entry(
+                "https://shavar.services.mozilla.com/downloads?client=x",
+                mime="application/octet-stream",
+                started=_started(0),
+            ),
             entry(SHOP, started=_started(1)),
         )
         assert page_sites(capture)[0].domain == "shop.example"
@@ -85,15 +97,23 @@ class TestPageSites:
             entry("https://ads.example/frame.html", started=_started(0)),
             entry("http://shop.example/", status=301, redirect=SHOP, started=_started(1)),
             entry(SHOP, started=_started(2)),
-            pages=(("page_1", "Run 1, First View for http://shop.example"),))
+            pages=(("page_1", "Run 1, First View for http://shop.example"),),
+        )
         (site,) = page_sites(capture)
         assert (site.domain, site.entry, site.evidence, site.hops) == (
-            "shop.example", 2, "title", (1,))
+            "shop.example",
+            2,
+            "title",
+            (1,),
+        )
 
     def test_navigation_marked_by_the_producer(self) -> None:
         """``Sec-Fetch-Dest: document`` marks the navigation; ``iframe`` a frame."""
-        frame = entry("https://ads.example/frame.html", started=_started(0),
-                      request_headers={"Sec-Fetch-Dest": "iframe"})
+        frame = entry(
+            "https://ads.example/frame.html",
+            started=_started(0),
+            request_headers={"Sec-Fetch-Dest": "iframe"},
+        )
         page = entry(SHOP, started=_started(1), request_headers={"Sec-Fetch-Dest": "document"})
         capture = _capture(frame, page)
         assert [is_navigation(e) for e in capture.entries] == [False, True]
@@ -102,10 +122,14 @@ class TestPageSites:
 
     def test_frame_document_is_no_navigation(self) -> None:
         """A ``document`` resource that the page's parser started is a frame."""
-        page = _with(entry(SHOP, started=_started(1)), _resourceType="document",
-                     _initiator={"type": "other"})
-        frame = _with(entry("https://ads.example/f.html", started=_started(0)),
-                      _resourceType="document", _initiator=parser_initiator(SHOP))
+        page = _with(
+            entry(SHOP, started=_started(1)), _resourceType="document", _initiator={"type": "other"}
+        )
+        frame = _with(
+            entry("https://ads.example/f.html", started=_started(0)),
+            _resourceType="document",
+            _initiator=parser_initiator(SHOP),
+        )
         capture = _capture(frame, page)
         (site,) = page_sites(capture)
         assert (site.domain, site.entry, site.evidence) == ("shop.example", 1, "navigation")
@@ -113,22 +137,36 @@ class TestPageSites:
     def test_document_missing_referer_decides(self) -> None:
         """A capture started after the document: the page's requests name it as Referer."""
         capture = _capture(
-            entry("https://static.shop-cdn.example/a.css", mime="text/css",
-                  started=_started(0), request_headers={"Referer": SHOP}),
-            entry("https://ads.example/frame.html", started=_started(1),
-                  request_headers={"Referer": SHOP}),
-            entry("https://static.shop-cdn.example/b.js", mime="application/javascript",
-                  started=_started(2), request_headers={"Referer": SHOP}),
+            entry(
+                "https://static.shop-cdn.example/a.css",
+                mime="text/css",
+                started=_started(0),
+                request_headers={"Referer": SHOP},
+            ),
+            entry(
+                "https://ads.example/frame.html",
+                started=_started(1),
+                request_headers={"Referer": SHOP},
+            ),
+            entry(
+                "https://static.shop-cdn.example/b.js",
+                mime="application/javascript",
+                started=_started(2),
+                request_headers={"Referer": SHOP},
+            ),
         )
         (site,) = page_sites(capture)
         assert (site.domain, site.entry, site.url, site.evidence) == (
-            "shop.example", None, SHOP, "referer")
+            "shop.example",
+            None,
+            SHOP,
+            "referer",
+        )
 
     def test_redirect_to_other_site(self) -> None:
         """The document after its redirects decides; the hops that left are navigations."""
         capture = _capture(
-            entry("https://go.shortener.example/x", status=302, redirect=SHOP,
-                  started=_started(0)),
+            entry("https://go.shortener.example/x", status=302, redirect=SHOP, started=_started(0)),
             entry(SHOP, started=_started(1)),
         )
         (site,) = page_sites(capture)
@@ -146,24 +184,42 @@ class TestPageSites:
 
     def test_entries_without_pageref_follow_time(self) -> None:
         """An entry without a ``pageref`` belongs to the page open when it started."""
-        capture = load_har(har(
-            entry(SHOP, started=_started(0)),
-            entry("https://www.other.example/", started=_started(5), page="page_2"),
-            entry("https://www.other.example/x.png", mime="image/png", started=_started(6),
-                  page=None),
-            pages=(("page_1", "Shop"), ("page_2", "Other"))))
+        capture = load_har(
+            har(
+                entry(SHOP, started=_started(0)),
+                entry("https://www.other.example/", started=_started(5), page="page_2"),
+                entry(
+                    "https://www.other.example/x.png",
+                    mime="image/png",
+                    started=_started(6),
+                    page=None,
+                ),
+                pages=(("page_1", "Shop"), ("page_2", "Other")),
+            )
+        )
         attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [s.domain for s in attribution.sites[0]] == ["shop.example", "other.example"]
         assert [a.third_party for a in attribution.entries] == [False, False, False]
 
     def test_loose_flows_have_no_first_party(self, db: SignatureDB) -> None:
         """Requests from several sites' pages and no document: the first party is unknown."""
-        capture = load_har(har(
-            entry("https://api.one.example/rpc", mime="application/json", page=None,
-                  request_headers={"Referer": "https://www.one.example/"}),
-            entry("https://img.two.example/a.png", mime="image/png", page=None,
-                  request_headers={"Referer": "https://www.two.example/x"}),
-            pages=()))
+        capture = load_har(
+            har(
+                entry(
+                    "https://api.one.example/rpc",
+                    mime="application/json",
+                    page=None,
+                    request_headers={"Referer": "https://www.one.example/"},
+                ),
+                entry(
+                    "https://img.two.example/a.png",
+                    mime="image/png",
+                    page=None,
+                    request_headers={"Referer": "https://www.two.example/x"},
+                ),
+                pages=(),
+            )
+        )
         (site,) = page_sites(capture)
         assert (site.domain, site.evidence) == ("", "none")
         report = analyze(capture, signatures=db)
@@ -172,8 +228,9 @@ class TestPageSites:
 
     def test_capture_without_pages(self) -> None:
         """Without pages, the first navigation of the capture decides."""
-        capture = load_har(har(entry("https://api.example/v1", mime="application/json",
-                                     page=None), pages=()))
+        capture = load_har(
+            har(entry("https://api.example/v1", mime="application/json", page=None), pages=())
+        )
         (site,) = page_sites(capture)
         assert (site.page, site.domain, site.evidence) == (None, "api.example", "request")
 
@@ -182,8 +239,9 @@ class TestPageSites:
         capture = _capture(
             entry("http://localhost:5500/index.html", started=_started(0)),
             entry("ws://127.0.0.1:5500/ws", mime="", started=_started(1)),
-            entry("http://localhost:5500/app.js", mime="application/javascript",
-                  started=_started(2)),
+            entry(
+                "http://localhost:5500/app.js", mime="application/javascript", started=_started(2)
+            ),
         )
         (site,) = page_sites(capture)
         assert site.domain == "localhost"
@@ -194,39 +252,53 @@ class TestPageSites:
 class TestNoTag:
     """Traffic that is no tag of the site is classified, left out and counted."""
 
-    @pytest.mark.parametrize(("url", "mime", "reason"), [
-        ("http://ocsp.digicert.com/MFEw", "application/ocsp-response", "certificate-check"),
-        ("http://ocsp.pki.goog/gts1c3", "", "certificate-check"),
-        ("http://r3.o.lencr.org/", "", "certificate-check"),
-        ("http://crl3.digicert.com/DigiCertCA.crl", "application/pkix-crl",
-         "certificate-check"),
-        ("http://sd.symcd.com/", "", "certificate-check"),
-        ("http://ocsp.comodoca.com/", "", "certificate-check"),
-        ("http://ocsp2.globalsign.com/gsrsaovsslca2018", "", "certificate-check"),
-        ("http://ocsp.starfieldtech.com/", "", "certificate-check"),
-        ("http://cacerts.digicert.com/DigiCertTLSRSASHA2562020CA1.crt",
-         "application/x-x509-ca-cert", "certificate-check"),
-        ("https://shavar.services.mozilla.com/downloads", "", "browser-internal"),
-        ("https://tracking-protection.cdn.mozilla.net/list", "", "browser-internal"),
-        ("https://update.googleapis.com/service/update2/json", "", "browser-internal"),
-        ("https://safebrowsing.googleapis.com/v4/threatListUpdates", "",
-         "browser-internal"),
-        ("ws://127.0.0.1:5500/ws", "", "local-server"),
-        ("http://localhost:3000/api", "application/json", "local-server"),
-        ("http://192.168.1.20/cam.jpg", "image/jpeg", "local-server"),
-        ("data:image/png;base64,AAAA", "image/png", "not-network"),
-        ("chrome-extension://abcdef/content.js", "", "not-network"),
-    ])
+    @pytest.mark.parametrize(
+        ("url", "mime", "reason"),
+        [
+            ("http://ocsp.digicert.com/MFEw", "application/ocsp-response", "certificate-check"),
+            ("http://ocsp.pki.goog/gts1c3", "", "certificate-check"),
+            ("http://r3.o.lencr.org/", "", "certificate-check"),
+            (
+                "http://crl3.digicert.com/DigiCertCA.crl",
+                "application/pkix-crl",
+                "certificate-check",
+            ),
+            ("http://sd.symcd.com/", "", "certificate-check"),
+            ("http://ocsp.comodoca.com/", "", "certificate-check"),
+            ("http://ocsp2.globalsign.com/gsrsaovsslca2018", "", "certificate-check"),
+            ("http://ocsp.starfieldtech.com/", "", "certificate-check"),
+            (
+                "http://cacerts.digicert.com/DigiCertTLSRSASHA2562020CA1.crt",
+                "application/x-x509-ca-cert",
+                "certificate-check",
+            ),
+            ("https://shavar.services.mozilla.com/downloads", "", "browser-internal"),
+            ("https://tracking-protection.cdn.mozilla.net/list", "", "browser-internal"),
+            ("https://update.googleapis.com/service/update2/json", "", "browser-internal"),
+            ("https://safebrowsing.googleapis.com/v4/threatListUpdates", "", "browser-internal"),
+            ("ws://127.0.0.1:5500/ws", "", "local-server"),
+            ("http://localhost:3000/api", "application/json", "local-server"),
+            ("http://192.168.1.20/cam.jpg", "image/jpeg", "local-server"),
+            ("data:image/png;base64,AAAA", "image/png", "not-network"),
+            ("chrome-extension://abcdef/content.js", "", "not-network"),
+        ],
+    )
     def test_reasons(self, url: str, mime: str, reason: str) -> None:
         """Each class of traffic gets its reason."""
         capture = _capture(entry(url, mime=mime))
         assert no_tag_reason(capture.entries[0]) == reason
 
-    @pytest.mark.parametrize("url", [
-        "https://www.digicert.com/", "https://www.google-analytics.com/collect",
-        "https://status.example.com/", "https://crl.example-shop.com/catalogue.html",
-        "https://www.mozilla.org/", "https://cdn.shop.example/ocsp.js",
-    ])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://www.digicert.com/",
+            "https://www.google-analytics.com/collect",
+            "https://status.example.com/",
+            "https://crl.example-shop.com/catalogue.html",
+            "https://www.mozilla.org/",
+            "https://cdn.shop.example/ocsp.js",
+        ],
+    )
     def test_not_no_tag(self, url: str) -> None:
         """A CA's web site, a tracker or a shop's page are no certificate check."""
         capture = _capture(entry(url, mime="text/html"))
@@ -234,39 +306,51 @@ class TestNoTag:
 
     def test_browser_started_request(self) -> None:
         """``Sec-Fetch-Site: none`` on a request that is no navigation: the browser's own."""
-        capture = _capture(entry("https://sync.example/command", mime="application/json",
-                                 request_headers={"Sec-Fetch-Site": "none",
-                                                  "Sec-Fetch-Dest": "empty"}),
-                           entry(SHOP, request_headers={"Sec-Fetch-Site": "none",
-                                                        "Sec-Fetch-Dest": "document"}))
+        capture = _capture(
+            entry(
+                "https://sync.example/command",
+                mime="application/json",
+                request_headers={"Sec-Fetch-Site": "none", "Sec-Fetch-Dest": "empty"},
+            ),
+            entry(SHOP, request_headers={"Sec-Fetch-Site": "none", "Sec-Fetch-Dest": "document"}),
+        )
         assert [no_tag_reason(e) for e in capture.entries] == ["browser-internal", None]
 
     def test_unlisted_page_at_another_site(self, db: SignatureDB) -> None:
         """Entries of a page the capture does not list, at another site: a navigation."""
-        capture = load_har(har(
-            entry(SHOP, started=_started(0)),
-            entry("https://www.bigco.example/", started=_started(1), page="page_2"),
-            entry("https://www.bigco.example/logo.png", mime="image/png",
-                  started=_started(2), page="page_2",
-                  request_headers={"Referer": "https://www.bigco.example/"}),
-            entry(SHOP + "next", started=_started(3), page="page_3"),
-            pages=(("page_1", "Shop"),)))
+        capture = load_har(
+            har(
+                entry(SHOP, started=_started(0)),
+                entry("https://www.bigco.example/", started=_started(1), page="page_2"),
+                entry(
+                    "https://www.bigco.example/logo.png",
+                    mime="image/png",
+                    started=_started(2),
+                    page="page_2",
+                    request_headers={"Referer": "https://www.bigco.example/"},
+                ),
+                entry(SHOP + "next", started=_started(3), page="page_3"),
+                pages=(("page_1", "Shop"),),
+            )
+        )
         attribution = attribute([capture], [], Matcher.compile(db))
-        assert [a.no_tag for a in attribution.entries] == [
-            None, "navigation", "navigation", None]
+        assert [a.no_tag for a in attribution.entries] == [None, "navigation", "navigation", None]
         assert attribution.first_party == (frozenset({"shop.example"}),)
 
     def test_local_hosts(self) -> None:
         """Loopback, private and ``.localhost`` names are local."""
-        assert all(is_local_host(h) for h in ("localhost", "a.localhost", "127.0.0.1",
-                                              "[::1]", "10.1.2.3", "172.16.0.1"))
+        assert all(
+            is_local_host(h)
+            for h in ("localhost", "a.localhost", "127.0.0.1", "[::1]", "10.1.2.3", "172.16.0.1")
+        )
         assert not any(is_local_host(h) for h in ("example.com", "8.8.8.8", "localhost.com"))
 
     def test_left_out_and_counted(self, db: SignatureDB) -> None:
         """No-tag requests are in no tag, unknown host or weight, and counted per input."""
         capture = _capture(
-            entry("http://ocsp.digicert.com/", mime="application/ocsp-response",
-                  started=_started(0)),
+            entry(
+                "http://ocsp.digicert.com/", mime="application/ocsp-response", started=_started(0)
+            ),
             entry(SHOP, started=_started(1)),
             entry("https://shavar.services.mozilla.com/downloads", started=_started(2)),
             entry("https://t.pixel.example/p.gif", mime="image/gif", started=_started(3)),
@@ -276,51 +360,85 @@ class TestNoTag:
         assert [t.id for t in report.tags] == ["pixel"]
         assert report.unattributed == ()
         assert [(n.index, n.reason) for n in report.no_tag] == [
-            (0, "certificate-check"), (2, "browser-internal")]
-        assert report.inputs[0].no_tag == (("certificate-check", 1),
-                                           ("browser-internal", 1))
+            (0, "certificate-check"),
+            (2, "browser-internal"),
+        ]
+        assert report.inputs[0].no_tag == (("certificate-check", 1), ("browser-internal", 1))
         assert not [f for f in report.flags if "digicert" in f.message]
 
     def test_capture_tool_page(self, db: SignatureDB) -> None:
         """What a capture tool's own start page loads is the tool's traffic, not the site's."""
         marker = "http://fiddlerstartmarker.com/ID=1"
-        capture = load_har(har(
-            entry("http://fiddlerstartmarker.com/fiddlerstartmarker.com.js", page=None,
-                  mime="application/javascript", started=_started(0),
-                  request_headers={"Referer": marker}),
-            entry("https://t.pixel.example/p.gif", page=None, mime="image/gif",
-                  started=_started(1), request_headers={"Referer": marker}),
-            entry(SHOP, page=None, started=_started(2)),
-            pages=()))
+        capture = load_har(
+            har(
+                entry(
+                    "http://fiddlerstartmarker.com/fiddlerstartmarker.com.js",
+                    page=None,
+                    mime="application/javascript",
+                    started=_started(0),
+                    request_headers={"Referer": marker},
+                ),
+                entry(
+                    "https://t.pixel.example/p.gif",
+                    page=None,
+                    mime="image/gif",
+                    started=_started(1),
+                    request_headers={"Referer": marker},
+                ),
+                entry(SHOP, page=None, started=_started(2)),
+                pages=(),
+            )
+        )
         attribution = attribute([capture], [], Matcher.compile(db))
         assert [a.no_tag for a in attribution.entries] == [
-            "browser-internal", "browser-internal", None]
+            "browser-internal",
+            "browser-internal",
+            None,
+        ]
         assert attribution.sites[0][0].domain == "shop.example"
 
     def test_navigation_away(self, db: SignatureDB) -> None:
         """A top-level navigation to another site in the page is no tag of the page."""
         capture = _capture(
-            _with(entry(SHOP, started=_started(0)), _resourceType="document",
-                  _initiator={"type": "other"}),
-            _with(entry("https://www.bigco.example/", started=_started(1), status=0),
-                  _resourceType="document", _initiator={"type": "other"}),
+            _with(
+                entry(SHOP, started=_started(0)),
+                _resourceType="document",
+                _initiator={"type": "other"},
+            ),
+            _with(
+                entry("https://www.bigco.example/", started=_started(1), status=0),
+                _resourceType="document",
+                _initiator={"type": "other"},
+            ),
         )
         attribution = attribute([capture], [], Matcher.compile(db))
         assert [(a.no_tag, a.signature) for a in attribution.entries] == [
-            (None, None), ("navigation", None)]
+            (None, None),
+            ("navigation", None),
+        ]
 
 
 class _Owners:
     """Organisation data for tests: a site owned by Shop Group, BigCo owning Pixel."""
 
     sites: ClassVar[dict[str, str]] = {
-        "shop.example": "shop-group", "shop-static.example": "shop-group",
-        "bigco.example": "bigco", "pixel.example": "bigco"}
+        "shop.example": "shop-group",
+        "shop-static.example": "shop-group",
+        "bigco.example": "bigco",
+        "pixel.example": "bigco",
+    }
     tags: ClassVar[dict[str, str]] = {
-        "pixel": "bigco", "bigco": "bigco", "tagmgr": "tm", "hosting": "hostco"}
+        "pixel": "bigco",
+        "bigco": "bigco",
+        "tagmgr": "tm",
+        "hosting": "hostco",
+    }
     names: ClassVar[dict[str, str]] = {
-        "shop-group": "Shop Group", "bigco": "BigCo Holdings", "tm": "TM Inc.",
-        "hostco": "Hosting Co"}
+        "shop-group": "Shop Group",
+        "bigco": "BigCo Holdings",
+        "tm": "TM Inc.",
+        "hostco": "Hosting Co",
+    }
 
     def site_owner(self, host: str) -> str | None:
         return self.sites.get(".".join(host.split(".")[-2:]))
@@ -330,8 +448,11 @@ class _Owners:
 
     def related_domains(self, host: str) -> frozenset[str]:
         owner = self.site_owner(host)
-        return frozenset(d for d, o in self.sites.items() if o == owner) if owner else (
-            frozenset({".".join(host.split(".")[-2:])}))
+        return (
+            frozenset(d for d, o in self.sites.items() if o == owner)
+            if owner
+            else (frozenset({".".join(host.split(".")[-2:])}))
+        )
 
     def hosting_platform(self, host: str) -> str | None:
         return "hostco" if host.endswith(".example.io") else None
@@ -340,8 +461,12 @@ class _Owners:
         return self.names.get(org_id)
 
 
-def _attribution(db: SignatureDB, *entries: dict[str, Any], jar: bytes | None = None,
-                 owners: _Owners | None = None) -> Attribution:
+def _attribution(
+    db: SignatureDB,
+    *entries: dict[str, Any],
+    jar: bytes | None = None,
+    owners: _Owners | None = None,
+) -> Attribution:
     jars = [load_cookies(jar)] if jar is not None else []
     return attribute([load_har(har(*entries))], jars, Matcher.compile(db), (), owners)
 
@@ -351,19 +476,26 @@ class TestOwnOrganisation:
 
     def test_sister_domain_is_first_party(self, db: SignatureDB) -> None:
         """A domain of the site's organisation is no unknown third party."""
-        result = _attribution(db, entry(SHOP), entry("https://img.shop-static.example/a.png",
-                                                     mime="image/png"), owners=_Owners())
+        result = _attribution(
+            db,
+            entry(SHOP),
+            entry("https://img.shop-static.example/a.png", mime="image/png"),
+            owners=_Owners(),
+        )
         assert [a.third_party for a in result.entries] == [False, False]
         assert result.first_party == (frozenset({"shop.example", "shop-static.example"}),)
 
     def test_vendor_site_own_tags(self, db: SignatureDB) -> None:
         """On the vendor's own site its products are the site's own and raise no flag."""
         owners = _Owners()
-        capture = load_har(har(entry("https://www.bigco.example/"),
-                               entry("https://t.pixel.example/p.gif", mime="image/gif"),
-                               entry("https://cdn.tagmgr.example/tm.js",
-                                     mime="application/javascript"),
-                               pages=(("page_1", "https://www.bigco.example/"),)))
+        capture = load_har(
+            har(
+                entry("https://www.bigco.example/"),
+                entry("https://t.pixel.example/p.gif", mime="image/gif"),
+                entry("https://cdn.tagmgr.example/tm.js", mime="application/javascript"),
+                pages=(("page_1", "https://www.bigco.example/"),),
+            )
+        )
         attribution = attribute([capture], [], Matcher.compile(db), (), owners)
         assert attribution.own_tags == frozenset({"bigco", "pixel"})
         report = build_report(attribution, owners=owners)
@@ -377,9 +509,12 @@ class TestOwnOrganisation:
 
     def test_hosting_platform_is_the_customer(self, db: SignatureDB) -> None:
         """A customer's site on a hosting platform is not the platform's tag."""
-        result = _attribution(db, entry(SHOP), entry("https://pages.example.io/app.js",
-                                                     mime="application/javascript"),
-                              owners=_Owners())
+        result = _attribution(
+            db,
+            entry(SHOP),
+            entry("https://pages.example.io/app.js", mime="application/javascript"),
+            owners=_Owners(),
+        )
         assert [a.signature for a in result.entries] == [None, None]
         assert result.entries[1].third_party
 
@@ -389,38 +524,50 @@ class TestProbablyFirstParty:
 
     def test_brand_cdn(self, db: SignatureDB) -> None:
         """``cdn-shop.example``'s static files on ``shop.example`` are probably its own."""
-        report = analyze(load_har(har(
-            entry(SHOP),
-            entry("https://img.cdn-shop.example/a.png?v=12", mime="image/png"),
-            entry("https://img.cdn-shop.example/b.css", mime="text/css"),
-            entry("https://beacon.unknown.example/b.gif?uid=8f14e45fceea167a5a36dedd4bea2543",
-                  mime="image/gif"),
-        )), signatures=db)
+        report = analyze(
+            load_har(
+                har(
+                    entry(SHOP),
+                    entry("https://img.cdn-shop.example/a.png?v=12", mime="image/png"),
+                    entry("https://img.cdn-shop.example/b.css", mime="text/css"),
+                    entry(
+                        "https://beacon.unknown.example/b.gif?uid=8f14e45fceea167a5a36dedd4bea2543",
+                        mime="image/gif",
+                    ),
+                )
+            ),
+            signatures=db,
+        )
         assert [p.host for p in report.probably_first_party] == ["img.cdn-shop.example"]
         assert [h.host for h in report.unattributed] == ["beacon.unknown.example"]
         # The capture carries no cookies: the cookie rules say they could not judge it.
         assert [f.rule for f in report.flags if "could not be judged" not in f.message] == [
-            "unknown-third-party"]
+            "unknown-third-party"
+        ]
 
-    @pytest.mark.parametrize(("url", "headers"), [
-        ("https://img.cdn-shop.example/a.gif?id=8f14e45fceea167a5a36dedd4bea2543", {}),
-        ("https://img.cdn-shop.example/a.png", {"Cookie": "uid=1"}),
-        ("https://img.cdn-shop.example/collect", {}),
-    ])
-    def test_not_when_it_tracks(self, db: SignatureDB, url: str,
-                                headers: dict[str, str]) -> None:
+    @pytest.mark.parametrize(
+        ("url", "headers"),
+        [
+            ("https://img.cdn-shop.example/a.gif?id=8f14e45fceea167a5a36dedd4bea2543", {}),
+            ("https://img.cdn-shop.example/a.png", {"Cookie": "uid=1"}),
+            ("https://img.cdn-shop.example/collect", {}),
+        ],
+    )
+    def test_not_when_it_tracks(self, db: SignatureDB, url: str, headers: dict[str, str]) -> None:
         """An identifier, a cookie or a non-static response keep it an unknown host."""
         mime = "application/json" if url.endswith("collect") else "image/png"
-        report = analyze(load_har(har(entry(SHOP), entry(url, mime=mime,
-                                                         request_headers=headers))),
-                         signatures=db)
+        report = analyze(
+            load_har(har(entry(SHOP), entry(url, mime=mime, request_headers=headers))),
+            signatures=db,
+        )
         assert report.probably_first_party == ()
         assert [h.host for h in report.unattributed] == ["img.cdn-shop.example"]
 
     def test_first_party_option_confirms(self, db: SignatureDB) -> None:
         """``first_party`` makes the host first party: it leaves both lists."""
-        capture = load_har(har(entry(SHOP), entry("https://img.cdn-shop.example/a.png",
-                                                  mime="image/png")))
+        capture = load_har(
+            har(entry(SHOP), entry("https://img.cdn-shop.example/a.png", mime="image/png"))
+        )
         report = analyze(capture, signatures=db, first_party=["cdn-shop.example"])
         assert report.probably_first_party == ()
         assert report.unattributed == ()
@@ -434,49 +581,66 @@ class TestCookieOwner:
 
     def test_response_wins(self, db: SignatureDB) -> None:
         """A cookie set by a tag's response is that tag's, whatever its name."""
-        result = _attribution(db, entry(SHOP), entry(
-            "https://www.bigco.example/search", response_headers={"Set-Cookie": "_px=1"}))
+        result = _attribution(
+            db,
+            entry(SHOP),
+            entry("https://www.bigco.example/search", response_headers={"Set-Cookie": "_px=1"}),
+        )
         assert [(c.cookie.name, c.signature.id, c.by) for c in result.cookies] == [
-            ("_px", "bigco", "response")]
+            ("_px", "bigco", "response")
+        ]
 
     def test_domain_beats_name(self, db: SignatureDB) -> None:
         """A jar cookie on a tag's domain is that tag's, although its name is another's."""
-        jar = (b"# Netscape HTTP Cookie File\n"
-               b".bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
+        jar = b"# Netscape HTTP Cookie File\n.bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
         result = _attribution(db, entry(SHOP), entry(BIGCO), entry(PIXEL), jar=jar)
         assert [(c.signature.id, c.by, c.evidence) for c in result.cookies] == [
-            ("bigco", "domain", "host")]
+            ("bigco", "domain", "host")
+        ]
 
     def test_name_of_the_same_owner_is_precise(self, db: SignatureDB) -> None:
         """Among the domain owner's tags, the one whose pattern matches the name wins."""
-        jar = (b"# Netscape HTTP Cookie File\n"
-               b".bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
+        jar = b"# Netscape HTTP Cookie File\n.bigco.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
         result = _attribution(db, entry(SHOP), entry(PIXEL), jar=jar, owners=_Owners())
         assert [(c.signature.id, c.by) for c in result.cookies] == [("pixel", "name")]
 
     def test_name_does_not_take_a_known_owners_cookie(self, db: SignatureDB) -> None:
         """A distinctive name does not give another company's cookie to its vendor."""
-        jar = (b"# Netscape HTTP Cookie File\n"
-               b".shop-static.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
-               b".unknown.example\tTRUE\t/\tFALSE\t1735725600\t_px\t2\n")
-        capture = load_har(har(entry("https://www.bigco.example/"), entry(PIXEL),
-                               pages=(("page_1", "https://www.bigco.example/"),)))
+        jar = (
+            b"# Netscape HTTP Cookie File\n"
+            b".shop-static.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
+            b".unknown.example\tTRUE\t/\tFALSE\t1735725600\t_px\t2\n"
+        )
+        capture = load_har(
+            har(
+                entry("https://www.bigco.example/"),
+                entry(PIXEL),
+                pages=(("page_1", "https://www.bigco.example/"),),
+            )
+        )
         result = attribute([capture], [load_cookies(jar)], Matcher.compile(db), (), _Owners())
         assert [(c.cookie.value, c.signature.id) for c in result.cookies] == [("2", "pixel")]
 
     def test_first_party_cookie_by_name(self, db: SignatureDB) -> None:
         """A first-party cookie is tied by its distinctive name (first-party analytics)."""
-        jar = (b"# Netscape HTTP Cookie File\n"
-               b".shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n")
+        jar = b"# Netscape HTTP Cookie File\n.shop.example\tTRUE\t/\tFALSE\t1735725600\t_px\t1\n"
         result = _attribution(db, entry(SHOP), entry(PIXEL), jar=jar, owners=_Owners())
         assert [(c.signature.id, c.by, c.third_party) for c in result.cookies] == [
-            ("pixel", "name", False)]
+            ("pixel", "name", False)
+        ]
 
     def test_only_vendors_present(self, db: SignatureDB) -> None:
         """A cookie is no vendor's that made no request (a framework's on the site)."""
-        capture = load_har(har(entry(SHOP, response_headers={"Set-Cookie": "_px=1"}),
-                               entry("https://img.shop.example/a.png", mime="image/png",
-                                     request_headers={"Cookie": "px_id_9=2"})))
+        capture = load_har(
+            har(
+                entry(SHOP, response_headers={"Set-Cookie": "_px=1"}),
+                entry(
+                    "https://img.shop.example/a.png",
+                    mime="image/png",
+                    request_headers={"Cookie": "px_id_9=2"},
+                ),
+            )
+        )
         assert attribute([capture], [], Matcher.compile(db)).cookies == ()
 
 
@@ -485,25 +649,54 @@ class TestAnyHostUrlRules:
 
     def _db(self, path: str, tmp_path: Path) -> SignatureDB:
         layer = tmp_path / "layer.json"
-        layer.write_text(json.dumps({"schema_version": 2, "signatures": [{
-            "id": "beacon", "name": "Beacon", "vendor": {"name": "B", "country": None,
-                                                         "dpf": None},
-            "category": "analytics", "consent": "analytics", "hosts": ["*.beacon.example"],
-            "urls": [{"host": "*", "path": path, "match": "regex"}],
-            "facts": dict.fromkeys(("sets_cookies", "sends_pii", "cross_site_tracking",
-                                    "complexity", "script_kb", "requests_per_page")),
-            "sources": ["curated"]}]}), encoding="utf-8")
+        layer.write_text(
+            json.dumps(
+                {
+                    "schema_version": 2,
+                    "signatures": [
+                        {
+                            "id": "beacon",
+                            "name": "Beacon",
+                            "vendor": {"name": "B", "country": None, "dpf": None},
+                            "category": "analytics",
+                            "consent": "analytics",
+                            "hosts": ["*.beacon.example"],
+                            "urls": [{"host": "*", "path": path, "match": "regex"}],
+                            "facts": dict.fromkeys(
+                                (
+                                    "sets_cookies",
+                                    "sends_pii",
+                                    "cross_site_tracking",
+                                    "complexity",
+                                    "script_kb",
+                                    "requests_per_page",
+                                )
+                            ),
+                            "sources": ["curated"],
+                        }
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
         return load_signatures(layer, bundled=False)
 
     def test_cname_cloaked_endpoint(self, tmp_path: Path) -> None:
         """On the site's host the shape names the vendor; a host pattern still wins."""
         db = self._db("^/b/ss/[^/?]+/\\d+/", tmp_path)
-        report = analyze(load_har(har(
-            entry(SHOP),
-            entry("https://metrics.shop.example/b/ss/shop-prod/1/JS-2.0/s123?AQB=1",
-                  mime="image/gif"),
-            entry("https://www.shop.example/b/ss/", mime="text/html"),
-        )), signatures=db)
+        report = analyze(
+            load_har(
+                har(
+                    entry(SHOP),
+                    entry(
+                        "https://metrics.shop.example/b/ss/shop-prod/1/JS-2.0/s123?AQB=1",
+                        mime="image/gif",
+                    ),
+                    entry("https://www.shop.example/b/ss/", mime="text/html"),
+                )
+            ),
+            signatures=db,
+        )
         (beacon,) = report.tags
         assert [ref.index for ref in beacon.entries] == [1]
         assert not beacon.own

@@ -23,8 +23,12 @@ MESSAGE = "A host nobody recognises: tracker.unknown.example"
 
 
 def _with_site_flag() -> Report:
-    flag = Flag(rule="unknown-third-party", severity="info", message=MESSAGE,
-                evidence=(Evidence(kind="entry", input=0, index=13),))
+    flag = Flag(
+        rule="unknown-third-party",
+        severity="info",
+        message=MESSAGE,
+        evidence=(Evidence(kind="entry", input=0, index=13),),
+    )
     return evolve(example_report(), flags=(flag,))
 
 
@@ -40,7 +44,8 @@ def test_sarif_site_flag_has_no_tag() -> None:
     (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "unknown-third-party"]
     assert result["properties"]["tag"] is None
     assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == (
-        "/log/entries/13")
+        "/log/entries/13"
+    )
 
 
 def test_diff_sees_new_site_flags() -> None:
@@ -52,8 +57,10 @@ def test_diff_sees_new_site_flags() -> None:
 
 def test_estate_counts_site_flags() -> None:
     """The estate summary counts site flags by rule, without a tag."""
-    line = {"path": "a.har", "report": json.loads(json.dumps(
-        report_to_document(_with_site_flag())))}
+    line = {
+        "path": "a.har",
+        "report": json.loads(json.dumps(report_to_document(_with_site_flag()))),
+    }
     summary = summarize_estate([line])
     (rule,) = [r for r in summary.rules if r.rule == "unknown-third-party"]
     assert (rule.flags, rule.captures, rule.tags) == (1, 1, ())

@@ -35,8 +35,10 @@ class TestReadBytes:
 
     def test_bytearray(self) -> None:
         """A bytearray is read as bytes, labelled <bytes>."""
-        assert read_bytes(bytearray(b"{}"), name=None, error=InputError,
-                          expected="JSON") == (b"{}", "<bytes>")
+        assert read_bytes(bytearray(b"{}"), name=None, error=InputError, expected="JSON") == (
+            b"{}",
+            "<bytes>",
+        )
 
     def test_file_object_past_the_limit(self) -> None:
         """A file object longer than the limit is refused, read only just past it."""
@@ -52,8 +54,7 @@ class TestArchives:
     def test_damaged_gzip_header(self) -> None:
         """A gzip stream with an unknown compression method is damaged."""
         with pytest.raises(InputError, match="damaged"):
-            gunzip(b"\x1f\x8b\x07" + bytes(20), label="g", error=InputError,
-                   expected="a HAR file")
+            gunzip(b"\x1f\x8b\x07" + bytes(20), label="g", error=InputError, expected="a HAR file")
 
     def test_encrypted_member(self) -> None:
         """An encrypted zip member cannot be read without its password."""
@@ -67,8 +68,14 @@ class TestArchives:
             at = data.index(signature) + offset
             data[at] |= 1
         with pytest.raises(InputError, match="cannot be read"):
-            unzip_member(bytes(data), names=("capture.har",), suffix=".har", label="z",
-                         error=InputError, expected="a HAR file")
+            unzip_member(
+                bytes(data),
+                names=("capture.har",),
+                suffix=".har",
+                label="z",
+                error=InputError,
+                expected="a HAR file",
+            )
 
 
 class TestNames:

@@ -27,10 +27,23 @@ from .conftest import REPO
 
 EXAMPLE_HAR = str(REPO / "examples" / "shop.har")
 LOCALE = REPO / "src" / "tagsig" / "locale"
-NOT_LOADED = ("rich", "babel", "jsonschema", "pandas", "pyarrow", "tagsig._render.text",
-              "tagsig._render.html", "tagsig._render.markdown", "tagsig._render.csv",
-              "tagsig._render.sarif", "tagsig._render.common", "tagsig._signatures.catalogue",
-              "tagsig._batch.run", "tagsig._render.compare", "importlib.resources")
+NOT_LOADED = (
+    "rich",
+    "babel",
+    "jsonschema",
+    "pandas",
+    "pyarrow",
+    "tagsig._render.text",
+    "tagsig._render.html",
+    "tagsig._render.markdown",
+    "tagsig._render.csv",
+    "tagsig._render.sarif",
+    "tagsig._render.common",
+    "tagsig._signatures.catalogue",
+    "tagsig._batch.run",
+    "tagsig._render.compare",
+    "importlib.resources",
+)
 """Modules a ``--format json`` analysis has no use for (packages with their submodules)."""
 _RUN = """
 import io, json, sys
@@ -45,10 +58,19 @@ print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted(sys.
 
 def _fresh_run(*args: str) -> tuple[int, str, list[str]]:
     """Run the command line in a fresh interpreter; its exit code, output and modules."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}}
-    done = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True,
-                          text=True, check=True, env=env, timeout=300)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=300,
+    )
     result = json.loads(done.stdout)
     return result["code"], result["output"], result["modules"]
 
@@ -102,9 +124,11 @@ class TestGarbageCollection:
         assert gc.isenabled()
         capsys.readouterr()
 
-    def test_after_an_interrupt(self, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+    def test_after_an_interrupt(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """Ctrl-C during a run (exit 130) leaves collection on."""
+
         def interrupted(argv: object) -> int:
             assert not gc.isenabled()
             raise KeyboardInterrupt
@@ -116,6 +140,7 @@ class TestGarbageCollection:
 
     def test_before_the_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Collection is only paused once the run starts: a failing stream leaves it on."""
+
         class Detached(io.StringIO):
             def reconfigure(self, **options: object) -> None:
                 raise ValueError("underlying buffer has been detached")
@@ -175,8 +200,9 @@ class TestCached:
         assert _resources.cached("test-1", b"x", lambda: ("b",)) == ("b",)
         assert _resources.cached("test-1", b"x", lambda: ("c",)) == ("b",)
 
-    def test_unwritable_folder_only_derives(self, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_unwritable_folder_only_derives(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A folder that cannot be made (a file is in the way) means deriving each time."""
         blocked = tmp_path / "file"
         blocked.write_text("")
@@ -185,16 +211,18 @@ class TestCached:
         assert _resources.cached("test-1", b"x", lambda: 1) == 1
         assert _resources.cached("test-1", b"x", lambda: 2) == 2
 
-    def test_dont_write_bytecode_writes_nothing(self, cache: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_dont_write_bytecode_writes_nothing(
+        self, cache: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """PYTHONDONTWRITEBYTECODE is honoured as for bytecode."""
         monkeypatch.setattr(sys, "dont_write_bytecode", True)
         assert _resources.cached("test-1", b"x", lambda: 1) == 1
         assert not cache.exists()
 
 
-def test_package_folder_of_a_zipped_package(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_package_folder_of_a_zipped_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A package that is no folder on disk (zipped) is read through importlib.resources."""
     from importlib import resources
 
@@ -228,13 +256,22 @@ class TestCatalogues:
         """Every English message translates to itself, so English reads no catalogue."""
         with (LOCALE / "en" / "LC_MESSAGES" / "tagsig.po").open("rb") as f:
             catalogue = read_po(f)
-        changed = [message.id for message in catalogue if message.id and message.string
-                   and (message.string != message.id if isinstance(message.id, str)
-                        else tuple(message.string) != tuple(message.id))]
+        changed = [
+            message.id
+            for message in catalogue
+            if message.id
+            and message.string
+            and (
+                message.string != message.id
+                if isinstance(message.id, str)
+                else tuple(message.string) != tuple(message.id)
+            )
+        ]
         assert changed == []
 
     def test_english_compiles_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """English messages and plural forms come without compiling any catalogue."""
+
         def refused(po: bytes) -> bytes:
             raise AssertionError("compiled a catalogue")
 
@@ -242,13 +279,15 @@ class TestCatalogues:
         _i18n._translations.cache_clear()
         try:
             assert _i18n.gettext("Overview", "en") == "Overview"
-            assert [_i18n.ngettext("{count} tag", "{count} tags", n, "en") for n in (0, 1, 2)] \
-                == ["{count} tags", "{count} tag", "{count} tags"]
+            assert [_i18n.ngettext("{count} tag", "{count} tags", n, "en") for n in (0, 1, 2)] == [
+                "{count} tags",
+                "{count} tag",
+                "{count} tags",
+            ]
         finally:
             _i18n._translations.cache_clear()
 
-    def test_compiled_catalogue_is_kept(self, cache: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_compiled_catalogue_is_kept(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Irish is compiled once; the next process reads the kept .mo without Babel."""
         compiled: list[bytes] = []
         compile_po = _i18n.compile_po
@@ -263,7 +302,8 @@ class TestCatalogues:
                 _i18n._translations.cache_clear()
                 assert _i18n.gettext("Overview", "ga") == "Forbhreathnú"
                 assert _i18n.ngettext("{count} pattern", "{count} patterns", 7, "ga") == (
-                    "{count} bpatrún")
+                    "{count} bpatrún"
+                )
         finally:
             _i18n._translations.cache_clear()
         assert len(compiled) == 1
@@ -273,7 +313,8 @@ class TestCatalogues:
 def test_bench_start_runs() -> None:
     """The start-up benchmark's phases run in this checkout (they name real functions)."""
     spec = importlib.util.spec_from_file_location(
-        "bench_start", REPO / "benchmarks" / "bench_start.py")
+        "bench_start", REPO / "benchmarks" / "bench_start.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     bench = importlib.util.module_from_spec(spec)

@@ -15,8 +15,7 @@ def test_longest_string_refused() -> None:
     text = _IAB_CORE + "A" * (100_001 - len(_IAB_CORE))
     with pytest.raises(ConsentStringError) as caught:
         decode_tc_string(text)
-    assert str(caught.value) == (
-        "expected a TC string of at most 100000 characters, found 100001")
+    assert str(caught.value) == ("expected a TC string of at most 100000 characters, found 100001")
     assert try_decode_tc_string(text) is None
 
 

@@ -15,14 +15,17 @@ def _reason(request: JSON) -> str | None:
     return no_tag_reason(loaded)
 
 
-@pytest.mark.parametrize(("url", "mime", "reason"), [
-    ("http://lencr.org/", "text/html", "certificate-check"),
-    ("http://www.digicert.com/DigiCertCA.crt", "text/html", "certificate-check"),
-    ("http://www.digicert.com/", "text/html", None),
-    ("http://ocsp.unknown-ca.example/", "", "certificate-check"),
-    ("http://ocsp.unknown-ca.example/", "text/html", None),
-    ("http://intranet/tag.js", "application/javascript", None),
-])
+@pytest.mark.parametrize(
+    ("url", "mime", "reason"),
+    [
+        ("http://lencr.org/", "text/html", "certificate-check"),
+        ("http://www.digicert.com/DigiCertCA.crt", "text/html", "certificate-check"),
+        ("http://www.digicert.com/", "text/html", None),
+        ("http://ocsp.unknown-ca.example/", "", "certificate-check"),
+        ("http://ocsp.unknown-ca.example/", "text/html", None),
+        ("http://intranet/tag.js", "application/javascript", None),
+    ],
+)
 def test_host_and_path(url: str, mime: str, reason: str | None) -> None:
     """A certificate host, an authority's certificate file, a responder, a one-label host."""
     assert _reason(entry(url, mime=mime)) == reason
@@ -30,8 +33,9 @@ def test_host_and_path(url: str, mime: str, reason: str | None) -> None:
 
 def test_ocsp_request_body() -> None:
     """A POST whose body is an OCSP request is a certificate check, whatever the host."""
-    request = entry("http://checks.shop.example/", method="POST", post="MEMwQTA/",
-                    mime="text/plain")
+    request = entry(
+        "http://checks.shop.example/", method="POST", post="MEMwQTA/", mime="text/plain"
+    )
     request["request"]["postData"]["mimeType"] = "Application/OCSP-Request"
     assert _reason(request) == "certificate-check"
 

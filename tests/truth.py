@@ -67,6 +67,7 @@ KINDS: frozenset[str] = frozenset({"own", "tracker", "service", "cdn-hosting", "
 
 # --- the truth ---------------------------------------------------------------------------
 
+
 class LabelsError(ValueError):
     """The labelled set is malformed; the message says where."""
 
@@ -136,8 +137,11 @@ class Truth:
             label = capture.domains.get(domain) or self.domains.get(domain)
         if label is None:
             return None
-        if label.kind != "no-tag" and label.organisation is not None and self.top(
-                label.organisation) in {self.top(org) for org in capture.organisations}:
+        if (
+            label.kind != "no-tag"
+            and label.organisation is not None
+            and self.top(label.organisation) in {self.top(org) for org in capture.organisations}
+        ):
             return Label(organisation=label.organisation, kind="own")
         return label
 
@@ -192,8 +196,11 @@ def _capture(file: str, raw: object) -> CaptureTruth:
         for item in _strings(site.get("own", []), f"{where}/own"):
             own.setdefault(item, organisation)
     return CaptureTruth(
-        file=file, sites=tuple(sites), organisations=tuple(organisations),
-        own=own, domains=_labels(raw.get("domains"), f"captures/{file}/domains"),
+        file=file,
+        sites=tuple(sites),
+        organisations=tuple(organisations),
+        own=own,
+        domains=_labels(raw.get("domains"), f"captures/{file}/domains"),
         hosts=_labels(raw.get("hosts"), f"captures/{file}/hosts"),
     )
 
@@ -216,7 +223,8 @@ def load_truth(path: Path = LABELS) -> Truth:
         parents[str(org)] = parent
     names = raw.get("vendor_names")
     if not isinstance(names, dict) or not all(
-            value is None or isinstance(value, str) for value in names.values()):
+        value is None or isinstance(value, str) for value in names.values()
+    ):
         raise LabelsError(f"{path}: vendor_names maps names to ids or null")
     captures = raw.get("captures")
     if not isinstance(captures, dict):
@@ -231,6 +239,7 @@ def load_truth(path: Path = LABELS) -> Truth:
 
 
 # --- what a report says ------------------------------------------------------------------
+
 
 @frozen(kw_only=True)
 class ObservedRequest:
@@ -313,24 +322,40 @@ def observe(file: str, report: Report, capture: Capture, truth: Truth) -> Observ
             if not domain and cookie.entry is not None and cookie.entry in by_index:
                 domain = by_index[cookie.entry].url.host
             if domain:
-                cookies.append(ObservedCookie(name=cookie.name, domain=domain.lower(),
-                                              tag=tag.id, tag_organisation=organisation))
-    unlisted = {ref.index for host in report.unattributed if host.third_party
-                for ref in host.entries}
+                cookies.append(
+                    ObservedCookie(
+                        name=cookie.name,
+                        domain=domain.lower(),
+                        tag=tag.id,
+                        tag_organisation=organisation,
+                    )
+                )
+    unlisted = {
+        ref.index for host in report.unattributed if host.third_party for ref in host.entries
+    }
     requests = []
     for entry in capture.entries:
         if not entry.url.is_network or not entry.url.host:
             continue
         tag_id, organisation, own = tag_of.get(entry.index, (None, None, False))
-        requests.append(ObservedRequest(
-            index=entry.index, host=entry.url.host.lower(), tag=tag_id,
-            tag_organisation=organisation, own_tag=own,
-            unknown_third_party=entry.index in unlisted,
-        ))
-    return ObservedReport(file=file, first_party=frozenset(report.first_party),
-                          requests=tuple(requests), cookies=tuple(cookies),
-                          unmapped_vendors=frozenset(unmapped),
-                          unknown_organisations=frozenset(unknown))
+        requests.append(
+            ObservedRequest(
+                index=entry.index,
+                host=entry.url.host.lower(),
+                tag=tag_id,
+                tag_organisation=organisation,
+                own_tag=own,
+                unknown_third_party=entry.index in unlisted,
+            )
+        )
+    return ObservedReport(
+        file=file,
+        first_party=frozenset(report.first_party),
+        requests=tuple(requests),
+        cookies=tuple(cookies),
+        unmapped_vendors=frozenset(unmapped),
+        unknown_organisations=frozenset(unknown),
+    )
 
 
 # --- the figures -------------------------------------------------------------------------
@@ -391,8 +416,10 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
     conflict = [0, 0]
     orphan = [0, 0]
     wrong = [0, 0]
-    offences: dict[str, Counter[Offence]] = {name: Counter() for name in (
-        "own", "no_tag", "precision", "recall", "conflict", "orphan", "first_party")}
+    offences: dict[str, Counter[Offence]] = {
+        name: Counter()
+        for name in ("own", "no_tag", "precision", "recall", "conflict", "orphan", "first_party")
+    }
     unlabelled: set[tuple[str, str]] = set()
     unmapped: set[str] = set()
     unknown: set[str] = set()
@@ -416,7 +443,8 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
             if request.host in capture.hosts or request.host in truth.hosts:
                 domain = request.host  # a host label decided: name the host
             third_party = (request.tag is not None and not request.own_tag) or (
-                request.unknown_third_party)
+                request.unknown_third_party
+            )
             if label.kind == "own":
                 own[1] += 1
                 if third_party:
@@ -459,21 +487,24 @@ def figures(truth: Truth, observed: Iterable[ObservedReport], *, top: int = 15) 
             # A cookie of the site's own domain may be a vendor's (set by its script),
             # but only of a vendor present in the capture.
             if (label.kind == "own" and (owner or cookie.tag) not in owners_with_requests) or (
-                    label.kind != "own" and owner != truth.top(label.organisation)):
+                label.kind != "own" and owner != truth.top(label.organisation)
+            ):
                 conflict[0] += 1
-                offences["conflict"][(seen.file, f"{cookie.name}@{cookie.domain}",
-                                      cookie.tag)] += 1
+                offences["conflict"][(seen.file, f"{cookie.name}@{cookie.domain}", cookie.tag)] += 1
         wrong[1] += 1
         missing = [site for site in capture.sites if site not in seen.first_party]
         # A reported first-party domain is wrong when the labels say it is not the site's;
         # the site organisation's domains that the capture never requests are unlabelled.
-        foreign = sorted(domain for domain in seen.first_party
-                         if (label := truth.label(capture, domain)) is not None
-                         and label.kind != "own")
+        foreign = sorted(
+            domain
+            for domain in seen.first_party
+            if (label := truth.label(capture, domain)) is not None and label.kind != "own"
+        )
         if missing or foreign:
             wrong[0] += 1
-            detail = " ".join([*(f"-{site}" for site in missing),
-                               *(f"+{domain}" for domain in foreign)])
+            detail = " ".join(
+                [*(f"-{site}" for site in missing), *(f"+{domain}" for domain in foreign)]
+            )
             offences["first_party"][(seen.file, detail, "-")] += 1
     return Figures(
         own_site_errors=_ratio(own[0], own[1], offences["own"], top),
@@ -495,8 +526,7 @@ def corpus_files(corpus: Path = CORPUS) -> list[Path]:
     return sorted(folder.glob("*.har")) if folder.is_dir() else []
 
 
-def measure_corpus(truth: Truth | None = None, corpus: Path = CORPUS, *,
-                   top: int = 15) -> Figures:
+def measure_corpus(truth: Truth | None = None, corpus: Path = CORPUS, *, top: int = 15) -> Figures:
     """Analyse every capture of the corpus with the bundled database and measure it."""
     truth = truth or load_truth()
     observed = []
@@ -507,13 +537,15 @@ def measure_corpus(truth: Truth | None = None, corpus: Path = CORPUS, *,
 
 
 _METRICS: Sequence[tuple[str, str, str]] = (
-    ("own_site_errors", "own-site errors (own-domain requests in third-party tags or "
-     "unknown third parties)", "<= 0.5 %"),
+    (
+        "own_site_errors",
+        "own-site errors (own-domain requests in third-party tags or unknown third parties)",
+        "<= 0.5 %",
+    ),
     ("no_tag_in_tags", "no-tag traffic in tags or unknown third parties", "0"),
     ("vendor_precision", "vendor precision by requests", ">= 0.99"),
     ("tracker_recall", "tracker recall with the right owner", ">= 0.97"),
-    ("cookie_conflicts", "cookie-owner conflicts (rows whose domain has a known owner)",
-     "<= 1 %"),
+    ("cookie_conflicts", "cookie-owner conflicts (rows whose domain has a known owner)", "<= 1 %"),
     ("cookies_without_requests", "cookie rows given to a vendor that made no request", "-"),
     ("wrong_first_party", "wrong first parties (captures)", "0"),
 )
@@ -524,8 +556,7 @@ def render(result: Figures, *, top: int = 15) -> str:
     lines = []
     for attribute, title, target in _METRICS:
         ratio: Ratio = getattr(result, attribute)
-        lines.append(f"{title}: {ratio.count}/{ratio.total} = {ratio.share:.4f} "
-                     f"(target {target})")
+        lines.append(f"{title}: {ratio.count}/{ratio.total} = {ratio.share:.4f} (target {target})")
         for (file, domain, tag), count in ratio.offenders[:top]:
             lines.append(f"    {count:5d}  {file[:60]:60s}  {domain}  {tag}")
     if result.unlabelled:
@@ -535,8 +566,10 @@ def render(result: Figures, *, top: int = 15) -> str:
         lines.append(f"vendor names without an organisation: {len(result.unmapped_vendors)}")
         lines.extend(f"    {name}" for name in result.unmapped_vendors)
     if result.unknown_organisations:
-        lines.append("organisation ids the labels do not know (judged by vendor name): "
-                     + " ".join(result.unknown_organisations))
+        lines.append(
+            "organisation ids the labels do not know (judged by vendor name): "
+            + " ".join(result.unknown_organisations)
+        )
     return "\n".join(lines)
 
 

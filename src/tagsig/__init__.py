@@ -122,9 +122,7 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "tagsig._analysis.analyze": (
-        "analyze",
-    ),
+    "tagsig._analysis.analyze": ("analyze",),
     "tagsig._batch.run": (
         "analyze_capture",
         "expand_captures",
@@ -142,12 +140,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "catalogue_entries",
         "catalogue_entry",
     ),
-    "tagsig._signatures.cookie_names": (
-        "is_generic_cookie_name",
-    ),
-    "tagsig._inputs.cookies.jars": (
-        "load_cookies",
-    ),
+    "tagsig._signatures.cookie_names": ("is_generic_cookie_name",),
+    "tagsig._inputs.cookies.jars": ("load_cookies",),
     "tagsig._render.compare": (
         "CookieChange",
         "FlagChange",
@@ -182,12 +176,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Flag",
         "Severity",
     ),
-    "tagsig._inputs.har.reader": (
-        "load_har",
-    ),
-    "tagsig._audit.measure": (
-        "Weight",
-    ),
+    "tagsig._inputs.har.reader": ("load_har",),
+    "tagsig._audit.measure": ("Weight",),
     "tagsig._inputs.models": (
         "Capture",
         "Cookie",
@@ -208,24 +198,18 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "is_third_party",
         "registrable_domain",
     ),
-    "tagsig._compliance.policy.load": (
-        "load_policy",
-    ),
+    "tagsig._compliance.policy.load": ("load_policy",),
     "tagsig._compliance.policy.model": (
         "Policy",
         "Waiver",
     ),
-    "tagsig._analysis.policy": (
-        "failing_flags",
-    ),
+    "tagsig._analysis.policy": ("failing_flags",),
     "tagsig._render.formats": (
         "Format",
         "render",
         "report_to_document",
     ),
-    "tagsig._render.diff": (
-        "render_diff",
-    ),
+    "tagsig._render.diff": ("render_diff",),
     "tagsig._report.model": (
         "InputSummary",
         "PageWeight",
@@ -235,9 +219,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TagReport",
         "UnattributedHost",
     ),
-    "tagsig._resources": (
-        "schema_path",
-    ),
+    "tagsig._resources": ("schema_path",),
     "tagsig._signatures.model": (
         "Category",
         "Complexity",
@@ -265,9 +247,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "decode_tc_string",
         "try_decode_tc_string",
     ),
-    "tagsig._inputs.url": (
-        "parse_url",
-    ),
+    "tagsig._inputs.url": ("parse_url",),
 }
 """The private module that defines each public name (kept equal to the imports above
 by ``tests/test_public_api.py``)."""
@@ -287,20 +267,19 @@ _ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
         "CookieMatch",
         "Matcher",
     ),
-    "tagsig._audit.measure": (
-        "transfer_bytes",
-    ),
-    "tagsig._audit.party": (
-        "first_party_domains",
-    ),
+    "tagsig._audit.measure": ("transfer_bytes",),
+    "tagsig._audit.party": ("first_party_domains",),
 }
 """The private module of each name of :mod:`tagsig.engine` (which reads it from here, so
 that either namespace can name the objects of both)."""
 
 _PUBLIC_MODULE = {
     **{(module, name): "tagsig" for module, names in _EXPORTS.items() for name in names},
-    **{(module, name): "tagsig.engine"
-       for module, names in _ENGINE_EXPORTS.items() for name in names},
+    **{
+        (module, name): "tagsig.engine"
+        for module, names in _ENGINE_EXPORTS.items()
+        for name in names
+    },
 }
 """The public module (``tagsig`` or ``tagsig.engine``) of each private (module, name)."""
 

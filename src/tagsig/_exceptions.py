@@ -54,9 +54,8 @@ def shown(value: object, limit: int = 60) -> str:
     >>> shown("x" * 100, 10)
     "'xxxxxx..."
     """
-    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(
-        value[:limit])
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def escape_pointer(segment: str | int) -> str:

@@ -68,9 +68,10 @@ def languages() -> tuple[Language, ...]:
     ('en', 'ga')
     """
     found = {
-        folder.name for folder in _locale_folder().iterdir()
-        if folder.is_dir() and any(
-            (folder / "LC_MESSAGES" / f"{_DOMAIN}.{ext}").is_file() for ext in ("mo", "po"))
+        folder.name
+        for folder in _locale_folder().iterdir()
+        if folder.is_dir()
+        and any((folder / "LC_MESSAGES" / f"{_DOMAIN}.{ext}").is_file() for ext in ("mo", "po"))
     }
     found.add(DEFAULT_LANGUAGE)
     return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
@@ -104,8 +105,9 @@ def resolve_language(
     if language is not None:
         found = _shipped(language)
         if found is None:
-            raise ArgumentError(f"expected a language among {', '.join(languages())}, "
-                                f"found {language!r}")
+            raise ArgumentError(
+                f"expected a language among {', '.join(languages())}, found {language!r}"
+            )
         return found
     env = os.environ if environ is None else environ
     for variable in _ENVIRONMENT:

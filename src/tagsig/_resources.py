@@ -20,8 +20,15 @@ from tagsig._exceptions import ArgumentError
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["DOCS_URL", "SCHEMAS", "cached", "data_file", "docs_url", "package_folder",
-           "schema_path"]
+__all__ = [
+    "DOCS_URL",
+    "SCHEMAS",
+    "cached",
+    "data_file",
+    "docs_url",
+    "package_folder",
+    "schema_path",
+]
 
 _T = TypeVar("_T")
 
@@ -83,8 +90,9 @@ def schema_path(name: str) -> Path:
 
     """
     if name not in SCHEMAS:
-        raise ArgumentError(f"expected a schema among {', '.join(map(repr, SCHEMAS))}, "
-                            f"found {name!r}")
+        raise ArgumentError(
+            f"expected a schema among {', '.join(map(repr, SCHEMAS))}, found {name!r}"
+        )
     found = data_file(f"{name}.schema.json")
     # An installed package (a wheel, or a source checkout) is a folder on disk.
     return found if isinstance(found, Path) else Path(str(found))

@@ -154,8 +154,13 @@ class _DatabaseOwners:
         return organisation.name if organisation is not None else None
 
 
-def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
-                 policy: Policy | None = None, owners: Owners | None = None) -> Report:
+def build_report(
+    attribution: Attribution,
+    *,
+    identifiers: Sequence[str] = (),
+    policy: Policy | None = None,
+    owners: Owners | None = None,
+) -> Report:
     """Turn an attribution into a report: per-tag weight, cookies, loaders, unknown hosts.
 
     The compliance rules fill each tag's ``flags``, the report's own ``flags`` and its
@@ -169,8 +174,9 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
     cookies_by_tag: dict[str, list[AttributedCookie]] = defaultdict(list)
     for observed in attribution.cookies:
         cookies_by_tag[observed.signature.id].append(observed)
-    signatures = {a.signature.id: a.signature for a in attribution.entries
-                  if a.signature is not None}
+    signatures = {
+        a.signature.id: a.signature for a in attribution.entries if a.signature is not None
+    }
     signatures.update({c.signature.id: c.signature for c in attribution.cookies})
     # The rules are imported here, once the inputs are read: reading a large capture is
     # the memory peak, and modules not yet loaded do not add to it.
@@ -178,11 +184,15 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
 
     evaluation = evaluate(attribution, identifiers=identifiers, policy=policy)
     tags = tuple(
-        _tag_report(signatures[tag_id], by_tag.get(tag_id, []),
-                    cookies_by_tag.get(tag_id, []), attribution.loaded_by(tag_id),
-                    flags=evaluation.tag_flags.get(tag_id, ()),
-                    own=tag_id in attribution.own_tags,
-                    owner=_owner_name(signatures[tag_id], owners))
+        _tag_report(
+            signatures[tag_id],
+            by_tag.get(tag_id, []),
+            cookies_by_tag.get(tag_id, []),
+            attribution.loaded_by(tag_id),
+            flags=evaluation.tag_flags.get(tag_id, ()),
+            own=tag_id in attribution.own_tags,
+            owner=_owner_name(signatures[tag_id], owners),
+        )
         for tag_id in sorted(signatures)
     )
     first_party = sorted(frozenset().union(*attribution.first_party))
@@ -197,9 +207,11 @@ def build_report(attribution: Attribution, *, identifiers: Sequence[str] = (),
         flags=evaluation.site_flags,
         sites=_sites(attribution, owners),
         probably_first_party=_probable(attribution.entries, probable),
-        no_tag=tuple(NoTagEntry(input=a.ref.input, index=a.ref.index, host=a.entry.url.host,
-                                reason=a.no_tag)
-                     for a in attribution.entries if a.no_tag is not None),
+        no_tag=tuple(
+            NoTagEntry(input=a.ref.input, index=a.ref.index, host=a.entry.url.host, reason=a.no_tag)
+            for a in attribution.entries
+            if a.no_tag is not None
+        ),
     )
 
 
@@ -215,37 +227,62 @@ def _sites(attribution: Attribution, owners: Owners) -> tuple[SiteReport, ...]:
     for position, pages in enumerate(attribution.sites):
         for site in pages:
             owner = owners.site_owner(site.domain) if site.domain else None
-            result.append(SiteReport(
-                input=position, page=site.page, domain=site.domain, evidence=site.evidence,
-                entry=site.entry, url=site.url, hops=site.hops,
-                organisation=owners.organisation_name(owner) if owner is not None else None))
+            result.append(
+                SiteReport(
+                    input=position,
+                    page=site.page,
+                    domain=site.domain,
+                    evidence=site.evidence,
+                    entry=site.entry,
+                    url=site.url,
+                    hops=site.hops,
+                    organisation=owners.organisation_name(owner) if owner is not None else None,
+                )
+            )
     return tuple(result)
 
 
-def _probable(entries: Sequence[AttributedEntry],
-              probable: dict[str, str]) -> tuple[ProbableFirstParty, ...]:
+def _probable(
+    entries: Sequence[AttributedEntry], probable: dict[str, str]
+) -> tuple[ProbableFirstParty, ...]:
     hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
     for attributed in entries:
-        if attributed.signature is None and attributed.entry.url.host in probable and (
-                attributed.third_party):
+        if (
+            attributed.signature is None
+            and attributed.entry.url.host in probable
+            and (attributed.third_party)
+        ):
             hosts[attributed.entry.url.host].append(attributed)
     return tuple(
-        ProbableFirstParty(host=host, requests=len(group),
-                           transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
-                           reason=probable[host], entries=_sorted_refs(group))
-        for host, group in sorted(hosts.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+        ProbableFirstParty(
+            host=host,
+            requests=len(group),
+            transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
+            reason=probable[host],
+            entries=_sorted_refs(group),
+        )
+        for host, group in sorted(hosts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    )
 
 
-def _tag_report(signature: Signature, entries: list[AttributedEntry],
-                cookies: list[AttributedCookie], loaded_by: str | None, *,
-                flags: tuple[Flag, ...], own: bool, owner: str | None) -> TagReport:
+def _tag_report(
+    signature: Signature,
+    entries: list[AttributedEntry],
+    cookies: list[AttributedCookie],
+    loaded_by: str | None,
+    *,
+    flags: tuple[Flag, ...],
+    own: bool,
+    owner: str | None,
+) -> TagReport:
     pages: dict[tuple[int, str | None], list[AttributedEntry]] = defaultdict(list)
     for attributed in entries:
         pages[(attributed.ref.input, attributed.entry.pageref)].append(attributed)
     per_page = tuple(
         PageWeight(input=position, page=page, weight=weigh(a.entry for a in group))
-        for (position, page), group in sorted(pages.items(), key=lambda kv: (
-            kv[0][0], kv[0][1] or ""))
+        for (position, page), group in sorted(
+            pages.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        )
     )
     return TagReport(
         signature=signature,
@@ -288,51 +325,81 @@ def _tag_cookies(observed: list[AttributedCookie]) -> tuple[TagCookie, ...]:
 def _tag_cookie(first: AttributedCookie, best: AttributedCookie) -> TagCookie:
     cookie = best.cookie
     return TagCookie(
-        name=cookie.name, domain=best.domain, source=cookie.source,
-        expires=cookie.expires, lifetime_days=best.lifetime_days,
-        third_party=best.third_party, evidence=best.evidence, by=best.by, input=best.input,
-        entry=first.cookie.entry, secure=cookie.secure, http_only=cookie.http_only,
+        name=cookie.name,
+        domain=best.domain,
+        source=cookie.source,
+        expires=cookie.expires,
+        lifetime_days=best.lifetime_days,
+        third_party=best.third_party,
+        evidence=best.evidence,
+        by=best.by,
+        input=best.input,
+        entry=first.cookie.entry,
+        secure=cookie.secure,
+        http_only=cookie.http_only,
         same_site=cookie.same_site,
     )
 
 
-def _unattributed(entries: Sequence[AttributedEntry],
-                  probable: dict[str, str]) -> tuple[UnattributedHost, ...]:
+def _unattributed(
+    entries: Sequence[AttributedEntry], probable: dict[str, str]
+) -> tuple[UnattributedHost, ...]:
     hosts: dict[str, list[AttributedEntry]] = defaultdict(list)
     for attributed in entries:
-        if (attributed.signature is None and attributed.third_party
-                and attributed.entry.url.host not in probable):
+        if (
+            attributed.signature is None
+            and attributed.third_party
+            and attributed.entry.url.host not in probable
+        ):
             hosts[attributed.entry.url.host].append(attributed)
     result = []
     for host, group in hosts.items():
         causes = Counter(a.initiated_by for a in group if a.initiated_by is not None)
-        result.append(UnattributedHost(
-            host=host,
-            requests=len(group),
-            transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
-            initiated_by=min(causes, key=lambda tag: (-causes[tag], tag)) if causes else None,
-            third_party=True,
-            entries=_sorted_refs(group),
-        ))
+        result.append(
+            UnattributedHost(
+                host=host,
+                requests=len(group),
+                transfer_bytes=weigh(a.entry for a in group).transfer_bytes,
+                initiated_by=min(causes, key=lambda tag: (-causes[tag], tag)) if causes else None,
+                third_party=True,
+                entries=_sorted_refs(group),
+            )
+        )
     return tuple(sorted(result, key=lambda h: (-h.requests, h.host)))
 
 
 def _inputs(attribution: Attribution) -> tuple[InputSummary, ...]:
     no_tag: Counter[tuple[int, str]] = Counter(
-        (a.ref.input, a.no_tag) for a in attribution.entries if a.no_tag is not None)
+        (a.ref.input, a.no_tag) for a in attribution.entries if a.no_tag is not None
+    )
     summaries = [
-        InputSummary(path=c.source, kind="har", producer=str(c.creator),
-                     entries=len(c.entries), pages=len(c.pages), problems=c.problems,
-                     has_cookie_evidence=c.has_cookie_evidence,
-                     has_initiators=c.has_initiators or not c.entries,
-                     has_sizes=c.has_sizes or not c.entries,
-                     no_tag=tuple((reason, no_tag[(position, reason)])
-                                  for reason in NO_TAG_REASONS if no_tag[(position, reason)]))
+        InputSummary(
+            path=c.source,
+            kind="har",
+            producer=str(c.creator),
+            entries=len(c.entries),
+            pages=len(c.pages),
+            problems=c.problems,
+            has_cookie_evidence=c.has_cookie_evidence,
+            has_initiators=c.has_initiators or not c.entries,
+            has_sizes=c.has_sizes or not c.entries,
+            no_tag=tuple(
+                (reason, no_tag[(position, reason)])
+                for reason in NO_TAG_REASONS
+                if no_tag[(position, reason)]
+            ),
+        )
         for position, c in enumerate(attribution.captures)
     ]
     summaries.extend(
-        InputSummary(path=j.source, kind="cookies", producer=j.format, entries=len(j.cookies),
-                     pages=0, problems=j.problems)
+        InputSummary(
+            path=j.source,
+            kind="cookies",
+            producer=j.format,
+            entries=len(j.cookies),
+            pages=0,
+            problems=j.problems,
+        )
         for j in attribution.jars
     )
     return tuple(summaries)
@@ -344,63 +411,77 @@ def _producer(capture: Capture) -> str:
 
 def _warnings(attribution: Attribution) -> tuple[ReportWarning, ...]:
     warnings = []
-    for position, (capture, pages) in enumerate(zip(attribution.captures, attribution.sites,
-                                                    strict=True)):
+    for position, (capture, pages) in enumerate(
+        zip(attribution.captures, attribution.sites, strict=True)
+    ):
         for site in pages:
             if not site.domain and capture.entries:
                 page = f"page {site.page}" if site.page is not None else "the capture"
-                warnings.append(ReportWarning(
-                    code="first-party-unknown",
-                    message=f"{capture.source}: {page}: no main document was recorded and "
-                    "its requests come from several sites, so its first party is unknown and "
-                    "every host counts as third party; give the site with --first-party",
-                    input=position))
+                warnings.append(
+                    ReportWarning(
+                        code="first-party-unknown",
+                        message=f"{capture.source}: {page}: no main document was recorded and "
+                        "its requests come from several sites, so its first party is unknown and "
+                        "every host counts as third party; give the site with --first-party",
+                        input=position,
+                    )
+                )
     for position, capture in enumerate(attribution.captures):
         if capture.cookies_stripped:
             count = capture.cookies_stripped
-            warnings.append(ReportWarning(
-                code="stripped-cookies",
-                message=f"{capture.source}: cookies unavailable: the producer stripped the "
-                f"values of the cookie headers of {count} entr{'ies' if count != 1 else 'y'} "
-                "(\"[N bytes were stripped]\"), so which cookies were sent and set is unknown; "
-                "export with cookies or pass a cookie jar",
-                input=position,
-            ))
+            warnings.append(
+                ReportWarning(
+                    code="stripped-cookies",
+                    message=f"{capture.source}: cookies unavailable: the producer stripped the "
+                    f"values of the cookie headers of {count} entr{'ies' if count != 1 else 'y'} "
+                    '("[N bytes were stripped]"), so which cookies were sent and set is unknown; '
+                    "export with cookies or pass a cookie jar",
+                    input=position,
+                )
+            )
         elif capture.entries and not capture.has_cookie_evidence:
-            warnings.append(ReportWarning(
-                code="sanitized-har",
-                message=f"{capture.source}: cookies unavailable: the capture carries no "
-                "cookie headers (a sanitized export); export with cookies or pass a cookie "
-                "jar",
-                input=position,
-            ))
+            warnings.append(
+                ReportWarning(
+                    code="sanitized-har",
+                    message=f"{capture.source}: cookies unavailable: the capture carries no "
+                    "cookie headers (a sanitized export); export with cookies or pass a cookie "
+                    "jar",
+                    input=position,
+                )
+            )
         # Only a capture of several hosts has a tag that another could have loaded.
         if len({e.url.host for e in capture.entries}) > 1 and not capture.has_initiators:
-            warnings.append(ReportWarning(
-                code="no-initiators",
-                message=f"{capture.source}: initiators not recorded ({_producer(capture)} "
-                "wrote none): which tag loaded another, and what loaded each unknown third "
-                "party, is unknown",
-                input=position,
-            ))
+            warnings.append(
+                ReportWarning(
+                    code="no-initiators",
+                    message=f"{capture.source}: initiators not recorded ({_producer(capture)} "
+                    "wrote none): which tag loaded another, and what loaded each unknown third "
+                    "party, is unknown",
+                    input=position,
+                )
+            )
         if capture.entries and not capture.has_sizes:
-            warnings.append(ReportWarning(
-                code="no-sizes",
-                message=f"{capture.source}: sizes not recorded ({_producer(capture)} wrote "
-                "none, as Playwright's record_har_mode=\"minimal\" does): the bytes of every "
-                "tag are unknown, not 0",
-                input=position,
-            ))
+            warnings.append(
+                ReportWarning(
+                    code="no-sizes",
+                    message=f"{capture.source}: sizes not recorded ({_producer(capture)} wrote "
+                    'none, as Playwright\'s record_har_mode="minimal" does): the bytes of every '
+                    "tag are unknown, not 0",
+                    input=position,
+                )
+            )
     inputs: list[tuple[str, tuple[Problem, ...]]] = [
         (capture.source, capture.problems) for capture in attribution.captures
     ] + [(jar.source, jar.problems) for jar in attribution.jars]
     for position, (source, problems) in enumerate(inputs):
         if problems:
             count = len(problems)
-            warnings.append(ReportWarning(
-                code="input-problems",
-                message=f"{source}: {count} damaged part{'s' if count != 1 else ''} "
-                "reported and skipped",
-                input=position,
-            ))
+            warnings.append(
+                ReportWarning(
+                    code="input-problems",
+                    message=f"{source}: {count} damaged part{'s' if count != 1 else ''} "
+                    "reported and skipped",
+                    input=position,
+                )
+            )
     return tuple(warnings)

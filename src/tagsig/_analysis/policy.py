@@ -27,7 +27,8 @@ def failing_flags(report: Report, severity: Severity | str) -> tuple[Flag, ...]:
     """
     threshold = next((SEVERITY_RANK[s] for s in SEVERITIES if s == severity), None)
     if threshold is None:
-        raise ArgumentError(f"expected a severity among {', '.join(SEVERITIES)}, found "
-                            f"{severity!r}")
+        raise ArgumentError(
+            f"expected a severity among {', '.join(SEVERITIES)}, found {severity!r}"
+        )
     flags = [*report.flags, *(f for tag in report.tags for f in tag.flags)]
     return tuple(f for f in flags if f.waiver is None and SEVERITY_RANK[f.severity] <= threshold)

@@ -30,21 +30,28 @@ def load_report_document(path: str | os.PathLike[str]) -> dict[str, object] | No
 
     """
     source = os.fspath(path)
-    data = read_regular_file(path, label=source, error=InputError,
-                             expected="a capture or a JSON report")
+    data = read_regular_file(
+        path, label=source, error=InputError, expected="a capture or a JSON report"
+    )
     text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"{"):
         return None
     try:
-        document = json.loads(replace_lone_surrogates_text(text.decode("utf-8"))[0],
-                              parse_int=_int_or_text)
+        document = json.loads(
+            replace_lone_surrogates_text(text.decode("utf-8"))[0], parse_int=_int_or_text
+        )
     except RecursionError as e:
-        raise InputError("expected a JSON report, found JSON nested too deeply to read",
-                         path=source) from e
+        raise InputError(
+            "expected a JSON report, found JSON nested too deeply to read", path=source
+        ) from e
     except (ValueError, UnicodeDecodeError):
         return None
-    if isinstance(document, dict) and "schema_version" in document and "tags" in document \
-            and "log" not in document:
+    if (
+        isinstance(document, dict)
+        and "schema_version" in document
+        and "tags" in document
+        and "log" not in document
+    ):
         return document
     return None
 

@@ -57,7 +57,10 @@ its domain (or the third-party host it was sent to) lies under the tag's hosts; 
 matched one of the tag's patterns (only distinctive names decide alone)."""
 
 _EVIDENCE: Final[dict[CookieBy, CookieEvidence]] = {
-    "response": "response", "domain": "host", "name": "name"}
+    "response": "response",
+    "domain": "host",
+    "name": "name",
+}
 
 _UrlFacts = tuple["Signature | None", "str | None"]
 """What an initiator chain needs of a URL: the tag serving it, and the registrable domain
@@ -210,7 +213,9 @@ class Attribution:
             tag_id = attributed.signature.id
             first = earliest.get(tag_id)
             if first is None or (attributed.entry.started, attributed.ref) < (
-                    first.entry.started, first.ref):
+                first.entry.started,
+                first.ref,
+            ):
                 earliest[tag_id] = attributed
         return {tag_id: first.initiated_by for tag_id, first in earliest.items()}
 
@@ -247,8 +252,10 @@ def attribute(
         if facts is None:
             url = parse_url(raw)
             facts = url_facts[raw] = (
-                (matcher.match_url(url), registrable_domain(url.host)) if url.is_network
-                else (None, None))
+                (matcher.match_url(url), registrable_domain(url.host))
+                if url.is_network
+                else (None, None)
+            )
         return facts
 
     entries: list[AttributedEntry] = []
@@ -259,8 +266,7 @@ def attribute(
         pages = _Pages(capture, aliases, owners)
         parties.append(pages.all_first)
         sites.append(pages.sites)
-        attributed = _attribute_entries(position, capture, pages, matcher, owners,
-                                        facts_of_url)
+        attributed = _attribute_entries(position, capture, pages, matcher, owners, facts_of_url)
         entries.extend(attributed)
         deciding = _CookieOwners(matcher, owners, attributed)
         cookies.extend(_capture_cookies(position, attributed, pages, deciding))
@@ -271,26 +277,61 @@ def attribute(
     # counts only for the vendors that made requests in them.
     deciding = _CookieOwners(matcher, owners, entries if captures else None)
     for offset, jar in enumerate(jars):
-        cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, deciding,
-                                    reference))
-    return Attribution(captures=tuple(captures), jars=tuple(jars), first_party=tuple(parties),
-                       entries=tuple(entries), cookies=tuple(cookies), sites=tuple(sites),
-                       own_tags=_own_tags(entries),
-                       probably_first_party=probable_first_parties(entries, sites, owners))
+        cookies.extend(_jar_cookies(len(captures) + offset, jar, all_first, deciding, reference))
+    return Attribution(
+        captures=tuple(captures),
+        jars=tuple(jars),
+        first_party=tuple(parties),
+        entries=tuple(entries),
+        cookies=tuple(cookies),
+        sites=tuple(sites),
+        own_tags=_own_tags(entries),
+        probably_first_party=probable_first_parties(entries, sites, owners),
+    )
 
 
 _STATIC_TYPES: Final = frozenset({"image", "stylesheet", "font", "script", "media"})
-_GENERIC_TOKENS: Final = frozenset({
-    "cdn", "static", "img", "image", "images", "media", "assets", "asset", "content",
-    "api", "www", "cache", "files", "file", "js", "css", "src", "web", "net", "com",
-    "site", "app", "cloud", "data", "pics", "video", "edge", "origin", "secure",
-})
+_GENERIC_TOKENS: Final = frozenset(
+    {
+        "cdn",
+        "static",
+        "img",
+        "image",
+        "images",
+        "media",
+        "assets",
+        "asset",
+        "content",
+        "api",
+        "www",
+        "cache",
+        "files",
+        "file",
+        "js",
+        "css",
+        "src",
+        "web",
+        "net",
+        "com",
+        "site",
+        "app",
+        "cloud",
+        "data",
+        "pics",
+        "video",
+        "edge",
+        "origin",
+        "secure",
+    }
+)
 _IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_\-.%]{16,}")
 
 
-def probable_first_parties(entries: Sequence[AttributedEntry],
-                           sites: Sequence[Sequence[PageSite]],
-                           owners: Owners | None = None) -> tuple[tuple[str, str], ...]:
+def probable_first_parties(
+    entries: Sequence[AttributedEntry],
+    sites: Sequence[Sequence[PageSite]],
+    owners: Owners | None = None,
+) -> tuple[tuple[str, str], ...]:
     """Return the unknown hosts that behave like the site's own static hosts, with why.
 
     Such a host serves only the page's images, styles, fonts and scripts, to requests the
@@ -325,9 +366,14 @@ def probable_first_parties(entries: Sequence[AttributedEntry],
         brand = next((b for name in names if (b := _shares_brand(name, brands))), None)
         if brand is None or not all(_static_from_page(a) for a in group):
             continue
-        found.append((host, f"serves only static files the page requested, with no "
-                            f"cookies and no identifiers, and its name shares the site's "
-                            f"brand ({brand})"))
+        found.append(
+            (
+                host,
+                f"serves only static files the page requested, with no "
+                f"cookies and no identifiers, and its name shares the site's "
+                f"brand ({brand})",
+            )
+        )
     return tuple(found)
 
 
@@ -342,12 +388,17 @@ def _label(domain: str) -> str:
 
 
 def _shares_brand(domain: str, brands: Iterable[str]) -> str | None:
-    tokens = [t for t in re.split(r"[^a-z]+", _label(domain)) if len(t) >= 3
-              and t not in _GENERIC_TOKENS]
+    tokens = [
+        t for t in re.split(r"[^a-z]+", _label(domain)) if len(t) >= 3 and t not in _GENERIC_TOKENS
+    ]
     for brand in sorted(brands):
         for token in tokens:
-            if token == brand or (len(token) >= 4 and token in brand) or (
-                    len(brand) >= 4 and brand in token) or _abbreviates(token, brand):
+            if (
+                token == brand
+                or (len(token) >= 4 and token in brand)
+                or (len(brand) >= 4 and brand in token)
+                or _abbreviates(token, brand)
+            ):
                 return brand
     return None
 
@@ -366,14 +417,23 @@ def _static_from_page(attributed: AttributedEntry) -> bool:
         return False
     kind = entry.resource_type
     mime = entry.mime_type
-    static = kind in _STATIC_TYPES if kind else (
-        mime.startswith(("image/", "font/", "text/css", "video/", "audio/"))
-        or "javascript" in mime or "font" in mime or mime == "")
+    static = (
+        kind in _STATIC_TYPES
+        if kind
+        else (
+            mime.startswith(("image/", "font/", "text/css", "video/", "audio/"))
+            or "javascript" in mime
+            or "font" in mime
+            or mime == ""
+        )
+    )
     if not static or entry.method != "GET":
         return False
     query = entry.url.query
-    return not query or not any(_IDENTIFIER.fullmatch(value) for value in
-                                (part.partition("=")[2] for part in query.split("&")))
+    return not query or not any(
+        _IDENTIFIER.fullmatch(value)
+        for value in (part.partition("=")[2] for part in query.split("&"))
+    )
 
 
 def _own_tags(entries: Sequence[AttributedEntry]) -> frozenset[str]:
@@ -402,8 +462,9 @@ class _Pages:
         # the browser left the audited site, and the producer did not record that page.
         self.sites = tuple(s for s in sites if not listed or s.page in listed)
         audited = {site.domain for site in self.sites}
-        away = {s.page for s in sites if listed and s.page not in listed
-                and s.domain not in audited}
+        away = {
+            s.page for s in sites if listed and s.page not in listed and s.domain not in audited
+        }
         if away:
             for entry in capture.entries:
                 if self.key(entry) in away and entry.index not in reasons:
@@ -480,9 +541,16 @@ def _attribute_entries(  # noqa: PLR0917 (private helper)
         ref = EntryRef(position, entry.index)
         reason = reasons.get(entry.index)
         if reason is not None:
-            result.append(AttributedEntry(ref=ref, entry=entry, signature=None,
-                                          initiated_by=None, third_party=False,
-                                          no_tag=reason))
+            result.append(
+                AttributedEntry(
+                    ref=ref,
+                    entry=entry,
+                    signature=None,
+                    initiated_by=None,
+                    third_party=False,
+                    no_tag=reason,
+                )
+            )
             continue
         host = entry.url.host
         signature = match_url(entry.url)
@@ -498,19 +566,28 @@ def _attribute_entries(  # noqa: PLR0917 (private helper)
         if cause in causes:
             initiator = causes[cause]
         else:
-            initiator = causes[cause] = _initiating_tag(parents, own, party, by_url,
-                                                        redirected_from, facts_of_url)
+            initiator = causes[cause] = _initiating_tag(
+                parents, own, party, by_url, redirected_from, facts_of_url
+            )
         page = key(entry)
         # Whether a host is third party depends on its page, not on the request's scheme.
         third = third_parties.get((host, page))
         if third is None:
             third = third_parties[(host, page)] = pages.third_party(entry)
         owner = pages.owner.get(page)
-        is_own = signature is not None and owner is not None and (
-            owners.tag_owner(signature) == owner)
-        result.append(AttributedEntry(ref=ref, entry=entry, signature=signature,
-                                      initiated_by=initiator,
-                                      third_party=third and not is_own, own=is_own))
+        is_own = (
+            signature is not None and owner is not None and (owners.tag_owner(signature) == owner)
+        )
+        result.append(
+            AttributedEntry(
+                ref=ref,
+                entry=entry,
+                signature=signature,
+                initiated_by=initiator,
+                third_party=third and not is_own,
+                own=is_own,
+            )
+        )
     return result
 
 
@@ -604,20 +681,25 @@ class _CookieOwners:
     jar holds the cookies of other sites visited before.
     """
 
-    def __init__(self, matcher: Matcher, owners: Owners,
-                 present: Iterable[AttributedEntry] | None) -> None:
+    def __init__(
+        self, matcher: Matcher, owners: Owners, present: Iterable[AttributedEntry] | None
+    ) -> None:
         self.match_cookie = matcher.match_cookie
         self.match_host = matcher.match_host
         self.owners = owners
         self._site_owner: dict[str, str | None] = {}
-        self.present: frozenset[str] | None = None if present is None else frozenset(
-            self.owner_key(a.signature) for a in present if a.signature is not None)
+        self.present: frozenset[str] | None = (
+            None
+            if present is None
+            else frozenset(self.owner_key(a.signature) for a in present if a.signature is not None)
+        )
 
     def _absent(self, signature: Signature) -> bool:
         return self.present is not None and self.owner_key(signature) not in self.present
 
-    def decide(self, name: str, site: str, third: bool, tag: Signature | None,
-               tag_by: CookieBy) -> tuple[Signature, CookieBy] | None:
+    def decide(
+        self, name: str, site: str, third: bool, tag: Signature | None, tag_by: CookieBy
+    ) -> tuple[Signature, CookieBy] | None:
         """Return the tag of a cookie of ``site`` and why, or ``None``.
 
         ``tag`` is the tag of the response that set the cookie (``tag_by`` is
@@ -669,19 +751,26 @@ def _capture_cookies(
     memo: dict[frozenset[str], _ThirdParty] = {}
     for attributed in entries:
         entry = attributed.entry
-        if attributed.no_tag is not None or not (entry.request_cookies
-                                                 or entry.response_cookies):
+        if attributed.no_tag is not None or not (entry.request_cookies or entry.response_cookies):
             continue
         party = pages.first_party(entry)
         third_party = memo.get(party)
         if third_party is None:
             third_party = memo[party] = _ThirdParty(party)
         if entry.request_cookies:
-            _tie_cookies(found, position, attributed, entry.request_cookies, "domain",
-                         deciding, third_party)
+            _tie_cookies(
+                found, position, attributed, entry.request_cookies, "domain", deciding, third_party
+            )
         if entry.response_cookies:
-            _tie_cookies(found, position, attributed, entry.response_cookies, "response",
-                         deciding, third_party)
+            _tie_cookies(
+                found,
+                position,
+                attributed,
+                entry.response_cookies,
+                "response",
+                deciding,
+                third_party,
+            )
     return found
 
 
@@ -711,13 +800,19 @@ def _tie_cookies(  # noqa: PLR0917 (private helper)
         if decided is None:
             continue
         signature, by = decided
-        found.append(AttributedCookie(
-            cookie=cookie, signature=signature, by=by, input=position,
-            domain=(site if response else cookie.domain) or None,
-            third_party=third,
-            lifetime_days=_lifetime(cookie.expires, cookie.seen or entry.started)
-            if response else None,
-        ))
+        found.append(
+            AttributedCookie(
+                cookie=cookie,
+                signature=signature,
+                by=by,
+                input=position,
+                domain=(site if response else cookie.domain) or None,
+                third_party=third,
+                lifetime_days=_lifetime(cookie.expires, cookie.seen or entry.started)
+                if response
+                else None,
+            )
+        )
 
 
 def _jar_cookies(
@@ -736,9 +831,15 @@ def _jar_cookies(
         if decided is None:
             continue
         signature, by = decided
-        found.append(AttributedCookie(
-            cookie=cookie, signature=signature, by=by, input=position,
-            domain=domain or None, third_party=third,
-            lifetime_days=_lifetime(cookie.expires, cookie.seen or reference),
-        ))
+        found.append(
+            AttributedCookie(
+                cookie=cookie,
+                signature=signature,
+                by=by,
+                input=position,
+                domain=domain or None,
+                third_party=third,
+                lifetime_days=_lifetime(cookie.expires, cookie.seen or reference),
+            )
+        )
     return found

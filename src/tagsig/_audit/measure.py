@@ -63,9 +63,14 @@ def weigh(entries: Iterable[Entry]) -> Weight:
         if entry.is_script:
             script += size
         time += entry.time
-    return Weight(requests=requests, transfer_bytes=wire, decoded_bytes=decoded,
-                  script_bytes=script, time_ms=round(time, 3),
-                  sizes_recorded=sized or requests == 0)
+    return Weight(
+        requests=requests,
+        transfer_bytes=wire,
+        decoded_bytes=decoded,
+        script_bytes=script,
+        time_ms=round(time, 3),
+        sizes_recorded=sized or requests == 0,
+    )
 
 
 def script_bytes(entries: Iterable[Entry]) -> int:

@@ -110,8 +110,11 @@ def page_key(capture: Capture) -> Callable[[Entry], str | None]:
     """
     if not capture.pages:
         return lambda entry: entry.pageref
-    starts = sorted((page.started, position, page.id) for position, page in
-                    enumerate(capture.pages) if page.started is not None)
+    starts = sorted(
+        (page.started, position, page.id)
+        for position, page in enumerate(capture.pages)
+        if page.started is not None
+    )
     first = capture.pages[0].id
 
     def key(entry: Entry) -> str | None:
@@ -127,8 +130,9 @@ def page_key(capture: Capture) -> Callable[[Entry], str | None]:
     return key
 
 
-def page_sites(capture: Capture,
-               reasons: Mapping[int, NoTagReason] | None = None) -> tuple[PageSite, ...]:
+def page_sites(
+    capture: Capture, reasons: Mapping[int, NoTagReason] | None = None
+) -> tuple[PageSite, ...]:
     """Return the first party of every page of ``capture``, from its main document.
 
     Pages come in the capture's order, then the page ids entries name that the capture
@@ -172,10 +176,18 @@ def page_sites(capture: Capture,
     titles = {page.id: page.title for page in capture.pages}
     urls = _UrlIndex(ordered)
     return tuple(
-        _page_site(page, [e for e in entries if reasons.get(e.index, "local-server")
-                          == "local-server" and e.url.is_network],
-                   titles.get(page or ""), urls)
-        for page, entries in groups.items())
+        _page_site(
+            page,
+            [
+                e
+                for e in entries
+                if reasons.get(e.index, "local-server") == "local-server" and e.url.is_network
+            ],
+            titles.get(page or ""),
+            urls,
+        )
+        for page, entries in groups.items()
+    )
 
 
 class _UrlIndex:
@@ -231,23 +243,34 @@ class _UrlIndex:
         return None
 
 
-def _page_site(page: str | None, candidates: list[Entry], title: str | None,
-               urls: _UrlIndex) -> PageSite:
+def _page_site(
+    page: str | None, candidates: list[Entry], title: str | None, urls: _UrlIndex
+) -> PageSite:
     if not candidates:
         return PageSite(page=page, domain="", entry=None, url=None, evidence="none")
     title_url = _title_url(title)
     start, evidence = _main_request(candidates, title_url)
     if start is None and title_url is not None:
         # The producer records the page's URL as its title, and its request is missing.
-        return PageSite(page=page, domain=registrable_domain(parse_url(title_url).host),
-                        entry=None, url=title_url, evidence="title")
+        return PageSite(
+            page=page,
+            domain=registrable_domain(parse_url(title_url).host),
+            entry=None,
+            url=title_url,
+            evidence="title",
+        )
     if start is None:
         referer, sites = _named_referer(candidates)
         if referer is not None:
             start = urls.find(referer)
             if start is None:
-                return PageSite(page=page, domain=registrable_domain(parse_url(referer).host),
-                                entry=None, url=referer, evidence="referer")
+                return PageSite(
+                    page=page,
+                    domain=registrable_domain(parse_url(referer).host),
+                    entry=None,
+                    url=referer,
+                    evidence="referer",
+                )
             evidence = "referer"
         elif sites > 1:
             # No document, and the requests come from several sites' pages (loose flows of
@@ -266,9 +289,14 @@ def _page_site(page: str | None, candidates: list[Entry], title: str | None,
         chain.insert(0, before)
         seen.add(before.index)
     document = chain[-1]
-    return PageSite(page=page, domain=registrable_domain(document.url.host),
-                    entry=document.index, url=document.url.raw, evidence=evidence,
-                    hops=tuple(hop.index for hop in chain[:-1]))
+    return PageSite(
+        page=page,
+        domain=registrable_domain(document.url.host),
+        entry=document.index,
+        url=document.url.raw,
+        evidence=evidence,
+        hops=tuple(hop.index for hop in chain[:-1]),
+    )
 
 
 def _title_url(title: str | None) -> str | None:
@@ -277,8 +305,10 @@ def _title_url(title: str | None) -> str | None:
     return named.group(0) if named is not None and parse_url(named.group(0)).host else None
 
 
-def _main_request(candidates: Sequence[Entry], title_url: str | None,
-                  ) -> tuple[Entry | None, SiteEvidence]:
+def _main_request(
+    candidates: Sequence[Entry],
+    title_url: str | None,
+) -> tuple[Entry | None, SiteEvidence]:
     """Return the request that started the page's main document, and how it was told.
 
     ``None`` when the document was not recorded: the page's first request is no
@@ -329,8 +359,7 @@ def _is_html(entry: Entry) -> bool:
         return True
     # A redirect often has no body type: the Accept header tells a document request.
     accept = entry.request_headers.get("accept") or ""
-    return entry.redirect_url is not None and 300 <= entry.status < 400 and (
-        "text/html" in accept)
+    return entry.redirect_url is not None and 300 <= entry.status < 400 and ("text/html" in accept)
 
 
 def _named_referer(candidates: Sequence[Entry]) -> tuple[str | None, int]:
@@ -379,7 +408,7 @@ def _comparable(url: str) -> str:
     """
     text = url.strip().partition("#")[0]
     scheme_end = text.find("://")
-    rest = text[scheme_end + 3:] if scheme_end >= 0 else text
+    rest = text[scheme_end + 3 :] if scheme_end >= 0 else text
     cut = len(rest)
     for mark in "/?":
         found = rest.find(mark)

@@ -38,14 +38,26 @@ NoTagReason: TypeAlias = Literal[
 """
 
 NO_TAG_REASONS: Final[tuple[NoTagReason, ...]] = (
-    "certificate-check", "browser-internal", "local-server", "navigation", "not-network")
+    "certificate-check",
+    "browser-internal",
+    "local-server",
+    "navigation",
+    "not-network",
+)
 """Every reason, in the order reports list them."""
 
-_CERTIFICATE_MIME: Final = frozenset({
-    "application/ocsp-request", "application/ocsp-response", "application/pkix-crl",
-    "application/pkix-cert", "application/x-pkcs7-crl", "application/x-x509-ca-cert",
-    "application/pkcs7-mime", "application/x-pkcs7-certificates",
-})
+_CERTIFICATE_MIME: Final = frozenset(
+    {
+        "application/ocsp-request",
+        "application/ocsp-response",
+        "application/pkix-crl",
+        "application/pkix-cert",
+        "application/x-pkcs7-crl",
+        "application/x-x509-ca-cert",
+        "application/pkcs7-mime",
+        "application/x-pkcs7-certificates",
+    }
+)
 """MIME types of OCSP exchanges, revocation lists and certificates."""
 
 # Responders and revocation lists of the certificate authorities, by the first label
@@ -53,62 +65,140 @@ _CERTIFICATE_MIME: Final = frozenset({
 # ``status.rapidssl.com``) or by host.
 _CERTIFICATE_LABEL: Final = re.compile(r"^(?:ocsp|crl|status|cacerts|aia|crt)[\w-]*$")
 _CERTIFICATE_LABELS_STRICT: Final = re.compile(r"^(?:ocsp|crl)[\w-]*$")
-_CERTIFICATE_HOSTS: Final = frozenset({
-    # Registrable domains that serve only certificate checks: every host under them is one.
-    "symcd.com", "symcb.com", "lencr.org", "pki.goog",
-    # Hosts of authorities whose other hosts are web sites.
-    "vassg141.ocsp.omniroot.com", "ocsp.omniroot.com", "oneocsp.microsoft.com",
-    "ocsp.msocsp.com", "mscrl.microsoft.com", "crl.microsoft.com",
-    "cacerts.digicert.com", "cacerts.thawte.com",
-    "cacerts.rapidssl.com", "cacerts.geotrust.com", "crt.sectigo.com", "crt.comodoca.com",
-    "crt.usertrust.com", "secure.globalsign.com", "certificates.godaddy.com",
-    "certificates.starfieldtech.com", "repository.certum.pl", "aia.entrust.net",
-    "evsecure-ocsp.thawte.com", "evsecure-crl.thawte.com", "evintl-ocsp.verisign.com",
-    "evintl-crl.verisign.com", "ocsp.verisign.com", "ocsp.ws.symantec.com",
-})
+_CERTIFICATE_HOSTS: Final = frozenset(
+    {
+        # Registrable domains that serve only certificate checks: every host under them is one.
+        "symcd.com",
+        "symcb.com",
+        "lencr.org",
+        "pki.goog",
+        # Hosts of authorities whose other hosts are web sites.
+        "vassg141.ocsp.omniroot.com",
+        "ocsp.omniroot.com",
+        "oneocsp.microsoft.com",
+        "ocsp.msocsp.com",
+        "mscrl.microsoft.com",
+        "crl.microsoft.com",
+        "cacerts.digicert.com",
+        "cacerts.thawte.com",
+        "cacerts.rapidssl.com",
+        "cacerts.geotrust.com",
+        "crt.sectigo.com",
+        "crt.comodoca.com",
+        "crt.usertrust.com",
+        "secure.globalsign.com",
+        "certificates.godaddy.com",
+        "certificates.starfieldtech.com",
+        "repository.certum.pl",
+        "aia.entrust.net",
+        "evsecure-ocsp.thawte.com",
+        "evsecure-crl.thawte.com",
+        "evintl-ocsp.verisign.com",
+        "evintl-crl.verisign.com",
+        "ocsp.verisign.com",
+        "ocsp.ws.symantec.com",
+    }
+)
 """Hosts (or registrable domains) that serve only certificate checks."""
-_CERTIFICATE_DOMAINS: Final = frozenset({
-    "omniroot.com", "digicert.com",
-    "globalsign.com", "globalsign.net", "comodoca.com", "sectigo.com", "usertrust.com",
-    "godaddy.com", "starfieldtech.com", "entrust.net", "verisign.com", "thawte.com",
-    "geotrust.com", "rapidssl.com", "certum.pl", "quovadisglobal.com", "swisssign.net",
-    "camerfirma.com", "buypass.no", "trustwave.com", "identrust.com", "msocsp.com",
-    "letsencrypt.org", "amazontrust.com", "startssl.com", "wosign.com", "harica.gr",
-    "telesec.de", "d-trust.net", "netlock.hu", "izenpe.com", "actalis.it",
-})
+_CERTIFICATE_DOMAINS: Final = frozenset(
+    {
+        "omniroot.com",
+        "digicert.com",
+        "globalsign.com",
+        "globalsign.net",
+        "comodoca.com",
+        "sectigo.com",
+        "usertrust.com",
+        "godaddy.com",
+        "starfieldtech.com",
+        "entrust.net",
+        "verisign.com",
+        "thawte.com",
+        "geotrust.com",
+        "rapidssl.com",
+        "certum.pl",
+        "quovadisglobal.com",
+        "swisssign.net",
+        "camerfirma.com",
+        "buypass.no",
+        "trustwave.com",
+        "identrust.com",
+        "msocsp.com",
+        "letsencrypt.org",
+        "amazontrust.com",
+        "startssl.com",
+        "wosign.com",
+        "harica.gr",
+        "telesec.de",
+        "d-trust.net",
+        "netlock.hu",
+        "izenpe.com",
+        "actalis.it",
+    }
+)
 """Registrable domains of certificate authorities, whose ``ocsp``/``crl`` hosts are
 certificate checks (``ocsp.digicert.com``; ``www.digicert.com`` is not)."""
 
 _CERTIFICATE_PATH: Final = re.compile(r"\.(?:crl|crt|cer|p7c)$", re.IGNORECASE)
 
-_BROWSER_HOSTS: Final = frozenset({
-    # Firefox: tracking-protection lists, settings, telemetry, updates, portal detection.
-    "shavar.services.mozilla.com", "tracking-protection.cdn.mozilla.net",
-    "firefox.settings.services.mozilla.com", "content-signature-2.cdn.mozilla.net",
-    "push.services.mozilla.com", "location.services.mozilla.com",
-    "incoming.telemetry.mozilla.org", "aus5.mozilla.org", "detectportal.firefox.com",
-    "snippets.cdn.mozilla.net", "getpocket.cdn.mozilla.net", "normandy.cdn.mozilla.net",
-    "classify-client.services.mozilla.com", "contile.services.mozilla.com",
-    "firefox-settings-attachments.cdn.mozilla.net", "safebrowsing.googleapis.com",
-    "safebrowsing.google.com", "sb-ssl.google.com", "safebrowsing-cache.google.com",
-    "versioncheck-bg.addons.mozilla.org", "blocklists.settings.services.mozilla.com",
-    "tiles.services.mozilla.com", "spocs.getpocket.com", "services.addons.mozilla.org",
-    # Chrome and Edge: component updates, safe browsing, variations, optimisation hints.
-    "update.googleapis.com", "clients2.google.com", "clients2.googleusercontent.com",
-    "clientservices.googleapis.com", "optimizationguide-pa.googleapis.com",
-    "content-autofill.googleapis.com", "safebrowsingohttpgateway.googleapis.com",
-    "redirector.gvt1.com", "edgedl.me.gvt1.com", "android.clients.google.com",
-    "clients3.google.com", "clients4.google.com",
-    "clients5.google.com", "clients6.google.com",
-    "chromesyncpasswords-pa.googleapis.com", "config.edge.skype.com", "edge.microsoft.com",
-    "nav.smartscreen.microsoft.com",
-    "smartscreen.microsoft.com", "smartscreen-prod.microsoft.com",
-    "msedge.b.tlu.dl.delivery.mp.microsoft.com", "edgeassetservice.azureedge.net",
-    # Safari and macOS.
-    "safebrowsing.apple", "configuration.apple.com",
-    # Capture tools' own markers.
-    "fiddlerstartmarker.com", "www.fiddlerstartmarker.com",
-})
+_BROWSER_HOSTS: Final = frozenset(
+    {
+        # Firefox: tracking-protection lists, settings, telemetry, updates, portal detection.
+        "shavar.services.mozilla.com",
+        "tracking-protection.cdn.mozilla.net",
+        "firefox.settings.services.mozilla.com",
+        "content-signature-2.cdn.mozilla.net",
+        "push.services.mozilla.com",
+        "location.services.mozilla.com",
+        "incoming.telemetry.mozilla.org",
+        "aus5.mozilla.org",
+        "detectportal.firefox.com",
+        "snippets.cdn.mozilla.net",
+        "getpocket.cdn.mozilla.net",
+        "normandy.cdn.mozilla.net",
+        "classify-client.services.mozilla.com",
+        "contile.services.mozilla.com",
+        "firefox-settings-attachments.cdn.mozilla.net",
+        "safebrowsing.googleapis.com",
+        "safebrowsing.google.com",
+        "sb-ssl.google.com",
+        "safebrowsing-cache.google.com",
+        "versioncheck-bg.addons.mozilla.org",
+        "blocklists.settings.services.mozilla.com",
+        "tiles.services.mozilla.com",
+        "spocs.getpocket.com",
+        "services.addons.mozilla.org",
+        # Chrome and Edge: component updates, safe browsing, variations, optimisation hints.
+        "update.googleapis.com",
+        "clients2.google.com",
+        "clients2.googleusercontent.com",
+        "clientservices.googleapis.com",
+        "optimizationguide-pa.googleapis.com",
+        "content-autofill.googleapis.com",
+        "safebrowsingohttpgateway.googleapis.com",
+        "redirector.gvt1.com",
+        "edgedl.me.gvt1.com",
+        "android.clients.google.com",
+        "clients3.google.com",
+        "clients4.google.com",
+        "clients5.google.com",
+        "clients6.google.com",
+        "chromesyncpasswords-pa.googleapis.com",
+        "config.edge.skype.com",
+        "edge.microsoft.com",
+        "nav.smartscreen.microsoft.com",
+        "smartscreen.microsoft.com",
+        "smartscreen-prod.microsoft.com",
+        "msedge.b.tlu.dl.delivery.mp.microsoft.com",
+        "edgeassetservice.azureedge.net",
+        # Safari and macOS.
+        "safebrowsing.apple",
+        "configuration.apple.com",
+        # Capture tools' own markers.
+        "fiddlerstartmarker.com",
+        "www.fiddlerstartmarker.com",
+    }
+)
 """Hosts that only the browser or the capture tool talk to, never a page."""
 
 _NETWORK_SCHEMES: Final = frozenset({"http", "https", "ws", "wss"})
@@ -134,9 +224,12 @@ def no_tag_reason(entry: Entry) -> NoTagReason | None:
         # ``Sec-Fetch-Site: none`` on a request that is no navigation: the browser itself
         # made it (sync, updates), not a page.
         site = entry.request_headers.get("sec-fetch-site")
-        if site is not None and site.strip().lower() == "none" and (
-                entry.request_headers.get("sec-fetch-dest") or "").strip().lower() in {
-                    "empty", ""} and not entry.request_headers.get("referer"):
+        if (
+            site is not None
+            and site.strip().lower() == "none"
+            and (entry.request_headers.get("sec-fetch-dest") or "").strip().lower() in {"empty", ""}
+            and not entry.request_headers.get("referer")
+        ):
             return "browser-internal"
         return None
     if kind == "certificate-host":
@@ -180,8 +273,9 @@ def capture_reasons(capture: Capture) -> dict[int, NoTagReason]:
     return reasons
 
 
-_HostKind = Literal["certificate-host", "authority", "responder", "browser-internal",
-                    "local-server"]
+_HostKind = Literal[
+    "certificate-host", "authority", "responder", "browser-internal", "local-server"
+]
 
 
 @lru_cache(maxsize=4096)
@@ -206,7 +300,8 @@ def _host_kind(host: str) -> _HostKind | None:
         return "certificate-host"
     first = labels[0]
     if ".".join(labels[-2:]) in _CERTIFICATE_DOMAINS or (
-            ".".join(labels[-3:]) in _CERTIFICATE_DOMAINS):
+        ".".join(labels[-3:]) in _CERTIFICATE_DOMAINS
+    ):
         if _CERTIFICATE_LABEL.match(first) or "ocsp" in first:
             return "certificate-host"
         return "authority"
@@ -228,5 +323,9 @@ def is_local_host(host: str) -> bool:
         address = ipaddress.ip_address(name)
     except ValueError:
         return False
-    return address.is_loopback or address.is_private or address.is_link_local or (
-        address.is_unspecified)
+    return (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or (address.is_unspecified)
+    )

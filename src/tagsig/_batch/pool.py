@@ -21,8 +21,10 @@ __all__ = ["WORKER_DIED", "BatchLine", "default_jobs", "failed_line", "map_in_or
 
 BatchLine = dict[str, JSONValue]
 """One capture's line: ``{"path", "report"}`` or ``{"path", "error"}``."""
-WORKER_DIED = ("the worker process analysing this capture died (killed, or out of "
-               "memory), also when it was analysed alone")
+WORKER_DIED = (
+    "the worker process analysing this capture died (killed, or out of "
+    "memory), also when it was analysed alone"
+)
 """The error line of a capture that kills its worker even when analysed alone."""
 
 
@@ -39,8 +41,9 @@ def failed_line(path: str, error: BaseException) -> BatchLine:
     return {"path": path, "error": f"unexpected {type(error).__name__}: {error}"[:500]}
 
 
-def map_in_order(work: Callable[[str], BatchLine], paths: Sequence[str],
-                 jobs: int) -> Iterator[BatchLine]:
+def map_in_order(
+    work: Callable[[str], BatchLine], paths: Sequence[str], jobs: int
+) -> Iterator[BatchLine]:
     """Yield ``work(path)`` for every path, in the order of ``paths``, with ``jobs`` workers.
 
     The workers are forked from this process: what it has built before (the signature
@@ -60,8 +63,9 @@ def _in_order(done: Iterator[tuple[int, BatchLine]]) -> Iterator[BatchLine]:
             upcoming += 1
 
 
-def _parallel(work: Callable[[str], BatchLine], paths: Sequence[str],
-              jobs: int) -> Iterator[tuple[int, BatchLine]]:
+def _parallel(
+    work: Callable[[str], BatchLine], paths: Sequence[str], jobs: int
+) -> Iterator[tuple[int, BatchLine]]:
     """Yield ``(index, line)`` for every path, as workers finish them.
 
     At most ``jobs`` captures are in the pool at once, so when a worker dies (which breaks

@@ -55,8 +55,9 @@ def expand_captures(arguments: Iterable[str]) -> tuple[str, ...]:
         if is_url(argument):
             matches = expand_url(argument, CAPTURE_SUFFIXES)
         elif path.is_dir():
-            matches = [str(p) for p in path.rglob("*")
-                       if p.is_file() and p.name.endswith(CAPTURE_SUFFIXES)]
+            matches = [
+                str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(CAPTURE_SUFFIXES)
+            ]
         elif glob.has_magic(argument):
             matches = [p for p in glob.glob(argument, recursive=True) if Path(p).is_file()]
         elif path.is_file():
@@ -64,8 +65,10 @@ def expand_captures(arguments: Iterable[str]) -> tuple[str, ...]:
         else:
             matches = []
         if not matches:
-            raise InputError("no capture found (expected a directory of .har files, a glob "
-                             "or a file)", path=argument)
+            raise InputError(
+                "no capture found (expected a directory of .har files, a glob or a file)",
+                path=argument,
+            )
         found.update(matches)
     return tuple(sorted(found))
 
@@ -76,8 +79,9 @@ def _database(signatures: tuple[str, ...]) -> SignatureDB:
     return load_signatures(*signatures)
 
 
-def analyze_capture(path: str, signatures: Sequence[str] = (),
-                    first_party: Sequence[str] = ()) -> BatchLine:
+def analyze_capture(
+    path: str, signatures: Sequence[str] = (), first_party: Sequence[str] = ()
+) -> BatchLine:
     """Analyse one capture and return its batch line.
 
     Args:
@@ -109,8 +113,13 @@ def analyze_capture(path: str, signatures: Sequence[str] = (),
         return failed_line(path, error)
 
 
-def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] = (),
-              first_party: Sequence[str] = ()) -> Iterator[BatchLine]:
+def run_batch(
+    paths: Sequence[str],
+    *,
+    jobs: int = 1,
+    signatures: Sequence[str] = (),
+    first_party: Sequence[str] = (),
+) -> Iterator[BatchLine]:
     """Analyse ``paths`` with ``jobs`` processes; yield one line per capture, in order.
 
     Args:
@@ -135,7 +144,8 @@ def run_batch(paths: Sequence[str], *, jobs: int = 1, signatures: Sequence[str] 
     # Validate the signature files once, here, rather than once per worker.
     _database(tuple(signatures))
     work: Callable[[str], BatchLine] = partial(
-        analyze_capture, signatures=tuple(signatures), first_party=tuple(first_party))
+        analyze_capture, signatures=tuple(signatures), first_party=tuple(first_party)
+    )
     if jobs == 1 or len(paths) <= 1:
         yield from map(work, paths)
         return

@@ -28,8 +28,9 @@ _ENCODER = msgspec.json.Encoder(order="sorted")
 
 def summary_json(summary: EstateSummary) -> str:
     """Return ``summary`` as indented JSON with sorted keys, ending in a line break."""
-    return msgspec.json.format(_ENCODER.encode(estate_to_document(summary)),
-                               indent=2).decode() + "\n"
+    return (
+        msgspec.json.format(_ENCODER.encode(estate_to_document(summary)), indent=2).decode() + "\n"
+    )
 
 
 class LineSink:
@@ -88,8 +89,12 @@ class ParquetSink:
     def __enter__(self) -> ParquetSink:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._writer.__exit__(kind, error, traceback)
 
 

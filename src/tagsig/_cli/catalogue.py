@@ -27,30 +27,58 @@ def add_catalogue_parsers(commands: argparse._SubParsersAction[Any]) -> None:
         "case, or list the curated tags.",
     )
     show.add_argument("tag", nargs="?", metavar="TAG", help="signature id, name or alias")
-    show.add_argument("--list", action="store_true", dest="list_tags",
-                      help="list the curated tags instead of showing one")
-    show.add_argument("--all", action="store_true", dest="all_tags",
-                      help="with --list: every tag of the database, not only curated ones")
-    show.add_argument("--category", choices=get_args(Category), metavar="CATEGORY",
-                      help="with --list: only tags of this category")
-    show.add_argument("--consent", choices=get_args(ConsentPurpose), metavar="PURPOSE",
-                      help="with --list: only tags under this consent purpose")
-    show.add_argument("--format", choices=SHOW_FORMATS, default="text",
-                      help="output format (default: text)")
-    show.add_argument("--lang", metavar="LANG", default=None,
-                      help="language of the labels: en or ga (default: from the locale, "
-                      "else en)")
+    show.add_argument(
+        "--list",
+        action="store_true",
+        dest="list_tags",
+        help="list the curated tags instead of showing one",
+    )
+    show.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_tags",
+        help="with --list: every tag of the database, not only curated ones",
+    )
+    show.add_argument(
+        "--category",
+        choices=get_args(Category),
+        metavar="CATEGORY",
+        help="with --list: only tags of this category",
+    )
+    show.add_argument(
+        "--consent",
+        choices=get_args(ConsentPurpose),
+        metavar="PURPOSE",
+        help="with --list: only tags under this consent purpose",
+    )
+    show.add_argument(
+        "--format", choices=SHOW_FORMATS, default="text", help="output format (default: text)"
+    )
+    show.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        help="language of the labels: en or ga (default: from the locale, else en)",
+    )
     catalogue = commands.add_parser(
         "catalogue",
         help="write the tag catalogue as static HTML pages",
         description="Write the catalogue of curated tags as static, self-contained HTML: an "
         "index with search and a page per tag.",
     )
-    catalogue.add_argument("--output", "-o", required=True, metavar="DIR",
-                           help="directory to write the pages into (created when absent)")
-    catalogue.add_argument("--lang", metavar="LANG", default=None,
-                           help="language of the pages: en or ga (default: from the "
-                           "locale, else en)")
+    catalogue.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="DIR",
+        help="directory to write the pages into (created when absent)",
+    )
+    catalogue.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        help="language of the pages: en or ga (default: from the locale, else en)",
+    )
 
 
 def _translator(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Translator:
@@ -71,11 +99,16 @@ def run_show_command(args: argparse.Namespace, parser: argparse.ArgumentParser) 
     if args.list_tags:
         if args.tag is not None:
             parser.error("show takes either TAG or --list, not both")
-        entries = catalogue_entries(category=args.category, consent=args.consent,
-                                    curated_only=not args.all_tags)
+        entries = catalogue_entries(
+            category=args.category, consent=args.consent, curated_only=not args.all_tags
+        )
         if args.format == "json":
-            text = json.dumps(render.list_document(entries), indent=2, sort_keys=True,
-                              ensure_ascii=False) + "\n"
+            text = (
+                json.dumps(
+                    render.list_document(entries), indent=2, sort_keys=True, ensure_ascii=False
+                )
+                + "\n"
+            )
         elif args.format == "markdown":
             text = render.render_list_markdown(entries, tr)
         elif args.format == "html":

@@ -19,8 +19,15 @@ if TYPE_CHECKING:
 
     from tagsig._report.model import Report
 
-__all__ = ["EXIT_CHANGED", "STDIO", "add_batch_parser", "add_diff_parser", "run_batch_command",
-           "run_diff_command", "write_output"]
+__all__ = [
+    "EXIT_CHANGED",
+    "STDIO",
+    "add_batch_parser",
+    "add_diff_parser",
+    "run_batch_command",
+    "run_diff_command",
+    "write_output",
+]
 
 EXIT_CHANGED = 1
 """``tagsig diff``: a tag was added or a flag appeared."""
@@ -42,10 +49,15 @@ def add_diff_parser(commands: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("old", metavar="OLD", help="HAR capture or tagsig JSON report")
     parser.add_argument("new", metavar="NEW", help="HAR capture or tagsig JSON report")
     _analysis_options(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--output", "-o", metavar="FILE",
-                        help="write to FILE instead of standard output (- for standard output)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE instead of standard output (- for standard output)",
+    )
 
 
 def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -57,31 +69,60 @@ def add_batch_parser(commands: argparse._SubParsersAction[Any]) -> None:
         "parallel; write one JSON line per capture to --output, then print an estate "
         "summary (which tags appear where and how often, their total weight, flags by rule).",
     )
-    parser.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB",
-                        help="directory (every .har and .har.gz below it), glob or capture")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N",
-                        help="worker processes (default: the usable CPUs)")
-    parser.add_argument("--output", "-o", required=True, metavar="FILE",
-                        help="JSON Lines file: one line per capture (- for standard output, "
-                        "the summary then going to standard error); a name ending in "
-                        ".parquet writes the estate's tables as Parquet files instead")
-    parser.add_argument("--summary", metavar="FILE",
-                        help="also write the estate summary as JSON to FILE")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="DIR_OR_GLOB",
+        help="directory (every .har and .har.gz below it), glob or capture",
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: the usable CPUs)"
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help="JSON Lines file: one line per capture (- for standard output, "
+        "the summary then going to standard error); a name ending in "
+        ".parquet writes the estate's tables as Parquet files instead",
+    )
+    parser.add_argument(
+        "--summary", metavar="FILE", help="also write the estate summary as JSON to FILE"
+    )
     _analysis_options(parser)
-    parser.add_argument("--format", choices=("text", "json", "parquet"), default="text",
-                        help="format of the printed summary (default: text); parquet "
-                        "writes --output as Parquet files (FILE.captures.parquet, "
-                        "FILE.tags.parquet, ...) and prints the text summary")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="show progress on standard error (default: only on a terminal; "
-                        "elsewhere, as a line a second)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "parquet"),
+        default="text",
+        help="format of the printed summary (default: text); parquet "
+        "writes --output as Parquet files (FILE.captures.parquet, "
+        "FILE.tags.parquet, ...) and prints the text summary",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on standard error (default: only on a terminal; "
+        "elsewhere, as a line a second)",
+    )
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
-                        help="another first-party domain (own CDN, alias); repeatable")
-    parser.add_argument("--signatures", action="append", default=[], metavar="FILE",
-                        help="signature database file layered on the bundled one; repeatable")
+    parser.add_argument(
+        "--first-party",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="another first-party domain (own CDN, alias); repeatable",
+    )
+    parser.add_argument(
+        "--signatures",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="signature database file layered on the bundled one; repeatable",
+    )
 
 
 def write_output(path: str | None, text: str, *, what: str = "the file") -> None:
@@ -160,8 +201,11 @@ class _ProgressLines:
         now = time.monotonic()
         if self.done == self.total or now - self.last >= _PROGRESS_EVERY:
             self.last = now
-            print(f"tagsig: analysed {self.done}/{self.total} captures ({name})",
-                  file=self.stream, flush=True)
+            print(
+                f"tagsig: analysed {self.done}/{self.total} captures ({name})",
+                file=self.stream,
+                flush=True,
+            )
 
 
 def _bar(total: int) -> Progress:
@@ -177,9 +221,15 @@ def _bar(total: int) -> Progress:
 
     console = Console(file=sys.stderr)
     # The description is a file name: plain text, never rich markup ("[link=...]").
-    return Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TextColumn("{task.description}", markup=False),
-                    console=console, transient=True)
+    return Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=console,
+        transient=True,
+    )
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -207,8 +257,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
     parquet = args.format == "parquet" or args.output.endswith(".parquet")
     sink = batch_sink(None if to_stdout else args.output, parquet=parquet)
     with sink, _progress(len(paths), args.progress) as advance:
-        for line in run_batch(paths, jobs=args.jobs, signatures=args.signatures,
-                              first_party=args.first_party):
+        for line in run_batch(
+            paths, jobs=args.jobs, signatures=args.signatures, first_party=args.first_party
+        ):
             sink.write(line)
             # Only what the summary needs is kept, not the whole report.
             lines.append(summary_view(line))
@@ -227,9 +278,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
         printed.write(render_estate_text(summary))
     rate = len(paths) / elapsed if elapsed > 0 else 0.0
     jobs = min(args.jobs, max(1, len(paths)))
-    print(f"tagsig: {len(paths)} captures ({summary.failed} failed) in {elapsed:.2f} s with "
-          f"{jobs} job{'s' if jobs != 1 else ''}: {rate:.1f} captures/s",
-          file=sys.stderr)
+    print(
+        f"tagsig: {len(paths)} captures ({summary.failed} failed) in {elapsed:.2f} s with "
+        f"{jobs} job{'s' if jobs != 1 else ''}: {rate:.1f} captures/s",
+        file=sys.stderr,
+    )
     return 0
-
-

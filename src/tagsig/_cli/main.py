@@ -53,8 +53,13 @@ _OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, 
 class _Version(argparse.Action):
     """``--version``: the version, and the date of the Public Suffix List in use."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         date = public_suffix_list().date or "undated"
         sys.stdout.write(f"tagsig {__version__} (Public Suffix List {date})\n")
         parser.exit(EXIT_OK)
@@ -73,11 +78,19 @@ def _parser() -> argparse.ArgumentParser:
         "cookie jars.",
         epilog=f"Documentation: {docs_url('index.md')}",
     )
-    parser.add_argument("--version", action=_Version, nargs=0,
-                        help="show the version and the Public Suffix List's date, and exit")
-    parser.add_argument("--max-input-bytes", type=int, metavar="N",
-                        help="the most bytes an input may hold, read or inflated from gzip "
-                        "(default: $TAGSIG_MAX_INPUT_BYTES, else 1 GiB)")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="show the version and the Public Suffix List's date, and exit",
+    )
+    parser.add_argument(
+        "--max-input-bytes",
+        type=int,
+        metavar="N",
+        help="the most bytes an input may hold, read or inflated from gzip "
+        "(default: $TAGSIG_MAX_INPUT_BYTES, else 1 GiB)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze = commands.add_parser(
         "analyze",
@@ -86,63 +99,124 @@ def _parser() -> argparse.ArgumentParser:
         "it, weigh each tag, and report.",
         epilog=f"Documentation: {docs_url('cli.md')}",
     )
-    analyze.add_argument("captures", nargs="+", metavar="CAPTURE",
-                         help="HAR file (.har, .har.gz, JSONP-wrapped HAR, Playwright .zip); "
-                         "- reads standard input")
-    analyze.add_argument("--cookies", action="append", default=[], metavar="JAR",
-                         help="cookie jar to include; repeatable")
-    analyze.add_argument("--first-party", action="append", default=[], metavar="DOMAIN",
-                         help="another first-party domain (own CDN, alias; confirms a "
-                         "'probably first party' host); repeatable")
-    analyze.add_argument("--signatures", action="append", default=[], metavar="FILE",
-                         help="signature database file layered on the bundled one; "
-                         "repeatable")
-    analyze.add_argument("--format", choices=FORMATS, default="text",
-                         help="output format (default: text; see formats.md in the "
-                         "documentation)")
-    analyze.add_argument("--output", "-o", metavar="FILE",
-                         help="write the report to FILE instead of standard output (- for "
-                         "standard output)")
-    analyze.add_argument("--identifier", action="append", default=[], metavar="VALUE",
-                         help="a known identifier of the visitor (e-mail, user id) to find, "
-                         "plain or hashed, in requests to third parties; repeatable")
-    analyze.add_argument("--policy", metavar="FILE",
-                         help="policy file (TOML or JSON; see policy.md in the documentation)")
-    analyze.add_argument("--fail-on", choices=("high", "medium", "low", "info"),
-                         metavar="SEVERITY",
-                         help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
-                         "info) is not waived by the policy")
-    analyze.add_argument("--max-chars", type=int, default=65_536, metavar="N",
-                         help="markdown: the most characters of the report, details cut "
-                         "from the least important (default: 65536, GitHub's comment "
-                         "limit; 0 for no bound)")
-    analyze.add_argument("--explain", metavar="TAG",
-                         help="instead of the report, everything about one tag (its "
-                         "signature id): facts, cookies, every flag with all its evidence, "
-                         "and the catalogue's common mistakes")
-    analyze.add_argument("--baseline", metavar="REPORT",
-                         help="markdown: a JSON report (--format json) to show the change "
-                         "against")
-    analyze.add_argument("--lang", metavar="LANG", type=_language, default=None,
-                         help="language of the report: en or ga (default: from the locale, "
-                         "else en); with json or sarif, adds the translated messages")
+    analyze.add_argument(
+        "captures",
+        nargs="+",
+        metavar="CAPTURE",
+        help="HAR file (.har, .har.gz, JSONP-wrapped HAR, Playwright .zip); - reads standard input",
+    )
+    analyze.add_argument(
+        "--cookies",
+        action="append",
+        default=[],
+        metavar="JAR",
+        help="cookie jar to include; repeatable",
+    )
+    analyze.add_argument(
+        "--first-party",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="another first-party domain (own CDN, alias; confirms a "
+        "'probably first party' host); repeatable",
+    )
+    analyze.add_argument(
+        "--signatures",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="signature database file layered on the bundled one; repeatable",
+    )
+    analyze.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text; see formats.md in the documentation)",
+    )
+    analyze.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (- for standard output)",
+    )
+    analyze.add_argument(
+        "--identifier",
+        action="append",
+        default=[],
+        metavar="VALUE",
+        help="a known identifier of the visitor (e-mail, user id) to find, "
+        "plain or hashed, in requests to third parties; repeatable",
+    )
+    analyze.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="policy file (TOML or JSON; see policy.md in the documentation)",
+    )
+    analyze.add_argument(
+        "--fail-on",
+        choices=("high", "medium", "low", "info"),
+        metavar="SEVERITY",
+        help="exit 1 when a flag at or above SEVERITY (high, medium, low, "
+        "info) is not waived by the policy",
+    )
+    analyze.add_argument(
+        "--max-chars",
+        type=int,
+        default=65_536,
+        metavar="N",
+        help="markdown: the most characters of the report, details cut "
+        "from the least important (default: 65536, GitHub's comment "
+        "limit; 0 for no bound)",
+    )
+    analyze.add_argument(
+        "--explain",
+        metavar="TAG",
+        help="instead of the report, everything about one tag (its "
+        "signature id): facts, cookies, every flag with all its evidence, "
+        "and the catalogue's common mistakes",
+    )
+    analyze.add_argument(
+        "--baseline",
+        metavar="REPORT",
+        help="markdown: a JSON report (--format json) to show the change against",
+    )
+    analyze.add_argument(
+        "--lang",
+        metavar="LANG",
+        type=_language,
+        default=None,
+        help="language of the report: en or ga (default: from the locale, "
+        "else en); with json or sarif, adds the translated messages",
+    )
     inspect = commands.add_parser(
         "inspect",
         help="read captures and cookie jars and summarise what they contain",
         description="Read HAR captures and cookie jars and summarise what was read: "
         "producer, pages, entries, hosts, cookies and any damaged parts.",
     )
-    inspect.add_argument("captures", nargs="*", metavar="CAPTURE", help="HAR file (.har, "
-                         ".har.gz, JSONP-wrapped HAR, Playwright .zip); - reads standard "
-                         "input")
-    inspect.add_argument("--cookies", action="append", default=[], metavar="JAR",
-                         help="cookie jar (cookies.txt, Playwright storageState, JSON "
-                         "cookie list, Chrome or Firefox SQLite); repeatable")
-    inspect.add_argument("--format", choices=("text", "json"), default="text",
-                         help="output format (default: text)")
-    inspect.add_argument("--output", "-o", metavar="FILE",
-                         help="write the summary to FILE instead of standard output (- for "
-                         "standard output)")
+    inspect.add_argument(
+        "captures",
+        nargs="*",
+        metavar="CAPTURE",
+        help="HAR file (.har, .har.gz, JSONP-wrapped HAR, Playwright .zip); - reads standard input",
+    )
+    inspect.add_argument(
+        "--cookies",
+        action="append",
+        default=[],
+        metavar="JAR",
+        help="cookie jar (cookies.txt, Playwright storageState, JSON "
+        "cookie list, Chrome or Firefox SQLite); repeatable",
+    )
+    inspect.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    inspect.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the summary to FILE instead of standard output (- for standard output)",
+    )
     add_diff_parser(commands)
     add_batch_parser(commands)
     add_catalogue_parsers(commands)
@@ -195,8 +269,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.max_input_bytes is not None:
         if args.max_input_bytes < 1:
-            _parser().error(f"--max-input-bytes: expected at least 1, found "
-                            f"{args.max_input_bytes}")
+            _parser().error(f"--max-input-bytes: expected at least 1, found {args.max_input_bytes}")
         # Through the environment, so that every reader and every batch worker sees it.
         os.environ[MAX_INPUT_ENV] = str(args.max_input_bytes)
     try:
@@ -244,7 +317,7 @@ def _print_errors(lines: Sequence[str]) -> None:
 
     for line in lines:
         # A pointer or a value quoted from an input can be megabytes long.
-        text = line if len(line) <= _MAX_ERROR else line[:_MAX_ERROR - 3] + "..."
+        text = line if len(line) <= _MAX_ERROR else line[: _MAX_ERROR - 3] + "..."
         print(f"tagsig: error: {printable(text)}", file=sys.stderr)
 
 
@@ -264,9 +337,14 @@ def _analyze(args: argparse.Namespace) -> int:
     from tagsig._i18n import resolve_language  # noqa: PLC0415
     from tagsig._render.formats import render  # noqa: PLC0415
 
-    report = analyze(_captures(args.captures), cookies=args.cookies,
-                     signatures=args.signatures or None, first_party=args.first_party,
-                     identifiers=args.identifier, policy=args.policy)
+    report = analyze(
+        _captures(args.captures),
+        cookies=args.cookies,
+        signatures=args.signatures or None,
+        first_party=args.first_party,
+        identifiers=args.identifier,
+        policy=args.policy,
+    )
     lang = resolve_language(args.lang)
     to_stdout = args.output in {None, STDIO}
     if args.explain:
@@ -274,21 +352,23 @@ def _analyze(args: argparse.Namespace) -> int:
 
         if report.tag(args.explain) is None:
             found = ", ".join(t.id for t in report.tags) or "none"
-            print(f"tagsig: error: no tag {args.explain!r} in the report (tags: {found})",
-                  file=sys.stderr)
+            print(
+                f"tagsig: error: no tag {args.explain!r} in the report (tags: {found})",
+                file=sys.stderr,
+            )
             return EXIT_INPUT
         text = explain_tag(report, args.explain, lang=lang)
     elif args.format == "text" and to_stdout and _is_color_terminal(sys.stdout):
         from tagsig._render.text import render_text  # noqa: PLC0415
 
-        text = render_text(report, color=True, width=shutil.get_terminal_size().columns,
-                           lang=lang)
+        text = render_text(report, color=True, width=shutil.get_terminal_size().columns, lang=lang)
     elif args.format == "markdown":
         text = _markdown(report, args, lang)
     else:
         # Machine formats gain translated messages only when --lang asks for them.
-        text = render(report, args.format, lang=args.lang if args.format in {
-            "json", "sarif"} else lang)
+        text = render(
+            report, args.format, lang=args.lang if args.format in {"json", "sarif"} else lang
+        )
     write_output(args.output, text, what="the report")
     if args.fail_on is not None:
         from tagsig._analysis.policy import failing_flags  # noqa: PLC0415
@@ -296,9 +376,11 @@ def _analyze(args: argparse.Namespace) -> int:
         failing = failing_flags(report, args.fail_on)
         if failing:
             count = len(failing)
-            print(f"tagsig: {count} flag{'s' if count != 1 else ''} at or above "
-                  f"{args.fail_on} severity not waived: {_failing_tags(failing)}",
-                  file=sys.stderr)
+            print(
+                f"tagsig: {count} flag{'s' if count != 1 else ''} at or above "
+                f"{args.fail_on} severity not waived: {_failing_tags(failing)}",
+                file=sys.stderr,
+            )
             return EXIT_POLICY
     return EXIT_OK
 
@@ -323,8 +405,9 @@ def _markdown(report: Report, args: argparse.Namespace, lang: str) -> str:
     if args.baseline:
         document = load_report_document(args.baseline)
         if document is None:
-            raise InputError("expected a tagsig JSON report (--format json) as the baseline",
-                             path=args.baseline)
+            raise InputError(
+                "expected a tagsig JSON report (--format json) as the baseline", path=args.baseline
+            )
         diff = diff_reports(document, report, old_name=args.baseline)
     return render_markdown(report, max_chars=args.max_chars or None, baseline=diff, lang=lang)
 
@@ -352,8 +435,7 @@ def _captures(paths: Sequence[str]) -> list[str | Capture]:
         return list(paths)
     from tagsig._inputs.har.reader import load_har  # noqa: PLC0415 (keeps start-up small)
 
-    return [load_har(sys.stdin.buffer, name="<stdin>") if path == STDIO else path
-            for path in paths]
+    return [load_har(sys.stdin.buffer, name="<stdin>") if path == STDIO else path for path in paths]
 
 
 def _error_lines(error: TagsigError) -> list[str]:
@@ -362,10 +444,13 @@ def _error_lines(error: TagsigError) -> list[str]:
     return [str(error)]
 
 
-def _read_inputs(capture_paths: Sequence[str], jar_paths: Sequence[str]) -> tuple[
-        list[Capture], list[CookieJar]]:
+def _read_inputs(
+    capture_paths: Sequence[str], jar_paths: Sequence[str]
+) -> tuple[list[Capture], list[CookieJar]]:
     from tagsig._inputs.cookies.jars import load_cookies  # noqa: PLC0415 (keeps start-up small)
     from tagsig._inputs.har.reader import load_har  # noqa: PLC0415
 
-    return ([c if isinstance(c, Capture) else load_har(c) for c in _captures(capture_paths)],
-            [load_cookies(p) for p in jar_paths])
+    return (
+        [c if isinstance(c, Capture) else load_har(c) for c in _captures(capture_paths)],
+        [load_cookies(p) for p in jar_paths],
+    )

@@ -74,8 +74,14 @@ class Evidence:
         return f"/log/entries/{self.index}" if self.index is not None else None
 
 
-Noun: TypeAlias = Literal["request", "cookie", "third-party cookie", "tracking cookie",
-                          "vendor", "Universal Analytics hit"]
+Noun: TypeAlias = Literal[
+    "request",
+    "cookie",
+    "third-party cookie",
+    "tracking cookie",
+    "vendor",
+    "Universal Analytics hit",
+]
 """The things a flag's message counts (each has its plural forms in every language)."""
 
 

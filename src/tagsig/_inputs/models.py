@@ -72,7 +72,7 @@ def _split(raw: str) -> tuple[str, str]:
     authority = _AUTHORITY.match(text)
     if authority is not None and text.isprintable():
         # The common case, read without urlsplit (several times faster).
-        path, _, query = text[authority.end():].partition("#")[0].partition("?")
+        path, _, query = text[authority.end() :].partition("#")[0].partition("?")
         return path or "/", query
     try:
         parts = urlsplit(text)
@@ -115,15 +115,20 @@ class Url(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     def __eq__(self, other: object) -> bool:
         if type(other) is not Url:
             return NotImplemented
-        return (self.raw == other.raw and self.scheme == other.scheme
-                and self.host == other.host and self.port == other.port)
+        return (
+            self.raw == other.raw
+            and self.scheme == other.scheme
+            and self.host == other.host
+            and self.port == other.port
+        )
 
     def __hash__(self) -> int:
         return hash((self.raw, self.scheme, self.host, self.port))
 
     def __repr__(self) -> str:
-        return (f"Url(raw={self.raw!r}, scheme={self.scheme!r}, host={self.host!r}, "
-                f"port={self.port!r})")
+        return (
+            f"Url(raw={self.raw!r}, scheme={self.scheme!r}, host={self.host!r}, port={self.port!r})"
+        )
 
     @property
     def is_network(self) -> bool:
@@ -376,8 +381,12 @@ class Capture:
         ``False`` for Playwright's ``record_har_mode="minimal"``, which omits every size:
         the weights are then unknown, not 0 bytes.
         """
-        return any(entry.transfer_size is not None or entry.response_body_size is not None
-                   or entry.response_headers_size is not None for entry in self.entries)
+        return any(
+            entry.transfer_size is not None
+            or entry.response_body_size is not None
+            or entry.response_headers_size is not None
+            for entry in self.entries
+        )
 
     def entries_of(self, page: Page | str | None) -> tuple[Entry, ...]:
         """Return the entries of a page (by object or id); ``None`` gives those without one."""

@@ -67,8 +67,13 @@ class PublicSuffixList:
         depth = max((rule.count(".") + 1 for rule in (*rules, *exceptions)), default=1)
         depth = max([depth, *(rule.count(".") + 2 for rule in wildcards)])
         version = _VERSION.search(text)
-        return cls(frozenset(rules), frozenset(wildcards), frozenset(exceptions), depth,
-                   version.group(1) if version else None)
+        return cls(
+            frozenset(rules),
+            frozenset(wildcards),
+            frozenset(exceptions),
+            depth,
+            version.group(1) if version else None,
+        )
 
     def suffix_length(self, labels: list[str]) -> int:
         """Return how many trailing labels of ``labels`` form the public suffix."""
@@ -81,7 +86,7 @@ class PublicSuffixList:
                 return count - start - 1
             if candidate in self.rules:
                 return count - start
-            parent = ".".join(labels[start + 1:])
+            parent = ".".join(labels[start + 1 :])
             if start + 1 < count and parent in self.wildcards:
                 return count - start
         return 1
@@ -109,11 +114,11 @@ class PublicSuffixList:
         length = self.suffix_length(self._tail(labels))
         if length >= len(labels):
             return None
-        return ".".join(labels[-length - 1:])
+        return ".".join(labels[-length - 1 :])
 
     def _tail(self, labels: list[str]) -> list[str]:
         """Return the labels a rule can reach (the last ``depth``), as the list writes them."""
-        return _as_written(labels[-self.depth:])
+        return _as_written(labels[-self.depth :])
 
 
 def _as_written(labels: list[str]) -> list[str]:
@@ -157,10 +162,12 @@ def public_suffix_list() -> PublicSuffixList:
     """
     text = _list_path().read_bytes()
     rules, wildcards, exceptions, depth, date = cached(
-        "psl-1", text, lambda: _fields(PublicSuffixList.parse(text.decode("utf-8"))))
+        "psl-1", text, lambda: _fields(PublicSuffixList.parse(text.decode("utf-8")))
+    )
     return PublicSuffixList(rules, wildcards, exceptions, depth, date)
 
 
-def _fields(psl: PublicSuffixList) -> tuple[
-        frozenset[str], frozenset[str], frozenset[str], int, str | None]:
+def _fields(
+    psl: PublicSuffixList,
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], int, str | None]:
     return psl.rules, psl.wildcards, psl.exceptions, psl.depth, psl.date

@@ -35,14 +35,20 @@ def _filesystem(url: str, error: type[InputError]) -> tuple[Any, str]:
     try:
         import fsspec  # noqa: PLC0415 (an optional extra, imported on use)
     except ImportError as e:
-        raise error("reading captures by URL needs fsspec, which is not installed; install "
-                    "the extra: pip install 'tagsig[fsspec]'", path=url) from e
+        raise error(
+            "reading captures by URL needs fsspec, which is not installed; install "
+            "the extra: pip install 'tagsig[fsspec]'",
+            path=url,
+        ) from e
     try:
         fs, path = fsspec.core.url_to_fs(url)
     except ImportError as e:
         # fsspec knows the scheme but not the package that implements it (s3fs, gcsfs, ...).
-        raise error(f"expected a URL whose filesystem fsspec has, found one that needs a "
-                    f"package not installed ({e})"[:300], path=url) from e
+        raise error(
+            f"expected a URL whose filesystem fsspec has, found one that needs a "
+            f"package not installed ({e})"[:300],
+            path=url,
+        ) from e
     except ValueError as e:
         raise error(f"expected a URL fsspec knows, found {e}"[:300], path=url) from e
     return fs, str(path)
@@ -71,8 +77,9 @@ def expand_url(argument: str, suffixes: tuple[str, ...]) -> list[str]:
         else:
             found = []
     except OSError as e:
-        raise InputError(f"expected storage that can be listed, found {e}"[:300],
-                         path=argument) from e
+        raise InputError(
+            f"expected storage that can be listed, found {e}"[:300], path=argument
+        ) from e
     return [str(fs.unstrip_protocol(p)) for p in found]
 
 
@@ -91,5 +98,6 @@ def load_remote_har(url: str, *, max_bytes: int | None = None) -> Capture:
         with fs.open(path, "rb") as stream:
             return load_har(stream, name=url, max_bytes=max_bytes)
     except OSError as e:
-        raise HarError(f"expected a readable HAR object, found {e.strerror or e}"[:300],
-                       path=url) from e
+        raise HarError(
+            f"expected a readable HAR object, found {e.strerror or e}"[:300], path=url
+        ) from e

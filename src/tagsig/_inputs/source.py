@@ -37,14 +37,20 @@ _CHUNK = 1 << 26
 
 # A JSON string escape of a UTF-16 surrogate, paired or not; an escaped backslash is
 # consumed whole first, so that ``\\ud800`` (a backslash, then text) is left alone.
-_SURROGATE_ESCAPE = r"(\\\\)|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?" \
-                    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_SURROGATE_ESCAPE = (
+    r"(\\\\)|\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 _SURROGATES_TEXT = re.compile(_SURROGATE_ESCAPE)
 _SURROGATES_BYTES = re.compile(_SURROGATE_ESCAPE.encode())
 _ANY_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def input_limit(max_bytes: int | None = None) -> int:
@@ -67,13 +73,20 @@ def input_limit(max_bytes: int | None = None) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise InputError(f"expected a positive number of bytes in {MAX_INPUT_ENV}, found "
-                         f"{raw[:40]!r}")
+        raise InputError(
+            f"expected a positive number of bytes in {MAX_INPUT_ENV}, found {raw[:40]!r}"
+        )
     return value
 
 
-def read_regular_file(path: str | os.PathLike[str], *, label: str, error: type[InputError],
-                      expected: str, limit: int | None = None) -> bytes:
+def read_regular_file(
+    path: str | os.PathLike[str],
+    *,
+    label: str,
+    error: type[InputError],
+    expected: str,
+    limit: int | None = None,
+) -> bytes:
     """Return the bytes of the regular file at ``path``, at most ``limit`` of them.
 
     A FIFO, a device or a directory is refused before it is opened, so that reading can
@@ -100,8 +113,7 @@ def read_regular_file(path: str | os.PathLike[str], *, label: str, error: type[I
     return data
 
 
-def _read_bounded(read: Any, most: int, first: int = 1 << 20, *,
-                  whole: bool = False) -> bytes:
+def _read_bounded(read: Any, most: int, first: int = 1 << 20, *, whole: bool = False) -> bytes:
     """Read to the end, or to just past ``most`` bytes.
 
     ``first`` bytes are asked for first, then twice as many each time (up to 64 MiB), so
@@ -113,8 +125,7 @@ def _read_bounded(read: Any, most: int, first: int = 1 << 20, *,
     while total <= most:
         chunk = read(min(size, most + 1 - total))
         if not isinstance(chunk, bytes | bytearray):
-            raise TypeError(f"expected a binary file, found one that reads "
-                            f"{type(chunk).__name__}")
+            raise TypeError(f"expected a binary file, found one that reads {type(chunk).__name__}")
         if not chunk:
             break
         chunks.append(bytes(chunk))
@@ -154,12 +165,12 @@ def read_bytes(
         return bytes(source), name if name is not None else "<bytes>"
     if isinstance(source, str | os.PathLike):
         label = name if name is not None else os.fsdecode(source)
-        return read_regular_file(source, label=label, error=error, expected=expected,
-                                 limit=limit), label
+        return read_regular_file(
+            source, label=label, error=error, expected=expected, limit=limit
+        ), label
     read = getattr(source, "read", None)
     if not callable(read):
-        raise TypeError(f"expected a path, bytes or a binary file, found "
-                        f"{type(source).__name__}")
+        raise TypeError(f"expected a path, bytes or a binary file, found {type(source).__name__}")
     label = name if name is not None else os.fsdecode(getattr(source, "name", "<file>"))
     most = input_limit(limit)
     try:
@@ -170,8 +181,14 @@ def read_bytes(
     return data, label
 
 
-def gunzip(data: bytes | memoryview, *, label: str, error: type[InputError],
-           expected: str, limit: int | None = None) -> bytes | memoryview:
+def gunzip(
+    data: bytes | memoryview,
+    *,
+    label: str,
+    error: type[InputError],
+    expected: str,
+    limit: int | None = None,
+) -> bytes | memoryview:
     """Return ``data`` decompressed when it starts with the gzip magic, else unchanged.
 
     Every gzip member is inflated in turn, never past ``limit`` bytes in all (a gzip
@@ -198,18 +215,27 @@ def gunzip(data: bytes | memoryview, *, label: str, error: type[InputError],
             _check_size(len(out), most, label=label, error=error, what="gzip stream")
             pending = inflater.unconsumed_tail
         if not inflater.eof:
-            raise _damaged("the stream ends before its end", label=label, error=error,
-                           expected=expected)
+            raise _damaged(
+                "the stream ends before its end", label=label, error=error, expected=expected
+            )
         rest = inflater.unused_data.lstrip(b"\x00")
         if rest and not rest.startswith(GZIP_MAGIC):
-            raise _damaged("data after the last member", label=label, error=error,
-                           expected=expected)
+            raise _damaged(
+                "data after the last member", label=label, error=error, expected=expected
+            )
     return memoryview(out)  # not bytes(out), a copy of what can be the whole limit
 
 
-def unzip_member(data: bytes | memoryview, *, names: tuple[str, ...], suffix: str,
-                 label: str, error: type[InputError], expected: str,
-                 limit: int | None = None) -> bytes:
+def unzip_member(
+    data: bytes | memoryview,
+    *,
+    names: tuple[str, ...],
+    suffix: str,
+    label: str,
+    error: type[InputError],
+    expected: str,
+    limit: int | None = None,
+) -> bytes:
     """Return the bytes of one member of the zip archive ``data``, at most ``limit`` of them.
 
     The member is the first of ``names`` the archive holds, else its only member whose
@@ -225,28 +251,34 @@ def unzip_member(data: bytes | memoryview, *, names: tuple[str, ...], suffix: st
     most = input_limit(limit)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = {info.filename: info for info in archive.infolist()
-                       if not info.is_dir()}
+            members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
             chosen = next((members[name] for name in names if name in members), None)
             if chosen is None:
                 candidates = [info for name, info in members.items() if name.endswith(suffix)]
                 if len(candidates) != 1:
-                    found = ("no member" if not candidates else
-                             f"{len(candidates)} members")
-                    raise error(f"expected {expected}: a zip archive holding "
-                                f"{' or '.join(names)} (or one *{suffix} member), found "
-                                f"{found} of that name", path=label)
+                    found = "no member" if not candidates else f"{len(candidates)} members"
+                    raise error(
+                        f"expected {expected}: a zip archive holding "
+                        f"{' or '.join(names)} (or one *{suffix} member), found "
+                        f"{found} of that name",
+                        path=label,
+                    )
                 chosen = candidates[0]
-            _check_size(chosen.file_size, most, label=label, error=error,
-                        what=f"zip member ({chosen.filename})")
+            _check_size(
+                chosen.file_size,
+                most,
+                label=label,
+                error=error,
+                what=f"zip member ({chosen.filename})",
+            )
             with archive.open(chosen) as member:
                 inflated = _read_bounded(member.read, most)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise error(f"expected {expected}, found a damaged zip archive ({e})",
-                    path=label) from e
+        raise error(f"expected {expected}, found a damaged zip archive ({e})", path=label) from e
     except (NotImplementedError, RuntimeError) as e:  # a method or encryption not supported
-        raise error(f"expected {expected}, found a zip archive that cannot be read ({e})",
-                    path=label) from e
+        raise error(
+            f"expected {expected}, found a zip archive that cannot be read ({e})", path=label
+        ) from e
     _check_size(len(inflated), most, label=label, error=error, what="zip member")
     return inflated
 
@@ -288,11 +320,13 @@ def _damaged(detail: str, *, label: str, error: type[InputError], expected: str)
     return error(f"expected {expected}, found a damaged gzip stream ({detail})", path=label)
 
 
-def _check_size(size: int, most: int, *, label: str, error: type[InputError],
-                what: str) -> None:
+def _check_size(size: int, most: int, *, label: str, error: type[InputError], what: str) -> None:
     if size > most:
-        raise error(f"expected at most {most} bytes, found a larger {what} (raise the limit "
-                    f"with {MAX_INPUT_ENV})", path=label)
+        raise error(
+            f"expected at most {most} bytes, found a larger {what} (raise the limit "
+            f"with {MAX_INPUT_ENV})",
+            path=label,
+        )
 
 
 def _reason(error: OSError) -> str:

@@ -24,7 +24,6 @@ _SIMPLE_URL = re.compile(
 _SCHEMES = {scheme: scheme for scheme in ("http", "https", "ws", "wss")}
 
 
-
 def parse_url(raw: str) -> Url:
     """Split a URL once into scheme, host, port, path and query.
 
@@ -41,9 +40,12 @@ def parse_url(raw: str) -> Url:
     if fast is not None and ".." not in fast.group(2) and not fast.group(2).endswith("."):
         # The common case, about five times faster than urlsplit.
         scheme, host, port = fast.group(1, 2, 3)
-        return Url(raw=raw, scheme=_SCHEMES.get(scheme) or scheme.lower(),
-                   host=host if host.islower() else host.lower(),
-                   port=int(port) if port and int(port) < 65536 else None)
+        return Url(
+            raw=raw,
+            scheme=_SCHEMES.get(scheme) or scheme.lower(),
+            host=host if host.islower() else host.lower(),
+            port=int(port) if port and int(port) < 65536 else None,
+        )
     try:
         parts = urlsplit(raw.strip())
     except ValueError:  # e.g. an unbalanced IPv6 bracket

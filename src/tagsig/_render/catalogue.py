@@ -86,8 +86,14 @@ _TRANSFERS: Final[dict[Transfer, str]] = {
 }
 # Messages translated inside f-strings, which the extractor cannot read on Python 3.11.
 _IN_F_STRINGS: Final = (
-    N_("No catalogue text yet."), N_("No common mistakes recorded."), N_("What to configure"),
-    N_("Search tags"), N_("Shown"), N_("Name"), N_("Category"), N_("Complexity"),
+    N_("No catalogue text yet."),
+    N_("No common mistakes recorded."),
+    N_("What to configure"),
+    N_("Search tags"),
+    N_("Shown"),
+    N_("Name"),
+    N_("Category"),
+    N_("Complexity"),
 )
 _METHODS: Final = {"network": N_("Network"), "url": N_("URL patterns"), "cookie": N_("Cookies")}
 
@@ -133,8 +139,9 @@ def prose_text(prose: Prose, tr: Translator) -> tuple[str, str | None]:
     """Return the text of ``prose`` for the translator, and a note when it is in English."""
     text, language = prose.text(tr.language)
     if language != tr.language:
-        return text, tr.gettext("This text is not written in this language yet; it is "
-                                "shown in English.")
+        return text, tr.gettext(
+            "This text is not written in this language yet; it is shown in English."
+        )
     return text, None
 
 
@@ -154,8 +161,11 @@ def lifetime_label(days: float | None, tr: Translator) -> str:
 
 
 def _size(kb: float | None, tr: Translator) -> str:
-    return tr.gettext("{size} KB").format(size=tr.number(kb)) if kb is not None else (
-        tr.gettext("Unknown"))
+    return (
+        tr.gettext("{size} KB").format(size=tr.number(kb))
+        if kb is not None
+        else (tr.gettext("Unknown"))
+    )
 
 
 def _figure(value: float | None, tr: Translator) -> str:
@@ -166,31 +176,39 @@ def detection_summary(entry: CatalogueEntry, tr: Translator) -> str:
     """Return the detection on one line: pattern count, methods with their counts."""
     detection = entry.detection
     counts = {"network": detection.hosts, "url": detection.urls, "cookie": detection.cookies}
-    methods = ", ".join(f"{method_label(m, tr)} ({tr.number(counts[m])})"
-                        for m in detection.methods)
+    methods = ", ".join(
+        f"{method_label(m, tr)} ({tr.number(counts[m])})" for m in detection.methods
+    )
     patterns = tr.ngettext("{count} pattern", "{count} patterns", detection.patterns).format(
-        count=tr.number(detection.patterns))
+        count=tr.number(detection.patterns)
+    )
     return f"{patterns}: {methods}" if methods else patterns
 
 
 def legal_basis_summary(entry: CatalogueEntry, tr: Translator) -> str:
     """Return the legal basis by purpose on one line (``Functional: Consent``)."""
-    items = [f"{purpose_label(b.purpose, tr)}: {tr.gettext(_BASES[b.basis])}"
-             for b in entry.compliance.legal_basis]
+    items = [
+        f"{purpose_label(b.purpose, tr)}: {tr.gettext(_BASES[b.basis])}"
+        for b in entry.compliance.legal_basis
+    ]
     return "; ".join(items) if items else tr.gettext("Unknown")
 
 
 def owner_summary(entry: CatalogueEntry) -> str:
     """Return the owner with its country code (``Intercom, Inc. (US)``)."""
     compliance = entry.compliance
-    return f"{compliance.owner} ({compliance.country})" if compliance.country else (
-        compliance.owner)
+    return (
+        f"{compliance.owner} ({compliance.country})" if compliance.country else (compliance.owner)
+    )
 
 
 def related_reason(reason: str, tr: Translator) -> str:
     """Why a service is related, as a short phrase."""
-    reasons = {"catalogue": N_("related"), "vendor": N_("same vendor"),
-               "category": N_("same category")}
+    reasons = {
+        "catalogue": N_("related"),
+        "vendor": N_("same vendor"),
+        "category": N_("same category"),
+    }
     return tr.gettext(reasons[reason])
 
 
@@ -218,22 +236,31 @@ def _table(rows: Sequence[tuple[str, str]], indent: str = "") -> list[str]:
 
 def render_entry_text(entry: CatalogueEntry, tr: Translator) -> str:
     """Render an entry as plain text, in the order of the catalogue page."""
-    lines = [entry.name, f"{category_label(entry.category, tr)} · "
-             f"{complexity_label(entry.complexity, tr)}", ""]
+    lines = [
+        entry.name,
+        f"{category_label(entry.category, tr)} · {complexity_label(entry.complexity, tr)}",
+        "",
+    ]
     lines += _table(_facts(entry, tr))
     lines += ["", tr.gettext("Cookies")]
     lines += [f"  {c.name} ({lifetime_label(c.lifetime_days, tr)})" for c in entry.cookies] or [
-        "  -"]
+        "  -"
+    ]
     lines += ["", tr.gettext("Overview")]
     lines += _prose_lines(entry.overview, tr)
     lines += ["", tr.gettext("Detected capabilities"), f"  {detection_summary(entry, tr)}"]
     lines += ["", tr.gettext("Performance impact")]
-    lines += _table([(tr.gettext("Script size"), _size(entry.performance.script_kb, tr)),
-                     (tr.gettext("Requests per page"),
-                      _figure(entry.performance.requests_per_page, tr))], "  ")
+    lines += _table(
+        [
+            (tr.gettext("Script size"), _size(entry.performance.script_kb, tr)),
+            (tr.gettext("Requests per page"), _figure(entry.performance.requests_per_page, tr)),
+        ],
+        "  ",
+    )
     lines += ["", tr.gettext("Common mistakes")]
     lines += [f"  - {m}" for m in entry.mistakes] or [
-        f"  {tr.gettext('No common mistakes recorded.')}"]
+        f"  {tr.gettext('No common mistakes recorded.')}"
+    ]
     note = english_note(tr)
     if entry.mistakes and note:
         lines.append(f"  ({note})")
@@ -255,26 +282,45 @@ def _prose_lines(prose: Prose | None, tr: Translator, indent: str = "  ") -> lis
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace(
-        "_", "\\_").replace("<", "&lt;")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("<", "&lt;")
+    )
 
 
 def render_entry_markdown(entry: CatalogueEntry, tr: Translator) -> str:
     """Render an entry as a Markdown section, in the order of the catalogue page."""
-    out = [f"# {_md(entry.name)}", "",
-           f"{_md(category_label(entry.category, tr))} · "
-           f"{_md(complexity_label(entry.complexity, tr))}", "", "| | |", "| --- | --- |"]
+    out = [
+        f"# {_md(entry.name)}",
+        "",
+        f"{_md(category_label(entry.category, tr))} · "
+        f"{_md(complexity_label(entry.complexity, tr))}",
+        "",
+        "| | |",
+        "| --- | --- |",
+    ]
     out += [f"| {_md(label)} | {_md(value)} |" for label, value in _facts(entry, tr)]
     out += ["", f"## {tr.gettext('Cookies')}", ""]
     out += [f"- `{c.name}` ({_md(lifetime_label(c.lifetime_days, tr))})" for c in entry.cookies]
     out += ["", f"## {tr.gettext('Overview')}", ""]
     out += [_md(line.strip()) for line in _prose_lines(entry.overview, tr)]
-    out += ["", f"## {tr.gettext('Detected capabilities')}", "",
-            _md(detection_summary(entry, tr)), ""]
-    out += [f"## {tr.gettext('Performance impact')}", "",
-            f"- {tr.gettext('Script size')}: {_md(_size(entry.performance.script_kb, tr))}",
-            f"- {tr.gettext('Requests per page')}: "
-            f"{_figure(entry.performance.requests_per_page, tr)}", ""]
+    out += [
+        "",
+        f"## {tr.gettext('Detected capabilities')}",
+        "",
+        _md(detection_summary(entry, tr)),
+        "",
+    ]
+    out += [
+        f"## {tr.gettext('Performance impact')}",
+        "",
+        f"- {tr.gettext('Script size')}: {_md(_size(entry.performance.script_kb, tr))}",
+        f"- {tr.gettext('Requests per page')}: {_figure(entry.performance.requests_per_page, tr)}",
+        "",
+    ]
     out += [f"## {tr.gettext('Common mistakes')}", ""]
     out += [f"1. {_md(m)}" for m in entry.mistakes]
     note = english_note(tr)
@@ -286,8 +332,9 @@ def render_entry_markdown(entry: CatalogueEntry, tr: Translator) -> str:
         text = " ".join(line.strip() for line in _prose_lines(entry.compliance.configure, tr))
         out += [f"- {tr.gettext('What to configure')}: {_md(text)}"]
     out += ["", f"## {tr.gettext('Related services')}", ""]
-    out += [f"- {_md(r.name)} (`{r.id}`, {_md(related_reason(r.reason, tr))})"
-            for r in entry.related]
+    out += [
+        f"- {_md(r.name)} (`{r.id}`, {_md(related_reason(r.reason, tr))})" for r in entry.related
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -308,27 +355,43 @@ def entry_document(entry: CatalogueEntry, tr: Translator) -> dict[str, object]:
             "consent_required": entry.consent_required,
             "consent": entry.consent,
         },
-        "cookies": [{"name": c.name, "pattern": c.pattern.name, "match": c.pattern.match,
-                     "lifetime_days": c.lifetime_days} for c in entry.cookies],
+        "cookies": [
+            {
+                "name": c.name,
+                "pattern": c.pattern.name,
+                "match": c.pattern.match,
+                "lifetime_days": c.lifetime_days,
+            }
+            for c in entry.cookies
+        ],
         "overview": overview[0] if overview else None,
         "overview_language": overview[1] if overview else None,
-        "detection": {"patterns": entry.detection.patterns, "hosts": entry.detection.hosts,
-                      "urls": entry.detection.urls, "cookies": entry.detection.cookies,
-                      "methods": list(entry.detection.methods)},
-        "performance": {"script_kb": entry.performance.script_kb,
-                        "requests_per_page": entry.performance.requests_per_page},
+        "detection": {
+            "patterns": entry.detection.patterns,
+            "hosts": entry.detection.hosts,
+            "urls": entry.detection.urls,
+            "cookies": entry.detection.cookies,
+            "methods": list(entry.detection.methods),
+        },
+        "performance": {
+            "script_kb": entry.performance.script_kb,
+            "requests_per_page": entry.performance.requests_per_page,
+        },
         "mistakes": list(entry.mistakes),
         "compliance": {
             "owner": entry.compliance.owner,
             "country": entry.compliance.country,
             "transfer": entry.compliance.transfer,
-            "legal_basis": [{"purpose": b.purpose, "basis": b.basis}
-                            for b in entry.compliance.legal_basis],
+            "legal_basis": [
+                {"purpose": b.purpose, "basis": b.basis} for b in entry.compliance.legal_basis
+            ],
             "configure": configured[0] if configured else None,
             "configure_language": configured[1] if configured else None,
         },
-        "related": [{"id": r.id, "name": r.name, "reason": r.reason,
-                     "curated": r.is_curated} for r in entry.related],
+        "related": [
+            {"id": r.id, "name": r.name, "reason": r.reason, "curated": r.is_curated}
+            for r in entry.related
+        ],
         "homepage": entry.homepage,
         "curated": entry.is_curated,
         "language": tr.language,
@@ -337,34 +400,55 @@ def entry_document(entry: CatalogueEntry, tr: Translator) -> dict[str, object]:
 
 def render_entry_json(entry: CatalogueEntry, tr: Translator) -> str:
     """Render an entry as a JSON document (see :func:`entry_document`)."""
-    return json.dumps(entry_document(entry, tr), indent=2, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps(entry_document(entry, tr), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
 
 
 def list_document(entries: Sequence[CatalogueEntry]) -> list[dict[str, object]]:
     """Return the JSON form of a list of entries: one small record per tag."""
-    return [{"id": e.id, "name": e.name, "category": e.category, "consent": e.consent,
-             "complexity": e.complexity, "curated": e.is_curated} for e in entries]
+    return [
+        {
+            "id": e.id,
+            "name": e.name,
+            "category": e.category,
+            "consent": e.consent,
+            "complexity": e.complexity,
+            "curated": e.is_curated,
+        }
+        for e in entries
+    ]
 
 
 def render_list_text(entries: Sequence[CatalogueEntry], tr: Translator) -> str:
     """Render a list of entries as text: id, name, category and consent purpose."""
     if not entries:
         return tr.gettext("No tag matches.") + "\n"
-    rows = [(e.id, e.name, category_label(e.category, tr), purpose_label(e.consent, tr))
-            for e in entries]
+    rows = [
+        (e.id, e.name, category_label(e.category, tr), purpose_label(e.consent, tr))
+        for e in entries
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [f"{a.ljust(widths[0])}  {b.ljust(widths[1])}  {c.ljust(widths[2])}  {d}"
-             for a, b, c, d in rows]
+    lines = [
+        f"{a.ljust(widths[0])}  {b.ljust(widths[1])}  {c.ljust(widths[2])}  {d}"
+        for a, b, c, d in rows
+    ]
     count = tr.ngettext("{count} tag", "{count} tags", len(entries)).format(
-        count=tr.number(len(entries)))
+        count=tr.number(len(entries))
+    )
     return "\n".join([*lines, count]) + "\n"
 
 
 def render_list_markdown(entries: Sequence[CatalogueEntry], tr: Translator) -> str:
     """Render a list of entries as a Markdown table."""
-    head = [f"| {tr.gettext('Name')} | id | {tr.gettext('Category')} | "
-            f"{tr.gettext('Consent required')} |", "| --- | --- | --- | --- |"]
-    rows = [f"| {_md(e.name)} | `{e.id}` | {_md(category_label(e.category, tr))} | "
-            f"{_md(consent_value(e, tr))} |" for e in entries]
+    head = [
+        f"| {tr.gettext('Name')} | id | {tr.gettext('Category')} | "
+        f"{tr.gettext('Consent required')} |",
+        "| --- | --- | --- | --- |",
+    ]
+    rows = [
+        f"| {_md(e.name)} | `{e.id}` | {_md(category_label(e.category, tr))} | "
+        f"{_md(consent_value(e, tr))} |"
+        for e in entries
+    ]
     return "\n".join(head + rows) + "\n"

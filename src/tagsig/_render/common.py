@@ -45,11 +45,14 @@ ENGLISH = Translator("en")
 SEVERITY_ORDER: Final[dict[Severity, int]] = SEVERITY_RANK
 """Sort key of severities, most serious first."""
 
-_SEVERITY_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"),
-                   "info": N_("info")}
-_PURPOSE_WORDS = {"essential": N_("essential"), "functional": N_("functional"),
-                  "analytics": N_("analytics"), "marketing": N_("marketing"),
-                  "personalization": N_("personalization")}
+_SEVERITY_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"), "info": N_("info")}
+_PURPOSE_WORDS = {
+    "essential": N_("essential"),
+    "functional": N_("functional"),
+    "analytics": N_("analytics"),
+    "marketing": N_("marketing"),
+    "personalization": N_("personalization"),
+}
 _SOURCE_WORDS = {"jar": N_("jar"), "request": N_("request"), "response": N_("response")}
 
 
@@ -70,7 +73,8 @@ def source_word(source: str, tr: Translator = ENGLISH) -> str:
 
 _CONTROL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    r"\ud800-\udfff]")
+    r"\ud800-\udfff]"
+)
 
 
 def printable(value: str) -> str:
@@ -141,10 +145,10 @@ def cookie_lifetime(cookie: TagCookie, tr: Translator = ENGLISH) -> str:
             return f"{days:g} days"  # as the reports always wrote it, "1 days" too
         # A whole count picks its plural form; a fraction takes the form for "other".
         count = int(days) if days == int(days) else 100
-        return tr.ngettext("{count} day", "{count} days", count).format(
-            count=tr.number(days))
-    until = (cookie.expires.date().isoformat() if tr.language == "en"
-             else tr.date(cookie.expires.date()))
+        return tr.ngettext("{count} day", "{count} days", count).format(count=tr.number(days))
+    until = (
+        cookie.expires.date().isoformat() if tr.language == "en" else tr.date(cookie.expires.date())
+    )
     return tr.gettext("until {date}").format(date=until)
 
 
@@ -175,15 +179,16 @@ def first_party_summary(report: Report, tr: Translator = ENGLISH) -> str:
     others = len(set(report.first_party) - set(seen))
     if not others:
         return named
-    return tr.ngettext("{names}, and {count} other domain of the same owner",
-                       "{names}, and {count} other domains of the same owner", others).format(
-                           names=named, count=others)
+    return tr.ngettext(
+        "{names}, and {count} other domain of the same owner",
+        "{names}, and {count} other domains of the same owner",
+        others,
+    ).format(names=named, count=others)
 
 
 def own_tags(report: Report) -> list[TagReport]:
     """Return the tags that are the site's own organisation's, heaviest first."""
-    return sorted((t for t in report.tags if t.own),
-                  key=lambda t: (-t.weight.transfer_bytes, t.id))
+    return sorted((t for t in report.tags if t.own), key=lambda t: (-t.weight.transfer_bytes, t.id))
 
 
 def tag_name(tag: TagReport) -> str:
@@ -206,9 +211,9 @@ def no_tag_summary(item: InputSummary, tr: Translator = ENGLISH) -> str:
     if not total:
         return ""
     reasons = ", ".join(f"{reason} {count}" for reason, count in item.no_tag)
-    return tr.ngettext("{count} request is no tag ({reasons})",
-                       "{count} requests are no tag ({reasons})", total).format(
-                           count=total, reasons=reasons)
+    return tr.ngettext(
+        "{count} request is no tag ({reasons})", "{count} requests are no tag ({reasons})", total
+    ).format(count=total, reasons=reasons)
 
 
 SITE = N_("(site)")
@@ -221,10 +226,12 @@ def all_flags(report: Report) -> list[tuple[TagReport | None, Flag]]:
     Flags about the site as a whole come with ``None`` for a tag.
     """
     pairs: list[tuple[TagReport | None, Flag]] = [
-        (tag, flag) for tag in report.tags for flag in tag.flags]
+        (tag, flag) for tag in report.tags for flag in tag.flags
+    ]
     pairs.extend((None, flag) for flag in report.flags)
-    return sorted(pairs, key=lambda p: (SEVERITY_ORDER[p[1].severity],
-                                        p[0].id if p[0] else "", p[1].rule))
+    return sorted(
+        pairs, key=lambda p: (SEVERITY_ORDER[p[1].severity], p[0].id if p[0] else "", p[1].rule)
+    )
 
 
 def flag_message(flag: Flag, tr: Translator = ENGLISH) -> str:
@@ -255,27 +262,32 @@ def evidence_text(evidence: Evidence, tr: Translator = ENGLISH) -> str:
     parts: list[str] = []
     if evidence.kind == "cookie":
         name = evidence.name or "?"
-        parts.append(tr.gettext("cookie {name} on {domain}").format(
-            name=name, domain=evidence.domain) if evidence.domain
-            else tr.gettext("cookie {name}").format(name=name))
+        parts.append(
+            tr.gettext("cookie {name} on {domain}").format(name=name, domain=evidence.domain)
+            if evidence.domain
+            else tr.gettext("cookie {name}").format(name=name)
+        )
     elif evidence.kind == "value":
         text = evidence.name or ""
         if evidence.value is not None:
             text += f"={evidence.value}" if text else evidence.value
-        return tr.gettext("value {value}").format(value=text) if text else tr.gettext(
-            "value")
+        return tr.gettext("value {value}").format(value=text) if text else tr.gettext("value")
     if evidence.method is not None and evidence.url is not None:
         request = f"{evidence.method} {evidence.url}"
-        parts.append(tr.gettext("set by {request}").format(request=request)
-                     if evidence.kind == "cookie" else request)
+        parts.append(
+            tr.gettext("set by {request}").format(request=request)
+            if evidence.kind == "cookie"
+            else request
+        )
     if evidence.time is not None:
         parts.append(tr.gettext("at {time}").format(time=time_of_day(evidence.time)))
     if evidence.page is not None:
         parts.append(tr.gettext("on page {page}").format(page=evidence.page))
     if evidence.pointer is not None:
         parts.append(f"({evidence.pointer})")
-    return " ".join(parts) if parts else tr.gettext(_EVIDENCE_KINDS.get(evidence.kind,
-                                                                         evidence.kind))
+    return (
+        " ".join(parts) if parts else tr.gettext(_EVIDENCE_KINDS.get(evidence.kind, evidence.kind))
+    )
 
 
 _EVIDENCE_KINDS = {"entry": N_("entry"), "cookie": N_("cookie"), "value": N_("value")}
@@ -290,20 +302,25 @@ def verdict(report: Report, tr: Translator = ENGLISH) -> tuple[Severity | None, 
     high = sum(1 for f in counted if f.severity == "high")
     medium = sum(1 for f in counted if f.severity == "medium")
     tags = len({f.tag for f in counted if f.severity in {"high", "medium"}})
-    about = tr.ngettext("about {count} tag or the site", "about {count} tags or the site",
-                        tags).format(count=tags)
+    about = tr.ngettext(
+        "about {count} tag or the site", "about {count} tags or the site", tags
+    ).format(count=tags)
     if high:
-        found = tr.ngettext("{count} high-severity finding", "{count} high-severity findings",
-                            high).format(count=high)
+        found = tr.ngettext(
+            "{count} high-severity finding", "{count} high-severity findings", high
+        ).format(count=high)
         if medium:
             found = tr.gettext("{high} and {medium} medium").format(high=found, medium=medium)
         return "high", tr.gettext("Action needed: {findings}, {about}.").format(
-            findings=found, about=about)
+            findings=found, about=about
+        )
     if medium:
-        found = tr.ngettext("{count} medium-severity finding",
-                            "{count} medium-severity findings", medium).format(count=medium)
+        found = tr.ngettext(
+            "{count} medium-severity finding", "{count} medium-severity findings", medium
+        ).format(count=medium)
         return "medium", tr.gettext("Review needed: {findings}, {about}.").format(
-            findings=found, about=about)
+            findings=found, about=about
+        )
     return None, tr.gettext("No high or medium finding.")
 
 
@@ -314,12 +331,15 @@ def provenance(report: Report, tr: Translator = ENGLISH) -> str:
         database = tr.gettext("signatures built in memory")
     elif signatures.date:
         database = tr.gettext("signatures {version} of {date}").format(
-            version=signatures.version, date=signatures.date)
+            version=signatures.version, date=signatures.date
+        )
     else:
         database = tr.gettext("signatures {version}").format(version=signatures.version)
     if signatures is not None and signatures.layers > 1:
-        database += " " + tr.ngettext("({count} layer)", "({count} layers)",
-                                      signatures.layers).format(count=signatures.layers)
+        database += " " + tr.ngettext(
+            "({count} layer)", "({count} layers)", signatures.layers
+        ).format(count=signatures.layers)
     psl = public_suffix_list().date or tr.gettext("undated")
     return tr.gettext("tagsig {version}; {database}; Public Suffix List {date}").format(
-        version=__version__, database=database, date=psl)
+        version=__version__, database=database, date=psl
+    )

@@ -112,9 +112,17 @@ class ReportDiff:
     @property
     def is_empty(self) -> bool:
         """Whether nothing at all changed."""
-        return not (self.added or self.removed or self.weight_changes or self.cookies_added
-                    or self.cookies_removed or self.flags_added or self.flags_resolved
-                    or self.hosts_added or self.hosts_removed)
+        return not (
+            self.added
+            or self.removed
+            or self.weight_changes
+            or self.cookies_added
+            or self.cookies_removed
+            or self.flags_added
+            or self.flags_resolved
+            or self.hosts_added
+            or self.hosts_removed
+        )
 
 
 _FlagKey = tuple[str | None, str, frozenset[tuple[str, str]]]
@@ -133,13 +141,15 @@ def _fail(message: str, source: str, pointer: str) -> InputError:
     return InputError(f"not a tagsig JSON report: {message}", path=source, pointer=pointer)
 
 
-def _get(obj: object, key: str, kind: type | tuple[type, ...], source: str,
-         pointer: str) -> object:
+def _get(obj: object, key: str, kind: type | tuple[type, ...], source: str, pointer: str) -> object:
     if isinstance(obj, Mapping) and isinstance(obj.get(key), kind):
         return obj[key]
     found = obj.get(key) if isinstance(obj, Mapping) else obj
-    raise _fail(f"expected {key!r} of type {_kind_name(kind)}, found {type(found).__name__}",
-                source, pointer)
+    raise _fail(
+        f"expected {key!r} of type {_kind_name(kind)}, found {type(found).__name__}",
+        source,
+        pointer,
+    )
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -161,13 +171,13 @@ def _int(obj: object, key: str, source: str, pointer: str) -> int:
     value = _get(obj, key, int, source, pointer)
     assert isinstance(value, int)
     if isinstance(value, bool) or not -_MAX_COUNT < value < _MAX_COUNT:
-        raise _fail(f"expected {key!r} to be a count, found {str(value)[:20]}...", source,
-                    pointer)
+        raise _fail(f"expected {key!r} to be a count, found {str(value)[:20]}...", source, pointer)
     return value
 
 
-def _flags(owner: object, tag_id: str | None, source: str,
-           pointer: str) -> dict[_FlagKey, FlagChange]:
+def _flags(
+    owner: object, tag_id: str | None, source: str, pointer: str
+) -> dict[_FlagKey, FlagChange]:
     """Read the flags of a tag (or, with ``tag_id`` ``None``, the site's own flags)."""
     flags: dict[_FlagKey, FlagChange] = {}
     if tag_id is None and isinstance(owner, Mapping) and "flags" not in owner:
@@ -179,18 +189,25 @@ def _flags(owner: object, tag_id: str | None, source: str,
         evidence = frozenset(
             (str(e.get("kind")), str(e.get("name")))
             for _, e in _items(flag, "evidence", source, flag_pointer)
-            if isinstance(e, Mapping))
+            if isinstance(e, Mapping)
+        )
         flags[(tag_id, rule, evidence)] = FlagChange(
-            tag=tag_id, rule=rule, severity=_str(flag, "severity", source, flag_pointer),
-            message=_str(flag, "message", source, flag_pointer))
+            tag=tag_id,
+            rule=rule,
+            severity=_str(flag, "severity", source, flag_pointer),
+            message=_str(flag, "message", source, flag_pointer),
+        )
     return flags
 
 
 def _side(document: Mapping[str, object], source: str) -> _Side:
     version = document.get("schema_version")
     if version != REPORT_SCHEMA_VERSION:
-        raise _fail(f"expected schema_version {REPORT_SCHEMA_VERSION}, found {shown(version)}",
-                    source, "/schema_version")
+        raise _fail(
+            f"expected schema_version {REPORT_SCHEMA_VERSION}, found {shown(version)}",
+            source,
+            "/schema_version",
+        )
     tags: dict[str, TagSummary] = {}
     cookies: set[tuple[str, str]] = set()
     flags: dict[_FlagKey, FlagChange] = {}
@@ -201,22 +218,26 @@ def _side(document: Mapping[str, object], source: str) -> _Side:
         if isinstance(time, int):
             time = _int(tag, "time_ms", source, pointer)
         if not math.isfinite(time):  # NaN is no JSON, and would make the diff's JSON none
-            raise _fail(f"expected 'time_ms' to be a finite number, found {time}", source,
-                        pointer)
+            raise _fail(f"expected 'time_ms' to be a finite number, found {time}", source, pointer)
         tags[tag_id] = TagSummary(
-            id=tag_id, name=_str(tag, "name", source, pointer),
+            id=tag_id,
+            name=_str(tag, "name", source, pointer),
             consent=_str(tag, "consent", source, pointer),
-            weight=Weight(requests=_int(tag, "requests", source, pointer),
-                          transfer_bytes=_int(tag, "transfer_bytes", source, pointer),
-                          decoded_bytes=_int(tag, "decoded_bytes", source, pointer),
-                          script_bytes=_int(tag, "script_bytes", source, pointer),
-                          time_ms=float(time)))
+            weight=Weight(
+                requests=_int(tag, "requests", source, pointer),
+                transfer_bytes=_int(tag, "transfer_bytes", source, pointer),
+                decoded_bytes=_int(tag, "decoded_bytes", source, pointer),
+                script_bytes=_int(tag, "script_bytes", source, pointer),
+                time_ms=float(time),
+            ),
+        )
         for cookie_pointer, cookie in _items(tag, "cookies", source, pointer):
             cookies.add((tag_id, _str(cookie, "name", source, cookie_pointer)))
         flags.update(_flags(tag, tag_id, source, pointer))
     flags.update(_flags(document, None, source, ""))
-    hosts = frozenset(_str(h, "host", source, p)
-                      for p, h in _items(document, "unattributed", source, ""))
+    hosts = frozenset(
+        _str(h, "host", source, p) for p, h in _items(document, "unattributed", source, "")
+    )
     return _Side(tags=tags, cookies=frozenset(cookies), flags=flags, hosts=hosts)
 
 
@@ -224,8 +245,9 @@ def _document(report: ReportLike) -> Mapping[str, object]:
     return report_to_document(report) if isinstance(report, Report) else report
 
 
-def diff_reports(old: ReportLike, new: ReportLike, *, old_name: str = "<old>",
-                 new_name: str = "<new>") -> ReportDiff:
+def diff_reports(
+    old: ReportLike, new: ReportLike, *, old_name: str = "<old>", new_name: str = "<new>"
+) -> ReportDiff:
     """Compare ``old`` with ``new``.
 
     Args:
@@ -246,25 +268,32 @@ def diff_reports(old: ReportLike, new: ReportLike, *, old_name: str = "<old>",
     after = _side(_document(new), new_name)
     common = sorted(before.tags.keys() & after.tags.keys())
     changes = [
-        WeightChange(id=i, name=after.tags[i].name, old=before.tags[i].weight,
-                     new=after.tags[i].weight)
+        WeightChange(
+            id=i, name=after.tags[i].name, old=before.tags[i].weight, new=after.tags[i].weight
+        )
         for i in common
         if (before.tags[i].weight.requests, before.tags[i].weight.transfer_bytes)
         != (after.tags[i].weight.requests, after.tags[i].weight.transfer_bytes)
     ]
-    def flag_list(keys: set[_FlagKey],
-                  side: _Side) -> tuple[FlagChange, ...]:
-        return tuple(sorted((side.flags[k] for k in keys), key=lambda f: (
-            _RANK.get(f.severity, 9), f.tag or "", f.rule, f.message)))
+
+    def flag_list(keys: set[_FlagKey], side: _Side) -> tuple[FlagChange, ...]:
+        return tuple(
+            sorted(
+                (side.flags[k] for k in keys),
+                key=lambda f: (_RANK.get(f.severity, 9), f.tag or "", f.rule, f.message),
+            )
+        )
 
     return ReportDiff(
         added=tuple(after.tags[i] for i in sorted(after.tags.keys() - before.tags.keys())),
         removed=tuple(before.tags[i] for i in sorted(before.tags.keys() - after.tags.keys())),
         weight_changes=tuple(sorted(changes, key=lambda c: (-abs(c.transfer_bytes), c.id))),
-        cookies_added=tuple(CookieChange(tag=t, name=n)
-                            for t, n in sorted(after.cookies - before.cookies)),
-        cookies_removed=tuple(CookieChange(tag=t, name=n)
-                              for t, n in sorted(before.cookies - after.cookies)),
+        cookies_added=tuple(
+            CookieChange(tag=t, name=n) for t, n in sorted(after.cookies - before.cookies)
+        ),
+        cookies_removed=tuple(
+            CookieChange(tag=t, name=n) for t, n in sorted(before.cookies - after.cookies)
+        ),
         flags_added=flag_list(set(after.flags) - set(before.flags), after),
         flags_resolved=flag_list(set(before.flags) - set(after.flags), before),
         hosts_added=tuple(sorted(after.hosts - before.hosts)),

@@ -34,21 +34,52 @@ Table = Literal["tags", "cookies", "flags"]
 Cell = str | int | float | bool | None
 
 TAG_COLUMNS: tuple[str, ...] = (
-    "tag_id", "tag_name", "vendor", "vendor_country", "category", "consent",
-    "requests", "transfer_bytes", "decoded_bytes", "script_bytes", "time_ms",
-    "pages", "requests_per_page", "loaded_by", "first_seen", "flags", "flag_rules",
+    "tag_id",
+    "tag_name",
+    "vendor",
+    "vendor_country",
+    "category",
+    "consent",
+    "requests",
+    "transfer_bytes",
+    "decoded_bytes",
+    "script_bytes",
+    "time_ms",
+    "pages",
+    "requests_per_page",
+    "loaded_by",
+    "first_seen",
+    "flags",
+    "flag_rules",
 )
 """Columns of a tag row (and of ``Report.to_pandas("tags")``)."""
 
 COOKIE_COLUMNS: tuple[str, ...] = (
-    "tag_id", "tag_name", "cookie_name", "cookie_domain", "cookie_source", "cookie_expires",
-    "cookie_lifetime_days", "cookie_third_party", "cookie_evidence", "cookie_secure",
-    "cookie_http_only", "cookie_same_site", "input", "entry",
+    "tag_id",
+    "tag_name",
+    "cookie_name",
+    "cookie_domain",
+    "cookie_source",
+    "cookie_expires",
+    "cookie_lifetime_days",
+    "cookie_third_party",
+    "cookie_evidence",
+    "cookie_secure",
+    "cookie_http_only",
+    "cookie_same_site",
+    "input",
+    "entry",
 )
 """Columns of a cookie row (and of ``Report.to_pandas("cookies")``)."""
 
 FLAG_COLUMNS: tuple[str, ...] = (
-    "tag_id", "tag_name", "rule", "severity", "message", "waiver", "evidence",
+    "tag_id",
+    "tag_name",
+    "rule",
+    "severity",
+    "message",
+    "waiver",
+    "evidence",
 )
 """Columns of a flag row (of ``Report.to_pandas("flags")``): ``tag_id`` and ``tag_name``
 are empty for a flag about the site; ``evidence`` counts the flag's evidence."""
@@ -183,8 +214,9 @@ def table_rows(report: Report, table: str) -> tuple[tuple[str, ...], list[dict[s
     raise ArgumentError(f"expected a table among 'tags', 'cookies', 'flags', found {table!r}")
 
 
-def data_frame(columns: Sequence[str], rows: Iterable[dict[str, Cell]],
-               caller: str = "Report.to_pandas()") -> DataFrame:
+def data_frame(
+    columns: Sequence[str], rows: Iterable[dict[str, Cell]], caller: str = "Report.to_pandas()"
+) -> DataFrame:
     """Return ``rows`` as a ``pandas.DataFrame`` with ``columns``, in that order.
 
     Raises:

@@ -21,10 +21,15 @@ __all__ = ["diff_document", "render_diff"]
 
 def diff_document(diff: ReportDiff) -> dict[str, JSONValue]:
     """Return ``diff`` as JSON-compatible data (the shape ``tagsig diff --format json`` writes)."""
+
     def weight(w: Weight) -> dict[str, JSONValue]:
-        return {"requests": w.requests, "transfer_bytes": w.transfer_bytes,
-                "decoded_bytes": w.decoded_bytes, "script_bytes": w.script_bytes,
-                "time_ms": w.time_ms}
+        return {
+            "requests": w.requests,
+            "transfer_bytes": w.transfer_bytes,
+            "decoded_bytes": w.decoded_bytes,
+            "script_bytes": w.script_bytes,
+            "time_ms": w.time_ms,
+        }
 
     def tag(t: TagSummary) -> dict[str, JSONValue]:
         return {"id": t.id, "name": t.name, "consent": t.consent, **weight(t.weight)}
@@ -36,9 +41,17 @@ def diff_document(diff: ReportDiff) -> dict[str, JSONValue]:
         "significant": diff.is_significant,
         "tags_added": [tag(t) for t in diff.added],
         "tags_removed": [tag(t) for t in diff.removed],
-        "weight_changes": [{"id": c.id, "name": c.name, "old": weight(c.old),
-                            "new": weight(c.new), "transfer_bytes": c.transfer_bytes,
-                            "requests": c.requests} for c in diff.weight_changes],
+        "weight_changes": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "old": weight(c.old),
+                "new": weight(c.new),
+                "transfer_bytes": c.transfer_bytes,
+                "requests": c.requests,
+            }
+            for c in diff.weight_changes
+        ],
         "cookies_added": [{"tag": c.tag, "name": c.name} for c in diff.cookies_added],
         "cookies_removed": [{"tag": c.tag, "name": c.name} for c in diff.cookies_removed],
         "flags_added": [flag(f) for f in diff.flags_added],
@@ -70,17 +83,35 @@ def render_diff(diff: ReportDiff, format: str = "text") -> str:
             lines.append(f"{title} ({len(items)}):")
             lines.extend(f"  {printable(item)}" for item in items)
 
-    section("tags added", [f"+ {t.name} ({t.id}), {t.consent}: {t.weight.requests} req, "
-                           f"{human_bytes(t.weight.transfer_bytes)}" for t in diff.added])
+    section(
+        "tags added",
+        [
+            f"+ {t.name} ({t.id}), {t.consent}: {t.weight.requests} req, "
+            f"{human_bytes(t.weight.transfer_bytes)}"
+            for t in diff.added
+        ],
+    )
     section("tags removed", [f"- {t.name} ({t.id})" for t in diff.removed])
-    section("flags added", [f"! [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}"
-                            for f in diff.flags_added])
-    section("flags resolved", [f"  [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}"
-                               for f in diff.flags_resolved])
-    section("weight changes", [
-        f"~ {c.name} ({c.id}): {human_bytes(c.old.transfer_bytes)} -> "
-        f"{human_bytes(c.new.transfer_bytes)} ({_signed_bytes(c.transfer_bytes)}), "
-        f"{c.old.requests} -> {c.new.requests} req" for c in diff.weight_changes])
+    section(
+        "flags added",
+        [f"! [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}" for f in diff.flags_added],
+    )
+    section(
+        "flags resolved",
+        [
+            f"  [{f.severity}] {f.tag or '(site)'} {f.rule}: {f.message}"
+            for f in diff.flags_resolved
+        ],
+    )
+    section(
+        "weight changes",
+        [
+            f"~ {c.name} ({c.id}): {human_bytes(c.old.transfer_bytes)} -> "
+            f"{human_bytes(c.new.transfer_bytes)} ({_signed_bytes(c.transfer_bytes)}), "
+            f"{c.old.requests} -> {c.new.requests} req"
+            for c in diff.weight_changes
+        ],
+    )
     section("cookies added", [f"+ {c.tag}: {c.name}" for c in diff.cookies_added])
     section("cookies removed", [f"- {c.tag}: {c.name}" for c in diff.cookies_removed])
     section("unknown third parties added", [f"+ {h}" for h in diff.hosts_added])

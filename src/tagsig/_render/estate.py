@@ -34,14 +34,29 @@ def render_estate_text(summary: EstateSummary, *, width: int = 120, top: int = 4
     from rich.text import Text  # noqa: PLC0415
 
     out = io.StringIO()
-    console = Console(file=out, width=width, color_system=None, no_color=True, markup=False,
-                      emoji=False, highlight=False)
-    console.print(f"estate: {summary.captures} captures ({summary.analysed} analysed, "
-                  f"{summary.failed} failed), {summary.pages} pages, {len(summary.tags)} tags")
+    console = Console(
+        file=out,
+        width=width,
+        color_system=None,
+        no_color=True,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    console.print(
+        f"estate: {summary.captures} captures ({summary.analysed} analysed, "
+        f"{summary.failed} failed), {summary.pages} pages, {len(summary.tags)} tags"
+    )
 
     def table(title: str, *columns: str) -> Table:
-        result = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
-                       show_edge=False, pad_edge=False, collapse_padding=True)
+        result = Table(
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            collapse_padding=True,
+        )
         for column in columns:
             if column in {"tag", "host", "capture"}:
                 result.add_column(column, no_wrap=True, overflow="ellipsis", max_width=48)
@@ -52,23 +67,44 @@ def render_estate_text(summary: EstateSummary, *, width: int = 120, top: int = 4
         return result
 
     if summary.tags:
-        tags = table("Tags across the estate", "tag", "consent", "captures", "share", "pages",
-                     "requests", "wire", "script", "flags")
+        tags = table(
+            "Tags across the estate",
+            "tag",
+            "consent",
+            "captures",
+            "share",
+            "pages",
+            "requests",
+            "wire",
+            "script",
+            "flags",
+        )
         for tag in summary.tags[:top]:
             share = tag.captures / summary.analysed if summary.analysed else 0.0
-            tags.add_row(Text(printable(tag.name)), tag.consent, str(tag.captures),
-                         f"{share:.0%}", str(tag.pages), str(tag.requests),
-                         human_bytes(tag.transfer_bytes), human_bytes(tag.script_bytes),
-                         str(tag.flags))
+            tags.add_row(
+                Text(printable(tag.name)),
+                tag.consent,
+                str(tag.captures),
+                f"{share:.0%}",
+                str(tag.pages),
+                str(tag.requests),
+                human_bytes(tag.transfer_bytes),
+                human_bytes(tag.script_bytes),
+                str(tag.flags),
+            )
         console.print(tags)
         if len(summary.tags) > top:
             console.print(f"... {len(summary.tags) - top} more tags")
     if summary.rules:
         rules = table("Flags by rule", "rule", "severity", "flags", "captures", "tags")
         for rule in summary.rules[:top]:
-            rules.add_row(rule.rule, rule.severity, str(rule.flags), str(rule.captures),
-                          Text(", ".join(rule.tags[:6]) + (" ..." if len(rule.tags) > 6
-                                                           else "")))
+            rules.add_row(
+                rule.rule,
+                rule.severity,
+                str(rule.flags),
+                str(rule.captures),
+                Text(", ".join(rule.tags[:6]) + (" ..." if len(rule.tags) > 6 else "")),
+            )
         console.print(rules)
     if summary.unattributed:
         hosts = table("Unknown third parties", "host", "captures")

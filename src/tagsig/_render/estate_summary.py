@@ -15,8 +15,14 @@ from attrs import frozen
 
 from tagsig._render.formats import JSONValue
 
-__all__ = ["EstateSummary", "RuleEstate", "TagEstate", "estate_to_document", "summarize_estate",
-           "summary_view"]
+__all__ = [
+    "EstateSummary",
+    "RuleEstate",
+    "TagEstate",
+    "estate_to_document",
+    "summarize_estate",
+    "summary_view",
+]
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -130,24 +136,39 @@ def summarize_estate(lines: Iterable[Mapping[str, object]]) -> EstateSummary:
                 if _SEVERITY_ORDER.get(level, 9) < _SEVERITY_ORDER.get(severity.get(rule, ""), 9):
                     severity[rule] = level
     tags = [
-        TagEstate(id=tag_id, name=names[tag_id][0], consent=names[tag_id][1],
-                  captures=len(set(paths[tag_id])), pages=counts[tag_id]["pages"],
-                  requests=counts[tag_id]["requests"],
-                  transfer_bytes=counts[tag_id]["transfer_bytes"],
-                  script_bytes=counts[tag_id]["script_bytes"], flags=counts[tag_id]["flags"],
-                  capture_paths=tuple(sorted(set(paths[tag_id]))))
+        TagEstate(
+            id=tag_id,
+            name=names[tag_id][0],
+            consent=names[tag_id][1],
+            captures=len(set(paths[tag_id])),
+            pages=counts[tag_id]["pages"],
+            requests=counts[tag_id]["requests"],
+            transfer_bytes=counts[tag_id]["transfer_bytes"],
+            script_bytes=counts[tag_id]["script_bytes"],
+            flags=counts[tag_id]["flags"],
+            capture_paths=tuple(sorted(set(paths[tag_id]))),
+        )
         for tag_id in names
     ]
     rule_list = [
-        RuleEstate(rule=rule, severity=severity.get(rule, "info"), flags=rules[rule]["flags"],
-                   captures=len(rule_captures[rule]), tags=tuple(sorted(rule_tags[rule])))
+        RuleEstate(
+            rule=rule,
+            severity=severity.get(rule, "info"),
+            flags=rules[rule]["flags"],
+            captures=len(rule_captures[rule]),
+            tags=tuple(sorted(rule_tags[rule])),
+        )
         for rule in rules
     ]
     return EstateSummary(
-        captures=captures, analysed=captures - len(errors), failed=len(errors), pages=pages,
+        captures=captures,
+        analysed=captures - len(errors),
+        failed=len(errors),
+        pages=pages,
         tags=tuple(sorted(tags, key=lambda t: (-t.captures, -t.transfer_bytes, t.id))),
-        rules=tuple(sorted(rule_list, key=lambda r: (
-            _SEVERITY_ORDER.get(r.severity, 9), -r.flags, r.rule))),
+        rules=tuple(
+            sorted(rule_list, key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), -r.flags, r.rule))
+        ),
         unattributed=tuple(sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0]))),
         errors=tuple(errors),
     )
@@ -161,15 +182,28 @@ def estate_to_document(summary: EstateSummary) -> dict[str, JSONValue]:
         "failed": summary.failed,
         "pages": summary.pages,
         "tags": [
-            {"id": t.id, "name": t.name, "consent": t.consent, "captures": t.captures,
-             "pages": t.pages, "requests": t.requests, "transfer_bytes": t.transfer_bytes,
-             "script_bytes": t.script_bytes, "flags": t.flags,
-             "capture_paths": list(t.capture_paths)}
+            {
+                "id": t.id,
+                "name": t.name,
+                "consent": t.consent,
+                "captures": t.captures,
+                "pages": t.pages,
+                "requests": t.requests,
+                "transfer_bytes": t.transfer_bytes,
+                "script_bytes": t.script_bytes,
+                "flags": t.flags,
+                "capture_paths": list(t.capture_paths),
+            }
             for t in summary.tags
         ],
         "rules": [
-            {"rule": r.rule, "severity": r.severity, "flags": r.flags,
-             "captures": r.captures, "tags": list(r.tags)}
+            {
+                "rule": r.rule,
+                "severity": r.severity,
+                "flags": r.flags,
+                "captures": r.captures,
+                "tags": list(r.tags),
+            }
             for r in summary.rules
         ],
         "unattributed": [{"host": host, "captures": n} for host, n in summary.unattributed],
@@ -190,11 +224,25 @@ def summary_view(line: Mapping[str, object]) -> Mapping[str, object]:
     report = line.get("report")
     if not isinstance(report, dict):
         return line
-    tags = [{k: v for k, v in tag.items() if k not in _TAG_DETAIL}
-            for tag in report.get("tags", []) if isinstance(tag, dict)]
-    return {"path": line["path"], "report": {
-        "inputs": report.get("inputs", []), "tags": tags,
-        "unattributed": [{"host": h.get("host")} for h in report.get("unattributed", [])
-                         if isinstance(h, dict)],
-        "flags": [{"rule": f.get("rule"), "severity": f.get("severity")}
-                  for f in report.get("flags", []) if isinstance(f, dict)]}}
+    tags = [
+        {k: v for k, v in tag.items() if k not in _TAG_DETAIL}
+        for tag in report.get("tags", [])
+        if isinstance(tag, dict)
+    ]
+    return {
+        "path": line["path"],
+        "report": {
+            "inputs": report.get("inputs", []),
+            "tags": tags,
+            "unattributed": [
+                {"host": h.get("host")}
+                for h in report.get("unattributed", [])
+                if isinstance(h, dict)
+            ],
+            "flags": [
+                {"rule": f.get("rule"), "severity": f.get("severity")}
+                for f in report.get("flags", [])
+                if isinstance(f, dict)
+            ],
+        },
+    }

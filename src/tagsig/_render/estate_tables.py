@@ -42,7 +42,14 @@ ESTATE_TABLES: tuple[EstateTable, ...] = ("captures", "tags", "cookies", "flags"
 """Every :data:`EstateTable`, in the order ``tagsig batch --format parquet`` writes them."""
 
 CAPTURE_COLUMNS: tuple[str, ...] = (
-    "capture", "error", "producer", "entries", "pages", "tags", "flags", "first_party",
+    "capture",
+    "error",
+    "producer",
+    "entries",
+    "pages",
+    "tags",
+    "flags",
+    "first_party",
 )
 """Columns of the ``captures`` table: the capture, its error (``None`` when it was
 analysed), its producer, entries and pages, its tags and flags (the site's and the tags'),
@@ -66,8 +73,9 @@ class CaptureRecord:
         return self.report is not None
 
     @classmethod
-    def from_line(cls, line: Mapping[str, object], *, source: str = "<line>",
-                  validate: bool = True) -> CaptureRecord:
+    def from_line(
+        cls, line: Mapping[str, object], *, source: str = "<line>", validate: bool = True
+    ) -> CaptureRecord:
         """Return the record of one batch line (``{"path", "report"}`` or ``{"path", "error"}``).
 
         Args:
@@ -85,8 +93,9 @@ class CaptureRecord:
         return record_from_line(line, source=source, validate=validate)
 
 
-def record_from_line(line: Mapping[str, object], *, source: str = "<line>",
-                     validate: bool = True) -> CaptureRecord:
+def record_from_line(
+    line: Mapping[str, object], *, source: str = "<line>", validate: bool = True
+) -> CaptureRecord:
     """Return the record of one batch line; ``validate=False`` trusts a line tagsig just made.
 
     Raises:
@@ -95,15 +104,18 @@ def record_from_line(line: Mapping[str, object], *, source: str = "<line>",
 
     """
     if not isinstance(line.get("path"), str):
-        raise InputError('expected a batch line {"path": ..., "report" or "error": ...}, '
-                         "found no path", path=source)
+        raise InputError(
+            'expected a batch line {"path": ..., "report" or "error": ...}, found no path',
+            path=source,
+        )
     path = str(line["path"])
     error, document = line.get("error"), line.get("report")
     if isinstance(error, str) and document is None:
         return CaptureRecord(path=path, error=error)
     if not isinstance(document, Mapping) or error is not None:
-        raise InputError('expected a batch line with a "report" object or an "error" string',
-                         path=source)
+        raise InputError(
+            'expected a batch line with a "report" object or an "error" string', path=source
+        )
     report = report_from_document(document, source=f"{source} ({path})", validate=validate)
     return CaptureRecord(path=path, report=report)
 
@@ -115,8 +127,7 @@ class Estate:
     records: tuple[CaptureRecord, ...]
 
     @classmethod
-    def from_lines(cls, lines: Iterable[Mapping[str, object]], *,
-                   validate: bool = True) -> Estate:
+    def from_lines(cls, lines: Iterable[Mapping[str, object]], *, validate: bool = True) -> Estate:
         """Return the estate of batch lines, as :func:`tagsig.run_batch` yields them.
 
         Args:
@@ -128,9 +139,12 @@ class Estate:
             InputError: A line is not a batch line, or its report breaks the schema.
 
         """
-        return cls(records=tuple(
-            CaptureRecord.from_line(line, source=f"<line {n}>", validate=validate)
-            for n, line in enumerate(lines, 1)))
+        return cls(
+            records=tuple(
+                CaptureRecord.from_line(line, source=f"<line {n}>", validate=validate)
+                for n, line in enumerate(lines, 1)
+            )
+        )
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str], *, validate: bool = True) -> Estate:
@@ -155,20 +169,28 @@ class Estate:
                     try:
                         line = json.loads(text)
                     except (ValueError, RecursionError) as e:
-                        raise InputError("expected a JSON object on every line, found "
-                                         "text that is not JSON", path=source,
-                                         line=number) from e
+                        raise InputError(
+                            "expected a JSON object on every line, found text that is not JSON",
+                            path=source,
+                            line=number,
+                        ) from e
                     if not isinstance(line, dict):
-                        raise InputError(f"expected a JSON object, found "
-                                         f"{type(line).__name__}", path=source, line=number)
-                    records.append(CaptureRecord.from_line(
-                        line, source=f"{source}:{number}", validate=validate))
+                        raise InputError(
+                            f"expected a JSON object, found {type(line).__name__}",
+                            path=source,
+                            line=number,
+                        )
+                    records.append(
+                        CaptureRecord.from_line(
+                            line, source=f"{source}:{number}", validate=validate
+                        )
+                    )
         except OSError as e:
-            raise InputError(f"expected a readable batch file, found {e.strerror or e}",
-                             path=source) from e
+            raise InputError(
+                f"expected a readable batch file, found {e.strerror or e}", path=source
+            ) from e
         except UnicodeDecodeError as e:
-            raise InputError("expected UTF-8 text, found undecodable bytes",
-                             path=source) from e
+            raise InputError("expected UTF-8 text, found undecodable bytes", path=source) from e
         return cls(records=tuple(records))
 
     @property
@@ -201,8 +223,7 @@ class Estate:
 
         """
         columns = estate_columns(table)
-        return data_frame(columns, estate_rows(self.records, table),
-                          caller="Estate.to_pandas()")
+        return data_frame(columns, estate_rows(self.records, table), caller="Estate.to_pandas()")
 
     def to_parquet(self, output: str | os.PathLike[str]) -> tuple[str, ...]:
         """Write the four tables as Parquet files beside ``output``; return their paths.
@@ -231,10 +252,13 @@ def estate_columns(table: str) -> tuple[str, ...]:
     if table == "captures":
         return CAPTURE_COLUMNS
     if table in ESTATE_TABLES:
-        return ("capture", *table_rows(Report(inputs=(), first_party=(), tags=(),
-                                              unattributed=()), table)[0])
-    raise ArgumentError(f"expected a table among {', '.join(map(repr, ESTATE_TABLES))}, "
-                        f"found {table!r}")
+        return (
+            "capture",
+            *table_rows(Report(inputs=(), first_party=(), tags=(), unattributed=()), table)[0],
+        )
+    raise ArgumentError(
+        f"expected a table among {', '.join(map(repr, ESTATE_TABLES))}, found {table!r}"
+    )
 
 
 def _capture_row(record: CaptureRecord) -> dict[str, Cell]:

@@ -68,8 +68,9 @@ def render(report: Report, format: Format | str = "text", *, lang: str | None = 
 
     """
     if not is_format(format):
-        raise ArgumentError(f"expected a format among {', '.join(map(repr, FORMATS))}, "
-                            f"found {format!r}")
+        raise ArgumentError(
+            f"expected a format among {', '.join(map(repr, FORMATS))}, found {format!r}"
+        )
     language = DEFAULT_LANGUAGE if lang is None else resolve_language(lang)
     if format == "json":
         # msgspec writes the same sorted, indented JSON as json.dumps, ten times faster.
@@ -133,8 +134,13 @@ def _document(report: Report, tr: Translator | None) -> dict[str, JSONValue]:
         "consent": {
             "signals": [_signal(s) for s in report.consent.signals],
             "timeline": [
-                {"input": c.input, "time": _time(c.time), "entry": c.entry,
-                 "purposes": dict(c.purposes)} for c in report.consent.timeline
+                {
+                    "input": c.input,
+                    "time": _time(c.time),
+                    "entry": c.entry,
+                    "purposes": dict(c.purposes),
+                }
+                for c in report.consent.timeline
             ],
             "needing_consent": list(report.consent.needing_consent),
         },
@@ -143,15 +149,26 @@ def _document(report: Report, tr: Translator | None) -> dict[str, JSONValue]:
         ],
         "flags": [_flag(f, tr) for f in report.flags],
         "sites": [
-            {"input": site.input, "page": site.page, "domain": site.domain,
-             "evidence": site.evidence, "entry": site.entry, "url": site.url,
-             "hops": list(site.hops), "organisation": site.organisation}
+            {
+                "input": site.input,
+                "page": site.page,
+                "domain": site.domain,
+                "evidence": site.evidence,
+                "entry": site.entry,
+                "url": site.url,
+                "hops": list(site.hops),
+                "organisation": site.organisation,
+            }
             for site in report.sites
         ],
         "probably_first_party": [
-            {"host": p.host, "requests": p.requests, "transfer_bytes": p.transfer_bytes,
-             "reason": p.reason,
-             "entries": [{"input": ref.input, "index": ref.index} for ref in p.entries]}
+            {
+                "host": p.host,
+                "requests": p.requests,
+                "transfer_bytes": p.transfer_bytes,
+                "reason": p.reason,
+                "entries": [{"input": ref.input, "index": ref.index} for ref in p.entries],
+            }
             for p in report.probably_first_party
         ],
         "no_tag": [
@@ -205,21 +222,24 @@ def _tag(tag: TagReport, tr: Translator | None) -> dict[str, JSONValue]:
     return {
         "id": signature.id,
         "name": signature.name,
-        "vendor": {"name": signature.vendor.name, "country": signature.vendor.country,
-                   "dpf": signature.vendor.dpf},
+        "vendor": {
+            "name": signature.vendor.name,
+            "country": signature.vendor.country,
+            "dpf": signature.vendor.dpf,
+        },
         "category": signature.category,
         "consent": signature.consent,
         **_weight(tag.weight),
         "pages": tag.pages,
         "requests_per_page": tag.requests_per_page,
-        "typical": {"script_kb": signature.facts.script_kb,
-                    "requests_per_page": signature.facts.requests_per_page},
+        "typical": {
+            "script_kb": signature.facts.script_kb,
+            "requests_per_page": signature.facts.requests_per_page,
+        },
         "entries": [{"input": ref.input, "index": ref.index} for ref in tag.entries],
         "cookies": [_cookie(c) for c in tag.cookies],
         "loaded_by": tag.loaded_by,
-        "per_page": [
-            {"input": p.input, "page": p.page, **_weight(p.weight)} for p in tag.per_page
-        ],
+        "per_page": [{"input": p.input, "page": p.page, **_weight(p.weight)} for p in tag.per_page],
         "flags": [_flag(f, tr) for f in tag.flags],
         "first_seen": _time(tag.first_seen),
         "own": tag.own,
@@ -260,10 +280,19 @@ def _flag(flag: Flag, tr: Translator | None) -> dict[str, JSONValue]:
 
 
 def _evidence(evidence: Evidence) -> dict[str, JSONValue]:
-    return {"kind": evidence.kind, "input": evidence.input, "index": evidence.index,
-            "name": evidence.name, "value": evidence.value, "pointer": evidence.pointer,
-            "method": evidence.method, "url": evidence.url, "time": _time(evidence.time),
-            "page": evidence.page, "domain": evidence.domain}
+    return {
+        "kind": evidence.kind,
+        "input": evidence.input,
+        "index": evidence.index,
+        "name": evidence.name,
+        "value": evidence.value,
+        "pointer": evidence.pointer,
+        "method": evidence.method,
+        "url": evidence.url,
+        "time": _time(evidence.time),
+        "page": evidence.page,
+        "domain": evidence.domain,
+    }
 
 
 def _host(host: UnattributedHost) -> dict[str, JSONValue]:

@@ -21,8 +21,9 @@ from tagsig._render.common import printable
 __all__ = ["render_inspect"]
 
 
-def render_inspect(captures: Sequence[Capture], jars: Sequence[CookieJar],
-                   format: str = "text") -> str:
+def render_inspect(
+    captures: Sequence[Capture], jars: Sequence[CookieJar], format: str = "text"
+) -> str:
     """Return the summary of ``captures`` and ``jars`` that ``tagsig inspect`` prints.
 
     Raises:
@@ -39,8 +40,7 @@ def render_inspect(captures: Sequence[Capture], jars: Sequence[CookieJar],
     return out.getvalue()
 
 
-def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
-                stream: TextIO) -> None:
+def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar], stream: TextIO) -> None:
     out = _Printable(stream, printable)
     for capture in captures:
         hosts = Counter(entry.url.host for entry in capture.entries if entry.url.host)
@@ -49,30 +49,45 @@ def _write_text(captures: Sequence[Capture], jars: Sequence[CookieJar],
         out.write(f"{capture.source}\n")
         out.write(f"  producer: {str(capture.creator) or 'unknown'}")
         out.write(f" ({capture.browser})\n" if capture.browser else "\n")
-        out.write(f"  pages: {len(capture.pages)}  entries: {len(capture.entries)}  "
-                  f"hosts: {len(hosts)}\n")
+        out.write(
+            f"  pages: {len(capture.pages)}  entries: {len(capture.entries)}  hosts: {len(hosts)}\n"
+        )
         if capture.cookies_stripped:
             count = capture.cookies_stripped
-            out.write(f"  cookies: unavailable (the producer stripped the cookie headers of "
-                      f"{count} entr{'ies' if count != 1 else 'y'}): export with cookies or "
-                      "pass a cookie jar\n")
+            out.write(
+                f"  cookies: unavailable (the producer stripped the cookie headers of "
+                f"{count} entr{'ies' if count != 1 else 'y'}): export with cookies or "
+                "pass a cookie jar\n"
+            )
         elif capture.has_cookie_evidence:
             out.write(f"  cookies: {len(cookies)} distinct names\n")
         else:
-            out.write("  cookies: unavailable (the capture carries no cookie headers, as in a "
-                      "sanitized export): export with cookies or pass a cookie jar\n")
-        missing = [what for what, recorded in (("initiators", capture.has_initiators),
-                                               ("sizes", capture.has_sizes)) if not recorded]
+            out.write(
+                "  cookies: unavailable (the capture carries no cookie headers, as in a "
+                "sanitized export): export with cookies or pass a cookie jar\n"
+            )
+        missing = [
+            what
+            for what, recorded in (
+                ("initiators", capture.has_initiators),
+                ("sizes", capture.has_sizes),
+            )
+            if not recorded
+        ]
         if capture.entries and missing:
-            out.write(f"  not recorded: {' and '.join(missing)} (loaded by and sizes are "
-                      "reported as unknown)\n")
+            out.write(
+                f"  not recorded: {' and '.join(missing)} (loaded by and sizes are "
+                "reported as unknown)\n"
+            )
         for host, count in hosts.most_common(10):
             out.write(f"    {count:6d}  {host}\n")
         _write_problems(capture.problems, out)
     for jar in jars:
         domains = Counter(cookie.domain or "?" for cookie in jar.cookies)
-        out.write(f"{jar.source}\n  format: {jar.format}  cookies: {len(jar.cookies)}  "
-                  f"domains: {len(domains)}\n")
+        out.write(
+            f"{jar.source}\n  format: {jar.format}  cookies: {len(jar.cookies)}  "
+            f"domains: {len(domains)}\n"
+        )
         for cookie in jar.cookies[:20]:
             expiry = cookie.expires.date().isoformat() if cookie.expires else "session"
             out.write(f"    {cookie.name}  {cookie.domain or '?'}  {expiry}\n")
@@ -118,7 +133,8 @@ def _write_json(captures: Sequence[Capture], jars: Sequence[CookieJar], out: Tex
                 "problems": [str(p) for p in capture.problems],
             }
             for capture in captures
-        ] + [
+        ]
+        + [
             {
                 "path": jar.source,
                 "kind": "cookies",

@@ -31,8 +31,21 @@ __all__ = ["PARQUET_SUFFIX", "ParquetWriter", "parquet_paths", "write_parquet"]
 PARQUET_SUFFIX = ".parquet"
 """An output name ending so is written as Parquet."""
 
-_INTEGER = frozenset({"requests", "transfer_bytes", "decoded_bytes", "script_bytes", "pages",
-                      "flags", "input", "entry", "evidence", "entries", "tags"})
+_INTEGER = frozenset(
+    {
+        "requests",
+        "transfer_bytes",
+        "decoded_bytes",
+        "script_bytes",
+        "pages",
+        "flags",
+        "input",
+        "entry",
+        "evidence",
+        "entries",
+        "tags",
+    }
+)
 _FLOAT = frozenset({"time_ms", "requests_per_page", "cookie_lifetime_days"})
 _BOOLEAN = frozenset({"cookie_third_party", "cookie_secure", "cookie_http_only"})
 
@@ -52,8 +65,11 @@ def _pyarrow(output: str) -> tuple[Any, Any]:
         import pyarrow as pa  # noqa: PLC0415 (an optional extra, imported on use)
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError as e:
-        raise InputError("writing Parquet needs pyarrow, which is not installed; install the "
-                         "extra: pip install 'tagsig[parquet]'", path=output) from e
+        raise InputError(
+            "writing Parquet needs pyarrow, which is not installed; install the "
+            "extra: pip install 'tagsig[parquet]'",
+            path=output,
+        ) from e
     return pa, pq
 
 
@@ -123,10 +139,12 @@ class ParquetWriter:
             if rows:
                 try:
                     self._writers[table].write_table(
-                        self._pa.Table.from_pylist(rows, schema=self._schemas[table]))
+                        self._pa.Table.from_pylist(rows, schema=self._schemas[table])
+                    )
                 except (OSError, self._pa.ArrowException) as e:
-                    raise InputError(f"cannot write the file: {e}"[:300],
-                                     path=self._paths[table]) from e
+                    raise InputError(
+                        f"cannot write the file: {e}"[:300], path=self._paths[table]
+                    ) from e
                 rows.clear()
         self._pending = 0
 
@@ -158,8 +176,12 @@ class ParquetWriter:
     def __enter__(self) -> ParquetWriter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         if kind is None:
             self.close()
         else:

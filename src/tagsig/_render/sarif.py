@@ -30,7 +30,10 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SarifLevel = Literal["error", "warning", "note", "none"]
 
 SARIF_LEVELS: dict[Severity, SarifLevel] = {
-    "high": "error", "medium": "warning", "low": "note", "info": "note",
+    "high": "error",
+    "medium": "warning",
+    "low": "note",
+    "info": "note",
 }
 """SARIF ``level`` of each flag severity."""
 
@@ -73,19 +76,25 @@ def _artifact_location(report: Report, position: int | None) -> JSONObject | Non
     return location
 
 
-def _location(report: Report, tag: TagReport | None, evidence: Evidence) -> (
-        JSONObject | None):
+def _location(report: Report, tag: TagReport | None, evidence: Evidence) -> JSONObject | None:
     artifact = _artifact_location(report, evidence.input)
     if artifact is None:
         return None
     logical: list[JSONObject] = []
     if evidence.index is not None and report.inputs[evidence.input or 0].kind == "har":
-        logical.append({"name": str(evidence.index), "kind": "object",
-                        "fullyQualifiedName": f"/log/entries/{evidence.index}"})
+        logical.append(
+            {
+                "name": str(evidence.index),
+                "kind": "object",
+                "fullyQualifiedName": f"/log/entries/{evidence.index}",
+            }
+        )
     if evidence.kind == "cookie" and evidence.name is not None:
         logical.append({"name": evidence.name, "kind": "variable"})
-    location: JSONObject = {"physicalLocation": {"artifactLocation": artifact},
-                            "message": _text(f"{_owner(tag)}: {_evidence_text(evidence)}")}
+    location: JSONObject = {
+        "physicalLocation": {"artifactLocation": artifact},
+        "message": _text(f"{_owner(tag)}: {_evidence_text(evidence)}"),
+    }
     if logical:
         location["logicalLocations"] = logical
     return location
@@ -97,8 +106,9 @@ def _evidence_text(evidence: Evidence) -> str:
     if evidence.kind == "cookie" and evidence.name is not None:
         parts.append(evidence.name + (f" on {evidence.domain}" if evidence.domain else ""))
     if evidence.method is not None and evidence.url is not None:
-        parts.append(f"{'set by ' if evidence.kind == 'cookie' else ''}"
-                     f"{evidence.method} {evidence.url}")
+        parts.append(
+            f"{'set by ' if evidence.kind == 'cookie' else ''}{evidence.method} {evidence.url}"
+        )
     if evidence.time is not None:
         parts.append(f"at {evidence.time.isoformat()}")
     if evidence.page is not None:
@@ -116,14 +126,14 @@ def _fingerprint(tag: TagReport | None, flag: Flag) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag,
-            tr: Translator | None) -> JSONObject:
+def _result(
+    report: Report, rule_index: int, tag: TagReport | None, flag: Flag, tr: Translator | None
+) -> JSONObject:
     locations = [loc for e in flag.evidence if (loc := _location(report, tag, e)) is not None]
     if not locations and tag is not None and tag.entries:
         # A flag about the tag as a whole points at its first request.
         first = tag.entries[0]
-        loc = _location(report, tag, Evidence(kind="entry", input=first.input,
-                                               index=first.index))
+        loc = _location(report, tag, Evidence(kind="entry", input=first.input, index=first.index))
         if loc is not None:
             locations.append(loc)
     properties = _properties(tag, flag)
@@ -144,8 +154,12 @@ def _result(report: Report, rule_index: int, tag: TagReport | None, flag: Flag,
 def _properties(tag: TagReport | None, flag: Flag) -> JSONObject:
     if tag is None:
         return {"tag": None, "severity": flag.severity}
-    return {"tag": tag.id, "vendor": tag.signature.vendor.name,
-            "consent": tag.signature.consent, "severity": flag.severity}
+    return {
+        "tag": tag.id,
+        "vendor": tag.signature.vendor.name,
+        "consent": tag.signature.consent,
+        "severity": flag.severity,
+    }
 
 
 def _descriptor(rule: str, worst: Flag) -> JSONObject:
@@ -156,8 +170,7 @@ def _descriptor(rule: str, worst: Flag) -> JSONObject:
         "name": "".join(word.capitalize() for word in rule.split("-")),
         "shortDescription": {"text": info.short},
         "fullDescription": {"text": info.full},
-        "help": {"text": info.help,
-                 "markdown": f"{info.help} See [{rule}]({info.help_uri})."},
+        "help": {"text": info.help, "markdown": f"{info.help} See [{rule}]({info.help_uri})."},
         "helpUri": info.help_uri,
         "defaultConfiguration": {"level": SARIF_LEVELS[worst.severity]},
     }
@@ -167,9 +180,9 @@ def _data_versions(report: Report) -> JSONObject:
     """Return the data the analysis used: the signature database and the suffix list."""
     signatures = report.signatures
     return {
-        "signatureDatabase": None if signatures is None else {
-            "version": signatures.version, "date": signatures.date,
-            "layers": signatures.layers},
+        "signatureDatabase": None
+        if signatures is None
+        else {"version": signatures.version, "date": signatures.date, "layers": signatures.layers},
         "publicSuffixListDate": public_suffix_list().date,
     }
 
@@ -205,17 +218,23 @@ def sarif_document(report: Report, *, lang: str | None = None) -> JSONObject:
         for w in report.warnings
     ]
     run: JSONObject = {
-        "tool": {"driver": {"name": "tagsig", "version": __version__,
-                            "semanticVersion": __version__, "informationUri": PROJECT_URL,
-                            "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "tagsig",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": PROJECT_URL,
+                "rules": rules,
+            }
+        },
         "artifacts": artifacts,
         "results": [_result(report, index[flag.rule], tag, flag, tr) for tag, flag in flags],
-        "invocations": [{"executionSuccessful": True,
-                         "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
         "properties": _data_versions(report) | ({"lang": tr.language} if tr else {}),
     }
     if any(_uri(i.path)[1] is not None for i in report.inputs):
-        run["originalUriBaseIds"] = {"%SRCROOT%": {
-            "description": {"text": "The directory tagsig was run from."}}}
+        run["originalUriBaseIds"] = {
+            "%SRCROOT%": {"description": {"text": "The directory tagsig was run from."}}
+        }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

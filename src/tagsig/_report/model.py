@@ -265,8 +265,7 @@ class Report:
         return _renderer("html_body")(self)
 
     @classmethod
-    def from_document(cls, document: Mapping[str, object], *,
-                      source: str = "<report>") -> Report:
+    def from_document(cls, document: Mapping[str, object], *, source: str = "<report>") -> Report:
         """Return the report that a JSON document describes (the inverse of ``report_to_document``).
 
         The document is validated against the shipped ``report.schema.json`` first. A report
@@ -344,6 +343,7 @@ def _renderer(name: Literal["html_body", "dataframe"]) -> _HtmlBody | _Dataframe
 
         found = _Renderers.html_body if name == "html_body" else _Renderers.dataframe
         if found is None:
-            raise TagsigError(f"expected the render layer to register a {name} renderer, "
-                              "found none")
+            raise TagsigError(
+                f"expected the render layer to register a {name} renderer, found none"
+            )
     return found

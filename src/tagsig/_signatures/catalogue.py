@@ -53,8 +53,7 @@ __all__ = [
     "cookie_display_name",
 ]
 
-LawfulBasis: TypeAlias = Literal["consent", "contract", "legal-obligation",
-                                 "legitimate-interests"]
+LawfulBasis: TypeAlias = Literal["consent", "contract", "legal-obligation", "legitimate-interests"]
 """A lawful basis of GDPR Article 6(1)."""
 
 Transfer: TypeAlias = Literal["eea", "adequacy", "dpf", "sccs"]
@@ -122,7 +121,10 @@ class Detection:
     def methods(self) -> tuple[DetectionMethod, ...]:
         """The methods that have at least one pattern, network first."""
         counts: tuple[tuple[DetectionMethod, int], ...] = (
-            ("network", self.hosts), ("url", self.urls), ("cookie", self.cookies))
+            ("network", self.hosts),
+            ("url", self.urls),
+            ("cookie", self.cookies),
+        )
         return tuple(method for method, count in counts if count)
 
 
@@ -287,16 +289,20 @@ def _extras() -> Mapping[str, _Extra]:
         document = json.loads(resource.read_text(encoding="utf-8"))
         entries = cast("Mapping[str, Mapping[str, object]]", document["entries"])
     except (FileNotFoundError, OSError, ValueError, KeyError, TypeError) as e:
-        raise SignatureError(f"expected a readable bundled {_CATALOGUE_NAME!r} "
-                             f"(the installation is incomplete): {e}") from e
+        raise SignatureError(
+            f"expected a readable bundled {_CATALOGUE_NAME!r} (the installation is incomplete): {e}"
+        ) from e
     return {
         signature_id: _Extra(
             overview=_prose(raw["overview"]),
             configure=_prose(raw["configure"]),
             legal_basis=tuple(
-                LegalBasis(purpose=cast("ConsentPurpose", item["purpose"]),
-                           basis=cast("LawfulBasis", item["basis"]))
-                for item in cast("list[Mapping[str, str]]", raw["legal_basis"])),
+                LegalBasis(
+                    purpose=cast("ConsentPurpose", item["purpose"]),
+                    basis=cast("LawfulBasis", item["basis"]),
+                )
+                for item in cast("list[Mapping[str, str]]", raw["legal_basis"])
+            ),
             transfer=cast("Transfer", raw["transfer"]),
             related=tuple(cast("list[str]", raw.get("related", []))),
             aliases=tuple(cast("list[str]", raw.get("aliases", []))),
@@ -353,9 +359,12 @@ def _index() -> _Index:
     for signature in sorted(db, key=lambda s: (not _is_curated(s), s.name.casefold())):
         by_vendor.setdefault(signature.vendor.name, []).append(signature)
         by_category.setdefault(signature.category, []).append(signature)
-    return _Index(db=db, keys=keys,
-                  by_vendor={k: tuple(v) for k, v in by_vendor.items()},
-                  by_category={k: tuple(v) for k, v in by_category.items()})
+    return _Index(
+        db=db,
+        keys=keys,
+        by_vendor={k: tuple(v) for k, v in by_vendor.items()},
+        by_category={k: tuple(v) for k, v in by_category.items()},
+    )
 
 
 def _resolve(query: str) -> Signature:
@@ -416,7 +425,8 @@ def catalogue_entries(
 
     """
     chosen = [
-        signature for signature in _index().db
+        signature
+        for signature in _index().db
         if (not curated_only or _is_curated(signature))
         and (category is None or signature.category == category)
         and (consent is None or signature.consent == consent)
@@ -439,14 +449,16 @@ def _entry(signature: Signature) -> CatalogueEntry:
         cross_site_tracking=facts.cross_site_tracking,
         consent=signature.consent,
         cookies=tuple(
-            CatalogueCookie(name=cookie_display_name(p), pattern=p,
-                            lifetime_days=p.lifetime_days)
-            for p in signature.cookies),
+            CatalogueCookie(name=cookie_display_name(p), pattern=p, lifetime_days=p.lifetime_days)
+            for p in signature.cookies
+        ),
         overview=extra.overview if extra else None,
-        detection=Detection(hosts=len(signature.hosts), urls=len(signature.urls),
-                            cookies=len(signature.cookies)),
-        performance=Performance(script_kb=facts.script_kb,
-                                requests_per_page=facts.requests_per_page),
+        detection=Detection(
+            hosts=len(signature.hosts), urls=len(signature.urls), cookies=len(signature.cookies)
+        ),
+        performance=Performance(
+            script_kb=facts.script_kb, requests_per_page=facts.requests_per_page
+        ),
         mistakes=signature.mistakes,
         compliance=Compliance(
             owner=vendor.name,
@@ -461,10 +473,40 @@ def _entry(signature: Signature) -> CatalogueEntry:
     )
 
 
-_EEA: Final = frozenset({
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
-})
+_EEA: Final = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    }
+)
 
 
 def _transfer(country: str | None, dpf: bool | None) -> Transfer | None:
@@ -482,8 +524,9 @@ def _related(signature: Signature, extra: _Extra | None) -> tuple[RelatedService
 
     def add(other: Signature, reason: Literal["catalogue", "vendor", "category"]) -> None:
         if other.id != signature.id and other.id not in found:
-            found[other.id] = RelatedService(id=other.id, name=other.name, reason=reason,
-                                             is_curated=_is_curated(other))
+            found[other.id] = RelatedService(
+                id=other.id, name=other.name, reason=reason, is_curated=_is_curated(other)
+            )
 
     for other_id in extra.related if extra else ():
         other = index.db.get(other_id)

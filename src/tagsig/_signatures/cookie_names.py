@@ -117,5 +117,6 @@ def _regex_literal(pattern: str) -> str:
         return longest_literal(pattern)
     except (re.error, OverflowError, RecursionError) as e:
         detail = f"{e.msg} at position {e.pos}" if isinstance(e, re.error) else str(e)
-        raise SignatureError(f"expected a valid regular expression, found {pattern!r}: "
-                             f"{detail}") from e
+        raise SignatureError(
+            f"expected a valid regular expression, found {pattern!r}: {detail}"
+        ) from e

@@ -178,14 +178,16 @@ def _read_bytes(resource: Path | Traversable, source: str) -> bytes:
         return resource.read_bytes()
     # A named pipe or a device could block or never end: only regular files are read.
     if not stat.S_ISREG(os.stat(resource).st_mode):
-        raise SignatureError("expected a signature database, found no regular file (a "
-                             "named pipe, a device or a directory)", path=source)
+        raise SignatureError(
+            "expected a signature database, found no regular file (a "
+            "named pipe, a device or a directory)",
+            path=source,
+        )
     limit = input_limit()
     with resource.open("rb") as stream:
         raw = stream.read(limit + 1)
     if len(raw) > limit:
-        raise SignatureError(f"expected at most {limit} bytes, found a larger file",
-                             path=source)
+        raise SignatureError(f"expected at most {limit} bytes, found a larger file", path=source)
     return raw
 
 
@@ -541,7 +543,7 @@ class _EntryChecker:
             self.problem(
                 f"expected a cookie name that identifies one vendor, found {name!r} "
                 f"({match}), which is generic: many sites and vendors use it; bind the rule "
-                "to the vendor's registrable domains with \"domains\" (schema_version 2) "
+                'to the vendor\'s registrable domains with "domains" (schema_version 2) '
                 "or write a more specific pattern",
                 f"{pointer}/name",
             )

@@ -135,6 +135,7 @@ def _signature(values: Sequence[object]) -> Signature:
     record["vendor"] = Vendor(**dict(zip(_VENDOR, record["vendor"], strict=True)))
     record["facts"] = Facts(**dict(zip(_FACTS, record["facts"], strict=True)))
     record["urls"] = tuple(UrlPattern(**dict(zip(_URL, u, strict=True))) for u in record["urls"])
-    record["cookies"] = tuple(CookiePattern(**dict(zip(_COOKIE, c, strict=True)))
-                              for c in record["cookies"])
+    record["cookies"] = tuple(
+        CookiePattern(**dict(zip(_COOKIE, c, strict=True))) for c in record["cookies"]
+    )
     return Signature(**record)

@@ -171,9 +171,7 @@ def _merge_layers(layers: Sequence[Layer]) -> SignatureDB:
     )
 
 
-def _merge_organisations(
-    merged: dict[str, tuple[Organisation, str, str]], layer: Layer
-) -> None:
+def _merge_organisations(merged: dict[str, tuple[Organisation, str, str]], layer: Layer) -> None:
     """Replace organisations by id; a domain claimed anew leaves its earlier owner."""
     handing_over = bool(merged)
     claimed: dict[str, str] = {}
@@ -184,13 +182,17 @@ def _merge_organisations(
     if not claimed or not handing_over:
         return
     for organisation_id, (organisation, source, pointer) in list(merged.items()):
-        domains = tuple(d for d in organisation.domains if claimed.get(d, organisation_id)
-                        == organisation_id)
-        hosting = tuple(d for d in organisation.hosting if claimed.get(d, organisation_id)
-                        == organisation_id)
+        domains = tuple(
+            d for d in organisation.domains if claimed.get(d, organisation_id) == organisation_id
+        )
+        hosting = tuple(
+            d for d in organisation.hosting if claimed.get(d, organisation_id) == organisation_id
+        )
         if domains != organisation.domains or hosting != organisation.hosting:
             merged[organisation_id] = (
-                evolve(organisation, domains=domains, hosting=hosting), source, pointer
+                evolve(organisation, domains=domains, hosting=hosting),
+                source,
+                pointer,
             )
 
 
@@ -262,8 +264,9 @@ def _version_of(sources: tuple[str, ...]) -> SignatureVersion | None:
         except msgspec.DecodeError:
             recorded = None
         date = recorded or date
-    return SignatureVersion(version="sha256:" + digest.hexdigest()[:16], date=date,
-                            layers=len(sources))
+    return SignatureVersion(
+        version="sha256:" + digest.hexdigest()[:16], date=date, layers=len(sources)
+    )
 
 
 def signature_version(db: SignatureDB) -> SignatureVersion | None:

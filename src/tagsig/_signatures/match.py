@@ -82,8 +82,12 @@ class _UrlRules:
         regexes = tuple(
             (p.pattern, s, p) for s, p in items if p.match == "regex" and p.pattern is not None
         )
-        return cls(prefixes=prefixes, prefix_heads=_heads(prefixes),
-                   prefix_long=_long(prefixes, at_end=False), regexes=regexes)
+        return cls(
+            prefixes=prefixes,
+            prefix_heads=_heads(prefixes),
+            prefix_long=_long(prefixes, at_end=False),
+            regexes=regexes,
+        )
 
     def find(self, target: str) -> Signature | None:
         # The longest matching prefix wins (equally long ones are the same path: the first
@@ -131,8 +135,9 @@ def _heads(keys: Iterable[str]) -> frozenset[str]:
 
 def _tails(keys: Iterable[str]) -> frozenset[str]:
     """Every non-empty suffix of every key, up to ``_HEAD`` characters."""
-    return frozenset(key[start:] for key in keys
-                     for start in range(max(0, len(key) - _HEAD), len(key)))
+    return frozenset(
+        key[start:] for key in keys for start in range(max(0, len(key) - _HEAD), len(key))
+    )
 
 
 def _long(keys: Iterable[str], *, at_end: bool) -> dict[str, tuple[str, ...]]:
@@ -322,8 +327,9 @@ class _CookieIndex:
                 break
             starts.append(head)
         else:
-            starts.extend(p for p in self.regex_prefix_long.get(name[:_HEAD], ())
-                          if name.startswith(p))
+            starts.extend(
+                p for p in self.regex_prefix_long.get(name[:_HEAD], ()) if name.startswith(p)
+            )
         for head in starts:
             for alternative in self.regex_by_prefix.get(head, ()):
                 if (best is None or alternative.order < best.order) and (
@@ -424,9 +430,7 @@ class Matcher:
     _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
         factory=dict, init=False, repr=False
     )
-    _url_rules_cache: dict[str, tuple[_UrlRules, ...]] = field(
-        factory=dict, init=False, repr=False
-    )
+    _url_rules_cache: dict[str, tuple[_UrlRules, ...]] = field(factory=dict, init=False, repr=False)
     _cookie_entries_cache: dict[str, tuple[_Entry, ...]] = field(
         factory=dict, init=False, repr=False
     )
@@ -577,8 +581,9 @@ class Matcher:
         found = cache.get(host)
         if found is None:
             candidates = _host_candidates(normalize_host(host))
-            found = tuple(rules for rules in map(self._url_rules.get, candidates)
-                          if rules is not None)
+            found = tuple(
+                rules for rules in map(self._url_rules.get, candidates) if rules is not None
+            )
             if len(cache) >= _CACHE_SIZE:
                 cache.clear()
             cache[host] = found

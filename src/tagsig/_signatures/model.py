@@ -91,6 +91,7 @@ OrganisationSource: TypeAlias = Literal[
 SUPPORTED_SCHEMA_VERSIONS: Final = (1, 2)
 """The ``schema_version`` values this tagsig reads."""
 
+
 def _compile_if_regex(text: str, match: str) -> re.Pattern[str] | None:
     """Compile ``text`` when ``match`` is ``regex``, as a signature's pattern.
 
@@ -108,8 +109,9 @@ def _compile_if_regex(text: str, match: str) -> re.Pattern[str] | None:
         return re.compile(text)
     except (re.error, OverflowError, RecursionError) as e:
         detail = f"{e.msg} at position {e.pos}" if isinstance(e, re.error) else str(e)
-        raise SignatureError(f"expected a valid regular expression, found {text!r}: "
-                             f"{detail}") from e
+        raise SignatureError(
+            f"expected a valid regular expression, found {text!r}: {detail}"
+        ) from e
 
 
 @frozen(kw_only=True)
@@ -331,8 +333,7 @@ class SignatureDB:
     def _check_unique(self, _attribute: object, value: tuple[Signature, ...]) -> None:
         for previous, current in itertools.pairwise(value):
             if previous.id == current.id:
-                raise SignatureError(f"expected unique signature ids, found {current.id!r} "
-                                     "twice")
+                raise SignatureError(f"expected unique signature ids, found {current.id!r} twice")
 
     @organisations.validator
     def _check_unique_organisations(

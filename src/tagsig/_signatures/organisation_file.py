@@ -76,8 +76,10 @@ class DomainChecker:
             return None
         registrable = psl.registrable_domain(raw)
         if registrable != raw:
-            wanted = "a registrable domain or a public suffix" if suffix_allowed else (
-                "a registrable domain"
+            wanted = (
+                "a registrable domain or a public suffix"
+                if suffix_allowed
+                else ("a registrable domain")
             )
             self.problem(
                 f"expected {wanted}, found {raw!r}, whose registrable domain is {registrable!r}",
@@ -175,8 +177,11 @@ def report_version_two_members(document: Mapping[str, Any], domains: DomainCheck
     for index, entry in enumerate(raw_entries if isinstance(raw_entries, list) else ()):
         if not isinstance(entry, dict):
             continue
-        found.extend((key, f"/signatures/{index}/{key}")
-                     for key in ("organisation", "provenance") if key in entry)
+        found.extend(
+            (key, f"/signatures/{index}/{key}")
+            for key in ("organisation", "provenance")
+            if key in entry
+        )
         cookies = entry.get("cookies")
         for position, rule in enumerate(cookies if isinstance(cookies, list) else ()):
             if isinstance(rule, dict) and "domains" in rule:
@@ -198,8 +203,9 @@ def read_organisations(
     """Build the file's organisation records (format 2), reporting repeated ids."""
     raw = document.get("organisations", [])
     if not isinstance(raw, list):
-        domains.problem(f"expected an array of organisations, found {type_name(raw)}",
-                        "/organisations")
+        domains.problem(
+            f"expected an array of organisations, found {type_name(raw)}", "/organisations"
+        )
         return ()
     built: list[tuple[Organisation, str]] = []
     first_seen: dict[str, str] = {}
@@ -216,15 +222,13 @@ def read_organisations(
         if ("organisations", index) in broken:
             continue
         if not isinstance(entry, dict):
-            domains.problem(f"expected an organisation object, found {type_name(entry)}",
-                            pointer)
+            domains.problem(f"expected an organisation object, found {type_name(entry)}", pointer)
             continue
         before = len(domains.problems)
         try:
             organisation = build_organisation(entry, pointer, domains, choice)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
-            domains.problem(f"expected a well-formed organisation, found an error: {e!r}",
-                            pointer)
+            domains.problem(f"expected a well-formed organisation, found an error: {e!r}", pointer)
             continue
         if len(domains.problems) == before:
             built.append((organisation, pointer))
@@ -257,19 +261,25 @@ def reference_problems(
     for organisation, source, pointer in organisations.values():
         parent = organisation.parent
         if parent is not None and parent not in organisations:
-            problems.append(SignatureError(
-                f"expected the id of an organisation as parent, found {parent!r}, "
-                "which no organisation has",
-                path=source, pointer=f"{pointer}/parent",
-            ))
+            problems.append(
+                SignatureError(
+                    f"expected the id of an organisation as parent, found {parent!r}, "
+                    "which no organisation has",
+                    path=source,
+                    pointer=f"{pointer}/parent",
+                )
+            )
     problems.extend(_cycles(organisations))
     for signature, source, pointer in signatures:
         if signature.organisation is not None and signature.organisation not in organisations:
-            problems.append(SignatureError(
-                f"expected the id of an organisation, found {signature.organisation!r}, "
-                "which no organisation has",
-                path=source, pointer=f"{pointer}/organisation",
-            ))
+            problems.append(
+                SignatureError(
+                    f"expected the id of an organisation, found {signature.organisation!r}, "
+                    "which no organisation has",
+                    path=source,
+                    pointer=f"{pointer}/organisation",
+                )
+            )
     return problems
 
 
@@ -282,15 +292,18 @@ def _cycles(organisations: Mapping[str, tuple[Organisation, str, str]]) -> list[
         current: str | None = start
         while current is not None and current in organisations and current not in done:
             if current in chain:
-                cycle = chain[chain.index(current):]
+                cycle = chain[chain.index(current) :]
                 first = min(cycle)
-                ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)]
+                ordered = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
                 _organisation, source, pointer = organisations[first]
-                problems.append(SignatureError(
-                    "expected a parent chain that ends at an independent organisation, found "
-                    "the cycle " + " -> ".join([*ordered, first]),
-                    path=source, pointer=f"{pointer}/parent",
-                ))
+                problems.append(
+                    SignatureError(
+                        "expected a parent chain that ends at an independent organisation, found "
+                        "the cycle " + " -> ".join([*ordered, first]),
+                        path=source,
+                        pointer=f"{pointer}/parent",
+                    )
+                )
                 break
             chain.append(current)
             current = organisations[current][0].parent

@@ -119,7 +119,8 @@ class Ownership:
                 members.setdefault("", [])  # grouped, even when there is nothing
             psl = public_suffix_list()
             found = frozenset(
-                name for name in self._members.get(top_id, ())
+                name
+                for name in self._members.get(top_id, ())
                 if name in self.owners
                 or (psl.registrable_domain(name) == name and self._hosting_entry(name) is None)
             )

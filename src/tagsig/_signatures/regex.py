@@ -76,7 +76,8 @@ def find_unsafe_construct(pattern: str) -> str | None:
     parsed = _sre.parse(pattern)
     items = [(str(op), argument) for op, argument in parsed]
     return _walk(items, repeat=None) or _Sequences(
-        ignore_case=bool(parsed.state.flags & re.IGNORECASE)).check(items)
+        ignore_case=bool(parsed.state.flags & re.IGNORECASE)
+    ).check(items)
 
 
 def _walk(items: list[tuple[str, Any]], *, repeat: str | None) -> str | None:
@@ -93,14 +94,20 @@ def _walk(items: list[tuple[str, Any]], *, repeat: str | None) -> str | None:
         if name in _REPEATS:
             _low, high, body = argument
             if repeat is not None:
-                return f"a repeat nested inside an {repeat} repeat" if repeat == "unbounded" \
+                return (
+                    f"a repeat nested inside an {repeat} repeat"
+                    if repeat == "unbounded"
                     else f"a repeat nested inside a {repeat} repeat"
+                )
             inner = "unbounded" if high == _UNBOUNDED else "bounded" if high > 1 else repeat
             reason = _walk(_items(body), repeat=inner)
         elif name == "BRANCH":
             if repeat is not None:
-                return f"an alternation inside an {repeat} repeat" if repeat == "unbounded" \
+                return (
+                    f"an alternation inside an {repeat} repeat"
+                    if repeat == "unbounded"
                     else f"an alternation inside a {repeat} repeat"
+                )
             for branch in argument[1]:
                 reason = reason or _walk(_items(branch), repeat=None)
         elif name == "SUBPATTERN":
@@ -170,8 +177,11 @@ def _width(items: list[tuple[str, Any]]) -> tuple[int, float]:
         elif name in _REPEATS:
             inner_low, inner_high = _width(_items(argument[2]))
             low = argument[0] * inner_low
-            high = float("inf") if argument[1] == _UNBOUNDED and inner_high else \
-                argument[1] * inner_high
+            high = (
+                float("inf")
+                if argument[1] == _UNBOUNDED and inner_high
+                else argument[1] * inner_high
+            )
         elif name == "BRANCH":
             widths = [_width(_items(branch)) for branch in argument[1]]
             low, high = min(w[0] for w in widths), max(w[1] for w in widths)
@@ -216,13 +226,13 @@ class _Sequences:
                 for branch in argument[1]:
                     found.extend(self.chars(_items(branch)))
             elif name == "SUBPATTERN":
-                folds = self if not argument[1] & re.IGNORECASE else _Sequences(
-                    ignore_case=True)
+                folds = self if not argument[1] & re.IGNORECASE else _Sequences(ignore_case=True)
                 found.extend(folds.chars(_items(argument[-1])))
             elif name == "ATOMIC_GROUP":
                 found.extend(self.chars(_items(argument)))
-        if self.ignore_case and any(_overlap(((0x41, 0x5A), (0x61, 0x7A), _BEYOND_ASCII),
-                                             (r,)) for r in found):
+        if self.ignore_case and any(
+            _overlap(((0x41, 0x5A), (0x61, 0x7A), _BEYOND_ASCII), (r,)) for r in found
+        ):
             found.extend([(0x41, 0x5A), (0x61, 0x7A), _BEYOND_ASCII])
         return _merge(found)
 
@@ -259,8 +269,7 @@ class _Sequences:
                 if open_chars is not None and _overlap(open_chars, chars):
                     return "two repeats in a row that can match the same text"
                 open_chars = _merge([*(open_chars or ()), *chars])
-            elif open_chars is not None and _width(part)[0] > 0 and not _overlap(
-                    open_chars, chars):
+            elif open_chars is not None and _width(part)[0] > 0 and not _overlap(open_chars, chars):
                 open_chars = None  # a part the variable ones cannot match ends their run
         return None
 

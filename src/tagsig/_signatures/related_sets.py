@@ -83,6 +83,7 @@ def related_website_sets() -> Mapping[str, frozenset[str]]:
             "(the installation is incomplete)"
         ) from e
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise SignatureError(f"expected the Related Website Sets as JSON, found {e}",
-                             path=_NAME) from e
+        raise SignatureError(
+            f"expected the Related Website Sets as JSON, found {e}", path=_NAME
+        ) from e
     return parse_related_website_sets(document)

@@ -58,12 +58,17 @@ def _onetrust(cookies: Mapping[str, str]) -> Reading | None:
                 states[purpose] = state
     closed = cookies.get("OptanonAlertBoxClosed")
     detail = [("groups", fields.get("groups", ""))]
-    detail.extend((key, fields[key]) for key in ("interactionCount", "isGpcEnabled")
-                  if key in fields)
+    detail.extend(
+        (key, fields[key]) for key in ("interactionCount", "isGpcEnabled") if key in fields
+    )
     if closed is not None:
         detail.append(("banner_closed", unquote(closed)))
-    return Reading(kind="onetrust", detail=tuple(detail), purposes=purpose_states(states),
-                   decided=decision_time(unquote(closed)) if closed else None)
+    return Reading(
+        kind="onetrust",
+        detail=tuple(detail),
+        purposes=purpose_states(states),
+        decided=decision_time(unquote(closed)) if closed else None,
+    )
 
 
 _COOKIEBOT_FIELD = re.compile(r"(\w+):('?)([^,'}]*)\2")
@@ -83,17 +88,30 @@ def _cookiebot(cookies: Mapping[str, str]) -> Reading | None:
     for key, purposes in _COOKIEBOT.items():
         for purpose in purposes:
             states[purpose] = bool_state(fields.get(key))
-    detail = tuple((k, fields[k]) for k in ("necessary", "preferences", "statistics",
-                                            "marketing", "method", "region") if k in fields)
-    return Reading(kind="cookiebot", detail=detail, purposes=purpose_states(states),
-                   decided=decision_time(fields.get("utc", "")))
+    detail = tuple(
+        (k, fields[k])
+        for k in ("necessary", "preferences", "statistics", "marketing", "method", "region")
+        if k in fields
+    )
+    return Reading(
+        kind="cookiebot",
+        detail=detail,
+        purposes=purpose_states(states),
+        decided=decision_time(fields.get("utc", "")),
+    )
 
 
 _DIDOMI_NAMES: Final[dict[str, int]] = {
-    "cookies": 1, "select_basic_ads": 2, "create_ads_profile": 3,
-    "select_personalized_ads": 4, "create_content_profile": 5,
-    "select_personalized_content": 6, "measure_ad_performance": 7,
-    "measure_content_performance": 8, "market_research": 9, "improve_products": 10,
+    "cookies": 1,
+    "select_basic_ads": 2,
+    "create_ads_profile": 3,
+    "select_personalized_ads": 4,
+    "create_content_profile": 5,
+    "select_personalized_content": 6,
+    "measure_ad_performance": 7,
+    "measure_content_performance": 8,
+    "market_research": 9,
+    "improve_products": 10,
 }
 
 
@@ -107,9 +125,12 @@ def _didomi(cookies: Mapping[str, str]) -> Reading | None:
     purposes = token.get("purposes")
     enabled = purposes.get("enabled", []) if isinstance(purposes, dict) else []
     ids = {_DIDOMI_NAMES.get(str(p), int(p) if str(p).isdigit() else 0) for p in enabled}
-    return Reading(kind="didomi", detail=(("purposes_enabled", ",".join(map(str, enabled))),),
-                   purposes=tcf_purposes(ids) if isinstance(purposes, dict) else (),
-                   decided=decision_time(token.get("updated")))
+    return Reading(
+        kind="didomi",
+        detail=(("purposes_enabled", ",".join(map(str, enabled))),),
+        purposes=tcf_purposes(ids) if isinstance(purposes, dict) else (),
+        decided=decision_time(token.get("updated")),
+    )
 
 
 _LEVELS: Final[dict[int, tuple[Purpose, ...]]] = {
@@ -133,8 +154,9 @@ def _trustarc(cookies: Mapping[str, str]) -> Reading | None:
     for level, purposes in _LEVELS.items():
         for purpose in purposes:
             states[purpose] = "granted" if level in levels else "denied"
-    return Reading(kind="trustarc", detail=(("preferences", unquote(prefs)),),
-                   purposes=purpose_states(states))
+    return Reading(
+        kind="trustarc", detail=(("preferences", unquote(prefs)),), purposes=purpose_states(states)
+    )
 
 
 _COMPLIANZ: Final[dict[str, tuple[Purpose, ...]]] = {
@@ -149,10 +171,10 @@ def _complianz(cookies: Mapping[str, str]) -> Reading | None:
     found = {name: cookies[name] for name in _COMPLIANZ if name in cookies}
     if not found:
         return None
-    states = {p: bool_state(value) for name, value in found.items()
-              for p in _COMPLIANZ[name]}
-    return Reading(kind="complianz", detail=tuple(sorted(found.items())),
-                   purposes=purpose_states(states))
+    states = {p: bool_state(value) for name, value in found.items() for p in _COMPLIANZ[name]}
+    return Reading(
+        kind="complianz", detail=tuple(sorted(found.items())), purposes=purpose_states(states)
+    )
 
 
 _COOKIEYES: Final[dict[str, tuple[Purpose, ...]]] = {
@@ -187,13 +209,18 @@ def _cookiefirst(cookies: Mapping[str, str]) -> Reading | None:
     if not isinstance(data, dict):
         return Reading(kind="cookiefirst", detail=(("error", "the value is not JSON"),))
     states = {p: bool_state(data.get(k)) for k, ps in _COOKIEFIRST.items() for p in ps}
-    return Reading(kind="cookiefirst", purposes=purpose_states(states), detail=tuple(
-        (k, str(data[k]).lower()) for k in _COOKIEFIRST if k in data),
-        decided=decision_time(data.get("timestamp")))
+    return Reading(
+        kind="cookiefirst",
+        purposes=purpose_states(states),
+        detail=tuple((k, str(data[k]).lower()) for k in _COOKIEFIRST if k in data),
+        decided=decision_time(data.get("timestamp")),
+    )
 
 
 _IUBENDA: Final[dict[str, tuple[Purpose, ...]]] = {
-    "2": ("functional",), "3": ("personalization",), "4": ("analytics",),
+    "2": ("functional",),
+    "3": ("personalization",),
+    "4": ("analytics",),
     "5": ("marketing",),
 }
 
@@ -210,9 +237,12 @@ def _iubenda(cookies: Mapping[str, str]) -> Reading | None:
     if not isinstance(purposes, dict):
         return Reading(kind="iubenda", detail=(("error", "no purposes in the cookie"),))
     states = {p: bool_state(purposes.get(k)) for k, ps in _IUBENDA.items() for p in ps}
-    return Reading(kind="iubenda", detail=tuple(
-        (k, str(v).lower()) for k, v in sorted(purposes.items())),
-        purposes=purpose_states(states), decided=decision_time(data.get("timestamp")))
+    return Reading(
+        kind="iubenda",
+        detail=tuple((k, str(v).lower()) for k, v in sorted(purposes.items())),
+        purposes=purpose_states(states),
+        decided=decision_time(data.get("timestamp")),
+    )
 
 
 def _per_service(kind: str, name: str) -> Callable[[Mapping[str, str]], Reading | None]:
@@ -224,8 +254,7 @@ def _per_service(kind: str, name: str) -> Callable[[Mapping[str, str]], Reading 
         data = json_value(cookies[name])
         if not isinstance(data, dict):
             return Reading(kind=kind, detail=(("error", "the value is not JSON"),))
-        services = {k: v for k, v in data.items() if not k.startswith("$$")
-                    and isinstance(v, bool)}
+        services = {k: v for k, v in data.items() if not k.startswith("$$") and isinstance(v, bool)}
         granted = sorted(k for k, v in services.items() if v)
         refused = sorted(k for k, v in services.items() if not v)
         states: States = ()
@@ -233,8 +262,12 @@ def _per_service(kind: str, name: str) -> Callable[[Mapping[str, str]], Reading 
             states = all_states("granted")
         elif services and not granted:
             states = all_states("denied")
-        return Reading(kind=kind, purposes=states, decided=decision_time(data.get("$$date")),
-                       detail=(("granted", ",".join(granted)), ("refused", ",".join(refused))))
+        return Reading(
+            kind=kind,
+            purposes=states,
+            decided=decision_time(data.get("$$date")),
+            detail=(("granted", ",".join(granted)), ("refused", ",".join(refused))),
+        )
 
     return read
 
@@ -251,8 +284,11 @@ def _borlabs(cookies: Mapping[str, str]) -> Reading | None:
         "analytics": "granted" if "statistics" in groups else "denied",
         "marketing": "granted" if "marketing" in groups else "denied",
     }
-    return Reading(kind="borlabs", detail=(("groups", ",".join(sorted(groups))),),
-                   purposes=purpose_states(states))
+    return Reading(
+        kind="borlabs",
+        detail=(("groups", ",".join(sorted(groups))),),
+        purposes=purpose_states(states),
+    )
 
 
 def _presence(kind: str, name: str) -> Callable[[Mapping[str, str]], Reading | None]:
@@ -267,8 +303,15 @@ def _presence(kind: str, name: str) -> Callable[[Mapping[str, str]], Reading | N
 
 
 _CMP_READERS: Final[tuple[Callable[[Mapping[str, str]], Reading | None], ...]] = (
-    _onetrust, _cookiebot, _didomi, _trustarc, _complianz, _cookieyes, _cookiefirst,
-    _iubenda, _borlabs,
+    _onetrust,
+    _cookiebot,
+    _didomi,
+    _trustarc,
+    _complianz,
+    _cookieyes,
+    _cookiefirst,
+    _iubenda,
+    _borlabs,
     _per_service("klaro", "klaro"),
     _per_service("axeptio", "axeptio_cookies"),
     _presence("usercentrics", "uc_user_interaction"),
@@ -277,13 +320,30 @@ _CMP_READERS: Final[tuple[Callable[[Mapping[str, str]], Reading | None], ...]] =
 )
 
 
-_READ_COOKIES: Final = frozenset({
-    "OptanonConsent", "OptanonAlertBoxClosed", "CookieConsent", "didomi_token",
-    "notice_gdpr_prefs", "cmapi_cookie_privacy", *_COMPLIANZ, "cookieyes-consent",
-    "cookiefirst-consent", "borlabs-cookie", "klaro", "axeptio_cookies",
-    "uc_user_interaction", "consentUUID", "addtl_consent", "euconsent-v2", "usprivacy",
-    "us_privacy", "__gpp", "__gpp_sid",
-})
+_READ_COOKIES: Final = frozenset(
+    {
+        "OptanonConsent",
+        "OptanonAlertBoxClosed",
+        "CookieConsent",
+        "didomi_token",
+        "notice_gdpr_prefs",
+        "cmapi_cookie_privacy",
+        *_COMPLIANZ,
+        "cookieyes-consent",
+        "cookiefirst-consent",
+        "borlabs-cookie",
+        "klaro",
+        "axeptio_cookies",
+        "uc_user_interaction",
+        "consentUUID",
+        "addtl_consent",
+        "euconsent-v2",
+        "usprivacy",
+        "us_privacy",
+        "__gpp",
+        "__gpp_sid",
+    }
+)
 """Every cookie :func:`read_cookies` looks at (with those named ``_iub_cs-...``)."""
 
 
@@ -296,8 +356,11 @@ def consent_cookies(cookies: Iterable[tuple[str, str]]) -> tuple[tuple[str, str]
     >>> consent_cookies([("_ga", "GA1.2.3"), ("usprivacy", "1YNN")])
     (('usprivacy', '1YNN'),)
     """
-    return tuple((name, value) for name, value in cookies
-                 if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX))
+    return tuple(
+        (name, value)
+        for name, value in cookies
+        if name in _READ_COOKIES or name.startswith(_IUBENDA_PREFIX)
+    )
 
 
 def names_consent_cookie(names: Sequence[str]) -> bool:
@@ -308,7 +371,8 @@ def names_consent_cookie(names: Sequence[str]) -> bool:
     """
     # Set and string operations only: most requests send and set no consent cookie.
     return not _READ_COOKIES.isdisjoint(names) or any(
-        map(str.startswith, names, repeat(_IUBENDA_PREFIX)))
+        map(str.startswith, names, repeat(_IUBENDA_PREFIX))
+    )
 
 
 def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
@@ -321,11 +385,11 @@ def read_cookies(cookies: Sequence[tuple[str, str]]) -> list[Reading]:
     readings = [reading for reader in _CMP_READERS if (reading := reader(by_name))]
     if "euconsent-v2" in by_name:
         readings.append(tcf_reading(unquote(by_name["euconsent-v2"]), "cookie"))
-    readings.extend(us_privacy(by_name[name], "cookie")
-                    for name in ("usprivacy", "us_privacy") if name in by_name)
+    readings.extend(
+        us_privacy(by_name[name], "cookie")
+        for name in ("usprivacy", "us_privacy")
+        if name in by_name
+    )
     if "__gpp" in by_name:
-        readings.append(gpp(unquote(by_name["__gpp"]), by_name.get("__gpp_sid", ""),
-                             "cookie"))
+        readings.append(gpp(unquote(by_name["__gpp"]), by_name.get("__gpp_sid", ""), "cookie"))
     return readings
-
-

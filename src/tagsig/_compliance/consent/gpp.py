@@ -30,65 +30,221 @@ __all__ = [
 ]
 
 SECTION_NAMES: Final[dict[int, str]] = {
-    2: "tcfeuv2", 3: "header", 5: "tcfcav1", 6: "uspv1", 7: "usnat", 8: "usca", 9: "usva",
-    10: "usco", 11: "usut", 12: "usct", 13: "usfl", 14: "usmt", 15: "usor", 16: "ustx",
-    17: "usde", 18: "usia", 19: "usne", 20: "usnh", 21: "usnj", 22: "ustn", 23: "usmn",
-    24: "usmd", 25: "usin", 26: "usky", 27: "usri",
+    2: "tcfeuv2",
+    3: "header",
+    5: "tcfcav1",
+    6: "uspv1",
+    7: "usnat",
+    8: "usca",
+    9: "usva",
+    10: "usco",
+    11: "usut",
+    12: "usct",
+    13: "usfl",
+    14: "usmt",
+    15: "usor",
+    16: "ustx",
+    17: "usde",
+    18: "usia",
+    19: "usne",
+    20: "usnh",
+    21: "usnj",
+    22: "ustn",
+    23: "usmn",
+    24: "usmd",
+    25: "usin",
+    26: "usky",
+    27: "usri",
 }
 """The section ids the IAB's reference implementation names (1 and 4 are retired)."""
 
 _US_FIELDS: Final[dict[int, tuple[str, ...]]] = {
-    7: ("sharing_notice", "sale_opt_out_notice", "sharing_opt_out_notice",
-        "targeted_advertising_opt_out_notice", "sensitive_data_processing_opt_out_notice",
-        "sensitive_data_limit_use_notice", "sale_opt_out", "sharing_opt_out",
-        "targeted_advertising_opt_out"),
-    8: ("sale_opt_out_notice", "sharing_opt_out_notice", "sensitive_data_limit_use_notice",
-        "sale_opt_out", "sharing_opt_out"),
-    9: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-        "sale_opt_out", "targeted_advertising_opt_out"),
-    10: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    11: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sensitive_data_processing_opt_out_notice", "sale_opt_out",
-         "targeted_advertising_opt_out"),
-    12: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    13: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    14: ("sharing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    15: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    16: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    17: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    18: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sensitive_data_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
-    19: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    20: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    21: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    22: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    23: ("processing_notice", "sale_opt_out_notice", "targeted_advertising_opt_out_notice",
-         "sale_opt_out", "targeted_advertising_opt_out"),
-    24: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
-         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
-    25: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
-         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
-    26: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
-         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
-    27: ("mspa_covered_transaction", "mspa_mode", "processing_notice", "sale_opt_out_notice",
-         "targeted_advertising_opt_out_notice", "sale_opt_out", "targeted_advertising_opt_out"),
+    7: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "sharing_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sensitive_data_processing_opt_out_notice",
+        "sensitive_data_limit_use_notice",
+        "sale_opt_out",
+        "sharing_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    8: (
+        "sale_opt_out_notice",
+        "sharing_opt_out_notice",
+        "sensitive_data_limit_use_notice",
+        "sale_opt_out",
+        "sharing_opt_out",
+    ),
+    9: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    10: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    11: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sensitive_data_processing_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    12: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    13: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    14: (
+        "sharing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    15: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    16: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    17: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    18: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sensitive_data_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    19: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    20: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    21: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    22: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    23: (
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    24: (
+        "mspa_covered_transaction",
+        "mspa_mode",
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    25: (
+        "mspa_covered_transaction",
+        "mspa_mode",
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    26: (
+        "mspa_covered_transaction",
+        "mspa_mode",
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
+    27: (
+        "mspa_covered_transaction",
+        "mspa_mode",
+        "processing_notice",
+        "sale_opt_out_notice",
+        "targeted_advertising_opt_out_notice",
+        "sale_opt_out",
+        "targeted_advertising_opt_out",
+    ),
 }
 """The two-bit fields that open the core segment of each US section, after its 6-bit
 version, up to its last opt-out (field order of the IAB's reference implementation)."""
 _US_CORE_BITS: Final[dict[int, int]] = {
-    7: 60, 8: 46, 9: 40, 10: 38, 11: 42, 12: 44, 13: 46, 14: 46, 15: 52, 16: 42, 17: 52,
-    18: 42, 19: 42, 20: 46, 21: 54, 22: 42, 23: 42, 24: 22, 25: 24, 26: 24, 27: 24,
+    7: 60,
+    8: 46,
+    9: 40,
+    10: 38,
+    11: 42,
+    12: 44,
+    13: 46,
+    14: 46,
+    15: 52,
+    16: 42,
+    17: 52,
+    18: 42,
+    19: 42,
+    20: 46,
+    21: 54,
+    22: 42,
+    23: 42,
+    24: 22,
+    25: 24,
+    26: 24,
+    27: 24,
 }
 """The length of each US section's core segment: a shorter one is cut short (``usnat``
 has been 70 bits since its sensitive data fields grew, 60 before; both are read)."""
@@ -168,8 +324,9 @@ class _HeaderBits:
         if end > len(self._bits):
             raise ConsentStringError(
                 f"expected {count} bits for {field} at bit {self._position} of the GPP "
-                f"header, found only {len(self._bits) - self._position}")
-        value = int(self._bits[self._position:end], 2)
+                f"header, found only {len(self._bits) - self._position}"
+            )
+        value = int(self._bits[self._position : end], 2)
         self._position = end
         return value
 
@@ -179,11 +336,13 @@ class _HeaderBits:
         if end < 0:
             raise ConsentStringError(
                 f"expected a Fibonacci integer for {field} at bit {self._position} of the "
-                "GPP header, found none")
-        code = self._bits[self._position:end + 1]
+                "GPP header, found none"
+            )
+        code = self._bits[self._position : end + 1]
         self._position = end + 2
-        return sum(number for number, bit in zip(_FIBONACCI_NUMBERS, code, strict=False)
-                   if bit == "1")
+        return sum(
+            number for number, bit in zip(_FIBONACCI_NUMBERS, code, strict=False) if bit == "1"
+        )
 
     def section_ids(self) -> tuple[int, ...]:
         ids: list[int] = []
@@ -194,8 +353,8 @@ class _HeaderBits:
             last = first + self.fibonacci("SectionIds range end") if is_range else first
             if last > _MAX_SECTION_ID:
                 raise ConsentStringError(
-                    f"expected section ids up to {_MAX_SECTION_ID} in the GPP header, "
-                    f"found {last}")
+                    f"expected section ids up to {_MAX_SECTION_ID} in the GPP header, found {last}"
+                )
             ids.extend(range(first, last + 1))
         return tuple(ids)
 
@@ -214,7 +373,8 @@ def decode_gpp_string(text: str) -> GppString:
     """
     if len(text) > _MAX_LENGTH:
         raise ConsentStringError(
-            f"expected a GPP string of at most {_MAX_LENGTH} characters, found {len(text)}")
+            f"expected a GPP string of at most {_MAX_LENGTH} characters, found {len(text)}"
+        )
     if not text:
         return GppString(section_ids=(), sections=())
     if text.startswith("C"):
@@ -228,11 +388,13 @@ def decode_gpp_string(text: str) -> GppString:
     if kind != 3 or version != 1:
         raise ConsentStringError(
             f"expected a GPP header of type 3 and version 1, found type {kind} and version "
-            f"{version}")
+            f"{version}"
+        )
     ids = bits.section_ids()  # ascending without repeats: each offset is 1 or more
     if len(ids) != len(encoded):
         raise ConsentStringError(
-            f"expected {len(ids)} sections after the GPP header, found {len(encoded)}")
+            f"expected {len(ids)} sections after the GPP header, found {len(encoded)}"
+        )
     for name, section in zip(map(section_name, ids), encoded, strict=True):
         if not section.strip():
             raise ConsentStringError(f"expected an encoded {name} section, found none")
@@ -256,19 +418,21 @@ def us_opt_outs(section_id: int, text: str) -> tuple[tuple[str, int], ...] | Non
     core = text.split(".", maxsplit=1)[0]
     if not _BASE64URL.fullmatch(core):
         raise ConsentStringError(
-            f"expected a base64url {section_name(section_id)} section, found {core[:40]!r}")
+            f"expected a base64url {section_name(section_id)} section, found {core[:40]!r}"
+        )
     bits = "".join(map(_SIX_BITS.__getitem__, core))
     if len(bits) < _US_CORE_BITS[section_id]:
         raise ConsentStringError(
             f"expected {_US_CORE_BITS[section_id]} bits for the core of the "
-            f"{section_name(section_id)} section, found only {len(bits)}")
+            f"{section_name(section_id)} section, found only {len(bits)}"
+        )
     found = []
     for index, name in enumerate(fields):
-        value = int(bits[6 + 2 * index:8 + 2 * index], 2)
+        value = int(bits[6 + 2 * index : 8 + 2 * index], 2)
         if value == 3:
             raise ConsentStringError(
-                f"expected 0, 1 or 2 for {name} in the {section_name(section_id)} section, "
-                "found 3")
+                f"expected 0, 1 or 2 for {name} in the {section_name(section_id)} section, found 3"
+            )
         if name in OPT_OUTS:
             found.append((name, value))
     return tuple(found)

@@ -52,8 +52,7 @@ Purpose: TypeAlias = Literal["analytics", "functional", "marketing", "personaliz
 """A consent purpose that may need the visitor's consent."""
 PurposeState: TypeAlias = Literal["granted", "denied", "unknown"]
 """The state of a purpose at a moment of a capture."""
-PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "functional", "marketing",
-                                        "personalization")
+PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "functional", "marketing", "personalization")
 CONSENT_PURPOSES: Final[tuple[Purpose, ...]] = ("analytics", "marketing", "personalization")
 """The purposes that need consent before a tag may run, by default (a policy may differ)."""
 
@@ -167,21 +166,30 @@ def tcf_reading(text: str, source: str) -> Reading:
     """Read a TCF v2 consent string found in ``source``; an undecodable one is read as an error."""
     decoded: TCString | None = try_decode_tc_string(text) if text else None
     if decoded is None:
-        return Reading(kind="tcf-v2", detail=(("source", source), (
-            "error", "the consent string cannot be decoded" if text else "empty")))
-    return Reading(kind="tcf-v2", detail=(
-        ("source", source),
-        ("cmp_id", str(decoded.cmp_id)),
-        ("created", decoded.created.isoformat()),
-        ("updated", decoded.updated.isoformat()),
-        ("policy_version", str(decoded.policy_version)),
-        ("vendor_list_version", str(decoded.vendor_list_version)),
-        ("purposes_consent", _ids(decoded.purposes_consent)),
-        ("purposes_legitimate_interest", _ids(decoded.purposes_legitimate_interest)),
-        ("special_features", _ids(decoded.special_feature_opt_ins)),
-        ("vendor_consents", str(len(decoded.vendor_consents))),
-        ("publisher_country", decoded.publisher_country),
-    ), purposes=tcf_purposes(decoded.purposes_consent))
+        return Reading(
+            kind="tcf-v2",
+            detail=(
+                ("source", source),
+                ("error", "the consent string cannot be decoded" if text else "empty"),
+            ),
+        )
+    return Reading(
+        kind="tcf-v2",
+        detail=(
+            ("source", source),
+            ("cmp_id", str(decoded.cmp_id)),
+            ("created", decoded.created.isoformat()),
+            ("updated", decoded.updated.isoformat()),
+            ("policy_version", str(decoded.policy_version)),
+            ("vendor_list_version", str(decoded.vendor_list_version)),
+            ("purposes_consent", _ids(decoded.purposes_consent)),
+            ("purposes_legitimate_interest", _ids(decoded.purposes_legitimate_interest)),
+            ("special_features", _ids(decoded.special_feature_opt_ins)),
+            ("vendor_consents", str(len(decoded.vendor_consents))),
+            ("publisher_country", decoded.publisher_country),
+        ),
+        purposes=tcf_purposes(decoded.purposes_consent),
+    )
 
 
 def us_privacy(value: str, source: str) -> Reading:
@@ -215,16 +223,25 @@ def _consent_mode(gcs: str | None, gcd: str | None) -> Reading:
         detail.append(("gcd", gcd))
         letters = gcd[2:10:2]
         for key, letter in zip(_GCD_KEYS, letters, strict=False):
-            state: PurposeState = ("granted" if letter in _GCD_GRANTED else
-                                   "denied" if letter in _GCD_DENIED else "unknown")
+            state: PurposeState = (
+                "granted"
+                if letter in _GCD_GRANTED
+                else "denied"
+                if letter in _GCD_DENIED
+                else "unknown"
+            )
             detail.append((key, state))
             # gcs, when present, already gives the storage states directly.
             if gcs is None and key == "ad_storage" and state != "unknown":
                 states["marketing"] = state
             if gcs is None and key == "analytics_storage" and state != "unknown":
                 states["analytics"] = state
-    return Reading(kind="google-consent-mode", detail=tuple(detail),
-                   purposes=purpose_states(states), primary=False)
+    return Reading(
+        kind="google-consent-mode",
+        detail=tuple(detail),
+        purposes=purpose_states(states),
+        primary=False,
+    )
 
 
 def gpp(text: str, sid: str, source: str) -> Reading:
@@ -245,8 +262,14 @@ def gpp(text: str, sid: str, source: str) -> Reading:
     detail.append(("sections", ",".join(map(section_name, decoded.section_ids))))
     given = sid_ids(sid)
     if sid.strip() and given != decoded.section_ids:
-        detail.append(("gpp_sid", "differs from the header" if given is None else
-                       f"{','.join(map(str, given))} differs from the header"))
+        detail.append(
+            (
+                "gpp_sid",
+                "differs from the header"
+                if given is None
+                else f"{','.join(map(str, given))} differs from the header",
+            )
+        )
     states: States = ()
     tcf = decoded.section(2)
     if tcf is not None:
@@ -311,11 +334,20 @@ def read_parameters(params: Sequence[tuple[str, str]]) -> list[Reading]:
     consent, applies = _given(by_name.get("gdpr_consent")), _given(by_name.get("gdpr"))
     if consent is not None:
         reading = tcf_reading(consent, "parameter")
-        readings.append(Reading(kind=reading.kind, purposes=reading.purposes,
-                                detail=(*reading.detail, ("gdpr", applies or ""))))
+        readings.append(
+            Reading(
+                kind=reading.kind,
+                purposes=reading.purposes,
+                detail=(*reading.detail, ("gdpr", applies or "")),
+            )
+        )
     elif applies == "1":
-        readings.append(Reading(kind="tcf-v2", detail=(("source", "parameter"),
-                                                       ("gdpr", "1"), ("consent", "absent"))))
+        readings.append(
+            Reading(
+                kind="tcf-v2",
+                detail=(("source", "parameter"), ("gdpr", "1"), ("consent", "absent")),
+            )
+        )
     gcs, gcd = _given(by_name.get("gcs")), _given(by_name.get("gcd"))
     if gcs is not None or gcd is not None:
         readings.append(_consent_mode(gcs, gcd))
@@ -332,5 +364,6 @@ def read_gpc(value: str | None) -> Reading | None:
     """Read a ``Sec-GPC`` header value: ``1`` is an opt-out of selling and sharing."""
     if value is None or value.strip() != "1":
         return None
-    return Reading(kind="gpc", detail=(("header", "Sec-GPC: 1"),),
-                   purposes=(("marketing", "denied"),))
+    return Reading(
+        kind="gpc", detail=(("header", "Sec-GPC: 1"),), purposes=(("marketing", "denied"),)
+    )

@@ -138,7 +138,8 @@ class _Bits:
             raise ConsentStringError(f"expected base64url data in segment {segment}, found none")
         if not _BASE64URL.fullmatch(text):
             raise ConsentStringError(
-                f"expected base64url data in segment {segment}, found {text[:40]!r}")
+                f"expected base64url data in segment {segment}, found {text[:40]!r}"
+            )
         self._bits = "".join(map(_SIX_BITS.__getitem__, text))
         self._position = 0
         self._segment = segment
@@ -153,7 +154,7 @@ class _Bits:
                 f"expected {count} bits for {field} at bit {self._position} of segment "
                 f"{self._segment}, found only {len(self._bits) - self._position}"
             )
-        value = int(self._bits[self._position:end], 2) if count else 0
+        value = int(self._bits[self._position : end], 2) if count else 0
         self._position = end
         return value
 
@@ -164,7 +165,7 @@ class _Bits:
         """Read a bitfield of ``count`` bits; return the 1-based positions set."""
         start = self._position
         self.read(count, field)
-        bits = self._bits[start:start + count]
+        bits = self._bits[start : start + count]
         return tuple(i + 1 for i, bit in enumerate(bits) if bit == "1")
 
     def letters(self, field: str) -> str:
@@ -189,12 +190,11 @@ class _Bits:
             if start == 0:
                 raise self._error(f"expected a vendor id of 1 or more in {field}, found 0")
             if end < start:
-                raise self._error(
-                    f"expected a range end at least {start} in {field}, found {end}")
+                raise self._error(f"expected a range end at least {start} in {field}, found {end}")
             if max_vendor is not None and end > max_vendor:
                 raise self._error(
-                    f"expected vendor ids up to MaxVendorId {max_vendor} in {field}, "
-                    f"found {end}")
+                    f"expected vendor ids up to MaxVendorId {max_vendor} in {field}, found {end}"
+                )
             found.append((start, end))
         return _merged(found)
 
@@ -202,8 +202,11 @@ class _Bits:
         """Read a vendor section: ``MaxVendorId`` then a bitfield or range encoding."""
         max_vendor = self.read(16, f"{field} MaxVendorId")
         if self.flag(f"{field} IsRangeEncoding"):
-            return tuple(vendor for first, last in self.ranges(field, max_vendor)
-                         for vendor in range(first, last + 1))
+            return tuple(
+                vendor
+                for first, last in self.ranges(field, max_vendor)
+                for vendor in range(first, last + 1)
+            )
         return self.set_of(max_vendor, field)
 
     def restrictions(self) -> tuple[PublisherRestriction, ...]:
@@ -221,10 +224,14 @@ class _Bits:
             if (purpose, kind) in seen:
                 raise self._error(
                     f"expected one restriction per purpose and type, found purpose "
-                    f"{purpose} with type {kind} twice")
+                    f"{purpose} with type {kind} twice"
+                )
             seen.add((purpose, kind))
-            found.append(PublisherRestriction(
-                purpose=purpose, restriction=kind, vendor_ranges=self.ranges("PubRestrictions")))
+            found.append(
+                PublisherRestriction(
+                    purpose=purpose, restriction=kind, vendor_ranges=self.ranges("PubRestrictions")
+                )
+            )
         return tuple(found)
 
 
@@ -259,7 +266,8 @@ def decode_tc_string(text: str) -> TCString:
         raise TypeError(f"expected a str, found {type(text).__name__}")
     if len(text) > _MAX_LENGTH:
         raise ConsentStringError(
-            f"expected a TC string of at most {_MAX_LENGTH} characters, found {len(text)}")
+            f"expected a TC string of at most {_MAX_LENGTH} characters, found {len(text)}"
+        )
     segments = text.split(".")
     bits = _Bits(segments[0], 0)
     version = bits.read(6, "Version")
@@ -292,11 +300,13 @@ def decode_tc_string(text: str) -> TCString:
         kind = reader.read(3, "SegmentType")
         if kind not in _SEGMENT_NAMES:
             raise ConsentStringError(
-                f"expected segment type 1, 2 or 3 in segment {number}, found {kind}")
+                f"expected segment type 1, 2 or 3 in segment {number}, found {kind}"
+            )
         if kind in seen:
             raise ConsentStringError(
                 f"expected one {_SEGMENT_NAMES[kind]} segment, found a second one in "
-                f"segment {number}")
+                f"segment {number}"
+            )
         seen.add(kind)
         core = _read_segment(core, kind, reader)
     return core
@@ -311,11 +321,14 @@ def _read_segment(core: TCString, kind: int, reader: _Bits) -> TCString:
     legitimate = reader.set_of(24, "PubPurposesLITransparency")
     custom = reader.read(6, "NumCustomPurposes")
     return evolve(
-        core, publisher_purposes_consent=consent,
-        publisher_purposes_legitimate_interest=legitimate, publisher_custom_purposes=custom,
+        core,
+        publisher_purposes_consent=consent,
+        publisher_purposes_legitimate_interest=legitimate,
+        publisher_custom_purposes=custom,
         publisher_custom_purposes_consent=reader.set_of(custom, "CustomPurposesConsent"),
         publisher_custom_purposes_legitimate_interest=reader.set_of(
-            custom, "CustomPurposesLITransparency"),
+            custom, "CustomPurposesLITransparency"
+        ),
     )
 
 

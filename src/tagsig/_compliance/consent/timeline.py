@@ -94,8 +94,10 @@ class ConsentTimeline:
             for observation in sorted(pool, key=_moment):
                 if not ordered or _moment(ordered[-1]) != _moment(observation):
                     ordered.append(observation)
-            pools[key] = ([o.time for o in ordered if o.time is not None],
-                          [o.purposes[key[1]] for o in ordered])
+            pools[key] = (
+                [o.time for o in ordered if o.time is not None],
+                [o.purposes[key[1]] for o in ordered],
+            )
         return pools
 
     def state(self, input: int, time: datetime, purpose: Purpose) -> PurposeState:
@@ -118,8 +120,9 @@ class ConsentTimeline:
         latest = bisect_right(times, time) - 1
         return states[latest] if latest >= 0 else "unknown"
 
-    def strictest(self, input: int, time: datetime,
-                  purposes: Sequence[Purpose]) -> tuple[Purpose, PurposeState] | None:
+    def strictest(
+        self, input: int, time: datetime, purposes: Sequence[Purpose]
+    ) -> tuple[Purpose, PurposeState] | None:
         """Return the purpose of ``purposes`` in the strictest state, with that state.
 
         ``denied`` is stricter than ``unknown``, which is stricter than ``granted``;
@@ -145,41 +148,54 @@ class ConsentTimeline:
 
     def refused(self, input: int, purpose: Purpose) -> bool:
         """Whether any signal of capture ``input`` (or of a jar) denies ``purpose``."""
-        return any((o.input == input or o.input >= self.captures)
-                   and o.purposes.get(purpose) == "denied" for o in self.observations)
+        return any(
+            (o.input == input or o.input >= self.captures) and o.purposes.get(purpose) == "denied"
+            for o in self.observations
+        )
 
     def summary(self) -> ConsentSummary:
         """Return the consent section of a report: the signals and the state changes."""
         changes: list[ConsentChange] = []
         for position in range(self.captures):
             timed = sorted(
-                (o for o in self.observations if o.input == position and o.time is not None
-                 and o.order is not None), key=lambda o: (o.time, o.order))
+                (
+                    o
+                    for o in self.observations
+                    if o.input == position and o.time is not None and o.order is not None
+                ),
+                key=lambda o: (o.time, o.order),
+            )
             previous: tuple[tuple[str, str], ...] | None = None
             for observation in timed:
                 assert observation.time is not None
                 assert observation.order is not None
-                purposes = tuple((p, self.state(position, observation.time, p))
-                                 for p in PURPOSES)
+                purposes = tuple((p, self.state(position, observation.time, p)) for p in PURPOSES)
                 if purposes != previous:
-                    changes.append(ConsentChange(input=position, time=observation.time,
-                                                 entry=observation.order[1],
-                                                 purposes=purposes))
+                    changes.append(
+                        ConsentChange(
+                            input=position,
+                            time=observation.time,
+                            entry=observation.order[1],
+                            purposes=purposes,
+                        )
+                    )
                     previous = purposes
         return ConsentSummary(signals=self.signals, timeline=tuple(changes))
 
 
 # The parameters read_parameters looks at; most queries hold none, and skip parsing.
-_CONSENT_PARAMETER = re.compile(r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=",
-                                re.IGNORECASE)
+_CONSENT_PARAMETER = re.compile(
+    r"(?:^|[&;])(?:gdpr|gdpr_consent|gcs|gcd|us_privacy|gpp)=", re.IGNORECASE
+)
 _NAME = attrgetter("name")
 _NAME_VALUE = attrgetter("name", "value")
 
 _CookieReadings = dict[tuple[tuple[str, str], ...], list[Reading]]
 
 
-def _read_cookies_once(cookies: tuple[tuple[str, str], ...],
-                       seen: _CookieReadings) -> list[Reading]:
+def _read_cookies_once(
+    cookies: tuple[tuple[str, str], ...], seen: _CookieReadings
+) -> list[Reading]:
     # The same consent cookies go with most requests of a capture: read them once.
     readings = seen.get(cookies)
     if readings is None:
@@ -199,8 +215,13 @@ def _may_name_consent(url: str) -> bool:
         # Case-insensitive regular expressions are slow; lower-casing is exact for ASCII.
         # ("gdpr" stands for both "gdpr=" and "gdpr_consent=".)
         lowered = url.lower()
-        return ("gdpr" in lowered or "gcs=" in lowered or "gcd=" in lowered
-                or "gpp=" in lowered or "us_privacy=" in lowered)
+        return (
+            "gdpr" in lowered
+            or "gcs=" in lowered
+            or "gcd=" in lowered
+            or "gpp=" in lowered
+            or "us_privacy=" in lowered
+        )
     return True
 
 
@@ -227,17 +248,25 @@ def _entry_readings(entry: Entry, seen: _CookieReadings) -> list[Reading]:
     return readings
 
 
-def _signal(reading: Reading, position: int, time: datetime | None,
-            entry: int | None) -> ConsentSignal:
+def _signal(
+    reading: Reading, position: int, time: datetime | None, entry: int | None
+) -> ConsentSignal:
     detail = reading.detail
     if reading.decided is not None:
         detail = (*detail, ("decided", reading.decided.isoformat()))
-    return ConsentSignal(kind=reading.kind, time=time, input=position, entry=entry,
-                         detail=detail, purposes=reading.purposes)
+    return ConsentSignal(
+        kind=reading.kind,
+        time=time,
+        input=position,
+        entry=entry,
+        detail=detail,
+        purposes=reading.purposes,
+    )
 
 
-def _capture_signals(position: int, capture: Capture) -> tuple[
-        list[ConsentSignal], list[_Observation]]:
+def _capture_signals(
+    position: int, capture: Capture
+) -> tuple[list[ConsentSignal], list[_Observation]]:
     signals: list[ConsentSignal] = []
     observations: list[_Observation] = []
     ordered = sorted(capture.entries, key=lambda e: (e.started, e.index))
@@ -257,9 +286,15 @@ def _capture_signals(position: int, capture: Capture) -> tuple[
             decided = reading.decided
             if decided is not None and start is not None and start <= decided < effective:
                 effective = decided
-            observations.append(_Observation(
-                input=position, time=effective, order=(entry.started, entry.index),
-                purposes=dict(reading.purposes), primary=reading.primary))
+            observations.append(
+                _Observation(
+                    input=position,
+                    time=effective,
+                    order=(entry.started, entry.index),
+                    purposes=dict(reading.purposes),
+                    primary=reading.primary,
+                )
+            )
     return signals, observations
 
 
@@ -284,8 +319,15 @@ def consent_timeline(attribution: Attribution) -> ConsentTimeline:
         position = offset + number
         for reading in read_cookies([(c.name, c.value) for c in jar.cookies]):
             signals.append(_signal(reading, position, None, None))
-            observations.append(_Observation(input=position, time=None, order=None,
-                                             purposes=dict(reading.purposes),
-                                             primary=reading.primary))
-    return ConsentTimeline(signals=tuple(signals), observations=tuple(observations),
-                           captures=offset)
+            observations.append(
+                _Observation(
+                    input=position,
+                    time=None,
+                    order=None,
+                    purposes=dict(reading.purposes),
+                    primary=reading.primary,
+                )
+            )
+    return ConsentTimeline(
+        signals=tuple(signals), observations=tuple(observations), captures=offset
+    )

@@ -52,8 +52,9 @@ _MAX_SHOWN: Final = 200
 """Longest schema message quoted in an error (a wrong value can be megabytes long)."""
 
 
-def policy_from_mapping(cls: type[Policy], document: Mapping[str, object], *,
-                        source: str = "<policy>") -> Policy:
+def policy_from_mapping(
+    cls: type[Policy], document: Mapping[str, object], *, source: str = "<policy>"
+) -> Policy:
     """Build a ``cls`` from a parsed document (see :meth:`Policy.from_mapping`).
 
     Raises:
@@ -68,9 +69,10 @@ def policy_from_mapping(cls: type[Policy], document: Mapping[str, object], *,
         pointer = "".join(f"/{escape_pointer(p)}" for p in error.absolute_path)
         message = error.message
         if len(message) > _MAX_SHOWN:
-            message = message[:_MAX_SHOWN - 3] + "..."
-        raise PolicyError(f"expected a valid policy, found: {message}",
-                          path=source, pointer=pointer or "/")
+            message = message[: _MAX_SHOWN - 3] + "..."
+        raise PolicyError(
+            f"expected a valid policy, found: {message}", path=source, pointer=pointer or "/"
+        )
     valid: Mapping[str, Any] = document  # the schema fixes the shapes read below
     tags = valid.get("tags", {})
     purposes = valid.get("consent", {}).get("purposes")
@@ -82,11 +84,11 @@ def policy_from_mapping(cls: type[Policy], document: Mapping[str, object], *,
         allowed_countries=_maybe(valid.get("transfers", {}).get("allowed_countries")),
         max_cookie_days=valid.get("cookies", {}).get("max_lifetime_days"),
         max_tag_bytes=valid.get("weight", {}).get("max_bytes_per_tag"),
-        consent_purposes=None if purposes is None else tuple(
-            p for p in known if p in purposes),
-        ignore=tuple(Waiver(rule=w["rule"], reason=w["reason"],
-                            tags=tuple(w.get("tags", ()))) for w in valid.get(
-                                "ignore", ())),
+        consent_purposes=None if purposes is None else tuple(p for p in known if p in purposes),
+        ignore=tuple(
+            Waiver(rule=w["rule"], reason=w["reason"], tags=tuple(w.get("tags", ())))
+            for w in valid.get("ignore", ())
+        ),
         source=source,
     )
 
@@ -102,8 +104,9 @@ def _refuse_non_finite(document: Mapping[str, Any], source: str) -> None:
     while pending:
         pointer, value = pending.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            raise PolicyError(f"expected a finite number, found {value}", path=source,
-                              pointer=pointer)
+            raise PolicyError(
+                f"expected a finite number, found {value}", path=source, pointer=pointer
+            )
         if isinstance(value, Mapping):
             pending.extend((f"{pointer}/{escape_pointer(str(k))}", v) for k, v in value.items())
         elif isinstance(value, list):
@@ -119,8 +122,10 @@ def _validator() -> Any:
     try:
         schema = json.loads(data_file(_SCHEMA_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise PolicyError(f"expected the policy schema {_SCHEMA_NAME!r}, found none "
-                          "(the installation is incomplete)") from e
+        raise PolicyError(
+            f"expected the policy schema {_SCHEMA_NAME!r}, found none "
+            "(the installation is incomplete)"
+        ) from e
     # Imported on use: jsonschema (with its format checkers) costs seconds to import, and
     # most runs have no policy.
     from jsonschema import Draft202012Validator  # noqa: PLC0415
@@ -142,8 +147,9 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
 
     """
     source = os.fspath(path)
-    data = read_regular_file(path, label=source, error=PolicyError,
-                             expected="a readable policy file")
+    data = read_regular_file(
+        path, label=source, error=PolicyError, expected="a readable policy file"
+    )
     try:
         text = data.decode("utf-8-sig")
         if source.endswith(".json") or text.lstrip().startswith("{"):
@@ -151,16 +157,17 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
         else:
             document = tomllib.loads(text)
     except RecursionError as e:
-        raise PolicyError("expected a policy, found one nested too deeply to read",
-                          path=source) from e
+        raise PolicyError(
+            "expected a policy, found one nested too deeply to read", path=source
+        ) from e
     except UnicodeDecodeError as e:
-        raise PolicyError("expected UTF-8 text, found undecodable bytes",
-                          path=source) from e
+        raise PolicyError("expected UTF-8 text, found undecodable bytes", path=source) from e
     except tomllib.TOMLDecodeError as e:
         raise PolicyError(f"expected TOML, found a syntax error: {e}", path=source) from e
     except ValueError as e:
         raise PolicyError(f"expected JSON, found a syntax error: {e}", path=source) from e
     if not isinstance(document, dict):
-        raise PolicyError(f"expected a JSON object, found {type(document).__name__}",
-                          path=source, pointer="")
+        raise PolicyError(
+            f"expected a JSON object, found {type(document).__name__}", path=source, pointer=""
+        )
     return Policy.from_mapping(document, source=source)

@@ -84,8 +84,9 @@ class Evaluation:
     consent: ConsentSummary
 
 
-def evaluate(attribution: Attribution, *, identifiers: Sequence[str] = (),
-             policy: Policy | None = None) -> Evaluation:
+def evaluate(
+    attribution: Attribution, *, identifiers: Sequence[str] = (), policy: Policy | None = None
+) -> Evaluation:
     """Run every rule over ``attribution``.
 
     Args:
@@ -99,16 +100,23 @@ def evaluate(attribution: Attribution, *, identifiers: Sequence[str] = (),
 
     """
     timeline = consent_timeline(attribution)
-    context = RuleContext(attribution=attribution, consent=timeline, options=RuleOptions(
-        identifiers=tuple(identifiers), policy=policy))
+    context = RuleContext(
+        attribution=attribution,
+        consent=timeline,
+        options=RuleOptions(identifiers=tuple(identifiers), policy=policy),
+    )
     by_tag: dict[str | None, list[Flag]] = defaultdict(list)
     for _, rule in RULES:
         for finding in rule(context):
             by_tag[finding.tag].append(finding.flag)
     by_tag.update(detail_flags(by_tag, attribution))
-    tag_flags = {tag: sort_flags(waive(flags, policy, tag))
-                 for tag, flags in by_tag.items() if tag is not None}
-    return Evaluation(tag_flags=tag_flags,
-                      site_flags=sort_flags(waive(by_tag.get(None, []), policy, None)),
-                      consent=evolve(timeline.summary(),
-                                     needing_consent=context.options.consent_purposes))
+    tag_flags = {
+        tag: sort_flags(waive(flags, policy, tag))
+        for tag, flags in by_tag.items()
+        if tag is not None
+    }
+    return Evaluation(
+        tag_flags=tag_flags,
+        site_flags=sort_flags(waive(by_tag.get(None, []), policy, None)),
+        consent=evolve(timeline.summary(), needing_consent=context.options.consent_purposes),
+    )

@@ -94,8 +94,7 @@ class RuleContext:
     attribution: Attribution
     consent: ConsentTimeline
     options: RuleOptions = RuleOptions()
-    _carried: dict[int, tuple[tuple[str, str], ...]] = field(
-        factory=dict, init=False, repr=False)
+    _carried: dict[int, tuple[tuple[str, str], ...]] = field(factory=dict, init=False, repr=False)
     """What each entry sends, computed once per entry (by identity: the context holds
     the attribution, so the entries live as long as it does)."""
     _reader: ParamReader = field(factory=ParamReader, init=False, repr=False)
@@ -141,8 +140,9 @@ class RuleContext:
         return {
             tag_id: TagView(
                 signature=signatures[tag_id],
-                entries=tuple(sorted(entries[tag_id],
-                                     key=lambda a: (a.ref.input, a.entry.started, a.ref))),
+                entries=tuple(
+                    sorted(entries[tag_id], key=lambda a: (a.ref.input, a.entry.started, a.ref))
+                ),
                 cookies=tuple(cookies[tag_id]),
             )
             for tag_id in sorted(signatures)
@@ -162,14 +162,20 @@ VendorCheck = Callable[[TagView, RuleContext], Iterable[Flag]]
 
 def entry_evidence(entries: Sequence[AttributedEntry]) -> tuple[Evidence, ...]:
     """Return entry evidence for the first :data:`MAX_EVIDENCE` of ``entries``."""
-    return tuple(Evidence(kind="entry", input=a.ref.input, index=a.ref.index)
-                 for a in entries[:MAX_EVIDENCE])
+    return tuple(
+        Evidence(kind="entry", input=a.ref.input, index=a.ref.index) for a in entries[:MAX_EVIDENCE]
+    )
 
 
 def cookie_evidence(cookie: AttributedCookie, value: str | None = None) -> Evidence:
     """Return evidence pointing at a cookie observation (its value is never shown)."""
-    return Evidence(kind="cookie", input=cookie.input, index=cookie.cookie.entry,
-                    name=cookie.cookie.name, value=value)
+    return Evidence(
+        kind="cookie",
+        input=cookie.input,
+        index=cookie.cookie.entry,
+        name=cookie.cookie.name,
+        value=value,
+    )
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -98,8 +98,7 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
             if not context.consent.has_signal(position):
                 silent.setdefault(position, []).append(attributed)
                 continue
-            strictest = context.consent.strictest(position, attributed.entry.started,
-                                                  tuple(needed))
+            strictest = context.consent.strictest(position, attributed.entry.started, tuple(needed))
             if strictest is not None and strictest[1] != "granted":
                 early.append(attributed)
                 states.setdefault(strictest, needed[strictest[0]])
@@ -113,8 +112,7 @@ def before_consent(context: RuleContext) -> Iterator[Finding]:
                 flag = _downgraded(flag, sorted(unproven), context)
             yield Finding(tag=tag_id, flag=flag)
         for position, entries in sorted(silent.items()):
-            yield Finding(tag=tag_id, flag=_silent_flag(view, position, entries, needed,
-                                                        context))
+            yield Finding(tag=tag_id, flag=_silent_flag(view, position, entries, needed, context))
 
 
 def _joined(parts: Sequence[MessageArg], message_id: str) -> MessageArg:
@@ -127,41 +125,63 @@ def _joined(parts: Sequence[MessageArg], message_id: str) -> MessageArg:
 
 def _inherited(chains: Sequence[_Chain], context: RuleContext) -> MessageArg:
     """Say which loaders' purposes a flag is judged with, as the report's ``loaded_by``."""
+
     def name(tag_id: str) -> str:
         return context.tags[tag_id].signature.name
 
     parts: list[MessageArg] = []
     for chain in sorted(set(chains), key=len):
         *through, source = chain
-        parts.append(phrase("inherited.through", source=name(source), tags=", ".join(
-            name(t) for t in reversed(through))) if through
-            else phrase("inherited.part", source=name(source)))
+        parts.append(
+            phrase(
+                "inherited.through",
+                source=name(source),
+                tags=", ".join(name(t) for t in reversed(through)),
+            )
+            if through
+            else phrase("inherited.part", source=name(source))
+        )
     return phrase("inherited", parts=_joined(parts, "inherited.and")) if parts else ""
 
 
-def _before_flag(view: TagView, early: list[AttributedEntry],
-                 states: Mapping[tuple[Purpose, PurposeState], _Chain],
-                 context: RuleContext) -> Flag:
+def _before_flag(
+    view: TagView,
+    early: list[AttributedEntry],
+    states: Mapping[tuple[Purpose, PurposeState], _Chain],
+    context: RuleContext,
+) -> Flag:
     name = view.signature.name
     set_cookies = [(a, c) for a in early for c in a.entry.response_cookies]
     purposes = sorted({purpose for purpose, _ in states})
     refused = any(state == "denied" for _, state in states)
     given = any(state == "unknown" for _, state in states)
     what = _joined([phrase(p) for p in purposes], "and")
-    when = phrase("before-consent.either" if refused and given
-                  else "before-consent.refused" if refused else "before-consent.before",
-                  purposes=what)
+    when = phrase(
+        "before-consent.either"
+        if refused and given
+        else "before-consent.refused"
+        if refused
+        else "before-consent.before",
+        purposes=what,
+    )
     because = _inherited([chain for chain in states.values() if chain], context)
     evidence = list(entry_evidence(early))
     evidence.extend(
         Evidence(kind="cookie", input=a.ref.input, index=a.ref.index, name=c.name)
-        for a, c in set_cookies[:MAX_EVIDENCE])
-    return make_flag(rule="before-consent", severity="high",
-                     message_id="before-consent.cookies" if set_cookies else None,
-                     evidence=tuple(evidence), tag=name,
-                     requests=Count(len(early), "request"),
-                     cookies=Count(len(set_cookies), "cookie"), when=when,
-                     time=_time(early[0].entry.started), because=because)
+        for a, c in set_cookies[:MAX_EVIDENCE]
+    )
+    return make_flag(
+        rule="before-consent",
+        severity="high",
+        message_id="before-consent.cookies" if set_cookies else None,
+        evidence=tuple(evidence),
+        tag=name,
+        requests=Count(len(early), "request"),
+        cookies=Count(len(set_cookies), "cookie"),
+        when=when,
+        time=_time(early[0].entry.started),
+        because=because,
+    )
 
 
 def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> Flag:
@@ -171,14 +191,30 @@ def _downgraded(flag: Flag, positions: Sequence[int], context: RuleContext) -> F
     stripped = any(captures[p].cookies_stripped for p in positions)
     how = phrase("unproven.stripped" if stripped else "unproven.sanitized")
     message = Message(flag.message_id or "", flag.message_args)
-    unproven = make_flag(rule=flag.rule, severity="medium", message_id="unproven",
-                         message=message, how=how, sources=sources)
-    return evolve(flag, severity="medium", message=unproven.message,
-                  message_id=unproven.message_id, message_args=unproven.message_args)
+    unproven = make_flag(
+        rule=flag.rule,
+        severity="medium",
+        message_id="unproven",
+        message=message,
+        how=how,
+        sources=sources,
+    )
+    return evolve(
+        flag,
+        severity="medium",
+        message=unproven.message,
+        message_id=unproven.message_id,
+        message_args=unproven.message_args,
+    )
 
 
-def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
-                 needed: Mapping[Purpose, _Chain], context: RuleContext) -> Flag:
+def _silent_flag(
+    view: TagView,
+    position: int,
+    entries: list[AttributedEntry],
+    needed: Mapping[Purpose, _Chain],
+    context: RuleContext,
+) -> Flag:
     capture = context.attribution.captures[position]
     purpose = view.signature.consent
     hidden: MessageArg = ""
@@ -186,10 +222,14 @@ def _silent_flag(view: TagView, position: int, entries: list[AttributedEntry],
         hidden = phrase("no-consent-signal.stripped")
     elif not capture.has_cookie_evidence:
         hidden = phrase("no-consent-signal.sanitized")
-    return make_flag(rule="no-consent-signal",
-                     severity="medium" if capture.has_cookie_evidence else "low",
-                     evidence=entry_evidence(entries), tag=view.signature.name,
-                     purpose=phrase(purpose), requests=Count(len(entries), "request"),
-                     capture=capture.source,
-                     because=_inherited([chain for chain in needed.values() if chain],
-                                        context), hidden=hidden)
+    return make_flag(
+        rule="no-consent-signal",
+        severity="medium" if capture.has_cookie_evidence else "low",
+        evidence=entry_evidence(entries),
+        tag=view.signature.name,
+        purpose=phrase(purpose),
+        requests=Count(len(entries), "request"),
+        capture=capture.source,
+        because=_inherited([chain for chain in needed.values() if chain], context),
+        hidden=hidden,
+    )

@@ -53,15 +53,29 @@ def _unjudged(context: RuleContext, rule: str) -> Iterator[Finding]:
     sanitized = [c.source for c in blind if not c.cookies_stripped]
     reasons: list[Message] = []
     if sanitized:
-        reasons.append(phrase("unjudged.sanitized" if len(sanitized) == 1
-                              else "unjudged.sanitized.many", captures=", ".join(sanitized)))
+        reasons.append(
+            phrase(
+                "unjudged.sanitized" if len(sanitized) == 1 else "unjudged.sanitized.many",
+                captures=", ".join(sanitized),
+            )
+        )
     if stripped:
         reasons.append(phrase("unjudged.stripped", captures=", ".join(stripped)))
-    reason = (phrase("unjudged.both", sanitized=reasons[0], stripped=reasons[1])
-              if len(reasons) > 1 else reasons[0])
-    yield Finding(tag=None, flag=make_flag(
-        rule=rule, severity="info", message_id="unjudged", what=phrase(f"unjudged.{rule}"),
-        reasons=reason))
+    reason = (
+        phrase("unjudged.both", sanitized=reasons[0], stripped=reasons[1])
+        if len(reasons) > 1
+        else reasons[0]
+    )
+    yield Finding(
+        tag=None,
+        flag=make_flag(
+            rule=rule,
+            severity="info",
+            message_id="unjudged",
+            what=phrase(f"unjudged.{rule}"),
+            reasons=reason,
+        ),
+    )
 
 
 def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
@@ -72,8 +86,11 @@ def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
     """
     yield from _unjudged(context, "cookie-lifetime")
     limit = context.options.max_cookie_days
-    basis = (phrase("cookie-lifetime.cnil") if limit == _CNIL_DAYS
-             else phrase("cookie-lifetime.policy", days=f"{limit:g}"))
+    basis = (
+        phrase("cookie-lifetime.cnil")
+        if limit == _CNIL_DAYS
+        else phrase("cookie-lifetime.policy", days=f"{limit:g}")
+    )
     for tag_id, view in context.tags.items():
         by_name: dict[str, list[AttributedCookie]] = defaultdict(list)
         for cookie in view.cookies:
@@ -96,10 +113,19 @@ def cookie_lifetime(context: RuleContext) -> Iterator[Finding]:
                 how = phrase("cookie-lifetime.documented")
                 evidence = (cookie_evidence(observed[0], f"{days:g} days"),)
             if days > limit:
-                yield Finding(tag=tag_id, flag=make_flag(
-                    rule="cookie-lifetime", severity="medium", evidence=evidence,
-                    cookie=name, tag=view.signature.name, days=f"{days:g}", how=how,
-                    basis=basis))
+                yield Finding(
+                    tag=tag_id,
+                    flag=make_flag(
+                        rule="cookie-lifetime",
+                        severity="medium",
+                        evidence=evidence,
+                        cookie=name,
+                        tag=view.signature.name,
+                        days=f"{days:g}",
+                        how=how,
+                        basis=basis,
+                    ),
+                )
 
 
 def _source(context: RuleContext, cookie: AttributedCookie) -> Message | str:
@@ -116,18 +142,29 @@ def third_party_cookie(context: RuleContext) -> Iterator[Finding]:
         third = [c for c in view.cookies if c.third_party]
         if not third:
             continue
-        named = {message_text(p.id, p.args): p for p in (
-            phrase("third-party-cookie.domain", cookie=c.cookie.name, domain=c.domain)
-            if c.domain else phrase("third-party-cookie.sent", cookie=c.cookie.name)
-            for c in third)}
+        named = {
+            message_text(p.id, p.args): p
+            for p in (
+                phrase("third-party-cookie.domain", cookie=c.cookie.name, domain=c.domain)
+                if c.domain
+                else phrase("third-party-cookie.sent", cookie=c.cookie.name)
+                for c in third
+            )
+        }
         names = tuple(named[text] for text in sorted(named))
         needing = context.options.consent_purposes
         severity: Severity = "medium" if view.signature.consent in needing else "low"
-        yield Finding(tag=tag_id, flag=make_flag(
-            rule="third-party-cookie", severity=severity,
-            evidence=tuple(cookie_evidence(c) for c in _first_per_name(third)),
-            tag=view.signature.name, cookies=Count(len(names), "third-party cookie"),
-            names=names))
+        yield Finding(
+            tag=tag_id,
+            flag=make_flag(
+                rule="third-party-cookie",
+                severity=severity,
+                evidence=tuple(cookie_evidence(c) for c in _first_per_name(third)),
+                tag=view.signature.name,
+                cookies=Count(len(names), "third-party cookie"),
+                names=names,
+            ),
+        )
 
 
 def _first_per_name(cookies: Sequence[AttributedCookie]) -> list[AttributedCookie]:
@@ -148,8 +185,11 @@ def _pieces(value: str) -> set[str]:
     for token in tokens if "." in value else ():
         if "." in token:
             parts = token.split(".")
-            found.update(tail for tail in (".".join(parts[i:]) for i in _tail_starts(parts))
-                         if len(tail) >= _MIN_IDENTIFIER)
+            found.update(
+                tail
+                for tail in (".".join(parts[i:]) for i in _tail_starts(parts))
+                if len(tail) >= _MIN_IDENTIFIER
+            )
     return found
 
 
@@ -159,8 +199,7 @@ def _tails(token: str, pieces: set[str]) -> set[str]:
     if len(token) - token.index(".") - 1 < _MIN_IDENTIFIER:
         return set()
     parts = token.split(".")
-    return {tail for tail in (".".join(parts[i:]) for i in _tail_starts(parts))
-            if tail in pieces}
+    return {tail for tail in (".".join(parts[i:]) for i in _tail_starts(parts)) if tail in pieces}
 
 
 def _tail_starts(parts: list[str]) -> range:
@@ -223,7 +262,8 @@ class _Propagation:
         receivers = self._receivers.get(candidate)
         if receivers is None:
             receivers = self._receivers[candidate] = sorted(
-                {_receiver(a) for a in self.index[candidate]})
+                {_receiver(a) for a in self.index[candidate]}
+            )
         return receivers
 
 
@@ -239,12 +279,22 @@ def _propagated(tag_id: str, view: TagView, propagation: _Propagation) -> Iterat
                 continue
             reported.add(cookie.cookie.name)
             masked = candidate[:4] + "***"
-            yield Finding(tag=tag_id, flag=make_flag(
-                rule="cross-site-tracking", severity="medium",
-                evidence=(cookie_evidence(cookie, masked),
-                          *entry_evidence(propagation.index[candidate])),
-                cookie=cookie.cookie.name, tag=view.signature.name, value=masked,
-                vendors=Count(len(receivers), "vendor"), names=", ".join(receivers)))
+            yield Finding(
+                tag=tag_id,
+                flag=make_flag(
+                    rule="cross-site-tracking",
+                    severity="medium",
+                    evidence=(
+                        cookie_evidence(cookie, masked),
+                        *entry_evidence(propagation.index[candidate]),
+                    ),
+                    cookie=cookie.cookie.name,
+                    tag=view.signature.name,
+                    value=masked,
+                    vendors=Count(len(receivers), "vendor"),
+                    names=", ".join(receivers),
+                ),
+            )
             break
 
 
@@ -264,11 +314,17 @@ def cross_site_tracking(context: RuleContext) -> Iterator[Finding]:
         own = [c for c in view.cookies if c.third_party and c.cookie.source != "request"]
         if own:
             domains = sorted({c.domain or "?" for c in own})
-            yield Finding(tag=tag_id, flag=make_flag(
-                rule="cross-site-tracking", severity="medium",
-                message_id="cross-site-tracking.own-domain",
-                evidence=tuple(cookie_evidence(c) for c in _first_per_name(own)),
-                tag=view.signature.name, domains=", ".join(domains)))
+            yield Finding(
+                tag=tag_id,
+                flag=make_flag(
+                    rule="cross-site-tracking",
+                    severity="medium",
+                    message_id="cross-site-tracking.own-domain",
+                    evidence=tuple(cookie_evidence(c) for c in _first_per_name(own)),
+                    tag=view.signature.name,
+                    domains=", ".join(domains),
+                ),
+            )
 
 
 def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
@@ -277,16 +333,24 @@ def insecure_cookie(context: RuleContext) -> Iterator[Finding]:
     for tag_id, view in context.tags.items():
         if view.signature.consent not in context.options.consent_purposes:
             continue
-        bad = [c for c in view.cookies if c.cookie.source != "request"
-               and c.cookie.secure is False]
+        bad = [c for c in view.cookies if c.cookie.source != "request" and c.cookie.secure is False]
         if not bad:
             continue
         lax = sorted({c.cookie.name for c in bad if c.cookie.same_site == "none"})
         names = sorted({c.cookie.name for c in bad})
-        yield Finding(tag=tag_id, flag=make_flag(
-            rule="insecure-cookie", severity="low",
-            message_id="insecure-cookie.lax" if lax else "insecure-cookie",
-            evidence=tuple(Evidence(kind="cookie", input=c.input, index=c.cookie.entry,
-                                    name=c.cookie.name) for c in _first_per_name(bad)),
-            tag=view.signature.name, cookies=Count(len(names), "tracking cookie"),
-            names=", ".join(names), lax=", ".join(lax)))
+        yield Finding(
+            tag=tag_id,
+            flag=make_flag(
+                rule="insecure-cookie",
+                severity="low",
+                message_id="insecure-cookie.lax" if lax else "insecure-cookie",
+                evidence=tuple(
+                    Evidence(kind="cookie", input=c.input, index=c.cookie.entry, name=c.cookie.name)
+                    for c in _first_per_name(bad)
+                ),
+                tag=view.signature.name,
+                cookies=Count(len(names), "tracking cookie"),
+                names=", ".join(names),
+                lax=", ".join(lax),
+            ),
+        )

@@ -48,8 +48,7 @@ def short_url(url: Url, *, personal: bool = False) -> str:
     port = f":{url.port}" if url.port is not None else ""
     path = url.path
     if personal:
-        path = "/".join(mask_value(unquote(s)) if "@" in unquote(s) else s
-                        for s in path.split("/"))
+        path = "/".join(mask_value(unquote(s)) if "@" in unquote(s) else s for s in path.split("/"))
     else:
         path = "/".join(_masked_segment(s) for s in path.split("/"))
     text = f"{url.scheme}://{url.host}{port}{_cut(path, MAX_PATH)}"
@@ -85,19 +84,34 @@ def _masked_query(query: str, *, personal: bool) -> str:
 
 
 def _cookie_in(entry: Entry, name: str) -> Cookie | None:
-    return next((c for c in (*entry.response_cookies, *entry.request_cookies)
-                 if c.name == name), None)
+    return next(
+        (c for c in (*entry.response_cookies, *entry.request_cookies) if c.name == name), None
+    )
 
 
 def _page_names(attribution: Attribution) -> list[dict[str, str]]:
     # A title is often the page's URL, whose query may carry personal data too.
-    return [{page.id: (short_url(parse_url(page.title)) if page.title.startswith(
-        ("http://", "https://")) else page.title) or page.id for page in capture.pages}
-        for capture in attribution.captures]
+    return [
+        {
+            page.id: (
+                short_url(parse_url(page.title))
+                if page.title.startswith(("http://", "https://"))
+                else page.title
+            )
+            or page.id
+            for page in capture.pages
+        }
+        for capture in attribution.captures
+    ]
 
 
-def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, str]],
-            personal: frozenset[tuple[int, int]], urls: dict[tuple[int, int], str]) -> Evidence:
+def _detail(
+    evidence: Evidence,
+    attribution: Attribution,
+    pages: list[dict[str, str]],
+    personal: frozenset[tuple[int, int]],
+    urls: dict[tuple[int, int], str],
+) -> Evidence:
     position, index = evidence.input, evidence.index
     captures = attribution.captures
     if position is None or evidence.kind == "value":
@@ -107,8 +121,9 @@ def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, 
         jar_at = position - len(captures)
         if evidence.kind != "cookie" or jar_at >= len(attribution.jars):
             return evidence
-        cookie = next((c for c in attribution.jars[jar_at].cookies
-                       if c.name == evidence.name), None)
+        cookie = next(
+            (c for c in attribution.jars[jar_at].cookies if c.name == evidence.name), None
+        )
         if cookie is None:
             return evidence
         return evolve(evidence, domain=cookie.domain, time=cookie.seen)
@@ -119,18 +134,24 @@ def _detail(evidence: Evidence, attribution: Attribution, pages: list[dict[str, 
     page = pages[position].get(entry.pageref) if entry.pageref is not None else None
     url = urls.get((position, index))
     if url is None:
-        url = urls[(position, index)] = short_url(
-            entry.url, personal=(position, index) in personal)
+        url = urls[(position, index)] = short_url(entry.url, personal=(position, index) in personal)
     if evidence.kind == "cookie" and evidence.name is not None:
         cookie = _cookie_in(entry, evidence.name)
         domain = cookie.domain if cookie is not None and cookie.domain else entry.url.host
-        return evolve(evidence, method=entry.method, time=entry.started, page=page, url=url,
-                      domain=domain.lstrip(".") or None)
+        return evolve(
+            evidence,
+            method=entry.method,
+            time=entry.started,
+            page=page,
+            url=url,
+            domain=domain.lstrip(".") or None,
+        )
     return evolve(evidence, method=entry.method, time=entry.started, page=page, url=url)
 
 
-def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
-                 attribution: Attribution) -> dict[str | None, list[Flag]]:
+def detail_flags(
+    flags: Mapping[str | None, Iterable[Flag]], attribution: Attribution
+) -> dict[str | None, list[Flag]]:
     """Return ``flags`` with their tag id set and their evidence detailed.
 
     Every entry and cookie evidence gains the request's method, shortened URL, start time
@@ -139,9 +160,13 @@ def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
     """
     flags = {tag: list(group) for tag, group in flags.items()}
     personal = frozenset(
-        (e.input, e.index) for group in flags.values() for flag in group
+        (e.input, e.index)
+        for group in flags.values()
+        for flag in group
         if flag.rule == "pii-to-third-party"
-        for e in flag.evidence if e.input is not None and e.index is not None)
+        for e in flag.evidence
+        if e.input is not None and e.index is not None
+    )
     pages = _page_names(attribution)
     urls: dict[tuple[int, int], str] = {}  # an entry is often evidence of several flags
     # The same evidence (an entry, a cookie) often backs several flags: detailed once.
@@ -154,7 +179,6 @@ def detail_flags(flags: Mapping[str | None, Iterable[Flag]],
         return known
 
     return {
-        tag: [evolve(flag, tag=tag, evidence=tuple(map(detail, flag.evidence)))
-              for flag in group]
+        tag: [evolve(flag, tag=tag, evidence=tuple(map(detail, flag.evidence))) for flag in group]
         for tag, group in flags.items()
     }

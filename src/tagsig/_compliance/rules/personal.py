@@ -30,17 +30,22 @@ __all__ = [
 
 EMAIL: Final = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*"
-    r"\.([A-Za-z]{2,24})(?![A-Za-z0-9])")
+    r"\.([A-Za-z]{2,24})(?![A-Za-z0-9])"
+)
 AT_SIGN: Final = re.compile(r"@|%40|\\u0040", re.IGNORECASE)
-_NOT_TLDS: Final = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "js",
-                              "css", "ico", "woff", "woff2", "map"})
-_PHONE_NAME: Final = re.compile(r"(^|[._\[\]-])(phone|tel|telephone|mobile|ph)($|[._\[\]-])",
-                                re.IGNORECASE)
+_NOT_TLDS: Final = frozenset(
+    {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "js", "css", "ico", "woff", "woff2", "map"}
+)
+_PHONE_NAME: Final = re.compile(
+    r"(^|[._\[\]-])(phone|tel|telephone|mobile|ph)($|[._\[\]-])", re.IGNORECASE
+)
 _PHONE_VALUE: Final = re.compile(r"^\+?[\d\s().\-]{7,20}$")
 _E164: Final = re.compile(r"^\+[1-9][\d\s().\-]{6,18}\d$")
 _EMAIL_NAME: Final = re.compile(
     r"(^|[._\[\]-])(em|email|e_mail|hashed_email|email_hash|sha256_email_address|"
-    r"email_sha256|eh)($|[._\[\]-])", re.IGNORECASE)
+    r"email_sha256|eh)($|[._\[\]-])",
+    re.IGNORECASE,
+)
 _HEX: Final = re.compile(r"[0-9a-fA-F]{32,64}")
 _HASH_LENGTHS: Final = {32: "MD5", 40: "SHA-1", 64: "SHA-256"}
 _MIN_HASH: Final = 32
@@ -103,8 +108,13 @@ def hashes_of(value: str) -> dict[str, str]:
 
 def emails_in(texts: Iterable[str]) -> set[str]:
     """Return the e-mail addresses that appear in any of ``texts`` (known non-TLDs left out)."""
-    return {m.group(0) for text in texts if "@" in text for m in EMAIL.finditer(text)
-            if m.group(1).lower() not in _NOT_TLDS}
+    return {
+        m.group(0)
+        for text in texts
+        if "@" in text
+        for m in EMAIL.finditer(text)
+        if m.group(1).lower() not in _NOT_TLDS
+    }
 
 
 def _phone_like(name: str, stripped: str) -> bool:
@@ -118,9 +128,12 @@ def _phone_like(name: str, stripped: str) -> bool:
     return bool(_PHONE_VALUE.match(stripped) and _PHONE_NAME.search(name))
 
 
-def find_personal_data(pairs: Sequence[tuple[str, str]], *,
-                       known_hashes: Mapping[str, Message],
-                       identifiers: Sequence[str] = ()) -> list[PersonalData]:
+def find_personal_data(
+    pairs: Sequence[tuple[str, str]],
+    *,
+    known_hashes: Mapping[str, Message],
+    identifiers: Sequence[str] = (),
+) -> list[PersonalData]:
     """Find personal data in the ``(name, value)`` pairs a request sends.
 
     Args:
@@ -141,11 +154,13 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *,
         # A parameter holding JSON is searched whole and field by field: keep the field.
         previous = found.get((text, value))
         if previous is None or len(name) > len(previous.name):
-            found[(text, value)] = PersonalData(kind=text, phrase=kind, name=name,
-                                                value=value)
+            found[(text, value)] = PersonalData(kind=text, phrase=kind, name=name, value=value)
 
-    words = [(i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
-             for i in identifiers if i.strip()]
+    words = [
+        (i, re.compile(rf"(?<![A-Za-z0-9]){re.escape(i)}(?![A-Za-z0-9])", re.IGNORECASE))
+        for i in identifiers
+        if i.strip()
+    ]
     for name, value in pairs:
         if "@" in value:
             for address in sorted(emails_in([value])):
@@ -153,18 +168,26 @@ def find_personal_data(pairs: Sequence[tuple[str, str]], *,
         # Phone numbers have 7 characters at least, hashes 32: shorter values hold none.
         if len(value) >= _MIN_PHONE:
             stripped = value.strip()
-            if (len(stripped) <= _MAX_PHONE and _phone_like(name, stripped)
-                    and 7 <= sum(map(str.isdigit, stripped)) <= 15):
+            if (
+                len(stripped) <= _MAX_PHONE
+                and _phone_like(name, stripped)
+                and 7 <= sum(map(str.isdigit, stripped)) <= 15
+            ):
                 add(phrase("pii.phone"), name, mask_value(re.sub(r"[\s().\-]", "", stripped)))
             for match in _HEX.finditer(value) if len(value) >= _MIN_HASH else ():
                 digest = match.group(0).lower()
                 if digest in known_hashes:
-                    add(phrase("pii.hashed", hash=known_hashes[digest]), name,
-                        mask_value(digest))
-                elif len(digest) in _HASH_LENGTHS and _EMAIL_NAME.search(name) and (
-                        len(digest) == len(stripped) or digest == stripped[-len(digest):]):
-                    add(phrase("pii.hash-of-email", algorithm=_HASH_LENGTHS[len(digest)]),
-                        name, mask_value(digest))
+                    add(phrase("pii.hashed", hash=known_hashes[digest]), name, mask_value(digest))
+                elif (
+                    len(digest) in _HASH_LENGTHS
+                    and _EMAIL_NAME.search(name)
+                    and (len(digest) == len(stripped) or digest == stripped[-len(digest) :])
+                ):
+                    add(
+                        phrase("pii.hash-of-email", algorithm=_HASH_LENGTHS[len(digest)]),
+                        name,
+                        mask_value(digest),
+                    )
         for identifier, pattern in words:
             if pattern.search(value) and "@" not in identifier:
                 add(phrase("pii.identifier"), name, mask_value(identifier))

@@ -110,8 +110,10 @@ def _body_pairs(entry: Entry, out: _Pairs) -> None:
 
 def _referer_pairs(referer: str) -> tuple[tuple[str, str], ...]:
     _, _, query = referer.partition("?")
-    return (("Referer", referer), *(("Referer." + k, v)
-                                    for k, v in parse_query(query.partition("#")[0])))
+    return (
+        ("Referer", referer),
+        *(("Referer." + k, v) for k, v in parse_query(query.partition("#")[0])),
+    )
 
 
 class ParamReader:

@@ -11,16 +11,60 @@ from tagsig._compliance.rules.base import Finding, RuleContext, entry_evidence
 
 __all__ = ["ADEQUATE", "EEA", "transfer_outside_eea"]
 
-EEA: Final = frozenset({
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    "IS", "LI", "NO",
-})
+EEA: Final = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    }
+)
 """The European Economic Area: the 27 EU member states, Iceland, Liechtenstein, Norway."""
 
-ADEQUATE: Final = frozenset({
-    "AD", "AR", "CA", "CH", "FO", "GB", "GG", "IL", "IM", "JE", "JP", "KR", "NZ", "UY",
-})
+ADEQUATE: Final = frozenset(
+    {
+        "AD",
+        "AR",
+        "CA",
+        "CH",
+        "FO",
+        "GB",
+        "GG",
+        "IL",
+        "IM",
+        "JE",
+        "JP",
+        "KR",
+        "NZ",
+        "UY",
+    }
+)
 """Countries with a European Commission adequacy decision (GDPR art. 45), the United
 States aside: its decision covers only organisations certified under the Data Privacy
 Framework."""
@@ -47,7 +91,15 @@ def transfer_outside_eea(context: RuleContext) -> Iterator[Finding]:
         else:
             severity = "medium"
             basis = "transfer-outside-eea.other"
-        yield Finding(tag=tag_id, flag=make_flag(
-            rule="transfer-outside-eea", severity=severity,
-            evidence=entry_evidence(sent), tag=view.signature.name, vendor=vendor.name,
-            country=country, basis=phrase(basis)))
+        yield Finding(
+            tag=tag_id,
+            flag=make_flag(
+                rule="transfer-outside-eea",
+                severity=severity,
+                evidence=entry_evidence(sent),
+                tag=view.signature.name,
+                vendor=vendor.name,
+                country=country,
+                basis=phrase(basis),
+            ),
+        )

@@ -27,9 +27,17 @@ from tagsig._compliance.rules.text import parse_query
 __all__ = ["VENDOR_CHECKS"]
 
 _INTERCOM_PING: Final = re.compile(r"^api-iam(\.[a-z]{2})?\.intercom\.io$")
-_MASK_KEYS: Final = frozenset({"maskallinputs", "mask_all_inputs", "maskalltext",
-                               "mask_all_text", "maskinputs", "mask_inputs",
-                               "maskalltextinputs"})
+_MASK_KEYS: Final = frozenset(
+    {
+        "maskallinputs",
+        "mask_all_inputs",
+        "maskalltext",
+        "mask_all_text",
+        "maskinputs",
+        "mask_inputs",
+        "maskalltextinputs",
+    }
+)
 _FALSE: Final = frozenset({"false", "0", "no", "off"})
 _MATCHING: Final = re.compile(r"^udf?f?\[([a-z_]+)\]$")
 
@@ -47,8 +55,9 @@ def intercom_identity(view: TagView, context: RuleContext) -> Iterator[Flag]:
         if not (_INTERCOM_PING.match(url.host) and url.path.startswith("/messenger/web/ping")):
             continue
         params = dict(context.params(attributed.entry))
-        who = [k for k in ("user_data.email", "user_data.user_id", "email", "user_id")
-               if params.get(k)]
+        who = [
+            k for k in ("user_data.email", "user_data.user_id", "email", "user_id") if params.get(k)
+        ]
         hashed = params.get("user_data.user_hash") or params.get("user_hash")
         if who and not hashed:
             hits.append(attributed)
@@ -56,10 +65,13 @@ def intercom_identity(view: TagView, context: RuleContext) -> Iterator[Flag]:
     if hits:
         names = sorted({k.rpartition(".")[2] for k, _ in shown})
         yield make_flag(
-            rule="identity-verification-missing", severity="high",
+            rule="identity-verification-missing",
+            severity="high",
             evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))),
-            tag=view.signature.name, fields=", ".join(names),
-            requests=Count(len(hits), "request"))
+            tag=view.signature.name,
+            fields=", ".join(names),
+            requests=Count(len(hits), "request"),
+        )
 
 
 def intercom_everywhere(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -71,9 +83,13 @@ def intercom_everywhere(view: TagView, context: RuleContext) -> Iterator[Flag]:
         mine = [a for a in view.entries if a.ref.input == position]
         if len(pages) >= 2 and {a.entry.pageref for a in mine} >= pages:
             yield make_flag(
-                rule="loaded-on-every-page", severity="info",
-                evidence=entry_evidence(mine), tag=view.signature.name, pages=len(pages),
-                capture=capture.source)
+                rule="loaded-on-every-page",
+                severity="info",
+                evidence=entry_evidence(mine),
+                tag=view.signature.name,
+                pages=len(pages),
+                capture=capture.source,
+            )
 
 
 def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -88,13 +104,17 @@ def ga_ip_anonymization(view: TagView, context: RuleContext) -> Iterator[Flag]:
             hits.append(attributed)
     if hits:
         yield make_flag(
-            rule="ga-ip-anonymization-missing", severity="low",
-            evidence=entry_evidence(hits), tag=view.signature.name,
-            hits=Count(len(hits), "Universal Analytics hit"))
+            rule="ga-ip-anonymization-missing",
+            severity="low",
+            evidence=entry_evidence(hits),
+            tag=view.signature.name,
+            hits=Count(len(hits), "Universal Analytics hit"),
+        )
 
 
-def _personal(view: TagView, context: RuleContext, *, rule: str,
-              severity: Severity) -> Iterator[Flag]:
+def _personal(
+    view: TagView, context: RuleContext, *, rule: str, severity: Severity
+) -> Iterator[Flag]:
     """Flag personal data in a tag's requests; the note of ``rule``'s template says why."""
     hits: list[AttributedEntry] = []
     shown: list[tuple[str, str]] = []
@@ -108,10 +128,14 @@ def _personal(view: TagView, context: RuleContext, *, rule: str,
             shown.extend((n, mask_value(v)) for n, v in enhanced)
     if hits:
         yield make_flag(
-            rule=rule, severity=severity, message_id="personal-data",
+            rule=rule,
+            severity=severity,
+            message_id="personal-data",
             evidence=entry_evidence(hits) + _values(list(dict.fromkeys(shown))),
-            tag=view.signature.name, requests=Count(len(hits), "request"),
-            note=phrase(f"{rule}.note"))
+            tag=view.signature.name,
+            requests=Count(len(hits), "request"),
+            note=phrase(f"{rule}.note"),
+        )
 
 
 def ga_personal_data(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -129,18 +153,24 @@ def meta_advanced_matching(view: TagView, context: RuleContext) -> Iterator[Flag
     hits: list[AttributedEntry] = []
     fields: set[str] = set()
     for attributed in view.entries:
-        found = {m.group(1) for n, v in context.params(attributed.entry)
-                 if v and (m := _MATCHING.match(n))}
+        found = {
+            m.group(1)
+            for n, v in context.params(attributed.entry)
+            if v and (m := _MATCHING.match(n))
+        }
         if found:
             hits.append(attributed)
             fields |= found
     if hits:
         yield make_flag(
-            rule="meta-advanced-matching", severity="medium",
-            evidence=entry_evidence(hits) + tuple(
-                Evidence(kind="value", name=f"ud[{f}]") for f in sorted(fields)),
-            tag=view.signature.name, fields=", ".join(sorted(fields)),
-            requests=Count(len(hits), "request"))
+            rule="meta-advanced-matching",
+            severity="medium",
+            evidence=entry_evidence(hits)
+            + tuple(Evidence(kind="value", name=f"ud[{f}]") for f in sorted(fields)),
+            tag=view.signature.name,
+            fields=", ".join(sorted(fields)),
+            requests=Count(len(hits), "request"),
+        )
 
 
 def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -148,16 +178,22 @@ def session_replay_masking(view: TagView, context: RuleContext) -> Iterator[Flag
     hits: list[AttributedEntry] = []
     keys: set[str] = set()
     for attributed in view.entries:
-        found = {n for n, v in context.params(attributed.entry)
-                 if n.rpartition(".")[2].lower() in _MASK_KEYS and v.strip().lower() in _FALSE}
+        found = {
+            n
+            for n, v in context.params(attributed.entry)
+            if n.rpartition(".")[2].lower() in _MASK_KEYS and v.strip().lower() in _FALSE
+        }
         if found:
             hits.append(attributed)
             keys |= found
     if hits:
         yield make_flag(
-            rule="session-replay-unmasked", severity="medium",
-            evidence=entry_evidence(hits), tag=view.signature.name,
-            settings=", ".join(sorted(keys)))
+            rule="session-replay-unmasked",
+            severity="medium",
+            evidence=entry_evidence(hits),
+            tag=view.signature.name,
+            settings=", ".join(sorted(keys)),
+        )
 
 
 def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]:
@@ -166,15 +202,21 @@ def consent_mode_disabled(view: TagView, context: RuleContext) -> Iterator[Flag]
     hits = []
     for attributed in view.entries:
         query = parse_query(attributed.entry.url.query)
-        if any(reading.kind == "google-consent-mode"
-               and dict(reading.purposes).get(purpose) == "denied"
-               for reading in read_parameters(query)):
+        if any(
+            reading.kind == "google-consent-mode"
+            and dict(reading.purposes).get(purpose) == "denied"
+            for reading in read_parameters(query)
+        ):
             hits.append(attributed)
     if hits:
         yield make_flag(
-            rule="disabled-by-consent-mode", severity="info",
-            evidence=entry_evidence(hits), tag=view.signature.name, purpose=phrase(purpose),
-            requests=Count(len(hits), "request"))
+            rule="disabled-by-consent-mode",
+            severity="info",
+            evidence=entry_evidence(hits),
+            tag=view.signature.name,
+            purpose=phrase(purpose),
+            requests=Count(len(hits), "request"),
+        )
 
 
 VENDOR_CHECKS: Final[Mapping[str, VendorCheck]] = {

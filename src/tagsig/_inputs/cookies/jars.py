@@ -54,7 +54,6 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 
 
-
 class _SkipError(Exception):
     """A damaged record, reported as a :class:`Problem` and skipped."""
 
@@ -83,7 +82,9 @@ def _domain(raw: str) -> tuple[str | None, bool]:
 
 
 def load_cookies(
-    source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None,
+    source: str | os.PathLike[str] | bytes | BinaryIO,
+    *,
+    name: str | None = None,
     max_bytes: int | None = None,
 ) -> CookieJar:
     """Read a cookie jar, detecting its format from its content.
@@ -104,8 +105,9 @@ def load_cookies(
         TypeError: ``source`` is of none of the accepted types.
 
     """
-    data, label = read_bytes(source, name=name, error=CookieJarError,
-                             expected="a readable cookie jar", limit=max_bytes)
+    data, label = read_bytes(
+        source, name=name, error=CookieJarError, expected="a readable cookie jar", limit=max_bytes
+    )
     return _parse_jar(bytes(data), label, max_bytes)
 
 
@@ -116,8 +118,9 @@ def _parse_jar(data: bytes, label: str, max_bytes: int | None = None) -> CookieJ
         CookieJarError: ``data`` is no cookie jar of a known format.
 
     """
-    data = bytes(gunzip(data, label=label, error=CookieJarError, expected="a cookie jar",
-                        limit=max_bytes))
+    data = bytes(
+        gunzip(data, label=label, error=CookieJarError, expected="a cookie jar", limit=max_bytes)
+    )
     if data.startswith(_SQLITE_MAGIC):
         return _read_sqlite(data, label)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -152,8 +155,7 @@ def _netscape_flag(text: str, field: str) -> bool:
     raise _SkipError(f"expected TRUE or FALSE as {field}, found {_show(text)}")
 
 
-def _netscape_cookie(line: str, number: int, label: str,
-                     problems: list[Problem]) -> Cookie:
+def _netscape_cookie(line: str, number: int, label: str, problems: list[Problem]) -> Cookie:
     """Read one cookie line (``#HttpOnly_`` prefix already known not to be a comment).
 
     A line of six fields is read with an empty value, as curl reads it, and reported in
@@ -182,8 +184,15 @@ def _netscape_cookie(line: str, number: int, label: str,
         message = f"expected an expiry in seconds since 1970 (field 5), found {_show(expiry)}"
         raise _SkipError(message)
     if trimmed:
-        problems.append(Problem(source=label, line=number, message=(
-            "expected 7 tab-separated fields, found 6: read as a cookie with an empty value")))
+        problems.append(
+            Problem(
+                source=label,
+                line=number,
+                message=(
+                    "expected 7 tab-separated fields, found 6: read as a cookie with an empty value"
+                ),
+            )
+        )
     return Cookie(
         name=name,
         value=value,
@@ -345,8 +354,9 @@ def _read_json(text: str, label: str) -> CookieJar:
         # Text starting with "[" or "{" decodes to a list or an object, if at all.
         document: list[object] | dict[str, object] = json.loads(text)
     except RecursionError as error:
-        raise CookieJarError(f"{_EXPECTED}, found JSON nested too deeply to read",
-                             path=label) from error
+        raise CookieJarError(
+            f"{_EXPECTED}, found JSON nested too deeply to read", path=label
+        ) from error
     except ValueError as error:
         raise CookieJarError(f"{_EXPECTED}, found malformed JSON ({error})", path=label) from error
     records: list[object] | None = None
@@ -370,9 +380,14 @@ def _read_json(text: str, label: str) -> CookieJar:
     cookies_read: list[Cookie] = []
     problems: list[Problem] = []
     if surrogates:
-        problems.append(Problem(source=label, message=f"{surrogates} escape"
-                                f"{'s' if surrogates != 1 else ''} of an unpaired UTF-16 "
-                                "surrogate read as U+FFFD"))
+        problems.append(
+            Problem(
+                source=label,
+                message=f"{surrogates} escape"
+                f"{'s' if surrogates != 1 else ''} of an unpaired UTF-16 "
+                "surrogate read as U+FFFD",
+            )
+        )
     for index, record in enumerate(records):
         pointer = f"{base}/{index}"
         try:
@@ -437,8 +452,9 @@ def _sql_int(value: object, column: str, pointer: str) -> int:
     raise _SkipError(f"expected {column} to be an integer, found {_show(value)}", pointer)
 
 
-def _sqlite_cookie(row: sqlite3.Row, table: str, index: int, label: str,
-                   shared: dict[str | None, str | None]) -> Cookie:
+def _sqlite_cookie(
+    row: sqlite3.Row, table: str, index: int, label: str, shared: dict[str | None, str | None]
+) -> Cookie:
     """Read one row of a browser cookie table.
 
     ``shared`` maps each domain and path to one string, so that a jar of millions of rows
@@ -527,8 +543,7 @@ def _read_sqlite(data: bytes, label: str) -> CookieJar:
             try:
                 cookies.append(_sqlite_cookie(row, table, index, label, shared))
             except _SkipError as error:
-                problems.append(Problem(source=label, message=str(error),
-                                        pointer=error.pointer))
+                problems.append(Problem(source=label, message=str(error), pointer=error.pointer))
     except sqlite3.Error as error:
         message = f"expected a readable SQLite cookie database, found {error}"
         raise CookieJarError(message, path=label) from error

@@ -56,7 +56,6 @@ _SECURE_SCHEMES = frozenset({"https", "wss"})
 _HEADER_SAME_SITE: dict[str, SameSite] = {"strict": "strict", "lax": "lax", "none": "none"}
 
 
-
 @lru_cache(maxsize=4096)
 def parse_cookie_date(text: str) -> datetime | None:
     """Parse a cookie date with the lenient algorithm of RFC 6265 section 5.1.1.
@@ -308,8 +307,9 @@ def read_set_cookie(
         path = _default_path(request_path)
     if secure and request_scheme is not None and not _is_secure_origin(request_scheme, host):
         return f"expected a secure request URL for a Secure cookie, found {request_scheme}:"
-    if reason := _prefix_refusal(name, value, secure=secure, host_only=domain is None,
-                                 path_attribute=path_attribute):
+    if reason := _prefix_refusal(
+        name, value, secure=secure, host_only=domain is None, path_attribute=path_attribute
+    ):
         return reason
     return Cookie(
         name=name,
@@ -328,8 +328,9 @@ def read_set_cookie(
     )
 
 
-def _prefix_refusal(name: str, value: str, *, secure: bool, host_only: bool,
-                    path_attribute: str | None) -> str | None:
+def _prefix_refusal(
+    name: str, value: str, *, secure: bool, host_only: bool, path_attribute: str | None
+) -> str | None:
     """Why a cookie breaks the rules of its name prefix (RFC 6265bis 5.7), if it does.
 
     Prefixes match case-insensitively; a nameless cookie may not look like a prefixed one.
@@ -413,7 +414,13 @@ def parse_set_cookie(
         The cookie with ``source="response"``, or ``None`` when a browser would ignore it.
 
     """
-    cookie = read_set_cookie(header, seen=seen, request_host=request_host,
-                             request_path=request_path, request_scheme=request_scheme,
-                             entry=entry, file=file)
+    cookie = read_set_cookie(
+        header,
+        seen=seen,
+        request_host=request_host,
+        request_path=request_path,
+        request_scheme=request_scheme,
+        entry=entry,
+        file=file,
+    )
     return None if isinstance(cookie, str) else cookie

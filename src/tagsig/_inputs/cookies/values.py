@@ -33,8 +33,7 @@ EXPECTED_SAME_SITE = "Strict, Lax, None, no_restriction or unspecified"
 
 _MAX_SECONDS = (LATEST_EXPIRY - EARLIEST_EXPIRY).total_seconds()
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False,
-          "": False}
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 _SAME_SITE: dict[str, SameSite | None] = {
     "strict": "strict",
     "lax": "lax",

@@ -48,7 +48,9 @@ from tagsig._inputs.url import parse_url, url_fault
 
 __all__ = ["HarSource", "load_har"]
 
-HarSource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, object]"  # noqa: E501
+HarSource: TypeAlias = (
+    "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Mapping[str, object]"
+)
 """What :func:`load_har` accepts (besides haralyzer objects)."""
 
 
@@ -91,8 +93,12 @@ _MAX_DIGITS = 30
 # --- Public entry point. ------------------------------------------------------------------
 
 
-def load_har(source: HarSource | HaralyzerParser | HaralyzerPage, *, name: str | None = None,
-             max_bytes: int | None = None) -> Capture:
+def load_har(
+    source: HarSource | HaralyzerParser | HaralyzerPage,
+    *,
+    name: str | None = None,
+    max_bytes: int | None = None,
+) -> Capture:
     """Read a HAR capture into a :class:`Capture`.
 
     Accepts a path, the file's bytes, a binary file object, an already-decoded HAR mapping,
@@ -121,14 +127,11 @@ def load_har(source: HarSource | HaralyzerParser | HaralyzerPage, *, name: str |
     elif isinstance(source, Mapping):
         default_name, data = "<mapping>", _encode_mapping(source, "<mapping>")
     else:
-        data, default_name = read_bytes(source, name=None, error=HarError,
-                                        expected="a readable HAR file", limit=max_bytes)
+        data, default_name = read_bytes(
+            source, name=None, error=HarError, expected="a readable HAR file", limit=max_bytes
+        )
     label = name if name is not None else default_name
     return _Reader(label, max_bytes).read(data, page_filter)
-
-
-
-
 
 
 # --- Input acquisition. -------------------------------------------------------------------
@@ -153,8 +156,9 @@ def _encode_mapping(mapping: Mapping[str, Any], label: str) -> bytes:
     except (TypeError, ValueError, OverflowError) as e:
         raise HarError(f"expected JSON-compatible HAR data, found {e}", path=label) from e
     except RecursionError as e:
-        raise HarError("expected JSON-compatible HAR data, found data nested too deeply "
-                       "to read", path=label) from e
+        raise HarError(
+            "expected JSON-compatible HAR data, found data nested too deeply to read", path=label
+        ) from e
 
 
 @contextmanager
@@ -213,14 +217,16 @@ class _Reader:
         else:
             stack = tuple(share(url, url) for url in values.call_stack(raw.stack))
             url = raw.url or (stack[0] if stack else None)
-            key = (share(raw.type, raw.type) if raw.type else "other",
-                   None if url is None else share(url, url),
-                   None if raw.lineNumber is None else int(raw.lineNumber), stack)
+            key = (
+                share(raw.type, raw.type) if raw.type else "other",
+                None if url is None else share(url, url),
+                None if raw.lineNumber is None else int(raw.lineNumber),
+                stack,
+            )
         initiator = self.initiators.get(key)
         if initiator is None:
             kind, url, line, stack = key
-            initiator = self.initiators[key] = Initiator(type=kind, url=url, line=line,
-                                                         stack=stack)
+            initiator = self.initiators[key] = Initiator(type=kind, url=url, line=line, stack=stack)
         return initiator
 
     def text(self, value: str | None) -> str | None:
@@ -255,14 +261,25 @@ class _Reader:
     # -- bytes to a JSON document --
 
     def unwrap(self, data: bytes | memoryview) -> memoryview:
-        view = memoryview(gunzip(data, label=self.label, error=HarError,
-                                 expected="a HAR file", limit=self.max_bytes))
+        view = memoryview(
+            gunzip(
+                data, label=self.label, error=HarError, expected="a HAR file", limit=self.max_bytes
+            )
+        )
         if bytes(view[:4]) == ZIP_MAGIC:
             # Playwright's record_har_path="x.zip": the log is har.har, next to the bodies
             # it attaches (content._file), which no rule reads.
-            view = memoryview(unzip_member(view, names=("har.har",), suffix=".har",
-                                           label=self.label, error=HarError,
-                                           expected="a HAR file", limit=self.max_bytes))
+            view = memoryview(
+                unzip_member(
+                    view,
+                    names=("har.har",),
+                    suffix=".har",
+                    label=self.label,
+                    error=HarError,
+                    expected="a HAR file",
+                    limit=self.max_bytes,
+                )
+            )
         head = bytes(view[:4])
         if head.startswith(b"\xef\xbb\xbf"):
             view = view[3:]
@@ -270,13 +287,14 @@ class _Reader:
             try:
                 view = memoryview(bytes(view).decode("utf-16").encode("utf-8"))
             except UnicodeDecodeError as e:
-                raise self.fail("expected UTF-16 text after a UTF-16 byte-order mark, "
-                                "found undecodable bytes") from e
+                raise self.fail(
+                    "expected UTF-16 text after a UTF-16 byte-order mark, found undecodable bytes"
+                ) from e
         start = _JSONP_HEAD.match(view)
         if start is not None:  # JSONP, as HAR viewers accept: onInputData({...});
             end = _JSONP_TAIL.search(view)
             if end is not None and end.start() > start.end():
-                view = view[start.end():end.start()]
+                view = view[start.end() : end.start()]
         return view
 
     def decode_log(self, buffer: memoryview) -> tuple[har.Log, str]:
@@ -292,8 +310,9 @@ class _Reader:
         except RecursionError as e:
             raise self.fail(f"expected a HAR file, found {_TOO_DEEP}") from e
 
-    def repair_text(self, buffer: bytes | memoryview, error: msgspec.DecodeError,
-                    pointer: str | None) -> bytes | None:
+    def repair_text(
+        self, buffer: bytes | memoryview, error: msgspec.DecodeError, pointer: str | None
+    ) -> bytes | None:
         r"""Return ``buffer`` with what made it undecodable replaced, or ``None``.
 
         Escapes of unpaired UTF-16 surrogates (``"\ud800"``) and bytes that are not
@@ -301,8 +320,11 @@ class _Reader:
         """
         repaired, count = replace_lone_surrogates(buffer)
         if count:
-            self.problem(f"{count} escape{'s' if count != 1 else ''} of an unpaired UTF-16 "
-                         f"surrogate read as U+FFFD", pointer)
+            self.problem(
+                f"{count} escape{'s' if count != 1 else ''} of an unpaired UTF-16 "
+                f"surrogate read as U+FFFD",
+                pointer,
+            )
             return bytes(repaired)
         if "UTF-8" in str(error):
             self.problem("bytes that are not UTF-8 read as U+FFFD", pointer)
@@ -316,56 +338,72 @@ class _Reader:
         if match is not None:
             offset = int(match.group(1))
             line = bytes(buffer[:offset]).count(b"\n") + 1
-            reason = reason[:match.start()].rstrip()
-        return HarError(f"expected a HAR file (JSON), found invalid JSON: {reason}",
-                        path=self.label, line=line)
+            reason = reason[: match.start()].rstrip()
+        return HarError(
+            f"expected a HAR file (JSON), found invalid JSON: {reason}", path=self.label, line=line
+        )
 
-    def explain_not_har(self, buffer: memoryview, error: msgspec.ValidationError) -> tuple[
-            har.Log, str]:
+    def explain_not_har(
+        self, buffer: memoryview, error: msgspec.ValidationError
+    ) -> tuple[har.Log, str]:
         try:
             document = _ANY_DECODER.decode(buffer)
         except msgspec.ValidationError as e:  # a number out of range outside the entries
-            raise self.fail(f"expected a HAR file, found {errors.validation_message(e, 'log')}",
-                            errors.pointer_of(e, "")) from e
+            raise self.fail(
+                f"expected a HAR file, found {errors.validation_message(e, 'log')}",
+                errors.pointer_of(e, ""),
+            ) from e
         except msgspec.DecodeError as e:
             raise self.invalid_json(buffer, e) from e
         except RecursionError as e:
             raise self.fail(f"expected a HAR file, found {_TOO_DEEP}") from e
         if isinstance(document, dict) and "log" not in document:
             if {"request", "response"} <= document.keys():
-                raise self.fail('expected a HAR file with a top-level "log" object, found a '
-                                "single HAR entry (an object with request and response)")
+                raise self.fail(
+                    'expected a HAR file with a top-level "log" object, found a '
+                    "single HAR entry (an object with request and response)"
+                )
             for key, value in document.items():
                 if isinstance(value, dict) and isinstance(value.get("log"), dict):
-                    self.problem(f'HAR log found under {shown(key)} instead of at the top level; '
-                                 f"read it from there", pointer="/" + escape_pointer(key))
+                    self.problem(
+                        f"HAR log found under {shown(key)} instead of at the top level; "
+                        f"read it from there",
+                        pointer="/" + escape_pointer(key),
+                    )
                     try:
                         inner = har.HAR_DECODER.decode(msgspec.json.encode(value))
                     except msgspec.ValidationError as e:
-                        raise self.fail(errors.validation_message(e, "HAR log"),
-                                        errors.pointer_of(e, "/" + escape_pointer(key))) from e
+                        raise self.fail(
+                            errors.validation_message(e, "HAR log"),
+                            errors.pointer_of(e, "/" + escape_pointer(key)),
+                        ) from e
                     return inner.log, f"/{escape_pointer(key)}/log"
             keys = ", ".join(shown(k) for k in list(document)[:5]) or "no members"
-            raise self.fail(f'expected a HAR file with a top-level "log" object, found an '
-                            f"object with {keys}")
+            raise self.fail(
+                f'expected a HAR file with a top-level "log" object, found an object with {keys}'
+            )
         if not isinstance(document, dict):
-            raise self.fail(f'expected a HAR file (a JSON object with a "log" member), found '
-                            f"a JSON {errors.json_type(document)}")
-        raise self.fail(errors.validation_message(error, "HAR file"),
-                        errors.pointer_of(error, "")) from error
+            raise self.fail(
+                f'expected a HAR file (a JSON object with a "log" member), found '
+                f"a JSON {errors.json_type(document)}"
+            )
+        raise self.fail(
+            errors.validation_message(error, "HAR file"), errors.pointer_of(error, "")
+        ) from error
 
     # -- pages --
 
-    def read_pages(self, raw_pages: list[msgspec.Raw] | None, log_pointer: str) -> tuple[
-            Page, ...]:
+    def read_pages(self, raw_pages: list[msgspec.Raw] | None, log_pointer: str) -> tuple[Page, ...]:
         pages: list[Page] = []
         for index, raw in enumerate(raw_pages or ()):
             pointer = f"{log_pointer}/pages/{index}"
             try:
                 page = har.PAGE_DECODER.decode(raw)
             except msgspec.ValidationError as e:
-                self.problem(f"page skipped: {errors.validation_message(e, 'page')}",
-                             errors.pointer_of(e, pointer))
+                self.problem(
+                    f"page skipped: {errors.validation_message(e, 'page')}",
+                    errors.pointer_of(e, pointer),
+                )
                 continue
             if page.id is None or page.id == "":
                 self.problem('page skipped: expected an "id", found none', pointer)
@@ -375,26 +413,32 @@ class _Reader:
                 try:
                     started = values.parse_started(page.startedDateTime)
                 except ValueError:
-                    self.problem(f"page start time kept empty: expected an ISO 8601 date-time, "
-                                 f"found {shown(page.startedDateTime)}",
-                                 f"{pointer}/startedDateTime")
+                    self.problem(
+                        f"page start time kept empty: expected an ISO 8601 date-time, "
+                        f"found {shown(page.startedDateTime)}",
+                        f"{pointer}/startedDateTime",
+                    )
             timings = page.pageTimings or har.PageTimings()
-            pages.append(Page(
-                id=values.text(page.id),
-                title=page.title or "",
-                started=started,
-                on_content_load=values.duration(timings.onContentLoad),
-                on_load=values.duration(timings.onLoad),
-            ))
+            pages.append(
+                Page(
+                    id=values.text(page.id),
+                    title=page.title or "",
+                    started=started,
+                    on_content_load=values.duration(timings.onContentLoad),
+                    on_load=values.duration(timings.onLoad),
+                )
+            )
         return tuple(pages)
 
     # -- entries --
 
-    def read_entries(self, raw_entries: list[msgspec.Raw] | None, log_pointer: str,
-                     page_filter: str | None) -> tuple[Entry, ...]:
+    def read_entries(
+        self, raw_entries: list[msgspec.Raw] | None, log_pointer: str, page_filter: str | None
+    ) -> tuple[Entry, ...]:
         if raw_entries is None:
-            self.problem('the log has no "entries" array: read as a capture without entries',
-                         log_pointer)
+            self.problem(
+                'the log has no "entries" array: read as a capture without entries', log_pointer
+            )
             return ()
         entries: list[Entry] = []
         decode = har.ENTRY_DECODER.decode
@@ -413,8 +457,9 @@ class _Reader:
                 entries.append(entry)
         return tuple(entries)
 
-    def repair_entry(self, raw: msgspec.Raw | bytes, error: Exception, pointer: str) -> (
-            har.Entry | None):
+    def repair_entry(
+        self, raw: msgspec.Raw | bytes, error: Exception, pointer: str
+    ) -> har.Entry | None:
         """Read an entry that does not decode as it is, or report it and return ``None``."""
         if isinstance(error, RecursionError):
             self.problem(f"entry skipped: expected a HAR entry, found {_TOO_DEEP}", pointer)
@@ -432,8 +477,9 @@ class _Reader:
                 return self.repair_entry(repaired, e, pointer)
         raise error
 
-    def repair(self, raw: msgspec.Raw | bytes, error: msgspec.ValidationError,
-               pointer: str) -> har.Entry | None:
+    def repair(
+        self, raw: msgspec.Raw | bytes, error: msgspec.ValidationError, pointer: str
+    ) -> har.Entry | None:
         """Drop the damaged members of an entry that the analysis can do without.
 
         A damaged essential member (the entry itself, its start time, its request or the
@@ -442,17 +488,23 @@ class _Reader:
         try:
             document = _generic(raw)
         except (ValueError, RecursionError):
-            self.problem(f"entry skipped: {errors.validation_message(error, 'entry')}",
-                         errors.pointer_of(error, pointer))
+            self.problem(
+                f"entry skipped: {errors.validation_message(error, 'entry')}",
+                errors.pointer_of(error, pointer),
+            )
             return None
         for _ in range(_MAX_REPAIRS):
             parts = errors.path_parts(error)
             if len(parts) == 0 or parts[0] in _ESSENTIAL or parts[:2] == ["request", "url"]:
-                self.problem(f"entry skipped: {errors.validation_message(error, 'entry')}",
-                             errors.pointer_of(error, pointer))
+                self.problem(
+                    f"entry skipped: {errors.validation_message(error, 'entry')}",
+                    errors.pointer_of(error, pointer),
+                )
                 return None
-            self.problem(f"member ignored: {errors.validation_message(error, 'member')}",
-                         errors.pointer_of(error, pointer))
+            self.problem(
+                f"member ignored: {errors.validation_message(error, 'member')}",
+                errors.pointer_of(error, pointer),
+            )
             errors.delete(document, parts)
             try:
                 return msgspec.convert(document, har.Entry)
@@ -467,35 +519,52 @@ class _Reader:
         try:
             started = values.parse_started(raw.startedDateTime)
         except ValueError:
-            self.problem(f"entry skipped: expected an ISO 8601 date-time, found "
-                         f"{shown(raw.startedDateTime)}",
-                         f"{log_pointer}/entries/{index}/startedDateTime")
+            self.problem(
+                f"entry skipped: expected an ISO 8601 date-time, found "
+                f"{shown(raw.startedDateTime)}",
+                f"{log_pointer}/entries/{index}/startedDateTime",
+            )
             return None
         request = raw.request
         if not request.url.strip():
-            self.problem("entry skipped: expected a request URL, found an empty string",
-                         f"{log_pointer}/entries/{index}/request/url")
+            self.problem(
+                "entry skipped: expected a request URL, found an empty string",
+                f"{log_pointer}/entries/{index}/request/url",
+            )
             return None
         url = parse_url(request.url)
         if not url.host and url.scheme in _NETWORK_SCHEMES:
-            self.problem(f"entry kept without a host: expected a host name in the request "
-                         f"URL, found {url_fault(request.url)}",
-                         f"{log_pointer}/entries/{index}/request/url")
+            self.problem(
+                f"entry kept without a host: expected a host name in the request "
+                f"URL, found {url_fault(request.url)}",
+                f"{log_pointer}/entries/{index}/request/url",
+            )
         if raw.response is None:
-            self.problem('entry without a "response": kept as a request that got no '
-                         "answer (status 0)", f"{log_pointer}/entries/{index}")
+            self.problem(
+                'entry without a "response": kept as a request that got no answer (status 0)',
+                f"{log_pointer}/entries/{index}",
+            )
         response = raw.response or _NO_RESPONSE
         status = values.status(response.status)
         request_headers = self.headers(request.headers)
         response_headers = self.headers(response.headers)
         stripped = self.shared_pairs.stripped
-        if stripped and not (stripped.isdisjoint(request_headers.items)
-                             and stripped.isdisjoint(response_headers.items)):
+        if stripped and not (
+            stripped.isdisjoint(request_headers.items)
+            and stripped.isdisjoint(response_headers.items)
+        ):
             self.stripped_entries.add(index)
-        request_cookies = self.request_cookies(request, request_headers, started, index,
-                                               pointer=f"{log_pointer}/entries/{index}")
-        response_cookies = self.response_cookies(response, response_headers, started, url,
-                                                 index, pointer=f"{log_pointer}/entries/{index}")
+        request_cookies = self.request_cookies(
+            request, request_headers, started, index, pointer=f"{log_pointer}/entries/{index}"
+        )
+        response_cookies = self.response_cookies(
+            response,
+            response_headers,
+            started,
+            url,
+            index,
+            pointer=f"{log_pointer}/entries/{index}",
+        )
         content = response.content or _NO_CONTENT
         timings = raw.timings or _NO_TIMINGS
         text = self.text
@@ -513,37 +582,48 @@ class _Reader:
             request_cookies=request_cookies,
             response_cookies=response_cookies,
             post_data=values.post_data(request.postData),
-            mime_type=self.mime_type(content.mimeType or response_headers.get("content-type")
-                                     or ""),
+            mime_type=self.mime_type(
+                content.mimeType or response_headers.get("content-type") or ""
+            ),
             request_headers_size=values.size(request.headersSize),
             request_body_size=values.size(request.bodySize),
             response_headers_size=values.size(response.headersSize),
             response_body_size=values.size(response.bodySize),
             content_size=values.size(content.size),
             transfer_size=values.size(response.transfer_size),
-            timings=_UNKNOWN_TIMINGS if timings is _NO_TIMINGS else Timings(
-                blocked=values.duration(timings.blocked), dns=values.duration(timings.dns),
-                connect=values.duration(timings.connect), ssl=values.duration(timings.ssl),
-                send=values.duration(timings.send), wait=values.duration(timings.wait),
+            timings=_UNKNOWN_TIMINGS
+            if timings is _NO_TIMINGS
+            else Timings(
+                blocked=values.duration(timings.blocked),
+                dns=values.duration(timings.dns),
+                connect=values.duration(timings.connect),
+                ssl=values.duration(timings.ssl),
+                send=values.duration(timings.send),
+                wait=values.duration(timings.wait),
                 receive=values.duration(timings.receive),
             ),
             server_ip=text(values.server_ip(raw.serverIPAddress)),
             connection=text(values.text(raw.connection) or None),
             initiator=self.initiator(raw.initiator),
             resource_type=text(raw.resource_type.lower()) if raw.resource_type else None,
-            redirect_url=values.redirect(response.redirectURL, response_headers, request.url,
-                                   status),
+            redirect_url=values.redirect(
+                response.redirectURL, response_headers, request.url, status
+            ),
             error=response.error or raw.error or None,
             from_cache=bool(raw.from_cache),
         )
 
     # -- cookies --
 
-    def request_cookies(self, request: har.Request, headers: Headers, started: datetime,
-                        index: int, *, pointer: str) -> tuple[Cookie, ...]:
+    def request_cookies(
+        self, request: har.Request, headers: Headers, started: datetime, index: int, *, pointer: str
+    ) -> tuple[Cookie, ...]:
         cookie_lines = self.shared_pairs.cookie
-        values = [] if cookie_lines.isdisjoint(headers.items) else [
-            pair[1] for pair in headers.items if pair in cookie_lines]
+        values = (
+            []
+            if cookie_lines.isdisjoint(headers.items)
+            else [pair[1] for pair in headers.items if pair in cookie_lines]
+        )
         if values:
             self.has_cookie_evidence = True
             pairs = self.cookie_pairs
@@ -553,16 +633,31 @@ class _Reader:
                 if parsed is None:  # the same Cookie header is sent with many requests
                     parsed = pairs[header] = parse_cookie_header(header)
                 cookies.extend(
-                    Cookie(name=name, value=value, source="request", seen=started,
-                           entry=index, file=self.label)
+                    Cookie(
+                        name=name,
+                        value=value,
+                        source="request",
+                        seen=started,
+                        entry=index,
+                        file=self.label,
+                    )
                     for name, value in parsed
                 )
             return tuple(cookies)
-        return self.recorded_cookies(request.cookies, "request", started, index,
-                                     pointer=f"{pointer}/request")
+        return self.recorded_cookies(
+            request.cookies, "request", started, index, pointer=f"{pointer}/request"
+        )
 
-    def response_cookies(self, response: har.Response, headers: Headers, started: datetime,
-                         url: Url, index: int, *, pointer: str) -> tuple[Cookie, ...]:
+    def response_cookies(
+        self,
+        response: har.Response,
+        headers: Headers,
+        started: datetime,
+        url: Url,
+        index: int,
+        *,
+        pointer: str,
+    ) -> tuple[Cookie, ...]:
         set_cookie_lines = self.shared_pairs.set_cookie
         if not set_cookie_lines.isdisjoint(headers.items):
             self.has_cookie_evidence = True
@@ -576,28 +671,50 @@ class _Reader:
                 for line in pair[1].split("\n"):
                     if not line.strip():
                         continue
-                    cookie = read_set_cookie(line, seen=started, request_host=url.host,
-                                             request_path=path, request_scheme=url.scheme,
-                                             entry=index, file=self.label)
+                    cookie = read_set_cookie(
+                        line,
+                        seen=started,
+                        request_host=url.host,
+                        request_path=path,
+                        request_scheme=url.scheme,
+                        entry=index,
+                        file=self.label,
+                    )
                     if isinstance(cookie, str):
-                        self.problem(f"cookie ignored, as a browser ignores it: {cookie}",
-                                     f"{pointer}/response/headers/{number}/value")
+                        self.problem(
+                            f"cookie ignored, as a browser ignores it: {cookie}",
+                            f"{pointer}/response/headers/{number}/value",
+                        )
                     else:
                         cookies.append(cookie)
             return tuple(cookies)
-        return self.recorded_cookies(response.cookies, "response", started, index, url.host,
-                                     pointer=f"{pointer}/response")
+        return self.recorded_cookies(
+            response.cookies, "response", started, index, url.host, pointer=f"{pointer}/response"
+        )
 
-    def recorded_cookies(self, raw: har.Cookies, source: CookieSource, started: datetime,
-                         index: int, host: str | None = None, *, pointer: str = "") -> (
-            tuple[Cookie, ...]):
+    def recorded_cookies(
+        self,
+        raw: har.Cookies,
+        source: CookieSource,
+        started: datetime,
+        index: int,
+        host: str | None = None,
+        *,
+        pointer: str = "",
+    ) -> tuple[Cookie, ...]:
         if not raw:
             return ()
         self.has_cookie_evidence = True
         if isinstance(raw, dict):  # a {name: value} object instead of a list
             return tuple(
-                Cookie(name=str(name), value=values.text(value), source=source,
-                       seen=started, entry=index, file=self.label)
+                Cookie(
+                    name=str(name),
+                    value=values.text(value),
+                    source=source,
+                    seen=started,
+                    entry=index,
+                    file=self.label,
+                )
                 for name, value in raw.items()
             )
         cookies = []
@@ -612,43 +729,63 @@ class _Reader:
                 self.stripped_entries.add(index)
                 continue
             domain = item.domain.lstrip(".").lower() if item.domain else None
-            cookies.append(Cookie(
-                name=name,  # a nameless cookie, as RFC 6265bis allows, when empty
-                value=value,
-                source=source,
-                domain=domain if domain else host,
-                host_only=None if domain or host is None else True,
-                path=item.path or None,
-                expires=read(cookie_values.expiry, item.expires, "expires",
-                             cookie_values.EXPECTED_EXPIRY, at),
-                secure=read(cookie_values.flag, item.secure, "secure",
-                            cookie_values.EXPECTED_FLAG, at),
-                http_only=read(cookie_values.flag, item.httpOnly, "httpOnly",
-                               cookie_values.EXPECTED_FLAG, at),
-                same_site=read(cookie_values.same_site, item.sameSite, "sameSite",
-                               cookie_values.EXPECTED_SAME_SITE, at),
-                seen=started,
-                entry=index,
-                file=self.label,
-            ))
+            cookies.append(
+                Cookie(
+                    name=name,  # a nameless cookie, as RFC 6265bis allows, when empty
+                    value=value,
+                    source=source,
+                    domain=domain if domain else host,
+                    host_only=None if domain or host is None else True,
+                    path=item.path or None,
+                    expires=read(
+                        cookie_values.expiry,
+                        item.expires,
+                        "expires",
+                        cookie_values.EXPECTED_EXPIRY,
+                        at,
+                    ),
+                    secure=read(
+                        cookie_values.flag, item.secure, "secure", cookie_values.EXPECTED_FLAG, at
+                    ),
+                    http_only=read(
+                        cookie_values.flag,
+                        item.httpOnly,
+                        "httpOnly",
+                        cookie_values.EXPECTED_FLAG,
+                        at,
+                    ),
+                    same_site=read(
+                        cookie_values.same_site,
+                        item.sameSite,
+                        "sameSite",
+                        cookie_values.EXPECTED_SAME_SITE,
+                        at,
+                    ),
+                    seen=started,
+                    entry=index,
+                    file=self.label,
+                )
+            )
         return tuple(cookies)
 
-    def cookie_value(self, read: Callable[[object], _T | None], value: object, key: str,
-                     expected: str, pointer: str) -> _T | None:
+    def cookie_value(
+        self,
+        read: Callable[[object], _T | None],
+        value: object,
+        key: str,
+        expected: str,
+        pointer: str,
+    ) -> _T | None:
         # The jar reader reads these members with the same functions; a HAR keeps the
         # cookie and drops the member, as it does for any member it can do without.
         try:
             return read(value)
         except ValueError:
-            self.problem(f"member ignored: expected {key!r} to be {expected}, found {value!r}",
-                         f"{pointer}/{key}")
+            self.problem(
+                f"member ignored: expected {key!r} to be {expected}, found {value!r}",
+                f"{pointer}/{key}",
+            )
             return None
-
-
-
-
-
-
 
 
 _PAIR = attrgetter("name", "value")
@@ -714,47 +851,10 @@ _NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _NO_RESPONSE = har.Response()
 _NO_CONTENT = har.Content()
 _NO_TIMINGS = har.Timings()
-_UNKNOWN_TIMINGS = Timings(blocked=None, dns=None, connect=None, ssl=None, send=None,
-                           wait=None, receive=None)
+_UNKNOWN_TIMINGS = Timings(
+    blocked=None, dns=None, connect=None, ssl=None, send=None, wait=None, receive=None
+)
 """One object for every entry that records no timings (it is immutable)."""
 
 
 _NO_HEADERS = Headers(())
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -98,8 +98,14 @@ def total_time(value: har.Num, timings: har.Timings) -> float:
     total = duration(value)
     if total is not None:
         return total
-    phases = (timings.blocked, timings.dns, timings.connect, timings.send, timings.wait,
-              timings.receive)
+    phases = (
+        timings.blocked,
+        timings.dns,
+        timings.connect,
+        timings.send,
+        timings.wait,
+        timings.receive,
+    )
     return sum(d for d in map(duration, phases) if d is not None)
 
 
@@ -122,8 +128,7 @@ def server_ip(value: str | None) -> str | None:
     return value.strip().strip("[]") or None
 
 
-def redirect(recorded: str | None, headers: Headers, request_url: str, status: int) -> (
-        str | None):
+def redirect(recorded: str | None, headers: Headers, request_url: str, status: int) -> str | None:
     """Return the absolute URL a response redirects to, or ``None``."""
     # Location only means a redirect on a 3xx response (a 201 may carry one too).
     target = recorded or (headers.get("location") if 300 <= status < 400 else None)
