@@ -28,6 +28,7 @@ from tagsig._exceptions import SignatureError, UnknownTagError
 from tagsig._i18n import DEFAULT_LANGUAGE, Language
 from tagsig._resources import data_file
 from tagsig._signatures.model import (
+    EEA,
     Category,
     Complexity,
     ConsentPurpose,
@@ -473,45 +474,9 @@ def _entry(signature: Signature) -> CatalogueEntry:
     )
 
 
-_EEA: Final = frozenset(
-    {
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "IS",
-        "LI",
-        "NO",
-    }
-)
-
-
 def _transfer(country: str | None, dpf: bool | None) -> Transfer | None:
     """Return the mechanism certain from the vendor's facts alone, else ``None``."""
-    if country in _EEA:
+    if country in EEA:
         return "eea"
     if country == "US" and dpf:
         return "dpf"

@@ -17,6 +17,7 @@ from tagsig._signatures.related_sets import related_website_sets
 
 __all__ = [
     "ANY_HOST",
+    "EEA",
     "SUPPORTED_SCHEMA_VERSIONS",
     "Category",
     "Complexity",
@@ -34,6 +35,42 @@ __all__ = [
     "UrlPattern",
     "Vendor",
 ]
+
+EEA: Final = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    }
+)
+"""The European Economic Area: the 27 EU member states, Iceland, Liechtenstein, Norway."""
 
 Category: TypeAlias = Literal[
     "advertising",

@@ -8,44 +8,10 @@ from typing import Final
 from tagsig._compliance.flags import Severity
 from tagsig._compliance.messages import make_flag, phrase
 from tagsig._compliance.rules.base import Finding, RuleContext, entry_evidence
+from tagsig._signatures.model import EEA
 
-__all__ = ["ADEQUATE", "EEA", "transfer_outside_eea"]
+__all__ = ["ADEQUATE", "transfer_outside_eea"]
 
-EEA: Final = frozenset(
-    {
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "IS",
-        "LI",
-        "NO",
-    }
-)
-"""The European Economic Area: the 27 EU member states, Iceland, Liechtenstein, Norway."""
 
 ADEQUATE: Final = frozenset(
     {
