@@ -24,15 +24,22 @@ SIGNATURES = Path("data") / "signatures.json"
 
 
 def write_signature_index(root: Path, out: Path) -> None:
-    """Build ``data/signatures.json`` as tagsig reads it and write its index to ``out``."""
+    """Build ``data/signatures.json`` as tagsig reads it and write its index to ``out``.
+
+    Raises:
+        SignatureError: The file does not load alone as it is (see ``check_alone``).
+
+    """
     sys.path.insert(0, str(root / "src"))
     try:
         from tagsig._signatures.file import read_layer  # noqa: PLC0415 - the tree being built
         from tagsig._signatures.index import encode_layer  # noqa: PLC0415
+        from tagsig._signatures.load import check_alone  # noqa: PLC0415
     finally:
         sys.path.remove(str(root / "src"))
     source = root / SIGNATURES
     layer = read_layer(source, schema=None, validate=False)
+    check_alone(layer)  # the index is loaded as it is, unmerged
     out.write_bytes(encode_layer(layer, source.read_bytes()))
 
 

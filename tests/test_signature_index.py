@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 import tagsig._signatures.load as signatures_module
+from tagsig import InvalidSignatureDB, SignatureError
 from tagsig._resources import data_file
 from tagsig._signatures.file import Layer, read_layer
 from tagsig._signatures.index import INDEX_NAME, decode_layer, encode_layer
 from tagsig._signatures.match import Matcher
+from tagsig._signatures.model import Organisation, Signature, Vendor
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def _fake_data(monkeypatch: pytest.MonkeyPatch, files: dict[str, Path]) -> None:
 @pytest.fixture
 def clean_caches() -> object:
     """Forget the memoised bundled database before and after a test."""
-    caches = (signatures_module._bundled_layer, signatures_module._bundled_db)
+    caches = (signatures_module._bundled, signatures_module._bundled_db)
     for cache in caches:
         cache.cache_clear()
     yield
@@ -137,9 +139,59 @@ def test_bundled_database_is_read_from_a_matching_index(
     assert db.signatures == tuple(sorted((s for s, _ in layer.signatures), key=lambda s: s.id))
     assert db.sources == (str(json_file),)
 
-    signatures_module._bundled_layer.cache_clear()
+    signatures_module._bundled.cache_clear()
     signatures_module._bundled_db.cache_clear()
     json_file.write_bytes(source.replace(b'"schema_version": 2', b'"schema_version":  2', 1))
     stale = signatures_module.load_signatures()
     assert parsed == ["json"]
     assert stale.signatures == db.signatures
+    assert stale.organisations == db.organisations
+
+
+def test_bundled_database_loads_alone_as_it_is(bundled: tuple[Layer, bytes]) -> None:
+    """The bundled file passes the check the wheel's index is written after."""
+    signatures_module.check_alone(bundled[0])
+
+
+def _layer(*signatures: Signature, organisations: tuple[Organisation, ...] = ()) -> Layer:
+    return Layer(
+        source="custom.json",
+        signatures=tuple((s, f"/signatures/{n}") for n, s in enumerate(signatures)),
+        disabled=(),
+        organisations=tuple((o, f"/organisations/{n}") for n, o in enumerate(organisations)),
+        schema_version=2,
+    )
+
+
+def _signature(signature_id: str, *hosts: str, organisation: str | None = None) -> Signature:
+    return Signature(
+        id=signature_id,
+        name=signature_id,
+        vendor=Vendor(name=signature_id),
+        category="analytics",
+        consent="analytics",
+        hosts=hosts,
+        organisation=organisation,
+    )
+
+
+def test_a_file_that_hands_a_host_over_within_itself_is_not_indexed() -> None:
+    """Two signatures of one file claiming one host: layering would change the file."""
+    layer = _layer(_signature("a", "t.example"), _signature("b", "t.example", "b.example"))
+    with pytest.raises(SignatureError, match="host claimed by two signatures"):
+        signatures_module.check_alone(layer)
+    signatures_module.check_alone(
+        _layer(_signature("a", "a.example"), _signature("b", "t.example"))
+    )
+
+
+def test_a_file_naming_an_unknown_organisation_is_not_indexed() -> None:
+    """A reference to no organisation fails the check, as it fails loading."""
+    known = (Organisation(id="acme", name="Acme"),)
+    signatures_module.check_alone(
+        _layer(_signature("a", "a.example", organisation="acme"), organisations=known)
+    )
+    with pytest.raises(InvalidSignatureDB):
+        signatures_module.check_alone(
+            _layer(_signature("a", "a.example", organisation="nobody"), organisations=known)
+        )

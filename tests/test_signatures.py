@@ -216,7 +216,7 @@ def signature_json(signature_id: str, **fields: Any) -> dict[str, Any]:
 def clean_caches() -> Iterator[None]:
     """Forget the memoised bundled database and schema before and after a test."""
     caches = (
-        signatures_module._bundled_layer,
+        signatures_module._bundled,
         signatures_module._bundled_db,
         signature_file_module._shipped_schema,
     )

@@ -114,9 +114,12 @@ def decode_layer(index: bytes, source: bytes, path: str) -> Layer | None:
         return None
     try:
         version, signatures, organisations = marshal.loads(index[body:])  # noqa: S302
+        facts: dict[tuple[object, ...], Facts] = {}  # a few hundred distinct facts, shared
         return Layer(
             source=path,
-            signatures=tuple((_signature(values), pointer) for values, pointer in signatures),
+            signatures=tuple(
+                (_signature(values, facts), pointer) for values, pointer in signatures
+            ),
             disabled=(),
             organisations=tuple(
                 (Organisation(**dict(zip(_ORGANISATION, values, strict=True))), pointer)
@@ -129,11 +132,14 @@ def decode_layer(index: bytes, source: bytes, path: str) -> Layer | None:
         return None
 
 
-def _signature(values: Sequence[object]) -> Signature:
+def _signature(values: Sequence[object], facts: dict[tuple[object, ...], Facts]) -> Signature:
     # Marshal data is untyped: a wrong shape raises TypeError or ValueError, caught above.
     record: dict[str, Any] = dict(zip(_SIGNATURE, values, strict=True))
     record["vendor"] = Vendor(**dict(zip(_VENDOR, record["vendor"], strict=True)))
-    record["facts"] = Facts(**dict(zip(_FACTS, record["facts"], strict=True)))
+    known = facts.get(record["facts"])
+    if known is None:
+        known = facts[record["facts"]] = Facts(**dict(zip(_FACTS, record["facts"], strict=True)))
+    record["facts"] = known
     record["urls"] = tuple(UrlPattern(**dict(zip(_URL, u, strict=True))) for u in record["urls"])
     record["cookies"] = tuple(
         CookiePattern(**dict(zip(_COOKIE, c, strict=True))) for c in record["cookies"]

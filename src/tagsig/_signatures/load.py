@@ -36,7 +36,7 @@ from tagsig._signatures.organisation_file import reference_problems
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["SignatureVersion", "load_signatures", "signature_version"]
+__all__ = ["SignatureVersion", "check_alone", "load_signatures", "signature_version"]
 
 _BUNDLED_NAME: Final = "signatures.json"
 
@@ -94,8 +94,13 @@ def _load_signatures(
     return _merge_layers(layers)
 
 
-@functools.cache
 def _bundled_layer() -> Layer:
+    return _bundled()[0]
+
+
+@functools.cache
+def _bundled() -> tuple[Layer, bool]:
+    """Return the bundled layer, and whether it was read from the wheel's index."""
     try:
         resource = data_file(_BUNDLED_NAME)
     except FileNotFoundError as e:
@@ -108,8 +113,8 @@ def _bundled_layer() -> Layer:
     # used when it was written from these very bytes.
     indexed = _indexed_layer(resource)
     if indexed is not None:
-        return indexed
-    return read_layer(resource, schema=None, validate=False)
+        return indexed, True
+    return read_layer(resource, schema=None, validate=False), False
 
 
 def _indexed_layer(resource: Traversable) -> Layer | None:
@@ -123,7 +128,25 @@ def _indexed_layer(resource: Traversable) -> Layer | None:
 
 @functools.cache
 def _bundled_db() -> SignatureDB:
-    return _merge_layers([_bundled_layer()])
+    layer, indexed = _bundled()
+    if indexed:
+        # The build hook writes the index only for a file that layered alone is itself
+        # (check_alone): its references resolve and no host changes hands.
+        return _as_is(layer)
+    return _merge_layers([layer])
+
+
+def check_alone(layer: Layer) -> None:
+    """Check that layering ``layer`` alone changes nothing, as the bundled index assumes.
+
+    Raises:
+        InvalidSignatureDB: An organisation id names no organisation, or a parent chain
+            is a cycle.
+        SignatureError: Two signatures or organisations claim one host or domain.
+
+    """
+    if _merge_layers([layer]).signatures != _as_is(layer).signatures:
+        raise SignatureError("expected no host claimed by two signatures", path=layer.source)
 
 
 # --- Layering ---------------------------------------------------------------------------
@@ -168,6 +191,15 @@ def _merge_layers(layers: Sequence[Layer]) -> SignatureDB:
         signatures=merged.values(),
         organisations=[organisation for organisation, _, _ in organisations.values()],
         sources=[layer.source for layer in layers],
+    )
+
+
+def _as_is(layer: Layer) -> SignatureDB:
+    """Return the database of ``layer`` alone, unmerged (see :func:`check_alone`)."""
+    return SignatureDB(
+        signatures=[signature for signature, _ in layer.signatures],
+        organisations=[organisation for organisation, _ in layer.organisations],
+        sources=[layer.source],
     )
 
 
