@@ -120,6 +120,36 @@ def test_module_entry_point() -> None:
     assert "entries: 14" in result.stdout
 
 
+def test_program_exit_codes() -> None:
+    """The ``tagsig`` program's entry point exits with the command line's exit code."""
+    script = "import sys; from tagsig._cli.main import run; sys.argv[1:] = sys.argv[2:]; run()"
+    for arguments, code in ((["inspect", EXAMPLE_HAR], 0), (["analyze", "missing.har"], 2)):
+        result = subprocess.run(
+            [sys.executable, "-c", script, "tagsig", *arguments],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert result.returncode == code, result.stderr
+    assert result.stderr.startswith("tagsig: error: missing.har: ")
+
+
+def test_program_runs_exit_handlers() -> None:
+    """Exiting through the entry point still runs the handlers a program registered."""
+    script = (
+        "import atexit, sys; from tagsig._cli.main import run; "
+        "atexit.register(lambda: print('handler ran', file=sys.stderr)); "
+        "sys.argv[1:] = ['--version']; run()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("tagsig ")
+    assert "handler ran" in result.stderr
+
+
 class TestAnalyze:
     """``tagsig analyze``."""
 

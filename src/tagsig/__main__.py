@@ -1,5 +1,5 @@
 """Run the command-line interface: ``python -m tagsig``."""
 
-from tagsig._cli.main import main
+from tagsig._cli.main import run
 
-raise SystemExit(main())
+run()

@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tagsig._cli.catalogue import (
     add_catalogue_parsers,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tagsig._compliance.flags import Flag
     from tagsig._report.model import Report
 
-__all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_POLICY", "main"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_POLICY", "main", "run"]
 
 EXIT_OK = 0
 """Success."""
@@ -263,6 +263,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if collecting:
             gc.enable()
+
+
+def run() -> NoReturn:
+    """Run the command line as the ``tagsig`` program and exit with its exit code.
+
+    Unlike :func:`main`, meant for a process of its own: before exiting, every object
+    left is moved out of the cycle collector's reach (:func:`gc.freeze`), so that the
+    interpreter's last collections at exit do not walk the whole heap of the run (a
+    fifth of a short run's time). Exit handlers still run.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def _main(argv: Sequence[str] | None) -> int:
