@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
+from attrs import evolve
 
 from tagsig import (
     SignatureDB,
@@ -267,6 +270,53 @@ class TestCookies:
             for n in (1, 2, 3)
             for name, by in (("NID", "domain"), ("_px", "domain"), ("uid", "response"))
         ]
+
+    def test_cookies_of_traffic_that_is_no_tag_are_not_attributed(self, db: SignatureDB) -> None:
+        """A certificate check carrying cookies a present tag's pattern names gives them no tag."""
+        result = _attribution(
+            db,
+            entry(PAGE),
+            entry("https://t.pixel.example/hit"),
+            entry(
+                "http://ocsp.digicert.com/MFEwTzBN",
+                mime="application/ocsp-response",
+                request_headers={"Cookie": "_px=1"},
+                response_headers={"Set-Cookie": "px_id_42=7; Max-Age=86400"},
+            ),
+        )
+        assert [a.no_tag for a in result.entries] == [None, None, "certificate-check"]
+        assert result.cookies == ()
+
+    def test_lifetime_counts_from_when_the_cookie_was_seen(self, db: SignatureDB) -> None:
+        """A set cookie's lifetime runs from when it was seen, when that is recorded."""
+        capture = load_har(
+            har(
+                entry(PAGE),
+                entry(
+                    "https://t.pixel.example/hit",
+                    response_headers={"Set-Cookie": "uid=9; Expires=Sat, 11 May 2024 10:00:00 GMT"},
+                ),
+            )
+        )
+        hit = capture.entries[1]
+        later = msgspec.structs.replace(
+            hit.response_cookies[0], seen=datetime(2024, 5, 3, 10, tzinfo=UTC)
+        )
+        unseen = msgspec.structs.replace(hit.response_cookies[0], seen=None)
+        lifetimes = []
+        for cookie in (hit.response_cookies[0], later, unseen):
+            changed = evolve(
+                capture,
+                entries=(
+                    capture.entries[0],
+                    msgspec.structs.replace(hit, response_cookies=(cookie,)),
+                ),
+            )
+            found = attribute([changed], [], Matcher.compile(db), ()).cookies
+            lifetimes.append(found[0].lifetime_days)
+        # Seen when the request started (1 May, 10:00), two days later, and not recorded:
+        # then the request's start stands in.
+        assert lifetimes == [10.0, 8.0, 10.0]
 
     def test_first_party_cookie_without_signature_is_not_attributed(self, db: SignatureDB) -> None:
         """The site's own cookies stay unattributed."""
