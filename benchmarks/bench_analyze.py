@@ -42,10 +42,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO.parent / "shared" / "tools" / "gen_har.py"
 
+# The program's entry point, as the ``tagsig`` script runs it (``main`` in older checkouts).
 _TAGSIG = (
-    "import sys; from tagsig._cli.main import main; "
-    "sys.exit(main(['analyze', sys.argv[1], '--format', 'json', '--output', "
-    "'/dev/null']))"
+    "import sys; from tagsig._cli import main as cli; "
+    "sys.argv[1:] = ['analyze', sys.argv[1], '--format', 'json', '--output', '/dev/null']; "
+    "getattr(cli, 'run', lambda: sys.exit(cli.main()))()"
 )
 _ORJSON = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
 # The floor reader of --floor (see the module documentation).

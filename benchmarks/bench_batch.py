@@ -31,7 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "har"
 _RATE = re.compile(r"(\d+) captures \(\d+ failed\) in [\d.]+ s with \d+ jobs?: ([\d.]+) captures/s")
-_COMMAND = "import sys; from tagsig._cli.main import main; sys.exit(main(sys.argv[1:]))"
+# The program's entry point, as the ``tagsig`` script runs it (``main`` in older checkouts).
+_COMMAND = (
+    "import sys; from tagsig._cli import main as cli; "
+    "getattr(cli, 'run', lambda: sys.exit(cli.main()))()"
+)
 
 
 def _run(folder: Path, output: Path, source: str | None) -> tuple[float, float, int]:

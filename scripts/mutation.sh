@@ -65,6 +65,7 @@ for line in sys.stdin:
     if result and result.get("test_outcome") == "survived":
         survivors += 1
         for m in job["mutations"]:
-            print(f"survived: {m[\"module_path\"]}:{m[\"start_pos\"][0]} {m[\"operator_name\"]} #{m[\"occurrence\"]}")
+            where = (m["module_path"], m["start_pos"][0], m["operator_name"], m["occurrence"])
+            print("survived: %s:%s %s #%s" % where)
 sys.exit(1 if survivors else 0)
 '
