@@ -425,7 +425,10 @@ class Matcher:
     _cookies: _CookieIndex = field(repr=False)
     _bound_cookies: dict[str, tuple[_Entry, ...]] = field(repr=False)
     """The cookie patterns bound to each registrable domain."""
-    _host_claims: dict[str, tuple[frozenset[str], frozenset[str]]] = field(repr=False)
+    _host_claims: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        factory=dict, init=False, repr=False
+    )
+    """The exact and wildcard host keys of each signature asked about, by id."""
     _host_cache: dict[str, Signature | None] = field(factory=dict, init=False, repr=False)
     _cookie_cache: dict[tuple[str, str | None], CookieMatch | None] = field(
         factory=dict, init=False, repr=False
@@ -480,17 +483,11 @@ class Matcher:
         ordered = tuple(signatures)
         exact: _HostIndex = {}
         wildcard: _HostIndex = {}
-        claims: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         url_items: dict[tuple[bool, str], list[tuple[Signature, UrlPattern]]] = {}
         for signature in ordered:
             for pattern in signature.hosts:
                 is_exact, key = _host_key(pattern)
                 (exact if is_exact else wildcard)[key] = signature
-            keys = [_host_key(pattern) for pattern in signature.hosts]
-            claims[signature.id] = (
-                frozenset(key for is_exact, key in keys if is_exact),
-                frozenset(key for is_exact, key in keys if not is_exact),
-            )
             for url_pattern in signature.urls:
                 url_key = _ANY_HOST_KEY if url_pattern.host == "*" else _host_key(url_pattern.host)
                 url_items.setdefault(url_key, []).append((signature, url_pattern))
@@ -503,7 +500,6 @@ class Matcher:
             any_host_rules=_UrlRules.build(any_host) if any_host else None,
             cookies=_CookieIndex.build(ordered),
             bound_cookies=_bound_index(ordered),
-            host_claims=claims,
         )
 
     def match_host(self, host: str) -> Signature | None:
@@ -651,7 +647,7 @@ class Matcher:
         if len(entries) > 1 and domain:
             host = normalize_host(domain.lstrip("."))
             for entry in entries:
-                if self._claims(entry[0].id, host):
+                if self._claims(entry[0], host):
                     chosen = entry
                     break
         return CookieMatch(signature=chosen[0], pattern=chosen[1])
@@ -673,8 +669,16 @@ class Matcher:
             if not dot:
                 return None
 
-    def _claims(self, signature_id: str, host: str) -> bool:
-        exact, wildcard = self._host_claims[signature_id]
+    def _claims(self, signature: Signature, host: str) -> bool:
+        claims = self._host_claims.get(signature.id)
+        if claims is None:
+            # Worked out on first need: few signatures are ever asked about.
+            keys = [_host_key(pattern) for pattern in signature.hosts]
+            claims = self._host_claims[signature.id] = (
+                frozenset(key for is_exact, key in keys if is_exact),
+                frozenset(key for is_exact, key in keys if not is_exact),
+            )
+        exact, wildcard = claims
         if host in exact:
             return True
         return any(not is_exact and key in wildcard for is_exact, key in _host_candidates(host))
