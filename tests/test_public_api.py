@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 import types
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -264,11 +265,20 @@ def _loose(
     return found
 
 
+def _text(annotation: object) -> str:
+    """Return an annotation as source text, whether written as a string or evaluated."""
+    if isinstance(annotation, str):
+        return annotation
+    if isinstance(annotation, type):
+        return annotation.__qualname__
+    return repr(annotation).replace("typing.", "")
+
+
 def _annotations(obj: object) -> Iterator[tuple[str, str]]:
     """(where, annotation) for a public function, or a public class's public members."""
     if inspect.isfunction(obj):
         for key, value in obj.__annotations__.items():
-            yield key, value if isinstance(value, str) else repr(value)
+            yield key, _text(value)
         return
     if not isinstance(obj, type):
         return
@@ -277,7 +287,7 @@ def _annotations(obj: object) -> Iterator[tuple[str, str]]:
             continue
         for key, value in getattr(klass, "__annotations__", {}).items():
             if not key.startswith("_"):
-                yield key, value if isinstance(value, str) else repr(value)
+                yield key, _text(value)
         for key, member in vars(klass).items():
             if key.startswith("_") and key != "__init__":
                 continue
@@ -309,3 +319,15 @@ def test_public_signatures_are_precise(public: str, name: str, obj: object) -> N
         if _loose(annotation, namespace)
     ]
     assert not loose, f"{public}.{name}: {loose}"
+
+
+@pytest.mark.parametrize(
+    "name", ["Signature", "CookiePattern", "UrlPattern", "Organisation", "Capture", "Entry"]
+)
+def test_type_hints_of_public_classes_resolve(name: str) -> None:
+    """Readers of type hints resolve a public class's fields, though it is named ``tagsig.X``."""
+    cls = getattr(tagsig, name)
+    assert cls.__module__ == "tagsig"
+    hints = typing.get_type_hints(cls)
+    assert hints
+    assert not any(isinstance(hint, str | typing.ForwardRef) for hint in hints.values())

@@ -81,16 +81,36 @@ def test_damaged_index_is_ignored(bundled: tuple[Layer, bytes], damage: object) 
 
 
 def test_intact_index_of_a_wrong_shape_is_ignored(bundled: tuple[Layer, bytes]) -> None:
-    """Marshal data of another shape under a valid header is refused, not half-read."""
+    """Records of another shape under a valid header are refused, not half-read."""
     import hashlib
-    import marshal
+
+    import msgspec
 
     from tagsig._signatures.index import _MAGIC, source_key
 
     _layer, source = bundled
-    payload = marshal.dumps((2, ((("only-an-id",), "/signatures/0"),), ()))
+    signature = {"id": "a", "name": "A", "vendor": {"name": "V"}, "category": "analytics"}
+    shapes: list[tuple[object, ...]] = [
+        (2, [{"id": "only-an-id"}], ["/signatures/0"], [], []),  # required fields missing
+        (2, [{**signature, "consent": "sometimes"}], ["/signatures/0"], [], []),  # not a purpose
+        (2, [{**signature, "consent": "analytics"}], [], [], []),  # a pointer missing
+        (
+            2,
+            [{**signature, "consent": "analytics", "cookies": [{"name": "(", "match": "regex"}]}],
+            ["/signatures/0"],
+            [],
+            [],
+        ),  # a regular expression that does not compile
+    ]
+    for shape in shapes:
+        payload = msgspec.msgpack.encode(shape)
+        index = _MAGIC + source_key(source) + hashlib.sha256(payload).digest() + payload
+        assert decode_layer(index, source, "x") is None, shape
+    payload = msgspec.msgpack.encode((2, [{**signature, "consent": "analytics"}], ["/s/0"], [], []))
     index = _MAGIC + source_key(source) + hashlib.sha256(payload).digest() + payload
-    assert decode_layer(index, source, "x") is None
+    decoded = decode_layer(index, source, "x")
+    assert decoded is not None
+    assert [(s.id, p) for s, p in decoded.signatures] == [("a", "/s/0")]
 
 
 def _fake_data(monkeypatch: pytest.MonkeyPatch, files: dict[str, Path]) -> None:

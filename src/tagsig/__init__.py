@@ -399,7 +399,38 @@ def _publish() -> None:
             continue
         value = module.__dict__.get(name)
         if isinstance(value, type | FunctionType) and value.__module__ == module_name:
+            _resolve_annotations(value, module.__dict__)
             value.__module__ = public
+
+
+def _resolve_annotations(value: type | FunctionType, namespace: dict[str, object]) -> None:
+    """Evaluate ``value``'s own annotations in the module that defines it.
+
+    Annotations are strings (postponed evaluation); readers of type hints
+    (:func:`typing.get_type_hints`, msgspec, cattrs) evaluate them in the module
+    ``__module__`` names, which no longer holds them once it is the public one. An
+    annotation naming what is imported only for type checkers stays a string.
+    """
+    # Its own annotations only (a class inherits none it needs resolving here).
+    annotations: dict[str, object] = vars(value).get("__annotations__") or {}
+    if not annotations:
+        return
+    local = dict(vars(value)) if isinstance(value, type) else None
+    value.__annotations__ = {
+        key: _evaluated(annotation, namespace, local) for key, annotation in annotations.items()
+    }
+
+
+def _evaluated(
+    annotation: object, namespace: dict[str, object], local: dict[str, object] | None
+) -> object:
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        # The text is an annotation of this package's own source, evaluated where written.
+        return eval(annotation, namespace, local)  # noqa: S307
+    except Exception:  # a name only type checkers import: kept as written
+        return annotation
 
 
 def _load(name: str, table: dict[str, str], namespace: str) -> object:

@@ -2,20 +2,22 @@
 
 Reading ``signatures.json`` means decoding two megabytes of JSON and building every record
 from it, which takes a large share of a short command's run. The wheel build hook
-(``hatch_build.py``) writes the built records once, as :mod:`marshal` data of plain tuples,
-strings and numbers, to ``signatures.index`` next to the JSON file. At run time the index is
-used only when it was written from the very bytes of the shipped JSON file, by this format,
-and its own bytes are intact (both are SHA-256 digests in its header); otherwise the JSON
-file is read as in a source checkout. Regular expressions are compiled again on loading.
+(``hatch_build.py``) writes the built records once, as MessagePack, to ``signatures.index``
+next to the JSON file; msgspec decodes them straight into the model's classes, checking
+every field's type as it goes. At run time the index is used only when it was written from
+the very bytes of the shipped JSON file, by this format, and its own bytes are intact (both
+are SHA-256 digests in its header); otherwise the JSON file is read as in a source
+checkout. Regular expressions are compiled again on loading.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import marshal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from attrs import fields
+import msgspec
+from attrs import fields, has
 
 from tagsig._exceptions import SignatureError
 from tagsig._signatures.file import Layer
@@ -29,28 +31,32 @@ from tagsig._signatures.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from msgspec.msgpack import Decoder
 
 __all__ = ["INDEX_NAME", "decode_layer", "encode_layer"]
 
 INDEX_NAME: Final = "signatures.index"
 """The index's file name, next to ``signatures.json``."""
 _MAGIC: Final = b"tagsig signature index\n"
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 _DIGEST: Final = 32
+
+_Records: TypeAlias = tuple[
+    int, tuple[Signature, ...], tuple[str, ...], tuple[Organisation, ...], tuple[str, ...]
+]
+"""The schema version, the signatures and their pointers, the organisations and theirs."""
 
 
 def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "pattern")
 
 
-_VENDOR: Final = _names(Vendor)
-_FACTS: Final = _names(Facts)
-_ORGANISATION: Final = _names(Organisation)
-_SIGNATURE: Final = _names(Signature)
-_URL: Final = _names(UrlPattern)
-_COOKIE: Final = _names(CookiePattern)
-_LAYOUT: Final = repr((_FORMAT, _VENDOR, _FACTS, _ORGANISATION, _SIGNATURE, _URL, _COOKIE))
+_LAYOUT: Final = repr(
+    (
+        _FORMAT,
+        *(_names(c) for c in (Vendor, Facts, Organisation, Signature, UrlPattern, CookiePattern)),
+    )
+)
 """What the records hold: another layout of the model makes every older index stale."""
 
 
@@ -59,24 +65,18 @@ def source_key(source: bytes) -> bytes:
     return hashlib.sha256(_LAYOUT.encode() + b"\0" + source).digest()
 
 
-def _values(record: object, names: Sequence[str]) -> tuple[object, ...]:
-    return tuple(getattr(record, name) for name in names)
+_Value: TypeAlias = "str | int | float | bool | list[_Value] | dict[str, _Value] | None"
 
 
-def _signature_values(signature: Signature) -> tuple[object, ...]:
-    values: list[object] = []
-    for name in _SIGNATURE:
-        value = getattr(signature, name)
-        if name == "vendor":
-            value = _values(value, _VENDOR)
-        elif name == "facts":
-            value = _values(value, _FACTS)
-        elif name == "urls":
-            value = tuple(_values(pattern, _URL) for pattern in value)
-        elif name == "cookies":
-            value = tuple(_values(pattern, _COOKIE) for pattern in value)
-        values.append(value)
-    return tuple(values)
+def _record(value: object) -> _Value:
+    """Return a model record as plain data, without its compiled patterns."""
+    if has(type(value)):
+        return {name: _record(getattr(value, name)) for name in _names(type(value))}
+    if isinstance(value, tuple):
+        return [_record(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise SignatureError(f"expected plain record values, found {type(value).__name__}")
 
 
 def encode_layer(layer: Layer, source: bytes) -> bytes:
@@ -86,13 +86,20 @@ def encode_layer(layer: Layer, source: bytes) -> bytes:
     """
     if layer.disabled:
         raise SignatureError("expected a database without disabling entries", path=layer.source)
-    records: object = (
+    records = (
         layer.schema_version,
-        tuple((_signature_values(s), pointer) for s, pointer in layer.signatures),
-        tuple((_values(o, _ORGANISATION), pointer) for o, pointer in layer.organisations),
+        [_record(signature) for signature, _ in layer.signatures],
+        [pointer for _, pointer in layer.signatures],
+        [_record(organisation) for organisation, _ in layer.organisations],
+        [pointer for _, pointer in layer.organisations],
     )
-    payload = marshal.dumps(records)  # type: ignore[arg-type]  # tuples, str, numbers, None
+    payload = msgspec.msgpack.encode(records)
     return _MAGIC + source_key(source) + hashlib.sha256(payload).digest() + payload
+
+
+@functools.cache
+def _decoder() -> Decoder[_Records]:
+    return msgspec.msgpack.Decoder(_Records)
 
 
 def decode_layer(index: bytes, source: bytes, path: str) -> Layer | None:
@@ -106,42 +113,24 @@ def decode_layer(index: bytes, source: bytes, path: str) -> Layer | None:
     """
     start = len(_MAGIC)
     body = start + 2 * _DIGEST
+    view = memoryview(index)
     if (
         not index.startswith(_MAGIC)
         or index[start : start + _DIGEST] != source_key(source)
-        or index[start + _DIGEST : body] != hashlib.sha256(index[body:]).digest()
+        or index[start + _DIGEST : body] != hashlib.sha256(view[body:]).digest()
     ):
         return None
     try:
-        version, signatures, organisations = marshal.loads(index[body:])  # noqa: S302
-        facts: dict[tuple[object, ...], Facts] = {}  # a few hundred distinct facts, shared
+        version, signatures, pointers, organisations, organisation_pointers = _decoder().decode(
+            view[body:]
+        )
         return Layer(
             source=path,
-            signatures=tuple(
-                (_signature(values, facts), pointer) for values, pointer in signatures
-            ),
+            signatures=tuple(zip(signatures, pointers, strict=True)),
             disabled=(),
-            organisations=tuple(
-                (Organisation(**dict(zip(_ORGANISATION, values, strict=True))), pointer)
-                for values, pointer in organisations
-            ),
+            organisations=tuple(zip(organisations, organisation_pointers, strict=True)),
             schema_version=version,
         )
-    except (ValueError, TypeError, EOFError, KeyError, IndexError, SignatureError):
+    except (msgspec.DecodeError, ValueError, SignatureError):
         # Written by this format from these bytes and intact, yet unreadable: not trusted.
         return None
-
-
-def _signature(values: Sequence[object], facts: dict[tuple[object, ...], Facts]) -> Signature:
-    # Marshal data is untyped: a wrong shape raises TypeError or ValueError, caught above.
-    record: dict[str, Any] = dict(zip(_SIGNATURE, values, strict=True))
-    record["vendor"] = Vendor(**dict(zip(_VENDOR, record["vendor"], strict=True)))
-    known = facts.get(record["facts"])
-    if known is None:
-        known = facts[record["facts"]] = Facts(**dict(zip(_FACTS, record["facts"], strict=True)))
-    record["facts"] = known
-    record["urls"] = tuple(UrlPattern(**dict(zip(_URL, u, strict=True))) for u in record["urls"])
-    record["cookies"] = tuple(
-        CookiePattern(**dict(zip(_COOKIE, c, strict=True))) for c in record["cookies"]
-    )
-    return Signature(**record)

@@ -7,9 +7,9 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, cast
 
-from attrs import Factory, field, frozen
+from attrs import field, frozen
 
 from tagsig._exceptions import SignatureError
 from tagsig._signatures.ownership import Ownership
@@ -151,6 +151,16 @@ def _compile_if_regex(text: str, match: str) -> re.Pattern[str] | None:
         ) from e
 
 
+class _FromText:
+    """The default of a pattern's compiled form: compiled from its text on creation."""
+
+    def __repr__(self) -> str:
+        return "<compiled from the text>"
+
+
+_FROM_TEXT: Final = cast("re.Pattern[str] | None", _FromText())
+
+
 @frozen(kw_only=True)
 class Vendor:
     """The company behind a tag."""
@@ -192,11 +202,7 @@ class CookiePattern:
     """How ``name`` is compared with a cookie name."""
     lifetime_days: float | None = None
     """Typical lifetime in days; ``None`` when unknown or for a session cookie."""
-    pattern: re.Pattern[str] | None = field(
-        default=Factory(lambda self: _compile_if_regex(self.name, self.match), takes_self=True),
-        eq=False,
-        repr=False,
-    )
+    pattern: re.Pattern[str] | None = field(default=_FROM_TEXT, eq=False, repr=False)
     """The compiled ``name`` when ``match`` is ``"regex"``, else ``None``; compiled from
     ``name`` when not given."""
     domains: tuple[str, ...] = ()
@@ -205,6 +211,10 @@ class CookiePattern:
 
     .. versionadded:: schema_version 2
     """
+
+    def __attrs_post_init__(self) -> None:
+        if self.pattern is _FROM_TEXT:
+            object.__setattr__(self, "pattern", _compile_if_regex(self.name, self.match))
 
     def matches(self, name: str) -> bool:
         """Return whether the cookie name ``name`` matches this pattern.
@@ -243,13 +253,13 @@ class UrlPattern:
     non-empty."""
     match: UrlMatchKind = "prefix"
     """``prefix`` compares with :meth:`str.startswith`, ``regex`` with :func:`re.match`."""
-    pattern: re.Pattern[str] | None = field(
-        default=Factory(lambda self: _compile_if_regex(self.path, self.match), takes_self=True),
-        eq=False,
-        repr=False,
-    )
+    pattern: re.Pattern[str] | None = field(default=_FROM_TEXT, eq=False, repr=False)
     """The compiled ``path`` when ``match`` is ``"regex"``, else ``None``; compiled from
     ``path`` when not given."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.pattern is _FROM_TEXT:
+            object.__setattr__(self, "pattern", _compile_if_regex(self.path, self.match))
 
     def matches_path(self, target: str) -> bool:
         """Return whether ``target`` (path plus ``?query``) matches this pattern's path.
