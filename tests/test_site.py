@@ -56,6 +56,20 @@ def _capture(
     return load_har(har(*entries, pages=pages))
 
 
+def _redirect_chain(hops: int) -> list[dict[str, Any]]:
+    """Return ``hops`` redirects from site 0 to site ``hops``, then that site's document."""
+    chain = [
+        entry(
+            f"https://www.site{n}.example/",
+            status=301,
+            redirect=f"https://www.site{n + 1}.example/",
+            started=_started(n),
+        )
+        for n in range(hops)
+    ]
+    return [*chain, entry(f"https://www.site{hops}.example/", started=_started(hops))]
+
+
 class TestPageSites:
     """The first party of a page comes from its main document, never from the first entry."""
 
@@ -173,6 +187,18 @@ class TestPageSites:
         assert (site.domain, site.entry, site.hops) == ("shop.example", 1, (0,))
         attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [a.no_tag for a in attribution.entries] == ["navigation", None]
+
+    def test_redirects_followed_up_to_twenty(self) -> None:
+        """A chain of 25 redirects is followed 20 hops: the document is the 21st request."""
+        capture = _capture(*_redirect_chain(25))
+        (site,) = page_sites(capture)
+        assert (site.domain, site.entry, site.hops) == ("site20.example", 20, tuple(range(20)))
+
+    def test_redirects_before_the_document_up_to_twenty(self) -> None:
+        """The redirects that led to the titled document are gathered 20 hops back."""
+        capture = _capture(*_redirect_chain(25), pages=(("page_1", "https://www.site25.example/"),))
+        (site,) = page_sites(capture)
+        assert (site.domain, site.entry, site.hops) == ("site25.example", 25, tuple(range(5, 25)))
 
     def test_relative_redirect(self) -> None:
         """A relative ``Location`` is followed."""
