@@ -177,6 +177,34 @@ class TestPageSites:
             "referer",
         )
 
+    def test_referer_names_a_document_of_another_page(self) -> None:
+        """Pages without their document: the Referer found elsewhere in the capture decides.
+
+        The Referer is compared as a URL (host case, fragment); one that names no network
+        address is no vote.
+        """
+        written = "https://WWW.Shop.example/#top"
+        capture = _capture(
+            entry(SHOP, started=_started(0)),
+            *(
+                entry(
+                    f"https://static.shop-cdn.example/{n}.css",
+                    mime="text/css",
+                    started=_started(5 + n),
+                    page=page,
+                    request_headers={"Referer": referer},
+                )
+                for page in ("page_2", "page_3")
+                for n, referer in enumerate([written, "about:blank", "about:blank", written])
+            ),
+            pages=(("page_1", "Shop"), ("page_2", "Cart"), ("page_3", "Checkout")),
+        )
+        _, *others = page_sites(capture)
+        assert [(o.domain, o.entry, o.url, o.evidence) for o in others] == [
+            ("shop.example", 0, SHOP, "referer"),
+            ("shop.example", 0, SHOP, "referer"),
+        ]
+
     def test_redirect_to_other_site(self) -> None:
         """The document after its redirects decides; the hops that left are navigations."""
         capture = _capture(
