@@ -154,6 +154,26 @@ class TestLongCookiePatterns:
         assert matcher.match_cookie("1c_" + _LONG) is None
 
 
+class TestLongUrlPrefixes:
+    """URL path prefixes longer than the walked head of a path."""
+
+    def test_head_shared_but_no_long_prefix(self) -> None:
+        """A path sharing the head of a long prefix, but not all of it, takes a shorter one."""
+        short = _signature("short", urls=(UrlPattern(host="t.example", path="/", match="prefix"),))
+        long = _signature(
+            "long", urls=(UrlPattern(host="t.example", path="/" + _LONG + "_a", match="prefix"),)
+        )
+        matcher = Matcher.from_signatures([short, long])
+
+        def tag(path: str) -> str | None:
+            url = Url(raw=f"https://t.example{path}", scheme="https", host="t.example", port=None)
+            found = matcher.match_url(url)
+            return None if found is None else found.id
+
+        assert tag("/" + _LONG + "_a1") == "long"
+        assert tag("/" + _LONG + "_b1") == "short"
+
+
 class TestBoundedCaches:
     """Caches are emptied when full, and answers stay right."""
 
