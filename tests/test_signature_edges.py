@@ -71,6 +71,23 @@ class TestOrganisationsWithoutSchema:
             )
         ]
 
+    def test_parent_not_a_string(self, tmp_path: Path) -> None:
+        """A number where an organisation's parent id goes."""
+        assert _problems(
+            tmp_path,
+            {
+                "schema_version": 2,
+                "signatures": [],
+                "organisations": [{"id": "a", "name": "A", "domains": [], "parent": 5}],
+            },
+        ) == [
+            (
+                "/organisations/0",
+                "expected a well-formed organisation, found an error: "
+                "TypeError('expected a string parent, found 5')",
+            )
+        ]
+
     def test_version_one_skips_entries_that_are_no_objects(self, tmp_path: Path) -> None:
         """A version 1 file is told about version 2 members past an entry that is no object."""
         found = _problems(
