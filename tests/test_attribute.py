@@ -143,6 +143,31 @@ class TestInitiators:
         )
         assert [a.initiated_by for a in result.entries] == [None, None, "tagmgr", "tagmgr"]
 
+    def test_unknown_chain_followed_up_to_a_bound(self, db: SignatureDB) -> None:
+        """A chain of unknown hosts traces to the tag for 32 links, then to nothing.
+
+        A request with several unknown scripts on its stack follows the first.
+        """
+        tag = "https://cdn.tagmgr.example/tm.js"
+        chain = [f"https://x.unknown{n}.example/{n}.js" for n in range(40)]
+        result = _attribution(
+            db,
+            entry(PAGE),
+            entry(tag, initiator=parser_initiator(PAGE)),
+            *(
+                entry(url, initiator=script_initiator(cause))
+                for cause, url in zip([tag, *chain], chain, strict=False)
+            ),
+            entry("https://y.unknown.example/b.gif", initiator=script_initiator(*chain[:2])),
+        )
+        assert [a.initiated_by for a in result.entries] == [
+            None,
+            None,
+            *["tagmgr"] * 32,
+            *[None] * 8,
+            "tagmgr",
+        ]
+
     def test_redirect_and_referer(self, db: SignatureDB) -> None:
         """Redirects from a tag, and Referer as a last resort, give the initiating tag."""
         result = _attribution(

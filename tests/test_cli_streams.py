@@ -195,6 +195,22 @@ class TestProgress:
         assert "tagsig: analysed" not in capsys.readouterr().err
 
 
+def _wait_reading(pid: int) -> None:
+    """Return once process ``pid`` waits in a read of a pipe (imported, and reading).
+
+    Where ``/proc`` does not say what a process waits for, wait a generous while instead.
+    """
+    wchan = Path(f"/proc/{pid}/wchan")
+    if not wchan.exists():
+        time.sleep(10)
+        return
+    deadline = time.monotonic() + 120
+    while "pipe" not in wchan.read_text(encoding="ascii", errors="replace"):
+        assert time.monotonic() < deadline, "the command never waited for its input"
+        time.sleep(0.05)
+    time.sleep(0.2)  # a read of the pipe, not of a module file: let it settle
+
+
 class TestInterrupt:
     """Ctrl-C ends any command with one line and exit status 130."""
 
@@ -232,7 +248,7 @@ class TestInterrupt:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        time.sleep(4)  # imported, and reading (generous: a loaded machine imports slowly)
+        _wait_reading(process.pid)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
         assert process.returncode == EXIT_INTERRUPTED

@@ -477,3 +477,35 @@ class TestExample:
             (t.id, [f.rule for f in t.flags if f.rule in {"before-consent", "no-consent-signal"}])
             for t in report.tags
         ] == [("google-analytics", []), ("meta-pixel", ["before-consent"]), ("onetrust", [])]
+
+
+@pytest.mark.parametrize("first", ["onetrust", "cookiebot"])
+def test_two_managers_on_one_request_the_first_read_decides(first: str) -> None:
+    """Two consent managers' cookies on one request: the first read (OneTrust) decides."""
+    from tagsig import load_har, load_signatures
+    from tagsig._audit.attribute import attribute
+    from tagsig._compliance.consent.timeline import consent_timeline
+    from tagsig._signatures.match import Matcher
+
+    from .builders import entry, har
+
+    cookies = {
+        "onetrust": "OptanonConsent=groups=C0004%3A0",
+        "cookiebot": "CookieConsent={stamp:%27x%27%2Cnecessary:true%2Cmarketing:true}",
+    }
+    header = "; ".join(sorted(cookies.values(), key=lambda v: v != cookies[first]))
+    capture = load_har(
+        har(
+            entry("https://www.shop.example/", started="2024-05-01T10:00:00.000Z"),
+            entry(
+                "https://www.shop.example/a.js",
+                started="2024-05-01T10:00:01.000Z",
+                mime="text/javascript",
+                request_headers={"Cookie": header},
+            ),
+        )
+    )
+    timeline = consent_timeline(attribute([capture], [], Matcher.compile(load_signatures())))
+    assert [s.kind for s in timeline.signals] == ["onetrust", "cookiebot"]
+    assert dict(timeline.signals[1].purposes)["marketing"] == "granted"
+    assert timeline.state(0, capture.entries[1].started, "marketing") == "denied"

@@ -35,3 +35,15 @@ def test_text_names_how_many_more_tags() -> None:
     assert len(summary.tags) > 1
     text = render_estate_text(summary, top=1)
     assert f"... {len(summary.tags) - 1} more tags" in text
+
+
+def test_text_of_an_estate_without_tags_or_flags() -> None:
+    """An estate whose captures hold no tag and no flag shows neither table."""
+    report = _report()
+    report["tags"] = []
+    report["flags"] = []
+    summary = summarize_estate([{"path": "a.har", "report": report}])
+    assert (summary.tags, summary.rules) == ((), ())
+    text = render_estate_text(summary)
+    assert "Tags across the estate" not in text
+    assert "Flags by rule" not in text

@@ -54,3 +54,19 @@ def test_file_cannot_be_moved_into_place(tmp_path: Path) -> None:
         writer.close()
     assert info.value.path == str(tmp_path / "e.tags.parquet")
     assert (tmp_path / "e.captures.parquet").is_file()
+
+
+def test_disk_full_while_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row group that cannot be written is a tagsig error naming the file; none is left."""
+
+    def full(self: object, table: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    with (
+        pytest.raises(InputError, match=r"cannot write the file: .*No space left") as info,
+        ParquetWriter(str(tmp_path / "e.parquet"), captures_per_group=1) as writer,
+    ):
+        writer.write(_records(1)[0])
+    assert info.value.path == str(tmp_path / "e.captures.parquet")
+    assert list(tmp_path.iterdir()) == []

@@ -21,6 +21,7 @@ from tagsig import (
 from tagsig._cli.main import main
 
 from .audits import audit, document, flags, hit
+from .builders import entry, har
 from .conftest import REPO
 
 Asset = Callable[[str], Path]
@@ -175,6 +176,39 @@ class TestFailOn:
             == 0
         )
         assert main(["analyze", EXAMPLE, "--format", "json"]) == 0
+
+    def test_cli_names_ten_failing_tags(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--fail-on names the first ten failing tags, then counts the others."""
+        hosts = [
+            "www.google-analytics.com",
+            "connect.facebook.net",
+            "widget.intercom.io",
+            "static.hotjar.com",
+            "js.hs-scripts.com",
+            "cdn.segment.com",
+            "bat.bing.com",
+            "snap.licdn.com",
+            "static.ads-twitter.com",
+            "s.pinimg.com",
+            "analytics.tiktok.com",
+            "cdn.mxpnl.com",
+            "js.driftt.com",
+            "cdn.heapanalytics.com",
+        ]
+        capture = tmp_path / "many.har"
+        capture.write_bytes(
+            har(
+                entry("https://www.shop.example/"),
+                *(entry(f"https://{h}/x.js", mime="application/javascript") for h in hosts),
+            )
+        )
+        assert main(["analyze", str(capture), "--fail-on", "low", "--format", "json"]) == 1
+        named = capsys.readouterr().err.splitlines()[-1].partition("not waived: ")[2]
+        *tags, rest = named.split("; ")
+        assert len(tags) == 10
+        assert rest == f"and {len(hosts) - 10} more"
 
     def test_cli_bad_policy(self, asset: Asset, capsys: pytest.CaptureFixture[str]) -> None:
         """An invalid policy exits 2 with the error."""

@@ -25,3 +25,23 @@ def test_json_syntax_error(tmp_path: Path, name: str) -> None:
     path.write_text('{"fail_on": ', encoding="utf-8")
     with pytest.raises(PolicyError, match="expected JSON, found a syntax error"):
         load_policy(path)
+
+
+def test_installation_without_the_policy_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installation that lost the policy schema says so when a policy is read."""
+    from tagsig._compliance.policy import load
+
+    def missing(name: str) -> Path:
+        return tmp_path / name
+
+    monkeypatch.setattr(load, "data_file", missing)
+    load._validator.cache_clear()
+    path = tmp_path / "policy.toml"
+    path.write_text('fail_on = "high"\n', encoding="utf-8")
+    try:
+        with pytest.raises(PolicyError, match="the installation is incomplete"):
+            load_policy(path)
+    finally:
+        load._validator.cache_clear()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
 from html import escape
 from html.parser import HTMLParser
 
+import pytest
 from attrs import evolve
 
-from tagsig import analyze, render
+from tagsig import TagsigError, analyze, render
 from tagsig._compliance.rules.registry import DOCS_URL
 from tagsig._render.html import text_width
+from tagsig._report.model import _Renderers
 
 from .builders import entry, har
 from .reports import EXAMPLE, HOSTILE, example_report, hostile_report
@@ -106,6 +109,21 @@ class TestContent:
         assert body.startswith('<div class="tagsig-report">')
         assert "<html" not in body
         assert "Meta Pixel" in body
+
+    def test_repr_html_before_the_render_layer(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A report used before any renderer was imported loads the render layer itself."""
+        monkeypatch.delitem(sys.modules, "tagsig._render.formats")
+        monkeypatch.setattr(_Renderers, "html_body", None)
+        monkeypatch.setattr(_Renderers, "dataframe", None)
+        body = example_report()._repr_html_()
+        assert body.startswith('<div class="tagsig-report">')
+        assert "Meta Pixel" in body
+
+    def test_repr_html_without_a_renderer(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A render layer that registers no renderer is an error that says so."""
+        monkeypatch.setattr(_Renderers, "html_body", None)
+        with pytest.raises(TagsigError, match="register a html_body renderer, found none"):
+            example_report()._repr_html_()
 
 
 class TestSelfContained:

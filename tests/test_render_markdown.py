@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 from attrs import evolve
 from markdown_it import MarkdownIt
@@ -140,6 +141,22 @@ class TestBound:
         assert "> **Note**: to stay within 3,000 characters" in text
         assert "cookies" in text.split("> **Note**", 1)[1]
         assert text.count("<details>") == text.count("</details>")
+
+    def test_last_section_cut_short(self) -> None:
+        """The last section cut short is the only one the note names."""
+        report = example_report()
+        report = attrs.evolve(
+            report,
+            unattributed=(),
+            consent=attrs.evolve(
+                report.consent, **{f.name: () for f in attrs.fields(type(report.consent))}
+            ),
+        )
+        bound = len(render_markdown(report, max_chars=None)) - 200
+        text = render_markdown(report, max_chars=bound)
+        assert len(text) <= bound
+        note = text.split("> **Note**", 1)[1].splitlines()[0]
+        assert "details were left out: cookies (cut short). The HTML" in note
 
     def test_no_bound(self) -> None:
         """Without a bound nothing is left out."""

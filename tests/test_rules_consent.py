@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tagsig import Report
+from tagsig import Report, analyze, load_signatures
 
-from .audits import at, audit, document, flags, hit, onetrust_cookie
-from .builders import entry, script_initiator
+from .audits import SITE, at, audit, document, flags, hit, onetrust_cookie
+from .builders import entry, har, parser_initiator, script_initiator
+from .conftest import FIXTURES
 
 META_SCRIPT = "https://connect.facebook.net/en_US/fbevents.js"
 META = "https://www.facebook.com/tr/?id=1&ev=PageView"
@@ -338,3 +342,29 @@ class TestLoaderProperty:
                         current = loaded_by[current] if current is not None else None
                         walked.append(current)
                     assert walked == chain, (flag.message, loaded_by)
+
+
+def test_purpose_inherited_up_to_sixteen_loaders(tmp_path: Path) -> None:
+    """A tag inherits the purpose of the tags that loaded it, up to 16 loaders above it."""
+    fixture = json.loads((FIXTURES / "signatures" / "attribution.json").read_text("utf-8"))
+    (template,) = (s for s in fixture["signatures"] if s["id"] == "tagmgr")
+    ids = [f"tag{n:02d}" for n in range(20)]
+    signatures = [
+        dict(template, id=i, name=i, hosts=[f"*.{i}.example"], consent="functional") for i in ids
+    ]
+    signatures[0]["consent"] = "marketing"
+    path = tmp_path / "signatures.json"
+    path.write_text(json.dumps(dict(fixture, signatures=signatures)), encoding="utf-8")
+    urls = [f"https://cdn.{i}.example/t.js" for i in ids]
+    capture = har(
+        entry(SITE),
+        entry(urls[0], initiator=parser_initiator(SITE), mime="text/javascript"),
+        *(
+            entry(url, initiator=script_initiator(cause), mime="text/javascript")
+            for cause, url in pairwise(urls)
+        ),
+    )
+    report = analyze(capture, signatures=load_signatures(path, bundled=False))
+    assert [t.loaded_by for t in report.tags] == [None, *ids[:-1]]
+    needing = [t.id for t in report.tags if any(f.rule == "no-consent-signal" for f in t.flags)]
+    assert needing == ids[:17]

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from .audits import at, audit, document, flags, hit
-from .builders import entry, script_initiator
+import json
+from pathlib import Path
+
+import pytest
+
+from tagsig import analyze, load_signatures
+
+from .audits import PAGE, at, audit, document, flags, hit
+from .builders import entry, har, script_initiator
+from .conftest import REPO
 
 
 class TestTransfer:
@@ -106,3 +114,29 @@ class TestOverWeight:
             ),
         )
         assert flags(report, "over-weight") == []
+
+    @pytest.mark.parametrize(
+        ("missing", "found"),
+        [("script_kb", "requests on one page"), ("requests_per_page", "kB of script on one page")],
+    )
+    def test_one_typical_value_unknown(self, tmp_path: Path, missing: str, found: str) -> None:
+        """Without one of the typical values, the other is still compared."""
+        data = json.loads((REPO / "data" / "signatures.json").read_text(encoding="utf-8"))
+        (pixel,) = (s for s in data["signatures"] if s["id"] == "meta-pixel")
+        pixel["facts"][missing] = None
+        path = tmp_path / "signatures.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        capture = har(
+            document(0),
+            entry(
+                "https://connect.facebook.net/en_US/fbevents.js",
+                mime="text/javascript",
+                size=900_000,
+            ),
+            *(hit(f"https://www.facebook.com/tr?ev={n}", 1) for n in range(40)),
+            pages=PAGE,
+        )
+        report = analyze(capture, signatures=load_signatures(path, bundled=False))
+        (flag,) = flags(report, "over-weight", "meta-pixel")
+        assert found in flag.message
+        assert ("requests" in flag.message) == (missing == "script_kb")

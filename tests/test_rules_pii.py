@@ -95,6 +95,25 @@ class TestFires:
         assert "identifier in a" in flag.message
         assert "hashed MD5 of a known identifier in b" in flag.message
 
+    def test_address_identifier_hashed_as_an_address(self) -> None:
+        """An identifier that is an address is named by its masked address once hashed.
+
+        A blank identifier hashes to nothing to look for.
+        """
+        address = "jane.doe@mail.example"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+        blank = hashlib.md5(b" ", usedforsecurity=False).hexdigest()
+        report = audit(
+            document(0),
+            hit(f"{TRACKER}?b={digest}", 1),
+            hit(f"{TRACKER}?c={blank}", 2),
+            identifiers=[address, " "],
+        )
+        (flag,) = flags(report, "pii-to-third-party")
+        assert f"hashed MD5 of {mask_email(address)} in b" in flag.message
+        assert "known identifier" not in flag.message
+        assert " in c" not in flag.message
+
     def test_functional_tag_is_medium(self) -> None:
         """Identity sent to a functional tag (a chat) is medium."""
         report = audit(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tagsig import load_signatures
+from tagsig import analyze, load_signatures
 from tagsig._compliance.rules.vendors import VENDOR_CHECKS
 
-from .audits import TWO_PAGES, audit, document, flags, hit
-from .builders import entry
+from .audits import PAGE, TWO_PAGES, audit, document, flags, hit
+from .builders import entry, har
+from .conftest import REPO
 
 EMAIL = "jane.doe@example.org"
 
@@ -49,6 +51,19 @@ class TestIntercom:
         assert flag.severity == "high"
         assert "(email, user_id)" in flag.message
         assert EMAIL not in json.dumps([e.value for e in flag.evidence])
+
+    def test_unknown_check_is_skipped(self, tmp_path: Path) -> None:
+        """A signature naming a check tagsig does not implement still gets those it does."""
+        path = tmp_path / "signatures.json"
+        data = json.loads((REPO / "data" / "signatures.json").read_text(encoding="utf-8"))
+        (intercom,) = (s for s in data["signatures"] if s["id"] == "intercom")
+        intercom["checks"] = ["no-such-check", *intercom.get("checks", [])]
+        path.write_text(json.dumps(data), encoding="utf-8")
+        db = load_signatures(path, bundled=False)
+        capture = har(document(0), _ping("api-iam.intercom.io", {"email": EMAIL}), pages=PAGE)
+        report = analyze(capture, signatures=db)
+        (flag,) = flags(report, "identity-verification-missing", "intercom")
+        assert flag.severity == "high"
 
     def test_quiet_with_hash(self) -> None:
         """With a user_hash, or without a user, it is quiet."""

@@ -137,6 +137,11 @@ class TestSchema:
         entry["name"] = "Hotjar"
         assert list(validator.iter_errors(layer)) != []
 
+    def test_names_are_not_all_in_brackets(self) -> None:
+        """Every name has text outside brackets, which the catalogue finds it by."""
+        bare = [s["id"] for s in signatures() if not re.sub(r"\s*\([^)]*\)", "", s["name"]).strip()]
+        assert bare == []
+
     def test_file_is_sorted_and_ends_with_newline(self) -> None:
         """Signatures are sorted by id and the file ends with a newline."""
         ids = [sig["id"] for sig in signatures()]

@@ -71,6 +71,23 @@ class TestOrganisationsWithoutSchema:
             )
         ]
 
+    def test_parent_not_a_string(self, tmp_path: Path) -> None:
+        """A number where an organisation's parent id goes."""
+        assert _problems(
+            tmp_path,
+            {
+                "schema_version": 2,
+                "signatures": [],
+                "organisations": [{"id": "a", "name": "A", "domains": [], "parent": 5}],
+            },
+        ) == [
+            (
+                "/organisations/0",
+                "expected a well-formed organisation, found an error: "
+                "TypeError('expected a string parent, found 5')",
+            )
+        ]
+
     def test_version_one_skips_entries_that_are_no_objects(self, tmp_path: Path) -> None:
         """A version 1 file is told about version 2 members past an entry that is no object."""
         found = _problems(
@@ -152,6 +169,26 @@ class TestLongCookiePatterns:
     def test_no_long_suffix(self, matcher: Matcher) -> None:
         """A name sharing the tail of long suffixes but none of them matches nothing."""
         assert matcher.match_cookie("1c_" + _LONG) is None
+
+
+class TestLongUrlPrefixes:
+    """URL path prefixes longer than the walked head of a path."""
+
+    def test_head_shared_but_no_long_prefix(self) -> None:
+        """A path sharing the head of a long prefix, but not all of it, takes a shorter one."""
+        short = _signature("short", urls=(UrlPattern(host="t.example", path="/", match="prefix"),))
+        long = _signature(
+            "long", urls=(UrlPattern(host="t.example", path="/" + _LONG + "_a", match="prefix"),)
+        )
+        matcher = Matcher.from_signatures([short, long])
+
+        def tag(path: str) -> str | None:
+            url = Url(raw=f"https://t.example{path}", scheme="https", host="t.example", port=None)
+            found = matcher.match_url(url)
+            return None if found is None else found.id
+
+        assert tag("/" + _LONG + "_a1") == "long"
+        assert tag("/" + _LONG + "_b1") == "short"
 
 
 class TestBoundedCaches:

@@ -56,6 +56,20 @@ def _capture(
     return load_har(har(*entries, pages=pages))
 
 
+def _redirect_chain(hops: int) -> list[dict[str, Any]]:
+    """Return ``hops`` redirects from site 0 to site ``hops``, then that site's document."""
+    chain = [
+        entry(
+            f"https://www.site{n}.example/",
+            status=301,
+            redirect=f"https://www.site{n + 1}.example/",
+            started=_started(n),
+        )
+        for n in range(hops)
+    ]
+    return [*chain, entry(f"https://www.site{hops}.example/", started=_started(hops))]
+
+
 class TestPageSites:
     """The first party of a page comes from its main document, never from the first entry."""
 
@@ -163,6 +177,34 @@ class TestPageSites:
             "referer",
         )
 
+    def test_referer_names_a_document_of_another_page(self) -> None:
+        """Pages without their document: the Referer found elsewhere in the capture decides.
+
+        The Referer is compared as a URL (host case, fragment); one that names no network
+        address is no vote.
+        """
+        written = "https://WWW.Shop.example/#top"
+        capture = _capture(
+            entry(SHOP, started=_started(0)),
+            *(
+                entry(
+                    f"https://static.shop-cdn.example/{n}.css",
+                    mime="text/css",
+                    started=_started(5 + n),
+                    page=page,
+                    request_headers={"Referer": referer},
+                )
+                for page in ("page_2", "page_3")
+                for n, referer in enumerate([written, "about:blank", "about:blank", written])
+            ),
+            pages=(("page_1", "Shop"), ("page_2", "Cart"), ("page_3", "Checkout")),
+        )
+        _, *others = page_sites(capture)
+        assert [(o.domain, o.entry, o.url, o.evidence) for o in others] == [
+            ("shop.example", 0, SHOP, "referer"),
+            ("shop.example", 0, SHOP, "referer"),
+        ]
+
     def test_redirect_to_other_site(self) -> None:
         """The document after its redirects decides; the hops that left are navigations."""
         capture = _capture(
@@ -173,6 +215,18 @@ class TestPageSites:
         assert (site.domain, site.entry, site.hops) == ("shop.example", 1, (0,))
         attribution = attribute([capture], [], Matcher.compile(load_signatures()))
         assert [a.no_tag for a in attribution.entries] == ["navigation", None]
+
+    def test_redirects_followed_up_to_twenty(self) -> None:
+        """A chain of 25 redirects is followed 20 hops: the document is the 21st request."""
+        capture = _capture(*_redirect_chain(25))
+        (site,) = page_sites(capture)
+        assert (site.domain, site.entry, site.hops) == ("site20.example", 20, tuple(range(20)))
+
+    def test_redirects_before_the_document_up_to_twenty(self) -> None:
+        """The redirects that led to the titled document are gathered 20 hops back."""
+        capture = _capture(*_redirect_chain(25), pages=(("page_1", "https://www.site25.example/"),))
+        (site,) = page_sites(capture)
+        assert (site.domain, site.entry, site.hops) == ("site25.example", 25, tuple(range(5, 25)))
 
     def test_relative_redirect(self) -> None:
         """A relative ``Location`` is followed."""

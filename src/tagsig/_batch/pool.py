@@ -115,10 +115,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_quiet_on_interrupt)
 
 
-def _quiet_on_interrupt() -> None:
+# The two functions below run in the worker processes, where coverage does not measure;
+# tests/test_cli_streams.py::TestInterrupt::test_batch_with_workers checks what they do.
+def _quiet_on_interrupt() -> None:  # pragma: no cover - runs in the worker process
     """In a worker: end at once on Ctrl-C, without a traceback; the parent reports it."""
     signal.signal(signal.SIGINT, _exit_interrupted)
 
 
-def _exit_interrupted(signum: int, frame: object) -> None:
+def _exit_interrupted(signum: int, frame: object) -> None:  # pragma: no cover - in a worker
     os._exit(128 + signum)

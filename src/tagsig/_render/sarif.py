@@ -134,7 +134,7 @@ def _result(
         # A flag about the tag as a whole points at its first request.
         first = tag.entries[0]
         loc = _location(report, tag, Evidence(kind="entry", input=first.input, index=first.index))
-        if loc is not None:
+        if loc is not None:  # pragma: no branch - a tag's entries come from the report's inputs
             locations.append(loc)
     properties = _properties(tag, flag)
     if tr is not None:
@@ -210,7 +210,7 @@ def sarif_document(report: Report, *, lang: str | None = None) -> JSONObject:
     artifacts: list[JSONObject] = []
     for position in range(len(report.inputs)):
         location = _artifact_location(report, position)
-        if location is not None:
+        if location is not None:  # pragma: no branch - every position is an input's
             location.pop("index")
             artifacts.append({"location": location, "roles": ["analysisTarget"]})
     notifications = [

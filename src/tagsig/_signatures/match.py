@@ -461,7 +461,7 @@ class Matcher:
             return found
         with _COMPILING:  # one build per database, even when threads ask at once
             found = _COMPILED.get(db)
-            if found is None:
+            if found is None:  # pragma: no branch - else another thread built it meanwhile
                 found = _COMPILED[db] = cls.from_signatures(db.signatures)
         return found
 

@@ -165,7 +165,8 @@ def _category(name: str) -> _Ranges:
     positive = name.replace("CATEGORY_NOT_", "CATEGORY_")
     if positive in _CATEGORIES:  # \D, \W, \S: all but the ASCII part of the category
         return _complement(_merge([r for r in _CATEGORIES[positive] if r != _BEYOND_ASCII]))
-    return _EVERY  # line breaks and the like: assume anything
+    # Line breaks and the like, which the parser (re._parser) never produces: assume anything.
+    return _EVERY  # pragma: no cover - the parser produces only the categories above
 
 
 def _width(items: list[tuple[str, Any]]) -> tuple[int, float]:
@@ -218,7 +219,7 @@ class _Sequences:
                 return _EVERY
             elif name == "IN":
                 found.extend(self.char_set(argument))
-            elif name == "CATEGORY":
+            elif name == "CATEGORY":  # pragma: no cover - the parser puts \d and the like in IN
                 found.extend(_category(str(argument)))
             elif name in _REPEATS:
                 found.extend(self.chars(_items(argument[2])))
@@ -249,7 +250,7 @@ class _Sequences:
                 ranges.append(argument)
             elif name == "CATEGORY":
                 ranges.extend(_category(str(argument)))
-            else:
+            else:  # pragma: no cover - the parser puts no other item in a set
                 return _EVERY
         if negate:  # with case folding the complement could hold more: assume anything
             return _EVERY if self.ignore_case else _complement(_merge(ranges))

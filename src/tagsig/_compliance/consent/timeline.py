@@ -146,13 +146,6 @@ class ConsentTimeline:
         signalled = self._signalled
         return input in signalled or any(i >= self.captures for i in signalled)
 
-    def refused(self, input: int, purpose: Purpose) -> bool:
-        """Whether any signal of capture ``input`` (or of a jar) denies ``purpose``."""
-        return any(
-            (o.input == input or o.input >= self.captures) and o.purposes.get(purpose) == "denied"
-            for o in self.observations
-        )
-
     def summary(self) -> ConsentSummary:
         """Return the consent section of a report: the signals and the state changes."""
         changes: list[ConsentChange] = []

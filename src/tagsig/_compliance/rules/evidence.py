@@ -119,13 +119,14 @@ def _detail(
     if position >= len(captures):
         # A cookie of a jar (jars follow the captures in the input positions).
         jar_at = position - len(captures)
+        # Defensive: the rules point at a jar only with one of its own cookies, by name.
         if evidence.kind != "cookie" or jar_at >= len(attribution.jars):
-            return evidence
+            return evidence  # pragma: no cover - see above
         cookie = next(
             (c for c in attribution.jars[jar_at].cookies if c.name == evidence.name), None
         )
         if cookie is None:
-            return evidence
+            return evidence  # pragma: no cover - see above
         return evolve(evidence, domain=cookie.domain, time=cookie.seen)
     entries = captures[position].entries
     if index is None or not 0 <= index < len(entries):

@@ -461,21 +461,23 @@ class _Reader:
         self, raw: msgspec.Raw | bytes, error: Exception, pointer: str
     ) -> har.Entry | None:
         """Read an entry that does not decode as it is, or report it and return ``None``."""
-        if isinstance(error, RecursionError):
+        # The whole document is decoded first, at the same depth: it refuses JSON nested too
+        # deeply, or that is malformed other than in UTF-8, before any entry is read.
+        if isinstance(error, RecursionError):  # pragma: no cover - see above
             self.problem(f"entry skipped: expected a HAR entry, found {_TOO_DEEP}", pointer)
             return None
         if isinstance(error, msgspec.ValidationError):
             return self.repair(raw, error, pointer)
         if isinstance(error, msgspec.DecodeError):
             repaired = self.repair_text(raw, error, pointer)
-            if repaired is None:
+            if repaired is None:  # pragma: no cover - see above
                 self.problem(f"entry skipped: expected JSON, found {error}", pointer)
                 return None
             try:
                 return har.ENTRY_DECODER.decode(repaired)
             except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as e:
                 return self.repair_entry(repaired, e, pointer)
-        raise error
+        raise error  # pragma: no cover - read_entries passes only the errors above
 
     def repair(
         self, raw: msgspec.Raw | bytes, error: msgspec.ValidationError, pointer: str
@@ -510,7 +512,7 @@ class _Reader:
                 return msgspec.convert(document, har.Entry)
             except msgspec.ValidationError as e:
                 error = e
-            except RecursionError:
+            except RecursionError:  # pragma: no cover - the document's decoding refuses it
                 break
         self.problem(f"entry skipped: more than {_MAX_REPAIRS} damaged members", pointer)
         return None
