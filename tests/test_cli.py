@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tagsig._cli.main import main
+from tagsig._cli.main import main, run
 
 from .builders import entry, har
 from .conftest import REPO
@@ -133,6 +133,18 @@ def test_program_exit_codes() -> None:
         )
         assert result.returncode == code, result.stderr
     assert result.stderr.startswith("tagsig: error: missing.har: ")
+
+
+def test_program_exits_with_the_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry point exits with what the command line returns, its heap frozen."""
+    monkeypatch.setattr(sys, "argv", ["tagsig", "inspect", EXAMPLE_HAR])
+    try:
+        with pytest.raises(SystemExit) as info:
+            run()
+        assert info.value.code == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_program_runs_exit_handlers() -> None:

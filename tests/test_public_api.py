@@ -331,3 +331,20 @@ def test_type_hints_of_public_classes_resolve(name: str) -> None:
     hints = typing.get_type_hints(cls)
     assert hints
     assert not any(isinstance(hint, str | typing.ForwardRef) for hint in hints.values())
+
+
+def test_annotations_only_type_checkers_can_resolve_stay_as_written() -> None:
+    """A published class's annotations are evaluated where written, or left as text."""
+
+    class Sample:
+        known: int
+        unknown: NotImportedAtRunTime  # type: ignore[name-defined]  # noqa: F821
+        evaluated: str
+
+    Sample.__annotations__ = {"known": "int", "unknown": "NotImportedAtRunTime", "evaluated": str}
+    tagsig._resolve_annotations(Sample, {"__builtins__": __builtins__})
+    assert Sample.__annotations__ == {
+        "known": int,
+        "unknown": "NotImportedAtRunTime",
+        "evaluated": str,
+    }

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
+import attrs
 import pytest
 
 import tagsig._signatures.load as signatures_module
 from tagsig import InvalidSignatureDB, SignatureError
 from tagsig._resources import data_file
-from tagsig._signatures.file import Layer, read_layer
+from tagsig._signatures.file import Disable, Layer, read_layer
 from tagsig._signatures.index import INDEX_NAME, decode_layer, encode_layer
 from tagsig._signatures.match import Matcher
 from tagsig._signatures.model import Organisation, Signature, Vendor
@@ -215,3 +217,28 @@ def test_a_file_naming_an_unknown_organisation_is_not_indexed() -> None:
         signatures_module.check_alone(
             _layer(_signature("a", "a.example", organisation="nobody"), organisations=known)
         )
+
+
+def test_records_of_values_no_index_holds_are_refused(bundled: tuple[Layer, bytes]) -> None:
+    """A record built in code with a value the index cannot hold is an error, not a loss."""
+    signature = _signature("a", "a.example")
+    odd = attrs.evolve(signature, hosts=frozenset({"a.example"}))  # type: ignore[arg-type]
+    with pytest.raises(SignatureError, match="expected plain record values, found frozenset"):
+        encode_layer(_layer(odd), bundled[1])
+
+
+def test_a_pattern_shows_it_is_compiled_from_its_text() -> None:
+    """The signature of a pattern class says its compiled form defaults to its text's."""
+    from tagsig._signatures.model import CookiePattern, UrlPattern
+
+    for cls in (CookiePattern, UrlPattern):
+        assert "= <compiled from the text>" in str(inspect.signature(cls))
+
+
+def test_a_layer_that_disables_is_not_indexed(bundled: tuple[Layer, bytes]) -> None:
+    """Only a plain database file has an index: disabling entries need the layers below."""
+    layer = attrs.evolve(
+        _layer(_signature("a", "a.example")), disabled=(Disable(id="b", pointer="/signatures/1"),)
+    )
+    with pytest.raises(SignatureError, match="without disabling entries"):
+        encode_layer(layer, bundled[1])
