@@ -137,6 +137,28 @@ class TestDiffReports:
         with pytest.raises(InputError, match=r"#/tags/0: .*expected 'id' of type str"):
             diff_reports({"schema_version": 1, "tags": [{}], "unattributed": []}, example_report())
 
+    def test_time_that_is_not_a_number(self) -> None:
+        """A tag time no JSON can hold (NaN, read by a lenient parser) is an InputError."""
+        from tagsig import InputError
+
+        document = json.loads(render(example_report(), "json"))
+        document["tags"][0]["time_ms"] = float("nan")
+        with pytest.raises(InputError, match=r"#/tags/0: .*expected 'time_ms' to be a finite"):
+            diff_reports(document, example_report())
+
+    def test_time_written_as_an_integer(self) -> None:
+        """A whole number of milliseconds reads as that time; one beyond any count does not."""
+        from tagsig import InputError
+
+        document = json.loads(render(example_report(), "json"))
+        document["tags"][0]["time_ms"] = 120
+        other = json.loads(render(example_report(), "json"))
+        other["tags"][0]["time_ms"] = 120.0
+        assert diff_reports(document, example_report()) == diff_reports(other, example_report())
+        document["tags"][0]["time_ms"] = 10**30
+        with pytest.raises(InputError, match=r"#/tags/0: .*expected 'time_ms' to be a count"):
+            diff_reports(document, example_report())
+
     def test_render_json(self) -> None:
         """The JSON form lists every kind of change and whether it matters."""
         report = example_report()

@@ -161,6 +161,17 @@ class TestDialects:
 class TestDamage:
     """Damaged entries are reported and skipped; the rest is read."""
 
+    def test_page_of_the_wrong_shape_is_skipped(self) -> None:
+        """A page whose members have the wrong types is one problem; its entries stay."""
+        document = json.loads(har(entry("https://www.shop.example/")))
+        document["log"]["pages"].insert(0, {"id": "p0", "startedDateTime": 5, "title": ""})
+        capture = load_har(json.dumps(document).encode())
+        assert [p.id for p in capture.pages] == ["page_1"]
+        assert len(capture.entries) == 1
+        assert [(p.pointer, p.message.split(":")[0]) for p in capture.problems] == [
+            ("/log/pages/0/startedDateTime", "page skipped")
+        ]
+
     def test_damaged_entries_are_reported_with_pointers(self, asset: Asset) -> None:
         """Each damaged entry gives one problem naming its JSON pointer."""
         path = asset("har/damaged-entries.har")
